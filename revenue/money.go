@@ -1,0 +1,397 @@
+package revenue
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+)
+
+// Errors returned by Money arithmetic. Test with errors.Is.
+var (
+	// ErrCurrencyMismatch reports an operation on amounts of two currencies.
+	ErrCurrencyMismatch = errors.New("revenue: currency mismatch")
+	// ErrInvalidCurrency reports a currency code that is not three upper-case letters.
+	ErrInvalidCurrency = errors.New("revenue: invalid currency code")
+	// ErrOverflow reports a result outside the range of int64 minor units.
+	ErrOverflow = errors.New("revenue: amount overflows int64 minor units")
+	// ErrDivisionByZero reports a zero divisor or denominator.
+	ErrDivisionByZero = errors.New("revenue: division by zero")
+	// ErrInvalidInput reports an argument outside its domain (NaN, Inf, negative weights...).
+	ErrInvalidInput = errors.New("revenue: invalid input")
+)
+
+// CurrencyMismatchError is the error for an operation on two currencies. It
+// matches ErrCurrencyMismatch with errors.Is.
+type CurrencyMismatchError struct {
+	Op   string   // the operation, e.g. "add"
+	A, B Currency // the two currencies
+}
+
+func (e *CurrencyMismatchError) Error() string {
+	return fmt.Sprintf("revenue: %s: currency mismatch: %s and %s", e.Op, e.A, e.B)
+}
+
+// Is reports whether target is ErrCurrencyMismatch.
+func (e *CurrencyMismatchError) Is(target error) bool { return target == ErrCurrencyMismatch }
+
+// Currency is an ISO 4217 alphabetic currency code such as "USD" or "EUR".
+type Currency string
+
+// Validate reports whether c is three upper-case ASCII letters. It does not
+// check membership of the ISO 4217 list, so that new codes need no release.
+func (c Currency) Validate() error {
+	if len(c) != 3 {
+		return fmt.Errorf("%w: %q", ErrInvalidCurrency, string(c))
+	}
+	for i := 0; i < 3; i++ {
+		if c[i] < 'A' || c[i] > 'Z' {
+			return fmt.Errorf("%w: %q", ErrInvalidCurrency, string(c))
+		}
+	}
+	return nil
+}
+
+// Exponent is the number of decimal digits of the currency's minor unit per
+// ISO 4217: 2 for most (USD cents), 0 for JPY, KRW and others, 3 for BHD,
+// JOD, KWD, OMR, TND, IQD and LYD. It only affects formatting.
+func (c Currency) Exponent() int {
+	switch c {
+	case "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF",
+		"UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF":
+		return 0
+	case "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND":
+		return 3
+	case "CLF", "UYW":
+		return 4
+	}
+	return 2
+}
+
+// Money is an exact amount: an integer number of minor units (cents for USD)
+// in a currency. The zero value is zero of no currency; arithmetic with it
+// fails with ErrInvalidCurrency. Money is a small value type, safe to copy and
+// to use from many goroutines.
+type Money struct {
+	Amount   int64    // minor units, e.g. 1050 is USD 10.50
+	Currency Currency // ISO 4217 code
+}
+
+// New returns amount minor units of currency cur.
+func New(amount int64, cur Currency) Money { return Money{Amount: amount, Currency: cur} }
+
+// Zero returns zero in currency cur.
+func Zero(cur Currency) Money { return Money{Currency: cur} }
+
+// IsZero reports whether the amount is zero.
+func (m Money) IsZero() bool { return m.Amount == 0 }
+
+// IsNegative reports whether the amount is below zero.
+func (m Money) IsNegative() bool { return m.Amount < 0 }
+
+func (m Money) check(op string, o Money) error {
+	if err := m.Currency.Validate(); err != nil {
+		return fmt.Errorf("revenue: %s: %w", op, err)
+	}
+	if m.Currency != o.Currency {
+		return &CurrencyMismatchError{Op: op, A: m.Currency, B: o.Currency}
+	}
+	return nil
+}
+
+// Add returns m + o. Different currencies are an error, as is overflow.
+func (m Money) Add(o Money) (Money, error) {
+	if err := m.check("add", o); err != nil {
+		return Money{}, err
+	}
+	s := m.Amount + o.Amount
+	if (s > m.Amount) != (o.Amount > 0) {
+		return Money{}, fmt.Errorf("revenue: add %v + %v: %w", m, o, ErrOverflow)
+	}
+	return Money{s, m.Currency}, nil
+}
+
+// Sub returns m − o. Different currencies are an error, as is overflow.
+func (m Money) Sub(o Money) (Money, error) {
+	if err := m.check("sub", o); err != nil {
+		return Money{}, err
+	}
+	d := m.Amount - o.Amount
+	if (d < m.Amount) != (o.Amount > 0) {
+		return Money{}, fmt.Errorf("revenue: sub %v − %v: %w", m, o, ErrOverflow)
+	}
+	return Money{d, m.Currency}, nil
+}
+
+// Neg returns −m. Negating the most negative int64 is an overflow.
+func (m Money) Neg() (Money, error) {
+	if m.Amount == math.MinInt64 {
+		return Money{}, fmt.Errorf("revenue: neg %v: %w", m, ErrOverflow)
+	}
+	return Money{-m.Amount, m.Currency}, nil
+}
+
+// Cmp compares m and o: −1 if m < o, 0 if equal, +1 if m > o. Different
+// currencies are an error.
+func (m Money) Cmp(o Money) (int, error) {
+	if err := m.check("compare", o); err != nil {
+		return 0, err
+	}
+	switch {
+	case m.Amount < o.Amount:
+		return -1, nil
+	case m.Amount > o.Amount:
+		return 1, nil
+	}
+	return 0, nil
+}
+
+// Sum adds amounts that must all share cur. An empty list sums to Zero(cur).
+func Sum(cur Currency, ms ...Money) (Money, error) {
+	total := Zero(cur)
+	if err := cur.Validate(); err != nil {
+		return Money{}, err
+	}
+	for _, m := range ms {
+		var err error
+		if total, err = total.Add(m); err != nil {
+			return Money{}, err
+		}
+	}
+	return total, nil
+}
+
+// Rounding says how a fractional number of minor units becomes an integer.
+// There is no default: every scaling or division names its rounding.
+type Rounding int
+
+const (
+	// HalfEven rounds to the nearest minor unit, ties to the even one
+	// (banker's rounding; unbiased over many operations).
+	HalfEven Rounding = iota
+	// HalfUp rounds to the nearest minor unit, ties away from zero
+	// (commercial rounding).
+	HalfUp
+	// Down truncates toward zero.
+	Down
+	// Up rounds away from zero.
+	Up
+	// Floor rounds toward negative infinity.
+	Floor
+	// Ceil rounds toward positive infinity.
+	Ceil
+)
+
+// String returns the rounding's name, e.g. "half_even".
+func (r Rounding) String() string {
+	switch r {
+	case HalfEven:
+		return "half_even"
+	case HalfUp:
+		return "half_up"
+	case Down:
+		return "down"
+	case Up:
+		return "up"
+	case Floor:
+		return "floor"
+	case Ceil:
+		return "ceil"
+	}
+	return "Rounding(" + strconv.Itoa(int(r)) + ")"
+}
+
+// roundRat rounds the exact rational q to an integer with mode r.
+func roundRat(q *big.Rat, r Rounding) (int64, error) {
+	num, den := q.Num(), q.Denom() // den > 0
+	quo, rem := new(big.Int).QuoRem(num, den, new(big.Int))
+	if rem.Sign() != 0 {
+		neg := num.Sign() < 0
+		away := false
+		switch r {
+		case Down:
+		case Up:
+			away = true
+		case Floor:
+			away = neg
+		case Ceil:
+			away = !neg
+		case HalfUp, HalfEven:
+			twice := new(big.Int).Abs(rem)
+			twice.Lsh(twice, 1)
+			c := twice.Cmp(den)
+			away = c > 0 || (c == 0 && (r == HalfUp || quo.Bit(0) == 1))
+		default:
+			return 0, fmt.Errorf("%w: unknown rounding %v", ErrInvalidInput, r)
+		}
+		if away {
+			if neg {
+				quo.Sub(quo, big.NewInt(1))
+			} else {
+				quo.Add(quo, big.NewInt(1))
+			}
+		}
+	}
+	if !quo.IsInt64() {
+		return 0, ErrOverflow
+	}
+	return quo.Int64(), nil
+}
+
+// MulRat returns m × num/den, computed exactly and rounded once with r.
+func (m Money) MulRat(num, den int64, r Rounding) (Money, error) {
+	if den == 0 {
+		return Money{}, fmt.Errorf("revenue: scale %v by %d/0: %w", m, num, ErrDivisionByZero)
+	}
+	q := new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(m.Amount), big.NewInt(num)), big.NewInt(den))
+	v, err := roundRat(q, r)
+	if err != nil {
+		return Money{}, fmt.Errorf("revenue: scale %v by %d/%d: %w", m, num, den, err)
+	}
+	return Money{v, m.Currency}, nil
+}
+
+// Mul returns m × f rounded once with r. The float is taken at its exact
+// binary value (0.1 is 0.1000000000000000055…), so prefer MulRat for
+// decimal fractions that must be exact. NaN and Inf are errors.
+func (m Money) Mul(f float64, r Rounding) (Money, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return Money{}, fmt.Errorf("revenue: scale %v by %v: %w", m, f, ErrInvalidInput)
+	}
+	q := new(big.Rat).SetFloat64(f)
+	q.Mul(q, new(big.Rat).SetInt64(m.Amount))
+	v, err := roundRat(q, r)
+	if err != nil {
+		return Money{}, fmt.Errorf("revenue: scale %v by %v: %w", m, f, err)
+	}
+	return Money{v, m.Currency}, nil
+}
+
+// Div returns m / n rounded with r. Use Allocate to split an amount into
+// parts that add back up exactly.
+func (m Money) Div(n int64, r Rounding) (Money, error) { return m.MulRat(1, n, r) }
+
+// Ratio returns a / b as a float64 (for rates such as ROI). The currencies
+// must match and b must not be zero.
+func Ratio(a, b Money) (float64, error) {
+	if err := a.check("ratio", b); err != nil {
+		return 0, err
+	}
+	if b.Amount == 0 {
+		return 0, fmt.Errorf("revenue: ratio %v / %v: %w", a, b, ErrDivisionByZero)
+	}
+	return float64(a.Amount) / float64(b.Amount), nil
+}
+
+// Allocate splits m into len(weights) parts proportional to the weights that
+// add back up to m exactly, by the largest-remainder (Hamilton) method: each
+// part first gets the truncation toward zero of its exact quota
+// m × wᵢ/Σw; the minor units left over then go one each to the parts with the
+// largest remainders, ties to the earlier part. Weights are taken at their
+// exact binary values; they must be finite and non-negative with a positive
+// sum. Split 100.00 in 3 equal parts gives 33.34, 33.33, 33.33.
+func (m Money) Allocate(weights ...float64) ([]Money, error) {
+	if len(weights) == 0 {
+		return nil, fmt.Errorf("revenue: allocate %v: %w: no weights", m, ErrInvalidInput)
+	}
+	total := new(big.Rat)
+	ws := make([]*big.Rat, len(weights))
+	for i, w := range weights {
+		if math.IsNaN(w) || math.IsInf(w, 0) || w < 0 {
+			return nil, fmt.Errorf("revenue: allocate %v: %w: weight %d is %v", m, ErrInvalidInput, i, w)
+		}
+		ws[i] = new(big.Rat).SetFloat64(w)
+		total.Add(total, ws[i])
+	}
+	if total.Sign() == 0 {
+		return nil, fmt.Errorf("revenue: allocate %v: %w: weights sum to zero", m, ErrDivisionByZero)
+	}
+	sign := int64(1)
+	amount := new(big.Int).SetInt64(m.Amount)
+	if m.Amount < 0 {
+		sign = -1
+		amount.Neg(amount)
+	}
+	parts := make([]Money, len(weights))
+	rems := make([]*big.Rat, len(weights))
+	left := new(big.Int).Set(amount)
+	for i, w := range ws {
+		q := new(big.Rat).Mul(w, new(big.Rat).SetInt(amount))
+		q.Quo(q, total)
+		whole := new(big.Int).Quo(q.Num(), q.Denom())
+		rems[i] = new(big.Rat).Sub(q, new(big.Rat).SetInt(whole))
+		left.Sub(left, whole)
+		parts[i] = Money{sign * whole.Int64(), m.Currency}
+	}
+	// left < len(weights): hand out one unit each by largest remainder.
+	order := make([]int, len(weights))
+	for i := range order {
+		order[i] = i
+	}
+	for k := int64(0); k < left.Int64(); k++ {
+		best := -1
+		for _, i := range order {
+			if rems[i] == nil {
+				continue
+			}
+			if best < 0 || rems[i].Cmp(rems[best]) > 0 {
+				best = i
+			}
+		}
+		parts[best].Amount += sign
+		rems[best] = nil
+	}
+	return parts, nil
+}
+
+// String formats m as "USD 1234.56", with the currency's minor-unit digits.
+func (m Money) String() string {
+	exp := m.Currency.Exponent()
+	neg := m.Amount < 0
+	u := uint64(m.Amount)
+	if neg {
+		u = -u
+	}
+	digits := strconv.FormatUint(u, 10)
+	if exp > 0 {
+		if len(digits) <= exp {
+			digits = strings.Repeat("0", exp-len(digits)+1) + digits
+		}
+		digits = digits[:len(digits)-exp] + "." + digits[len(digits)-exp:]
+	}
+	if neg {
+		digits = "-" + digits
+	}
+	if m.Currency == "" {
+		return digits
+	}
+	return string(m.Currency) + " " + digits
+}
+
+type moneyJSON struct {
+	AmountMinor int64    `json:"amount_minor"`
+	Currency    Currency `json:"currency"`
+}
+
+// MarshalJSON encodes m as {"amount_minor":1050,"currency":"USD"}.
+func (m Money) MarshalJSON() ([]byte, error) {
+	return json.Marshal(moneyJSON{m.Amount, m.Currency})
+}
+
+// UnmarshalJSON decodes the form MarshalJSON writes and validates the currency.
+func (m *Money) UnmarshalJSON(b []byte) error {
+	var j moneyJSON
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return fmt.Errorf("revenue: money: %w", err)
+	}
+	if err := j.Currency.Validate(); err != nil {
+		return err
+	}
+	*m = Money{j.AmountMinor, j.Currency}
+	return nil
+}
