@@ -1,0 +1,108 @@
+package revenue
+
+import (
+	"fmt"
+	"time"
+)
+
+// Period is a half-open range of calendar days [Start, End): Start is the
+// first day in the period, End the first day after it. Both are midnight UTC;
+// constructors normalise any time to its UTC calendar date. The zero Period is
+// empty.
+type Period struct {
+	Start time.Time // first day, midnight UTC
+	End   time.Time // first day after the period, midnight UTC
+}
+
+// Date returns midnight UTC of the given calendar date.
+func Date(year int, month time.Month, day int) time.Time {
+	return time.Date(year, month, day, 0, 0, 0, 0, time.UTC)
+}
+
+// day truncates t to midnight UTC of its UTC calendar date.
+func day(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return Date(y, m, d)
+}
+
+// Month returns the calendar month.
+func Month(year int, m time.Month) Period {
+	s := Date(year, m, 1)
+	return Period{s, s.AddDate(0, 1, 0)}
+}
+
+// Quarter returns calendar quarter q (1–4) of year. Other q are an error.
+func Quarter(year, q int) (Period, error) {
+	if q < 1 || q > 4 {
+		return Period{}, fmt.Errorf("%w: quarter %d not in 1..4", ErrInvalidInput, q)
+	}
+	s := Date(year, time.Month(3*(q-1)+1), 1)
+	return Period{s, s.AddDate(0, 3, 0)}, nil
+}
+
+// Year returns the calendar year.
+func Year(year int) Period {
+	s := Date(year, time.January, 1)
+	return Period{s, s.AddDate(1, 0, 0)}
+}
+
+// Range returns the custom period from the date of first through the date of
+// last, both included. last before first is an error.
+func Range(first, last time.Time) (Period, error) {
+	s, l := day(first), day(last)
+	if l.Before(s) {
+		return Period{}, fmt.Errorf("%w: period ends %s before it starts %s",
+			ErrInvalidInput, l.Format(time.DateOnly), s.Format(time.DateOnly))
+	}
+	return Period{s, l.AddDate(0, 0, 1)}, nil
+}
+
+// Days is the number of calendar days in p.
+func (p Period) Days() int {
+	if !p.End.After(p.Start) {
+		return 0
+	}
+	// Midnight UTC to midnight UTC: always whole days, no DST.
+	return int(p.End.Sub(p.Start).Hours() / 24)
+}
+
+// Contains reports whether t falls on a day of p (t's UTC date).
+func (p Period) Contains(t time.Time) bool {
+	d := day(t)
+	return !d.Before(p.Start) && d.Before(p.End)
+}
+
+// Last returns the last day of p.
+func (p Period) Last() time.Time { return p.End.AddDate(0, 0, -1) }
+
+// Months splits p into calendar months, the first and last cut to p.
+func (p Period) Months() []Period {
+	var out []Period
+	for s := p.Start; s.Before(p.End); {
+		e := Date(s.Year(), s.Month(), 1).AddDate(0, 1, 0)
+		if e.After(p.End) {
+			e = p.End
+		}
+		out = append(out, Period{s, e})
+		s = e
+	}
+	return out
+}
+
+// String formats p as "2024-01" for a calendar month, "2024" for a calendar
+// year, "2024-Q1" for a calendar quarter, else "2024-01-15..2024-02-14"
+// (first and last day).
+func (p Period) String() string {
+	s := p.Start
+	if s.Day() == 1 && p.End.Day() == 1 {
+		switch {
+		case s.Month() == time.January && p.End.Equal(s.AddDate(1, 0, 0)):
+			return fmt.Sprintf("%04d", s.Year())
+		case p.End.Equal(s.AddDate(0, 1, 0)):
+			return s.Format("2006-01")
+		case (s.Month()-1)%3 == 0 && p.End.Equal(s.AddDate(0, 3, 0)):
+			return fmt.Sprintf("%04d-Q%d", s.Year(), (int(s.Month())-1)/3+1)
+		}
+	}
+	return s.Format(time.DateOnly) + ".." + p.Last().Format(time.DateOnly)
+}

@@ -1,0 +1,56 @@
+package revenue
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestPeriods(t *testing.T) {
+	q1, _ := Quarter(2024, 1)
+	r, _ := Range(Date(2024, 1, 15), time.Date(2024, 2, 14, 23, 59, 0, 0, time.UTC))
+	tests := []struct {
+		name   string
+		p      Period
+		days   int // counted on a calendar
+		str    string
+		months int
+	}{
+		{"leap February", Month(2024, time.February), 29, "2024-02", 1},
+		{"February", Month(2023, time.February), 28, "2023-02", 1},
+		{"leap year", Year(2024), 366, "2024", 12},
+		{"year", Year(2023), 365, "2023", 12},
+		{"Q1 leap", q1, 31 + 29 + 31, "2024-Q1", 3},
+		{"custom", r, 17 + 14, "2024-01-15..2024-02-14", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.p.Days(); got != tt.days {
+				t.Errorf("Days = %d, want %d", got, tt.days)
+			}
+			if got := tt.p.String(); got != tt.str {
+				t.Errorf("String = %q, want %q", got, tt.str)
+			}
+			ms := tt.p.Months()
+			if len(ms) != tt.months {
+				t.Fatalf("Months = %d, want %d", len(ms), tt.months)
+			}
+			total := 0
+			for _, m := range ms {
+				total += m.Days()
+			}
+			if total != tt.days {
+				t.Errorf("months cover %d days, want %d", total, tt.days)
+			}
+		})
+	}
+	if !r.Contains(Date(2024, 2, 14)) || r.Contains(Date(2024, 2, 15)) || r.Contains(Date(2024, 1, 14)) {
+		t.Error("Contains: wrong bounds")
+	}
+	if _, err := Quarter(2024, 5); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("Quarter 5: %v", err)
+	}
+	if _, err := Range(Date(2024, 2, 1), Date(2024, 1, 1)); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("backwards range: %v", err)
+	}
+}
