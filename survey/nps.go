@@ -1,0 +1,351 @@
+package survey
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Sentinel errors of the statistics. Test for them with errors.Is.
+var (
+	// ErrNoResponses reports a statistic asked of zero answers; it is
+	// returned instead of a NaN.
+	ErrNoResponses = errors.New("survey: no responses")
+	// ErrLevel reports a confidence level outside the open interval (0, 1).
+	ErrLevel = errors.New("survey: confidence level must be in (0, 1)")
+	// ErrOutOfRange reports an answer outside its scale; answers are never clamped.
+	ErrOutOfRange = errors.New("survey: answer out of range")
+	// ErrScale reports inconsistent scale cut-offs.
+	ErrScale = errors.New("survey: invalid scale")
+	// ErrNegativeCount reports a negative count in Counts.
+	ErrNegativeCount = errors.New("survey: negative count")
+	// ErrZeroVariance reports a two-wave test whose standard error is zero
+	// (both waves unanimous), where z would be 0/0 or ±Inf.
+	ErrZeroVariance = errors.New("survey: zero variance, difference test undefined")
+	// ErrMargin reports a target margin of error outside (0, 200] NPS points,
+	// or one so small that the sample size does not fit in an int.
+	ErrMargin = errors.New("survey: margin of error out of range")
+	// ErrVariance reports an assumed NPS variance outside (0, MaxVariance].
+	ErrVariance = errors.New("survey: variance out of range")
+)
+
+// A Scale says how a likelihood-to-recommend answer is classified. Answers
+// from Min to DetractorMax are detractors, from PromoterMin to Max promoters,
+// and the ones between passives. The zero Scale is not valid; use Standard or
+// NewScale. A Scale is a small value, safe to copy and to share.
+type Scale struct {
+	Min, Max     int // the answer range, inclusive
+	DetractorMax int // highest detractor answer
+	PromoterMin  int // lowest promoter answer
+}
+
+// Standard is the Net Promoter scale as Bain & Company define it
+// (Reichheld, "The One Number You Need to Grow", HBR 2003): answers 0–10,
+// detractors 0–6, passives 7–8, promoters 9–10. It is also the eNPS scale.
+var Standard = Scale{Min: 0, Max: 10, DetractorMax: 6, PromoterMin: 9}
+
+// NewScale returns a scale with explicit cut-offs. It requires
+// min ≤ detractorMax < promoterMin ≤ max. The 1–10 variant some tools use
+// is not built in, because its cut-offs differ between tools; construct it
+// explicitly, for example NewScale(1, 10, 6, 9) for detractors 1–6,
+// passives 7–8 and promoters 9–10.
+func NewScale(min, max, detractorMax, promoterMin int) (Scale, error) {
+	s := Scale{Min: min, Max: max, DetractorMax: detractorMax, PromoterMin: promoterMin}
+	if err := s.check(); err != nil {
+		return Scale{}, err
+	}
+	return s, nil
+}
+
+func (s Scale) check() error {
+	if !(s.Min <= s.DetractorMax && s.DetractorMax < s.PromoterMin && s.PromoterMin <= s.Max) {
+		return fmt.Errorf("%w: need min ≤ detractor max < promoter min ≤ max, got %d ≤ %d < %d ≤ %d",
+			ErrScale, s.Min, s.DetractorMax, s.PromoterMin, s.Max)
+	}
+	return nil
+}
+
+// Category is the class of one answer on a Scale.
+type Category int
+
+// The three categories of the Net Promoter System.
+const (
+	Detractor Category = iota + 1
+	Passive
+	Promoter
+)
+
+// String returns "detractor", "passive" or "promoter".
+func (c Category) String() string {
+	switch c {
+	case Detractor:
+		return "detractor"
+	case Passive:
+		return "passive"
+	case Promoter:
+		return "promoter"
+	}
+	return fmt.Sprintf("Category(%d)", int(c))
+}
+
+// Classify returns the category of one answer. An answer outside
+// [Min, Max] is an error wrapping ErrOutOfRange; it is never clamped.
+func (s Scale) Classify(answer int) (Category, error) {
+	if err := s.check(); err != nil {
+		return 0, err
+	}
+	switch {
+	case answer < s.Min || answer > s.Max:
+		return 0, fmt.Errorf("%w: %d not in %d–%d", ErrOutOfRange, answer, s.Min, s.Max)
+	case answer <= s.DetractorMax:
+		return Detractor, nil
+	case answer >= s.PromoterMin:
+		return Promoter, nil
+	}
+	return Passive, nil
+}
+
+// Counts are the numbers of promoters, passives and detractors.
+type Counts struct {
+	Promoters  int `json:"promoters"`
+	Passives   int `json:"passives"`
+	Detractors int `json:"detractors"`
+}
+
+// N returns the number of respondents, passives included.
+func (c Counts) N() int { return c.Promoters + c.Passives + c.Detractors }
+
+// Tally classifies answers and counts them. The first answer out of range is
+// an error naming its index.
+func (s Scale) Tally(answers []int) (Counts, error) {
+	var c Counts
+	for i, a := range answers {
+		cat, err := s.Classify(a)
+		if err != nil {
+			return Counts{}, fmt.Errorf("answer %d: %w", i, err)
+		}
+		switch cat {
+		case Promoter:
+			c.Promoters++
+		case Passive:
+			c.Passives++
+		default:
+			c.Detractors++
+		}
+	}
+	return c, nil
+}
+
+// NPS classifies answers on the scale and returns their Net Promoter Score;
+// it is Tally followed by Counts.NPS.
+func (s Scale) NPS(answers []int) (NPS, error) {
+	c, err := s.Tally(answers)
+	if err != nil {
+		return NPS{}, err
+	}
+	return c.NPS()
+}
+
+// NPS is a Net Promoter Score with the statistics needed to judge it.
+//
+// With P promoters, A passives and D detractors, n = P + A + D,
+// p = P/n and d = D/n (Reichheld 2003; Bain & Company):
+//
+//	Score    = 100 · (p − d)                 in NPS points, −100…100
+//	Variance = (p + d) − (p − d)²            on the proportion scale (−1…1)
+//	StdErr   = √(Variance / n)               on the proportion scale
+//
+// Variance is that of one respondent's trinomial score (+1 promoter, 0
+// passive, −1 detractor), the variance of the difference of two
+// proportions from one multinomial sample; it divides by n, not n − 1, as
+// in Rocks, "Interval Estimation for the 'Net Promoter Score'", The American
+// Statistician 70(4), 2016, and Sauro & Lewis, "Quantifying the User
+// Experience" (2nd ed., 2016). Multiply Variance by 100² and StdErr by 100
+// for NPS points (see VariancePoints and StdErrPoints).
+type NPS struct {
+	Counts
+	N              int     `json:"n"`
+	PromoterShare  float64 `json:"promoter_share"`  // p = P/n
+	PassiveShare   float64 `json:"passive_share"`   // A/n
+	DetractorShare float64 `json:"detractor_share"` // d = D/n
+	Score          float64 `json:"score"`           // 100·(p − d)
+	Variance       float64 `json:"variance"`        // (p + d) − (p − d)², proportion scale
+	StdErr         float64 `json:"std_err"`         // √(Variance/n), proportion scale
+}
+
+// NPS returns the Net Promoter Score of the counts. Zero respondents is
+// ErrNoResponses and a negative count ErrNegativeCount.
+func (c Counts) NPS() (NPS, error) {
+	if c.Promoters < 0 || c.Passives < 0 || c.Detractors < 0 {
+		return NPS{}, fmt.Errorf("%w: %+v", ErrNegativeCount, c)
+	}
+	n := c.N()
+	if n <= 0 { // also catches int overflow of the sum
+		return NPS{}, ErrNoResponses
+	}
+	return fromShares(c, float64(c.Promoters), float64(c.Passives), float64(c.Detractors)), nil
+}
+
+// fromShares computes the statistics from (possibly fractional, adjusted)
+// counts; total must be positive.
+func fromShares(c Counts, pro, pas, det float64) NPS {
+	total := pro + pas + det
+	p, a, d := pro/total, pas/total, det/total
+	v := (p + d) - (p-d)*(p-d)
+	if v < 0 { // rounding when p+d is tiny; the exact value is ≥ 0
+		v = 0
+	}
+	return NPS{
+		Counts:         c,
+		N:              c.N(),
+		PromoterShare:  p,
+		PassiveShare:   a,
+		DetractorShare: d,
+		Score:          100 * (p - d),
+		Variance:       v,
+		StdErr:         math.Sqrt(v / total),
+	}
+}
+
+// VariancePoints returns Variance on the NPS-point scale, Variance · 100².
+func (r NPS) VariancePoints() float64 { return r.Variance * 100 * 100 }
+
+// StdErrPoints returns StdErr on the NPS-point scale, StdErr · 100.
+func (r NPS) StdErrPoints() float64 { return r.StdErr * 100 }
+
+// Method is a confidence-interval method for the NPS.
+type Method int
+
+// The interval methods. Both use the normal critical value z for the level.
+const (
+	// Wald is Score ± z · 100 · StdErr, from the observed counts.
+	Wald Method = iota + 1
+	// AdjustedWald is the adjusted-Wald interval of Rocks (2016), also
+	// described by Sauro & Lewis (MeasuringU, "Confidence Intervals for Net
+	// Promoter Scores", 2021): add 0.75 promoter, 1.5 passives and 0.75
+	// detractor (n + 3 in all), compute p, d, the variance and the standard
+	// error from the adjusted counts exactly as for Wald, and centre the
+	// interval on the adjusted score 100·(p′ − d′), not on the observed one.
+	AdjustedWald
+)
+
+// String returns "wald" or "adjusted-wald".
+func (m Method) String() string {
+	switch m {
+	case Wald:
+		return "wald"
+	case AdjustedWald:
+		return "adjusted-wald"
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
+}
+
+// MarshalText encodes the method by name.
+func (m Method) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// An Interval is a confidence interval for an NPS, in NPS points. Bounds
+// are not truncated to [−100, 100]: like the reference implementations, a
+// bound may fall outside the range for small or unanimous samples, which
+// itself says the normal approximation is poor there.
+type Interval struct {
+	Method Method  `json:"method"`
+	Level  float64 `json:"level"`  // e.g. 0.95
+	Centre float64 `json:"centre"` // Score for Wald, the adjusted score for AdjustedWald
+	Lower  float64 `json:"lower"`
+	Upper  float64 `json:"upper"`
+}
+
+// Interval returns the confidence interval of the score at the level (for
+// example 0.95), with critical value z = Φ⁻¹((1 + level)/2):
+//
+//	Wald:         Score ± z · 100 · √(Variance/n)
+//	AdjustedWald: 100·(p′ − d′) ± z · 100 · √(Var′/(n+3)),
+//	              p′ = (P+0.75)/(n+3), d′ = (D+0.75)/(n+3),
+//	              Var′ = (p′ + d′) − (p′ − d′)²
+//
+// A level outside (0, 1) is ErrLevel; an NPS with no respondents is
+// ErrNoResponses.
+func (r NPS) Interval(level float64, m Method) (Interval, error) {
+	z, err := zQuantile(level)
+	if err != nil {
+		return Interval{}, err
+	}
+	if r.Counts.N() <= 0 {
+		return Interval{}, ErrNoResponses
+	}
+	var centre, se float64
+	switch m {
+	case Wald:
+		centre, se = r.Score, r.StdErr
+	case AdjustedWald:
+		adj := fromShares(r.Counts, float64(r.Promoters)+0.75, float64(r.Passives)+1.5, float64(r.Detractors)+0.75)
+		centre, se = adj.Score, adj.StdErr
+	default:
+		return Interval{}, fmt.Errorf("survey: unknown interval method %v", m)
+	}
+	half := z * 100 * se
+	return Interval{Method: m, Level: level, Centre: centre, Lower: centre - half, Upper: centre + half}, nil
+}
+
+// A Difference is the test of whether two NPS values differ.
+type Difference struct {
+	Delta  float64 `json:"delta"`   // Score₁ − Score₂, NPS points
+	StdErr float64 `json:"std_err"` // √(Var₁/n₁ + Var₂/n₂), NPS points
+	Z      float64 `json:"z"`       // Delta / StdErr
+	P      float64 `json:"p"`       // two-sided p-value, 2·(1 − Φ(|Z|))
+}
+
+// Compare tests whether two independent samples' scores differ, with the
+// two-sample Wald z-test of Rocks (2016) and Sauro & Lewis (2016):
+//
+//	z = (NPS₁ − NPS₂) / √(Var₁/n₁ + Var₂/n₂)
+//
+// on the proportion scale (Delta and StdErr are reported in points), and
+// the two-sided p-value from the standard normal distribution. Either
+// sample empty is ErrNoResponses; a zero standard error (both samples
+// unanimous) is ErrZeroVariance.
+func Compare(a, b NPS) (Difference, error) {
+	if a.Counts.N() <= 0 || b.Counts.N() <= 0 {
+		return Difference{}, ErrNoResponses
+	}
+	se := math.Sqrt(a.Variance/float64(a.Counts.N()) + b.Variance/float64(b.Counts.N()))
+	if se == 0 {
+		return Difference{}, ErrZeroVariance
+	}
+	delta := (a.Score - b.Score) / 100
+	z := delta / se
+	return Difference{Delta: 100 * delta, StdErr: 100 * se, Z: z, P: twoSidedP(z)}, nil
+}
+
+// MaxVariance is the largest possible NPS variance on the proportion
+// scale, reached when half the respondents promote and half detract; use it
+// in SampleSize when there is no prior estimate.
+const MaxVariance = 1.0
+
+// SampleSize returns the number of respondents needed for a confidence
+// interval of half-width margin (in NPS points, e.g. 5 for ±5) at the level,
+// given an assumed variance on the proportion scale (a prior wave's
+// NPS.Variance, or MaxVariance for the conservative answer):
+//
+//	n = ⌈ z² · Variance / (margin/100)² ⌉
+//
+// The product is rounded up after shaving a relative 1e-12 of
+// floating-point noise, so an exact integer is not pushed to the next one.
+func SampleSize(margin, level, variance float64) (int, error) {
+	z, err := zQuantile(level)
+	if err != nil {
+		return 0, err
+	}
+	if !(margin > 0 && margin <= 200) {
+		return 0, fmt.Errorf("%w: %v", ErrMargin, margin)
+	}
+	if !(variance > 0 && variance <= MaxVariance) {
+		return 0, fmt.Errorf("%w: %v not in (0, %v]", ErrVariance, variance, MaxVariance)
+	}
+	e := margin / 100
+	n := z * z * variance / (e * e)
+	if n > 1<<53 {
+		return 0, fmt.Errorf("%w: %v points needs more than 2^53 respondents", ErrMargin, margin)
+	}
+	return int(math.Ceil(n * (1 - 1e-12))), nil
+}

@@ -1,0 +1,290 @@
+package survey
+
+import (
+	"errors"
+	"math"
+	"testing"
+)
+
+func near(got, want, tol float64) bool { return math.Abs(got-want) <= tol }
+
+// Bain & Company's definition (Reichheld 2003): NPS = % promoters (9–10)
+// − % detractors (0–6); passives (7–8) count in the base only.
+func TestNPSBainDefinition(t *testing.T) {
+	tests := []struct {
+		name    string
+		answers []int
+		want    Counts
+		score   float64
+	}{
+		// 60 promoters, 30 passives, 10 detractors of 100: 60% − 10% = 50.
+		{"60-30-10 of 100", repeat(map[int]int{10: 40, 9: 20, 8: 20, 7: 10, 6: 5, 0: 5}),
+			Counts{Promoters: 60, Passives: 30, Detractors: 10}, 50},
+		// All passives: 0% − 0% = 0, although every answer is 7 or 8.
+		{"all passives", []int{7, 8, 7, 8}, Counts{Passives: 4}, 0},
+		// Cut-offs: 6 is a detractor, 7 and 8 passives, 9 a promoter.
+		// 1 promoter, 2 passives, 1 detractor: 100·(1−1)/4 = 0.
+		{"boundaries", []int{6, 7, 8, 9}, Counts{1, 2, 1}, 0},
+		// 1 promoter of 3 (10), 2 detractors (0, 6): 100·(1−2)/3 = −33.33…
+		{"negative", []int{10, 0, 6}, Counts{1, 0, 2}, -100.0 / 3},
+		{"all promoters", []int{9, 10}, Counts{Promoters: 2}, 100},
+		{"all detractors", []int{0, 1, 2}, Counts{Detractors: 3}, -100},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Standard.NPS(tt.answers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Counts != tt.want {
+				t.Errorf("counts = %+v, want %+v", got.Counts, tt.want)
+			}
+			if !near(got.Score, tt.score, 1e-9) {
+				t.Errorf("score = %v, want %v", got.Score, tt.score)
+			}
+			if got.N != len(tt.answers) {
+				t.Errorf("n = %d, want %d", got.N, len(tt.answers))
+			}
+		})
+	}
+}
+
+func repeat(m map[int]int) []int {
+	var out []int
+	for v := 0; v <= 10; v++ {
+		for i := 0; i < m[v]; i++ {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// smallSample: answers 10 9 9 8 7 6 3 10 9 5 → P = 5 (10,9,9,10,9),
+// A = 2 (8,7), D = 3 (6,3,5), n = 10.
+var smallSample = []int{10, 9, 9, 8, 7, 6, 3, 10, 9, 5}
+
+func TestNPSVarianceByHand(t *testing.T) {
+	r, err := Standard.NPS(smallSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// p = 5/10 = 0.5, d = 3/10 = 0.3, score = 100·(0.5 − 0.3) = 20.
+	// Var = (p + d) − (p − d)² = 0.8 − 0.2² = 0.8 − 0.04 = 0.76.
+	// SE = √(0.76/10) = √0.076 = 0.27568097504180443 (bc: sqrt(0.076)).
+	checks := []struct {
+		name      string
+		got, want float64
+	}{
+		{"promoter share", r.PromoterShare, 0.5},
+		{"passive share", r.PassiveShare, 0.2},
+		{"detractor share", r.DetractorShare, 0.3},
+		{"score", r.Score, 20},
+		{"variance", r.Variance, 0.76},
+		{"variance points", r.VariancePoints(), 7600},
+		{"std err", r.StdErr, 0.27568097504180443},
+		{"std err points", r.StdErrPoints(), 27.568097504180443},
+	}
+	for _, c := range checks {
+		if !near(c.got, c.want, 1e-12) {
+			t.Errorf("%s = %.15g, want %.15g", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestInterval(t *testing.T) {
+	r, err := Standard.NPS(smallSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name                 string
+		level                float64
+		method               Method
+		centre, lower, upper float64
+	}{
+		// Wald, 95%: z = 1.959963984540054 (Φ⁻¹(0.975));
+		// half-width = z · 100 · 0.27568097504180443 = 54.03247823048222;
+		// 20 ± 54.03… = [−34.03247823048222, 74.03247823048222] (bc).
+		// Not truncated to [−100, 100] (nothing to truncate here anyway).
+		{"wald 95", 0.95, Wald, 20, -34.03247823048222, 74.03247823048222},
+		// Wald, 90%: z = 1.6448536269514715; half = 1.6448536269514715 ·
+		// 27.568097504180443 = 45.34543… → [−25.345434…, 65.345434…].
+		{"wald 90", 0.90, Wald, 20, 20 - 1.6448536269514715*27.568097504180443, 20 + 1.6448536269514715*27.568097504180443},
+		// Adjusted Wald (Rocks 2016): P′ = 5.75, A′ = 3.5, D′ = 3.75, n′ = 13.
+		// p′ = 5.75/13 = 0.44230769…, d′ = 3.75/13 = 0.28846153…,
+		// centre = 100·2/13 = 15.384615384615385;
+		// Var′ = 9.5/13 − (2/13)² = 0.70710059171597633;
+		// SE′ = √(Var′/13) = 0.23322168254457229;
+		// 15.3846… ± 1.959963984540054·23.322168… = [−30.325994435504162, 61.095225204734936].
+		{"adjusted wald 95", 0.95, AdjustedWald, 15.384615384615385, -30.325994435504162, 61.095225204734936},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			iv, err := r.Interval(tt.level, tt.method)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !near(iv.Centre, tt.centre, 1e-9) || !near(iv.Lower, tt.lower, 1e-9) || !near(iv.Upper, tt.upper, 1e-9) {
+				t.Errorf("interval = %+v, want centre %v [%v, %v]", iv, tt.centre, tt.lower, tt.upper)
+			}
+			if iv.Method != tt.method || iv.Level != tt.level {
+				t.Errorf("interval labels = %v %v", iv.Method, iv.Level)
+			}
+		})
+	}
+}
+
+// Unanimous small samples: the Wald interval collapses, the adjusted one
+// crosses 100 and is reported as is, not truncated.
+func TestIntervalNotTruncated(t *testing.T) {
+	r, err := Counts{Promoters: 2}.NPS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := r.Interval(0.95, Wald)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Var = 1 − 1² = 0 → [100, 100].
+	if w.Lower != 100 || w.Upper != 100 {
+		t.Errorf("wald = %+v, want [100, 100]", w)
+	}
+	a, err := r.Interval(0.95, AdjustedWald)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// P′ = 2.75, A′ = 1.5, D′ = 0.75, n′ = 5: p′ = 0.55, d′ = 0.15,
+	// centre 40; Var′ = 0.7 − 0.16 = 0.54; SE′ = √(0.54/5) = √0.108 =
+	// 0.32863353450309968; half = 1.959963984540054·32.863… = 64.41098…
+	// → upper 104.41098… > 100, kept.
+	half := 1.959963984540054 * 100 * math.Sqrt(0.108)
+	if !near(a.Centre, 40, 1e-9) || !near(a.Upper, 40+half, 1e-9) || !near(a.Lower, 40-half, 1e-9) {
+		t.Errorf("adjusted = %+v, want 40 ± %v", a, half)
+	}
+	if a.Upper <= 100 {
+		t.Errorf("upper %v should exceed 100 (not truncated)", a.Upper)
+	}
+}
+
+func TestCompareByHand(t *testing.T) {
+	a, _ := Standard.NPS(smallSample)                                // 20, Var 0.76, n 10
+	b, _ := Counts{Promoters: 60, Passives: 30, Detractors: 10}.NPS() // 50
+	// Var₂ = (0.6 + 0.1) − 0.5² = 0.45.
+	// SE = √(0.76/10 + 0.45/100) = √0.0805 = 0.28372521918222215 (bc).
+	// z = (0.2 − 0.5)/0.28372521918222215 = −1.0573610652753621.
+	// p = 2·(1 − Φ(1.0573610652753621)) = 0.2903468336607644
+	// (Python statistics.NormalDist).
+	d, err := Compare(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(d.Delta, -30, 1e-9) || !near(d.StdErr, 28.372521918222215, 1e-9) ||
+		!near(d.Z, -1.0573610652753621, 1e-12) || !near(d.P, 0.2903468336607644, 1e-12) {
+		t.Errorf("difference = %+v", d)
+	}
+	// Symmetric: swapping the waves flips the sign, not the p-value.
+	e, _ := Compare(b, a)
+	if !near(e.Z, -d.Z, 1e-15) || e.P != d.P {
+		t.Errorf("swapped = %+v", e)
+	}
+}
+
+func TestSampleSizeByHand(t *testing.T) {
+	tests := []struct {
+		name                    string
+		margin, level, variance float64
+		want                    int
+	}{
+		// z² = 1.959963984540054² = 3.8414588206941246; E = 0.05:
+		// 3.8414588206941246 · 1 / 0.0025 = 1536.58… → 1537.
+		{"conservative 5 points 95%", 5, 0.95, MaxVariance, 1537},
+		// 3.8414588206941246 · 0.45 / 0.0025 = 691.46… → 692.
+		{"prior variance 0.45", 5, 0.95, 0.45, 692},
+		// 90%: z = 1.6448536269514715, z² = 2.7055434540954; / 0.0025 = 1082.2… → 1083.
+		{"90%", 5, 0.90, 1, 1083},
+		// E = 10 points: 3.8414588206941246 / 0.01 = 384.1… → 385.
+		{"10 points", 10, 0.95, 1, 385},
+		// 99%: z = 2.5758293035489, z² = 6.634896601021214; E = 0.2, Var 0.5:
+		// 6.634896601021214 · 0.5 / 0.04 = 82.93… → 83.
+		{"99% 20 points", 20, 0.99, 0.5, 83},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := SampleSize(tt.margin, tt.level, tt.variance)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("SampleSize = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestScale(t *testing.T) {
+	// The 1–10 variant, explicitly: 1–6 detractors, 7–8 passives, 9–10 promoters.
+	s, err := NewScale(1, 10, 6, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.NPS([]int{1, 10, 9, 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2 promoters, 1 passive, 1 detractor: 100·(2 − 1)/4 = 25.
+	if r.Score != 25 {
+		t.Errorf("score = %v, want 25", r.Score)
+	}
+	if _, err := s.Classify(0); !errors.Is(err, ErrOutOfRange) {
+		t.Errorf("0 on a 1–10 scale: err = %v, want ErrOutOfRange", err)
+	}
+	for _, c := range []Category{Detractor, Passive, Promoter, 0} {
+		if c.String() == "" {
+			t.Errorf("empty name for %d", c)
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	good, _ := Standard.NPS(smallSample)
+	unanimous, _ := Counts{Promoters: 3}.NPS()
+	tests := []struct {
+		name string
+		err  func() error
+		want error
+	}{
+		{"out of range high", func() error { _, err := Standard.NPS([]int{9, 11}); return err }, ErrOutOfRange},
+		{"out of range low", func() error { _, err := Standard.Classify(-1); return err }, ErrOutOfRange},
+		{"zero respondents", func() error { _, err := Standard.NPS(nil); return err }, ErrNoResponses},
+		{"zero counts", func() error { _, err := Counts{}.NPS(); return err }, ErrNoResponses},
+		{"negative count", func() error { _, err := Counts{Promoters: 2, Detractors: -1}.NPS(); return err }, ErrNegativeCount},
+		{"bad scale order", func() error { _, err := NewScale(0, 10, 8, 7); return err }, ErrScale},
+		{"zero scale", func() error { _, err := Scale{}.Classify(0); return err }, ErrScale},
+		{"level 0", func() error { _, err := good.Interval(0, Wald); return err }, ErrLevel},
+		{"level 1", func() error { _, err := good.Interval(1, AdjustedWald); return err }, ErrLevel},
+		{"level NaN", func() error { _, err := good.Interval(math.NaN(), Wald); return err }, ErrLevel},
+		{"interval of empty", func() error { _, err := NPS{}.Interval(0.95, Wald); return err }, ErrNoResponses},
+		{"compare empty", func() error { _, err := Compare(good, NPS{}); return err }, ErrNoResponses},
+		{"compare unanimous", func() error { _, err := Compare(unanimous, unanimous); return err }, ErrZeroVariance},
+		{"margin 0", func() error { _, err := SampleSize(0, 0.95, 1); return err }, ErrMargin},
+		{"margin tiny", func() error { _, err := SampleSize(1e-300, 0.95, 1); return err }, ErrMargin},
+		{"margin NaN", func() error { _, err := SampleSize(math.NaN(), 0.95, 1); return err }, ErrMargin},
+		{"variance 0", func() error { _, err := SampleSize(5, 0.95, 0); return err }, ErrVariance},
+		{"variance > 1", func() error { _, err := SampleSize(5, 0.95, 1.5); return err }, ErrVariance},
+		{"sample level", func() error { _, err := SampleSize(5, 95, 1); return err }, ErrLevel},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.err(); !errors.Is(err, tt.want) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+		})
+	}
+	if _, err := good.Interval(0.95, Method(9)); err == nil {
+		t.Error("unknown method: no error")
+	}
+	// The index of the bad answer is named.
+	if _, err := Standard.Tally([]int{1, 2, 12}); err == nil || err.Error() != "answer 2: survey: answer out of range: 12 not in 0–10" {
+		t.Errorf("err = %v", err)
+	}
+}
