@@ -167,7 +167,7 @@ func TestIntervalNotTruncated(t *testing.T) {
 }
 
 func TestCompareByHand(t *testing.T) {
-	a, _ := Standard.NPS(smallSample)                                // 20, Var 0.76, n 10
+	a, _ := Standard.NPS(smallSample)                                 // 20, Var 0.76, n 10
 	b, _ := Counts{Promoters: 60, Passives: 30, Detractors: 10}.NPS() // 50
 	// Var₂ = (0.6 + 0.1) − 0.5² = 0.45.
 	// SE = √(0.76/10 + 0.45/100) = √0.0805 = 0.28372521918222215 (bc).
