@@ -1,0 +1,449 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// Errors of Report's options and inputs. Test with errors.Is.
+var (
+	// ErrInvited reports an invited count that is zero, negative or smaller
+	// than the number of responses; the response rate is then undefined.
+	ErrInvited = errors.New("survey: invalid invited count")
+	// ErrThreshold reports an anonymity threshold below 1.
+	ErrThreshold = errors.New("survey: anonymity threshold must be at least 1")
+	// ErrUnknownColumn reports a breakdown by a column that is neither a
+	// segment of the survey nor "wave".
+	ErrUnknownColumn = errors.New("survey: unknown breakdown column")
+	// ErrUnknownWave reports a wave filter naming a wave with no responses.
+	ErrUnknownWave = errors.New("survey: no responses in wave")
+)
+
+// DefaultThreshold is the default anonymity threshold: groups of fewer
+// respondents are suppressed.
+const DefaultThreshold = 5
+
+// DefaultLevel is the default confidence level of the eNPS intervals.
+const DefaultLevel = 0.95
+
+// An Option changes how Report works.
+type Option func(*config)
+
+type config struct {
+	threshold  int
+	level      float64
+	by         string
+	wave       string
+	hasWave    bool
+	invited    int
+	hasInvited bool
+}
+
+// Threshold sets the anonymity threshold (default DefaultThreshold): a group
+// with fewer distinct respondents is suppressed. Below 1 is ErrThreshold.
+func Threshold(n int) Option { return func(c *config) { c.threshold = n } }
+
+// Level sets the confidence level of the eNPS intervals and trend tests
+// (default DefaultLevel). Outside (0, 1) is ErrLevel.
+func Level(level float64) Option { return func(c *config) { c.level = level } }
+
+// By breaks the report down by a segment column, or by "wave".
+func By(column string) Option { return func(c *config) { c.by = column } }
+
+// ForWave restricts the per-question statistics and the breakdown to one
+// wave; trends always cover every wave.
+func ForWave(label string) Option {
+	return func(c *config) { c.wave, c.hasWave = label, true }
+}
+
+// Invited gives the number of people invited, for the response rate. When
+// the report covers several waves, count every invitation of every wave.
+// Zero or fewer, or fewer than the responses, is ErrInvited.
+func Invited(n int) Option {
+	return func(c *config) { c.invited, c.hasInvited = n, true }
+}
+
+// Suppression says why a group's numbers are hidden.
+type Suppression string
+
+// Reasons for suppression.
+const (
+	// BelowThreshold: the group has fewer respondents than the threshold.
+	BelowThreshold Suppression = "below-threshold"
+	// Complementary: the group is shown-safe on its own but is hidden so
+	// that the one below-threshold group cannot be recovered by subtracting
+	// the shown groups from the total.
+	Complementary Suppression = "complementary"
+)
+
+// A Report is a pulse-survey report. Numbers of suppressed groups are zero
+// or absent; Suppressed says which.
+type Report struct {
+	Survey       string          `json:"survey"`
+	Cadence      Cadence         `json:"cadence"`
+	Wave         string          `json:"wave,omitempty"` // set by ForWave
+	Threshold    int             `json:"threshold"`
+	Level        float64         `json:"level"`
+	Read         int             `json:"read"`     // responses read
+	Accepted     int             `json:"accepted"` // responses accepted (all waves)
+	Rejected     int             `json:"rejected"` // Read − Accepted
+	Responses    int             `json:"responses"`
+	Respondents  int             `json:"respondents"` // distinct respondent ids among Responses
+	Invited      int             `json:"invited,omitempty"`
+	ResponseRate *float64        `json:"response_rate,omitempty"` // Responses / Invited
+	Suppressed   Suppression     `json:"suppressed,omitempty"`    // the whole report is below threshold
+	Questions    []QuestionStats `json:"questions,omitempty"`
+	Trends       []Trend         `json:"trends,omitempty"`
+	Breakdown    *Breakdown      `json:"breakdown,omitempty"`
+}
+
+// QuestionStats are the statistics of one question in one group.
+type QuestionStats struct {
+	ID       string `json:"id"`
+	Kind     Kind   `json:"type"`
+	Answered int    `json:"answered"`
+	Skipped  int    `json:"skipped"` // responses without an answer
+	// Distribution counts each possible answer (0–10, 1–5, or the options
+	// in definition order); nil for text questions.
+	Distribution []Bucket `json:"distribution,omitempty"`
+	// Mean of the answers, for enps and likert; nil when none.
+	Mean *float64 `json:"mean,omitempty"`
+	// Favourable is the percentage of answers that are 4 or 5, for likert.
+	Favourable *float64 `json:"favourable,omitempty"`
+	// NPS and its intervals at the report's level, for enps.
+	NPS          *NPS      `json:"enps,omitempty"`
+	Wald         *Interval `json:"wald,omitempty"`
+	AdjustedWald *Interval `json:"adjusted_wald,omitempty"`
+	// Comments are the text answers sorted in byte order (never in
+	// submission order, which could identify people).
+	Comments []string `json:"comments,omitempty"`
+}
+
+// A Bucket is the count of one answer.
+type Bucket struct {
+	Answer string `json:"answer"`
+	Count  int    `json:"count"`
+}
+
+// A Trend is an eNPS question wave by wave, in natural order of the wave
+// labels ("2026-9" before "2026-10").
+type Trend struct {
+	Question string      `json:"question"`
+	Waves    []WaveScore `json:"waves"`
+}
+
+// A WaveScore is one wave of a Trend. Waves are a breakdown, so the
+// anonymity rules apply to them as to any group.
+type WaveScore struct {
+	Wave        string      `json:"wave"`
+	Suppressed  Suppression `json:"suppressed,omitempty"`
+	Respondents int         `json:"respondents,omitempty"`
+	NPS         *NPS        `json:"enps,omitempty"`
+	Wald        *Interval   `json:"wald,omitempty"`
+	// AdjustedWald is the adjusted-Wald interval at the report's level.
+	AdjustedWald *Interval `json:"adjusted_wald,omitempty"`
+	// Change is this wave minus the previous wave (Compare(this, previous)).
+	// It is nil for the first wave, when either wave is suppressed or has
+	// no eNPS answers, and when both are unanimous (ErrZeroVariance).
+	Change *Difference `json:"change,omitempty"`
+}
+
+// A Breakdown is the report per value of one column.
+type Breakdown struct {
+	By     string  `json:"by"`
+	Groups []Group `json:"groups"`
+}
+
+// A Group is one value of a breakdown column ("" is blank). Suppressed
+// groups carry only their value and the reason.
+type Group struct {
+	Value       string          `json:"value"`
+	Suppressed  Suppression     `json:"suppressed,omitempty"`
+	Respondents int             `json:"respondents,omitempty"`
+	Responses   int             `json:"responses,omitempty"`
+	Questions   []QuestionStats `json:"questions,omitempty"`
+}
+
+// Report computes the report of the batch's accepted responses.
+//
+// Anonymity. Group size is the number of distinct respondent ids in the
+// group. A report whose scope has fewer respondents than the threshold
+// shows no statistics at all. In a breakdown, and among the waves of a
+// trend, every group below the threshold is suppressed — its counts,
+// statistics and comments. If exactly one group is suppressed that way
+// (and the total is shown), its numbers could be recovered by subtracting
+// the shown groups from the total, so the smallest remaining group is
+// suppressed too (ties: the first in display order); with two or more
+// below-threshold groups only their combined numbers are recoverable, as
+// in common survey practice, and nothing more is hidden. Comments appear
+// only where the group's numbers do.
+//
+// Output is deterministic: questions in definition order, groups and
+// waves in natural label order, comments sorted.
+func (s *Survey) Report(ctx context.Context, b *Batch, opts ...Option) (*Report, error) {
+	if b == nil || b.survey != s {
+		return nil, errors.New("survey: batch was not read with this survey")
+	}
+	cfg := config{threshold: DefaultThreshold, level: DefaultLevel}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.threshold < 1 {
+		return nil, fmt.Errorf("%w: %d", ErrThreshold, cfg.threshold)
+	}
+	if _, err := zQuantile(cfg.level); err != nil {
+		return nil, fmt.Errorf("%w: %v", err, cfg.level)
+	}
+	groupOf := func(r *record) string { return r.wave }
+	if cfg.by != "" && cfg.by != ColumnWave {
+		j := s.segmentIndex(cfg.by)
+		if j < 0 {
+			return nil, fmt.Errorf("%w: %q (want %s or %q)", ErrUnknownColumn, cfg.by, quoteList(s.segments), ColumnWave)
+		}
+		groupOf = func(r *record) string { return r.segments[j] }
+	}
+	scope := make([]*record, 0, len(b.accepted))
+	for i := range b.accepted {
+		if !cfg.hasWave || b.accepted[i].wave == cfg.wave {
+			scope = append(scope, &b.accepted[i])
+		}
+	}
+	if cfg.hasWave && len(scope) == 0 {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownWave, cfg.wave)
+	}
+	rep := &Report{
+		Survey: s.name, Cadence: s.cadence, Wave: cfg.wave, Threshold: cfg.threshold, Level: cfg.level,
+		Read: b.read, Accepted: len(b.accepted), Rejected: len(b.rejected),
+		Responses: len(scope), Respondents: distinct(scope),
+	}
+	if cfg.hasInvited {
+		if cfg.invited <= 0 || cfg.invited < len(scope) {
+			return nil, fmt.Errorf("%w: %d invited, %d responses", ErrInvited, cfg.invited, len(scope))
+		}
+		rate := float64(len(scope)) / float64(cfg.invited)
+		rep.Invited, rep.ResponseRate = cfg.invited, &rate
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	shown := rep.Respondents >= cfg.threshold
+	if !shown {
+		rep.Suppressed = BelowThreshold
+	} else {
+		rep.Questions = s.stats(scope, cfg.level)
+	}
+	if cfg.by != "" {
+		groups := partition(scope, groupOf)
+		rep.Breakdown = &Breakdown{By: cfg.by}
+		sizes := make([]int, len(groups))
+		for i, g := range groups {
+			sizes[i] = distinct(g.records)
+		}
+		marks := suppress(sizes, cfg.threshold, shown)
+		for i, g := range groups {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			out := Group{Value: g.value, Suppressed: marks[i]}
+			if marks[i] == "" {
+				out.Respondents, out.Responses = sizes[i], len(g.records)
+				out.Questions = s.stats(g.records, cfg.level)
+			}
+			rep.Breakdown.Groups = append(rep.Breakdown.Groups, out)
+		}
+	}
+	all := make([]*record, len(b.accepted))
+	for i := range b.accepted {
+		all[i] = &b.accepted[i]
+	}
+	waves := partition(all, func(r *record) string { return r.wave })
+	sizes := make([]int, len(waves))
+	for i, w := range waves {
+		sizes[i] = distinct(w.records)
+	}
+	marks := suppress(sizes, cfg.threshold, distinct(all) >= cfg.threshold)
+	for qi, q := range s.questions {
+		if q.Kind != ENPS {
+			continue
+		}
+		tr := Trend{Question: q.ID}
+		var prev *NPS
+		for i, w := range waves {
+			ws := WaveScore{Wave: w.value, Suppressed: marks[i]}
+			var cur *NPS
+			if marks[i] == "" {
+				ws.Respondents = sizes[i]
+				if r, err := npsOf(w.records, qi); err == nil {
+					cur = &r
+					ws.NPS = cur
+					ws.Wald, ws.AdjustedWald = intervals(r, cfg.level)
+				}
+				if cur != nil && prev != nil {
+					if d, err := Compare(*cur, *prev); err == nil {
+						ws.Change = &d
+					}
+				}
+			}
+			prev = cur
+			tr.Waves = append(tr.Waves, ws)
+		}
+		rep.Trends = append(rep.Trends, tr)
+	}
+	return rep, nil
+}
+
+func distinct(rs []*record) int {
+	ids := make(map[string]struct{}, len(rs))
+	for _, r := range rs {
+		ids[r.respondent] = struct{}{}
+	}
+	return len(ids)
+}
+
+type group struct {
+	value   string
+	records []*record
+}
+
+// partition groups records by key, in natural order of the keys.
+func partition(rs []*record, key func(*record) string) []group {
+	idx := map[string]int{}
+	var gs []group
+	for _, r := range rs {
+		k := key(r)
+		i, ok := idx[k]
+		if !ok {
+			i = len(gs)
+			idx[k] = i
+			gs = append(gs, group{value: k})
+		}
+		gs[i].records = append(gs[i].records, r)
+	}
+	sort.Slice(gs, func(i, j int) bool { return naturalLess(gs[i].value, gs[j].value) })
+	return gs
+}
+
+// suppress applies the anonymity rules to group sizes (see Report): every
+// group below threshold is BelowThreshold; if exactly one is, and the
+// total is shown, the smallest other group (first on ties) is
+// Complementary.
+func suppress(sizes []int, threshold int, totalShown bool) []Suppression {
+	marks := make([]Suppression, len(sizes))
+	below := 0
+	for i, n := range sizes {
+		if n < threshold {
+			marks[i] = BelowThreshold
+			below++
+		}
+	}
+	if below == 1 && totalShown {
+		pick := -1
+		for i, n := range sizes {
+			if marks[i] == "" && (pick < 0 || n < sizes[pick]) {
+				pick = i
+			}
+		}
+		if pick >= 0 {
+			marks[pick] = Complementary
+		}
+	}
+	return marks
+}
+
+func npsOf(rs []*record, qi int) (NPS, error) {
+	var c Counts
+	for _, r := range rs {
+		a := r.answers[qi]
+		if !a.set {
+			continue
+		}
+		switch cat, _ := Standard.Classify(a.n); cat {
+		case Promoter:
+			c.Promoters++
+		case Passive:
+			c.Passives++
+		default:
+			c.Detractors++
+		}
+	}
+	return c.NPS()
+}
+
+func intervals(r NPS, level float64) (wald, adj *Interval) {
+	// The level was checked and r.N > 0, so neither call can fail.
+	w, err1 := r.Interval(level, Wald)
+	a, err2 := r.Interval(level, AdjustedWald)
+	if err1 != nil || err2 != nil {
+		return nil, nil
+	}
+	return &w, &a
+}
+
+// stats computes every question's statistics over rs.
+func (s *Survey) stats(rs []*record, level float64) []QuestionStats {
+	out := make([]QuestionStats, len(s.questions))
+	for qi, q := range s.questions {
+		st := QuestionStats{ID: q.ID, Kind: q.Kind}
+		var sum, fav int
+		counts := map[string]int{}
+		for _, r := range rs {
+			a := r.answers[qi]
+			if !a.set {
+				continue
+			}
+			st.Answered++
+			switch q.Kind {
+			case ENPS, Likert:
+				sum += a.n
+				counts[fmt.Sprint(a.n)]++
+				if a.n >= likertFavourable {
+					fav++
+				}
+			case Choice:
+				counts[a.s]++
+			case Text:
+				st.Comments = append(st.Comments, a.s)
+			}
+		}
+		st.Skipped = len(rs) - st.Answered
+		switch q.Kind {
+		case ENPS:
+			st.Distribution = buckets(counts, Standard.Min, Standard.Max)
+		case Likert:
+			st.Distribution = buckets(counts, likertMin, likertMax)
+		case Choice:
+			for _, o := range q.Options {
+				st.Distribution = append(st.Distribution, Bucket{Answer: o, Count: counts[o]})
+			}
+		case Text:
+			sort.Strings(st.Comments)
+		}
+		if st.Answered > 0 && (q.Kind == ENPS || q.Kind == Likert) {
+			mean := float64(sum) / float64(st.Answered)
+			st.Mean = &mean
+			if q.Kind == Likert {
+				pct := 100 * float64(fav) / float64(st.Answered)
+				st.Favourable = &pct
+			}
+		}
+		if q.Kind == ENPS {
+			if r, err := npsOf(rs, qi); err == nil {
+				st.NPS = &r
+				st.Wald, st.AdjustedWald = intervals(r, level)
+			}
+		}
+		out[qi] = st
+	}
+	return out
+}
+
+func buckets(counts map[string]int, lo, hi int) []Bucket {
+	out := make([]Bucket, 0, hi-lo+1)
+	for v := lo; v <= hi; v++ {
+		k := fmt.Sprint(v)
+		out = append(out, Bucket{Answer: k, Count: counts[k]})
+	}
+	return out
+}
