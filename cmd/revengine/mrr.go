@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/revengine/revengine/revenue"
+)
+
+func init() {
+	register(&command{Name: "mrr", Summary: "monthly MRR movements (new, expansion, contraction, churn, reactivation) from an event log", Run: runMRR})
+}
+
+const mrrSynopsis = `[--method event|net] [--currency USD] [--json] EVENTS.csv|-
+
+Reads a subscription event log, CSV with the columns customer_id,date,mrr
+(header optional). Each row sets that customer's monthly-normalised MRR, in
+integer minor units, from its date (YYYY-MM-DD) on; 0 means no paid
+subscription. Two rows for one customer on one date: the later row wins.
+Prints one row per calendar month from the first event's month through the
+last: starting MRR (before the month's first day), new, expansion,
+contraction, churn, reactivation, ending MRR (after the month's last
+event), net new MRR and paying customers at start and end.
+
+--method event classifies each change on its own (a customer who starts and
+cancels in one month is new and churn); --method net compares each
+customer's MRR at the month's start and end (the same customer nets to
+nothing). 0→x is reactivation when the customer had paid MRR at any earlier
+time, else new.`
+
+// mrrJSON is the --json document; money in minor units.
+type mrrJSON struct {
+	Method   string         `json:"method"`
+	Currency string         `json:"currency"`
+	Months   []mrrMonthJSON `json:"months"`
+}
+
+type mrrMonthJSON struct {
+	Month          string `json:"month"`
+	StartingMRR    int64  `json:"starting_mrr"`
+	New            int64  `json:"new"`
+	Expansion      int64  `json:"expansion"`
+	Contraction    int64  `json:"contraction"`
+	Churn          int64  `json:"churn"`
+	Reactivation   int64  `json:"reactivation"`
+	EndingMRR      int64  `json:"ending_mrr"`
+	NetNewMRR      int64  `json:"net_new_mrr"`
+	CustomersStart int    `json:"customers_start"`
+	CustomersEnd   int    `json:"customers_end"`
+}
+
+func runMRR(ctx context.Context, env *cmdEnv, args []string) int {
+	fs := newFlagSet(env, "mrr", mrrSynopsis)
+	method := fs.String("method", "event", "classification of movements: event (each change) or net (month start vs end per customer)")
+	currency := fs.String("currency", "USD", "ISO 4217 currency of the mrr column")
+	asJSON := fs.Bool("json", false, "print JSON (money in minor units) instead of a table")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		return usageError(fs, "want exactly one EVENTS.csv (or - for standard input), got %d arguments", fs.NArg())
+	}
+	m := revenue.Method(*method)
+	if m != revenue.MethodEvent && m != revenue.MethodNet {
+		return usageError(fs, "--method %q: want event or net", *method)
+	}
+	cur := revenue.Currency(*currency)
+	if err := cur.Validate(); err != nil {
+		return usageError(fs, "--currency %q: want an ISO 4217 code such as USD", *currency)
+	}
+	r, name, err := openInput(env, fs.Arg(0))
+	if err != nil {
+		errorf(env, "mrr", "%v", err)
+		return exitFindings
+	}
+	defer r.Close()
+	events, err := revenue.ReadEvents(ctx, r, name, cur)
+	if err != nil {
+		var pe revenue.ParseErrors
+		if errors.As(err, &pe) {
+			for _, e := range pe {
+				errorf(env, "mrr", "%v", e)
+			}
+			errorf(env, "mrr", "%d rows rejected, %d read; no report printed", len(pe), len(events))
+			return exitFindings
+		}
+		errorf(env, "mrr", "%s: %v", name, err)
+		return exitFindings
+	}
+	b, err := revenue.MRRBridge(ctx, events, m, cur)
+	if err != nil {
+		errorf(env, "mrr", "%s: %v", name, err)
+		return exitFindings
+	}
+	if *asJSON {
+		doc := mrrJSON{Method: string(b.Method), Currency: string(b.Currency), Months: make([]mrrMonthJSON, 0, len(b.Months))}
+		for _, mo := range b.Months {
+			doc.Months = append(doc.Months, mrrMonthJSON{
+				Month: mo.Month, StartingMRR: mo.StartingMRR.Amount, New: mo.New.Amount,
+				Expansion: mo.Expansion.Amount, Contraction: mo.Contraction.Amount, Churn: mo.Churn.Amount,
+				Reactivation: mo.Reactivation.Amount, EndingMRR: mo.EndingMRR.Amount, NetNewMRR: mo.NetNewMRR.Amount,
+				CustomersStart: mo.CustomersStart, CustomersEnd: mo.CustomersEnd,
+			})
+		}
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc); err != nil {
+			errorf(env, "mrr", "%v", err)
+			return exitFindings
+		}
+		return exitOK
+	}
+	fmt.Fprintf(env.Stdout, "MRR movements (method %s, %s)\n\n", b.Method, b.Currency)
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "month\tstarting\tnew\texpansion\tcontraction\tchurn\treactivation\tending\tnet new\tcust start\tcust end\t")
+	for _, mo := range b.Months {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t\n", mo.Month,
+			amount(mo.StartingMRR), amount(mo.New), amount(mo.Expansion), amount(mo.Contraction),
+			amount(mo.Churn), amount(mo.Reactivation), amount(mo.EndingMRR), amount(mo.NetNewMRR),
+			mo.CustomersStart, mo.CustomersEnd)
+	}
+	if err := tw.Flush(); err != nil {
+		errorf(env, "mrr", "%v", err)
+		return exitFindings
+	}
+	return exitOK
+}
+
+// amount formats money without its currency code, e.g. "1234.56".
+func amount(m revenue.Money) string {
+	return strings.TrimPrefix(m.String(), string(m.Currency)+" ")
+}

@@ -1,0 +1,97 @@
+package revenue
+
+import (
+	"fmt"
+	"math/big"
+)
+
+// CAC and cost-per-lead variants.
+const (
+	// CACFullyLoaded is (marketing + sales cost) / new customers, the default.
+	CACFullyLoaded Variant = "fully_loaded"
+	// CACMarketingOnly is marketing cost / new customers.
+	CACMarketingOnly Variant = "marketing_only"
+	// CostPerLeadVariant names spend / leads.
+	CostPerLeadVariant Variant = "spend_over_leads"
+	// PaybackGrossMargin names CAC / (ARPA × gross margin).
+	PaybackGrossMargin Variant = "gross_margin"
+)
+
+// CostPerLead returns spend / leads, rounded to minor units with
+// WithRounding (default HalfEven); Exact keeps the quotient. HubSpot and
+// Salesforce define cost per lead this way over the same period.
+// Errors: leads zero (ErrDivisionByZero) or negative, spend negative.
+func CostPerLead(spend Money, leads int64, opts ...KPIOption) (MoneyMetric, error) {
+	c, err := newConfig("cost per lead", opts, []string{"rounding"}, CostPerLeadVariant)
+	if err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkMoney("cost per lead", "spend", spend, false); err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkCount("cost per lead", "leads", leads); err != nil {
+		return MoneyMetric{}, err
+	}
+	return moneyQuotient("cost_per_lead", CostPerLeadVariant, "spend / leads",
+		ratInt(spend.Amount), ratInt(leads), spend.Currency, c.rounding)
+}
+
+// CAC returns customer acquisition cost:
+//
+//	CAC = (marketing cost + sales cost) / new customers      (fully_loaded, default)
+//	CAC = marketing cost / new customers                     (WithVariant(CACMarketingOnly))
+//
+// over the same period (HubSpot's and David Skok's "fully loaded" CAC;
+// the marketing-only variant is Salesforce's marketing CAC). The amount is
+// rounded to minor units with WithRounding (default HalfEven).
+// Errors: new customers zero (ErrDivisionByZero) or negative, negative
+// cost, currencies that differ.
+func CAC(marketing, sales Money, newCustomers int64, opts ...KPIOption) (MoneyMetric, error) {
+	c, err := newConfig("cac", opts, []string{"rounding", "variant"}, CACFullyLoaded, CACFullyLoaded, CACMarketingOnly)
+	if err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkMoney("cac", "marketing cost", marketing, false); err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkMoney("cac", "sales cost", sales, false); err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkCount("cac", "new customers", newCustomers); err != nil {
+		return MoneyMetric{}, err
+	}
+	cost, formula := marketing, "marketing cost / new customers"
+	if c.variant == CACFullyLoaded {
+		if cost, err = marketing.Add(sales); err != nil {
+			return MoneyMetric{}, fmt.Errorf("revenue: cac: %w", err)
+		}
+		formula = "(marketing cost + sales cost) / new customers"
+	}
+	return moneyQuotient("cac", c.variant, formula, ratInt(cost.Amount), ratInt(newCustomers), cost.Currency, c.rounding)
+}
+
+// CACPayback returns the months needed to earn back CAC from gross profit:
+//
+//	payback months = CAC / (ARPA × gross margin)
+//
+// with ARPA the monthly average revenue per account (the SaaS payback of
+// David Skok, "SaaS Metrics 2.0", and KeyBanc's survey). Value is
+// fractional months.
+// Errors: margin outside [0, 1]; ARPA or margin zero (ErrDivisionByZero);
+// negative amounts; currencies that differ.
+func CACPayback(cac, arpa Money, grossMargin float64) (Metric, error) {
+	if err := checkMoney("cac payback", "cac", cac, false); err != nil {
+		return Metric{}, err
+	}
+	if err := checkMoney("cac payback", "arpa", arpa, false); err != nil {
+		return Metric{}, err
+	}
+	if err := sameCurrency("cac payback", cac.Currency, arpa); err != nil {
+		return Metric{}, err
+	}
+	if err := checkFraction("cac payback", "gross margin", grossMargin, true); err != nil {
+		return Metric{}, err
+	}
+	den, _ := new(big.Rat).Mul(ratInt(arpa.Amount), ratFloat(grossMargin)).Float64()
+	return metric("cac_payback_months", PaybackGrossMargin, "cac / (arpa × gross margin)", float64(cac.Amount), den)
+}

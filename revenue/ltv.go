@@ -1,0 +1,122 @@
+package revenue
+
+import (
+	"fmt"
+	"math/big"
+)
+
+// ARPA and LTV variants.
+const (
+	// ARPAVariant names revenue / accounts.
+	ARPAVariant Variant = "revenue_over_accounts"
+	// LTVRevenue is ARPA / churn rate, the default.
+	LTVRevenue Variant = "arpa_over_churn"
+	// LTVGrossMargin is ARPA × gross margin / churn rate, selected by WithGrossMargin.
+	LTVGrossMargin Variant = "gross_margin"
+	// CLVDiscounted names the Gupta–Lehmann discounted margin multiple m·r/(1+i−r).
+	CLVDiscounted Variant = "gupta_lehmann"
+	// LTVToCACVariant names LTV / CAC.
+	LTVToCACVariant Variant = "ltv_over_cac"
+)
+
+// ARPA returns average revenue per account: recurring revenue (usually
+// MRR) / active accounts (ChartMogul, Baremetrics). Rounded to minor units
+// with WithRounding (default HalfEven).
+// Errors: accounts zero (ErrDivisionByZero) or negative, revenue negative.
+func ARPA(revenue Money, accounts int64, opts ...KPIOption) (MoneyMetric, error) {
+	c, err := newConfig("arpa", opts, []string{"rounding"}, ARPAVariant)
+	if err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkMoney("arpa", "revenue", revenue, false); err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkCount("arpa", "accounts", accounts); err != nil {
+		return MoneyMetric{}, err
+	}
+	return moneyQuotient("arpa", ARPAVariant, "revenue / accounts", ratInt(revenue.Amount), ratInt(accounts), revenue.Currency, c.rounding)
+}
+
+// LTV returns customer lifetime value by the simple SaaS formula
+//
+//	LTV = ARPA / churn rate                        (default)
+//	LTV = ARPA × gross margin / churn rate         (WithGrossMargin)
+//
+// with ARPA and churn over the same period (monthly ARPA with monthly
+// customer churn). 1/churn is the expected lifetime in periods (David
+// Skok, "SaaS Metrics"; ChartMogul's LTV, with the margin variant as
+// Baremetrics' LTV). Rounded to minor units with WithRounding (default
+// HalfEven); Exact keeps the quotient.
+// Errors: churn outside (0, 1], margin outside [0, 1], ARPA negative
+// (ErrInvalidInput).
+func LTV(arpa Money, churn float64, opts ...KPIOption) (MoneyMetric, error) {
+	c, err := newConfig("ltv", opts, []string{"rounding", "gross_margin"}, LTVRevenue)
+	if err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkMoney("ltv", "arpa", arpa, false); err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkFraction("ltv", "churn", churn, false); err != nil {
+		return MoneyMetric{}, err
+	}
+	num := ratInt(arpa.Amount)
+	v, formula := LTVRevenue, "arpa / churn"
+	if c.hasMargin {
+		num.Mul(num, ratFloat(c.margin))
+		v, formula = LTVGrossMargin, "arpa × gross margin / churn"
+	}
+	return moneyQuotient("ltv", v, formula, num, ratFloat(churn), arpa.Currency, c.rounding)
+}
+
+// DiscountedCLV returns the customer lifetime value of Gupta and Lehmann
+// ("Customers as Assets", Journal of Interactive Marketing 2003; "Managing
+// Customers as Investments", 2005) for a constant margin and retention over
+// an infinite horizon, margins received at the end of each period:
+//
+//	CLV = m × r / (1 + i − r)
+//
+// where m is the margin per customer per period, r the retention rate per
+// period in [0, 1] and i the discount rate per period (≥ 0). Example: m =
+// 100.00, r = 0.8, i = 0.1 gives 100 × 0.8 / 0.3 = 266.67. Rounded with
+// WithRounding (default HalfEven).
+// Errors: r outside [0, 1]; i negative or not finite; r = 1 with i = 0
+// (ErrDivisionByZero: the value is unbounded); m negative.
+func DiscountedCLV(margin Money, retention, discount float64, opts ...KPIOption) (MoneyMetric, error) {
+	c, err := newConfig("clv", opts, []string{"rounding"}, CLVDiscounted)
+	if err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkMoney("clv", "margin", margin, false); err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkFraction("clv", "retention", retention, true); err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkFinite("clv", "discount rate", discount); err != nil {
+		return MoneyMetric{}, err
+	}
+	if discount < 0 {
+		return MoneyMetric{}, fmt.Errorf("revenue: clv: %w: discount rate %v is negative", ErrInvalidInput, discount)
+	}
+	num := new(big.Rat).Mul(ratInt(margin.Amount), ratFloat(retention))
+	den := new(big.Rat).Add(ratInt(1), ratFloat(discount))
+	den.Sub(den, ratFloat(retention))
+	return moneyQuotient("clv", CLVDiscounted, "m × r / (1 + i − r)", num, den, margin.Currency, c.rounding)
+}
+
+// LTVToCAC returns LTV / CAC (3 or more is the usual SaaS benchmark, David
+// Skok). Errors: CAC zero (ErrDivisionByZero), negative amounts, currencies
+// that differ.
+func LTVToCAC(ltv, cac Money) (Metric, error) {
+	if err := checkMoney("ltv:cac", "ltv", ltv, false); err != nil {
+		return Metric{}, err
+	}
+	if err := checkMoney("ltv:cac", "cac", cac, false); err != nil {
+		return Metric{}, err
+	}
+	if err := sameCurrency("ltv:cac", ltv.Currency, cac); err != nil {
+		return Metric{}, err
+	}
+	return metric("ltv_to_cac", LTVToCACVariant, "ltv / cac", float64(ltv.Amount), float64(cac.Amount))
+}

@@ -1,0 +1,329 @@
+package revenue
+
+import (
+	"fmt"
+	"math/big"
+	"sort"
+	"time"
+)
+
+// Pipeline variants.
+const (
+	// WinRateClosed is won / (won + lost), open deals ignored: the default.
+	WinRateClosed Variant = "closed_only"
+	// WinRateAll is won / all deals, open ones included.
+	WinRateAll Variant = "all"
+	// AverageDealWon names Σ won amount / won deals.
+	AverageDealWon Variant = "won_deals"
+	// CycleWon names the created-to-closed days of won deals.
+	CycleWon Variant = "won_deals"
+	// VelocityVariant names opportunities × win rate × average deal / cycle days.
+	VelocityVariant Variant = "per_day"
+	// CoverageRemaining names open pipeline / (quota − closed won).
+	CoverageRemaining Variant = "remaining_quota"
+	// CoverageRequiredVariant names 1 / win rate.
+	CoverageRequiredVariant Variant = "inverse_win_rate"
+	// SourcedFirstTouch names revenue of won deals whose first touch is marketing.
+	SourcedFirstTouch Variant = "first_touch_marketing"
+	// InfluencedAnyTouch names revenue of won deals with a marketing touch on or before close.
+	InfluencedAnyTouch Variant = "any_marketing_touch"
+)
+
+// ClosedIn returns the deals closed (won or lost) on a day of p, in order.
+func ClosedIn(deals []Deal, p Period) []Deal {
+	var out []Deal
+	for _, d := range deals {
+		if d.Status != DealOpen && !d.Closed.IsZero() && p.Contains(d.Closed) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// CreatedIn returns the deals created on a day of p, in order.
+func CreatedIn(deals []Deal, p Period) []Deal {
+	var out []Deal
+	for _, d := range deals {
+		if p.Contains(d.Created) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func dealName(i int, d Deal) string {
+	if d.ID != "" {
+		return fmt.Sprintf("deal %q", d.ID)
+	}
+	return fmt.Sprintf("deal %d", i+1)
+}
+
+// checkDeal validates a deal's status, amount and currency.
+func checkDeal(kpi string, i int, d Deal, cur Currency) error {
+	switch d.Status {
+	case DealOpen, DealWon, DealLost:
+	default:
+		return fmt.Errorf("revenue: %s: %s: %w: unknown status %q", kpi, dealName(i, d), ErrInvalidInput, d.Status)
+	}
+	if d.Amount.Currency != cur {
+		return fmt.Errorf("revenue: %s: %s: %w", kpi, dealName(i, d), &CurrencyMismatchError{Op: kpi, A: cur, B: d.Amount.Currency})
+	}
+	if d.Amount.Amount < 0 {
+		return fmt.Errorf("revenue: %s: %s: %w: negative amount %v", kpi, dealName(i, d), ErrInvalidInput, d.Amount)
+	}
+	return nil
+}
+
+// MarketingContribution is the won revenue marketing sourced and influenced.
+type MarketingContribution struct {
+	Won        Money `json:"won"`        // revenue of all won deals given
+	Sourced    Money `json:"sourced"`    // first touch is marketing
+	Influenced Money `json:"influenced"` // any marketing touch on or before the close date
+	WonDeals   int   `json:"won_deals"`
+	// SourcedShare is Sourced / Won and InfluencedShare Influenced / Won:
+	// the "% of revenue from marketing" in its two definitions.
+	SourcedShare    Metric `json:"sourced_share"`
+	InfluencedShare Metric `json:"influenced_share"`
+}
+
+// MarketingRevenue splits the revenue of the won deals given (select them
+// with ClosedIn) into what marketing sourced and what it influenced, the two
+// standard attributions of revenue marketing (Salesforce's "marketing
+// sourced" and "marketing influenced" pipeline; Forrester/SiriusDecisions):
+//
+//   - sourced: the deal's first touch (earliest date; ties to the earlier
+//     in the slice) is a marketing touch;
+//   - influenced: the deal has at least one marketing touch dated on or
+//     before its close date.
+//
+// Every sourced deal is influenced. Deals that are not won are skipped;
+// deals without touches count as neither.
+// Errors: no won revenue (ErrDivisionByZero, the shares are undefined);
+// deals in another currency; negative amounts; unknown status.
+func MarketingRevenue(deals []Deal, cur Currency) (MarketingContribution, error) {
+	const kpi = "marketing revenue"
+	if err := cur.Validate(); err != nil {
+		return MarketingContribution{}, fmt.Errorf("revenue: %s: %w", kpi, err)
+	}
+	var won, src, inf int64
+	var n int
+	for i, d := range deals {
+		if err := checkDeal(kpi, i, d, cur); err != nil {
+			return MarketingContribution{}, err
+		}
+		if d.Status != DealWon {
+			continue
+		}
+		n++
+		var err error
+		if won, err = add64(won, d.Amount.Amount); err != nil {
+			return MarketingContribution{}, fmt.Errorf("revenue: %s: %w", kpi, err)
+		}
+		first := -1
+		influenced := false
+		closeDay := dayOf(d.Closed)
+		for k, t := range d.Touches {
+			if first < 0 || dayOf(t.At).Before(dayOf(d.Touches[first].At)) {
+				first = k
+			}
+			if t.Kind == TouchMarketing && (d.Closed.IsZero() || !dayOf(t.At).After(closeDay)) {
+				influenced = true
+			}
+		}
+		if first >= 0 && d.Touches[first].Kind == TouchMarketing {
+			src += d.Amount.Amount // ≤ won, cannot overflow
+		}
+		if influenced {
+			inf += d.Amount.Amount
+		}
+	}
+	out := MarketingContribution{Won: Money{won, cur}, Sourced: Money{src, cur}, Influenced: Money{inf, cur}, WonDeals: n}
+	var err error
+	if out.SourcedShare, err = metric("marketing_sourced_share", SourcedFirstTouch, "sourced won revenue / won revenue", float64(src), float64(won)); err != nil {
+		return MarketingContribution{}, err
+	}
+	if out.InfluencedShare, err = metric("marketing_influenced_share", InfluencedAnyTouch, "influenced won revenue / won revenue", float64(inf), float64(won)); err != nil {
+		return MarketingContribution{}, err
+	}
+	return out, nil
+}
+
+// AverageDealSize returns Σ amount of the won deals / number of won deals
+// among the deals given (HubSpot, Salesforce), rounded with WithRounding
+// (default HalfEven). Errors: no won deals (ErrDivisionByZero); currency,
+// amount or status problems.
+func AverageDealSize(deals []Deal, cur Currency, opts ...KPIOption) (MoneyMetric, error) {
+	const kpi = "average deal size"
+	c, err := newConfig(kpi, opts, []string{"rounding"}, AverageDealWon)
+	if err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := cur.Validate(); err != nil {
+		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w", kpi, err)
+	}
+	var sum, n int64
+	for i, d := range deals {
+		if err := checkDeal(kpi, i, d, cur); err != nil {
+			return MoneyMetric{}, err
+		}
+		if d.Status == DealWon {
+			n++
+			if sum, err = add64(sum, d.Amount.Amount); err != nil {
+				return MoneyMetric{}, fmt.Errorf("revenue: %s: %w", kpi, err)
+			}
+		}
+	}
+	return moneyQuotient("average_deal_size", AverageDealWon, "won amount / won deals", ratInt(sum), ratInt(n), cur, c.rounding)
+}
+
+// WinRate returns the share of deals won among the deals given (select
+// them with ClosedIn or CreatedIn):
+//
+//	win rate = won / (won + lost)            (closed_only, default)
+//	win rate = won / (won + lost + open)     (WithVariant(WinRateAll))
+//
+// HubSpot and Salesforce report the closed-only rate; the "all" variant
+// counts open deals as not won. Numerator and Denominator are deal counts.
+// Errors: no deals in the denominator (ErrDivisionByZero); unknown status.
+func WinRate(deals []Deal, opts ...KPIOption) (Metric, error) {
+	c, err := newConfig("win rate", opts, []string{"variant"}, WinRateClosed, WinRateClosed, WinRateAll)
+	if err != nil {
+		return Metric{}, err
+	}
+	var won, lost, open int
+	for i, d := range deals {
+		switch d.Status {
+		case DealWon:
+			won++
+		case DealLost:
+			lost++
+		case DealOpen:
+			open++
+		default:
+			return Metric{}, fmt.Errorf("revenue: win rate: %s: %w: unknown status %q", dealName(i, d), ErrInvalidInput, d.Status)
+		}
+	}
+	if c.variant == WinRateAll {
+		return metric("win_rate", WinRateAll, "won / (won + lost + open)", float64(won), float64(won+lost+open))
+	}
+	return metric("win_rate", WinRateClosed, "won / (won + lost)", float64(won), float64(won+lost))
+}
+
+// SalesCycle is the length of the sales cycle of won deals in days.
+type SalesCycle struct {
+	Variant    Variant `json:"variant"`
+	Deals      int     `json:"deals"`
+	MeanDays   float64 `json:"mean_days"`
+	MedianDays float64 `json:"median_days"` // mean of the two middle values for an even count
+}
+
+// SalesCycleLength returns the mean and median number of calendar days from
+// creation to close of the won deals given (HubSpot's "average sales cycle
+// length"; the median is robust to a few very long deals). A deal created
+// and won the same day has 0 days.
+// Errors: no won deals (ErrDivisionByZero); a won deal without a close
+// date or closed before it was created (ErrInvalidInput).
+func SalesCycleLength(deals []Deal) (SalesCycle, error) {
+	var days []int
+	for i, d := range deals {
+		if d.Status != DealWon {
+			continue
+		}
+		if d.Closed.IsZero() || d.Created.IsZero() {
+			return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %s: %w: won deal without created and closed dates", dealName(i, d), ErrInvalidInput)
+		}
+		n := int(dayOf(d.Closed).Sub(dayOf(d.Created)) / (24 * time.Hour))
+		if n < 0 {
+			return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %s: %w: closed before created", dealName(i, d), ErrInvalidInput)
+		}
+		days = append(days, n)
+	}
+	if len(days) == 0 {
+		return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %w: no won deals", ErrDivisionByZero)
+	}
+	sort.Ints(days)
+	var sum float64
+	for _, d := range days {
+		sum += float64(d)
+	}
+	k := len(days)
+	med := float64(days[k/2])
+	if k%2 == 0 {
+		med = float64(days[k/2-1]+days[k/2]) / 2
+	}
+	return SalesCycle{Variant: CycleWon, Deals: k, MeanDays: sum / float64(k), MedianDays: med}, nil
+}
+
+// PipelineVelocity returns the revenue the pipeline produces per day:
+//
+//	velocity = opportunities × win rate × average deal size / sales cycle days
+//
+// (the sales velocity equation as HubSpot and Salesforce give it). The
+// result is money per day rounded with WithRounding (default HalfEven).
+// Errors: negative opportunities, win rate outside [0, 1], negative deal
+// size, cycle days zero (ErrDivisionByZero), negative or not finite.
+func PipelineVelocity(opportunities int64, winRate float64, averageDeal Money, cycleDays float64, opts ...KPIOption) (MoneyMetric, error) {
+	const kpi = "pipeline velocity"
+	c, err := newConfig(kpi, opts, []string{"rounding"}, VelocityVariant)
+	if err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkCount(kpi, "opportunities", opportunities); err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkFraction(kpi, "win rate", winRate, true); err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkMoney(kpi, "average deal size", averageDeal, false); err != nil {
+		return MoneyMetric{}, err
+	}
+	if err := checkFinite(kpi, "cycle days", cycleDays); err != nil {
+		return MoneyMetric{}, err
+	}
+	if cycleDays < 0 {
+		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w: cycle days %v is negative", kpi, ErrInvalidInput, cycleDays)
+	}
+	num := new(big.Rat).Mul(ratInt(opportunities), ratFloat(winRate))
+	num.Mul(num, ratInt(averageDeal.Amount))
+	return moneyQuotient("pipeline_velocity", VelocityVariant, "opportunities × win rate × average deal size / cycle days",
+		num, ratFloat(cycleDays), averageDeal.Currency, c.rounding)
+}
+
+// PipelineCoverage returns open pipeline / remaining quota, with remaining
+// quota = quota − revenue already closed won in the period (Salesforce's
+// pipeline coverage ratio; 3× is the usual rule of thumb). Numerator and
+// Denominator are in minor units.
+// Errors: quota already met (remaining zero: ErrDivisionByZero; negative:
+// ErrInvalidInput); negative amounts; currencies that differ.
+func PipelineCoverage(openPipeline, quota, closedWon Money) (Metric, error) {
+	const kpi = "pipeline coverage"
+	for _, a := range []struct {
+		n string
+		m Money
+	}{{"open pipeline", openPipeline}, {"quota", quota}, {"closed won", closedWon}} {
+		if err := checkMoney(kpi, a.n, a.m, false); err != nil {
+			return Metric{}, err
+		}
+	}
+	if err := sameCurrency(kpi, quota.Currency, openPipeline, closedWon); err != nil {
+		return Metric{}, err
+	}
+	remaining := quota.Amount - closedWon.Amount // both ≥ 0: no overflow
+	if remaining < 0 {
+		return Metric{}, fmt.Errorf("revenue: %s: %w: quota %v already exceeded by %v", kpi, ErrInvalidInput, quota, closedWon)
+	}
+	return metric("pipeline_coverage", CoverageRemaining, "open pipeline / (quota − closed won)", float64(openPipeline.Amount), float64(remaining))
+}
+
+// RequiredCoverage returns the pipeline coverage a win rate requires to
+// make quota: 1 / win rate (a 25% win rate needs 4× coverage).
+// Errors: win rate outside (0, 1] (zero: ErrDivisionByZero).
+func RequiredCoverage(winRate float64) (Metric, error) {
+	if winRate == 0 {
+		return Metric{}, fmt.Errorf("revenue: required coverage: %w: win rate is zero", ErrDivisionByZero)
+	}
+	if err := checkFraction("required coverage", "win rate", winRate, false); err != nil {
+		return Metric{}, err
+	}
+	return metric("required_coverage", CoverageRequiredVariant, "1 / win rate", 1, winRate)
+}
