@@ -1,0 +1,426 @@
+package attribution
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// DefaultHalfLife is the time-decay half-life used when none is given.
+const DefaultHalfLife = 7 * 24 * time.Hour
+
+// Totals counts journeys, conversions and conversion value (minor units).
+type Totals struct {
+	Journeys    int64
+	Conversions int64
+	Value       int64
+}
+
+func (t *Totals) add(o Totals) {
+	t.Journeys += o.Journeys
+	t.Conversions += o.Conversions
+	t.Value += o.Value
+}
+
+// A Path is one distinct channel sequence of an aggregate with the journeys
+// that followed it: how many, how many converted, and their total value.
+type Path struct {
+	Channels    []string
+	Journeys    int64
+	Conversions int64
+	Value       int64
+}
+
+// An AggregateOption configures NewAggregate.
+type AggregateOption func(*Aggregate)
+
+// WithHalfLife sets the half-life of the time-decay model (default
+// DefaultHalfLife). Time-decay credit is accumulated journey by journey as the
+// data streams in, so the half-life is fixed when the aggregate is built.
+// A non-positive d keeps the default.
+func WithHalfLife(d time.Duration) AggregateOption {
+	return func(a *Aggregate) {
+		if d > 0 {
+			a.halfLife = d
+		}
+	}
+}
+
+// WithLookback keeps only the touches of a converting journey that happened
+// at most days×24h before its conversion. A converting journey left with no
+// touches is unattributed. Journeys that did not convert keep all their
+// touches (they have no conversion to look back from). days ≤ 0 disables the
+// window (the default).
+func WithLookback(days int) AggregateOption {
+	return func(a *Aggregate) {
+		if days > 0 {
+			a.lookback = days
+		}
+	}
+}
+
+// An Aggregate is the streaming, mergeable summary every model runs from:
+// the distinct channel paths with their journey, conversion and value counts,
+// plus per-channel credit accumulators for the models that need touch times
+// or milestones (time decay, W-shaped, full-path), computed exactly journey
+// by journey as it is built. Two aggregates built with the same options over
+// two shards of the data merge into the aggregate of all of it.
+//
+// An Aggregate is not safe for concurrent building (Add, AddPath, Merge);
+// once built, any number of goroutines may run models on it concurrently.
+type Aggregate struct {
+	halfLife time.Duration
+	lookback int
+	noTimes  bool // some data came in as paths, without times or milestones
+
+	chanID  map[string]uint16
+	chans   []string
+	pathIdx map[string]int32 // encoded channel ids → index in paths
+	paths   []pathStat
+
+	// per-channel credits of the journey-level models, indexed by channel id
+	timeDecay, wShaped, fullPath []credit
+
+	total, unattributed Totals
+
+	keybuf  []byte
+	weights []float64
+}
+
+type pathStat struct {
+	key         string // 2 bytes (little-endian uint16 channel id) per touch
+	journeys    int64
+	conversions int64
+	value       int64
+}
+
+type credit struct{ conv, value float64 }
+
+// NewAggregate returns an empty aggregate.
+func NewAggregate(opts ...AggregateOption) *Aggregate {
+	a := &Aggregate{
+		halfLife: DefaultHalfLife,
+		chanID:   map[string]uint16{},
+		pathIdx:  map[string]int32{},
+	}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
+}
+
+// HalfLife reports the time-decay half-life the aggregate was built with.
+func (a *Aggregate) HalfLife() time.Duration { return a.halfLife }
+
+// Lookback reports the lookback window in days (0: none).
+func (a *Aggregate) Lookback() int { return a.lookback }
+
+// HasTimes reports whether every journey came with touch times and
+// milestones, which the time-decay, W-shaped and full-path models need.
+func (a *Aggregate) HasTimes() bool { return !a.noTimes }
+
+// Totals reports the journeys, conversions and value that went in, credited
+// or not: Totals() = credited + Unattributed().
+func (a *Aggregate) Totals() Totals { return a.total }
+
+// Unattributed reports the journeys that no model can credit: those without
+// touches, and converting journeys with no touch inside the lookback window.
+func (a *Aggregate) Unattributed() Totals { return a.unattributed }
+
+// attributable is what models credit: the conversions and value of journeys
+// with at least one touch.
+func (a *Aggregate) attributable() Totals {
+	return Totals{
+		Journeys:    a.total.Journeys - a.unattributed.Journeys,
+		Conversions: a.total.Conversions - a.unattributed.Conversions,
+		Value:       a.total.Value - a.unattributed.Value,
+	}
+}
+
+// Channels returns the distinct channels seen, sorted.
+func (a *Aggregate) Channels() []string {
+	out := append([]string(nil), a.chans...)
+	sort.Strings(out)
+	return out
+}
+
+// Paths returns the distinct paths, sorted by their channel sequence.
+func (a *Aggregate) Paths() []Path {
+	out := make([]Path, len(a.paths))
+	for i, p := range a.paths {
+		out[i] = Path{Channels: a.decode(p.key), Journeys: p.journeys, Conversions: p.conversions, Value: p.value}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return strings.Join(out[i].Channels, "\x00") < strings.Join(out[j].Channels, "\x00")
+	})
+	return out
+}
+
+func (a *Aggregate) decode(key string) []string {
+	out := make([]string, len(key)/2)
+	for i := range out {
+		out[i] = a.chans[binary.LittleEndian.Uint16([]byte(key[2*i:]))]
+	}
+	return out
+}
+
+func keyID(key string, i int) uint16 { return uint16(key[2*i]) | uint16(key[2*i+1])<<8 }
+
+// channel returns the id of name, adding it if new.
+func (a *Aggregate) channel(name string) (uint16, error) {
+	if id, ok := a.chanID[name]; ok {
+		return id, nil
+	}
+	if len(a.chans) >= math.MaxUint16 {
+		return 0, ErrTooManyChannels
+	}
+	id := uint16(len(a.chans))
+	a.chanID[name] = id
+	a.chans = append(a.chans, name)
+	a.timeDecay = append(a.timeDecay, credit{})
+	a.wShaped = append(a.wShaped, credit{})
+	a.fullPath = append(a.fullPath, credit{})
+	return id, nil
+}
+
+func (a *Aggregate) addPathKey(key []byte, journeys, conversions, value int64) {
+	if i, ok := a.pathIdx[string(key)]; ok {
+		p := &a.paths[i]
+		p.journeys += journeys
+		p.conversions += conversions
+		p.value += value
+		return
+	}
+	k := string(key)
+	a.pathIdx[k] = int32(len(a.paths))
+	a.paths = append(a.paths, pathStat{key: k, journeys: journeys, conversions: conversions, value: value})
+}
+
+// Add adds one journey. The journey is validated (touches in time order, none
+// after the conversion, value only on a converted journey); an invalid one is
+// rejected with a *JourneyError and leaves the aggregate unchanged. Add does
+// not keep j or its touches.
+func (a *Aggregate) Add(j Journey) error {
+	if err := j.validate(); err != nil {
+		return err
+	}
+	touches := j.Touches
+	if a.lookback > 0 && j.Converted {
+		from := j.ConversionTime.Add(-time.Duration(a.lookback) * 24 * time.Hour)
+		k := 0
+		for k < len(touches) && touches[k].Time.Before(from) {
+			k++
+		}
+		touches = touches[k:] // touches are in time order: the window is a suffix
+	}
+	in := Totals{Journeys: 1}
+	if j.Converted {
+		in.Conversions, in.Value = 1, j.Value
+	}
+	// Register channels first so a failure leaves the counts untouched.
+	key := a.keybuf[:0]
+	for i := range touches {
+		id, err := a.channel(touches[i].Channel)
+		if err != nil {
+			return err
+		}
+		key = binary.LittleEndian.AppendUint16(key, id)
+	}
+	a.keybuf = key
+	a.total.add(in)
+	if len(touches) == 0 {
+		a.unattributed.add(in)
+		return nil
+	}
+	a.addPathKey(key, in.Journeys, in.Conversions, in.Value)
+	if j.Converted {
+		a.creditJourney(key, touches, j.ConversionTime, float64(j.Value))
+	}
+	return nil
+}
+
+// AddPath adds journeys known only by their channel path, as in the
+// path-aggregated format: conversions converting journeys with total value
+// (minor units) and nulls journeys that did not convert. An aggregate with
+// paths has no times or milestones, so the time-decay, W-shaped and
+// full-path models refuse it, and so does a lookback window.
+func (a *Aggregate) AddPath(channels []string, conversions, nulls, value int64) error {
+	switch {
+	case conversions < 0 || nulls < 0 || value < 0:
+		return fmt.Errorf("%w: negative count or value", ErrInvalidJourney)
+	case conversions == 0 && value != 0:
+		return fmt.Errorf("%w: value %d on a path without conversions", ErrInvalidJourney, value)
+	case a.lookback > 0:
+		return fmt.Errorf("%w: a lookback window needs touch times", ErrNeedsTimes)
+	}
+	key := a.keybuf[:0]
+	for _, c := range channels {
+		if c == "" {
+			return fmt.Errorf("%w: empty channel in path", ErrInvalidJourney)
+		}
+		id, err := a.channel(c)
+		if err != nil {
+			return err
+		}
+		key = binary.LittleEndian.AppendUint16(key, id)
+	}
+	a.keybuf = key
+	a.noTimes = true
+	in := Totals{Journeys: conversions + nulls, Conversions: conversions, Value: value}
+	a.total.add(in)
+	if len(channels) == 0 {
+		a.unattributed.add(in)
+		return nil
+	}
+	if in.Journeys > 0 {
+		a.addPathKey(key, in.Journeys, in.Conversions, in.Value)
+	}
+	return nil
+}
+
+// Merge adds everything in o to a. Both must have been built with the same
+// half-life and lookback window (ErrIncompatible otherwise). o is unchanged.
+func (a *Aggregate) Merge(o *Aggregate) error {
+	if a.halfLife != o.halfLife || a.lookback != o.lookback {
+		return fmt.Errorf("%w: half-life %v/%v, lookback %d/%d days", ErrIncompatible, a.halfLife, o.halfLife, a.lookback, o.lookback)
+	}
+	remap := make([]uint16, len(o.chans))
+	for i, name := range o.chans {
+		id, err := a.channel(name)
+		if err != nil {
+			return err
+		}
+		remap[i] = id
+	}
+	var key []byte
+	for _, p := range o.paths {
+		key = key[:0]
+		for i := 0; i < len(p.key)/2; i++ {
+			key = binary.LittleEndian.AppendUint16(key, remap[keyID(p.key, i)])
+		}
+		a.addPathKey(key, p.journeys, p.conversions, p.value)
+	}
+	for i, id := range remap {
+		add := func(dst []credit, src []credit) {
+			dst[id].conv += src[i].conv
+			dst[id].value += src[i].value
+		}
+		add(a.timeDecay, o.timeDecay)
+		add(a.wShaped, o.wShaped)
+		add(a.fullPath, o.fullPath)
+	}
+	a.total.add(o.total)
+	a.unattributed.add(o.unattributed)
+	a.noTimes = a.noTimes || o.noTimes
+	return nil
+}
+
+// W-shaped and full-path weights of each role and of the touches without one.
+const (
+	wRole, wRest   = 0.30, 0.10
+	fpRole, fpRest = 0.225, 0.10
+)
+
+// creditJourney accumulates one converting journey's time-decay, W-shaped
+// and full-path credit; key holds the touches' channel ids.
+func (a *Aggregate) creditJourney(key []byte, touches []Touchpoint, conv time.Time, value float64) {
+	n := len(touches)
+	if cap(a.weights) < n {
+		a.weights = make([]float64, n)
+	}
+	w := a.weights[:n]
+	id := func(i int) uint16 { return binary.LittleEndian.Uint16(key[2*i:]) }
+	spread := func(dst []credit) {
+		var sum float64
+		for _, x := range w {
+			sum += x
+		}
+		for i, x := range w {
+			if x != 0 {
+				f := x / sum
+				dst[id(i)].conv += f
+				dst[id(i)].value += f * value
+			}
+		}
+	}
+
+	// Time decay: 2^(−Δt/h) with Δt to the conversion. Weights are taken
+	// relative to the latest touch (exponent ≥ 0 shifted to its minimum),
+	// which cancels in the normalisation but keeps them from underflowing.
+	h := a.halfLife.Seconds()
+	last := conv.Sub(touches[n-1].Time).Seconds()
+	for i := range touches {
+		dt := conv.Sub(touches[i].Time).Seconds()
+		w[i] = math.Exp2(-(dt - last) / h)
+	}
+	spread(a.timeDecay)
+
+	lead, opp := -1, -1
+	for i := range touches {
+		if lead < 0 && touches[i].LeadCreated {
+			lead = i
+		}
+		if opp < 0 && touches[i].OppCreated {
+			opp = i
+		}
+	}
+	// W-shaped: first touch, lead creation, opportunity creation 30% each;
+	// 10% over the other touches before opportunity creation (all other
+	// touches when there is none). Missing roles drop out in the
+	// normalisation.
+	for i := range w {
+		w[i] = 0
+	}
+	w[0] += wRole
+	if lead >= 0 {
+		w[lead] += wRole
+	}
+	if opp >= 0 {
+		w[opp] += wRole
+	}
+	limit := n
+	if opp >= 0 {
+		limit = opp
+	}
+	var others int
+	for i := 0; i < limit; i++ {
+		if i != 0 && i != lead && i != opp {
+			others++
+		}
+	}
+	for i := 0; i < limit; i++ {
+		if i != 0 && i != lead && i != opp {
+			w[i] += wRest / float64(others)
+		}
+	}
+	spread(a.wShaped)
+
+	// Full path: the W roles plus the closing (last) touch, 22.5% each; 10%
+	// over all the other touches.
+	for i := range w {
+		w[i] = 0
+	}
+	w[0] += fpRole
+	if lead >= 0 {
+		w[lead] += fpRole
+	}
+	if opp >= 0 {
+		w[opp] += fpRole
+	}
+	w[n-1] += fpRole
+	others = 0
+	for i := 0; i < n; i++ {
+		if i != 0 && i != lead && i != opp && i != n-1 {
+			others++
+		}
+	}
+	for i := 0; i < n; i++ {
+		if i != 0 && i != lead && i != opp && i != n-1 {
+			w[i] += fpRest / float64(others)
+		}
+	}
+	spread(a.fullPath)
+}

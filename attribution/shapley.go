@@ -1,0 +1,255 @@
+package attribution
+
+import (
+	"context"
+	"encoding/binary"
+	"math/rand/v2"
+	"slices"
+	"sort"
+)
+
+type shapley struct{}
+
+// Shapley is the Shapley value of the cooperative game whose worth v(S) is
+// the conversions (and, separately, the value) of the journeys whose channel
+// set is a subset of S.
+//
+// That worth is a sum of unanimity games, one per observed channel set T
+// with dividend a(T) = conversions (value) of the journeys whose channel set
+// is exactly T, so the exact Shapley value is φ_i = Σ_{T ∋ i} a(T)/|T|
+// (Harsanyi dividends; the "simplified Shapley value" of Zhao et al. 2018).
+// It is exact for any number of channels and costs one pass over the paths.
+func Shapley() Model { return shapley{} }
+
+func (shapley) Name() string { return "shapley" }
+
+func (shapley) run(ctx context.Context, a *Aggregate) (*Result, error) {
+	cr := make([]credit, len(a.chans))
+	var set []uint16
+	for pi, p := range a.paths {
+		if pi&4095 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if p.conversions == 0 {
+			continue
+		}
+		set = channelSet(set[:0], p.key)
+		f := 1 / float64(len(set))
+		for _, id := range set {
+			cr[id].conv += f * float64(p.conversions)
+			cr[id].value += f * float64(p.value)
+		}
+	}
+	return newResult("shapley", a).finish(a, cr), nil
+}
+
+// channelSet appends the sorted distinct channel ids of an encoded path.
+func channelSet(dst []uint16, key string) []uint16 {
+	for i := 0; i < len(key)/2; i++ {
+		dst = append(dst, keyID(key, i))
+	}
+	slices.Sort(dst)
+	return slices.Compact(dst)
+}
+
+// A ShapleyOption configures ShapleyLocalRate.
+type ShapleyOption func(*localRate)
+
+// WithSampling makes ShapleyLocalRate estimate the Shapley values from
+// samples random channel orders per converting channel set, drawn from a
+// PCG generator seeded with seed, instead of computing them exactly. It is
+// used automatically, with DefaultSamples and seed 1, when the aggregate has
+// more than 64 channels.
+func WithSampling(samples int, seed uint64) ShapleyOption {
+	return func(m *localRate) { m.samples, m.seed, m.forceSample = max(samples, 1), seed, true }
+}
+
+// DefaultSamples is the number of permutations per converting channel set
+// of a sampled ShapleyLocalRate estimate.
+const DefaultSamples = 10000
+
+type localRate struct {
+	samples     int
+	seed        uint64
+	forceSample bool
+}
+
+// ShapleyLocalRate is the "local conversion rate" Shapley variant: the worth
+// of a channel set S is the conversion rate w(S) of the journeys whose
+// channel set is exactly S (0 for sets never seen). The conversions (and
+// value) of the journeys with channel set T are split over T's channels in
+// proportion to their Shapley values in the game restricted to the subsets
+// of T, φ_i^T = Σ_{S ⊆ T∖{i}} |S|!(|T|−|S|−1)!/|T|! · (w(S ∪ {i}) − w(S)),
+// which sum to w(T) > 0. A channel's value can be negative when adding it
+// lowers the conversion rate of the sets it joins.
+//
+// It is exact (only the observed subsets contribute, so the cost is the
+// number of converting sets × observed sets) for up to 64 channels; above
+// that, or with WithSampling, it is a seeded Monte Carlo estimate over
+// random channel orders, recorded in Result.Estimate.
+func ShapleyLocalRate(opts ...ShapleyOption) Model {
+	m := localRate{samples: DefaultSamples, seed: 1}
+	for _, o := range opts {
+		o(&m)
+	}
+	return m
+}
+
+func (localRate) Name() string { return "shapley_local_rate" }
+
+type setStat struct {
+	ids                          []uint16 // sorted channel ids
+	mask                         uint64   // when there are ≤ 64 channels
+	journeys, conversions, value int64
+}
+
+func (m localRate) run(ctx context.Context, a *Aggregate) (*Result, error) {
+	// Group the paths by channel set.
+	byKey := map[string]int{}
+	var sets []setStat
+	var ids []uint16
+	var kb []byte
+	for _, p := range a.paths {
+		ids = channelSet(ids[:0], p.key)
+		kb = kb[:0]
+		for _, id := range ids {
+			kb = binary.LittleEndian.AppendUint16(kb, id)
+		}
+		i, ok := byKey[string(kb)]
+		if !ok {
+			i = len(sets)
+			byKey[string(kb)] = i
+			st := setStat{ids: slices.Clone(ids)}
+			for _, id := range ids {
+				st.mask |= 1 << (id & 63)
+			}
+			sets = append(sets, st)
+		}
+		sets[i].journeys += p.journeys
+		sets[i].conversions += p.conversions
+		sets[i].value += p.value
+	}
+	// Deterministic order, independent of how the aggregate was built.
+	sort.Slice(sets, func(i, j int) bool { return slices.Compare(sets[i].ids, sets[j].ids) < 0 })
+	rate := func(s *setStat) float64 { return float64(s.conversions) / float64(s.journeys) }
+
+	res := newResult(m.Name(), a)
+	cr := make([]credit, len(a.chans))
+	sample := m.forceSample || len(a.chans) > 64
+	if sample {
+		res.Estimate = &Estimate{Samples: m.samples, Seed: m.seed}
+		if err := m.sampled(ctx, sets, rate, cr); err != nil {
+			return nil, err
+		}
+		return res.finish(a, cr), nil
+	}
+	// coef[t][s]: weight of a seen subset S (|S| = s) of a converting set T
+	// (|T| = t) in φ_i^T: (s−1)!(t−s)!/t! when i ∈ S, −s!(t−s−1)!/t! when not.
+	fact := make([]float64, 66)
+	fact[0] = 1
+	for i := 1; i < len(fact); i++ {
+		fact[i] = fact[i-1] * float64(i)
+	}
+	phi := make([]float64, 64)
+	for ti := range sets {
+		if ti&255 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		T := &sets[ti]
+		if T.conversions == 0 {
+			continue
+		}
+		t := len(T.ids)
+		for _, id := range T.ids {
+			phi[id] = 0
+		}
+		for si := range sets {
+			S := &sets[si]
+			if S.mask&^T.mask != 0 || S.conversions == 0 {
+				continue // not a subset, or worth 0
+			}
+			s := len(S.ids)
+			w := rate(S)
+			in := fact[s-1] * fact[t-s] / fact[t] * w
+			var out float64
+			if s < t {
+				out = fact[s] * fact[t-s-1] / fact[t] * w
+			}
+			for _, id := range T.ids {
+				if S.mask&(1<<id) != 0 {
+					phi[id] += in
+				} else {
+					phi[id] -= out
+				}
+			}
+		}
+		m.distribute(T, rate(T), func(id uint16) float64 { return phi[id] }, cr)
+	}
+	return res.finish(a, cr), nil
+}
+
+// distribute splits T's conversions and value over its channels in
+// proportion to phi, whose sum over T is wT.
+func (localRate) distribute(T *setStat, wT float64, phi func(uint16) float64, cr []credit) {
+	for _, id := range T.ids {
+		f := phi(id) / wT
+		cr[id].conv += f * float64(T.conversions)
+		cr[id].value += f * float64(T.value)
+	}
+}
+
+// sampled estimates each converting set's Shapley values from random
+// channel orders: the mean marginal worth w(pred ∪ {i}) − w(pred). The
+// marginals of one order telescope to w(T), so credit still sums exactly.
+func (m localRate) sampled(ctx context.Context, sets []setStat, rate func(*setStat) float64, cr []credit) error {
+	worth := map[string]float64{}
+	var kb []byte
+	key := func(ids []uint16) string {
+		kb = kb[:0]
+		for _, id := range ids {
+			kb = binary.LittleEndian.AppendUint16(kb, id)
+		}
+		return string(kb)
+	}
+	for i := range sets {
+		if sets[i].conversions > 0 {
+			worth[key(sets[i].ids)] = rate(&sets[i])
+		}
+	}
+	rng := rand.New(rand.NewPCG(m.seed, 0x5ca1ab1e))
+	phi := map[uint16]float64{}
+	var perm, pred []uint16
+	for ti := range sets {
+		T := &sets[ti]
+		if T.conversions == 0 {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		clear(phi)
+		perm = append(perm[:0], T.ids...)
+		for n := 0; n < m.samples; n++ {
+			rng.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+			pred = pred[:0]
+			prev := 0.0
+			for _, id := range perm {
+				// insert id keeping pred sorted
+				j, _ := slices.BinarySearch(pred, id)
+				pred = slices.Insert(pred, j, id)
+				w := worth[key(pred)]
+				phi[id] += w - prev
+				prev = w
+			}
+		}
+		for id := range phi {
+			phi[id] /= float64(m.samples)
+		}
+		m.distribute(T, rate(T), func(id uint16) float64 { return phi[id] }, cr)
+	}
+	return nil
+}
