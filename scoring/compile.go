@@ -1,0 +1,542 @@
+package scoring
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
+	"gopkg.in/yaml.v3"
+)
+
+// compiler turns the sections of a rules file into rules, compiling every
+// expression against the schema.
+type compiler struct {
+	l  *loader
+	rs *RuleSet
+	// ids of every rule, grade, stage, segment and route, for duplicates.
+	ids map[string]*yaml.Node
+}
+
+// section says which names an expression may use.
+type section uint8
+
+const (
+	secAttr    section = iota // score rules without `on`: fields, lists, at
+	secEvent                  // per-event score rules: + event
+	secGrade                  // grades: + scores
+	secStage                  // stages, disqualify, recycle: + scores, grade, stage, segments
+	secSegment                // segments: + scores, grade, stage
+	secRoute                  // routes: + scores, grade, stage, segments
+)
+
+func (s section) allows(name string) bool {
+	switch name {
+	case "event":
+		return s == secEvent
+	case "scores":
+		return s >= secGrade
+	case "grade", "stage":
+		return s >= secStage
+	case "segments":
+		return s == secStage || s == secRoute
+	}
+	return true
+}
+
+func (s section) String() string {
+	return [...]string{"score rules", "event rules", "grades", "stages", "segments", "routes"}[s]
+}
+
+// expression is one compiled expression with its position in the file.
+type expression struct {
+	src       string
+	line, col int
+	prog      *vm.Program // expr's program: the reference and the fallback
+	fast      cfn         // native closure; fast.k == KindInvalid when not compiled
+	reads     []int       // lead field slots read, in order of first use
+}
+
+func (c *compiler) claimID(n *yaml.Node, kind, id string) bool {
+	if c.ids == nil {
+		c.ids = map[string]*yaml.Node{}
+	}
+	if id == "" {
+		c.l.errorf(n, "", CodeMissing, "%s: missing id", kind)
+		return false
+	}
+	if !idRe.MatchString(id) {
+		c.l.errorf(n, "", CodeInvalid, "%s id %q: use letters, digits and _ . : / -", kind, id)
+		return false
+	}
+	key := kind + "\x00" + id
+	if kind == "rule" || kind == "disqualify" || kind == "recycle" {
+		key = "rule\x00" + id // one id space for everything that can set a score or a stage
+	}
+	if prev, dup := c.ids[key]; dup {
+		c.l.errorf(n, fmt.Sprintf("%s %q", kind, id), CodeDuplicate, "duplicate id (first at line %d)", prev.Line)
+		return false
+	}
+	c.ids[key] = n
+	return true
+}
+
+// compile compiles the expression held by scalar node n. want is KindBool
+// for conditions, KindFloat for numeric expressions.
+func (c *compiler) compile(n *yaml.Node, what string, want Kind, sec section) *expression {
+	src, ok := c.l.scalar(n, what, "")
+	if !ok {
+		return nil
+	}
+	e := &expression{src: src, line: n.Line, col: n.Column}
+	if strings.TrimSpace(src) == "" {
+		c.l.errorf(n, what, CodeMissing, "empty expression")
+		return nil
+	}
+	fail := func(line, col int, code Code, msg string) {
+		fl, fc := c.l.exprPos(n, line, col)
+		c.l.errAt(fl, fc, what, code, "%s", msg)
+	}
+	tree, err := parser.Parse(src)
+	if err != nil {
+		line, col, msg := exprErrPos(err)
+		fail(line, col, CodeExpr, msg)
+		return nil
+	}
+	if !c.checkNames(tree.Node, n, what, sec, fail) {
+		return nil
+	}
+	opts := []expr.Option{
+		expr.Env(c.rs.env.sample),
+		expr.MaxNodes(c.l.opts.maxNodes),
+		expr.DisableBuiltin("now"),
+		expr.Timezone("UTC"),
+	}
+	if want == KindBool {
+		opts = append(opts, expr.AsBool())
+	} else {
+		opts = append(opts, expr.AsFloat64())
+	}
+	checked, err := expr.Compile(src, append(opts, expr.Optimize(false))...)
+	if err != nil {
+		line, col, msg := exprErrPos(err)
+		code := CodeExpr
+		switch {
+		case strings.Contains(msg, "unknown name"), strings.Contains(msg, "has no field"):
+			code = CodeUnknownName
+		case strings.Contains(msg, "expected bool"), strings.Contains(msg, "expected float64"),
+			strings.Contains(msg, "mismatched types"), strings.Contains(msg, "invalid operation"):
+			code = CodeType
+		case strings.Contains(msg, "exceeds maximum allowed nodes"), strings.Contains(msg, "max nodes"):
+			code = CodeLimit
+		}
+		if strings.HasPrefix(msg, "expected bool") {
+			msg = "condition must be a bool, got " + strings.TrimPrefix(msg, "expected bool, but got ")
+		} else if strings.HasPrefix(msg, "expected float64") {
+			msg = "points must be a number, got " + strings.TrimPrefix(msg, "expected float64, but got ")
+		}
+		fail(line, col, code, msg)
+		return nil
+	}
+	// The optimised program (constant folding, literal sets) is what the
+	// fallback runs.
+	prog, err := expr.Compile(src, opts...)
+	if err != nil {
+		line, col, msg := exprErrPos(err)
+		fail(line, col, CodeExpr, msg)
+		return nil
+	}
+	e.prog = prog
+	e.reads = c.reads(checked.Node())
+	if !c.l.opts.noFastPath {
+		fb := &fastBuilder{rs: c.rs}
+		if f, ok := fb.build(checked.Node()); ok {
+			if want == KindFloat && f.k == KindInt {
+				fi := f.i
+				f = cfn{k: KindFloat, f: func(s *evalState) float64 { return float64(fi(s)) }}
+			}
+			if f.k == want {
+				e.fast = f
+			}
+		}
+	}
+	return e
+}
+
+// exprErrPos extracts expr's 1-based line and 0-based column.
+func exprErrPos(err error) (line, col int, msg string) {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		line, col = fe.Line, fe.Column
+		if line == 0 {
+			line = 1
+		}
+		return line, col, fe.Message
+	}
+	return 1, 0, err.Error()
+}
+
+// checkNames reports names the section may not use and unknown list, score
+// and event-property names, with messages in the rules file's own terms
+// before expr's checker speaks of struct fields.
+func (c *compiler) checkNames(root ast.Node, n *yaml.Node, what string, sec section, fail func(line, col int, code Code, msg string)) bool {
+	ok := true
+	at := func(node ast.Node) (int, int) {
+		loc := node.Location()
+		// Column of a rune offset into a possibly multi-line source.
+		line, col := 1, 0
+		for i, r := range []rune(n.Value) {
+			if i == loc.From {
+				break
+			}
+			if r == '\n' {
+				line++
+				col = 0
+			} else {
+				col++
+			}
+		}
+		return line, col
+	}
+	visit(root, func(node ast.Node) {
+		switch x := node.(type) {
+		case *ast.IdentifierNode:
+			if !sec.allows(x.Value) {
+				line, col := at(x)
+				fail(line, col, CodeUnknownName, fmt.Sprintf("%s are not available in %s", x.Value, sec))
+				ok = false
+			}
+		case *ast.MemberNode:
+			base, isIdent := x.Node.(*ast.IdentifierNode)
+			prop, isStr := x.Property.(*ast.StringNode)
+			if !isIdent || !isStr {
+				return
+			}
+			line, col := at(x.Property)
+			switch base.Value {
+			case "lists":
+				if _, found := c.rs.listIdx[prop.Value]; !found {
+					fail(line, col, CodeUnknownName, fmt.Sprintf("unknown list %s (declared: %s)", prop.Value, strings.Join(sortedKeys(c.rs.listIdx), ", ")))
+					ok = false
+				}
+			case "scores":
+				if _, found := c.rs.modelIdx[prop.Value]; !found {
+					fail(line, col, CodeUnknownName, fmt.Sprintf("unknown score %s (declared: %s)", prop.Value, strings.Join(sortedKeys(c.rs.modelIdx), ", ")))
+					ok = false
+				}
+			case "event":
+				if _, found := c.rs.propIdx[prop.Value]; !found && prop.Value != "type" && prop.Value != "time" {
+					fail(line, col, CodeUnknownName, fmt.Sprintf("unknown event field %s (type, time or one of event_fields)", prop.Value))
+					ok = false
+				}
+			}
+		}
+	})
+	return ok
+}
+
+// visit calls f on every node of the tree, parents first.
+func visit(n ast.Node, f func(ast.Node)) {
+	ast.Walk(&n, visitor(f))
+}
+
+type visitor func(ast.Node)
+
+func (v visitor) Visit(n *ast.Node) { v(*n) }
+
+// reads returns the lead field slots an expression reads, for the trace.
+func (c *compiler) reads(root ast.Node) []int {
+	var out []int
+	visit(root, func(node ast.Node) {
+		if id, ok := node.(*ast.IdentifierNode); ok {
+			if slot, found := c.rs.fieldIdx[id.Value]; found {
+				for _, s := range out {
+					if s == slot {
+						return
+					}
+				}
+				out = append(out, slot)
+			}
+		}
+	})
+	// ast.Walk visits children before parents; keep source order.
+	sortByFirstUse(out, root, c.rs)
+	return out
+}
+
+func sortByFirstUse(slots []int, root ast.Node, rs *RuleSet) {
+	first := map[int]int{}
+	visit(root, func(node ast.Node) {
+		if id, ok := node.(*ast.IdentifierNode); ok {
+			if slot, found := rs.fieldIdx[id.Value]; found {
+				if _, seen := first[slot]; !seen || node.Location().From < first[slot] {
+					first[slot] = node.Location().From
+				}
+			}
+		}
+	})
+	for i := 1; i < len(slots); i++ {
+		for j := i; j > 0 && first[slots[j]] < first[slots[j-1]]; j-- {
+			slots[j], slots[j-1] = slots[j-1], slots[j]
+		}
+	}
+}
+
+var modelKeys = []string{"description", "min", "max", "rules"}
+var ruleKeys = []string{"id", "description", "when", "points", "cap", "on", "half_life", "within"}
+
+func (c *compiler) models(n *yaml.Node, cnt *counter) {
+	l := c.l
+	for _, p := range l.mapping(n, "scores", "") {
+		name := p.key.Value
+		if !identRe.MatchString(name) {
+			l.errorf(p.key, "", CodeInvalid, "score name %q is not an identifier", name)
+			continue
+		}
+		m := model{name: name}
+		for _, q := range l.mapping(p.val, "score "+name, "", modelKeys...) {
+			switch q.key.Value {
+			case "description":
+				m.desc, _ = l.scalar(q.val, "description", "")
+			case "min":
+				m.min, m.hasMin = l.number(q.val, "min", "score "+name)
+			case "max":
+				m.max, m.hasMax = l.number(q.val, "max", "score "+name)
+			case "rules":
+				for _, rn := range l.sequence(q.val, "rules", "score "+name) {
+					cnt.add(rn)
+					if r, ok := c.rule(rn); ok {
+						m.rules = append(m.rules, r)
+					}
+				}
+			}
+		}
+		if m.hasMin && m.hasMax && m.min > m.max {
+			l.errorf(p.key, "score "+name, CodeInvalid, "min %v is above max %v", m.min, m.max)
+		}
+		c.rs.models = append(c.rs.models, m)
+	}
+}
+
+func (c *compiler) rule(n *yaml.Node) (rule, bool) {
+	l := c.l
+	r := rule{line: n.Line, col: n.Column}
+	pairs := l.mapping(n, "rule", "", ruleKeys...)
+	get := map[string]*yaml.Node{}
+	for _, p := range pairs {
+		get[p.key.Value] = p.val
+	}
+	if idn, ok := get["id"]; ok {
+		r.id, _ = l.scalar(idn, "id", "")
+		if !c.claimID(idn, "rule", r.id) {
+			return r, false
+		}
+	} else {
+		if n.Kind == yaml.MappingNode {
+			l.errorf(n, "", CodeMissing, "rule: missing id")
+		}
+		return r, false
+	}
+	name := fmt.Sprintf("rule %q", r.id)
+	before := len(l.errs)
+	if d, ok := get["description"]; ok {
+		r.desc, _ = l.scalar(d, "description", name)
+	}
+	sec := secAttr
+	if on, ok := get["on"]; ok {
+		r.on, _ = l.scalar(on, "on", name)
+		r.event = true
+		sec = secEvent
+		if c.rs.eventTypes != nil && !c.rs.eventTypes[r.on] {
+			l.errorf(on, name, CodeUnknownName, "unknown event type %q (declared: %s)", r.on, strings.Join(sortedKeys(c.rs.eventTypes), ", "))
+		}
+	}
+	for _, key := range []string{"half_life", "within"} {
+		if dn, ok := get[key]; ok {
+			if !r.event {
+				l.errorf(dn, name, CodeInvalid, "%s applies to event rules only (add on: EVENT_TYPE)", key)
+				continue
+			}
+			if d, ok := l.duration(dn, key, name); ok {
+				if key == "half_life" {
+					r.halfLife = time.Duration(d)
+				} else {
+					r.within = time.Duration(d)
+				}
+			}
+		}
+	}
+	if w, ok := get["when"]; ok {
+		r.when = c.compile(w, name, KindBool, sec)
+	}
+	if pn, ok := get["points"]; ok {
+		if pn.Kind == yaml.ScalarNode && (pn.Tag == "!!int" || pn.Tag == "!!float") {
+			r.points, _ = l.number(pn, "points", name)
+		} else {
+			r.pointsExpr = c.compile(pn, name, KindFloat, sec)
+		}
+	} else {
+		l.errorf(n, name, CodeMissing, "missing points")
+	}
+	if cn, ok := get["cap"]; ok {
+		if v, ok := l.number(cn, "cap", name); ok {
+			if v <= 0 {
+				l.errorf(cn, name, CodeInvalid, "cap must be positive, got %v", v)
+			}
+			r.cap = v
+		}
+	}
+	return r, len(l.errs) == before
+}
+
+func (c *compiler) grades(n *yaml.Node, cnt *counter) {
+	l := c.l
+	seen := map[string]bool{}
+	for i, gn := range l.sequence(n, "grades", "") {
+		cnt.add(gn)
+		g := grade{}
+		var gradeNode *yaml.Node
+		for _, p := range l.mapping(gn, "grade", "", "grade", "when", "description") {
+			switch p.key.Value {
+			case "grade":
+				gradeNode = p.val
+				g.grade, _ = l.scalar(p.val, "grade", "")
+			case "when":
+				g.when = c.compile(p.val, "grade", KindBool, secGrade)
+			case "description":
+				l.scalar(p.val, "description", "")
+			}
+		}
+		if gradeNode == nil {
+			if gn.Kind == yaml.MappingNode {
+				l.errorf(gn, "", CodeMissing, "grade: missing grade")
+			}
+			continue
+		}
+		if seen[g.grade] {
+			l.errorf(gradeNode, fmt.Sprintf("grade %q", g.grade), CodeDuplicate, "duplicate grade")
+		}
+		seen[g.grade] = true
+		if g.when == nil && i != len(n.Content)-1 {
+			l.errorf(gn, fmt.Sprintf("grade %q", g.grade), CodeInvalid, "only the last grade may omit when (grades are first match wins)")
+		}
+		c.rs.grades = append(c.rs.grades, g)
+	}
+}
+
+func (c *compiler) stages(n *yaml.Node, cnt *counter) {
+	l := c.l
+	for i, sn := range l.sequence(n, "stages", "") {
+		cnt.add(sn)
+		st := stage{}
+		var idNode, whenNode *yaml.Node
+		for _, p := range l.mapping(sn, "stage", "", "id", "description", "when", "sla") {
+			switch p.key.Value {
+			case "id":
+				idNode = p.val
+				st.id, _ = l.scalar(p.val, "id", "")
+			case "description":
+				st.desc, _ = l.scalar(p.val, "description", "")
+			case "when":
+				whenNode = p.val
+			case "sla":
+				if d, ok := l.duration(p.val, "sla", ""); ok {
+					st.sla = time.Duration(d)
+				}
+			}
+		}
+		if idNode == nil {
+			if sn.Kind == yaml.MappingNode {
+				l.errorf(sn, "", CodeMissing, "stage: missing id")
+			}
+			continue
+		}
+		if st.id == DisqualifiedStage {
+			l.errorf(idNode, "", CodeInvalid, "stage id %q is reserved for disqualify rules", st.id)
+			continue
+		}
+		if !c.claimID(idNode, "stage", st.id) {
+			continue
+		}
+		name := fmt.Sprintf("stage %q", st.id)
+		if whenNode != nil {
+			if i == 0 {
+				l.errorf(whenNode, name, CodeInvalid, "the first stage is where every lead starts; it takes no when")
+			} else {
+				st.when = c.compile(whenNode, name, KindBool, secStage)
+			}
+		} else if i > 0 {
+			l.errorf(sn, name, CodeMissing, "missing when (the condition to enter the stage)")
+		}
+		c.rs.stageIdx[st.id] = len(c.rs.stages)
+		c.rs.stages = append(c.rs.stages, st)
+	}
+}
+
+func (c *compiler) stageRules(n *yaml.Node, kind string, recycle bool, cnt *counter) []stageRule {
+	l := c.l
+	keys := []string{"id", "description", "when"}
+	if recycle {
+		keys = append(keys, "to")
+	}
+	var out []stageRule
+	for _, rn := range l.sequence(n, kind, "") {
+		cnt.add(rn)
+		r := stageRule{to: -1}
+		var idNode, whenNode, toNode *yaml.Node
+		for _, p := range l.mapping(rn, kind+" rule", "", keys...) {
+			switch p.key.Value {
+			case "id":
+				idNode = p.val
+				r.id, _ = l.scalar(p.val, "id", "")
+			case "when":
+				whenNode = p.val
+			case "to":
+				toNode = p.val
+			case "description":
+				l.scalar(p.val, "description", "")
+			}
+		}
+		if idNode == nil {
+			if rn.Kind == yaml.MappingNode {
+				l.errorf(rn, "", CodeMissing, "%s rule: missing id", kind)
+			}
+			continue
+		}
+		if !c.claimID(idNode, kind, r.id) {
+			continue
+		}
+		name := fmt.Sprintf("%s %q", kind, r.id)
+		if whenNode == nil {
+			l.errorf(rn, name, CodeMissing, "missing when")
+			continue
+		}
+		r.when = c.compile(whenNode, name, KindBool, secStage)
+		if recycle {
+			if toNode == nil {
+				l.errorf(rn, name, CodeMissing, "missing to (the stage to recycle into)")
+				continue
+			}
+			to, _ := l.scalar(toNode, "to", name)
+			idx, ok := c.rs.stageIdx[to]
+			if !ok {
+				l.errorf(toNode, name, CodeUnknownStage, "unknown stage %q (declared: %s)", to, strings.Join(c.rs.Stages(), ", "))
+				continue
+			}
+			r.to = idx
+		}
+		if r.when != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// finite reports whether f is a usable number of points.
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

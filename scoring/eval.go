@@ -1,0 +1,371 @@
+package scoring
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"time"
+)
+
+// evalErr is panicked inside evaluation and recovered by evaluate; it keeps
+// error plumbing out of the hot closures.
+type evalErr struct{ err error }
+
+func (s *evalState) fail(err error) {
+	panic(evalErr{err})
+}
+
+// evaluate scores the loaded lead and builds the result.
+func (s *evalState) evaluate() (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			var cause error
+			switch x := r.(type) {
+			case evalErr:
+				cause = x.err
+			case evalPanic:
+				cause = errors.New(x.msg)
+			case error:
+				cause = x
+			default:
+				cause = fmt.Errorf("%v", x)
+			}
+			var le *LeadError
+			if errors.As(cause, &le) {
+				res, err = nil, le
+				return
+			}
+			if errors.Is(cause, errCanceled) {
+				cause = s.ctx.Err()
+			}
+			if errors.Is(cause, ErrLimit) || s.ctx.Err() != nil {
+				res, err = nil, cause
+				return
+			}
+			ee := &EvalError{File: s.rs.file, Rule: s.curRule, Err: cause}
+			if s.cur != nil {
+				ee.Line, ee.Column = s.cur.line, s.cur.col
+			}
+			res, err = nil, ee
+		}
+	}()
+	rs := s.rs
+	res = &Result{LeadID: s.id, RuleSet: rs.name, Version: rs.version, Hash: rs.hash, At: s.at}
+	var scores []Score
+	if len(rs.models) <= len(res.scoreBuf) {
+		scores = res.scoreBuf[:len(rs.models)]
+	} else {
+		scores = make([]Score, len(rs.models))
+	}
+	type span struct{ c0, c1 int }
+	var spansBuf [8]span
+	spans := spansBuf[:0]
+	for mi := range rs.models {
+		m := &rs.models[mi]
+		c0 := len(s.contribs)
+		total := 0.0
+		for ri := range m.rules {
+			r := &m.rules[ri]
+			s.curRule = r.id
+			pts, n, ok := s.rule(r)
+			if !ok {
+				continue
+			}
+			capped := false
+			if r.cap > 0 {
+				if pts > r.cap {
+					pts, capped = r.cap, true
+				} else if pts < -r.cap {
+					pts, capped = -r.cap, true
+				}
+			}
+			in0 := len(s.inputs)
+			if r.when != nil {
+				s.record(r.when)
+			}
+			if r.pointsExpr != nil {
+				s.record(r.pointsExpr)
+			}
+			s.contribs = append(s.contribs, contribScratch{rule: r.id, points: pts, capped: capped, events: n, in0: in0, in1: len(s.inputs)})
+			total += pts
+		}
+		v := total
+		if m.hasMin && v < m.min {
+			v = m.min
+		}
+		if m.hasMax && v > m.max {
+			v = m.max
+		}
+		s.scores[mi] = v
+		scores[mi] = Score{Name: m.name, Value: v, Raw: total}
+		spans = append(spans, span{c0, len(s.contribs)})
+	}
+	s.cur, s.curRule = nil, ""
+	if s.ctx.Err() != nil {
+		return nil, s.ctx.Err()
+	}
+	for gi := range rs.grades {
+		g := &rs.grades[gi]
+		s.curRule = "grade " + g.grade
+		if g.when == nil || s.cond(g.when) {
+			s.grade = g.grade
+			break
+		}
+	}
+	res.Grade = s.grade
+	s.segmentsEval()
+	res.Segments = s.segments
+	stageIn0 := len(s.inputs)
+	s.stageEval(res)
+	stageIn1 := len(s.inputs)
+	s.routeEval(res)
+
+	// Copy the scratch into exactly sized slices: one allocation for the
+	// contributions, one for the inputs they read.
+	var inputs []Input
+	if len(s.inputs) > 0 {
+		inputs = make([]Input, len(s.inputs))
+		copy(inputs, s.inputs)
+	}
+	if stageIn1 > stageIn0 {
+		res.StageInputs = inputs[stageIn0:stageIn1:stageIn1]
+	}
+	if len(s.contribs) > 0 {
+		contribs := make([]Contribution, len(s.contribs))
+		for i, c := range s.contribs {
+			contribs[i] = Contribution{Rule: c.rule, Points: c.points, Capped: c.capped, Events: c.events}
+			if c.in1 > c.in0 {
+				contribs[i].Inputs = inputs[c.in0:c.in1:c.in1]
+			}
+		}
+		for mi := range scores {
+			scores[mi].Contributions = contribs[spans[mi].c0:spans[mi].c1:spans[mi].c1]
+		}
+	}
+	for mi := range scores {
+		if scores[mi].Contributions == nil {
+			scores[mi].Contributions = []Contribution{}
+		}
+	}
+	res.Scores = scores
+	return res, nil
+}
+
+var errCanceled = errors.New("scoring: evaluation canceled")
+
+// rule evaluates one score rule: its points, the events that matched, and
+// whether it fired.
+func (s *evalState) rule(r *rule) (pts float64, n int, fired bool) {
+	if !r.event {
+		if r.when != nil && !s.cond(r.when) {
+			return 0, 0, false
+		}
+		return s.points(r), 0, true
+	}
+	total := 0.0
+	for i := range s.events {
+		ev := &s.events[i]
+		if ev.typ != r.on {
+			continue
+		}
+		age := s.at.Sub(ev.t)
+		if age < 0 {
+			continue // an event after the evaluation time has not happened yet
+		}
+		if r.within > 0 && age > r.within {
+			continue
+		}
+		s.ev = ev
+		if r.when != nil && !s.cond(r.when) {
+			continue
+		}
+		p := s.points(r)
+		if r.halfLife > 0 {
+			p *= math.Exp2(-float64(age) / float64(r.halfLife))
+		}
+		total += p
+		n++
+	}
+	s.ev = nil
+	return total, n, n > 0
+}
+
+func (s *evalState) points(r *rule) float64 {
+	if r.pointsExpr == nil {
+		return r.points
+	}
+	p := s.num(r.pointsExpr)
+	if !finite(p) {
+		s.fail(fmt.Errorf("points are %v, not a finite number", p))
+	}
+	return p
+}
+
+// cond evaluates a boolean expression.
+func (s *evalState) cond(e *expression) bool {
+	s.cur = e
+	if e.fast.b != nil {
+		return e.fast.b(s)
+	}
+	out := s.runVM(e)
+	b, ok := out.(bool)
+	if !ok {
+		s.fail(fmt.Errorf("condition gave %T, not bool", out))
+	}
+	return b
+}
+
+// num evaluates a numeric expression.
+func (s *evalState) num(e *expression) float64 {
+	s.cur = e
+	if e.fast.f != nil {
+		return e.fast.f(s)
+	}
+	switch v := s.runVM(e).(type) {
+	case float64:
+		return v
+	case int:
+		return float64(v)
+	default:
+		s.fail(fmt.Errorf("points gave %T, not a number", v))
+		return 0
+	}
+}
+
+// runVM evaluates e on expr's VM with the environment filled from the
+// normalised lead.
+func (s *evalState) runVM(e *expression) any {
+	if s.ctx.Err() != nil {
+		s.fail(errCanceled)
+	}
+	rs := s.rs
+	if !s.env.IsValid() {
+		s.env = rs.newEnv()
+	}
+	env := s.env.Elem()
+	if !s.envLead {
+		for slot, idx := range rs.env.fields {
+			setValue(env.Field(idx), s.vals[slot])
+		}
+		env.Field(rs.env.at).Set(reflect.ValueOf(s.at))
+		s.envLead = true
+	}
+	sc := env.Field(rs.env.scores)
+	for mi := range rs.models {
+		if fi := rs.env.scoreField(mi); fi >= 0 {
+			sc.Field(fi).SetFloat(s.scores[mi])
+		}
+	}
+	env.Field(rs.env.grade).SetString(s.grade)
+	env.Field(rs.env.stage).SetString(s.stage)
+	env.Field(rs.env.segments).Set(reflect.ValueOf(s.segments))
+	if s.ev != nil && s.envEvent != s.ev {
+		ev := env.Field(rs.env.event)
+		ev.Field(0).SetString(s.ev.typ)
+		ev.Field(1).Set(reflect.ValueOf(s.ev.t))
+		for j, v := range s.ev.props {
+			setValue(ev.Field(2+j), v)
+		}
+		s.envEvent = s.ev
+	}
+	out, err := s.vm.Run(e.prog, s.env.Interface())
+	if err != nil {
+		s.fail(err)
+	}
+	return out
+}
+
+// record appends the field values e read to the trace.
+func (s *evalState) record(e *expression) {
+	for _, slot := range e.reads {
+		name := s.rs.fields[slot].name
+		dup := false
+		for i := len(s.inputs) - 1; i >= 0 && i >= len(s.inputs)-8; i-- {
+			if s.inputs[i].Field == name {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			s.inputs = append(s.inputs, Input{Field: name, Value: s.vals[slot]})
+		}
+	}
+}
+
+// stageEval moves the lead through the lifecycle: disqualify rules first,
+// then recycle rules (backwards only), then forward to the highest stage
+// whose condition holds. A stage never moves backwards except by recycle.
+func (s *evalState) stageEval(res *Result) {
+	rs := s.rs
+	if len(rs.stages) == 0 && len(rs.disqualify) == 0 {
+		return
+	}
+	prev := s.curStage
+	if s.givenStage {
+		res.PreviousStage = s.stage
+	}
+	next, by := prev, ""
+	var byExpr *expression
+	for i := range rs.disqualify {
+		r := &rs.disqualify[i]
+		s.curRule = "disqualify " + r.id
+		if prev != -1 && s.cond(r.when) {
+			next, by, byExpr = -1, r.id, r.when
+			break
+		}
+	}
+	if by == "" {
+		for i := range rs.recycle {
+			r := &rs.recycle[i]
+			if !(prev == -1 || r.to < prev) {
+				continue
+			}
+			s.curRule = "recycle " + r.id
+			if s.cond(r.when) {
+				next, by, byExpr = r.to, r.id, r.when
+				break
+			}
+		}
+	}
+	if by == "" && prev >= 0 {
+		for i := len(rs.stages) - 1; i > prev; i-- {
+			st := &rs.stages[i]
+			s.curRule = "stage " + st.id
+			if s.cond(st.when) {
+				next, by, byExpr = i, st.id, st.when
+				break
+			}
+		}
+	}
+	s.cur, s.curRule = nil, ""
+	if next == -1 {
+		res.Stage = DisqualifiedStage
+	} else if next < len(rs.stages) {
+		res.Stage = rs.stages[next].id
+	}
+	changed := next != prev || !s.givenStage
+	res.StageChanged = changed
+	if next != prev {
+		res.StageRule = by
+		s.record(byExpr)
+	}
+	s.curStage = next
+	s.stage = res.Stage
+	if next >= 0 && next < len(rs.stages) && rs.stages[next].sla > 0 {
+		entered := s.stageEntered
+		if changed {
+			entered = s.at
+		}
+		if !entered.IsZero() {
+			d := rs.stages[next].sla
+			res.SLA = SLA{Within: formatDuration(d), EnteredAt: entered, Deadline: entered.Add(d)}
+			res.SLA.Breached = s.at.After(res.SLA.Deadline)
+		}
+	}
+}
+
+// durationSince is a helper for tests and docs: the exact decay factor.
+func decayFactor(age, halfLife time.Duration) float64 {
+	return math.Exp2(-float64(age) / float64(halfLife))
+}

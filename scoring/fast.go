@@ -1,0 +1,534 @@
+package scoring
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr/ast"
+)
+
+// The fast path compiles the common shapes of rule expressions — a field
+// compared with a constant, `in` a list, string operators, arithmetic,
+// boolean combinations — into typed Go closures over the normalised lead,
+// with no interface boxing and no allocation. Anything else (loops,
+// builtins beyond a few, time arithmetic) runs on expr's VM instead.
+// The closures reproduce expr's semantics exactly (int arithmetic wraps,
+// `/` is always float, mixed int/float compares as float); a differential
+// test runs both on random leads and requires identical results.
+
+type (
+	boolFn  func(*evalState) bool
+	intFn   func(*evalState) int
+	floatFn func(*evalState) float64
+	strFn   func(*evalState) string
+	timeFn  func(*evalState) time.Time
+	listFn  func(*evalState) []string
+)
+
+// cfn is a compiled closure of one kind.
+type cfn struct {
+	k Kind
+	b boolFn
+	i intFn
+	f floatFn
+	s strFn
+	t timeFn
+	l listFn
+	// constant values, for folding `in` lists into sets.
+	isConst bool
+}
+
+// evalPanic carries a run-time error out of a closure; the evaluator
+// recovers it and reports the rule. Only integer modulo by zero raises it.
+type evalPanic struct{ msg string }
+
+type fastBuilder struct {
+	rs *RuleSet
+}
+
+func (fb *fastBuilder) build(n ast.Node) (cfn, bool) {
+	switch x := n.(type) {
+	case *ast.BoolNode:
+		v := x.Value
+		return cfn{k: KindBool, b: func(*evalState) bool { return v }, isConst: true}, true
+	case *ast.IntegerNode:
+		v := x.Value
+		return cfn{k: KindInt, i: func(*evalState) int { return v }, isConst: true}, true
+	case *ast.FloatNode:
+		v := x.Value
+		return cfn{k: KindFloat, f: func(*evalState) float64 { return v }, isConst: true}, true
+	case *ast.StringNode:
+		v := x.Value
+		return cfn{k: KindString, s: func(*evalState) string { return v }, isConst: true}, true
+	case *ast.IdentifierNode:
+		return fb.ident(x.Value)
+	case *ast.MemberNode:
+		return fb.member(x)
+	case *ast.UnaryNode:
+		return fb.unary(x)
+	case *ast.BinaryNode:
+		return fb.binary(x)
+	case *ast.ConditionalNode:
+		return fb.conditional(x)
+	case *ast.BuiltinNode:
+		return fb.builtin(x)
+	}
+	return cfn{}, false
+}
+
+func (fb *fastBuilder) ident(name string) (cfn, bool) {
+	if slot, ok := fb.rs.fieldIdx[name]; ok {
+		switch fb.rs.fields[slot].kind {
+		case KindString:
+			return cfn{k: KindString, s: func(s *evalState) string { return s.vals[slot].s }}, true
+		case KindInt:
+			return cfn{k: KindInt, i: func(s *evalState) int { return s.vals[slot].i }}, true
+		case KindFloat:
+			return cfn{k: KindFloat, f: func(s *evalState) float64 { return s.vals[slot].f }}, true
+		case KindBool:
+			return cfn{k: KindBool, b: func(s *evalState) bool { return s.vals[slot].b }}, true
+		case KindTime:
+			return cfn{k: KindTime, t: func(s *evalState) time.Time { return s.vals[slot].t }}, true
+		case KindList:
+			return cfn{k: KindList, l: func(s *evalState) []string { return s.vals[slot].l }}, true
+		}
+	}
+	switch name {
+	case "at":
+		return cfn{k: KindTime, t: func(s *evalState) time.Time { return s.at }}, true
+	case "grade":
+		return cfn{k: KindString, s: func(s *evalState) string { return s.grade }}, true
+	case "stage":
+		return cfn{k: KindString, s: func(s *evalState) string { return s.stage }}, true
+	case "segments":
+		return cfn{k: KindList, l: func(s *evalState) []string { return s.segments }}, true
+	}
+	return cfn{}, false
+}
+
+func (fb *fastBuilder) member(x *ast.MemberNode) (cfn, bool) {
+	base, ok := x.Node.(*ast.IdentifierNode)
+	prop, isStr := x.Property.(*ast.StringNode)
+	if !ok || !isStr || x.Optional || x.Method {
+		return cfn{}, false
+	}
+	switch base.Value {
+	case "lists":
+		idx, found := fb.rs.listIdx[prop.Value]
+		if !found {
+			return cfn{}, false
+		}
+		items := fb.rs.lists[idx].items
+		return cfn{k: KindList, l: func(*evalState) []string { return items }, isConst: true}, true
+	case "scores":
+		idx, found := fb.rs.modelIdx[prop.Value]
+		if !found {
+			return cfn{}, false
+		}
+		return cfn{k: KindFloat, f: func(s *evalState) float64 { return s.scores[idx] }}, true
+	case "event":
+		switch prop.Value {
+		case "type":
+			return cfn{k: KindString, s: func(s *evalState) string { return s.ev.typ }}, true
+		case "time":
+			return cfn{k: KindTime, t: func(s *evalState) time.Time { return s.ev.t }}, true
+		}
+		slot, found := fb.rs.propIdx[prop.Value]
+		if !found {
+			return cfn{}, false
+		}
+		switch fb.rs.props[slot].kind {
+		case KindString:
+			return cfn{k: KindString, s: func(s *evalState) string { return s.ev.props[slot].s }}, true
+		case KindInt:
+			return cfn{k: KindInt, i: func(s *evalState) int { return s.ev.props[slot].i }}, true
+		case KindFloat:
+			return cfn{k: KindFloat, f: func(s *evalState) float64 { return s.ev.props[slot].f }}, true
+		case KindBool:
+			return cfn{k: KindBool, b: func(s *evalState) bool { return s.ev.props[slot].b }}, true
+		case KindTime:
+			return cfn{k: KindTime, t: func(s *evalState) time.Time { return s.ev.props[slot].t }}, true
+		case KindList:
+			return cfn{k: KindList, l: func(s *evalState) []string { return s.ev.props[slot].l }}, true
+		}
+	}
+	return cfn{}, false
+}
+
+func (fb *fastBuilder) unary(x *ast.UnaryNode) (cfn, bool) {
+	a, ok := fb.build(x.Node)
+	if !ok {
+		return cfn{}, false
+	}
+	switch x.Operator {
+	case "!", "not":
+		if a.k == KindBool {
+			f := a.b
+			return cfn{k: KindBool, b: func(s *evalState) bool { return !f(s) }}, true
+		}
+	case "-":
+		switch a.k {
+		case KindInt:
+			f := a.i
+			return cfn{k: KindInt, i: func(s *evalState) int { return -f(s) }}, true
+		case KindFloat:
+			f := a.f
+			return cfn{k: KindFloat, f: func(s *evalState) float64 { return -f(s) }}, true
+		}
+	case "+":
+		if a.k == KindInt || a.k == KindFloat {
+			a.isConst = false
+			return a, true
+		}
+	}
+	return cfn{}, false
+}
+
+// asFloat widens an int closure to float, as expr does for mixed operands.
+func asFloat(a cfn) floatFn {
+	if a.k == KindFloat {
+		return a.f
+	}
+	f := a.i
+	return func(s *evalState) float64 { return float64(f(s)) }
+}
+
+func numeric(k Kind) bool { return k == KindInt || k == KindFloat }
+
+func (fb *fastBuilder) binary(x *ast.BinaryNode) (cfn, bool) {
+	switch x.Operator {
+	case "in":
+		return fb.in(x)
+	}
+	a, ok := fb.build(x.Left)
+	if !ok {
+		return cfn{}, false
+	}
+	if x.Operator == "matches" {
+		pat, isStr := x.Right.(*ast.StringNode)
+		if !isStr || a.k != KindString {
+			return cfn{}, false
+		}
+		re, err := regexp.Compile(pat.Value)
+		if err != nil {
+			return cfn{}, false
+		}
+		f := a.s
+		return cfn{k: KindBool, b: func(s *evalState) bool { return re.MatchString(f(s)) }}, true
+	}
+	b, ok := fb.build(x.Right)
+	if !ok {
+		return cfn{}, false
+	}
+	switch x.Operator {
+	case "&&", "and":
+		if a.k == KindBool && b.k == KindBool {
+			fa, fb := a.b, b.b
+			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s) && fb(s) }}, true
+		}
+	case "||", "or":
+		if a.k == KindBool && b.k == KindBool {
+			fa, fb := a.b, b.b
+			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s) || fb(s) }}, true
+		}
+	case "==", "!=":
+		eq, ok := equal(a, b)
+		if !ok {
+			return cfn{}, false
+		}
+		if x.Operator == "!=" {
+			return cfn{k: KindBool, b: func(s *evalState) bool { return !eq(s) }}, true
+		}
+		return cfn{k: KindBool, b: eq}, true
+	case "<", "<=", ">", ">=":
+		return compare(x.Operator, a, b)
+	case "+", "-", "*":
+		return arith(x.Operator, a, b)
+	case "/":
+		if numeric(a.k) && numeric(b.k) {
+			fa, fb := asFloat(a), asFloat(b)
+			return cfn{k: KindFloat, f: func(s *evalState) float64 { return fa(s) / fb(s) }}, true
+		}
+	case "%":
+		if a.k == KindInt && b.k == KindInt {
+			fa, fb := a.i, b.i
+			return cfn{k: KindInt, i: func(s *evalState) int {
+				d := fb(s)
+				if d == 0 {
+					panic(evalPanic{"integer divide by zero"})
+				}
+				return fa(s) % d
+			}}, true
+		}
+	case "contains", "startsWith", "endsWith":
+		if a.k == KindString && b.k == KindString {
+			fa, fb := a.s, b.s
+			var op func(string, string) bool
+			switch x.Operator {
+			case "contains":
+				op = strings.Contains
+			case "startsWith":
+				op = strings.HasPrefix
+			default:
+				op = strings.HasSuffix
+			}
+			return cfn{k: KindBool, b: func(s *evalState) bool { return op(fa(s), fb(s)) }}, true
+		}
+	}
+	return cfn{}, false
+}
+
+func equal(a, b cfn) (boolFn, bool) {
+	switch {
+	case a.k == KindInt && b.k == KindInt:
+		fa, fb := a.i, b.i
+		return func(s *evalState) bool { return fa(s) == fb(s) }, true
+	case numeric(a.k) && numeric(b.k):
+		fa, fb := asFloat(a), asFloat(b)
+		return func(s *evalState) bool { return fa(s) == fb(s) }, true
+	case a.k == KindString && b.k == KindString:
+		fa, fb := a.s, b.s
+		return func(s *evalState) bool { return fa(s) == fb(s) }, true
+	case a.k == KindBool && b.k == KindBool:
+		fa, fb := a.b, b.b
+		return func(s *evalState) bool { return fa(s) == fb(s) }, true
+	case a.k == KindTime && b.k == KindTime:
+		fa, fb := a.t, b.t
+		return func(s *evalState) bool { return fa(s).Equal(fb(s)) }, true
+	}
+	return nil, false
+}
+
+func compare(op string, a, b cfn) (cfn, bool) {
+	var lt, le boolFn // a < b, a <= b
+	switch {
+	case a.k == KindInt && b.k == KindInt:
+		fa, fb := a.i, b.i
+		lt = func(s *evalState) bool { return fa(s) < fb(s) }
+		le = func(s *evalState) bool { return fa(s) <= fb(s) }
+		switch op {
+		case ">":
+			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s) > fb(s) }}, true
+		case ">=":
+			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s) >= fb(s) }}, true
+		}
+	case numeric(a.k) && numeric(b.k):
+		fa, fb := asFloat(a), asFloat(b)
+		lt = func(s *evalState) bool { return fa(s) < fb(s) }
+		le = func(s *evalState) bool { return fa(s) <= fb(s) }
+		switch op {
+		case ">":
+			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s) > fb(s) }}, true
+		case ">=":
+			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s) >= fb(s) }}, true
+		}
+	case a.k == KindString && b.k == KindString:
+		fa, fb := a.s, b.s
+		lt = func(s *evalState) bool { return fa(s) < fb(s) }
+		le = func(s *evalState) bool { return fa(s) <= fb(s) }
+		switch op {
+		case ">":
+			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s) > fb(s) }}, true
+		case ">=":
+			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s) >= fb(s) }}, true
+		}
+	case a.k == KindTime && b.k == KindTime:
+		fa, fb := a.t, b.t
+		switch op {
+		case "<":
+			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s).Before(fb(s)) }}, true
+		case "<=":
+			return cfn{k: KindBool, b: func(s *evalState) bool { return !fa(s).After(fb(s)) }}, true
+		case ">":
+			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s).After(fb(s)) }}, true
+		case ">=":
+			return cfn{k: KindBool, b: func(s *evalState) bool { return !fa(s).Before(fb(s)) }}, true
+		}
+		return cfn{}, false
+	default:
+		return cfn{}, false
+	}
+	if op == "<" {
+		return cfn{k: KindBool, b: lt}, true
+	}
+	return cfn{k: KindBool, b: le}, true
+}
+
+func arith(op string, a, b cfn) (cfn, bool) {
+	switch {
+	case a.k == KindInt && b.k == KindInt:
+		fa, fb := a.i, b.i
+		switch op {
+		case "+":
+			return cfn{k: KindInt, i: func(s *evalState) int { return fa(s) + fb(s) }}, true
+		case "-":
+			return cfn{k: KindInt, i: func(s *evalState) int { return fa(s) - fb(s) }}, true
+		case "*":
+			return cfn{k: KindInt, i: func(s *evalState) int { return fa(s) * fb(s) }}, true
+		}
+	case numeric(a.k) && numeric(b.k):
+		fa, fb := asFloat(a), asFloat(b)
+		switch op {
+		case "+":
+			return cfn{k: KindFloat, f: func(s *evalState) float64 { return fa(s) + fb(s) }}, true
+		case "-":
+			return cfn{k: KindFloat, f: func(s *evalState) float64 { return fa(s) - fb(s) }}, true
+		case "*":
+			return cfn{k: KindFloat, f: func(s *evalState) float64 { return fa(s) * fb(s) }}, true
+		}
+	case a.k == KindString && b.k == KindString && op == "+":
+		fa, fb := a.s, b.s
+		return cfn{k: KindString, s: func(s *evalState) string { return fa(s) + fb(s) }}, true
+	}
+	return cfn{}, false
+}
+
+// in compiles `x in list`: a set lookup for constant lists of strings, a
+// scan for list fields.
+func (fb *fastBuilder) in(x *ast.BinaryNode) (cfn, bool) {
+	a, ok := fb.build(x.Left)
+	if !ok {
+		return cfn{}, false
+	}
+	if arr, isArr := x.Right.(*ast.ArrayNode); isArr {
+		var strs []string
+		var nums []float64
+		for _, el := range arr.Nodes {
+			switch v := el.(type) {
+			case *ast.StringNode:
+				strs = append(strs, v.Value)
+			case *ast.IntegerNode:
+				nums = append(nums, float64(v.Value))
+			case *ast.FloatNode:
+				nums = append(nums, v.Value)
+			default:
+				return cfn{}, false
+			}
+		}
+		switch {
+		case a.k == KindString && len(nums) == 0:
+			set := make(map[string]struct{}, len(strs))
+			for _, s := range strs {
+				set[s] = struct{}{}
+			}
+			f := a.s
+			return cfn{k: KindBool, b: func(s *evalState) bool { _, ok := set[f(s)]; return ok }}, true
+		case numeric(a.k) && len(strs) == 0:
+			f := asFloat(a)
+			return cfn{k: KindBool, b: func(s *evalState) bool {
+				v := f(s)
+				for _, n := range nums {
+					if v == n {
+						return true
+					}
+				}
+				return false
+			}}, true
+		}
+		return cfn{}, false
+	}
+	b, ok := fb.build(x.Right)
+	if !ok || a.k != KindString || b.k != KindList {
+		return cfn{}, false
+	}
+	f := a.s
+	if m, isMember := x.Right.(*ast.MemberNode); isMember && b.isConst {
+		if base, ok := m.Node.(*ast.IdentifierNode); ok && base.Value == "lists" {
+			set := fb.rs.lists[fb.rs.listIdx[m.Property.(*ast.StringNode).Value]].set
+			return cfn{k: KindBool, b: func(s *evalState) bool { _, ok := set[f(s)]; return ok }}, true
+		}
+	}
+	l := b.l
+	return cfn{k: KindBool, b: func(s *evalState) bool {
+		v := f(s)
+		for _, e := range l(s) {
+			if e == v {
+				return true
+			}
+		}
+		return false
+	}}, true
+}
+
+func (fb *fastBuilder) conditional(x *ast.ConditionalNode) (cfn, bool) {
+	c, ok1 := fb.build(x.Cond)
+	a, ok2 := fb.build(x.Exp1)
+	b, ok3 := fb.build(x.Exp2)
+	if !ok1 || !ok2 || !ok3 || c.k != KindBool || a.k != b.k {
+		return cfn{}, false
+	}
+	cond := c.b
+	switch a.k {
+	case KindBool:
+		fa, fb := a.b, b.b
+		return cfn{k: KindBool, b: func(s *evalState) bool {
+			if cond(s) {
+				return fa(s)
+			}
+			return fb(s)
+		}}, true
+	case KindInt:
+		fa, fb := a.i, b.i
+		return cfn{k: KindInt, i: func(s *evalState) int {
+			if cond(s) {
+				return fa(s)
+			}
+			return fb(s)
+		}}, true
+	case KindFloat:
+		fa, fb := a.f, b.f
+		return cfn{k: KindFloat, f: func(s *evalState) float64 {
+			if cond(s) {
+				return fa(s)
+			}
+			return fb(s)
+		}}, true
+	case KindString:
+		fa, fb := a.s, b.s
+		return cfn{k: KindString, s: func(s *evalState) string {
+			if cond(s) {
+				return fa(s)
+			}
+			return fb(s)
+		}}, true
+	}
+	return cfn{}, false
+}
+
+func (fb *fastBuilder) builtin(x *ast.BuiltinNode) (cfn, bool) {
+	if len(x.Arguments) != 1 {
+		return cfn{}, false
+	}
+	a, ok := fb.build(x.Arguments[0])
+	if !ok {
+		return cfn{}, false
+	}
+	switch x.Name {
+	case "lower", "upper", "trim":
+		if a.k != KindString {
+			return cfn{}, false
+		}
+		f := a.s
+		var op func(string) string
+		switch x.Name {
+		case "lower":
+			op = strings.ToLower
+		case "upper":
+			op = strings.ToUpper
+		default:
+			op = strings.TrimSpace
+		}
+		return cfn{k: KindString, s: func(s *evalState) string { return op(f(s)) }}, true
+	case "len":
+		switch a.k {
+		case KindString:
+			f := a.s
+			return cfn{k: KindInt, i: func(s *evalState) int { return len(f(s)) }}, true
+		case KindList:
+			f := a.l
+			return cfn{k: KindInt, i: func(s *evalState) int { return len(f(s)) }}, true
+		}
+	}
+	return cfn{}, false
+}

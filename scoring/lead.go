@@ -1,0 +1,454 @@
+package scoring
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr/vm"
+)
+
+// Lead is lead data in Go form, an alternative to a map decoded from JSON
+// or a struct of the caller's own.
+type Lead struct {
+	ID             string         // optional; recorded on the result
+	Fields         map[string]any // declared field name → value
+	Events         []Event        // activity, in any order
+	Stage          string         // current stage id; the first stage when empty
+	StageEnteredAt time.Time      // when the lead entered Stage; zero when unknown
+}
+
+// Event is one activity of a lead: a page view, a form fill, a webinar.
+// In JSON lead data an event is an object with "type", "time" (RFC 3339)
+// and its properties either beside them or under "props".
+type Event struct {
+	Type  string         `json:"type"`
+	Time  time.Time      `json:"time"`
+	Props map[string]any `json:"props,omitempty"`
+}
+
+type leadEvent struct {
+	typ   string
+	t     time.Time
+	props []Value
+}
+
+// evalState is one worker's scratch space: the normalised lead, the scores
+// so far and the buffers the result is built from. States are pooled per
+// rule set, so a steady stream of evaluations allocates only the result.
+type evalState struct {
+	rs  *RuleSet
+	ctx context.Context
+	at  time.Time
+
+	id           string
+	vals         []Value
+	events       []leadEvent
+	propBuf      []Value
+	ev           *leadEvent
+	scores       []float64
+	grade        string
+	stage        string
+	segments     []string
+	curStage     int // index into rs.stages, or -1 for disqualified
+	givenStage   bool
+	stageEntered time.Time
+
+	contribs []contribScratch
+	inputs   []Input
+	segBuf   []string
+
+	cfg evalConfig
+
+	cur *expression // the expression being evaluated, for error reports
+	// curRule names what is being evaluated, for error reports.
+	curRule string
+
+	env      reflect.Value // *struct for expr's VM, made on first use
+	envLead  bool          // lead fields copied into env
+	envEvent *leadEvent    // event copied into env
+	vm       vm.VM
+}
+
+type contribScratch struct {
+	rule   string
+	points float64
+	capped bool
+	events int
+	in0    int
+	in1    int
+}
+
+func (rs *RuleSet) newState() *evalState {
+	s := &evalState{
+		rs:     rs,
+		vals:   make([]Value, len(rs.fields)),
+		scores: make([]float64, len(rs.models)),
+	}
+	s.vm.MemoryBudget = rs.opts.memoryBudget
+	return s
+}
+
+func (s *evalState) reset(ctx context.Context, at time.Time) {
+	s.ctx = ctx
+	s.at = at
+	s.cfg = evalConfig{}
+	s.id = ""
+	s.events = s.events[:0]
+	s.ev = nil
+	s.grade = ""
+	s.segments = nil
+	s.curStage = 0
+	s.givenStage = false
+	s.stageEntered = time.Time{}
+	s.contribs = s.contribs[:0]
+	s.inputs = s.inputs[:0]
+	s.segBuf = s.segBuf[:0]
+	s.envLead = false
+	s.envEvent = nil
+	s.cur = nil
+	s.curRule = ""
+	for i := range s.scores {
+		s.scores[i] = 0
+	}
+	if len(s.rs.stages) > 0 {
+		s.stage = s.rs.stages[0].id
+	} else {
+		s.stage = ""
+	}
+}
+
+// loadMap normalises a lead decoded from JSON.
+func (s *evalState) loadMap(m map[string]any) error {
+	rs := s.rs
+	for i := range rs.fields {
+		f := &rs.fields[i]
+		x, present := m[f.name]
+		if err := s.setField(f, x, present); err != nil {
+			return err
+		}
+	}
+	if x, ok := m["id"]; ok && x != nil {
+		switch id := x.(type) {
+		case string:
+			s.id = id
+		case float64:
+			s.id = strconv.FormatFloat(id, 'f', -1, 64)
+		default:
+			return &LeadError{Field: "id", Msg: "want a string, got " + describe(x)}
+		}
+	}
+	if x, ok := m["stage"]; ok && x != nil {
+		st, isStr := x.(string)
+		if !isStr {
+			return &LeadError{Field: "stage", Msg: "want a stage id, got " + describe(x)}
+		}
+		if err := s.setStage(st); err != nil {
+			return err
+		}
+	}
+	if x, ok := m["stage_entered_at"]; ok && x != nil {
+		v, _, err := convert(KindTime, x)
+		if err != nil {
+			return &LeadError{Field: "stage_entered_at", Msg: err.Error()}
+		}
+		s.stageEntered = v.t
+	}
+	if x, ok := m["events"]; ok && x != nil {
+		list, isList := x.([]any)
+		if !isList {
+			return &LeadError{Field: "events", Msg: "want a list of events, got " + describe(x)}
+		}
+		if len(list) > rs.opts.maxEvents {
+			return fmt.Errorf("%w: lead has %d events, more than %d", ErrLimit, len(list), rs.opts.maxEvents)
+		}
+		s.growEvents(len(list))
+		for i, e := range list {
+			em, isMap := e.(map[string]any)
+			if !isMap {
+				return &LeadError{Field: fmt.Sprintf("events[%d]", i), Msg: "want an object, got " + describe(e)}
+			}
+			if err := s.loadEventMap(i, em); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *evalState) setField(f *field, x any, present bool) error {
+	if !present || x == nil {
+		if f.required {
+			return &LeadError{Field: f.name, Msg: "required field is missing"}
+		}
+		s.vals[f.slot] = f.def
+		return nil
+	}
+	v, ok, err := convert(f.kind, x)
+	if err != nil {
+		return &LeadError{Field: f.name, Msg: err.Error()}
+	}
+	if !ok {
+		v = f.def
+	}
+	s.vals[f.slot] = v
+	return nil
+}
+
+func (s *evalState) setStage(st string) error {
+	if st == "" {
+		return nil
+	}
+	if st == DisqualifiedStage {
+		s.curStage = -1
+	} else if idx, ok := s.rs.stageIdx[st]; ok {
+		s.curStage = idx
+	} else {
+		return &LeadError{Field: "stage", Msg: fmt.Sprintf("unknown stage %q (declared: %s)", st, strings.Join(s.rs.Stages(), ", "))}
+	}
+	s.stage = st
+	s.givenStage = true
+	return nil
+}
+
+// growEvents sizes the event and property buffers for n events.
+func (s *evalState) growEvents(n int) {
+	np := len(s.rs.props)
+	if cap(s.events) < n {
+		s.events = make([]leadEvent, 0, n)
+	}
+	s.events = s.events[:n]
+	if cap(s.propBuf) < n*np {
+		s.propBuf = make([]Value, n*np)
+	}
+	s.propBuf = s.propBuf[:n*np]
+	for i := range s.events {
+		s.events[i].props = s.propBuf[i*np : (i+1)*np : (i+1)*np]
+	}
+}
+
+func (s *evalState) loadEventMap(i int, em map[string]any) error {
+	ev := &s.events[i]
+	name := func(f string) string { return fmt.Sprintf("events[%d].%s", i, f) }
+	typ, ok := em["type"].(string)
+	if !ok || typ == "" {
+		return &LeadError{Field: name("type"), Msg: "want a non-empty string, got " + describe(em["type"])}
+	}
+	ev.typ = typ
+	tv, present, err := convert(KindTime, em["time"])
+	if err != nil || !present {
+		msg := "required"
+		if err != nil {
+			msg = err.Error()
+		}
+		return &LeadError{Field: name("time"), Msg: msg}
+	}
+	ev.t = tv.t
+	nested, _ := em["props"].(map[string]any)
+	for j := range s.rs.props {
+		p := &s.rs.props[j]
+		x, present := em[p.name]
+		if !present && nested != nil {
+			x, present = nested[p.name]
+		}
+		if !present || x == nil {
+			ev.props[j] = p.def
+			continue
+		}
+		v, _, err := convert(p.kind, x)
+		if err != nil {
+			return &LeadError{Field: name(p.name), Msg: err.Error()}
+		}
+		ev.props[j] = v
+	}
+	return nil
+}
+
+// loadLead normalises a *Lead.
+func (s *evalState) loadLead(l *Lead) error {
+	if l == nil {
+		return &LeadError{Msg: "nil lead"}
+	}
+	for i := range s.rs.fields {
+		f := &s.rs.fields[i]
+		x, present := l.Fields[f.name]
+		if err := s.setField(f, x, present); err != nil {
+			return err
+		}
+	}
+	s.id = l.ID
+	if err := s.setStage(l.Stage); err != nil {
+		return err
+	}
+	s.stageEntered = l.StageEnteredAt
+	return s.loadEvents(l.Events)
+}
+
+func (s *evalState) loadEvents(evs []Event) error {
+	if len(evs) > s.rs.opts.maxEvents {
+		return fmt.Errorf("%w: lead has %d events, more than %d", ErrLimit, len(evs), s.rs.opts.maxEvents)
+	}
+	s.growEvents(len(evs))
+	for i := range evs {
+		e := &evs[i]
+		ev := &s.events[i]
+		if e.Type == "" {
+			return &LeadError{Field: fmt.Sprintf("events[%d].type", i), Msg: "required"}
+		}
+		if e.Time.IsZero() {
+			return &LeadError{Field: fmt.Sprintf("events[%d].time", i), Msg: "required"}
+		}
+		ev.typ, ev.t = e.Type, e.Time
+		for j := range s.rs.props {
+			p := &s.rs.props[j]
+			x, present := e.Props[p.name]
+			if !present || x == nil {
+				ev.props[j] = p.def
+				continue
+			}
+			v, _, err := convert(p.kind, x)
+			if err != nil {
+				return &LeadError{Field: fmt.Sprintf("events[%d].%s", i, p.name), Msg: err.Error()}
+			}
+			ev.props[j] = v
+		}
+	}
+	return nil
+}
+
+// structPlan maps a caller's struct type onto the schema, computed once per
+// type and cached on the rule set.
+type structPlan struct {
+	fields       []int // struct field index per schema slot, -1 when absent
+	id, events   int
+	stage, enter int
+}
+
+func (rs *RuleSet) plan(t reflect.Type) *structPlan {
+	if p, ok := rs.plans.Load(t); ok {
+		return p.(*structPlan)
+	}
+	p := &structPlan{fields: make([]int, len(rs.fields)), id: -1, events: -1, stage: -1, enter: -1}
+	for i := range p.fields {
+		p.fields[i] = -1
+	}
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		name := sf.Tag.Get("revengine")
+		if name == "" {
+			name, _, _ = strings.Cut(sf.Tag.Get("json"), ",")
+		}
+		if name == "-" {
+			continue
+		}
+		match := func(want string) bool {
+			if name != "" {
+				return name == want
+			}
+			return strings.EqualFold(sf.Name, want) || strings.EqualFold(sf.Name, strings.ReplaceAll(want, "_", ""))
+		}
+		for slot, f := range rs.fields {
+			if p.fields[slot] < 0 && match(f.name) {
+				p.fields[slot] = i
+			}
+		}
+		switch {
+		case p.id < 0 && match("id"):
+			p.id = i
+		case p.events < 0 && match("events"):
+			p.events = i
+		case p.stage < 0 && match("stage"):
+			p.stage = i
+		case p.enter < 0 && match("stage_entered_at"):
+			p.enter = i
+		}
+	}
+	actual, _ := rs.plans.LoadOrStore(t, p)
+	return actual.(*structPlan)
+}
+
+// loadStruct normalises a caller's struct (or pointer to one).
+func (s *evalState) loadStruct(v reflect.Value) error {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return &LeadError{Msg: "nil lead"}
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		if v.Kind() == reflect.Map && v.Type().Key().Kind() == reflect.String {
+			m := make(map[string]any, v.Len())
+			iter := v.MapRange()
+			for iter.Next() {
+				m[iter.Key().String()] = iter.Value().Interface()
+			}
+			return s.loadMap(m)
+		}
+		if !v.IsValid() {
+			return &LeadError{Msg: "nil lead"}
+		}
+		return &LeadError{Msg: fmt.Sprintf("want a map, Lead or struct, got %s", v.Type())}
+	}
+	p := s.rs.plan(v.Type())
+	for slot := range s.rs.fields {
+		f := &s.rs.fields[slot]
+		if p.fields[slot] < 0 {
+			if err := s.setField(f, nil, false); err != nil {
+				return err
+			}
+			continue
+		}
+		fv := v.Field(p.fields[slot])
+		var x any
+		if fv.Kind() == reflect.Pointer {
+			if !fv.IsNil() {
+				x = fv.Elem().Interface()
+			}
+		} else {
+			x = fv.Interface()
+		}
+		if err := s.setField(f, x, x != nil); err != nil {
+			return err
+		}
+	}
+	if p.id >= 0 {
+		if id, ok := v.Field(p.id).Interface().(string); ok {
+			s.id = id
+		}
+	}
+	if p.stage >= 0 {
+		if st, ok := v.Field(p.stage).Interface().(string); ok {
+			if err := s.setStage(st); err != nil {
+				return err
+			}
+		}
+	}
+	if p.enter >= 0 {
+		if t, ok := v.Field(p.enter).Interface().(time.Time); ok {
+			s.stageEntered = t
+		}
+	}
+	if p.events >= 0 {
+		switch evs := v.Field(p.events).Interface().(type) {
+		case []Event:
+			return s.loadEvents(evs)
+		case []map[string]any:
+			if len(evs) > s.rs.opts.maxEvents {
+				return fmt.Errorf("%w: lead has %d events, more than %d", ErrLimit, len(evs), s.rs.opts.maxEvents)
+			}
+			s.growEvents(len(evs))
+			for i, em := range evs {
+				if err := s.loadEventMap(i, em); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,98 @@
+package scoring
+
+import (
+	"time"
+)
+
+// Result is the outcome of scoring one lead: every score with the rules
+// that made it, the grade, the lifecycle stage and the rule that set it,
+// and the rule set's version and content hash for audit. It encodes to JSON
+// with stable snake_case field names.
+type Result struct {
+	LeadID  string    `json:"lead_id,omitempty"`
+	RuleSet string    `json:"rule_set,omitempty"` // the rules file's name
+	Version string    `json:"version"`            // the rules file's version
+	Hash    string    `json:"hash"`               // "sha256:" + hex of the rules file
+	At      time.Time `json:"at"`                 // the evaluation time
+
+	Scores []Score `json:"scores"`
+	Grade  string  `json:"grade,omitempty"`
+
+	Stage         string  `json:"stage,omitempty"`
+	PreviousStage string  `json:"previous_stage,omitempty"` // the lead's stage before this evaluation
+	StageChanged  bool    `json:"stage_changed"`
+	StageRule     string  `json:"stage_rule,omitempty"`   // the stage, disqualify or recycle rule that set Stage; empty when unchanged
+	StageInputs   []Input `json:"stage_inputs,omitempty"` // the field values that rule read
+	SLA           SLA     `json:"sla,omitzero"`           // the handoff SLA of Stage, when it has one and the entry time is known
+
+	Segments []string `json:"segments,omitempty"` // every segment whose rule matched, in file order
+	Route    Route    `json:"route,omitzero"`     // the routing decision, for a stage that routes
+
+	scoreBuf [4]Score // holds Scores for up to four models without another allocation
+}
+
+// Score returns the value of the named score model.
+func (r *Result) Score(name string) (float64, bool) {
+	for i := range r.Scores {
+		if r.Scores[i].Name == name {
+			return r.Scores[i].Value, true
+		}
+	}
+	return 0, false
+}
+
+// Fired reports whether the rule with the given id contributed points or
+// set the stage.
+func (r *Result) Fired(rule string) bool {
+	if r.StageRule == rule {
+		return true
+	}
+	for i := range r.Scores {
+		for _, c := range r.Scores[i].Contributions {
+			if c.Rule == rule {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Score is one score model's value and the rules that made it.
+type Score struct {
+	Name          string         `json:"name"`
+	Value         float64        `json:"value"` // Raw clamped to the model's min and max
+	Raw           float64        `json:"raw"`   // the sum of the contributions
+	Contributions []Contribution `json:"contributions"`
+}
+
+// Contribution is one rule that fired and the points it gave.
+type Contribution struct {
+	Rule   string  `json:"rule"`
+	Points float64 `json:"points"`           // after decay and the rule's cap
+	Capped bool    `json:"capped,omitempty"` // the rule's cap cut the points
+	Events int     `json:"events,omitempty"` // for event rules: how many events matched
+	Inputs []Input `json:"inputs,omitempty"` // the lead field values the rule read
+}
+
+// Input is a lead field value an expression read.
+type Input struct {
+	Field string `json:"field"`
+	Value Value  `json:"value"`
+}
+
+// SLA is the handoff service-level agreement of a stage: a lead must leave
+// the stage (typically: be accepted by sales) within Within of entering it.
+type SLA struct {
+	Within    string    `json:"within"`     // the stage's SLA, e.g. "24h"
+	EnteredAt time.Time `json:"entered_at"` // the evaluation time when the stage changed now, else the lead's stage_entered_at
+	Deadline  time.Time `json:"deadline"`   // EnteredAt + Within
+	Breached  bool      `json:"breached"`   // the evaluation time is after Deadline
+}
+
+// Route is where a lead goes: a queue or an owner, chosen by a route.
+type Route struct {
+	ID     string `json:"id"`               // the route that matched
+	Queue  string `json:"queue,omitempty"`  // the destination queue, for queue routes
+	Owner  string `json:"owner,omitempty"`  // the chosen owner, for pool routes
+	Reason string `json:"reason,omitempty"` // how the owner was chosen, or why routes were skipped
+}

@@ -1,0 +1,557 @@
+package scoring
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Default bounds for rules that may come from untrusted users. Each can be
+// changed with an Option.
+const (
+	DefaultMaxSourceBytes = 1 << 20 // 1 MiB of YAML
+	DefaultMaxRules       = 2000    // rules, grades, stages, segments and routes together
+	DefaultMaxNodes       = 256     // AST nodes per expression (expr.MaxNodes)
+	DefaultMaxListItems   = 10000   // items in all lists together
+	DefaultMaxEvents      = 10000   // events on one lead
+	DefaultMemoryBudget   = 100000  // expr VM memory budget per evaluation of one expression
+)
+
+// Option configures Load.
+type Option func(*options)
+
+type options struct {
+	maxSourceBytes int
+	maxRules       int
+	maxNodes       uint
+	maxListItems   int
+	maxEvents      int
+	memoryBudget   uint
+	noFastPath     bool
+}
+
+func defaultOptions() options {
+	return options{
+		maxSourceBytes: DefaultMaxSourceBytes,
+		maxRules:       DefaultMaxRules,
+		maxNodes:       DefaultMaxNodes,
+		maxListItems:   DefaultMaxListItems,
+		maxEvents:      DefaultMaxEvents,
+		memoryBudget:   DefaultMemoryBudget,
+	}
+}
+
+// MaxSourceBytes bounds the size of a rules file.
+func MaxSourceBytes(n int) Option { return func(o *options) { o.maxSourceBytes = n } }
+
+// MaxRules bounds the number of rules, grades, stages, segments and routes.
+func MaxRules(n int) Option { return func(o *options) { o.maxRules = n } }
+
+// MaxNodes bounds the size of each expression in AST nodes.
+func MaxNodes(n uint) Option { return func(o *options) { o.maxNodes = n } }
+
+// MaxListItems bounds the number of items in all constant lists together.
+func MaxListItems(n int) Option { return func(o *options) { o.maxListItems = n } }
+
+// MaxEvents bounds the number of events a lead may carry; a lead with more is
+// rejected with ErrLimit.
+func MaxEvents(n int) Option { return func(o *options) { o.maxEvents = n } }
+
+// MemoryBudget bounds the memory expr's VM may use for one evaluation of an
+// expression that is not compiled to the fast path (loops over lists).
+func MemoryBudget(n uint) Option { return func(o *options) { o.memoryBudget = n } }
+
+// WithoutFastPath makes every expression run on expr's VM. It exists for
+// differential testing and benchmarking; results are identical, only slower.
+func WithoutFastPath() Option { return func(o *options) { o.noFastPath = true } }
+
+// RuleSet is a compiled rules file. It is immutable and safe for concurrent
+// use by multiple goroutines; compile it once and evaluate many leads.
+type RuleSet struct {
+	file, name, version, hash string
+
+	fields     []field
+	fieldIdx   map[string]int
+	props      []field // event properties
+	propIdx    map[string]int
+	eventTypes map[string]bool // nil: any type accepted
+	lists      []list
+	listIdx    map[string]int
+	models     []model
+	modelIdx   map[string]int
+	grades     []grade
+	stages     []stage
+	stageIdx   map[string]int
+	disqualify []stageRule
+	recycle    []stageRule
+
+	segments []segment
+	routing  routing
+
+	env   envLayout
+	opts  options
+	pool  sync.Pool
+	plans sync.Map // reflect.Type → *structPlan
+}
+
+type field struct {
+	name     string
+	kind     Kind
+	required bool
+	def      Value
+	slot     int
+}
+
+type list struct {
+	name  string
+	items []string
+	set   map[string]struct{}
+}
+
+type model struct {
+	name     string
+	desc     string
+	min, max float64
+	hasMin   bool
+	hasMax   bool
+	rules    []rule
+}
+
+type rule struct {
+	id, desc   string
+	when       *expression // nil: always
+	points     float64
+	pointsExpr *expression
+	cap        float64 // 0: none
+	on         string  // event type; "" for an attribute rule
+	event      bool
+	halfLife   time.Duration
+	within     time.Duration
+	line, col  int
+}
+
+type grade struct {
+	grade string
+	when  *expression
+}
+
+type stage struct {
+	id   string
+	desc string
+	when *expression // nil for the first stage
+	sla  time.Duration
+}
+
+type stageRule struct {
+	id   string
+	when *expression
+	to   int // recycle target stage index
+}
+
+// DisqualifiedStage is the stage a lead enters when a disqualify rule fires.
+const DisqualifiedStage = "disqualified"
+
+// reserved names may not be declared as fields: they are the expression
+// environment's own, or keys of lead data with a meaning of their own.
+var reserved = map[string]bool{
+	"lists": true, "scores": true, "grade": true, "stage": true, "event": true,
+	"at": true, "segments": true, "id": true, "events": true, "stage_entered_at": true,
+	"true": true, "false": true, "nil": true, "in": true, "not": true, "and": true,
+	"or": true, "matches": true, "contains": true, "startsWith": true, "endsWith": true,
+	"let": true, "if": true, "else": true,
+}
+
+var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var idRe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$`)
+
+// Name returns the rules file's name (its `name` key).
+func (rs *RuleSet) Name() string { return rs.name }
+
+// Version returns the rules file's declared version.
+func (rs *RuleSet) Version() string { return rs.version }
+
+// Hash returns "sha256:" and the hex SHA-256 of the rules file's bytes.
+func (rs *RuleSet) Hash() string { return rs.hash }
+
+// File returns the name the rules file was loaded under.
+func (rs *RuleSet) File() string { return rs.file }
+
+// Fields returns the declared lead fields in file order.
+func (rs *RuleSet) Fields() []FieldInfo {
+	out := make([]FieldInfo, len(rs.fields))
+	for i, f := range rs.fields {
+		out[i] = FieldInfo{Name: f.name, Kind: f.kind, Required: f.required, Default: f.def}
+	}
+	return out
+}
+
+// FieldInfo describes a declared lead field.
+type FieldInfo struct {
+	Name     string
+	Kind     Kind
+	Required bool
+	Default  Value
+}
+
+// Models returns the names of the score models in file order.
+func (rs *RuleSet) Models() []string {
+	out := make([]string, len(rs.models))
+	for i, m := range rs.models {
+		out[i] = m.name
+	}
+	return out
+}
+
+// Stages returns the lifecycle stage ids in order (not DisqualifiedStage).
+func (rs *RuleSet) Stages() []string {
+	out := make([]string, len(rs.stages))
+	for i, s := range rs.stages {
+		out[i] = s.id
+	}
+	return out
+}
+
+// LoadFile reads and compiles the rules file at path. Errors name the path.
+func LoadFile(path string, opts ...Option) (*RuleSet, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Load(path, f, opts...)
+}
+
+// Load reads a rules file from r and compiles it; name is used in error
+// positions ("rules.yaml:14:9: ..."). Every problem found is reported at
+// once as Errors, sorted by position.
+func Load(name string, r io.Reader, opts ...Option) (*RuleSet, error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	src, err := io.ReadAll(io.LimitReader(r, int64(o.maxSourceBytes)+1))
+	if err != nil {
+		return nil, fmt.Errorf("scoring: reading %s: %w", name, err)
+	}
+	return parse(name, src, o)
+}
+
+// Parse compiles a rules file held in memory; name is used in error
+// positions. See Load.
+func Parse(name string, src []byte, opts ...Option) (*RuleSet, error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return parse(name, src, o)
+}
+
+// MustParse is like Parse but panics on error. It is meant for rules held in
+// package variables and tests.
+func MustParse(name string, src []byte, opts ...Option) *RuleSet {
+	rs, err := Parse(name, src, opts...)
+	if err != nil {
+		panic("scoring: MustParse(" + name + "): " + err.Error())
+	}
+	return rs
+}
+
+func parse(name string, src []byte, o options) (rs *RuleSet, err error) {
+	defer func() {
+		// The loader must never panic on bad input; if it does, that is a
+		// bug, but the caller still gets an error, not a crash.
+		if r := recover(); r != nil {
+			rs, err = nil, Errors{{File: name, Code: CodeInvalid, Msg: fmt.Sprintf("internal error: %v", r)}}
+		}
+	}()
+	l := &loader{file: name, opts: o}
+	if len(src) > o.maxSourceBytes {
+		l.errAt(0, 0, "", CodeLimit, "rules file is larger than %d bytes", o.maxSourceBytes)
+		return nil, l.errs
+	}
+	l.lines = strings.Split(string(src), "\n")
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	if err := dec.Decode(&doc); err != nil {
+		line := 0
+		msg := err.Error()
+		// yaml.v3 reports "yaml: line N: msg".
+		if _, scanErr := fmt.Sscanf(msg, "yaml: line %d:", &line); scanErr == nil {
+			msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+			msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+		} else {
+			msg = strings.TrimPrefix(msg, "yaml: ")
+		}
+		if err == io.EOF {
+			msg = "empty rules file"
+		}
+		l.errAt(line, 0, "", CodeSyntax, "%s", msg)
+		return nil, l.errs
+	}
+	if len(doc.Content) == 0 {
+		l.errAt(1, 1, "", CodeMissing, "empty rules file")
+		return nil, l.errs
+	}
+	sum := sha256.Sum256(src)
+	rs = &RuleSet{file: name, hash: "sha256:" + hex.EncodeToString(sum[:]), opts: o}
+	l.ruleSet(rs, doc.Content[0])
+	if len(l.errs) > 0 {
+		l.errs.sort()
+		return nil, l.errs
+	}
+	rs.pool.New = func() any { return rs.newState() }
+	return rs, nil
+}
+
+// counter enforces MaxRules across every section.
+type counter struct {
+	n, max int
+	l      *loader
+	warned bool
+}
+
+func (c *counter) add(n *yaml.Node) {
+	c.n++
+	if c.n > c.max && !c.warned {
+		c.warned = true
+		c.l.errorf(n, "", CodeLimit, "more than %d rules, grades, stages, segments and routes", c.max)
+	}
+}
+
+var topKeys = []string{"version", "name", "description", "fields", "event_types", "event_fields",
+	"lists", "scores", "grades", "stages", "disqualify", "recycle", "segments", "routing"}
+
+func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
+	pairs := l.mapping(root, "rules file", "", topKeys...)
+	byKey := map[string]pair{}
+	for _, p := range pairs {
+		byKey[p.key.Value] = p
+	}
+	if p, ok := byKey["version"]; ok {
+		if v, ok := l.scalar(p.val, "version", ""); ok {
+			if v == "" {
+				l.errorf(p.val, "", CodeInvalid, "version must not be empty")
+			}
+			rs.version = v
+		}
+	} else if root.Kind == yaml.MappingNode {
+		l.errorf(root, "", CodeMissing, "missing required key \"version\"")
+	}
+	if p, ok := byKey["name"]; ok {
+		rs.name, _ = l.scalar(p.val, "name", "")
+	}
+	if p, ok := byKey["description"]; ok {
+		l.scalar(p.val, "description", "")
+	}
+	cnt := &counter{max: l.opts.maxRules, l: l}
+	rs.fieldIdx = map[string]int{}
+	if p, ok := byKey["fields"]; ok {
+		rs.fields = l.fields(p.val, "field", rs.fieldIdx)
+	}
+	rs.propIdx = map[string]int{}
+	if p, ok := byKey["event_fields"]; ok {
+		rs.props = l.fields(p.val, "event field", rs.propIdx)
+		for _, f := range rs.props {
+			if f.name == "type" || f.name == "time" {
+				l.errorf(p.val, "", CodeInvalid, "event field %q is built in", f.name)
+			}
+		}
+	}
+	if p, ok := byKey["event_types"]; ok {
+		rs.eventTypes = map[string]bool{}
+		for _, n := range l.sequence(p.val, "event_types", "") {
+			if s, ok := l.scalar(n, "event type", ""); ok {
+				if rs.eventTypes[s] {
+					l.errorf(n, "", CodeDuplicate, "duplicate event type %q", s)
+				}
+				rs.eventTypes[s] = true
+			}
+		}
+	}
+	rs.listIdx = map[string]int{}
+	rs.modelIdx = map[string]int{}
+	if p, ok := byKey["lists"]; ok {
+		l.lists(rs, p.val)
+	}
+	if p, ok := byKey["scores"]; ok && p.val.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(p.val.Content); i += 2 {
+			rs.modelIdx[p.val.Content[i].Value] = len(rs.modelIdx)
+		}
+	}
+	rs.env = buildEnv(rs)
+	c := &compiler{l: l, rs: rs}
+	if p, ok := byKey["scores"]; ok {
+		c.models(p.val, cnt)
+	}
+	if p, ok := byKey["grades"]; ok {
+		c.grades(p.val, cnt)
+	}
+	rs.stageIdx = map[string]int{}
+	if p, ok := byKey["stages"]; ok {
+		c.stages(p.val, cnt)
+	}
+	if p, ok := byKey["disqualify"]; ok {
+		rs.disqualify = c.stageRules(p.val, "disqualify", false, cnt)
+	}
+	if p, ok := byKey["recycle"]; ok {
+		if len(rs.stages) == 0 {
+			l.errorf(p.key, "", CodeMissing, "recycle needs stages")
+		}
+		rs.recycle = c.stageRules(p.val, "recycle", true, cnt)
+	}
+	c.routing(byKey, cnt)
+}
+
+var fieldKeys = []string{"type", "required", "default", "description"}
+
+func (l *loader) fields(n *yaml.Node, what string, idx map[string]int) []field {
+	var out []field
+	for _, p := range l.mapping(n, what+"s", "") {
+		name := p.key.Value
+		if !identRe.MatchString(name) {
+			l.errorf(p.key, "", CodeInvalid, "%s name %q is not an identifier (letters, digits, _)", what, name)
+			continue
+		}
+		if reserved[name] {
+			l.errorf(p.key, "", CodeInvalid, "%s name %q is reserved", what, name)
+			continue
+		}
+		f := field{name: name, slot: len(out)}
+		var typeNode, defNode *yaml.Node
+		switch p.val.Kind {
+		case yaml.ScalarNode:
+			typeNode = p.val
+		case yaml.MappingNode:
+			for _, q := range l.mapping(p.val, what+" "+name, "", fieldKeys...) {
+				switch q.key.Value {
+				case "type":
+					typeNode = q.val
+				case "required":
+					f.required, _ = l.boolean(q.val, "required", "")
+				case "default":
+					defNode = q.val
+				case "description":
+					l.scalar(q.val, "description", "")
+				}
+			}
+		default:
+			l.errorf(p.val, "", CodeInvalid, "%s %s: want a type or a mapping, got %s", what, name, nodeKind(p.val))
+			continue
+		}
+		if typeNode == nil {
+			l.errorf(p.key, "", CodeMissing, "%s %s: missing type", what, name)
+			continue
+		}
+		ts, _ := l.scalar(typeNode, "type", "")
+		f.kind = parseKind(ts)
+		if f.kind == KindInvalid {
+			l.errorf(typeNode, "", CodeInvalid, "%s %s: unknown type %q (string, int, float, bool, time, list)", what, name, ts)
+			continue
+		}
+		f.def = Value{kind: f.kind}
+		if defNode != nil {
+			if f.required {
+				l.errorf(defNode, "", CodeInvalid, "%s %s: a required field has no default", what, name)
+			}
+			var x any
+			if err := defNode.Decode(&x); err != nil {
+				l.errorf(defNode, "", CodeInvalid, "%s %s: default: %v", what, name, err)
+			} else if v, ok, err := convert(f.kind, yamlToJSON(x)); err != nil {
+				l.errorf(defNode, "", CodeType, "%s %s: default: %v", what, name, err)
+			} else if ok {
+				f.def = v
+			}
+		}
+		idx[name] = len(out)
+		out = append(out, f)
+	}
+	return out
+}
+
+// yamlToJSON maps what yaml.v3 decodes into the shapes encoding/json
+// produces, so defaults convert like lead data.
+func yamlToJSON(x any) any {
+	switch v := x.(type) {
+	case int:
+		return float64(v)
+	case []any:
+		return v
+	}
+	return x
+}
+
+func (l *loader) lists(rs *RuleSet, n *yaml.Node) {
+	total := 0
+	for _, p := range l.mapping(n, "lists", "") {
+		name := p.key.Value
+		if !identRe.MatchString(name) {
+			l.errorf(p.key, "", CodeInvalid, "list name %q is not an identifier", name)
+			continue
+		}
+		li := list{name: name, set: map[string]struct{}{}}
+		for _, item := range l.sequence(p.val, "list "+name, "") {
+			s, ok := l.scalar(item, "list item", "")
+			if !ok {
+				continue
+			}
+			total++
+			if total == l.opts.maxListItems+1 {
+				l.errorf(item, "", CodeLimit, "more than %d list items", l.opts.maxListItems)
+			}
+			li.items = append(li.items, s)
+			li.set[s] = struct{}{}
+		}
+		rs.listIdx[name] = len(rs.lists)
+		rs.lists = append(rs.lists, li)
+	}
+}
+
+// Score evaluates one lead at the evaluation time at. The lead is a
+// map[string]any as decoded from JSON, a Lead, or a struct (or pointer to
+// one) whose fields match the declared fields by `revengine` tag, `json`
+// tag or name. Reserved keys: "id", "events", "stage" (the lead's current
+// stage; the first stage when absent) and "stage_entered_at".
+//
+// Missing optional fields take their default (the zero value of their type
+// when none is declared); a missing required field or a value of the wrong
+// type is a *LeadError. A rule that fails at run time is an *EvalError.
+//
+// Options configure routing for this evaluation (WithRotation,
+// WithUnavailable). Score is safe to call from many goroutines at once.
+func (rs *RuleSet) Score(ctx context.Context, lead any, at time.Time, opts ...EvalOption) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s := rs.pool.Get().(*evalState)
+	defer rs.pool.Put(s)
+	s.reset(ctx, at)
+	for _, o := range opts {
+		o(&s.cfg)
+	}
+	var err error
+	switch x := lead.(type) {
+	case map[string]any:
+		err = s.loadMap(x)
+	case *Lead:
+		err = s.loadLead(x)
+	case Lead:
+		err = s.loadLead(&x)
+	default:
+		err = s.loadStruct(reflect.ValueOf(lead))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.evaluate()
+}

@@ -1,0 +1,359 @@
+package scoring
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"time"
+)
+
+// Kind is the type of a declared lead field.
+type Kind uint8
+
+// The field types a rules file can declare.
+const (
+	KindInvalid Kind = iota
+	KindString       // "string"
+	KindInt          // "int": a whole number (Go int)
+	KindFloat        // "float": float64
+	KindBool         // "bool"
+	KindTime         // "time": RFC 3339 in JSON, or a YYYY-MM-DD date at midnight UTC
+	KindList         // "list": a list of strings
+)
+
+var kindNames = [...]string{"invalid", "string", "int", "float", "bool", "time", "list"}
+
+// String returns the name used in rules files.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+func parseKind(s string) Kind {
+	switch s {
+	case "string":
+		return KindString
+	case "int", "integer":
+		return KindInt
+	case "float", "number":
+		return KindFloat
+	case "bool", "boolean":
+		return KindBool
+	case "time", "datetime":
+		return KindTime
+	case "list", "[]string", "list<string>", "strings":
+		return KindList
+	}
+	return KindInvalid
+}
+
+var (
+	typeString = reflect.TypeOf("")
+	typeInt    = reflect.TypeOf(0)
+	typeFloat  = reflect.TypeOf(0.0)
+	typeBool   = reflect.TypeOf(false)
+	typeTime   = reflect.TypeOf(time.Time{})
+	typeList   = reflect.TypeOf([]string(nil))
+)
+
+func (k Kind) goType() reflect.Type {
+	switch k {
+	case KindString:
+		return typeString
+	case KindInt:
+		return typeInt
+	case KindFloat:
+		return typeFloat
+	case KindBool:
+		return typeBool
+	case KindTime:
+		return typeTime
+	case KindList:
+		return typeList
+	}
+	return nil
+}
+
+func kindOf(t reflect.Type) Kind {
+	switch t {
+	case typeString:
+		return KindString
+	case typeInt:
+		return KindInt
+	case typeFloat:
+		return KindFloat
+	case typeBool:
+		return KindBool
+	case typeTime:
+		return KindTime
+	case typeList:
+		return KindList
+	}
+	return KindInvalid
+}
+
+// Value is one typed field value, as a rule read it. It is shown in
+// explanations and encodes to JSON as the plain value (a string, number,
+// boolean, RFC 3339 time or list of strings).
+type Value struct {
+	kind Kind
+	s    string
+	i    int
+	f    float64
+	b    bool
+	t    time.Time
+	l    []string
+}
+
+// Kind returns the value's type.
+func (v Value) Kind() Kind { return v.kind }
+
+// Interface returns the value as a Go value: string, int, float64, bool,
+// time.Time or []string; nil for the zero Value.
+func (v Value) Interface() any {
+	switch v.kind {
+	case KindString:
+		return v.s
+	case KindInt:
+		return v.i
+	case KindFloat:
+		return v.f
+	case KindBool:
+		return v.b
+	case KindTime:
+		return v.t
+	case KindList:
+		return v.l
+	}
+	return nil
+}
+
+// String formats the value for people.
+func (v Value) String() string {
+	switch v.kind {
+	case KindString:
+		return strconv.Quote(v.s)
+	case KindInt:
+		return strconv.Itoa(v.i)
+	case KindFloat:
+		return strconv.FormatFloat(v.f, 'g', -1, 64)
+	case KindBool:
+		return strconv.FormatBool(v.b)
+	case KindTime:
+		return v.t.Format(time.RFC3339Nano)
+	case KindList:
+		b, _ := json.Marshal(v.l)
+		return string(b)
+	}
+	return "null"
+}
+
+// MarshalJSON encodes the plain value.
+func (v Value) MarshalJSON() ([]byte, error) {
+	if v.kind == KindList && v.l == nil {
+		return []byte("[]"), nil
+	}
+	return json.Marshal(v.Interface())
+}
+
+// UnmarshalJSON decodes a plain JSON value. Numbers become float unless
+// integral; strings stay strings (times are not guessed).
+func (v *Value) UnmarshalJSON(b []byte) error {
+	var x any
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	switch x := x.(type) {
+	case nil:
+		*v = Value{}
+	case string:
+		*v = Value{kind: KindString, s: x}
+	case bool:
+		*v = Value{kind: KindBool, b: x}
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+			*v = Value{kind: KindInt, i: int(x)}
+		} else {
+			*v = Value{kind: KindFloat, f: x}
+		}
+	case []any:
+		l := make([]string, 0, len(x))
+		for _, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return fmt.Errorf("scoring: value: list element %v is not a string", e)
+			}
+			l = append(l, s)
+		}
+		*v = Value{kind: KindList, l: l}
+	default:
+		return fmt.Errorf("scoring: value: unsupported JSON value %s", b)
+	}
+	return nil
+}
+
+// convert turns a Go value from lead data into kind k. It accepts what
+// encoding/json produces (float64 for numbers, []any for arrays, strings for
+// times) as well as native Go types. ok is false for a nil value (treated
+// as missing).
+func convert(k Kind, x any) (v Value, ok bool, err error) {
+	if x == nil {
+		return Value{}, false, nil
+	}
+	v.kind = k
+	switch k {
+	case KindString:
+		if s, isStr := x.(string); isStr {
+			v.s = s
+			return v, true, nil
+		}
+	case KindBool:
+		if b, isBool := x.(bool); isBool {
+			v.b = b
+			return v, true, nil
+		}
+	case KindInt:
+		switch n := x.(type) {
+		case float64:
+			if n != math.Trunc(n) || math.IsInf(n, 0) || n >= 1<<63 || n < -(1<<63) {
+				return v, false, fmt.Errorf("want int, got %v", n)
+			}
+			v.i = int(n)
+			return v, true, nil
+		case int:
+			v.i = n
+			return v, true, nil
+		case json.Number:
+			i, perr := strconv.ParseInt(string(n), 10, 64)
+			if perr != nil {
+				return v, false, fmt.Errorf("want int, got %s", n)
+			}
+			v.i = int(i)
+			return v, true, nil
+		}
+		if i, isInt := reflectInt(x); isInt {
+			v.i = i
+			return v, true, nil
+		}
+	case KindFloat:
+		var f float64
+		var isNum bool
+		switch n := x.(type) {
+		case float64:
+			f, isNum = n, true
+		case int:
+			f, isNum = float64(n), true
+		case json.Number:
+			var perr error
+			f, perr = strconv.ParseFloat(string(n), 64)
+			isNum = perr == nil
+		default:
+			f, isNum = reflectFloat(x)
+		}
+		if isNum {
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				return v, false, fmt.Errorf("want a finite float, got %v", f)
+			}
+			v.f = f
+			return v, true, nil
+		}
+	case KindTime:
+		switch t := x.(type) {
+		case time.Time:
+			v.t = t
+			return v, true, nil
+		case *time.Time:
+			if t == nil {
+				return Value{}, false, nil
+			}
+			v.t = *t
+			return v, true, nil
+		case string:
+			pt, perr := parseTime(t)
+			if perr != nil {
+				return v, false, perr
+			}
+			v.t = pt
+			return v, true, nil
+		}
+	case KindList:
+		switch l := x.(type) {
+		case []string:
+			v.l = l
+			return v, true, nil
+		case []any:
+			out := make([]string, len(l))
+			for i, e := range l {
+				s, isStr := e.(string)
+				if !isStr {
+					return v, false, fmt.Errorf("want a list of strings, element %d is %s", i, describe(e))
+				}
+				out[i] = s
+			}
+			v.l = out
+			return v, true, nil
+		}
+	}
+	return v, false, fmt.Errorf("want %s, got %s", k, describe(x))
+}
+
+func parseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("want time (RFC 3339 or YYYY-MM-DD), got %q", s)
+}
+
+func reflectInt(x any) (int, bool) {
+	rv := reflect.ValueOf(x)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return int(rv.Int()), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		u := rv.Uint()
+		if u > math.MaxInt64 {
+			return 0, false
+		}
+		return int(u), true
+	}
+	return 0, false
+}
+
+func reflectFloat(x any) (float64, bool) {
+	rv := reflect.ValueOf(x)
+	switch rv.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return rv.Float(), true
+	}
+	if i, ok := reflectInt(x); ok {
+		return float64(i), true
+	}
+	return 0, false
+}
+
+// describe names a value's JSON-ish type for error messages.
+func describe(x any) string {
+	switch x := x.(type) {
+	case string:
+		if len(x) > 40 {
+			x = x[:40] + "…"
+		}
+		return "string " + strconv.Quote(x)
+	case float64:
+		return "number " + strconv.FormatFloat(x, 'g', -1, 64)
+	case bool:
+		return "bool " + strconv.FormatBool(x)
+	case []any:
+		return "list"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", x)
+}
