@@ -154,9 +154,11 @@ func (b ScenarioBaseline) Compare(scenarios ...Scenario) ([]ScenarioResult, erro
 	if err != nil {
 		return nil, fmt.Errorf("revenue: scenario baseline: %w", err)
 	}
+	cur := b.Price.Currency
+	base.DeltaRevenue, base.DeltaGrossProfit, base.DeltaContribution = Zero(cur), Zero(cur), Zero(cur)
 	out := []ScenarioResult{base}
 	for i, s := range scenarios {
-		if err := s.validate(b.Price.Currency); err != nil {
+		if err := s.validate(cur); err != nil {
 			return nil, fmt.Errorf("revenue: scenario %d (%q): %w", i, s.Name, err)
 		}
 		r, err := b.apply(s)

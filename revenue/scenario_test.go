@@ -31,7 +31,8 @@ func TestScenarioCompare(t *testing.T) {
 		// 30,000.00; marketing ROI (40,000 − 10,000)/10,000 = 3.
 		{Name: "baseline", Price: usd(10000), UnitCost: usd(6000), Volume: 1000,
 			Revenue: usd(10000000), VariableCost: usd(6000000), GrossProfit: usd(4000000), GrossMargin: 0.4,
-			MarketingCost: usd(1000000), Contribution: usd(3000000), MarketingROI: 3},
+			MarketingCost: usd(1000000), Contribution: usd(3000000), MarketingROI: 3,
+			DeltaRevenue: usd(0), DeltaGrossProfit: usd(0), DeltaContribution: usd(0)},
 		// 90.00 × 1250 = 112,500.00; 60 × 1250 = 75,000.00; GP 37,500.00
 		// (margin 37,500/112,500 = 1/3); contribution 27,500.00; ROI 2.75.
 		{Name: "10% off, +25% volume", Price: usd(9000), UnitCost: usd(6000), Volume: 1250,

@@ -1,0 +1,155 @@
+package revenue_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/revengine/revengine/revenue"
+)
+
+func ExampleTarget_Split() {
+	q1, _ := revenue.Quarter(2024, 1)
+	t := revenue.Target{Period: q1, Amount: revenue.New(10000, "USD")} // USD 100.00
+
+	// By calendar days (31, 29, 31 of 91), reconciled to the cent.
+	g, _ := t.Split(revenue.SplitByDays(), q1.Months())
+	for _, p := range g.Parts {
+		fmt.Println(p.Period, p.Amount)
+	}
+	// Equal parts per month.
+	g, _ = t.Split(revenue.SplitEqual(), q1.Months())
+	fmt.Println(g.Parts[0].Amount, g.Parts[1].Amount, g.Parts[2].Amount)
+
+	// A zero target is refused.
+	_, err := revenue.Target{Period: q1, Amount: revenue.New(0, "USD")}.Split(revenue.SplitEqual(), q1.Months())
+	fmt.Println(errors.Is(err, revenue.ErrInvalidInput))
+	// Output:
+	// 2024-01 USD 34.07
+	// 2024-02 USD 31.87
+	// 2024-03 USD 34.06
+	// USD 33.34 USD 33.33 USD 33.33
+	// true
+}
+
+func ExampleCalendar_WorkingDays() {
+	cal := revenue.CalendarMonFri(revenue.Date(2024, 1, 1)) // New Year's Day off
+	fmt.Println(cal.WorkingDays(revenue.Month(2024, time.January)))
+	fmt.Println(cal.IsWorkingDay(revenue.Date(2024, 1, 6))) // a Saturday
+	// Output:
+	// 22
+	// false
+}
+
+func ExampleGoal_Pace() {
+	q1, _ := revenue.Quarter(2024, 1)
+	target := revenue.Target{Period: q1, Amount: revenue.New(910000, "USD")} // 9,100.00: 100.00 a day
+	goal, _ := target.Split(revenue.SplitByDays(), q1.Months())
+	actuals := []revenue.PaceActual{
+		{Date: revenue.Date(2024, 1, 10), Amount: revenue.New(100000, "USD")},
+		{Date: revenue.Date(2024, 2, 1), Amount: revenue.New(250000, "USD")},
+		{Date: revenue.Date(2024, 2, 15), Amount: revenue.New(50000, "USD")},
+	}
+	r, err := goal.Pace(context.Background(), actuals, revenue.Date(2024, 2, 15),
+		revenue.PacePipeline(0.25, revenue.New(100000, "USD")))
+	if err != nil {
+		panic(err)
+	}
+	p := r.Total
+	fmt.Printf("day %d of %d: actual %v, expected %v, gap %v, attainment %.1f%%\n",
+		p.ElapsedDays, p.TotalDays, p.Actual, p.Expected, p.Gap, 100**p.Attainment)
+	fmt.Println("run rate:", *p.Projection, "needed a day:", *p.RequiredDaily)
+	fmt.Printf("pipeline needed: %v (%.1f deals, %.0fx coverage)\n", p.Pipeline.Needed, p.Pipeline.Deals, p.Pipeline.RequiredCoverage)
+	for _, m := range r.Parts {
+		fmt.Println(m.Period, m.Target, m.Actual, m.Gap)
+	}
+
+	// Negative actuals are refused.
+	_, err = goal.Pace(context.Background(), []revenue.PaceActual{{Date: revenue.Date(2024, 1, 2), Amount: revenue.New(-1, "USD")}}, revenue.Date(2024, 2, 15))
+	fmt.Println(errors.Is(err, revenue.ErrInvalidInput))
+	// Output:
+	// day 46 of 91: actual USD 4000.00, expected USD 4600.00, gap USD -600.00, attainment 44.0%
+	// run rate: USD 7913.04 needed a day: USD 113.33
+	// pipeline needed: USD 20400.00 (20.4 deals, 4x coverage)
+	// 2024-01 USD 3100.00 USD 1000.00 USD -2100.00
+	// 2024-02 USD 2900.00 USD 3000.00 USD 1500.00
+	// 2024-03 USD 3100.00 USD 0.00 USD 0.00
+	// true
+}
+
+func ExampleGoalFunnelFor() {
+	year := revenue.Target{Period: revenue.Year(2024), Amount: revenue.New(100000000, "USD")} // 1,000,000.00
+	f, err := revenue.GoalFunnelFor(year, revenue.New(3500000, "USD"),                        // 35,000.00 a deal
+		[]revenue.GoalStage{{Name: "MQL", Rate: 0.4}, {Name: "SQL", Rate: 0.6}, {Name: "opportunity", Rate: 0.25}},
+		revenue.GoalMarketingShare(0.6), revenue.GoalRoundCounts(revenue.GoalRoundUp))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("sourced:", f.Sourced, "deals:", f.Deals)
+	for _, s := range f.Stages {
+		fmt.Println(s.Name, s.Count)
+	}
+	// Output:
+	// sourced: USD 600000.00 deals: 18
+	// MQL 300
+	// SQL 120
+	// opportunity 72
+}
+
+func ExampleScenarioBaseline_Compare() {
+	base := revenue.ScenarioBaseline{
+		Price: revenue.New(10000, "USD"), Volume: 1000, // 1000 units at 100.00
+		UnitCost: revenue.New(6000, "USD"), MarketingCost: revenue.New(1000000, "USD"),
+	}
+	rows, err := base.Compare(revenue.Scenario{Name: "10% off", PriceChange: -0.10, VolumeChange: 0.25})
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range rows {
+		fmt.Printf("%-8s revenue %v  gross profit %v  ROI %.2f  Δprofit %v\n",
+			r.Name, r.Revenue, r.GrossProfit, r.MarketingROI, r.DeltaGrossProfit)
+	}
+	// Output:
+	// baseline revenue USD 100000.00  gross profit USD 40000.00  ROI 3.00  Δprofit USD 0.00
+	// 10% off  revenue USD 112500.00  gross profit USD 37500.00  ROI 2.75  Δprofit USD -2500.00
+}
+
+func ExampleBreakEvenVolumeChange() {
+	// A 10% discount at a 40% gross margin: −(−0.10)/(0.40 − 0.10).
+	dv, _ := revenue.BreakEvenVolumeChange(-0.10, 0.40)
+	fmt.Printf("%+.1f%%\n", 100*dv)
+
+	// A 50% discount at a 40% margin sells below cost: no volume helps.
+	_, err := revenue.BreakEvenVolumeChange(-0.50, 0.40)
+	var ue *revenue.BreakEvenUnreachableError
+	fmt.Println(errors.As(err, &ue))
+	// Output:
+	// +33.3%
+	// true
+}
+
+func ExampleScenarioBaseline_BreakEven() {
+	base := revenue.ScenarioBaseline{Price: revenue.New(10000, "USD"), Volume: 1000, UnitCost: revenue.New(6000, "USD")}
+	be, _ := base.BreakEven(-0.10)
+	fmt.Printf("%+.1f%% = %+.2f units; revenue %v (%v more)\n", 100*be.VolumeChange, be.Units, be.Revenue, be.RevenueChange)
+	// Output:
+	// +33.3% = +333.33 units; revenue USD 120000.00 (USD 20000.00 more)
+}
+
+func ExamplePromotion_MRR() {
+	p := revenue.Promotion{Name: "spring", Discount: 0.20, Start: revenue.Date(2024, 1, 1), Months: 2}
+	r, err := p.MRR(revenue.New(5000, "USD"), 1000, 300, 3)
+	if err != nil {
+		panic(err)
+	}
+	for _, m := range r.Months {
+		fmt.Println(m.Month, m.Price, m.MRR, m.Impact)
+	}
+	fmt.Println("total impact:", r.TotalImpact)
+	// Output:
+	// 2024-01 USD 40.00 USD 52000.00 USD 2000.00
+	// 2024-02 USD 40.00 USD 52000.00 USD 2000.00
+	// 2024-03 USD 50.00 USD 65000.00 USD 15000.00
+	// total impact: USD 19000.00
+}
