@@ -93,5 +93,5 @@ func CACPayback(cac, arpa Money, grossMargin float64) (Metric, error) {
 		return Metric{}, err
 	}
 	den, _ := new(big.Rat).Mul(ratInt(arpa.Amount), ratFloat(grossMargin)).Float64()
-	return metric("cac_payback_months", PaybackGrossMargin, "cac / (arpa × gross margin)", float64(cac.Amount), den)
+	return newMetric("cac_payback_months", PaybackGrossMargin, "cac / (arpa × gross margin)", float64(cac.Amount), den)
 }

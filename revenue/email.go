@@ -78,23 +78,23 @@ func EmailEngagement(s EmailStats, opts ...KPIOption) (EmailRates, error) {
 		base, name = s.Sent, "sent"
 	}
 	var r EmailRates
-	if r.Open, err = metric("open_rate", c.variant, "opens / "+name, float64(s.Opens), float64(base)); err != nil {
+	if r.Open, err = newMetric("open_rate", c.variant, "opens / "+name, float64(s.Opens), float64(base)); err != nil {
 		return EmailRates{}, err
 	}
-	if r.ClickThrough, err = metric("click_through_rate", c.variant, "clicks / "+name, float64(s.Clicks), float64(base)); err != nil {
+	if r.ClickThrough, err = newMetric("click_through_rate", c.variant, "clicks / "+name, float64(s.Clicks), float64(base)); err != nil {
 		return EmailRates{}, err
 	}
 	if s.Opens > 0 {
-		cto, err := metric("click_to_open_rate", ClickToOpenVariant, "clicks / opens", float64(s.Clicks), float64(s.Opens))
+		cto, err := newMetric("click_to_open_rate", ClickToOpenVariant, "clicks / opens", float64(s.Clicks), float64(s.Opens))
 		if err != nil {
 			return EmailRates{}, err
 		}
 		r.ClickToOpen = &cto
 	}
-	if r.Unsubscribe, err = metric("unsubscribe_rate", c.variant, "unsubscribes / "+name, float64(s.Unsubscribes), float64(base)); err != nil {
+	if r.Unsubscribe, err = newMetric("unsubscribe_rate", c.variant, "unsubscribes / "+name, float64(s.Unsubscribes), float64(base)); err != nil {
 		return EmailRates{}, err
 	}
-	if r.Bounce, err = metric("bounce_rate", BounceOverSent, "bounced / sent", float64(s.Bounced), float64(s.Sent)); err != nil {
+	if r.Bounce, err = newMetric("bounce_rate", BounceOverSent, "bounced / sent", float64(s.Bounced), float64(s.Sent)); err != nil {
 		return EmailRates{}, err
 	}
 	return r, nil

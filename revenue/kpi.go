@@ -174,8 +174,8 @@ func sameCurrency(kpi string, cur Currency, ms ...Money) error {
 	return nil
 }
 
-// metric builds a Metric, refusing a zero denominator or a non-finite value.
-func metric(kpi string, v Variant, formula string, num, den float64) (Metric, error) {
+// newMetric builds a Metric, refusing a zero denominator or a non-finite value.
+func newMetric(kpi string, v Variant, formula string, num, den float64) (Metric, error) {
 	if den == 0 {
 		return Metric{}, fmt.Errorf("revenue: %s: %w: %s has a zero denominator", kpi, ErrDivisionByZero, formula)
 	}

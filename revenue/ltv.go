@@ -118,5 +118,5 @@ func LTVToCAC(ltv, cac Money) (Metric, error) {
 	if err := sameCurrency("ltv:cac", ltv.Currency, cac); err != nil {
 		return Metric{}, err
 	}
-	return metric("ltv_to_cac", LTVToCACVariant, "ltv / cac", float64(ltv.Amount), float64(cac.Amount))
+	return newMetric("ltv_to_cac", LTVToCACVariant, "ltv / cac", float64(ltv.Amount), float64(cac.Amount))
 }

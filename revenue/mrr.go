@@ -262,8 +262,8 @@ func (bm *BridgeMonth) sum(cur Currency) error {
 	return nil
 }
 
-// change is one customer's MRR from a date on, after same-day rows collapsed.
-type change struct {
+// mrrChange is one customer's MRR from a date on, after same-day rows collapsed.
+type mrrChange struct {
 	customer string
 	date     time.Time
 	mrr      int64
@@ -272,14 +272,14 @@ type change struct {
 
 // collapse sorts events by date (stable, so file order breaks ties) and
 // keeps one change per customer and day: the last row's value.
-func collapse(events []Event) []change {
+func collapse(events []Event) []mrrChange {
 	idx := make([]int, len(events))
 	for i := range idx {
 		idx[i] = i
 	}
 	day := func(i int) time.Time { return dayOf(events[i].Date) }
 	sort.SliceStable(idx, func(a, b int) bool { return day(idx[a]).Before(day(idx[b])) })
-	var out []change
+	var out []mrrChange
 	pos := map[string]int{} // customer → index in out for the current day
 	var cur time.Time
 	for _, i := range idx {
@@ -299,7 +299,7 @@ func collapse(events []Event) []change {
 			continue
 		}
 		pos[e.CustomerID] = len(out)
-		out = append(out, change{customer: e.CustomerID, date: d, mrr: e.MRR.Amount, lines: []int{line}})
+		out = append(out, mrrChange{customer: e.CustomerID, date: d, mrr: e.MRR.Amount, lines: []int{line}})
 	}
 	return out
 }
@@ -337,7 +337,7 @@ func movement(kind MovementKind, customer string, date time.Time, old, new int64
 
 // eventMovements classifies each change of the month on its own. It reads
 // state and paid as at the month start and does not modify them.
-func eventMovements(month []change, state map[string]int64, paid map[string]bool, cur Currency) ([]Movement, error) {
+func eventMovements(month []mrrChange, state map[string]int64, paid map[string]bool, cur Currency) ([]Movement, error) {
 	cs := map[string]int64{}
 	cp := map[string]bool{}
 	get := func(c string) (int64, bool) {
@@ -360,7 +360,7 @@ func eventMovements(month []change, state map[string]int64, paid map[string]bool
 
 // netMovements compares each touched customer's MRR at the month's start and
 // end. It reads state and paid as at the month start.
-func netMovements(month []change, state map[string]int64, paid map[string]bool, cur Currency) ([]Movement, error) {
+func netMovements(month []mrrChange, state map[string]int64, paid map[string]bool, cur Currency) ([]Movement, error) {
 	type acc struct {
 		end   int64
 		date  time.Time

@@ -139,10 +139,10 @@ func MarketingRevenue(deals []Deal, cur Currency) (MarketingContribution, error)
 	}
 	out := MarketingContribution{Won: Money{won, cur}, Sourced: Money{src, cur}, Influenced: Money{inf, cur}, WonDeals: n}
 	var err error
-	if out.SourcedShare, err = metric("marketing_sourced_share", SourcedFirstTouch, "sourced won revenue / won revenue", float64(src), float64(won)); err != nil {
+	if out.SourcedShare, err = newMetric("marketing_sourced_share", SourcedFirstTouch, "sourced won revenue / won revenue", float64(src), float64(won)); err != nil {
 		return MarketingContribution{}, err
 	}
-	if out.InfluencedShare, err = metric("marketing_influenced_share", InfluencedAnyTouch, "influenced won revenue / won revenue", float64(inf), float64(won)); err != nil {
+	if out.InfluencedShare, err = newMetric("marketing_influenced_share", InfluencedAnyTouch, "influenced won revenue / won revenue", float64(inf), float64(won)); err != nil {
 		return MarketingContribution{}, err
 	}
 	return out, nil
@@ -204,9 +204,9 @@ func WinRate(deals []Deal, opts ...KPIOption) (Metric, error) {
 		}
 	}
 	if c.variant == WinRateAll {
-		return metric("win_rate", WinRateAll, "won / (won + lost + open)", float64(won), float64(won+lost+open))
+		return newMetric("win_rate", WinRateAll, "won / (won + lost + open)", float64(won), float64(won+lost+open))
 	}
-	return metric("win_rate", WinRateClosed, "won / (won + lost)", float64(won), float64(won+lost))
+	return newMetric("win_rate", WinRateClosed, "won / (won + lost)", float64(won), float64(won+lost))
 }
 
 // SalesCycle is the length of the sales cycle of won deals in days.
@@ -312,7 +312,7 @@ func PipelineCoverage(openPipeline, quota, closedWon Money) (Metric, error) {
 	if remaining < 0 {
 		return Metric{}, fmt.Errorf("revenue: %s: %w: quota %v already exceeded by %v", kpi, ErrInvalidInput, quota, closedWon)
 	}
-	return metric("pipeline_coverage", CoverageRemaining, "open pipeline / (quota − closed won)", float64(openPipeline.Amount), float64(remaining))
+	return newMetric("pipeline_coverage", CoverageRemaining, "open pipeline / (quota − closed won)", float64(openPipeline.Amount), float64(remaining))
 }
 
 // RequiredCoverage returns the pipeline coverage a win rate requires to
@@ -325,5 +325,5 @@ func RequiredCoverage(winRate float64) (Metric, error) {
 	if err := checkFraction("required coverage", "win rate", winRate, false); err != nil {
 		return Metric{}, err
 	}
-	return metric("required_coverage", CoverageRequiredVariant, "1 / win rate", 1, winRate)
+	return newMetric("required_coverage", CoverageRequiredVariant, "1 / win rate", 1, winRate)
 }

@@ -124,7 +124,7 @@ func ProfitPlan(in PlanInput, opts ...KPIOption) (Plan, error) {
 		return Plan{}, fmt.Errorf("revenue: %s: profit: %w", kpi, err)
 	}
 	if p.Budget.Amount != 0 {
-		roi, err := metric("roi", ROIGrossProfit, "(gross profit − budget) / budget",
+		roi, err := newMetric("roi", ROIGrossProfit, "(gross profit − budget) / budget",
 			float64(p.Profit.Amount), float64(p.Budget.Amount))
 		if err == nil && !math.IsInf(roi.Value, 0) {
 			p.ROI = &roi

@@ -49,7 +49,7 @@ func (f *csvFile) each(ctx context.Context, r io.Reader, cols []string, fn func(
 
 func (f *csvFile) date(row csvrow.Row, col string) (time.Time, bool) {
 	s := row.Get(col)
-	t, err := parseDate(s)
+	t, err := parseCSVDate(s)
 	if err != nil {
 		f.add(row.Line, row.Column(col), col, ErrInvalidInput, "%v", err)
 		return time.Time{}, false
@@ -80,8 +80,8 @@ func (f *csvFile) text(row csvrow.Row, col string) (string, bool) {
 	return s, true
 }
 
-// parseDate accepts exactly YYYY-MM-DD (a valid calendar date).
-func parseDate(s string) (time.Time, error) {
+// parseCSVDate accepts exactly YYYY-MM-DD (a valid calendar date).
+func parseCSVDate(s string) (time.Time, error) {
 	if len(s) != 10 {
 		return time.Time{}, fmt.Errorf("date %q is not YYYY-MM-DD", s)
 	}
@@ -174,7 +174,7 @@ func ReadDeals(ctx context.Context, r io.Reader, name string, cur Currency) ([]D
 					f.add(row.Line, row.Column("touches"), "touches", ErrInvalidInput, "touch %q is not date|channel|kind", t)
 					continue
 				}
-				at, err := parseDate(strings.TrimSpace(parts[0]))
+				at, err := parseCSVDate(strings.TrimSpace(parts[0]))
 				kind := TouchKind(strings.ToLower(strings.TrimSpace(parts[2])))
 				switch {
 				case err != nil:

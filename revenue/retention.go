@@ -51,7 +51,7 @@ func CustomerRetention(start, end, newCustomers int64) (Metric, error) {
 	if end-newCustomers > start {
 		return Metric{}, fmt.Errorf("revenue: %s: %w: %d retained customers exceed %d at the start", kpi, ErrInvalidInput, end-newCustomers, start)
 	}
-	return metric("customer_retention", RetentionKotler, "(end − new) / start", float64(end-newCustomers), float64(start))
+	return newMetric("customer_retention", RetentionKotler, "(end − new) / start", float64(end-newCustomers), float64(start))
 }
 
 // CustomerChurn returns the customer churn rate over a period:
@@ -88,7 +88,7 @@ func CustomerChurn(start, lost, newCustomers int64, opts ...KPIOption) (Metric, 
 	if lost > den && den > 0 {
 		return Metric{}, fmt.Errorf("revenue: %s: %w: %d lost of %d", kpi, ErrInvalidInput, lost, den)
 	}
-	return metric("customer_churn", c.variant, formula, float64(lost), float64(den))
+	return newMetric("customer_churn", c.variant, formula, float64(lost), float64(den))
 }
 
 // checkMovements validates the amounts of a bridge month for the MRR rates.
@@ -111,7 +111,7 @@ func checkMovements(kpi string, m BridgeMonth) error {
 	return nil
 }
 
-func rat(ms ...Money) *big.Rat {
+func ratSum(ms ...Money) *big.Rat {
 	s := new(big.Int)
 	for _, m := range ms {
 		s.Add(s, big.NewInt(m.Amount))
@@ -122,7 +122,7 @@ func rat(ms ...Money) *big.Rat {
 func ratMetric(kpi string, v Variant, formula string, num, den *big.Rat) (Metric, error) {
 	n, _ := num.Float64()
 	d, _ := den.Float64()
-	return metric(kpi, v, formula, n, d)
+	return newMetric(kpi, v, formula, n, d)
 }
 
 // MRRChurn returns MRR churn over one month of the bridge (ChartMogul,
@@ -144,12 +144,12 @@ func MRRChurn(m BridgeMonth, opts ...KPIOption) (Metric, error) {
 	if err := checkMovements(kpi, m); err != nil {
 		return Metric{}, err
 	}
-	num := rat(m.Churn, m.Contraction)
+	num := ratSum(m.Churn, m.Contraction)
 	if c.variant == MRRNet {
-		num.Sub(num, rat(m.Expansion))
-		return ratMetric("mrr_churn", MRRNet, "(churn + contraction − expansion) / starting mrr", num, rat(m.StartingMRR))
+		num.Sub(num, ratSum(m.Expansion))
+		return ratMetric("mrr_churn", MRRNet, "(churn + contraction − expansion) / starting mrr", num, ratSum(m.StartingMRR))
 	}
-	return ratMetric("mrr_churn", MRRGross, "(churn + contraction) / starting mrr", num, rat(m.StartingMRR))
+	return ratMetric("mrr_churn", MRRGross, "(churn + contraction) / starting mrr", num, ratSum(m.StartingMRR))
 }
 
 // NRR returns net revenue retention, (starting MRR + expansion −
@@ -164,9 +164,9 @@ func NRR(m BridgeMonth) (Metric, error) {
 	if err := checkMovements("nrr", m); err != nil {
 		return Metric{}, err
 	}
-	num := rat(m.StartingMRR, m.Expansion)
-	num.Sub(num, rat(m.Contraction, m.Churn))
-	return ratMetric("nrr", CohortStart, "(starting mrr + expansion − contraction − churn) / starting mrr", num, rat(m.StartingMRR))
+	num := ratSum(m.StartingMRR, m.Expansion)
+	num.Sub(num, ratSum(m.Contraction, m.Churn))
+	return ratMetric("nrr", CohortStart, "(starting mrr + expansion − contraction − churn) / starting mrr", num, ratSum(m.StartingMRR))
 }
 
 // GRR returns gross revenue retention, (starting MRR − contraction −
@@ -176,9 +176,9 @@ func GRR(m BridgeMonth) (Metric, error) {
 	if err := checkMovements("grr", m); err != nil {
 		return Metric{}, err
 	}
-	num := rat(m.StartingMRR)
-	num.Sub(num, rat(m.Contraction, m.Churn))
-	return ratMetric("grr", CohortStart, "(starting mrr − contraction − churn) / starting mrr", num, rat(m.StartingMRR))
+	num := ratSum(m.StartingMRR)
+	num.Sub(num, ratSum(m.Contraction, m.Churn))
+	return ratMetric("grr", CohortStart, "(starting mrr − contraction − churn) / starting mrr", num, ratSum(m.StartingMRR))
 }
 
 // ExpansionRate returns expansion / starting MRR over one month of the bridge.
@@ -187,7 +187,7 @@ func ExpansionRate(m BridgeMonth) (Metric, error) {
 	if err := checkMovements("expansion rate", m); err != nil {
 		return Metric{}, err
 	}
-	return ratMetric("expansion_rate", CohortStart, "expansion / starting mrr", rat(m.Expansion), rat(m.StartingMRR))
+	return ratMetric("expansion_rate", CohortStart, "expansion / starting mrr", ratSum(m.Expansion), ratSum(m.StartingMRR))
 }
 
 // QuickRatio returns the SaaS quick ratio of Mamoon Hamid (Social
@@ -199,7 +199,7 @@ func QuickRatio(m BridgeMonth) (Metric, error) {
 		return Metric{}, err
 	}
 	return ratMetric("quick_ratio", QuickRatioVariant, "(new + expansion + reactivation) / (contraction + churn)",
-		rat(m.New, m.Expansion, m.Reactivation), rat(m.Contraction, m.Churn))
+		ratSum(m.New, m.Expansion, m.Reactivation), ratSum(m.Contraction, m.Churn))
 }
 
 // Cohort is the MRR of the customers paying at the start of a period,
@@ -289,12 +289,12 @@ func CohortRetention(ctx context.Context, events []Event, p Period, cur Currency
 	if s == 0 {
 		return Cohort{}, fmt.Errorf("revenue: cohort retention: %s: %w: no MRR at the start", p, ErrDivisionByZero)
 	}
-	if co.NRR, err = ratMetric("nrr", CohortStart, "(starting mrr + expansion − contraction − churn) / starting mrr", rat(co.EndingMRR), rat(co.StartingMRR)); err != nil {
+	if co.NRR, err = ratMetric("nrr", CohortStart, "(starting mrr + expansion − contraction − churn) / starting mrr", ratSum(co.EndingMRR), ratSum(co.StartingMRR)); err != nil {
 		return Cohort{}, err
 	}
-	grr := rat(co.StartingMRR)
-	grr.Sub(grr, rat(co.Contraction, co.Churn))
-	if co.GRR, err = ratMetric("grr", CohortStart, "(starting mrr − contraction − churn) / starting mrr", grr, rat(co.StartingMRR)); err != nil {
+	grr := ratSum(co.StartingMRR)
+	grr.Sub(grr, ratSum(co.Contraction, co.Churn))
+	if co.GRR, err = ratMetric("grr", CohortStart, "(starting mrr − contraction − churn) / starting mrr", grr, ratSum(co.StartingMRR)); err != nil {
 		return Cohort{}, err
 	}
 	return co, nil

@@ -73,7 +73,7 @@ func ROI(revenue, cost Money, opts ...KPIOption) (Metric, error) {
 		return Metric{}, fmt.Errorf("revenue: roi: %w: cost is zero", ErrDivisionByZero)
 	}
 	num, _ := new(big.Rat).Sub(base, ratInt(cost.Amount)).Float64()
-	return metric("roi", v, formula, num, float64(cost.Amount))
+	return newMetric("roi", v, formula, num, float64(cost.Amount))
 }
 
 // ROAS returns return on ad spend, revenue / ad spend (Google Ads' and
@@ -89,5 +89,5 @@ func ROAS(revenue, adSpend Money) (Metric, error) {
 	if err := sameCurrency("roas", revenue.Currency, adSpend); err != nil {
 		return Metric{}, err
 	}
-	return metric("roas", ROASVariant, "revenue / ad spend", float64(revenue.Amount), float64(adSpend.Amount))
+	return newMetric("roas", ROASVariant, "revenue / ad spend", float64(revenue.Amount), float64(adSpend.Amount))
 }

@@ -64,7 +64,7 @@ func TestMRRGolden(t *testing.T) {
 // net: Jan new 15000 only (gamma nets to nothing); the rest as event.
 func TestMRRHandChecked(t *testing.T) {
 	type row struct {
-		Month                                                  string
+		Month                                                string
 		Start, New, Exp, Con, Churn, React, End, Net, CS, CE int64
 	}
 	month := func(m map[string]any) row {

@@ -1,0 +1,195 @@
+package revenue
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// FunnelView says which leads a funnel counts.
+type FunnelView string
+
+// Funnel views.
+const (
+	// FunnelCohort follows the leads that entered the first stage during
+	// the period and counts how many of them reached each later stage, at
+	// any date (the cohort, or "time-to-convert", view of the demand
+	// waterfall). Its rates are true conversion probabilities in [0, 1].
+	FunnelCohort FunnelView = "cohort"
+	// FunnelPeriod counts, for each stage, the leads that reached it during
+	// the period, whenever they entered the funnel (the flow, or
+	// "volume", view of the monthly marketing report). Its rates compare
+	// volumes and may exceed 1 when a previous month's leads convert.
+	FunnelPeriod FunnelView = "period"
+)
+
+// StageCount is the number of leads that reached a stage.
+type StageCount struct {
+	Stage Stage `json:"stage"`
+	Count int64 `json:"count"`
+}
+
+// Conversion is the conversion into a stage: from the stage before it
+// (stage to stage) and from the first stage (cumulative). A rate whose
+// denominator is zero is nil (JSON null); use Funnel.Rate for an error.
+type Conversion struct {
+	From       Stage   `json:"from"`
+	To         Stage   `json:"to"`
+	Rate       *Metric `json:"rate"`       // count(To) / count(From)
+	Cumulative *Metric `json:"cumulative"` // count(To) / count(first stage)
+}
+
+// Funnel is a funnel of one channel (or of all, pooled).
+type Funnel struct {
+	Channel     string       `json:"channel"` // "" for the pooled total
+	Stages      []StageCount `json:"stages"`
+	Conversions []Conversion `json:"conversions"`
+	view        FunnelView
+}
+
+// FunnelReport is the funnel of a period, pooled and by channel.
+type FunnelReport struct {
+	View      FunnelView `json:"view"`
+	Period    string     `json:"period"`
+	Total     Funnel     `json:"total"`      // all channels, pooled
+	ByChannel []Funnel   `json:"by_channel"` // sorted by channel name
+}
+
+// Rate returns count(to) / count(from) for any two stages of the funnel,
+// e.g. lead to won. Errors: an unknown stage (ErrInvalidInput); no lead at
+// from (ErrDivisionByZero).
+func (f Funnel) Rate(from, to Stage) (Metric, error) {
+	var a, b int64 = -1, -1
+	for _, s := range f.Stages {
+		if s.Stage == from {
+			a = s.Count
+		}
+		if s.Stage == to {
+			b = s.Count
+		}
+	}
+	if a < 0 || b < 0 {
+		return Metric{}, fmt.Errorf("revenue: funnel rate: %w: stage %q or %q not in the funnel", ErrInvalidInput, from, to)
+	}
+	return newMetric("conversion_rate", Variant(f.view), fmt.Sprintf("%s / %s", to, from), float64(b), float64(a))
+}
+
+// Conversions computes the funnel of the leads over the demand waterfall
+// (Forrester/SiriusDecisions: lead → MQL → SAL → SQL → opportunity → won;
+// pass stages to use another order, nil for Waterfall()) in period p, with
+// the given view.
+//
+// A lead reaches stage k on the earliest date of its history at stage k or
+// any later stage: a lead that skipped from lead to SQL has reached MQL
+// and SAL on the day it became an SQL. Hence counts never grow down the
+// funnel in the cohort view, and cumulative rate = product of stage-to-stage
+// rates.
+//
+// Stage-to-stage rate into stage k = count(k) / count(k−1); cumulative rate
+// = count(k) / count(first stage). Channel figures are computed per channel;
+// the total is pooled — Σ successes / Σ trials over the channels, never a
+// mean of the channels' rates (which would weight a 3-lead channel like a
+// 3,000-lead one).
+//
+// Errors: a history entry with a stage not in stages or without a date
+// (ErrInvalidInput); ctx's error when cancelled.
+func Conversions(ctx context.Context, leads []Lead, p Period, view FunnelView, stages []Stage) (FunnelReport, error) {
+	if view != FunnelCohort && view != FunnelPeriod {
+		return FunnelReport{}, fmt.Errorf("revenue: funnel: %w: unknown view %q", ErrInvalidInput, view)
+	}
+	if stages == nil {
+		stages = Waterfall()
+	}
+	if len(stages) < 2 {
+		return FunnelReport{}, fmt.Errorf("revenue: funnel: %w: want at least two stages", ErrInvalidInput)
+	}
+	index := map[Stage]int{}
+	for i, s := range stages {
+		if _, dup := index[s]; dup {
+			return FunnelReport{}, fmt.Errorf("revenue: funnel: %w: stage %q listed twice", ErrInvalidInput, s)
+		}
+		index[s] = i
+	}
+	counts := map[string][]int64{}
+	reach := make([]time.Time, len(stages))
+	for li, l := range leads {
+		if li%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return FunnelReport{}, err
+			}
+		}
+		clear(reach)
+		for _, h := range l.History {
+			k, ok := index[h.Stage]
+			if !ok {
+				return FunnelReport{}, fmt.Errorf("revenue: funnel: lead %q: %w: stage %q not in the funnel", l.ID, ErrInvalidInput, h.Stage)
+			}
+			if h.At.IsZero() {
+				return FunnelReport{}, fmt.Errorf("revenue: funnel: lead %q: %w: stage %q without a date", l.ID, ErrInvalidInput, h.Stage)
+			}
+			d := dayOf(h.At)
+			for j := 0; j <= k; j++ {
+				if reach[j].IsZero() || d.Before(reach[j]) {
+					reach[j] = d
+				}
+			}
+		}
+		c := counts[l.Channel]
+		if c == nil {
+			c = make([]int64, len(stages))
+			counts[l.Channel] = c
+		}
+		if view == FunnelCohort {
+			if reach[0].IsZero() || !p.Contains(reach[0]) {
+				continue
+			}
+			for j := range stages {
+				if !reach[j].IsZero() {
+					c[j]++
+				}
+			}
+			continue
+		}
+		for j := range stages {
+			if !reach[j].IsZero() && p.Contains(reach[j]) {
+				c[j]++
+			}
+		}
+	}
+	channels := make([]string, 0, len(counts))
+	for ch := range counts {
+		channels = append(channels, ch)
+	}
+	sort.Strings(channels)
+	rep := FunnelReport{View: view, Period: p.String()}
+	total := make([]int64, len(stages))
+	for _, ch := range channels {
+		for j, n := range counts[ch] {
+			total[j] += n
+		}
+		rep.ByChannel = append(rep.ByChannel, buildFunnel(ch, stages, counts[ch], view))
+	}
+	rep.Total = buildFunnel("", stages, total, view)
+	return rep, nil
+}
+
+func buildFunnel(channel string, stages []Stage, counts []int64, view FunnelView) Funnel {
+	f := Funnel{Channel: channel, view: view}
+	for j, s := range stages {
+		f.Stages = append(f.Stages, StageCount{s, counts[j]})
+	}
+	for j := 1; j < len(stages); j++ {
+		c := Conversion{From: stages[j-1], To: stages[j]}
+		if m, err := newMetric("stage_conversion_rate", Variant(view), fmt.Sprintf("%s / %s", stages[j], stages[j-1]),
+			float64(counts[j]), float64(counts[j-1])); err == nil {
+			c.Rate = &m
+		}
+		if m, err := newMetric("cumulative_conversion_rate", Variant(view), fmt.Sprintf("%s / %s", stages[j], stages[0]),
+			float64(counts[j]), float64(counts[0])); err == nil {
+			c.Cumulative = &m
+		}
+		f.Conversions = append(f.Conversions, c)
+	}
+	return f
+}
