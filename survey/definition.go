@@ -174,9 +174,27 @@ func Load(name string, r io.Reader) (s *Survey, err error) {
 			all = append(all, verr...)
 		}
 		all.sort()
-		return nil, all
+		return nil, capErrors(all)
+	}
+	var verr Errors
+	if errors.As(err, &verr) {
+		return nil, capErrors(verr)
 	}
 	return s, err
+}
+
+// maxLoadErrors bounds the problems Load reports, as compilers do; a file
+// with thousands of them is not a survey definition.
+const maxLoadErrors = 50
+
+func capErrors(l Errors) Errors {
+	if len(l) <= maxLoadErrors {
+		return l
+	}
+	last := l[maxLoadErrors-1]
+	out := append(Errors(nil), l[:maxLoadErrors]...)
+	return append(out, &Error{File: last.File, Line: last.Line, Column: last.Column, Err: last.Err,
+		Msg: fmt.Sprintf("too many errors (%d more not shown)", len(l)-maxLoadErrors)})
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

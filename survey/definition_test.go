@@ -211,3 +211,18 @@ func TestNew(t *testing.T) {
 		t.Errorf("no questions: err = %v", err)
 	}
 }
+
+func TestLoadErrorCap(t *testing.T) {
+	// 60 duplicate keys after the first: 1 unknown-field error + 60
+	// duplicates + the 3 missing fields = 64 problems; 50 are shown and a
+	// 51st says how many more (14).
+	src := strings.Repeat("x: y\n", 61)
+	_, err := Load("p.yaml", strings.NewReader(src))
+	list, ok := err.(Errors)
+	if !ok || len(list) != 51 {
+		t.Fatalf("err = %T with %d entries", err, len(list))
+	}
+	if got := list[50].Msg; got != "too many errors (14 more not shown)" {
+		t.Errorf("last = %q", got)
+	}
+}

@@ -1,3 +1,73 @@
-// Package survey computes eNPS/NPS and pulse-survey reports with honest
-// statistics and protected anonymity.
+// Package survey computes employee Net Promoter Scores (eNPS) and pulse
+// survey reports with honest statistics and protected anonymity.
+//
+// # Net Promoter Score
+//
+// The score follows Bain & Company's definition (Reichheld, "The One
+// Number You Need to Grow", Harvard Business Review, 2003): answers on 0–10,
+// detractors 0–6, passives 7–8, promoters 9–10, and
+//
+//	NPS = 100 × (promoters − detractors) / n        passives counted in n
+//
+// [Standard] is that scale; other scales, such as the 1–10 variant some
+// tools use, only come from [NewScale] with explicit cut-offs. Answers out
+// of range are errors naming their index, never clamped.
+//
+// Most tools stop at the score. [NPS] also carries the variance of one
+// respondent's trinomial score, (p + d) − (p − d)², and the standard error
+// √(Var/n) (Rocks, "Interval Estimation for the 'Net Promoter Score'", The
+// American Statistician 70(4), 2016; Sauro & Lewis, "Quantifying the User
+// Experience", 2016). From them:
+//
+//   - [NPS.Interval]: Wald and adjusted-Wald confidence intervals (the
+//     latter adds 0.75 promoter, 1.5 passives and 0.75 detractor), never
+//     truncated to [−100, 100];
+//   - [Compare]: the two-wave z-test with a two-sided p-value;
+//   - [SampleSize]: respondents needed for a target margin of error.
+//
+// No calculator returns NaN or Inf: zero respondents is [ErrNoResponses],
+// a zero standard error [ErrZeroVariance], and so on; test with errors.Is.
+//
+// # Pulse surveys
+//
+// A pulse survey is defined in YAML ([Load]) or Go ([New]): a name, a
+// cadence (weekly, monthly, quarterly), optional segment columns and at
+// most ten questions of four kinds — enps (0–10), likert (1–5, favourable
+// 4–5), choice (one of a list) and text — each optionally optional. Load
+// reports every problem at once as "file:line:col: message".
+//
+// Responses come from CSV ([Survey.ReadCSV]) or Go values
+// ([Survey.Check]) and are validated against the survey. A response is
+// either accepted or rejected with all its problems ("responses.csv:12:7:
+// question "tools": value 7 out of range 1–5"); nothing is dropped
+// silently and Read = Accepted + Rejected. An empty answer to an optional
+// question is a skipped answer, not a zero.
+//
+// [Survey.Report] turns a [Batch] into per-question statistics (answered,
+// skipped, distribution, mean, % favourable, eNPS with both intervals),
+// the response rate against an invited count, an eNPS trend over waves with
+// the change and its significance between consecutive waves, and an
+// optional breakdown by a segment (team, location, tenure band) or by wave.
+//
+// # Anonymity
+//
+// A group with fewer distinct respondents than the threshold (default 5,
+// option [Threshold]) is suppressed in every breakdown and in the trend:
+// its counts, statistics and comments. When exactly one group is
+// suppressed that way and the total is shown, the smallest other group is
+// suppressed too ([Complementary]), so the hidden group cannot be
+// recovered by subtraction. Comments are sorted, never in submission order.
+//
+// # Usage
+//
+//	s, err := survey.Load("pulse.yaml", f)            // every problem, positioned
+//	b, err := s.ReadCSV(ctx, "responses.csv", r)      // fatal only for header or I/O
+//	if err := b.Err(); err != nil { … }               // the rejected rows
+//	rep, err := s.Report(ctx, b, survey.By("team"), survey.Invited(40))
+//	rep.WriteText(os.Stdout)                          // or json.Marshal(rep)
+//
+// Surveys, batches and reports are immutable once built and safe for
+// concurrent use by multiple goroutines. Output is deterministic: questions
+// in definition order, groups and waves in natural label order ("W9"
+// before "W10").
 package survey

@@ -1,0 +1,168 @@
+package survey_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/revengine/revengine/survey"
+)
+
+// Bain's worked definition: 60 promoters, 30 passives and 10 detractors of
+// 100 give 60% − 10% = +50.
+func ExampleCounts_NPS() {
+	r, err := survey.Counts{Promoters: 60, Passives: 30, Detractors: 10}.NPS()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("NPS %+.0f, variance %.2f, SE %.4f\n", r.Score, r.Variance, r.StdErr)
+	_, err = survey.Counts{}.NPS()
+	fmt.Println(errors.Is(err, survey.ErrNoResponses))
+	// Output:
+	// NPS +50, variance 0.45, SE 0.0671
+	// true
+}
+
+func ExampleScale_NPS() {
+	r, err := survey.Standard.NPS([]int{10, 9, 9, 8, 7, 6, 3, 10, 9, 5})
+	fmt.Printf("%+.0f from %d promoters, %d passives, %d detractors\n", r.Score, r.Promoters, r.Passives, r.Detractors)
+	_, err = survey.Standard.NPS([]int{9, 11})
+	fmt.Println(err)
+	// Output:
+	// +20 from 5 promoters, 2 passives, 3 detractors
+	// answer 1: survey: answer out of range: 11 not in 0–10
+}
+
+func ExampleNPS_Interval() {
+	r, _ := survey.Standard.NPS([]int{10, 9, 9, 8, 7, 6, 3, 10, 9, 5})
+	for _, m := range []survey.Method{survey.Wald, survey.AdjustedWald} {
+		iv, err := r.Interval(0.95, m)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%-13s %.1f [%.1f, %.1f]\n", m, iv.Centre, iv.Lower, iv.Upper)
+	}
+	// Output:
+	// wald          20.0 [-34.0, 74.0]
+	// adjusted-wald 15.4 [-30.3, 61.1]
+}
+
+func ExampleCompare() {
+	before, _ := survey.Counts{Promoters: 5, Passives: 2, Detractors: 3}.NPS()
+	after, _ := survey.Counts{Promoters: 60, Passives: 30, Detractors: 10}.NPS()
+	d, err := survey.Compare(after, before)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("change %+.0f points, z %.2f, p %.3f\n", d.Delta, d.Z, d.P)
+	// Output:
+	// change +30 points, z 1.06, p 0.290
+}
+
+func ExampleSampleSize() {
+	worst, _ := survey.SampleSize(5, 0.95, survey.MaxVariance)
+	prior, _ := survey.SampleSize(5, 0.95, 0.45)
+	fmt.Println(worst, prior)
+	_, err := survey.SampleSize(0, 0.95, 1)
+	fmt.Println(errors.Is(err, survey.ErrMargin))
+	// Output:
+	// 1537 692
+	// true
+}
+
+func ExampleLoad() {
+	_, err := survey.Load("pulse.yaml", strings.NewReader(`name: Pulse
+cadence: daily
+questions:
+  - {id: enps, type: enps, text: "Recommend us?"}
+  - {id: mood, type: likert}
+`))
+	fmt.Println(err)
+	// Output:
+	// pulse.yaml:2:10: cadence "daily": want weekly, monthly or quarterly
+	// pulse.yaml:5:5: question 2: missing field "text"
+}
+
+func ExampleSurvey_ReadCSV() {
+	f, err := os.Open("testdata/pulse.yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer f.Close()
+	s, err := survey.Load("pulse.yaml", f)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	csv := `respondent,wave,team,location,tenure,enps,tools
+r1,2026-06,SDR,London,<1y,9,4
+r2,2026-06,SDR,London,<1y,10,7
+r3,2026-06,AE,Austin,3y+,six,
+`
+	b, err := s.ReadCSV(context.Background(), "responses.csv", strings.NewReader(csv))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("read %d, accepted %d, rejected %d\n", b.Read(), b.Accepted(), len(b.Rejected()))
+	fmt.Println(b.Err())
+	// Output:
+	// read 3, accepted 1, rejected 2
+	// responses.csv:3:7: question "tools": value 7 out of range 1–5
+	// responses.csv:4:6: question "enps": value "six" is not a whole number 0–10
+	// responses.csv:4:7: question "tools": answer required
+}
+
+func ExampleSurvey_Report() {
+	s, err := survey.New("Pulse", survey.Monthly, []survey.Question{
+		{ID: "enps", Kind: survey.ENPS, Text: "How likely are you to recommend us as a place to work?"},
+	}, "team")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var in []survey.Response
+	for i, a := range []string{"10", "9", "9", "8", "7", "6", "3", "10", "9", "5", "8", "9"} {
+		team := "AE"
+		if i == 11 {
+			team = "RevOps" // one person: below the threshold of 5
+		} else if i >= 5 {
+			team = "SDR"
+		}
+		in = append(in, survey.Response{Respondent: fmt.Sprint("p", i), Wave: "2026-06",
+			Segments: map[string]string{"team": team}, Answers: map[string]string{"enps": a}})
+	}
+	ctx := context.Background()
+	b, err := s.Check(ctx, in)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rep, err := s.Report(ctx, b, survey.By("team"), survey.Invited(15))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("eNPS %+.1f from %d of %d invited\n", rep.Questions[0].NPS.Score, rep.Responses, rep.Invited)
+	for _, g := range rep.Breakdown.Groups {
+		if g.Suppressed != "" {
+			fmt.Printf("%-6s suppressed: %s\n", g.Value, g.Suppressed)
+			continue
+		}
+		fmt.Printf("%-6s %+.1f\n", g.Value, g.Questions[0].NPS.Score)
+	}
+	// RevOps alone is below the threshold; as the total is shown, the
+	// smallest other team (AE, 5) is hidden too, or 12 − AE − SDR would
+	// give RevOps away. SDR: 6 3 10 9 5 8 → 100·(2 − 3)/6 = −16.7.
+	// Output:
+	// eNPS +25.0 from 12 of 15 invited
+	// AE     suppressed: complementary
+	// RevOps suppressed: below-threshold
+	// SDR    -16.7
+}
