@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func ev(id string, y int, m time.Month, d int, mrr int64) Event {
+func kpiEvent(id string, y int, m time.Month, d int, mrr int64) Event {
 	return Event{CustomerID: id, Date: Date(y, m, d), MRR: New(mrr, "USD")}
 }
 
@@ -22,7 +22,7 @@ type bridgeRow struct {
 	CustStart, CustEnd                           int
 }
 
-func rows(b *Bridge) []bridgeRow {
+func bridgeRows(b *Bridge) []bridgeRow {
 	var out []bridgeRow
 	for _, m := range b.Months {
 		out = append(out, bridgeRow{m.Month, m.StartingMRR.Amount, m.New.Amount, m.Expansion.Amount, m.Contraction.Amount,
@@ -36,18 +36,18 @@ func rows(b *Bridge) []bridgeRow {
 // by reactivation (b: churns in February, returns in April), a month with
 // no events (March) and a same-day correction (d on 2024-04-10).
 var allMovements = []Event{
-	ev("a", 2024, 1, 3, 1000), // a new 1000
-	ev("b", 2024, 1, 10, 500), // b new 500
-	ev("c", 2024, 1, 12, 300), // c new 300
-	ev("c", 2024, 1, 28, 0),   // c churn 300 (new and churned in January)
-	ev("a", 2024, 2, 1, 1500), // a expansion 500
-	ev("b", 2024, 2, 14, 0),   // b churn 500
-	ev("a", 2024, 4, 2, 1200), // a contraction 300
-	ev("b", 2024, 4, 5, 700),  // b reactivation 700 (paid before)
-	ev("d", 2024, 4, 10, 900), // d: overwritten by the next row
-	ev("d", 2024, 4, 10, 400), // d new 400 (later row of the day wins)
-	ev("c", 2024, 4, 20, 250), // c reactivation 250 (paid in January)
-	ev("c", 2024, 4, 25, 350), // c expansion 100 (event) — net: reactivation 350
+	kpiEvent("a", 2024, 1, 3, 1000), // a new 1000
+	kpiEvent("b", 2024, 1, 10, 500), // b new 500
+	kpiEvent("c", 2024, 1, 12, 300), // c new 300
+	kpiEvent("c", 2024, 1, 28, 0),   // c churn 300 (new and churned in January)
+	kpiEvent("a", 2024, 2, 1, 1500), // a expansion 500
+	kpiEvent("b", 2024, 2, 14, 0),   // b churn 500
+	kpiEvent("a", 2024, 4, 2, 1200), // a contraction 300
+	kpiEvent("b", 2024, 4, 5, 700),  // b reactivation 700 (paid before)
+	kpiEvent("d", 2024, 4, 10, 900), // d: overwritten by the next row
+	kpiEvent("d", 2024, 4, 10, 400), // d new 400 (later row of the day wins)
+	kpiEvent("c", 2024, 4, 20, 250), // c reactivation 250 (paid in January)
+	kpiEvent("c", 2024, 4, 25, 350), // c expansion 100 (event) — net: reactivation 350
 }
 
 // TestMRRBridgeAllMovements works the bridge by hand, both methods.
@@ -88,7 +88,7 @@ func TestMRRBridgeAllMovements(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, rows(b)); diff != "" {
+			if diff := cmp.Diff(tt.want, bridgeRows(b)); diff != "" {
 				t.Errorf("bridge (-want +got):\n%s", diff)
 			}
 			if b.Method != tt.method || b.Currency != "USD" || b.Events != len(allMovements) {
@@ -180,7 +180,7 @@ func TestMRRBridgeUnsorted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(rows(a), rows(b)); diff != "" {
+		if diff := cmp.Diff(bridgeRows(a), bridgeRows(b)); diff != "" {
 			t.Errorf("%s: reversed log differs:\n%s", m, diff)
 		}
 	}
@@ -253,7 +253,7 @@ func TestMRRBridgeReconcilesGenerated(t *testing.T) {
 }
 
 func TestMRRBridgeErrors(t *testing.T) {
-	ok := []Event{ev("a", 2024, 1, 1, 100)}
+	ok := []Event{kpiEvent("a", 2024, 1, 1, 100)}
 	tests := []struct {
 		name   string
 		events []Event
@@ -266,10 +266,10 @@ func TestMRRBridgeErrors(t *testing.T) {
 		{"bad method", ok, "gross", "USD", ErrInvalidInput, `unknown method "gross"`},
 		{"bad currency", ok, MethodNet, "usd", ErrInvalidCurrency, ""},
 		{"other currency", []Event{{CustomerID: "a", Date: Date(2024, 1, 1), MRR: New(1, "EUR")}}, MethodEvent, "USD", ErrCurrencyMismatch, "event 1"},
-		{"negative mrr", []Event{ev("a", 2024, 1, 1, -5)}, MethodEvent, "USD", ErrInvalidInput, "negative mrr"},
+		{"negative mrr", []Event{kpiEvent("a", 2024, 1, 1, -5)}, MethodEvent, "USD", ErrInvalidInput, "negative mrr"},
 		{"empty id", []Event{{Date: Date(2024, 1, 1), MRR: New(1, "USD"), Line: 7}}, MethodNet, "USD", ErrInvalidInput, "line 7: revenue: invalid input: empty customer id"},
 		{"no date", []Event{{CustomerID: "a", MRR: New(1, "USD")}}, MethodEvent, "USD", ErrInvalidInput, "no date"},
-		{"overflow", []Event{ev("a", 2024, 1, 1, 1<<62), ev("b", 2024, 1, 1, 1<<62)}, MethodEvent, "USD", ErrOverflow, ""},
+		{"overflow", []Event{kpiEvent("a", 2024, 1, 1, 1<<62), kpiEvent("b", 2024, 1, 1, 1<<62)}, MethodEvent, "USD", ErrOverflow, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,230 @@
+package revenue
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+)
+
+func kpiApprox(t *testing.T, what string, got, want float64) {
+	t.Helper()
+	if math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+		t.Errorf("%s = %.12g, want %.12g", what, got, want)
+	}
+}
+
+// TestROI: Farris et al. / HubSpot ROI = (revenue − cost)/cost.
+func TestROI(t *testing.T) {
+	rev, cost := usd(5_000_000), usd(1_000_000) // USD 50,000 revenue, 10,000 cost
+	tests := []struct {
+		name    string
+		opts    []KPIOption
+		want    float64
+		variant Variant
+	}{
+		// (50,000 − 10,000) / 10,000 = 4
+		{"revenue", nil, 4, ROIRevenue},
+		// (50,000 × 0.6 − 10,000) / 10,000 = 2
+		{"gross profit", []KPIOption{WithGrossMargin(0.6)}, 2, ROIGrossProfit},
+		// (50,000 − 20,000 − 10,000) / 10,000 = 2
+		{"incremental", []KPIOption{WithBaseline(usd(2_000_000))}, 2, ROIIncremental},
+		// ((50,000 − 20,000) × 0.6 − 10,000) / 10,000 = 0.8
+		{"incremental gross profit", []KPIOption{WithBaseline(usd(2_000_000)), WithGrossMargin(0.6)}, 0.8, ROIIncrementalGrossProfit},
+		// loss: (5,000 − 10,000)/10,000 = −0.5 with baseline 45,000
+		{"negative", []KPIOption{WithBaseline(usd(4_500_000))}, -0.5, ROIIncremental},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := ROI(rev, cost, tt.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kpiApprox(t, "roi", m.Value, tt.want)
+			if m.Variant != tt.variant || m.KPI != "roi" || m.Denominator != 1_000_000 {
+				t.Errorf("got %+v", m)
+			}
+		})
+	}
+	// ROAS = revenue / ad spend = 50,000 / 10,000 = 5.
+	m, err := ROAS(rev, cost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kpiApprox(t, "roas", m.Value, 5)
+}
+
+func TestMoneyPerCount(t *testing.T) {
+	tests := []struct {
+		name    string
+		f       func() (MoneyMetric, error)
+		want    int64
+		exact   float64
+		variant Variant
+	}{
+		// HubSpot cost per lead: USD 1,000.00 / 3 leads = 333.333… → 333.33 (half-even)
+		{"cpl", func() (MoneyMetric, error) { return CostPerLead(usd(100000), 3) }, 33333, 100000.0 / 3, CostPerLeadVariant},
+		// same, rounded up: 333.34
+		{"cpl ceil", func() (MoneyMetric, error) { return CostPerLead(usd(100000), 3, WithRounding(Ceil)) }, 33334, 100000.0 / 3, CostPerLeadVariant},
+		// fully loaded CAC: (30,000 + 20,000) / 40 = 1,250.00
+		{"cac", func() (MoneyMetric, error) { return CAC(usd(3_000_000), usd(2_000_000), 40) }, 125000, 125000, CACFullyLoaded},
+		// marketing-only CAC: 30,000 / 40 = 750.00
+		{"cac marketing", func() (MoneyMetric, error) {
+			return CAC(usd(3_000_000), usd(2_000_000), 40, WithVariant(CACMarketingOnly))
+		}, 75000, 75000, CACMarketingOnly},
+		// a tie: 10 cents / 4 = 2.5 cents → 2 (half-even), 3 (half-up)
+		{"cac tie even", func() (MoneyMetric, error) { return CAC(usd(10), usd(0), 4) }, 2, 2.5, CACFullyLoaded},
+		{"cac tie up", func() (MoneyMetric, error) { return CAC(usd(10), usd(0), 4, WithRounding(HalfUp)) }, 3, 2.5, CACFullyLoaded},
+		// ARPA: MRR 10,000.00 / 80 accounts = 125.00
+		{"arpa", func() (MoneyMetric, error) { return ARPA(usd(1_000_000), 80) }, 12500, 12500, ARPAVariant},
+		// LTV = ARPA / churn = 100.00 / 0.02 = 5,000.00
+		{"ltv", func() (MoneyMetric, error) { return LTV(usd(10000), 0.02) }, 500000, 500000, LTVRevenue},
+		// LTV × margin: 100.00 × 0.75 / 0.02 = 3,750.00
+		{"ltv margin", func() (MoneyMetric, error) { return LTV(usd(10000), 0.02, WithGrossMargin(0.75)) }, 375000, 375000, LTVGrossMargin},
+		// Gupta–Lehmann: 100.00 × 0.8 / (1 + 0.1 − 0.8) = 80 / 0.3 = 266.666… → 266.67
+		{"clv", func() (MoneyMetric, error) { return DiscountedCLV(usd(10000), 0.8, 0.1) }, 26667, 8000.0 / 0.3, CLVDiscounted},
+		// no retention: m × 0 / (1 + i) = 0
+		{"clv r=0", func() (MoneyMetric, error) { return DiscountedCLV(usd(10000), 0, 0.1) }, 0, 0, CLVDiscounted},
+		// velocity: 20 opps × 0.25 × 5,000.00 / 50 days = 500.00 a day
+		{"velocity", func() (MoneyMetric, error) { return PipelineVelocity(20, 0.25, usd(500000), 50) }, 50000, 50000, VelocityVariant},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := tt.f()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Value != usd(tt.want) || m.Variant != tt.variant {
+				t.Errorf("value %v variant %q, want %v %q", m.Value, m.Variant, usd(tt.want), tt.variant)
+			}
+			kpiApprox(t, "exact", m.Exact, tt.exact)
+		})
+	}
+}
+
+func TestRatios(t *testing.T) {
+	tests := []struct {
+		name string
+		f    func() (Metric, error)
+		want float64
+	}{
+		// Skok payback: 1,250.00 / (100.00 × 0.8) = 15.625 months
+		{"payback", func() (Metric, error) { return CACPayback(usd(125000), usd(10000), 0.8) }, 15.625},
+		// LTV:CAC = 5,000 / 1,250 = 4
+		{"ltv:cac", func() (Metric, error) { return LTVToCAC(usd(500000), usd(125000)) }, 4},
+		// coverage: 300,000 / (200,000 − 50,000) = 2
+		{"coverage", func() (Metric, error) { return PipelineCoverage(usd(30_000_000), usd(20_000_000), usd(5_000_000)) }, 2},
+		// required coverage at a 25% win rate: 1/0.25 = 4
+		{"required coverage", func() (Metric, error) { return RequiredCoverage(0.25) }, 4},
+		// CRR = (E − N)/S = (210 − 30)/200 = 0.9
+		{"retention", func() (Metric, error) { return CustomerRetention(200, 210, 30) }, 0.9},
+		// churn = lost/start = 20/200 = 0.1
+		{"churn", func() (Metric, error) { return CustomerChurn(200, 20, 30) }, 0.1},
+		// churn = lost/(start+new) = 20/230
+		{"churn start+new", func() (Metric, error) { return CustomerChurn(200, 20, 30, WithVariant(ChurnStartPlusNew)) }, 20.0 / 230},
+		// CMGR: (121/100)^(1/2) − 1 = 0.1
+		{"cmgr", func() (Metric, error) { return CMGR(usd(10000), usd(12100), 2) }, 0.1},
+		// CMGR to zero: 0^(1/3) − 1 = −1
+		{"cmgr to zero", func() (Metric, error) { return CMGR(usd(10000), usd(0), 3) }, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := tt.f()
+			if err != nil {
+				t.Fatal(err)
+			}
+			kpiApprox(t, m.KPI, m.Value, tt.want)
+			if m.Variant == "" || m.Formula == "" {
+				t.Errorf("unnamed definition: %+v", m)
+			}
+		})
+	}
+}
+
+func TestCalculatorErrors(t *testing.T) {
+	eur := New(100, "EUR")
+	tests := []struct {
+		name string
+		f    func() error
+		want error
+	}{
+		{"roi zero cost", func() error { _, err := ROI(usd(1), usd(0)); return err }, ErrDivisionByZero},
+		{"roi negative cost", func() error { _, err := ROI(usd(1), usd(-1)); return err }, ErrInvalidInput},
+		{"roi currencies", func() error { _, err := ROI(usd(1), eur); return err }, ErrCurrencyMismatch},
+		{"roi margin > 1", func() error { _, err := ROI(usd(1), usd(1), WithGrossMargin(1.2)); return err }, ErrInvalidInput},
+		{"roi margin NaN", func() error { _, err := ROI(usd(1), usd(1), WithGrossMargin(math.NaN())); return err }, ErrInvalidInput},
+		{"roi baseline currency", func() error { _, err := ROI(usd(1), usd(1), WithBaseline(eur)); return err }, ErrCurrencyMismatch},
+		{"roi wrong option", func() error { _, err := ROI(usd(1), usd(1), WithVariant(CACMarketingOnly)); return err }, ErrInvalidInput},
+		{"roi bad currency", func() error { _, err := ROI(Money{Amount: 1}, Money{Amount: 1}); return err }, ErrInvalidCurrency},
+		{"roas zero", func() error { _, err := ROAS(usd(1), usd(0)); return err }, ErrDivisionByZero},
+		{"cpl zero leads", func() error { _, err := CostPerLead(usd(1), 0); return err }, ErrDivisionByZero},
+		{"cpl negative leads", func() error { _, err := CostPerLead(usd(1), -1); return err }, ErrInvalidInput},
+		{"cpl bad rounding", func() error { _, err := CostPerLead(usd(1), 1, WithRounding(Rounding(99))); return err }, ErrInvalidInput},
+		{"cac zero customers", func() error { _, err := CAC(usd(1), usd(1), 0); return err }, ErrDivisionByZero},
+		{"cac unknown variant", func() error { _, err := CAC(usd(1), usd(1), 1, WithVariant("gross")); return err }, ErrInvalidInput},
+		{"cac currencies", func() error { _, err := CAC(usd(1), eur, 1); return err }, ErrCurrencyMismatch},
+		{"cac negative sales", func() error { _, err := CAC(usd(1), usd(-1), 1); return err }, ErrInvalidInput},
+		{"payback zero margin", func() error { _, err := CACPayback(usd(1), usd(1), 0); return err }, ErrDivisionByZero},
+		{"payback zero arpa", func() error { _, err := CACPayback(usd(1), usd(0), 0.5); return err }, ErrDivisionByZero},
+		{"payback margin", func() error { _, err := CACPayback(usd(1), usd(1), -0.1); return err }, ErrInvalidInput},
+		{"arpa zero", func() error { _, err := ARPA(usd(1), 0); return err }, ErrDivisionByZero},
+		{"ltv churn 0", func() error { _, err := LTV(usd(1), 0); return err }, ErrInvalidInput},
+		{"ltv churn > 1", func() error { _, err := LTV(usd(1), 1.5); return err }, ErrInvalidInput},
+		{"ltv churn NaN", func() error { _, err := LTV(usd(1), math.NaN()); return err }, ErrInvalidInput},
+		{"ltv huge", func() error { _, err := LTV(usd(math.MaxInt64), 1e-300); return err }, ErrOverflow},
+		{"clv r=1 i=0", func() error { _, err := DiscountedCLV(usd(1), 1, 0); return err }, ErrDivisionByZero},
+		{"clv r>1", func() error { _, err := DiscountedCLV(usd(1), 1.1, 0.1); return err }, ErrInvalidInput},
+		{"clv i<0", func() error { _, err := DiscountedCLV(usd(1), 0.5, -0.1); return err }, ErrInvalidInput},
+		{"clv i Inf", func() error { _, err := DiscountedCLV(usd(1), 0.5, math.Inf(1)); return err }, ErrInvalidInput},
+		{"ltv:cac zero", func() error { _, err := LTVToCAC(usd(1), usd(0)); return err }, ErrDivisionByZero},
+		{"velocity zero days", func() error { _, err := PipelineVelocity(1, 0.5, usd(1), 0); return err }, ErrDivisionByZero},
+		{"velocity win rate", func() error { _, err := PipelineVelocity(1, 2, usd(1), 1); return err }, ErrInvalidInput},
+		{"velocity opps", func() error { _, err := PipelineVelocity(-1, 0.5, usd(1), 1); return err }, ErrInvalidInput},
+		{"velocity days NaN", func() error { _, err := PipelineVelocity(1, 0.5, usd(1), math.NaN()); return err }, ErrInvalidInput},
+		{"coverage quota met", func() error { _, err := PipelineCoverage(usd(1), usd(5), usd(5)); return err }, ErrDivisionByZero},
+		{"coverage quota exceeded", func() error { _, err := PipelineCoverage(usd(1), usd(5), usd(6)); return err }, ErrInvalidInput},
+		{"required coverage 0", func() error { _, err := RequiredCoverage(0); return err }, ErrDivisionByZero},
+		{"required coverage > 1", func() error { _, err := RequiredCoverage(1.5); return err }, ErrInvalidInput},
+		{"retention zero start", func() error { _, err := CustomerRetention(0, 5, 5); return err }, ErrDivisionByZero},
+		{"retention new > end", func() error { _, err := CustomerRetention(10, 5, 6); return err }, ErrInvalidInput},
+		{"retention retained > start", func() error { _, err := CustomerRetention(10, 20, 5); return err }, ErrInvalidInput},
+		{"retention negative", func() error { _, err := CustomerRetention(-1, 5, 0); return err }, ErrInvalidInput},
+		{"churn zero start", func() error { _, err := CustomerChurn(0, 0, 5); return err }, ErrDivisionByZero},
+		{"churn lost > start", func() error { _, err := CustomerChurn(10, 11, 0); return err }, ErrInvalidInput},
+		{"churn zero start+new", func() error { _, err := CustomerChurn(0, 0, 0, WithVariant(ChurnStartPlusNew)); return err }, ErrDivisionByZero},
+		{"cmgr zero first", func() error { _, err := CMGR(usd(0), usd(1), 1); return err }, ErrDivisionByZero},
+		{"cmgr months", func() error { _, err := CMGR(usd(1), usd(1), 0); return err }, ErrInvalidInput},
+		{"cmgr negative", func() error { _, err := CMGR(usd(1), usd(-1), 1); return err }, ErrInvalidInput},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.f()
+			if !errors.Is(err, tt.want) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestMetricJSON pins the snake_case field names of results.
+func TestMetricJSON(t *testing.T) {
+	m, err := CAC(usd(3_000_000), usd(2_000_000), 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"kpi":"cac","variant":"fully_loaded","formula":"(marketing cost + sales cost) / new customers",` +
+		`"value":{"amount_minor":125000,"currency":"USD"},"exact_minor":125000,"rounding":"half_even","numerator":5000000,"denominator":40}`
+	if string(b) != want {
+		t.Errorf("json\n got %s\nwant %s", b, want)
+	}
+	r, _ := ROI(usd(2), usd(1))
+	b, _ = json.Marshal(r)
+	if !strings.HasPrefix(string(b), `{"kpi":"roi","variant":"revenue","formula":`) {
+		t.Errorf("roi json %s", b)
+	}
+}
