@@ -216,10 +216,17 @@ func containsID(set []uint16, id uint16) bool {
 // solve returns the expected visits x of every transient state, with the
 // removed states sent to NullState (x = 0 there).
 func (c *chain) solve(ctx context.Context, removed []bool) ([]float64, error) {
-	ns := len(c.win)
-	if ns <= 300 {
+	if len(c.win) <= 300 {
 		return c.solveDirect(removed), nil
 	}
+	return c.solveIterative(ctx, removed)
+}
+
+// solveIterative is Gauss–Seidel on x_t = [t = start] + Σ_s P(s,t) x_s,
+// sweeping the states in order of first appearance (close to topological,
+// since most steps go from shorter to longer prefixes of journeys).
+func (c *chain) solveIterative(ctx context.Context, removed []bool) ([]float64, error) {
+	ns := len(c.win)
 	x := make([]float64, ns)
 	x[0] = 1
 	const tol = 1e-14

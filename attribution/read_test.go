@@ -1,0 +1,303 @@
+package attribution_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/revengine/revengine/attribution"
+)
+
+const touchHeader = "journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time\n"
+
+func TestReadTouchesErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string // the error message
+	}{
+		{"empty input", "", "t.csv:1: empty input: a header line is required"},
+		{"missing column", "journey_id,timestamp,channel\n", `t.csv:1: missing column "lead_created"`},
+		{"unknown column", strings.TrimSuffix(touchHeader, "\n") + ",colour\n", `t.csv:1: unknown column "colour" (want journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time,campaign)`},
+		{"field count", touchHeader + "j1,2026-01-01T00:00:00Z,email,0,0,0,0\n", "t.csv:2: 7 fields, want 8"},
+		{"non-integer value", touchHeader + "j1,2026-01-01T00:00:00Z,email,0,0,1,12.50,2026-01-02T00:00:00Z\n",
+			`t.csv:2: value_minor: "12.50" is not an integer (minor units)`},
+		{"bad flag", touchHeader + "j1,2026-01-01T00:00:00Z,email,yes,0,0,0,\n", `t.csv:2: lead_created: "yes" is not 0 or 1`},
+		{"bad timestamp", touchHeader + "j1,01/02/2026,email,0,0,0,0,\n", `t.csv:2: timestamp: "01/02/2026" is not an RFC 3339 timestamp`},
+		{"value without conversion", touchHeader + "j1,2026-01-01T00:00:00Z,email,0,0,0,5,\n",
+			"t.csv:2: value_minor: 5 on a journey that did not convert (want 0)"},
+		{"converted without time", touchHeader + "j1,2026-01-01T00:00:00Z,email,0,0,1,5,\n",
+			"t.csv:2: conversion_time: empty timestamp (want RFC 3339)"},
+		{"ungrouped", touchHeader +
+			"j1,2026-01-01T00:00:00Z,email,0,0,0,0,\n" +
+			"j2,2026-01-01T00:00:00Z,email,0,0,0,0,\n" +
+			"j1,2026-01-02T00:00:00Z,email,0,0,0,0,\n",
+			`t.csv:4: journey_id: journey "j1" is not grouped: its rows started on line 2 and resume here after another journey`},
+		{"out of order", touchHeader +
+			"j1,2026-01-02T00:00:00Z,email,0,0,0,0,\n" +
+			"j1,2026-01-01T00:00:00Z,social,0,0,0,0,\n",
+			"t.csv:3: timestamp: 2026-01-01T00:00:00Z is before the journey's previous touch (2026-01-02T00:00:00Z): rows must be in time order"},
+		{"inconsistent converted", touchHeader +
+			"j1,2026-01-01T00:00:00Z,email,0,0,1,10,2026-01-05T00:00:00Z\n" +
+			"j1,2026-01-02T00:00:00Z,social,0,0,0,0,\n",
+			`t.csv:3: converted: 0, but 1 on line 2 (first row of journey "j1")`},
+		{"inconsistent value", touchHeader +
+			"j1,2026-01-01T00:00:00Z,email,0,0,1,10,2026-01-05T00:00:00Z\n" +
+			"j1,2026-01-02T00:00:00Z,social,0,0,1,11,2026-01-05T00:00:00Z\n",
+			`t.csv:3: value_minor: 11, but 10 on line 2 (first row of journey "j1")`},
+		{"inconsistent conversion time", touchHeader +
+			"j1,2026-01-01T00:00:00Z,email,0,0,1,10,2026-01-05T00:00:00Z\n" +
+			"j1,2026-01-02T00:00:00Z,social,0,0,1,10,2026-01-06T00:00:00Z\n",
+			`t.csv:3: conversion_time: 2026-01-06T00:00:00Z, but 2026-01-05T00:00:00Z on line 2 (first row of journey "j1")`},
+		{"touch after conversion", touchHeader + "j1,2026-01-09T00:00:00Z,email,0,0,1,10,2026-01-05T00:00:00Z\n",
+			"t.csv:2: timestamp: 2026-01-09T00:00:00Z is after the conversion (2026-01-05T00:00:00Z)"},
+		{"empty channel among touches", touchHeader +
+			"j1,2026-01-01T00:00:00Z,email,0,0,0,0,\n" +
+			"j1,,,0,0,0,0,\n",
+			`t.csv:3: channel: empty channel in journey "j1", which has other rows (a journey without touchpoints has a single row with an empty channel)`},
+		{"unterminated quote", touchHeader + "\"j1,2026-01-01T00:00:00Z,email,0,0,0,0,\n",
+			"t.csv:2: field 1: unterminated quoted field (fields spanning lines are not supported)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := attribution.ReadTouches(context.Background(), strings.NewReader(tt.in), "t.csv")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if err.Error() != tt.want {
+				t.Errorf("error:\n got %s\nwant %s", err, tt.want)
+			}
+			var pe *attribution.ParseError
+			if !errors.As(err, &pe) {
+				t.Errorf("%T is not a *ParseError", err)
+			}
+		})
+	}
+}
+
+func TestReadTouchesQuotesAndOrder(t *testing.T) {
+	// Columns in another order, quoted fields, CRLF, a campaign column, an
+	// offset timestamp; equal timestamps keep their input order.
+	in := "channel,journey_id,timestamp,lead_created,opp_created,converted,value_minor,conversion_time,campaign\r\n" +
+		"\"paid, search\",j1,2026-01-01T02:00:00+02:00,0,0,1,70,2026-01-01T00:00:00Z,\"spring \"\"sale\"\"\"\r\n" +
+		"email,j1,2026-01-01T00:00:00Z,0,0,1,70,2026-01-01T00:00:00Z,\r\n"
+	tr, err := attribution.NewTouchReader(strings.NewReader(in), "q.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := tr.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	want := attribution.Journey{
+		ID: "j1", Converted: true, Value: 70, ConversionTime: at,
+		Touches: []attribution.Touchpoint{
+			{Channel: "paid, search", Time: at, Campaign: `spring "sale"`},
+			{Channel: "email", Time: at},
+		},
+	}
+	if diff := cmp.Diff(want, *j, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+		t.Errorf("journey (-want +got):\n%s", diff)
+	}
+	if _, err := tr.Next(); err != io.EOF {
+		t.Errorf("second Next: %v, want io.EOF", err)
+	}
+}
+
+func TestReadPaths(t *testing.T) {
+	in := "path,total_conversions,total_conversion_value,total_null\n" +
+		"a > b > a,2,300,5\n" +
+		"\"b>c\",0,0,1\n" +
+		"a > b > a,1,100,0\n" + // same path again: adds up
+		",1,40,2\n" // no touches: unattributed
+	a, err := attribution.ReadPaths(context.Background(), strings.NewReader(in), "p.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []attribution.Path{
+		{Channels: []string{"a", "b", "a"}, Journeys: 8, Conversions: 3, Value: 400},
+		{Channels: []string{"b", "c"}, Journeys: 1},
+	}
+	if diff := cmp.Diff(want, a.Paths()); diff != "" {
+		t.Errorf("paths (-want +got):\n%s", diff)
+	}
+	// 3+0+1+1 conversions, 300+100+40 value, 8+1+3 journeys.
+	if got, want := a.Totals(), (attribution.Totals{Journeys: 12, Conversions: 4, Value: 440}); got != want {
+		t.Errorf("Totals = %+v, want %+v", got, want)
+	}
+	if got, want := a.Unattributed(), (attribution.Totals{Journeys: 3, Conversions: 1, Value: 40}); got != want {
+		t.Errorf("Unattributed = %+v, want %+v", got, want)
+	}
+	if a.HasTimes() {
+		t.Error("HasTimes on path input")
+	}
+}
+
+func TestReadPathsErrors(t *testing.T) {
+	const h = "path,total_conversions,total_conversion_value,total_null\n"
+	tests := []struct {
+		name, in, want string
+	}{
+		{"decimal value", h + "a > b,1,12.5,0\n", `p.csv:2: total_conversion_value: "12.5" is not a non-negative integer (minor units)`},
+		{"negative count", h + "a,-1,0,0\n", `p.csv:2: total_conversions: "-1" is not a non-negative integer`},
+		{"empty channel", h + "a > > b,1,1,0\n", `p.csv:2: path: empty channel at position 2 of "a > > b"`},
+		{"value without conversions", h + "a,0,5,1\n", "p.csv:2: total_conversion_value: 5 on a path without conversions"},
+		{"missing column", "path,total_conversions\n", `p.csv:1: missing column "total_conversion_value"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := attribution.ReadPaths(context.Background(), strings.NewReader(tt.in), "p.csv")
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error:\n got %v\nwant %s", err, tt.want)
+			}
+		})
+	}
+	_, err := attribution.ReadPaths(context.Background(), strings.NewReader(h), "p.csv", attribution.WithLookback(30))
+	if !errors.Is(err, attribution.ErrNeedsTimes) {
+		t.Errorf("lookback on paths: %v, want ErrNeedsTimes", err)
+	}
+}
+
+// TestMergeEqualsWhole splits synthetic journeys into two shards by journey,
+// aggregates each, merges, and compares with the aggregate of everything.
+func TestMergeEqualsWhole(t *testing.T) {
+	data := synthCSV(t, 3000, 11)
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	header := lines[0]
+	// Cut at a journey boundary near the middle.
+	cut := len(lines) / 2
+	id := func(l []byte) string { return string(l[:bytes.IndexByte(l, ',')]) }
+	for id(lines[cut]) == id(lines[cut-1]) {
+		cut++
+	}
+	shard1 := bytes.Join(lines[:cut], nil)
+	shard2 := append(append([]byte(nil), header...), bytes.Join(lines[cut:], nil)...)
+	read := func(b []byte) *attribution.Aggregate {
+		a, err := attribution.ReadTouches(context.Background(), bytes.NewReader(b), "s.csv", attribution.WithLookback(20))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	whole, a1, a2 := read(data), read(shard1), read(shard2)
+	// Merge in the order that gives a different channel numbering.
+	merged := attribution.NewAggregate(attribution.WithLookback(20))
+	for _, a := range []*attribution.Aggregate{a2, a1} {
+		if err := merged.Merge(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if diff := cmp.Diff(whole.Paths(), merged.Paths()); diff != "" {
+		t.Errorf("paths differ (-whole +merged):\n%s", diff)
+	}
+	if whole.Totals() != merged.Totals() || whole.Unattributed() != merged.Unattributed() {
+		t.Errorf("totals %+v/%+v vs %+v/%+v", whole.Totals(), whole.Unattributed(), merged.Totals(), merged.Unattributed())
+	}
+	models := []attribution.Model{attribution.LastTouch(), attribution.Linear(), attribution.TimeDecay(),
+		attribution.WShaped(), attribution.FullPath(), attribution.Markov(2), attribution.Shapley(), attribution.ShapleyLocalRate()}
+	for _, m := range models {
+		rw, err := attribution.Run(context.Background(), whole, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rm, err := attribution.Run(context.Background(), merged, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range rw.Channels {
+			w, g := rw.Channels[i], rm.Channels[i]
+			// Float sums in another order: equal to rounding.
+			if w.Channel != g.Channel || math.Abs(w.Conversions-g.Conversions) > 1e-9 || math.Abs(w.Value-g.Value) > 1e-4 {
+				t.Errorf("%s: whole %+v, merged %+v", m.Name(), w, g)
+			}
+		}
+	}
+	if err := merged.Merge(attribution.NewAggregate()); !errors.Is(err, attribution.ErrIncompatible) {
+		t.Errorf("merging different lookbacks: %v, want ErrIncompatible", err)
+	}
+}
+
+func TestAggregateAddRejects(t *testing.T) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		j    attribution.Journey
+	}{
+		{"out of order", attribution.Journey{ID: "x", Touches: []attribution.Touchpoint{{Channel: "a", Time: at.Add(time.Hour)}, {Channel: "b", Time: at}}}},
+		{"value without conversion", attribution.Journey{ID: "x", Value: 5}},
+		{"no conversion time", attribution.Journey{ID: "x", Converted: true}},
+		{"empty channel", attribution.Journey{ID: "x", Touches: []attribution.Touchpoint{{Time: at}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := attribution.NewAggregate()
+			err := a.Add(tt.j)
+			if !errors.Is(err, attribution.ErrInvalidJourney) {
+				t.Errorf("err = %v, want ErrInvalidJourney", err)
+			}
+			if a.Totals() != (attribution.Totals{}) {
+				t.Errorf("rejected journey counted: %+v", a.Totals())
+			}
+		})
+	}
+}
+
+func FuzzReadTouches(f *testing.F) {
+	f.Add([]byte(handCSV))
+	f.Add([]byte(touchHeader + "\"j1\",2026-01-01T00:00:00.5+01:00,\"a\"\"b\",0,0,1,5,2026-01-02T00:00:00Z\n"))
+	f.Add([]byte(touchHeader + "j1,,,0,0,0,0,\nj1,,,0,0,0,0,\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := attribution.ReadTouches(context.Background(), bytes.NewReader(data), "f.csv")
+		if err != nil {
+			return
+		}
+		// Whatever was read must add up and run through every model.
+		var in int64
+		for _, p := range a.Paths() {
+			in += p.Conversions
+		}
+		if in+a.Unattributed().Conversions != a.Totals().Conversions {
+			t.Fatalf("paths %d + unattributed %d != %d", in, a.Unattributed().Conversions, a.Totals().Conversions)
+		}
+		for _, m := range []attribution.Model{attribution.Linear(), attribution.TimeDecay(), attribution.WShaped(), attribution.Markov(1), attribution.ShapleyLocalRate()} {
+			r, err := attribution.Run(context.Background(), a, m)
+			if err != nil {
+				continue
+			}
+			for _, c := range r.Channels {
+				if math.IsNaN(c.Conversions) || math.IsInf(c.Conversions, 0) || math.IsNaN(c.Value) || math.IsInf(c.Value, 0) {
+					t.Fatalf("%s: %+v", m.Name(), c)
+				}
+			}
+		}
+	})
+}
+
+func FuzzReadPaths(f *testing.F) {
+	f.Add([]byte("path,total_conversions,total_conversion_value,total_null\na > b,1,10,2\n\"b\",0,0,1\n"))
+	f.Add([]byte("total_null,path,total_conversions,total_conversion_value\n3,a>a>b,2,7\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := attribution.ReadPaths(context.Background(), bytes.NewReader(data), "f.csv")
+		if err != nil {
+			return
+		}
+		for _, m := range []attribution.Model{attribution.LastNonDirect(), attribution.Markov(2), attribution.Shapley()} {
+			r, err := attribution.Run(context.Background(), a, m)
+			if err != nil {
+				continue
+			}
+			for _, c := range r.Channels {
+				if math.IsNaN(c.Conversions) || math.IsInf(c.Conversions, 0) || math.IsNaN(c.Value) || math.IsInf(c.Value, 0) {
+					t.Fatalf("%s: %+v", m.Name(), c)
+				}
+			}
+		}
+	})
+}
