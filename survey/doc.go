@@ -66,8 +66,8 @@
 //	rep, err := s.Report(ctx, b, survey.By("team"), survey.Invited(40))
 //	rep.WriteText(os.Stdout)                          // or json.Marshal(rep)
 //
-// Surveys, batches and reports are immutable once built and safe for
-// concurrent use by multiple goroutines. Output is deterministic: questions
+// Surveys and batches are immutable once built and safe for concurrent
+// use by multiple goroutines; a Report is a plain result value. Output is deterministic: questions
 // in definition order, groups and waves in natural label order ("W9"
 // before "W10").
 package survey

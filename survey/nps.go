@@ -191,7 +191,8 @@ func (c Counts) NPS() (NPS, error) {
 func fromShares(c Counts, pro, pas, det float64) NPS {
 	total := pro + pas + det
 	p, a, d := pro/total, pas/total, det/total
-	v := (p + d) - (p-d)*(p-d)
+	net := (pro - det) / total // p − d in one rounding, so Score is 100·(P − D)/n exactly rounded
+	v := (p + d) - net*net
 	if v < 0 { // rounding when p+d is tiny; the exact value is ≥ 0
 		v = 0
 	}
@@ -201,7 +202,7 @@ func fromShares(c Counts, pro, pas, det float64) NPS {
 		PromoterShare:  p,
 		PassiveShare:   a,
 		DetractorShare: d,
-		Score:          100 * (p - d),
+		Score:          100 * (pro - det) / total,
 		Variance:       v,
 		StdErr:         math.Sqrt(v / total),
 	}

@@ -180,6 +180,11 @@ type Group struct {
 // in common survey practice, and nothing more is hidden. Comments appear
 // only where the group's numbers do.
 //
+// Scope. Without ForWave the statistics pool every accepted response of
+// every wave, and the intervals treat each response as independent; when
+// the same people answer several waves that understates the uncertainty,
+// so prefer ForWave for an estimate and the Trend for change over time.
+//
 // Output is deterministic: questions in definition order, groups and
 // waves in natural label order, comments sorted.
 func (s *Survey) Report(ctx context.Context, b *Batch, opts ...Option) (*Report, error) {

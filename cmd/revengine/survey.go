@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/revengine/revengine/survey"
+)
+
+func init() {
+	register(&command{Name: "survey", Summary: "pulse-survey report: eNPS with confidence intervals, trends, anonymous breakdowns", Run: runSurvey})
+}
+
+const surveySynopsis = `--survey pulse.yaml [--invited N] [--threshold 5] [--by COLUMN] [--wave LABEL] [--level 0.95] [--json] RESPONSES.csv|-
+
+Validates the responses against the survey definition and prints the report:
+per question the answered and skipped counts, the distribution, the mean,
+% favourable (Likert 4–5) and the eNPS with its Wald and adjusted-Wald
+intervals; the eNPS trend over waves with the change and its two-sided
+p-value; and, with --by, a breakdown by a segment column or by wave.
+
+RESPONSES.csv has a header row: respondent, wave, the survey's segment
+columns and one column per question id. Groups with fewer respondents than
+--threshold are suppressed with their comments, and a second group when the
+total would reveal a lone hidden one. Rejected rows are listed on standard
+error with file:line:column, the report covers the accepted rows, and the
+exit status is 1.`
+
+func runSurvey(ctx context.Context, env *cmdEnv, args []string) int {
+	fs := newFlagSet(env, "survey", surveySynopsis)
+	defPath := fs.String("survey", "", "survey definition `file` (YAML); required")
+	invited := fs.Int("invited", 0, "people invited (all waves in the report), for the response rate")
+	threshold := fs.Int("threshold", survey.DefaultThreshold, "anonymity threshold: smallest group shown, in respondents")
+	by := fs.String("by", "", "break the report down by a segment `column`, or by wave")
+	wave := fs.String("wave", "", "report one wave `label` only (the trend still covers every wave)")
+	level := fs.Float64("level", survey.DefaultLevel, "confidence level of the intervals, in (0, 1)")
+	asJSON := fs.Bool("json", false, "print JSON instead of text")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *defPath == "" {
+		return usageError(fs, "--survey is required")
+	}
+	if fs.NArg() != 1 {
+		return usageError(fs, "want exactly one RESPONSES.csv (or - for standard input), got %d arguments", fs.NArg())
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	f, err := os.Open(*defPath)
+	if err != nil {
+		errorf(env, "survey", "%v", err)
+		return exitFindings
+	}
+	s, err := survey.Load(*defPath, f)
+	f.Close()
+	if err != nil {
+		printErrors(env, err)
+		return exitFindings
+	}
+
+	r, name, err := openInput(env, fs.Arg(0))
+	if err != nil {
+		errorf(env, "survey", "%v", err)
+		return exitFindings
+	}
+	defer r.Close()
+	b, err := s.ReadCSV(ctx, name, r)
+	if err != nil {
+		printErrors(env, err)
+		return exitFindings
+	}
+
+	opts := []survey.Option{survey.Threshold(*threshold), survey.Level(*level)}
+	if *by != "" {
+		opts = append(opts, survey.By(*by))
+	}
+	if set["wave"] {
+		opts = append(opts, survey.ForWave(*wave))
+	}
+	if set["invited"] {
+		opts = append(opts, survey.Invited(*invited))
+	}
+	rep, err := s.Report(ctx, b, opts...)
+	switch {
+	case errors.Is(err, survey.ErrThreshold), errors.Is(err, survey.ErrLevel), errors.Is(err, survey.ErrUnknownColumn):
+		return usageError(fs, "%v", err)
+	case err != nil:
+		errorf(env, "survey", "%v", err)
+		return exitFindings
+	}
+
+	if *asJSON {
+		out, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			errorf(env, "survey", "%v", err)
+			return exitFindings
+		}
+		fmt.Fprintf(env.Stdout, "%s\n", out)
+	} else if err := rep.WriteText(env.Stdout); err != nil {
+		errorf(env, "survey", "%v", err)
+		return exitFindings
+	}
+
+	if err := b.Err(); err != nil {
+		printErrors(env, err)
+		errorf(env, "survey", "%d of %d rows rejected", len(b.Rejected()), b.Read())
+		return exitFindings
+	}
+	return exitOK
+}
+
+// printErrors writes one problem per line; survey errors already carry
+// their file:line:column.
+func printErrors(env *cmdEnv, err error) {
+	var list survey.Errors
+	if errors.As(err, &list) {
+		for _, e := range list {
+			fmt.Fprintln(env.Stderr, e.Error())
+		}
+		return
+	}
+	errorf(env, "survey", "%v", err)
+}

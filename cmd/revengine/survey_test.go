@@ -1,0 +1,90 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var updateSurvey = flag.Bool("update-survey", false, "rewrite testdata/survey/*.golden")
+
+func TestSurveyGolden(t *testing.T) {
+	const dir = "testdata/survey/"
+	responses, err := os.ReadFile(dir + "responses.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+	}{
+		{"season", "", []string{"--survey", dir + "pulse.yaml", "--invited", "99", dir + "responses.csv"}, exitOK},
+		{"june_by_team", "", []string{"--survey", dir + "pulse.yaml", "--wave", "2026-06", "--invited", "33", "--by", "team", dir + "responses.csv"}, exitOK},
+		{"june_by_team_json", "", []string{"--survey", dir + "pulse.yaml", "--wave", "2026-06", "--by", "team", "--json", dir + "responses.csv"}, exitOK},
+		{"by_wave_threshold_10_level_90", "", []string{"--survey", dir + "pulse.yaml", "--by", "wave", "--threshold", "10", "--level", "0.9", dir + "responses.csv"}, exitOK},
+		{"stdin", string(responses), []string{"--survey", dir + "pulse.yaml", "--wave", "2026-04", "-"}, exitOK},
+		{"rejected_rows", "", []string{"--survey", dir + "pulse.yaml", dir + "bad.csv"}, exitFindings},
+		{"bad_definition", "", []string{"--survey", dir + "bad.yaml", dir + "responses.csv"}, exitFindings},
+		{"unknown_column_header", "respondent,wave,team,location,tenure,enps,tools,q7\n", []string{"--survey", dir + "pulse.yaml", "-"}, exitFindings},
+		{"zero_invited", "", []string{"--survey", dir + "pulse.yaml", "--invited", "0", dir + "responses.csv"}, exitFindings},
+		{"unknown_wave", "", []string{"--survey", dir + "pulse.yaml", "--wave", "2027-01", dir + "responses.csv"}, exitFindings},
+		{"missing_file", "", []string{"--survey", dir + "pulse.yaml", dir + "nope.csv"}, exitFindings},
+		{"missing_survey_flag", "", []string{dir + "responses.csv"}, exitUsage},
+		{"no_responses_arg", "", []string{"--survey", dir + "pulse.yaml"}, exitUsage},
+		{"unknown_by", "", []string{"--survey", dir + "pulse.yaml", "--by", "colour", dir + "responses.csv"}, exitUsage},
+		{"bad_level", "", []string{"--survey", dir + "pulse.yaml", "--level", "95", dir + "responses.csv"}, exitUsage},
+		{"bad_threshold", "", []string{"--survey", dir + "pulse.yaml", "--threshold", "0", dir + "responses.csv"}, exitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.stdin, append([]string{"survey"}, tt.args...)...)
+			if code != tt.code {
+				t.Errorf("exit code = %d, want %d\nstderr:\n%s", code, tt.code, stderr)
+			}
+			got := "--- stdout\n" + stdout + "--- stderr\n" + stderr
+			path := filepath.Join(dir, tt.name+".golden")
+			if *updateSurvey {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update-survey)", err)
+			}
+			if got != string(want) {
+				t.Errorf("output differs from %s (run go test -update-survey to accept):\n%s", path, got)
+			}
+		})
+	}
+}
+
+// The JSON is for machines: it parses, and the counts add up.
+func TestSurveyJSON(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "survey", "--survey", "testdata/survey/pulse.yaml", "--json", "--by", "team", "testdata/survey/bad.csv")
+	if code != exitFindings {
+		t.Fatalf("code %d, stderr %s", code, stderr)
+	}
+	var rep struct {
+		Read, Accepted, Rejected int
+		Suppressed               string
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	// bad.csv: 9 data records (one spans two lines); e001, e005, e007 and
+	// e008 are clean, the other five each have a problem. Four respondents
+	// are below the threshold of 5, so the whole report is suppressed.
+	if rep.Read != 9 || rep.Accepted != 4 || rep.Rejected != 5 || rep.Suppressed != "below-threshold" {
+		t.Errorf("report = %+v", rep)
+	}
+	if n := strings.Count(stderr, "bad.csv:"); n != 5 {
+		t.Errorf("%d positioned errors on stderr, want 5:\n%s", n, stderr)
+	}
+}
