@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-func touch(y int, m time.Month, d int, ch string, k TouchKind) Touch {
+func dealTouch(y int, m time.Month, d int, ch string, k TouchKind) Touch {
 	return Touch{At: Date(y, m, d), Channel: ch, Kind: k}
 }
 
@@ -19,11 +19,11 @@ func touch(y int, m time.Month, d int, ch string, k TouchKind) Touch {
 //	d6 won 30 days (Feb 1 → Mar 2, 2024 is a leap year) 2,000; no touches → neither
 var pipelineDeals = []Deal{
 	{ID: "d1", Created: Date(2024, 1, 1), Closed: Date(2024, 1, 31), Status: DealWon, Amount: usd(1_000_000),
-		Touches: []Touch{touch(2024, 1, 5, "outbound", TouchSales), touch(2023, 12, 20, "webinar", TouchMarketing)}},
+		Touches: []Touch{dealTouch(2024, 1, 5, "outbound", TouchSales), dealTouch(2023, 12, 20, "webinar", TouchMarketing)}},
 	{ID: "d2", Created: Date(2024, 1, 10), Closed: Date(2024, 2, 19), Status: DealWon, Amount: usd(500_000),
-		Touches: []Touch{touch(2024, 1, 2, "outbound", TouchSales), touch(2024, 1, 15, "email", TouchMarketing)}},
+		Touches: []Touch{dealTouch(2024, 1, 2, "outbound", TouchSales), dealTouch(2024, 1, 15, "email", TouchMarketing)}},
 	{ID: "d3", Created: Date(2024, 2, 1), Closed: Date(2024, 2, 11), Status: DealWon, Amount: usd(300_000),
-		Touches: []Touch{touch(2024, 1, 20, "outbound", TouchSales), touch(2024, 3, 1, "email", TouchMarketing)}},
+		Touches: []Touch{dealTouch(2024, 1, 20, "outbound", TouchSales), dealTouch(2024, 3, 1, "email", TouchMarketing)}},
 	{ID: "d4", Created: Date(2024, 1, 5), Closed: Date(2024, 2, 15), Status: DealLost, Amount: usd(800_000)},
 	{ID: "d5", Created: Date(2024, 2, 5), Status: DealOpen, Amount: usd(600_000)},
 	{ID: "d6", Created: Date(2024, 2, 1), Closed: Date(2024, 3, 2), Status: DealWon, Amount: usd(200_000)},
