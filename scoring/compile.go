@@ -60,7 +60,7 @@ type expression struct {
 	line, col int
 	prog      *vm.Program // expr's program: the reference and the fallback
 	fast      cfn         // native closure; fast.k == KindInvalid when not compiled
-	reads     []int       // lead field slots read, in order of first use
+	reads     []ref       // what it reads, in order of first use
 }
 
 func (c *compiler) claimID(n *yaml.Node, kind, id string) bool {
@@ -136,6 +136,14 @@ func (c *compiler) compile(n *yaml.Node, what string, want Kind, sec section) *e
 		case strings.Contains(msg, "exceeds maximum allowed nodes"), strings.Contains(msg, "max nodes"):
 			code = CodeLimit
 		}
+		if name, found := strings.CutPrefix(msg, "unknown name "); found && name == "now" {
+			msg = "now() is not available: rules are deterministic; use at, the evaluation time"
+		} else if found {
+			msg = "unknown field " + name
+			if s := suggest(name, c.rs.fieldIdx); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+		}
 		if strings.HasPrefix(msg, "expected bool") {
 			msg = "condition must be a bool, got " + strings.TrimPrefix(msg, "expected bool, but got ")
 		} else if strings.HasPrefix(msg, "expected float64") {
@@ -209,7 +217,11 @@ func (c *compiler) checkNames(root ast.Node, n *yaml.Node, what string, sec sect
 		case *ast.IdentifierNode:
 			if !sec.allows(x.Value) {
 				line, col := at(x)
-				fail(line, col, CodeUnknownName, fmt.Sprintf("%s are not available in %s", x.Value, sec))
+				msg := fmt.Sprintf("%s is not available in %s", x.Value, sec)
+				if x.Value == "event" {
+					msg += " (add on: EVENT_TYPE to score per event)"
+				}
+				fail(line, col, CodeUnknownName, msg)
 				ok = false
 			}
 		case *ast.MemberNode:
@@ -219,6 +231,9 @@ func (c *compiler) checkNames(root ast.Node, n *yaml.Node, what string, sec sect
 				return
 			}
 			line, col := at(x.Property)
+			if !sec.allows(base.Value) {
+				return
+			}
 			switch base.Value {
 			case "lists":
 				if _, found := c.rs.listIdx[prop.Value]; !found {
@@ -250,42 +265,71 @@ type visitor func(ast.Node)
 
 func (v visitor) Visit(n *ast.Node) { v(*n) }
 
-// reads returns the lead field slots an expression reads, for the trace.
-func (c *compiler) reads(root ast.Node) []int {
-	var out []int
-	visit(root, func(node ast.Node) {
-		if id, ok := node.(*ast.IdentifierNode); ok {
-			if slot, found := c.rs.fieldIdx[id.Value]; found {
-				for _, s := range out {
-					if s == slot {
-						return
-					}
-				}
-				out = append(out, slot)
-			}
-		}
-	})
-	// ast.Walk visits children before parents; keep source order.
-	sortByFirstUse(out, root, c.rs)
-	return out
+// ref is one value an expression reads, recorded in the trace.
+type ref struct {
+	kind refKind
+	idx  int    // field slot or model index
+	name string // as shown in the trace: "company_size", "scores.fit", "grade"
 }
 
-func sortByFirstUse(slots []int, root ast.Node, rs *RuleSet) {
-	first := map[int]int{}
+type refKind uint8
+
+const (
+	refField refKind = iota
+	refScore
+	refGrade
+	refStage
+)
+
+// reads returns what an expression reads — lead fields, scores, the grade
+// and the current stage — in order of first use in the source, for the trace.
+func (c *compiler) reads(root ast.Node) []ref {
+	type use struct {
+		r    ref
+		from int
+	}
+	var uses []use
+	add := func(r ref, from int) {
+		for i := range uses {
+			if uses[i].r.name == r.name {
+				if from < uses[i].from {
+					uses[i].from = from
+				}
+				return
+			}
+		}
+		uses = append(uses, use{r, from})
+	}
 	visit(root, func(node ast.Node) {
-		if id, ok := node.(*ast.IdentifierNode); ok {
-			if slot, found := rs.fieldIdx[id.Value]; found {
-				if _, seen := first[slot]; !seen || node.Location().From < first[slot] {
-					first[slot] = node.Location().From
+		switch x := node.(type) {
+		case *ast.IdentifierNode:
+			if slot, found := c.rs.fieldIdx[x.Value]; found {
+				add(ref{kind: refField, idx: slot, name: x.Value}, x.Location().From)
+			} else if x.Value == "grade" {
+				add(ref{kind: refGrade, name: "grade"}, x.Location().From)
+			} else if x.Value == "stage" {
+				add(ref{kind: refStage, name: "stage"}, x.Location().From)
+			}
+		case *ast.MemberNode:
+			base, isIdent := x.Node.(*ast.IdentifierNode)
+			prop, isStr := x.Property.(*ast.StringNode)
+			if isIdent && isStr && base.Value == "scores" {
+				if mi, found := c.rs.modelIdx[prop.Value]; found {
+					add(ref{kind: refScore, idx: mi, name: "scores." + prop.Value}, x.Location().From)
 				}
 			}
 		}
 	})
-	for i := 1; i < len(slots); i++ {
-		for j := i; j > 0 && first[slots[j]] < first[slots[j-1]]; j-- {
-			slots[j], slots[j-1] = slots[j-1], slots[j]
+	for i := 1; i < len(uses); i++ {
+		for j := i; j > 0 && uses[j].from < uses[j-1].from; j-- {
+			uses[j], uses[j-1] = uses[j-1], uses[j]
 		}
 	}
+	out := make([]ref, len(uses))
+	for i, u := range uses {
+		out[i] = u.r
+	}
+	return out
 }
 
 var modelKeys = []string{"description", "min", "max", "rules"}
@@ -419,6 +463,7 @@ func (c *compiler) grades(n *yaml.Node, cnt *counter) {
 			}
 			continue
 		}
+		g.label = "grade " + g.grade
 		if seen[g.grade] {
 			l.errorf(gradeNode, fmt.Sprintf("grade %q", g.grade), CodeDuplicate, "duplicate grade")
 		}
@@ -448,6 +493,7 @@ func (c *compiler) stages(n *yaml.Node, cnt *counter) {
 			case "sla":
 				if d, ok := l.duration(p.val, "sla", ""); ok {
 					st.sla = time.Duration(d)
+					st.slaText = p.val.Value
 				}
 			}
 		}
@@ -465,6 +511,7 @@ func (c *compiler) stages(n *yaml.Node, cnt *counter) {
 			continue
 		}
 		name := fmt.Sprintf("stage %q", st.id)
+		st.label = "stage " + st.id
 		if whenNode != nil {
 			if i == 0 {
 				l.errorf(whenNode, name, CodeInvalid, "the first stage is where every lead starts; it takes no when")
@@ -513,6 +560,7 @@ func (c *compiler) stageRules(n *yaml.Node, kind string, recycle bool, cnt *coun
 			continue
 		}
 		name := fmt.Sprintf("%s %q", kind, r.id)
+		r.label = kind + " " + r.id
 		if whenNode == nil {
 			l.errorf(rn, name, CodeMissing, "missing when")
 			continue
@@ -540,3 +588,42 @@ func (c *compiler) stageRules(n *yaml.Node, kind string, recycle bool, cnt *coun
 
 // finite reports whether f is a usable number of points.
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// suggest returns the declared name closest to name, when it is a likely
+// typo (edit distance at most 2).
+func suggest(name string, names map[string]int) string {
+	best, bestD := "", 3
+	for _, cand := range sortedKeys(names) {
+		if d := editDistance(name, cand); d < bestD {
+			best, bestD = cand, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Damerau–Levenshtein (optimal string alignment)
+// distance, so a swap of two letters counts as one edit.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}

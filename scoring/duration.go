@@ -57,18 +57,3 @@ func ParseDuration(s string) (time.Duration, error) {
 	return time.Duration(total), nil
 }
 
-// formatDuration writes d in the largest whole unit that divides it ("30d",
-// "36h"), for messages and JSON.
-func formatDuration(d time.Duration) string {
-	switch {
-	case d%(7*24*time.Hour) == 0:
-		return strconv.FormatInt(int64(d/(7*24*time.Hour)), 10) + "w"
-	case d%(24*time.Hour) == 0:
-		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
-	case d%time.Hour == 0:
-		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
-	case d%time.Minute == 0:
-		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
-	}
-	return d.String()
-}

@@ -21,6 +21,7 @@ type envLayout struct {
 	at        int
 	scores    int
 	scoresTyp reflect.Type
+	scoreIdx  []int // scores struct field of each model, -1 when its name is invalid
 	grade     int
 	stage     int
 	segments  int
@@ -65,6 +66,13 @@ func buildEnv(rs *RuleSet) envLayout {
 			Tag: reflect.StructTag(fmt.Sprintf(`expr:"%s"`, name))})
 	}
 	lay.scoresTyp = reflect.StructOf(mf)
+	lay.scoreIdx = make([]int, len(models))
+	for i := range models {
+		lay.scoreIdx[i] = -1
+		if f, ok := lay.scoresTyp.FieldByName(fmt.Sprintf("S%d", i)); ok {
+			lay.scoreIdx[i] = f.Index[0]
+		}
+	}
 	lay.scores = add("scores", lay.scoresTyp)
 	lay.grade = add("grade", typeString)
 	lay.stage = add("stage", typeString)
@@ -82,16 +90,6 @@ func buildEnv(rs *RuleSet) envLayout {
 	lay.typ = reflect.StructOf(sf)
 	lay.sample = reflect.New(lay.typ).Elem().Interface()
 	return lay
-}
-
-// scoreFieldIndex maps a model index to its field in the scores struct.
-func (lay *envLayout) scoreField(model int) int {
-	name := fmt.Sprintf("S%d", model)
-	f, ok := lay.scoresTyp.FieldByName(name)
-	if !ok {
-		return -1
-	}
-	return f.Index[0]
 }
 
 // newEnv returns a pointer to a fresh environment with the constant lists
@@ -118,7 +116,7 @@ func setValue(dst reflect.Value, v Value) {
 	case KindTime:
 		dst.Set(reflect.ValueOf(v.t))
 	case KindList:
-		dst.Set(reflect.ValueOf(v.l))
+		dst.Set(reflect.ValueOf(v.strings()))
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"time"
 )
 
 // evalErr is panicked inside evaluation and recovered by evaluate; it keeps
@@ -82,10 +81,10 @@ func (s *evalState) evaluate() (res *Result, err error) {
 			}
 			in0 := len(s.inputs)
 			if r.when != nil {
-				s.record(r.when)
+				s.record(r.when, in0)
 			}
 			if r.pointsExpr != nil {
-				s.record(r.pointsExpr)
+				s.record(r.pointsExpr, in0)
 			}
 			s.contribs = append(s.contribs, contribScratch{rule: r.id, points: pts, capped: capped, events: n, in0: in0, in1: len(s.inputs)})
 			total += pts
@@ -107,7 +106,7 @@ func (s *evalState) evaluate() (res *Result, err error) {
 	}
 	for gi := range rs.grades {
 		g := &rs.grades[gi]
-		s.curRule = "grade " + g.grade
+		s.curRule = g.label
 		if g.when == nil || s.cond(g.when) {
 			s.grade = g.grade
 			break
@@ -253,7 +252,7 @@ func (s *evalState) runVM(e *expression) any {
 	}
 	sc := env.Field(rs.env.scores)
 	for mi := range rs.models {
-		if fi := rs.env.scoreField(mi); fi >= 0 {
+		if fi := rs.env.scoreIdx[mi]; fi >= 0 {
 			sc.Field(fi).SetFloat(s.scores[mi])
 		}
 	}
@@ -276,20 +275,31 @@ func (s *evalState) runVM(e *expression) any {
 	return out
 }
 
-// record appends the field values e read to the trace.
-func (s *evalState) record(e *expression) {
-	for _, slot := range e.reads {
-		name := s.rs.fields[slot].name
+// record appends the values e read to the trace, once each per rule.
+func (s *evalState) record(e *expression, from int) {
+	for _, r := range e.reads {
 		dup := false
-		for i := len(s.inputs) - 1; i >= 0 && i >= len(s.inputs)-8; i-- {
-			if s.inputs[i].Field == name {
+		for i := from; i < len(s.inputs); i++ {
+			if s.inputs[i].Field == r.name {
 				dup = true
 				break
 			}
 		}
-		if !dup {
-			s.inputs = append(s.inputs, Input{Field: name, Value: s.vals[slot]})
+		if dup {
+			continue
 		}
+		var v Value
+		switch r.kind {
+		case refField:
+			v = s.vals[r.idx]
+		case refScore:
+			v = Value{kind: KindFloat, f: s.scores[r.idx]}
+		case refGrade:
+			v = Value{kind: KindString, s: s.grade}
+		case refStage:
+			v = Value{kind: KindString, s: s.stage}
+		}
+		s.inputs = append(s.inputs, Input{Field: r.name, Value: v})
 	}
 }
 
@@ -309,7 +319,7 @@ func (s *evalState) stageEval(res *Result) {
 	var byExpr *expression
 	for i := range rs.disqualify {
 		r := &rs.disqualify[i]
-		s.curRule = "disqualify " + r.id
+		s.curRule = r.label
 		if prev != -1 && s.cond(r.when) {
 			next, by, byExpr = -1, r.id, r.when
 			break
@@ -321,7 +331,7 @@ func (s *evalState) stageEval(res *Result) {
 			if !(prev == -1 || r.to < prev) {
 				continue
 			}
-			s.curRule = "recycle " + r.id
+			s.curRule = r.label
 			if s.cond(r.when) {
 				next, by, byExpr = r.to, r.id, r.when
 				break
@@ -331,7 +341,7 @@ func (s *evalState) stageEval(res *Result) {
 	if by == "" && prev >= 0 {
 		for i := len(rs.stages) - 1; i > prev; i-- {
 			st := &rs.stages[i]
-			s.curRule = "stage " + st.id
+			s.curRule = st.label
 			if s.cond(st.when) {
 				next, by, byExpr = i, st.id, st.when
 				break
@@ -348,7 +358,7 @@ func (s *evalState) stageEval(res *Result) {
 	res.StageChanged = changed
 	if next != prev {
 		res.StageRule = by
-		s.record(byExpr)
+		s.record(byExpr, len(s.inputs))
 	}
 	s.curStage = next
 	s.stage = res.Stage
@@ -359,13 +369,8 @@ func (s *evalState) stageEval(res *Result) {
 		}
 		if !entered.IsZero() {
 			d := rs.stages[next].sla
-			res.SLA = SLA{Within: formatDuration(d), EnteredAt: entered, Deadline: entered.Add(d)}
+			res.SLA = SLA{Within: rs.stages[next].slaText, EnteredAt: entered, Deadline: entered.Add(d)}
 			res.SLA.Breached = s.at.After(res.SLA.Deadline)
 		}
 	}
-}
-
-// durationSince is a helper for tests and docs: the exact decay factor.
-func decayFactor(age, halfLife time.Duration) float64 {
-	return math.Exp2(-float64(age) / float64(halfLife))
 }

@@ -23,7 +23,7 @@ type (
 	floatFn func(*evalState) float64
 	strFn   func(*evalState) string
 	timeFn  func(*evalState) time.Time
-	listFn  func(*evalState) []string
+	listFn  func(*evalState) *Value
 )
 
 // cfn is a compiled closure of one kind.
@@ -91,7 +91,7 @@ func (fb *fastBuilder) ident(name string) (cfn, bool) {
 		case KindTime:
 			return cfn{k: KindTime, t: func(s *evalState) time.Time { return s.vals[slot].t }}, true
 		case KindList:
-			return cfn{k: KindList, l: func(s *evalState) []string { return s.vals[slot].l }}, true
+			return cfn{k: KindList, l: func(s *evalState) *Value { return &s.vals[slot] }}, true
 		}
 	}
 	switch name {
@@ -102,7 +102,7 @@ func (fb *fastBuilder) ident(name string) (cfn, bool) {
 	case "stage":
 		return cfn{k: KindString, s: func(s *evalState) string { return s.stage }}, true
 	case "segments":
-		return cfn{k: KindList, l: func(s *evalState) []string { return s.segments }}, true
+		return cfn{k: KindList, l: func(s *evalState) *Value { return &s.segVal }}, true
 	}
 	return cfn{}, false
 }
@@ -119,8 +119,8 @@ func (fb *fastBuilder) member(x *ast.MemberNode) (cfn, bool) {
 		if !found {
 			return cfn{}, false
 		}
-		items := fb.rs.lists[idx].items
-		return cfn{k: KindList, l: func(*evalState) []string { return items }, isConst: true}, true
+		val := &fb.rs.lists[idx].val
+		return cfn{k: KindList, l: func(*evalState) *Value { return val }, isConst: true}, true
 	case "scores":
 		idx, found := fb.rs.modelIdx[prop.Value]
 		if !found {
@@ -150,7 +150,7 @@ func (fb *fastBuilder) member(x *ast.MemberNode) (cfn, bool) {
 		case KindTime:
 			return cfn{k: KindTime, t: func(s *evalState) time.Time { return s.ev.props[slot].t }}, true
 		case KindList:
-			return cfn{k: KindList, l: func(s *evalState) []string { return s.ev.props[slot].l }}, true
+			return cfn{k: KindList, l: func(s *evalState) *Value { return &s.ev.props[slot] }}, true
 		}
 	}
 	return cfn{}, false
@@ -442,8 +442,9 @@ func (fb *fastBuilder) in(x *ast.BinaryNode) (cfn, bool) {
 	l := b.l
 	return cfn{k: KindBool, b: func(s *evalState) bool {
 		v := f(s)
-		for _, e := range l(s) {
-			if e == v {
+		list := l(s)
+		for i, n := 0, list.listLen(); i < n; i++ {
+			if list.listAt(i) == v {
 				return true
 			}
 		}
@@ -527,7 +528,7 @@ func (fb *fastBuilder) builtin(x *ast.BuiltinNode) (cfn, bool) {
 			return cfn{k: KindInt, i: func(s *evalState) int { return len(f(s)) }}, true
 		case KindList:
 			f := a.l
-			return cfn{k: KindInt, i: func(s *evalState) int { return len(f(s)) }}, true
+			return cfn{k: KindInt, i: func(s *evalState) int { return f(s).listLen() }}, true
 		}
 	}
 	return cfn{}, false

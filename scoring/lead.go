@@ -53,6 +53,7 @@ type evalState struct {
 	grade        string
 	stage        string
 	segments     []string
+	segVal       Value // segments as a list Value, for the fast path
 	curStage     int // index into rs.stages, or -1 for disqualified
 	givenStage   bool
 	stageEntered time.Time
@@ -101,6 +102,7 @@ func (s *evalState) reset(ctx context.Context, at time.Time) {
 	s.ev = nil
 	s.grade = ""
 	s.segments = nil
+	s.segVal = Value{kind: KindList}
 	s.curStage = 0
 	s.givenStage = false
 	s.stageEntered = time.Time{}

@@ -47,7 +47,8 @@ import (
 // weighted routes need a lead id.
 
 type segment struct {
-	id   string
+	id    string
+	label string // "segment ID", for error reports
 	when *expression
 }
 
@@ -60,6 +61,7 @@ type routing struct {
 
 type route struct {
 	id           string
+	label        string // "route ID", for error reports
 	when         *expression // nil for the fallback
 	queue        string
 	owners       []string
@@ -114,6 +116,7 @@ func (c *compiler) segments(n *yaml.Node, cnt *counter) {
 			l.errorf(sn, name, CodeMissing, "missing when")
 			continue
 		}
+		sg.label = "segment " + sg.id
 		if sg.when = c.compile(whenNode, name, KindBool, secSegment); sg.when != nil {
 			c.rs.segments = append(c.rs.segments, sg)
 		}
@@ -223,6 +226,7 @@ func (c *compiler) route(n *yaml.Node) (route, bool) {
 		return r, false
 	}
 	name := fmt.Sprintf("route %q", r.id)
+	r.label = "route " + r.id
 	before := len(l.errs)
 	if w, ok := get["when"]; ok {
 		r.when = c.compile(w, name, KindBool, secRoute)
@@ -364,7 +368,7 @@ func (s *evalState) segmentsEval() {
 	}
 	for i := range s.rs.segments {
 		sg := &s.rs.segments[i]
-		s.curRule = "segment " + sg.id
+		s.curRule = sg.label
 		if s.cond(sg.when) {
 			s.segBuf = append(s.segBuf, sg.id)
 		}
@@ -373,6 +377,7 @@ func (s *evalState) segmentsEval() {
 	if len(s.segBuf) > 0 {
 		s.segments = append([]string(nil), s.segBuf...)
 	}
+	s.segVal = Value{kind: KindList, l: s.segments}
 }
 
 // fnv1a hashes the route id and lead id (64-bit FNV-1a).
@@ -399,7 +404,7 @@ func (s *evalState) routeEval(res *Result) {
 	var skipped []string
 	for i := range rt.routes {
 		r := &rt.routes[i]
-		s.curRule = "route " + r.id
+		s.curRule = r.label
 		if r.when != nil && !s.cond(r.when) {
 			continue
 		}

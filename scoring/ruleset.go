@@ -117,6 +117,7 @@ type list struct {
 	name  string
 	items []string
 	set   map[string]struct{}
+	val   Value // items as a list Value, for the fast path
 }
 
 type model struct {
@@ -143,18 +144,23 @@ type rule struct {
 
 type grade struct {
 	grade string
+	label string
 	when  *expression
 }
 
 type stage struct {
-	id   string
+	id    string
+	label string
 	desc string
 	when *expression // nil for the first stage
 	sla  time.Duration
+	// slaText is the SLA as written, shown on results.
+	slaText string
 }
 
 type stageRule struct {
-	id   string
+	id    string
+	label string
 	when *expression
 	to   int // recycle target stage index
 }
@@ -512,6 +518,7 @@ func (l *loader) lists(rs *RuleSet, n *yaml.Node) {
 			li.items = append(li.items, s)
 			li.set[s] = struct{}{}
 		}
+		li.val = Value{kind: KindList, l: li.items}
 		rs.listIdx[name] = len(rs.lists)
 		rs.lists = append(rs.lists, li)
 	}

@@ -107,6 +107,63 @@ type Value struct {
 	b    bool
 	t    time.Time
 	l    []string
+	la   []any // a list as decoded from JSON, every element a string; kept to avoid a copy
+}
+
+func (v *Value) listLen() int {
+	if v.la != nil {
+		return len(v.la)
+	}
+	return len(v.l)
+}
+
+func (v *Value) listAt(i int) string {
+	if v.la != nil {
+		return v.la[i].(string)
+	}
+	return v.l[i]
+}
+
+// strings returns a list value as []string.
+func (v Value) strings() []string {
+	if v.la == nil {
+		return v.l
+	}
+	out := make([]string, len(v.la))
+	for i, x := range v.la {
+		out[i] = x.(string)
+	}
+	return out
+}
+
+// Equal reports whether v and o are the same value (times compared with
+// time.Time.Equal, lists element by element).
+func (v Value) Equal(o Value) bool {
+	if v.kind != o.kind {
+		return false
+	}
+	switch v.kind {
+	case KindString:
+		return v.s == o.s
+	case KindInt:
+		return v.i == o.i
+	case KindFloat:
+		return v.f == o.f
+	case KindBool:
+		return v.b == o.b
+	case KindTime:
+		return v.t.Equal(o.t)
+	case KindList:
+		if v.listLen() != o.listLen() {
+			return false
+		}
+		for i := 0; i < v.listLen(); i++ {
+			if v.listAt(i) != o.listAt(i) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Kind returns the value's type.
@@ -127,7 +184,7 @@ func (v Value) Interface() any {
 	case KindTime:
 		return v.t
 	case KindList:
-		return v.l
+		return v.strings()
 	}
 	return nil
 }
@@ -146,7 +203,7 @@ func (v Value) String() string {
 	case KindTime:
 		return v.t.Format(time.RFC3339Nano)
 	case KindList:
-		b, _ := json.Marshal(v.l)
+		b, _ := json.Marshal(v.strings())
 		return string(b)
 	}
 	return "null"
@@ -154,7 +211,7 @@ func (v Value) String() string {
 
 // MarshalJSON encodes the plain value.
 func (v Value) MarshalJSON() ([]byte, error) {
-	if v.kind == KindList && v.l == nil {
+	if v.kind == KindList && v.listLen() == 0 {
 		return []byte("[]"), nil
 	}
 	return json.Marshal(v.Interface())
@@ -286,15 +343,14 @@ func convert(k Kind, x any) (v Value, ok bool, err error) {
 			v.l = l
 			return v, true, nil
 		case []any:
-			out := make([]string, len(l))
 			for i, e := range l {
-				s, isStr := e.(string)
-				if !isStr {
+				if _, isStr := e.(string); !isStr {
 					return v, false, fmt.Errorf("want a list of strings, element %d is %s", i, describe(e))
 				}
-				out[i] = s
 			}
-			v.l = out
+			if len(l) > 0 {
+				v.la = l
+			}
 			return v, true, nil
 		}
 	}

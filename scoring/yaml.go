@@ -121,6 +121,11 @@ func (l *loader) number(n *yaml.Node, what, rule string) (float64, bool) {
 	if !ok {
 		return 0, false
 	}
+	switch strings.ToLower(s) {
+	case ".inf", "+.inf", "-.inf", ".nan":
+		l.errorf(n, rule, CodeNotFinite, "%s must be a finite number, got %q", what, s)
+		return 0, false
+	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || n.Tag == "!!str" {
 		l.errorf(n, rule, CodeInvalid, "%s must be a number, got %q", what, s)
