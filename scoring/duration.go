@@ -56,4 +56,3 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	return time.Duration(total), nil
 }
-

@@ -54,7 +54,7 @@ type evalState struct {
 	stage        string
 	segments     []string
 	segVal       Value // segments as a list Value, for the fast path
-	curStage     int // index into rs.stages, or -1 for disqualified
+	curStage     int   // index into rs.stages, or -1 for disqualified
 	givenStage   bool
 	stageEntered time.Time
 

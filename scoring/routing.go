@@ -49,7 +49,7 @@ import (
 type segment struct {
 	id    string
 	label string // "segment ID", for error reports
-	when *expression
+	when  *expression
 }
 
 type routing struct {
@@ -61,7 +61,7 @@ type routing struct {
 
 type route struct {
 	id           string
-	label        string // "route ID", for error reports
+	label        string      // "route ID", for error reports
 	when         *expression // nil for the fallback
 	queue        string
 	owners       []string

@@ -151,9 +151,9 @@ type grade struct {
 type stage struct {
 	id    string
 	label string
-	desc string
-	when *expression // nil for the first stage
-	sla  time.Duration
+	desc  string
+	when  *expression // nil for the first stage
+	sla   time.Duration
 	// slaText is the SLA as written, shown on results.
 	slaText string
 }
@@ -161,8 +161,8 @@ type stage struct {
 type stageRule struct {
 	id    string
 	label string
-	when *expression
-	to   int // recycle target stage index
+	when  *expression
+	to    int // recycle target stage index
 }
 
 // DisqualifiedStage is the stage a lead enters when a disqualify rule fires.

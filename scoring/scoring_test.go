@@ -144,14 +144,14 @@ func TestScores(t *testing.T) {
 		{
 			name: "events with decay, window and cap",
 			lead: map[string]any{"email": "a@b.c", "size": 0.0, "events": []any{
-				ev("page_view", 0, "/pricing"),       // 10 × 2^0 = 10
-				ev("page_view", 10*day, "/pricing"),  // 10 × 2^-1 = 5
-				ev("page_view", 20*day, "/pricing"),  // 10 × 2^-2 = 2.5 → 17.5 capped at 15
-				ev("page_view", 1*day, "/blog"),      // no match
-				ev("demo", 29*day, ""),               // within 30d: 40
-				ev("demo", 31*day, ""),               // outside the window
-				ev("webinar", -1*day, ""),            // in the future: not yet happened
-				ev("webinar", 400*day, ""),           // no decay, no window: 8
+				ev("page_view", 0, "/pricing"),      // 10 × 2^0 = 10
+				ev("page_view", 10*day, "/pricing"), // 10 × 2^-1 = 5
+				ev("page_view", 20*day, "/pricing"), // 10 × 2^-2 = 2.5 → 17.5 capped at 15
+				ev("page_view", 1*day, "/blog"),     // no match
+				ev("demo", 29*day, ""),              // within 30d: 40
+				ev("demo", 31*day, ""),              // outside the window
+				ev("webinar", -1*day, ""),           // in the future: not yet happened
+				ev("webinar", 400*day, ""),          // no decay, no window: 8
 			}},
 			// fit: size 0 → per-hundred does not fire (size > 0 false) → 0.
 			// engagement: 15 + 40 + 8 = 63 (no clamp).
