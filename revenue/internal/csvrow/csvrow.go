@@ -79,7 +79,6 @@ func (r *Reader) Next() (Row, error) {
 		if err == io.EOF {
 			return Row{}, io.EOF
 		}
-		line, _ := r.cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -90,6 +89,7 @@ func (r *Reader) Next() (Row, error) {
 			}
 			return Row{}, err
 		}
+		line, _ := r.cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line with spaces
 		}
@@ -106,9 +106,6 @@ func (r *Reader) Next() (Row, error) {
 				r.cols[n] = i
 			}
 		}
-		if len(rec) < len(r.names) && r.isPositional() {
-			return Row{}, &Error{Line: line, Column: len(rec), Msg: fmt.Sprintf("%d fields, want %d", len(rec), len(r.names))}
-		}
 		row := Row{Line: line, fields: rec, cols: r.cols}
 		for _, n := range r.names {
 			if r.cols[n] >= len(rec) {
@@ -117,15 +114,6 @@ func (r *Reader) Next() (Row, error) {
 		}
 		return row, nil
 	}
-}
-
-func (r *Reader) isPositional() bool {
-	for i, n := range r.names {
-		if r.cols[n] != i {
-			return false
-		}
-	}
-	return true
 }
 
 // header reports whether rec is a header. A record is a header when one of

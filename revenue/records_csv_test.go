@@ -1,0 +1,269 @@
+package revenue
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestReadEvents(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []Event
+	}{
+		{"header", "customer_id,date,mrr\na,2024-01-05,1000\nb,2024-02-01,0\n",
+			[]Event{{"a", Date(2024, 1, 5), usd(1000), 2}, {"b", Date(2024, 2, 1), usd(0), 3}}},
+		{"no header", "a,2024-01-05,1000\n", []Event{{"a", Date(2024, 1, 5), usd(1000), 1}}},
+		{"reordered header, extra column, spaces, BOM", "\ufeffmrr, note ,date,customer_id\n 1000 ,x, 2024-01-05 , a \n",
+			[]Event{{"a", Date(2024, 1, 5), usd(1000), 2}}},
+		{"blank lines", "customer_id,date,mrr\n\na,2024-01-05,1\n\n", []Event{{"a", Date(2024, 1, 5), usd(1), 3}}},
+		{"quoted id with comma", "customer_id,date,mrr\n\"acme, inc\",2024-01-05,1\n", []Event{{"acme, inc", Date(2024, 1, 5), usd(1), 2}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ReadEvents(context.Background(), strings.NewReader(tt.in), "e.csv", "USD")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestReadEventsErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		valid int
+		want  []string
+	}{
+		{"every problem, in line order",
+			"customer_id,date,mrr\na,2024-01-05,100\n,2024-02-30,x\nb,24-01-01,-1\nc,2024-01-01\nd,2024-1-5,5\n", 1,
+			[]string{
+				`e.csv:3:1: customer_id: empty customer_id`,
+				`e.csv:3:2: date: date "2024-02-30" is not a valid YYYY-MM-DD date`,
+				`e.csv:3:3: mrr: "x" is not an integer number of minor units`,
+				`e.csv:4:2: date: date "24-01-01" is not YYYY-MM-DD`,
+				`e.csv:4:3: mrr: negative amount -1`,
+				`e.csv:5:2: mrr: 2 fields, no mrr`,
+				`e.csv:6:2: date: date "2024-1-5" is not YYYY-MM-DD`,
+			}},
+		{"bad quote", "customer_id,date,mrr\n\"a,2024-01-01,1\n", 0, []string{`e.csv:2:17: extraneous or missing " in quoted-field`}},
+		{"header lacks column", "customer_id,day,mrr\na,2024-01-01,1\n", 0, []string{"e.csv:1:1: date: header lacks column date"}},
+		{"empty", "", 0, []string{"e.csv:1: no events"}},
+		{"overflow", "a,2024-01-01,99999999999999999999\n", 0, []string{`e.csv:1:3: mrr: "99999999999999999999" is not an integer number of minor units`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ReadEvents(context.Background(), strings.NewReader(tt.in), "e.csv", "USD")
+			var pe ParseErrors
+			if !errors.As(err, &pe) {
+				t.Fatalf("err = %v, want ParseErrors", err)
+			}
+			if !errors.Is(err, ErrInvalidInput) {
+				t.Errorf("errors.Is(ErrInvalidInput) false")
+			}
+			if len(got) != tt.valid {
+				t.Errorf("%d valid rows, want %d", len(got), tt.valid)
+			}
+			var msgs []string
+			for _, e := range pe {
+				msgs = append(msgs, e.Error())
+			}
+			if diff := cmp.Diff(tt.want, msgs); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := ReadEvents(context.Background(), strings.NewReader(""), "e.csv", "usd"); !errors.Is(err, ErrInvalidCurrency) {
+		t.Errorf("currency: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	big := strings.Repeat("a,2024-01-01,1\n", 3000)
+	if _, err := ReadEvents(ctx, strings.NewReader(big), "e.csv", "USD"); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
+
+func TestReadDeals(t *testing.T) {
+	in := `id,created,closed,status,amount,channel,touches
+d1,2024-01-01,2024-01-31,won,1000000,webinar,2023-12-20|webinar|marketing;2024-01-05|outbound|sales
+d2,2024-02-05,,open,600000,outbound,
+d3,2024-02-01,2024-01-01,lost,5,web,
+d4,2024-02-01,,won,5,web,2024-01-01|web|ads
+d5,2024-02-01,2024-02-02,pending,5,web,
+d6,2024-02-01,2024-02-02,open,5,web,bad
+`
+	got, err := ReadDeals(context.Background(), strings.NewReader(in), "deals.csv", "USD")
+	want := []Deal{
+		{ID: "d1", Created: Date(2024, 1, 1), Closed: Date(2024, 1, 31), Status: DealWon, Amount: usd(1_000_000), Channel: "webinar", Line: 2,
+			Touches: []Touch{{Date(2023, 12, 20), "webinar", TouchMarketing}, {Date(2024, 1, 5), "outbound", TouchSales}}},
+		{ID: "d2", Created: Date(2024, 2, 5), Status: DealOpen, Amount: usd(600_000), Channel: "outbound", Line: 3},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	wantErr := []string{
+		"deals.csv:4:3: closed: closed 2024-01-01 before created 2024-02-01",
+		`deals.csv:5:3: closed: date "" is not YYYY-MM-DD`,
+		`deals.csv:5:7: touches: touch "2024-01-01|web|ads": kind "ads" is not marketing or sales`,
+		`deals.csv:6:4: status: status "pending" is not open, won or lost`,
+		"deals.csv:7:3: closed: open deal with a close date",
+		`deals.csv:7:7: touches: touch "bad" is not date|channel|kind`,
+	}
+	var pe ParseErrors
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v", err)
+	}
+	var msgs []string
+	for _, e := range pe {
+		msgs = append(msgs, e.Error())
+	}
+	if diff := cmp.Diff(wantErr, msgs); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+}
+
+func TestReadLeadsAndSpend(t *testing.T) {
+	leads, err := ReadLeads(context.Background(), strings.NewReader(
+		"id,channel,stage,date\nL1,web,lead,2024-01-02\nL2,events,lead,2024-01-03\nL1,web,MQL,2024-01-05\n"), "leads.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Lead{
+		{ID: "L1", Channel: "web", History: []StageChange{{StageLead, Date(2024, 1, 2)}, {StageMQL, Date(2024, 1, 5)}}},
+		{ID: "L2", Channel: "events", History: []StageChange{{StageLead, Date(2024, 1, 3)}}},
+	}
+	if diff := cmp.Diff(want, leads); diff != "" {
+		t.Errorf("leads (-want +got):\n%s", diff)
+	}
+	_, err = ReadLeads(context.Background(), strings.NewReader("L1,web,lead,2024-01-02\nL1,ads,mql,2024-01-03\nL2,web,churned,2024-01-01\n"), "leads.csv")
+	if err == nil || !strings.Contains(err.Error(), `leads.csv:2:2: channel: lead L1: channel "ads" differs from "web"`) ||
+		!strings.Contains(err.Error(), `leads.csv:3:3: stage: unknown stage "churned"`) {
+		t.Errorf("lead errors: %v", err)
+	}
+	spend, err := ReadSpend(context.Background(), strings.NewReader("month,channel,category,amount\n2024-01,search,marketing,150000\n2024-01,sdr,sales,90000\n"), "spend.csv", "USD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(spend) != 2 || spend[0].Period != Month(2024, time.January) || spend[1].Category != SpendSales || spend[1].Amount != usd(90000) {
+		t.Errorf("spend %+v", spend)
+	}
+	total, err := TotalSpend(spend, Month(2024, time.January), "", "USD")
+	if err != nil || total != usd(240000) {
+		t.Errorf("total spend %v, %v", total, err)
+	}
+	mkt, _ := TotalSpend(spend, Month(2024, time.January), SpendMarketing, "USD")
+	if mkt != usd(150000) {
+		t.Errorf("marketing spend %v", mkt)
+	}
+	_, err = ReadSpend(context.Background(), strings.NewReader("2024-13,search,marketing,1\n2024-01,search,brand,1\n"), "spend.csv", "USD")
+	if err == nil || !strings.Contains(err.Error(), `spend.csv:1:1: month: month "2024-13" is not YYYY-MM`) ||
+		!strings.Contains(err.Error(), `spend.csv:2:3: category: category "brand" is not marketing or sales`) {
+		t.Errorf("spend errors: %v", err)
+	}
+}
+
+// fuzzReader checks that a reader neither panics nor loses a row: every
+// returned record carries a line within the input, and an error is a
+// ParseErrors whose entries name the file.
+func fuzzCheck(t *testing.T, data string, lines []int, err error) {
+	t.Helper()
+	n := strings.Count(data, "\n") + 1
+	for _, l := range lines {
+		if l < 1 || l > n {
+			t.Fatalf("line %d outside 1..%d", l, n)
+		}
+	}
+	if err != nil {
+		var pe ParseErrors
+		if !errors.As(err, &pe) || len(pe) == 0 {
+			t.Fatalf("err %v is not ParseErrors", err)
+		}
+		for _, e := range pe {
+			if e.File != "f.csv" || e.Line < 0 {
+				t.Fatalf("bad position %+v", e)
+			}
+		}
+	}
+}
+
+func FuzzReadEvents(f *testing.F) {
+	f.Add("customer_id,date,mrr\na,2024-01-05,1000\nb,2024-02-01,0\n")
+	f.Add("a,2024-01-05,1000\na,2024-01-05,0\n")
+	f.Add("\"a\nb\",2024-01-01,1\n")
+	f.Add("mrr,date,customer_id\n-1,2024-02-30,\n")
+	f.Add("a,9999-12-31,9223372036854775807\nb,0001-01-02,9223372036854775807\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		evs, err := ReadEvents(context.Background(), strings.NewReader(data), "f.csv", "USD")
+		var lines []int
+		for _, e := range evs {
+			lines = append(lines, e.Line)
+		}
+		fuzzCheck(t, data, lines, err)
+		if err == nil && len(evs) > 0 && len(evs) < 200 {
+			// Bridges of valid logs must reconcile or fail cleanly (overflow).
+			for _, m := range []Method{MethodEvent, MethodNet} {
+				if b, err := MRRBridge(context.Background(), evs, m, "USD"); err == nil {
+					for _, mo := range b.Months {
+						if mo.StartingMRR.Amount+mo.New.Amount+mo.Expansion.Amount+mo.Reactivation.Amount-
+							mo.Contraction.Amount-mo.Churn.Amount != mo.EndingMRR.Amount {
+							t.Fatalf("%s %s does not reconcile", m, mo.Month)
+						}
+					}
+				} else if !errors.Is(err, ErrOverflow) {
+					t.Fatalf("bridge of valid events: %v", err)
+				}
+			}
+		}
+	})
+}
+
+func FuzzReadDeals(f *testing.F) {
+	f.Add("id,created,closed,status,amount,channel,touches\nd1,2024-01-01,2024-01-31,won,100,web,2024-01-01|web|marketing\n")
+	f.Add("d2,2024-02-05,,open,600000,outbound,\n")
+	f.Add("d3,2024-02-01,2024-01-01,lost,5,web,;;|||\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		ds, err := ReadDeals(context.Background(), strings.NewReader(data), "f.csv", "USD")
+		var lines []int
+		for _, d := range ds {
+			lines = append(lines, d.Line)
+		}
+		fuzzCheck(t, data, lines, err)
+	})
+}
+
+func FuzzReadLeads(f *testing.F) {
+	f.Add("id,channel,stage,date\nL1,web,lead,2024-01-02\nL1,web,mql,2024-01-05\n")
+	f.Add("L1,web,won,2024-01-02\nL1,ads,mql,2024-01-05\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		ls, err := ReadLeads(context.Background(), strings.NewReader(data), "f.csv")
+		fuzzCheck(t, data, nil, err)
+		if err == nil && len(ls) > 0 {
+			if _, err := Conversions(context.Background(), ls, Month(2024, time.January), FunnelCohort, nil); err != nil {
+				t.Fatalf("funnel of valid leads: %v", err)
+			}
+		}
+	})
+}
+
+func FuzzReadSpend(f *testing.F) {
+	f.Add("month,channel,category,amount\n2024-01,search,marketing,150000\n")
+	f.Add("2024-13,x,sales,-1\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		ss, err := ReadSpend(context.Background(), strings.NewReader(data), "f.csv", "USD")
+		var lines []int
+		for _, s := range ss {
+			lines = append(lines, s.Line)
+		}
+		fuzzCheck(t, data, lines, err)
+	})
+}
