@@ -19,6 +19,11 @@ type Totals struct {
 	Value       int64
 }
 
+// fits reports whether t + o fits in int64 (all terms are non-negative).
+func (t Totals) fits(o Totals) bool {
+	return t.Journeys <= math.MaxInt64-o.Journeys && t.Conversions <= math.MaxInt64-o.Conversions && t.Value <= math.MaxInt64-o.Value
+}
+
 func (t *Totals) add(o Totals) {
 	t.Journeys += o.Journeys
 	t.Conversions += o.Conversions
@@ -69,6 +74,7 @@ func WithLookback(days int) AggregateOption {
 // by journey as it is built. Two aggregates built with the same options over
 // two shards of the data merge into the aggregate of all of it.
 //
+// The zero Aggregate is empty and ready to use, with the default options.
 // An Aggregate is not safe for concurrent building (Add, AddPath, Merge);
 // once built, any number of goroutines may run models on it concurrently.
 type Aggregate struct {
@@ -113,7 +119,20 @@ func NewAggregate(opts ...AggregateOption) *Aggregate {
 }
 
 // HalfLife reports the time-decay half-life the aggregate was built with.
-func (a *Aggregate) HalfLife() time.Duration { return a.halfLife }
+func (a *Aggregate) HalfLife() time.Duration {
+	if a.halfLife <= 0 {
+		return DefaultHalfLife // the zero Aggregate
+	}
+	return a.halfLife
+}
+
+// init makes the zero Aggregate usable.
+func (a *Aggregate) init() {
+	if a.chanID == nil {
+		a.chanID = map[string]uint16{}
+		a.pathIdx = map[string]int32{}
+	}
+}
 
 // Lookback reports the lookback window in days (0: none).
 func (a *Aggregate) Lookback() int { return a.lookback }
@@ -171,6 +190,7 @@ func keyID(key string, i int) uint16 { return uint16(key[2*i]) | uint16(key[2*i+
 
 // channel returns the id of name, adding it if new.
 func (a *Aggregate) channel(name string) (uint16, error) {
+	a.init()
 	if id, ok := a.chanID[name]; ok {
 		return id, nil
 	}
@@ -187,6 +207,7 @@ func (a *Aggregate) channel(name string) (uint16, error) {
 }
 
 func (a *Aggregate) addPathKey(key []byte, journeys, conversions, value int64) {
+	a.init()
 	if i, ok := a.pathIdx[string(key)]; ok {
 		p := &a.paths[i]
 		p.journeys += journeys
@@ -219,6 +240,9 @@ func (a *Aggregate) Add(j Journey) error {
 	in := Totals{Journeys: 1}
 	if j.Converted {
 		in.Conversions, in.Value = 1, j.Value
+	}
+	if !a.total.fits(in) {
+		return ErrOverflow
 	}
 	// Register channels first so a failure leaves the counts untouched.
 	key := a.keybuf[:0]
@@ -269,7 +293,13 @@ func (a *Aggregate) AddPath(channels []string, conversions, nulls, value int64) 
 	}
 	a.keybuf = key
 	a.noTimes = true
+	if conversions > math.MaxInt64-nulls {
+		return ErrOverflow
+	}
 	in := Totals{Journeys: conversions + nulls, Conversions: conversions, Value: value}
+	if !a.total.fits(in) {
+		return ErrOverflow
+	}
 	a.total.add(in)
 	if len(channels) == 0 {
 		a.unattributed.add(in)
@@ -284,8 +314,12 @@ func (a *Aggregate) AddPath(channels []string, conversions, nulls, value int64) 
 // Merge adds everything in o to a. Both must have been built with the same
 // half-life and lookback window (ErrIncompatible otherwise). o is unchanged.
 func (a *Aggregate) Merge(o *Aggregate) error {
-	if a.halfLife != o.halfLife || a.lookback != o.lookback {
-		return fmt.Errorf("%w: half-life %v/%v, lookback %d/%d days", ErrIncompatible, a.halfLife, o.halfLife, a.lookback, o.lookback)
+	a.init()
+	if a.HalfLife() != o.HalfLife() || a.lookback != o.lookback {
+		return fmt.Errorf("%w: half-life %v/%v, lookback %d/%d days", ErrIncompatible, a.HalfLife(), o.HalfLife(), a.lookback, o.lookback)
+	}
+	if !a.total.fits(o.total) {
+		return ErrOverflow
 	}
 	remap := make([]uint16, len(o.chans))
 	for i, name := range o.chans {
@@ -350,7 +384,7 @@ func (a *Aggregate) creditJourney(key []byte, touches []Touchpoint, conv time.Ti
 	// Time decay: 2^(−Δt/h) with Δt to the conversion. Weights are taken
 	// relative to the latest touch (exponent ≥ 0 shifted to its minimum),
 	// which cancels in the normalisation but keeps them from underflowing.
-	h := a.halfLife.Seconds()
+	h := a.HalfLife().Seconds()
 	last := conv.Sub(touches[n-1].Time).Seconds()
 	for i := range touches {
 		dt := conv.Sub(touches[i].Time).Seconds()

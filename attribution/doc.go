@@ -1,3 +1,81 @@
 // Package attribution credits conversions and revenue to the marketing
-// channels of the journeys that earned them.
+// channels of the journeys that earned them: every standard rule-based
+// model, plus exact data-driven Markov and Shapley models.
+//
+// # Data
+//
+// A [Journey] is one buyer's [Touchpoint]s (channel, time, optional campaign,
+// the B2B milestones lead created and opportunity created) and its outcome:
+// converted or not, the value in integer minor units, the conversion time.
+// Two CSV formats are read:
+//
+//   - the touch format, one row per touchpoint, read by [ReadTouches] or,
+//     journey by journey, by a [TouchReader];
+//   - the path-aggregated format of ChannelAttribution and DP6
+//     (path,total_conversions,total_conversion_value,total_null), read by
+//     [ReadPaths].
+//
+// Every bad line is a [*ParseError] naming the file, line and column:
+// ungrouped journey ids, touches out of time order, a non-integer value,
+// journey-level columns that disagree between rows. Nothing is dropped
+// silently: journeys without touches (and converting journeys with no touch
+// inside a lookback window) are counted as unattributed, and
+// [Aggregate.Totals] = credited + [Aggregate.Unattributed].
+//
+// # Aggregate
+//
+// Models never see raw journeys. They run from an [Aggregate]: the distinct
+// channel paths with their journey, conversion and value counts, plus
+// per-channel accumulators for the three models that need touch times or
+// milestones (time decay, W-shaped, full-path), computed journey by journey
+// as the data streams in. Aggregates of two shards [Aggregate.Merge] into
+// the aggregate of all of the data, so the same code can run on a
+// distributed engine. The time-decay half-life and the lookback window are
+// therefore options of the aggregate ([WithHalfLife], [WithLookback]), not
+// of the model. An aggregate built from paths has no times: the time-based
+// models refuse it with [ErrNeedsTimes].
+//
+// # Models
+//
+// A [Model] is an immutable value; [Run] applies it to an aggregate and
+// returns a [Result] with each channel's credited conversions, credited value
+// (float64 minor units) and share. Each converting journey's credit sums to
+// one conversion and to its value, except for [Participation].
+//
+//   - Rules: [FirstTouch], [LastTouch], [LastNonDirect], [Linear],
+//     [PositionBased] with the presets [UShaped] (40/20/40), [JShaped]
+//     (20/20/60) and [InverseJ] (60/20/20), [TimeDecay], [WShaped],
+//     [FullPath], [Participation].
+//   - [Markov]: the order-k chain's removal effects, solved exactly as a
+//     sparse linear system (no simulation, so the same answer on every run),
+//     with the transition matrix and removal effects in [MarkovDetails] and
+//     two named value rules, [RemovalValue] (default) and [ShareValue].
+//   - [Shapley]: worth = conversions of the journeys whose channel set is a
+//     subset of the coalition, exact for any number of channels through its
+//     Harsanyi dividends; [ShapleyLocalRate]: worth = conversion rate of the
+//     journeys with exactly that set, exact up to 64 channels and a seeded
+//     sampling estimate beyond (or on request, [WithSampling]).
+//
+// A [Spend] table (read by [ReadSpend]) turns a result into [Return]s:
+// ROAS, ROI and cost per credited conversion, nil where a denominator is
+// zero. Credits never contain NaN or infinities; zero denominators are
+// errors ([ErrNoConversions]) or absent values.
+//
+// # Usage
+//
+//	agg, err := attribution.ReadTouches(ctx, f, "journeys.csv",
+//		attribution.WithHalfLife(7*24*time.Hour), attribution.WithLookback(90))
+//	if err != nil {
+//		return err // e.g. journeys.csv:42: timestamp: ... is before the journey's previous touch
+//	}
+//	res, err := attribution.Run(ctx, agg, attribution.Markov(2))
+//	if err != nil {
+//		return err
+//	}
+//	for _, c := range res.Channels {
+//		fmt.Println(c.Channel, c.Conversions, c.Value, c.RemovalEffect)
+//	}
+//
+// Building an aggregate is not safe for concurrent use; a built aggregate
+// may be read by any number of goroutines running models.
 package attribution

@@ -35,6 +35,9 @@ var (
 	// ErrIncompatible is returned by Merge for aggregates built with
 	// different half-lives or lookback windows.
 	ErrIncompatible = errors.New("incompatible aggregates")
+	// ErrOverflow is returned when a count or value total would overflow
+	// int64; the aggregate is left unchanged.
+	ErrOverflow = errors.New("total overflows int64")
 	// ErrTooManyChannels is returned when an aggregate would hold more than
 	// 65535 distinct channels.
 	ErrTooManyChannels = errors.New("too many distinct channels (max 65535)")

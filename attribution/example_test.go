@@ -1,0 +1,141 @@
+package attribution_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/revengine/revengine/attribution"
+)
+
+// Two converting journeys: email → search → direct (value 900) and
+// search alone (value 300).
+const exampleCSV = `journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time
+j1,2026-01-01T09:00:00Z,email,1,0,1,900,2026-01-20T00:00:00Z
+j1,2026-01-06T09:00:00Z,search,0,1,1,900,2026-01-20T00:00:00Z
+j1,2026-01-19T09:00:00Z,direct,0,0,1,900,2026-01-20T00:00:00Z
+j2,2026-01-10T09:00:00Z,search,0,0,1,300,2026-01-12T00:00:00Z
+j3,2026-01-10T09:00:00Z,email,0,0,0,0,
+`
+
+func ExampleRun() {
+	ctx := context.Background()
+	agg, err := attribution.ReadTouches(ctx, strings.NewReader(exampleCSV), "journeys.csv")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, m := range []attribution.Model{attribution.LastNonDirect(), attribution.Linear()} {
+		res, err := attribution.Run(ctx, agg, m)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, c := range res.Channels {
+			fmt.Printf("%-15s %-6s %.4f conversions %7.2f value\n", m.Name(), c.Channel, c.Conversions, c.Value)
+		}
+	}
+	// Output:
+	// last_non_direct direct 0.0000 conversions    0.00 value
+	// last_non_direct email  0.0000 conversions    0.00 value
+	// last_non_direct search 2.0000 conversions 1200.00 value
+	// linear          direct 0.3333 conversions  300.00 value
+	// linear          email  0.3333 conversions  300.00 value
+	// linear          search 1.3333 conversions  600.00 value
+}
+
+func ExampleMarkov() {
+	// a > b converts twice (300), a alone twice fails, b converts once (60)
+	// and fails once, b > a converts once (40).
+	paths := `path,total_conversions,total_conversion_value,total_null
+a > b,2,300,0
+a,0,0,2
+b,1,60,1
+b > a,1,40,0
+`
+	agg, err := attribution.ReadPaths(context.Background(), strings.NewReader(paths), "paths.csv")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := attribution.Run(context.Background(), agg, attribution.Markov(1))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("P(conversion) = %.4f\n", res.Markov.ConversionProbability)
+	for _, c := range res.Channels {
+		fmt.Printf("%s: removal effect %.2f, %.4f conversions, value %.2f\n", c.Channel, c.RemovalEffect, c.Conversions, c.Value)
+	}
+	// Output:
+	// P(conversion) = 0.5714
+	// a: removal effect 0.55, 1.6296 conversions, value 133.33
+	// b: removal effect 0.80, 2.3704 conversions, value 266.67
+}
+
+func ExampleShapley() {
+	paths := `path,total_conversions,total_conversion_value,total_null
+a > b,2,200,1
+b,1,50,3
+`
+	agg, _ := attribution.ReadPaths(context.Background(), strings.NewReader(paths), "paths.csv")
+	res, _ := attribution.Run(context.Background(), agg, attribution.Shapley())
+	for _, c := range res.Channels {
+		// a: half of {a,b}'s 2 conversions; b: the other half plus {b}'s 1.
+		fmt.Printf("%s %.1f %.1f\n", c.Channel, c.Conversions, c.Value)
+	}
+	// Output:
+	// a 1.0 100.0
+	// b 2.0 150.0
+}
+
+func ExampleReadTouches_error() {
+	bad := `journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time
+j1,2026-01-02T00:00:00Z,email,0,0,0,0,
+j1,2026-01-01T00:00:00Z,search,0,0,0,0,
+`
+	_, err := attribution.ReadTouches(context.Background(), strings.NewReader(bad), "journeys.csv")
+	var pe *attribution.ParseError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Line, pe.Field)
+	}
+	fmt.Println(err)
+	// Output:
+	// 3 timestamp
+	// journeys.csv:3: timestamp: 2026-01-01T00:00:00Z is before the journey's previous touch (2026-01-02T00:00:00Z): rows must be in time order
+}
+
+func ExampleResult_Returns() {
+	paths := "path,total_conversions,total_conversion_value,total_null\nsearch,4,2000,6\nemail > search,1,1000,0\n"
+	agg, _ := attribution.ReadPaths(context.Background(), strings.NewReader(paths), "paths.csv")
+	res, _ := attribution.Run(context.Background(), agg, attribution.LastTouch())
+	for _, r := range res.Returns(attribution.Spend{"search": 1500, "email": 0}) {
+		fmt.Printf("%s cost %d", r.Channel, r.Cost)
+		if r.ROAS != nil {
+			fmt.Printf(" ROAS %.1f ROI %.1f", *r.ROAS, *r.ROI)
+		}
+		if r.CostPerConversion != nil {
+			fmt.Printf(" per conversion %.0f", *r.CostPerConversion)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// email cost 0
+	// search cost 1500 ROAS 2.0 ROI 1.0 per conversion 300
+}
+
+func ExampleAggregate_Merge() {
+	a1, _ := attribution.ReadPaths(context.Background(), strings.NewReader("path,total_conversions,total_conversion_value,total_null\na > b,1,10,2\n"), "shard1.csv")
+	a2, _ := attribution.ReadPaths(context.Background(), strings.NewReader("path,total_conversions,total_conversion_value,total_null\na > b,2,30,0\nb,0,0,5\n"), "shard2.csv")
+	if err := a1.Merge(a2); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range a1.Paths() {
+		fmt.Println(p.Channels, p.Journeys, p.Conversions, p.Value)
+	}
+	// Output:
+	// [a b] 5 3 40
+	// [b] 5 0 0
+}
