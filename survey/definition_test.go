@@ -136,6 +136,10 @@ questions:
 			`p.yaml:1:1: missing field "cadence"`, // root position for the missing fields
 			`p.yaml:1:1: missing field "questions"`,
 		}, ErrDefinition},
+		{"segments not a list", "name: x\ncadence: weekly\nsegments: team\nquestions:\n  - {id: a, type: text, text: t}\n", []string{
+			"p.yaml:3:11: segments must be a list"}, ErrDefinition},
+		{"questions not a list", "name: x\ncadence: weekly\nquestions: {id: a}\n", []string{
+			"p.yaml:3:12: questions must be a list"}, ErrDefinition},
 		{"alias question", "name: x\ncadence: weekly\nquestions:\n  - &q {id: a, type: text, text: t}\n  - *q\n", []string{
 			"p.yaml:5:5: question 2: aliases are not supported",
 		}, ErrDefinition},
@@ -224,5 +228,21 @@ func TestLoadErrorCap(t *testing.T) {
 	}
 	if got := list[50].Msg; got != "too many errors (14 more not shown)" {
 		t.Errorf("last = %q", got)
+	}
+}
+
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
+
+func TestLoadInput(t *testing.T) {
+	big := strings.Repeat("#", maxDefinitionSize+1)
+	_, err := Load("big.yaml", strings.NewReader(big))
+	if !errors.Is(err, ErrSyntax) || err.Error() != "big.yaml: definition larger than 1048576 bytes" {
+		t.Errorf("oversize: %v", err)
+	}
+	_, err = Load("x.yaml", failingReader{})
+	if !errors.Is(err, ErrSyntax) || err.Error() != "x.yaml: disk on fire" {
+		t.Errorf("read error: %v", err)
 	}
 }

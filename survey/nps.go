@@ -118,19 +118,20 @@ func (c Counts) N() int { return c.Promoters + c.Passives + c.Detractors }
 // Tally classifies answers and counts them. The first answer out of range is
 // an error naming its index.
 func (s Scale) Tally(answers []int) (Counts, error) {
+	if err := s.check(); err != nil {
+		return Counts{}, err
+	}
 	var c Counts
 	for i, a := range answers {
-		cat, err := s.Classify(a)
-		if err != nil {
-			return Counts{}, fmt.Errorf("answer %d: %w", i, err)
-		}
-		switch cat {
-		case Promoter:
-			c.Promoters++
-		case Passive:
-			c.Passives++
-		default:
+		switch {
+		case a < s.Min || a > s.Max:
+			return Counts{}, fmt.Errorf("answer %d: %w: %d not in %d–%d", i, ErrOutOfRange, a, s.Min, s.Max)
+		case a <= s.DetractorMax:
 			c.Detractors++
+		case a >= s.PromoterMin:
+			c.Promoters++
+		default:
+			c.Passives++
 		}
 	}
 	return c, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 )
 
 // Errors of Report's options and inputs. Test with errors.Is.
@@ -392,7 +393,8 @@ func (s *Survey) stats(rs []*record, level float64) []QuestionStats {
 	for qi, q := range s.questions {
 		st := QuestionStats{ID: q.ID, Kind: q.Kind}
 		var sum, fav int
-		counts := map[string]int{}
+		var numeric [11]int // enps 0–10 and likert 1–5, by answer
+		choices := map[string]int{}
 		for _, r := range rs {
 			a := r.answers[qi]
 			if !a.set {
@@ -402,12 +404,12 @@ func (s *Survey) stats(rs []*record, level float64) []QuestionStats {
 			switch q.Kind {
 			case ENPS, Likert:
 				sum += a.n
-				counts[fmt.Sprint(a.n)]++
+				numeric[a.n]++ // validated: 0 ≤ a.n ≤ 10
 				if a.n >= likertFavourable {
 					fav++
 				}
 			case Choice:
-				counts[a.s]++
+				choices[a.s]++
 			case Text:
 				st.Comments = append(st.Comments, a.s)
 			}
@@ -415,12 +417,12 @@ func (s *Survey) stats(rs []*record, level float64) []QuestionStats {
 		st.Skipped = len(rs) - st.Answered
 		switch q.Kind {
 		case ENPS:
-			st.Distribution = buckets(counts, Standard.Min, Standard.Max)
+			st.Distribution = buckets(numeric[:], Standard.Min, Standard.Max)
 		case Likert:
-			st.Distribution = buckets(counts, likertMin, likertMax)
+			st.Distribution = buckets(numeric[:], likertMin, likertMax)
 		case Choice:
 			for _, o := range q.Options {
-				st.Distribution = append(st.Distribution, Bucket{Answer: o, Count: counts[o]})
+				st.Distribution = append(st.Distribution, Bucket{Answer: o, Count: choices[o]})
 			}
 		case Text:
 			sort.Strings(st.Comments)
@@ -444,11 +446,10 @@ func (s *Survey) stats(rs []*record, level float64) []QuestionStats {
 	return out
 }
 
-func buckets(counts map[string]int, lo, hi int) []Bucket {
+func buckets(counts []int, lo, hi int) []Bucket {
 	out := make([]Bucket, 0, hi-lo+1)
 	for v := lo; v <= hi; v++ {
-		k := fmt.Sprint(v)
-		out = append(out, Bucket{Answer: k, Count: counts[k]})
+		out = append(out, Bucket{Answer: strconv.Itoa(v), Count: counts[v]})
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -256,6 +257,25 @@ func TestAnonymity(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"AE", "CSM", "RevOps", "SDR"}, order); diff != "" {
 		t.Errorf("order (-want +got):\n%s", diff)
+	}
+
+	var text strings.Builder
+	if err := rep.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"team = CSM: suppressed (complementary: would reveal a smaller group by subtraction)\n",
+		"team = RevOps: suppressed (fewer than 5 respondents)\n",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, text.String())
+		}
+	}
+	// The overall section lists every comment, unattributed; the breakdown
+	// must not show the suppressed groups' ones.
+	_, breakdown, _ := strings.Cut(text.String(), "breakdown by team")
+	if strings.Contains(breakdown, "from RevOps") || strings.Contains(breakdown, "from CSM") || !strings.Contains(breakdown, "from AE") {
+		t.Errorf("breakdown comments wrong:\n%s", breakdown)
 	}
 
 	// Threshold 2: nobody is below it, nothing is hidden.
