@@ -401,10 +401,10 @@ func (p *yamlParser) question(n *yaml.Node, num int) draftQuestion {
 			if !ok {
 				continue
 			}
-			switch s.v {
-			case "true":
+			switch b := s.v; {
+			case b == "true" || b == "True" || b == "TRUE":
 				q.optional = true
-			case "false":
+			case b == "false" || b == "False" || b == "FALSE":
 			default:
 				p.errorf(v, ErrDefinition, "%s: optional must be true or false, not %q", what, s.v)
 			}
@@ -453,7 +453,7 @@ func (d draft) build(file string) (*Survey, error) {
 		case reserved[name] != "":
 			at(seg.line, seg.col, ErrDuplicate, "segment %q is %s", name, reserved[name])
 		default:
-			reserved[name] = "a segment"
+			reserved[name] = "already a segment"
 			s.segments = append(s.segments, name)
 		}
 	}

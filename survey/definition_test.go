@@ -122,7 +122,7 @@ questions:
 			`p.yaml:8:49: question 4: duplicate option "x"`,
 			`p.yaml:8:55: question 4: empty option`,
 			`p.yaml:9:5: question 5: missing field "text"`,
-			`p.yaml:9:10: question 5: id "team" is a segment`,
+			`p.yaml:9:10: question 5: id "team" is already a segment`,
 			`p.yaml:10:5: question 6: missing field "id"`,
 			`p.yaml:10:37: question 6: optional must be true or false, not "maybe"`,
 			`p.yaml:11:5: question 7 must be a mapping`,
@@ -136,6 +136,8 @@ questions:
 			`p.yaml:1:1: missing field "cadence"`, // root position for the missing fields
 			`p.yaml:1:1: missing field "questions"`,
 		}, ErrDefinition},
+		{"duplicate segment", "name: x\ncadence: weekly\nsegments: [team, team]\nquestions:\n  - {id: a, type: text, text: t, optional: True}\n", []string{
+			`p.yaml:3:18: segment "team" is already a segment`}, ErrDuplicate},
 		{"segments not a list", "name: x\ncadence: weekly\nsegments: team\nquestions:\n  - {id: a, type: text, text: t}\n", []string{
 			"p.yaml:3:11: segments must be a list"}, ErrDefinition},
 		{"questions not a list", "name: x\ncadence: weekly\nquestions: {id: a}\n", []string{

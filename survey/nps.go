@@ -265,8 +265,9 @@ type Interval struct {
 //	              p′ = (P+0.75)/(n+3), d′ = (D+0.75)/(n+3),
 //	              Var′ = (p′ + d′) − (p′ − d′)²
 //
-// A level outside (0, 1) is ErrLevel; an NPS with no respondents is
-// ErrNoResponses.
+// A unanimous sample has Variance 0, so its Wald interval has zero width;
+// the adjusted-Wald interval does not. A level outside (0, 1) is ErrLevel;
+// an NPS with no respondents is ErrNoResponses.
 func (r NPS) Interval(level float64, m Method) (Interval, error) {
 	z, err := zQuantile(level)
 	if err != nil {
