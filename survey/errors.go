@@ -18,7 +18,8 @@ var (
 	// most MaxQuestions.
 	ErrTooManyQuestions = errors.New("survey: too many questions")
 	// ErrUnknownQuestion reports an answer to, or a column for, a question
-	// the survey does not define.
+	// the survey does not define (or, in a Go-value Response, a segment it
+	// does not declare).
 	ErrUnknownQuestion = errors.New("survey: unknown question")
 	// ErrType reports an answer of the wrong type, such as "seven" or 7.5
 	// for a Likert question.

@@ -23,7 +23,7 @@ var (
 	// (both waves unanimous), where z would be 0/0 or ±Inf.
 	ErrZeroVariance = errors.New("survey: zero variance, difference test undefined")
 	// ErrMargin reports a target margin of error outside (0, 200] NPS points,
-	// or one so small that the sample size does not fit in an int.
+	// or one so small that it needs more than 2^53 respondents.
 	ErrMargin = errors.New("survey: margin of error out of range")
 	// ErrVariance reports an assumed NPS variance outside (0, MaxVariance].
 	ErrVariance = errors.New("survey: variance out of range")
@@ -153,7 +153,7 @@ func (s Scale) NPS(answers []int) (NPS, error) {
 // p = P/n and d = D/n (Reichheld 2003; Bain & Company):
 //
 //	Score    = 100 · (p − d)                 in NPS points, −100…100
-//	Variance = (p + d) − (p − d)²            on the proportion scale (−1…1)
+//	Variance = (p + d) − (p − d)²            on the proportion scale, 0…1
 //	StdErr   = √(Variance / n)               on the proportion scale
 //
 // Variance is that of one respondent's trinomial score (+1 promoter, 0

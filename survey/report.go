@@ -87,10 +87,10 @@ type Report struct {
 	Wave         string          `json:"wave,omitempty"` // set by ForWave
 	Threshold    int             `json:"threshold"`
 	Level        float64         `json:"level"`
-	Read         int             `json:"read"`     // responses read
-	Accepted     int             `json:"accepted"` // responses accepted (all waves)
-	Rejected     int             `json:"rejected"` // Read − Accepted
-	Responses    int             `json:"responses"`
+	Read         int             `json:"read"`        // responses read
+	Accepted     int             `json:"accepted"`    // responses accepted (all waves)
+	Rejected     int             `json:"rejected"`    // Read − Accepted
+	Responses    int             `json:"responses"`   // accepted responses in scope (one wave with ForWave)
 	Respondents  int             `json:"respondents"` // distinct respondent ids among Responses
 	Invited      int             `json:"invited,omitempty"`
 	ResponseRate *float64        `json:"response_rate,omitempty"` // Responses / Invited
