@@ -74,6 +74,7 @@ func JShaped() Model { return PositionBased(0.2, 0.2, 0.6) }
 // InverseJ is the position-based model 60/20/20, named "inverse_j".
 func InverseJ() Model { return PositionBased(0.6, 0.2, 0.2) }
 
+// Name returns the model's CLI name.
 func (m rule) Name() string { return m.name }
 
 func (m rule) run(ctx context.Context, a *Aggregate) (*Result, error) {
@@ -195,6 +196,7 @@ func WShaped() Model { return journeyRule{"w_shaped", kindWShaped} }
 // and missing ones are renormalised away as in WShaped.
 func FullPath() Model { return journeyRule{"full_path", kindFullPath} }
 
+// Name returns the model's CLI name.
 func (m journeyRule) Name() string { return m.name }
 
 func (m journeyRule) run(ctx context.Context, a *Aggregate) (*Result, error) {

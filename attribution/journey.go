@@ -50,6 +50,7 @@ type JourneyError struct {
 	Msg string // what is wrong, e.g. "touch 3 is before touch 2"
 }
 
+// Error returns "journey \"ID\": message".
 func (e *JourneyError) Error() string { return fmt.Sprintf("journey %q: %s", e.ID, e.Msg) }
 
 // Unwrap makes errors.Is(err, ErrInvalidJourney) true.

@@ -107,6 +107,7 @@ func Markov(order int, opts ...MarkovOption) Model {
 	return m
 }
 
+// Name returns "markov".
 func (m markov) Name() string { return "markov" }
 
 // chain is the fitted state graph. State 0 is the start.

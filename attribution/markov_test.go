@@ -163,7 +163,7 @@ func TestMarkovCollapsesRepeats(t *testing.T) {
 // that P(conversion) is the observed conversion rate, as it must be for a
 // chain fitted to complete journeys.
 func TestMarkovIterativeMatchesDirect(t *testing.T) {
-	a := synthAgg(t, 20000, 7)
+	a := synthAgg(t, 5000, 7)
 	conv := float64(a.Totals().Conversions - a.Unattributed().Conversions)
 	journeys := float64(a.Totals().Journeys - a.Unattributed().Journeys)
 	for _, order := range []int{1, 2, 3} {

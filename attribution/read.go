@@ -23,6 +23,7 @@ type ParseError struct {
 	Err   error
 }
 
+// Error returns "FILE:LINE: FIELD: message".
 func (e *ParseError) Error() string {
 	if e.Field != "" {
 		return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Msg)

@@ -21,6 +21,7 @@ type shapley struct{}
 // It is exact for any number of channels and costs one pass over the paths.
 func Shapley() Model { return shapley{} }
 
+// Name returns "shapley".
 func (shapley) Name() string { return "shapley" }
 
 func (shapley) run(ctx context.Context, a *Aggregate) (*Result, error) {
@@ -97,6 +98,7 @@ func ShapleyLocalRate(opts ...ShapleyOption) Model {
 	return m
 }
 
+// Name returns "shapley_local_rate".
 func (localRate) Name() string { return "shapley_local_rate" }
 
 type setStat struct {

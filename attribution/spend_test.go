@@ -1,0 +1,75 @@
+package attribution_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/revengine/revengine/attribution"
+)
+
+func TestReadSpend(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     attribution.Spend
+		err      string
+	}{
+		{"ok", "channel,cost_minor\nsearch,1500\n\"email, newsletter\",0\n", attribution.Spend{"search": 1500, "email, newsletter": 0}, ""},
+		{"columns swapped", "cost_minor,channel\n7,tv\n", attribution.Spend{"tv": 7}, ""},
+		{"decimal cost", "channel,cost_minor\nsearch,15.00\n", nil, `s.csv:2: cost_minor: "15.00" is not a non-negative integer (minor units)`},
+		{"negative cost", "channel,cost_minor\nsearch,-1\n", nil, `s.csv:2: cost_minor: "-1" is not a non-negative integer (minor units)`},
+		{"duplicate", "channel,cost_minor\nsearch,1\nsearch,2\n", nil, `s.csv:3: channel: "search" is listed twice (first on line 2)`},
+		{"empty channel", "channel,cost_minor\n,2\n", nil, "s.csv:2: channel: empty"},
+		{"no header", "", nil, "s.csv:1: empty input: a header line is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := attribution.ReadSpend(context.Background(), strings.NewReader(tt.in), "s.csv")
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err {
+					t.Errorf("err = %v, want %s", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("spend (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestReturns(t *testing.T) {
+	// Last touch: search 2 conversions (value 500), email 0; spend search
+	// 1000, email 300, tv 200 (tv has no credit).
+	a := pathsAgg(t, "email > search,1,200,0", "search,1,300,4")
+	r, err := attribution.Run(context.Background(), a, attribution.LastTouch())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rets := r.Returns(attribution.Spend{"search": 1000, "email": 300, "tv": 200})
+	if len(rets) != 3 || rets[0].Channel != "email" || rets[1].Channel != "search" || rets[2].Channel != "tv" {
+		t.Fatalf("returns %+v", rets)
+	}
+	// search: ROAS 500/1000 = 0.5, ROI (500−1000)/1000 = −0.5, 1000/2 = 500
+	// per conversion.
+	s := rets[1]
+	if *s.ROAS != 0.5 || *s.ROI != -0.5 || *s.CostPerConversion != 500 {
+		t.Errorf("search %+v: ROAS %g ROI %g CPC %g", s, *s.ROAS, *s.ROI, *s.CostPerConversion)
+	}
+	// email and tv: credited nothing → ROAS 0, ROI −1, no cost per conversion.
+	for _, e := range []attribution.Return{rets[0], rets[2]} {
+		if *e.ROAS != 0 || *e.ROI != -1 || e.CostPerConversion != nil {
+			t.Errorf("%s: %+v", e.Channel, e)
+		}
+	}
+	// Without spend entries: cost 0, no ratios.
+	for _, e := range r.Returns(nil) {
+		if e.ROAS != nil || e.ROI != nil || e.Cost != 0 {
+			t.Errorf("no spend: %+v", e)
+		}
+	}
+}
