@@ -50,6 +50,9 @@ func runSurvey(ctx context.Context, env *cmdEnv, args []string) int {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["invited"] && *invited <= 0 {
+		return usageError(fs, "--invited %d: want at least 1 (leave it out when unknown)", *invited)
+	}
 
 	f, err := os.Open(*defPath)
 	if err != nil {
