@@ -1,8 +1,11 @@
 package revenue
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 	"time"
 )
@@ -273,33 +276,37 @@ type mrrChange struct {
 // collapse sorts events by date (stable, so file order breaks ties) and
 // keeps one change per customer and day: the last row's value.
 func collapse(events []Event) []mrrChange {
-	idx := make([]int, len(events))
-	for i := range idx {
-		idx[i] = i
+	type key struct {
+		day  int64 // Unix seconds of the UTC day
+		date time.Time
+		i    int
 	}
-	day := func(i int) time.Time { return dayOf(events[i].Date) }
-	sort.SliceStable(idx, func(a, b int) bool { return day(idx[a]).Before(day(idx[b])) })
-	var out []mrrChange
+	keys := make([]key, len(events))
+	for i, e := range events {
+		d := dayOf(e.Date)
+		keys[i] = key{d.Unix(), d, i}
+	}
+	slices.SortStableFunc(keys, func(a, b key) int { return cmp.Compare(a.day, b.day) })
+	out := make([]mrrChange, 0, len(events))
 	pos := map[string]int{} // customer → index in out for the current day
-	var cur time.Time
-	for _, i := range idx {
-		e := events[i]
-		d := day(i)
-		if !d.Equal(cur) {
-			cur = d
+	cur := int64(math.MinInt64)
+	for _, k := range keys {
+		e := events[k.i]
+		if k.day != cur {
+			cur = k.day
 			clear(pos)
 		}
 		line := e.Line
 		if line == 0 {
-			line = i + 1
+			line = k.i + 1
 		}
-		if k, ok := pos[e.CustomerID]; ok {
-			out[k].mrr = e.MRR.Amount
-			out[k].lines = append(out[k].lines, line)
+		if j, ok := pos[e.CustomerID]; ok {
+			out[j].mrr = e.MRR.Amount
+			out[j].lines = append(out[j].lines, line)
 			continue
 		}
 		pos[e.CustomerID] = len(out)
-		out = append(out, mrrChange{customer: e.CustomerID, date: d, mrr: e.MRR.Amount, lines: []int{line}})
+		out = append(out, mrrChange{customer: e.CustomerID, date: k.date, mrr: e.MRR.Amount, lines: []int{line}})
 	}
 	return out
 }
