@@ -151,11 +151,16 @@ type Goal struct {
 	Parts  []Target `json:"parts"`
 }
 
+// GoalMaxParts is the most sub-periods a target may be split into: 100
+// years of months. It bounds the work of the largest-remainder allocation,
+// which grows with the square of the number of parts.
+const GoalMaxParts = 1200
+
 // Split spreads t over the sub-periods parts with the method s and returns
 // the plan. parts must tile t.Period: the first starts on t.Period.Start,
 // each starts where the previous ends, the last ends on t.Period.End, none
 // is empty. Use t.Period.Months(), CalendarQuarters(t.Period) or explicit
-// periods. The target must be positive (zero or negative targets are
+// periods; at most GoalMaxParts of them. The target must be positive (zero or negative targets are
 // ErrInvalidInput; zero also matches ErrDivisionByZero).
 //
 // Example: USD 100.00 for 2024-Q1 by days (31, 29 and 31 days of 91) has
@@ -167,8 +172,8 @@ func (t Target) Split(s Split, parts []Period) (Goal, error) {
 	if err := t.validate(); err != nil {
 		return Goal{}, err
 	}
-	if len(parts) == 0 {
-		return Goal{}, fmt.Errorf("revenue: split target for %s: %w: no sub-periods", t.Period, ErrInvalidInput)
+	if len(parts) == 0 || len(parts) > GoalMaxParts {
+		return Goal{}, fmt.Errorf("revenue: split target for %s: %w: %d sub-periods, want 1 to %d", t.Period, ErrInvalidInput, len(parts), GoalMaxParts)
 	}
 	next := t.Period.Start
 	for i, p := range parts {

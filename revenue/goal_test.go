@@ -162,6 +162,7 @@ func TestTargetSplitErrors(t *testing.T) {
 		{"empty period", Target{Period{}, usd(100)}, SplitByDays(), nil, []error{ErrInvalidInput}},
 		{"not midnight", Target{Period{Date(2024, 1, 1).Add(time.Hour), Date(2024, 2, 1)}, usd(100)}, SplitByDays(), nil, []error{ErrInvalidInput}},
 		{"no parts", Target{q1, usd(100)}, SplitByDays(), nil, []error{ErrInvalidInput}},
+		{"too many parts", Target{goalLongRange(t), usd(100)}, SplitByDays(), goalLongRange(t).Months(), []error{ErrInvalidInput}},
 		{"gap", Target{q1, usd(100)}, SplitByDays(), []Period{jan, mar}, []error{ErrInvalidInput}},
 		{"short", Target{q1, usd(100)}, SplitByDays(), []Period{jan, feb}, []error{ErrInvalidInput}},
 		{"overlap", Target{q1, usd(100)}, SplitByDays(), []Period{jan, jan, feb, mar}, []error{ErrInvalidInput}},
@@ -192,4 +193,13 @@ func TestSplitString(t *testing.T) {
 			t.Errorf("String = %q, want %q", s.String(), want)
 		}
 	}
+}
+
+// goalLongRange is 101 years: 1212 months, more than GoalMaxParts.
+func goalLongRange(t *testing.T) Period {
+	r, err := Range(Date(1900, 1, 1), Date(2000, 12, 31))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
