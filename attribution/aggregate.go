@@ -57,8 +57,9 @@ func WithHalfLife(d time.Duration) AggregateOption {
 // WithLookback keeps only the touches of a converting journey that happened
 // at most days×24h before its conversion. A converting journey left with no
 // touches is unattributed. Journeys that did not convert keep all their
-// touches (they have no conversion to look back from). days ≤ 0 disables the
-// window (the default).
+// touches (they have no conversion to look back from). Every model sees
+// only the touches inside the window: a lead created by a touch before it is
+// a missing W-shaped role. days ≤ 0 disables the window (the default).
 func WithLookback(days int) AggregateOption {
 	return func(a *Aggregate) {
 		if days > 0 {

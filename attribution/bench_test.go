@@ -41,6 +41,9 @@ func bigData(b *testing.B) (string, *attribution.Aggregate) {
 			return
 		}
 		bigFile = filepath.Join(bigDir, "touches.csv")
+		if keep := os.Getenv("ATTRIBUTION_BENCH_CSV"); keep != "" {
+			bigFile = keep // to time the CLI on the same data
+		}
 		var buf bytes.Buffer
 		buf.Grow(200 << 20)
 		if bigErr = synth.WriteTouches(&buf, bigJourneys, 42); bigErr != nil {
@@ -64,9 +67,8 @@ func BenchmarkReadTouches1M(b *testing.B) {
 	st, _ := os.Stat(file)
 	b.SetBytes(st.Size())
 	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		f, err := os.Open(file)
 		if err != nil {
@@ -82,6 +84,7 @@ func BenchmarkReadTouches1M(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.HeapInuse)/(1<<20), "heap-inuse-MB")
@@ -91,6 +94,7 @@ func BenchmarkReadTouches1M(b *testing.B) {
 func benchModel(b *testing.B, models ...attribution.Model) {
 	_, agg := bigData(b)
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		for _, m := range models {
 			if _, err := attribution.Run(context.Background(), agg, m); err != nil {
@@ -98,6 +102,7 @@ func benchModel(b *testing.B, models ...attribution.Model) {
 			}
 		}
 	}
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 }
 
 func BenchmarkMarkovOrder1(b *testing.B) { benchModel(b, attribution.Markov(1)) }

@@ -220,7 +220,7 @@ func (lr *lineReader) header(known []string, optional map[string]bool) ([]int, i
 //
 // with a required header (columns in any order; an optional campaign column).
 // Timestamps are RFC 3339; lead_created, opp_created and converted are 0 or
-// 1; value_minor is an integer in minor units, 0 when not converted;
+// 1; value_minor is an integer in minor units, 0 (or empty) when not converted;
 // converted, value_minor and conversion_time are journey-level, repeated on
 // each row; conversion_time is empty when not converted. The rows of a
 // journey must be contiguous and in time order (equal times keep their input
@@ -321,6 +321,9 @@ func (tr *TouchReader) row(b []byte) (done bool, err error) {
 		return false, lr.errf("converted", "%v", err)
 	}
 	value, err := parseInt(f(colValue))
+	if err != nil && !converted && len(f(colValue)) == 0 {
+		value, err = 0, nil // an empty value on a journey that did not convert
+	}
 	if err != nil {
 		return false, lr.errf("value_minor", "%q is not an integer (minor units)", f(colValue))
 	}
