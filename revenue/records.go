@@ -1,6 +1,9 @@
 package revenue
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // DealStatus is where a deal (opportunity) stands: open, won or lost.
 type DealStatus string
@@ -97,6 +100,15 @@ type Spend struct {
 	Category SpendCategory `json:"category"`
 	Amount   Money         `json:"amount"`
 	Line     int           `json:"line,omitempty"`
+}
+
+// MarshalJSON encodes s with its period as text ("2024-01" for a month).
+func (s Spend) MarshalJSON() ([]byte, error) {
+	type plain Spend // no methods: avoids recursion
+	return json.Marshal(struct {
+		Period string `json:"period"`
+		plain
+	}{s.Period.String(), plain(s)})
 }
 
 // TotalSpend sums the spend of category cat (or all categories when cat is

@@ -2,6 +2,7 @@ package revenue
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -277,4 +278,15 @@ func spanYears(evs []Event) int {
 		lo, hi = min(lo, e.Date.Year()), max(hi, e.Date.Year())
 	}
 	return hi - lo
+}
+
+func TestSpendJSON(t *testing.T) {
+	b, err := json.Marshal(Spend{Period: Month(2024, time.March), Channel: "search", Category: SpendMarketing, Amount: usd(150000), Line: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"period":"2024-03","channel":"search","category":"marketing","amount":{"amount_minor":150000,"currency":"USD"},"line":2}`
+	if string(b) != want {
+		t.Errorf("got  %s\nwant %s", b, want)
+	}
 }
