@@ -203,3 +203,33 @@ func goalLongRange(t *testing.T) Period {
 	}
 	return r
 }
+
+// FuzzGoalSplit checks that every split reconciles to the minor unit and
+// that no input panics.
+func FuzzGoalSplit(f *testing.F) {
+	f.Add(int64(10000), 1.0, 1.0, 1.0, uint8(0))
+	f.Add(int64(1), 0.5, 0.3, 0.2, uint8(3))
+	f.Add(int64(-5), 0.0, 0.0, 0.0, uint8(1))
+	f.Add(int64(9223372036854775807), 1e308, 1e-308, 3.0, uint8(2))
+	f.Fuzz(func(t *testing.T, amount int64, w1, w2, w3 float64, method uint8) {
+		q1 := Period{Date(2024, 1, 1), Date(2024, 4, 1)}
+		splits := []Split{SplitEqual(), SplitByDays(), SplitByWorkingDays(CalendarMonFri(Date(2024, 1, 1))), SplitByWeights(w1, w2, w3)}
+		g, err := Target{q1, usd(amount)}.Split(splits[int(method)%len(splits)], q1.Months())
+		if err != nil {
+			if amount > 0 && method%4 != 3 {
+				t.Errorf("Split(%d) by %v: %v", amount, splits[int(method)%len(splits)], err)
+			}
+			return
+		}
+		var sum int64
+		for _, p := range g.Parts {
+			if p.Amount.Amount < 0 {
+				t.Errorf("negative part %v", p.Amount)
+			}
+			sum += p.Amount.Amount
+		}
+		if sum != amount {
+			t.Errorf("parts add up to %d, want %d", sum, amount)
+		}
+	})
+}

@@ -327,3 +327,47 @@ func TestPacePartWithoutWorkingDays(t *testing.T) {
 		t.Errorf("weekend part on Sunday: expected %v, want 200 (2/7 of 700)", r.Parts[1].Expected)
 	}
 }
+
+func TestGoalPaceZeroPart(t *testing.T) {
+	// Seasonal weights 0:1:1 (a January shutdown): January's target is 0,
+	// so its attainment is absent; February and March get 50.00 each.
+	q1 := goalQuarter(t, 2024, 1)
+	g, err := Target{q1, usd(10000)}.Split(SplitByWeights(0, 1, 1), q1.Months())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := g.Pace(context.Background(), []PaceActual{{Date(2024, 1, 5), usd(700)}}, Date(2024, 1, 31), PaceByPlan())
+	if err != nil {
+		t.Fatal(err)
+	}
+	jan := r.Parts[0]
+	if jan.Attainment != nil || jan.Target != usd(0) || jan.Actual != usd(700) || jan.Gap != usd(700) || jan.Remaining != usd(0) {
+		t.Errorf("January = %+v", jan)
+	}
+	// By plan nothing is expected by the end of January; linearly the
+	// total expects 10000 × 31/91 = 3406.59 → 3407.
+	if r.Total.Expected != usd(0) || r.Total.ElapsedShare != 0 {
+		t.Errorf("plan total expected = %v", r.Total.Expected)
+	}
+	r, _ = g.Pace(context.Background(), nil, Date(2024, 1, 31))
+	if r.Total.Expected != usd(3407) {
+		t.Errorf("linear total expected = %v, want 3407", r.Total.Expected)
+	}
+}
+
+func TestSourcedTargetPace(t *testing.T) {
+	// Marketing must source 60% of 9,100.00 = 5,460.00 in Q1; paced like
+	// any target: by 15 Feb (46/91) 5460.00 × 46/91 = 2760.00 expected.
+	q1 := goalQuarter(t, 2024, 1)
+	f, err := GoalFunnelFor(Target{q1, usd(910000)}, usd(100000), []GoalStage{{"MQL", 0.1}}, GoalMarketingShare(0.6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.SourcedTarget().Pace(context.Background(), []PaceActual{{Date(2024, 2, 1), usd(300000)}}, Date(2024, 2, 15))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Target != usd(546000) || p.Expected != usd(276000) || p.Gap != usd(24000) {
+		t.Errorf("sourced pace: target %v expected %v gap %v", p.Target, p.Expected, p.Gap)
+	}
+}
