@@ -265,7 +265,8 @@ type Interval struct {
 //	              p′ = (P+0.75)/(n+3), d′ = (D+0.75)/(n+3),
 //	              Var′ = (p′ + d′) − (p′ − d′)²
 //
-// A unanimous sample has Variance 0, so its Wald interval has zero width;
+// Only r.Counts is used; the statistics are recomputed from it. A
+// unanimous sample has Variance 0, so its Wald interval has zero width;
 // the adjusted-Wald interval does not. A level outside (0, 1) is ErrLevel;
 // an NPS with no respondents is ErrNoResponses.
 func (r NPS) Interval(level float64, m Method) (Interval, error) {
@@ -273,13 +274,15 @@ func (r NPS) Interval(level float64, m Method) (Interval, error) {
 	if err != nil {
 		return Interval{}, err
 	}
-	if r.Counts.N() <= 0 {
-		return Interval{}, ErrNoResponses
+	// Recomputed from the counts, so a hand-built NPS cannot disagree.
+	base, err := r.Counts.NPS()
+	if err != nil {
+		return Interval{}, err
 	}
 	var centre, se float64
 	switch m {
 	case Wald:
-		centre, se = r.Score, r.StdErr
+		centre, se = base.Score, base.StdErr
 	case AdjustedWald:
 		adj := fromShares(r.Counts, float64(r.Promoters)+0.75, float64(r.Passives)+1.5, float64(r.Detractors)+0.75)
 		centre, se = adj.Score, adj.StdErr
@@ -304,20 +307,25 @@ type Difference struct {
 //	z = (NPS₁ − NPS₂) / √(Var₁/n₁ + Var₂/n₂)
 //
 // on the proportion scale (Delta and StdErr are reported in points), and
-// the two-sided p-value from the standard normal distribution. Either
-// sample empty is ErrNoResponses; a zero standard error (both samples
+// the two-sided p-value from the standard normal distribution, computed
+// from each NPS's Counts. Either sample empty is ErrNoResponses; a zero standard error (both samples
 // unanimous) is ErrZeroVariance.
 func Compare(a, b NPS) (Difference, error) {
-	if a.Counts.N() <= 0 || b.Counts.N() <= 0 {
-		return Difference{}, ErrNoResponses
+	// Recomputed from the counts, so a hand-built NPS cannot disagree.
+	a, err := a.Counts.NPS()
+	if err != nil {
+		return Difference{}, err
+	}
+	if b, err = b.Counts.NPS(); err != nil {
+		return Difference{}, err
 	}
 	se := math.Sqrt(a.Variance/float64(a.Counts.N()) + b.Variance/float64(b.Counts.N()))
 	if se == 0 {
 		return Difference{}, ErrZeroVariance
 	}
-	delta := (a.Score - b.Score) / 100
-	z := delta / se
-	return Difference{Delta: 100 * delta, StdErr: 100 * se, Z: z, P: twoSidedP(z)}, nil
+	delta := a.Score - b.Score // points
+	z := delta / 100 / se
+	return Difference{Delta: delta, StdErr: 100 * se, Z: z, P: twoSidedP(z)}, nil
 }
 
 // MaxVariance is the largest possible NPS variance on the proportion

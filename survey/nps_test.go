@@ -288,3 +288,25 @@ func TestErrors(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// Interval and Compare use only the counts: a hand-built NPS with stale
+// statistics gets the same answer as a computed one.
+func TestHandBuiltNPS(t *testing.T) {
+	hand := NPS{Counts: Counts{Promoters: 5, Passives: 2, Detractors: 3}, Score: 99}
+	iv, err := hand.Interval(0.95, Wald)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As in TestInterval: 20 ± 54.03247823048222.
+	if !near(iv.Centre, 20, 1e-9) || !near(iv.Lower, -34.03247823048222, 1e-9) {
+		t.Errorf("interval = %+v", iv)
+	}
+	if _, err := (NPS{Counts: Counts{Promoters: -1, Passives: 3}}).Interval(0.95, Wald); !errors.Is(err, ErrNegativeCount) {
+		t.Errorf("negative: err = %v", err)
+	}
+	other := NPS{Counts: Counts{Promoters: 60, Passives: 30, Detractors: 10}}
+	d, err := Compare(hand, other)
+	if err != nil || !near(d.Z, -1.0573610652753621, 1e-12) {
+		t.Errorf("compare = %+v, %v", d, err)
+	}
+}
