@@ -49,7 +49,7 @@ const HerfindahlVariant Variant = "herfindahl"
 func Diversify(sources []SourceRevenue) (Diversification, error) {
 	const kpi = "diversification"
 	if len(sources) == 0 {
-		return Diversification{}, fmt.Errorf("revenue: %s: %w: no sources", kpi, ErrInvalidInput)
+		return Diversification{}, fmt.Errorf("revenue: %s: %w: no sources", kpi, errInvalid)
 	}
 	cur := sources[0].Amount.Currency
 	if err := cur.Validate(); err != nil {
@@ -62,7 +62,7 @@ func Diversify(sources []SourceRevenue) (Diversification, error) {
 			return Diversification{}, err
 		}
 		if s.Amount.Amount < 0 {
-			return Diversification{}, fmt.Errorf("revenue: %s: source %q: %w: negative amount %v", kpi, s.Source, ErrInvalidInput, s.Amount)
+			return Diversification{}, fmt.Errorf("revenue: %s: source %q: %w: negative amount %v", kpi, s.Source, errInvalid, s.Amount)
 		}
 		var err error
 		if total, err = add64(total, s.Amount.Amount); err != nil {
@@ -74,7 +74,7 @@ func Diversify(sources []SourceRevenue) (Diversification, error) {
 		}
 	}
 	if total == 0 {
-		return Diversification{}, fmt.Errorf("revenue: %s: %w: total revenue is zero", kpi, ErrDivisionByZero)
+		return Diversification{}, fmt.Errorf("revenue: %s: %w: total revenue is zero", kpi, errDivZero)
 	}
 	d := Diversification{Variant: HerfindahlVariant, Total: Money{total, cur}}
 	for src, a := range by {

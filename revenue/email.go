@@ -69,9 +69,9 @@ func EmailEngagement(s EmailStats, opts ...KPIOption) (EmailRates, error) {
 	}
 	switch {
 	case s.Delivered > s.Sent-s.Bounced:
-		return EmailRates{}, fmt.Errorf("revenue: %s: %w: delivered %d + bounced %d exceed sent %d", kpi, ErrInvalidInput, s.Delivered, s.Bounced, s.Sent)
+		return EmailRates{}, fmt.Errorf("revenue: %s: %w: delivered %d + bounced %d exceed sent %d", kpi, errInvalid, s.Delivered, s.Bounced, s.Sent)
 	case s.Opens > s.Delivered, s.Clicks > s.Delivered, s.Unsubscribes > s.Delivered:
-		return EmailRates{}, fmt.Errorf("revenue: %s: %w: opens, clicks and unsubscribes cannot exceed delivered %d", kpi, ErrInvalidInput, s.Delivered)
+		return EmailRates{}, fmt.Errorf("revenue: %s: %w: opens, clicks and unsubscribes cannot exceed delivered %d", kpi, errInvalid, s.Delivered)
 	}
 	base, name := s.Delivered, "delivered"
 	if c.variant == EmailOverSent {

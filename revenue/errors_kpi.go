@@ -72,3 +72,20 @@ func (es ParseErrors) Err() error {
 	}
 	return es
 }
+
+// kpiErr is a sentinel's short form for messages: its text omits the
+// "revenue: " prefix (the calling message has it already) and it unwraps to
+// the sentinel, so errors.Is(err, ErrInvalidInput) still holds.
+type kpiErr struct {
+	base error
+	msg  string
+}
+
+func (e *kpiErr) Error() string { return e.msg }
+func (e *kpiErr) Unwrap() error { return e.base }
+
+var (
+	errInvalid  error = &kpiErr{ErrInvalidInput, "invalid input"}
+	errDivZero  error = &kpiErr{ErrDivisionByZero, "division by zero"}
+	errOverflow error = &kpiErr{ErrOverflow, "amount overflows int64 minor units"}
+)

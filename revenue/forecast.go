@@ -39,7 +39,7 @@ func ForecastFunnel(topStage string, top float64, steps ...Step) (FunnelForecast
 		return FunnelForecast{}, err
 	}
 	if top < 0 {
-		return FunnelForecast{}, fmt.Errorf("revenue: funnel forecast: %w: top volume %v is negative", ErrInvalidInput, top)
+		return FunnelForecast{}, fmt.Errorf("revenue: funnel forecast: %w: top volume %v is negative", errInvalid, top)
 	}
 	out := FunnelForecast{Variant: "forward", Stages: []Volume{{topStage, top}}}
 	v := top
@@ -93,13 +93,13 @@ func roundCount(v float64, r CountRounding) float64 {
 // (ErrInvalidInput; a zero rate can reach no target); an unknown rounding.
 func ReverseFunnel(topStage string, target float64, r CountRounding, steps ...Step) ([]Volume, error) {
 	if r != CountExact && r != CountUp {
-		return nil, fmt.Errorf("revenue: reverse funnel: %w: unknown count rounding %q", ErrInvalidInput, r)
+		return nil, fmt.Errorf("revenue: reverse funnel: %w: unknown count rounding %q", errInvalid, r)
 	}
 	if err := checkFinite("reverse funnel", "target", target); err != nil {
 		return nil, err
 	}
 	if target < 0 {
-		return nil, fmt.Errorf("revenue: reverse funnel: %w: target %v is negative", ErrInvalidInput, target)
+		return nil, fmt.Errorf("revenue: reverse funnel: %w: target %v is negative", errInvalid, target)
 	}
 	if len(steps) == 0 {
 		return []Volume{{topStage, roundCount(target, r)}}, nil
@@ -114,7 +114,7 @@ func ReverseFunnel(topStage string, target float64, r CountRounding, steps ...St
 		out[k+1] = Volume{s.Stage, v}
 		v = roundCount(v/s.Rate, r)
 		if math.IsInf(v, 0) {
-			return nil, fmt.Errorf("revenue: reverse funnel: %w: volume above %s is not finite", ErrOverflow, s.Stage)
+			return nil, fmt.Errorf("revenue: reverse funnel: %w: volume above %s is not finite", errOverflow, s.Stage)
 		}
 	}
 	out[0] = Volume{topStage, v}

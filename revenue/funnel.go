@@ -70,7 +70,7 @@ func (f Funnel) Rate(from, to Stage) (Metric, error) {
 		}
 	}
 	if a < 0 || b < 0 {
-		return Metric{}, fmt.Errorf("revenue: funnel rate: %w: stage %q or %q not in the funnel", ErrInvalidInput, from, to)
+		return Metric{}, fmt.Errorf("revenue: funnel rate: %w: stage %q or %q not in the funnel", errInvalid, from, to)
 	}
 	return newMetric("conversion_rate", Variant(f.view), fmt.Sprintf("%s / %s", to, from), float64(b), float64(a))
 }
@@ -96,18 +96,18 @@ func (f Funnel) Rate(from, to Stage) (Metric, error) {
 // (ErrInvalidInput); ctx's error when cancelled.
 func Conversions(ctx context.Context, leads []Lead, p Period, view FunnelView, stages []Stage) (FunnelReport, error) {
 	if view != FunnelCohort && view != FunnelPeriod {
-		return FunnelReport{}, fmt.Errorf("revenue: funnel: %w: unknown view %q", ErrInvalidInput, view)
+		return FunnelReport{}, fmt.Errorf("revenue: funnel: %w: unknown view %q", errInvalid, view)
 	}
 	if stages == nil {
 		stages = Waterfall()
 	}
 	if len(stages) < 2 {
-		return FunnelReport{}, fmt.Errorf("revenue: funnel: %w: want at least two stages", ErrInvalidInput)
+		return FunnelReport{}, fmt.Errorf("revenue: funnel: %w: want at least two stages", errInvalid)
 	}
 	index := map[Stage]int{}
 	for i, s := range stages {
 		if _, dup := index[s]; dup {
-			return FunnelReport{}, fmt.Errorf("revenue: funnel: %w: stage %q listed twice", ErrInvalidInput, s)
+			return FunnelReport{}, fmt.Errorf("revenue: funnel: %w: stage %q listed twice", errInvalid, s)
 		}
 		index[s] = i
 	}
@@ -123,10 +123,10 @@ func Conversions(ctx context.Context, leads []Lead, p Period, view FunnelView, s
 		for _, h := range l.History {
 			k, ok := index[h.Stage]
 			if !ok {
-				return FunnelReport{}, fmt.Errorf("revenue: funnel: lead %q: %w: stage %q not in the funnel", l.ID, ErrInvalidInput, h.Stage)
+				return FunnelReport{}, fmt.Errorf("revenue: funnel: lead %q: %w: stage %q not in the funnel", l.ID, errInvalid, h.Stage)
 			}
 			if h.At.IsZero() {
-				return FunnelReport{}, fmt.Errorf("revenue: funnel: lead %q: %w: stage %q without a date", l.ID, ErrInvalidInput, h.Stage)
+				return FunnelReport{}, fmt.Errorf("revenue: funnel: lead %q: %w: stage %q without a date", l.ID, errInvalid, h.Stage)
 			}
 			d := dayOf(h.At)
 			for j := 0; j <= k; j++ {

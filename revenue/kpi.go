@@ -102,7 +102,7 @@ func newConfig(kpi string, opts []KPIOption, allowed []string, def Variant, vari
 			ok = ok || a == name
 		}
 		if !ok {
-			return nil, fmt.Errorf("revenue: %s: %w: option %s does not apply", kpi, ErrInvalidInput, name)
+			return nil, fmt.Errorf("revenue: %s: %w: option %s does not apply", kpi, errInvalid, name)
 		}
 	}
 	if c.seen["variant"] {
@@ -111,11 +111,11 @@ func newConfig(kpi string, opts []KPIOption, allowed []string, def Variant, vari
 			ok = ok || v == c.variant
 		}
 		if !ok {
-			return nil, fmt.Errorf("revenue: %s: %w: unknown variant %q", kpi, ErrInvalidInput, c.variant)
+			return nil, fmt.Errorf("revenue: %s: %w: unknown variant %q", kpi, errInvalid, c.variant)
 		}
 	}
 	if c.hasRounding && (c.rounding < HalfEven || c.rounding > Ceil) {
-		return nil, fmt.Errorf("revenue: %s: %w: unknown rounding %v", kpi, ErrInvalidInput, c.rounding)
+		return nil, fmt.Errorf("revenue: %s: %w: unknown rounding %v", kpi, errInvalid, c.rounding)
 	}
 	if c.hasMargin {
 		if err := checkFraction(kpi, "gross margin", c.margin, true); err != nil {
@@ -132,7 +132,7 @@ func checkFraction(kpi, name string, f float64, zeroOK bool) error {
 		if !zeroOK {
 			lo = "("
 		}
-		return fmt.Errorf("revenue: %s: %w: %s %v outside %s0, 1]", kpi, ErrInvalidInput, name, f, lo)
+		return fmt.Errorf("revenue: %s: %w: %s %v outside %s0, 1]", kpi, errInvalid, name, f, lo)
 	}
 	return nil
 }
@@ -140,7 +140,7 @@ func checkFraction(kpi, name string, f float64, zeroOK bool) error {
 // checkCount rejects a negative count.
 func checkCount(kpi, name string, n int64) error {
 	if n < 0 {
-		return fmt.Errorf("revenue: %s: %w: %s %d is negative", kpi, ErrInvalidInput, name, n)
+		return fmt.Errorf("revenue: %s: %w: %s %d is negative", kpi, errInvalid, name, n)
 	}
 	return nil
 }
@@ -148,7 +148,7 @@ func checkCount(kpi, name string, n int64) error {
 // checkFinite rejects NaN and ±Inf.
 func checkFinite(kpi, name string, f float64) error {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return fmt.Errorf("revenue: %s: %w: %s is %v", kpi, ErrInvalidInput, name, f)
+		return fmt.Errorf("revenue: %s: %w: %s is %v", kpi, errInvalid, name, f)
 	}
 	return nil
 }
@@ -159,7 +159,7 @@ func checkMoney(kpi, name string, m Money, negOK bool) error {
 		return fmt.Errorf("revenue: %s: %s: %w", kpi, name, err)
 	}
 	if !negOK && m.Amount < 0 {
-		return fmt.Errorf("revenue: %s: %w: %s %v is negative", kpi, ErrInvalidInput, name, m)
+		return fmt.Errorf("revenue: %s: %w: %s %v is negative", kpi, errInvalid, name, m)
 	}
 	return nil
 }
@@ -177,11 +177,11 @@ func sameCurrency(kpi string, cur Currency, ms ...Money) error {
 // newMetric builds a Metric, refusing a zero denominator or a non-finite value.
 func newMetric(kpi string, v Variant, formula string, num, den float64) (Metric, error) {
 	if den == 0 {
-		return Metric{}, fmt.Errorf("revenue: %s: %w: %s has a zero denominator", kpi, ErrDivisionByZero, formula)
+		return Metric{}, fmt.Errorf("revenue: %s: %w: %s has a zero denominator", kpi, errDivZero, formula)
 	}
 	val := num / den
 	if math.IsNaN(val) || math.IsInf(val, 0) {
-		return Metric{}, fmt.Errorf("revenue: %s: %w: %v / %v is not finite", kpi, ErrOverflow, num, den)
+		return Metric{}, fmt.Errorf("revenue: %s: %w: %v / %v is not finite", kpi, errOverflow, num, den)
 	}
 	return Metric{KPI: kpi, Variant: v, Formula: formula, Value: val, Numerator: num, Denominator: den}, nil
 }
@@ -190,7 +190,7 @@ func newMetric(kpi string, v Variant, formula string, num, den float64) (Metric,
 // with r as a MoneyMetric. den must be positive; callers check.
 func moneyQuotient(kpi string, v Variant, formula string, num *big.Rat, den *big.Rat, cur Currency, r Rounding) (MoneyMetric, error) {
 	if den.Sign() == 0 {
-		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w: %s has a zero denominator", kpi, ErrDivisionByZero, formula)
+		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w: %s has a zero denominator", kpi, errDivZero, formula)
 	}
 	q := new(big.Rat).Quo(num, den)
 	amt, err := roundRat(q, r)
@@ -201,7 +201,7 @@ func moneyQuotient(kpi string, v Variant, formula string, num *big.Rat, den *big
 	nf, _ := num.Float64()
 	df, _ := den.Float64()
 	if math.IsInf(exact, 0) || math.IsInf(nf, 0) || math.IsInf(df, 0) {
-		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w", kpi, ErrOverflow)
+		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w", kpi, errOverflow)
 	}
 	return MoneyMetric{KPI: kpi, Variant: v, Formula: formula, Value: Money{amt, cur}, Exact: exact,
 		Rounding: r.String(), Numerator: nf, Denominator: df}, nil
@@ -217,7 +217,7 @@ func ratFloat(f float64) *big.Rat { return new(big.Rat).SetFloat64(f) }
 func add64(a, b int64) (int64, error) {
 	s := a + b
 	if (s > a) != (b > 0) {
-		return 0, ErrOverflow
+		return 0, errOverflow
 	}
 	return s, nil
 }

@@ -97,7 +97,7 @@ func DiscountedCLV(margin Money, retention, discount float64, opts ...KPIOption)
 		return MoneyMetric{}, err
 	}
 	if discount < 0 {
-		return MoneyMetric{}, fmt.Errorf("revenue: clv: %w: discount rate %v is negative", ErrInvalidInput, discount)
+		return MoneyMetric{}, fmt.Errorf("revenue: clv: %w: discount rate %v is negative", errInvalid, discount)
 	}
 	num := new(big.Rat).Mul(ratInt(margin.Amount), ratFloat(retention))
 	den := new(big.Rat).Add(ratInt(1), ratFloat(discount))

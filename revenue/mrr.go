@@ -140,7 +140,7 @@ type Bridge struct {
 // is cancelled.
 func MRRBridge(ctx context.Context, events []Event, method Method, cur Currency) (*Bridge, error) {
 	if method != MethodEvent && method != MethodNet {
-		return nil, fmt.Errorf("revenue: mrr bridge: %w: unknown method %q (want event or net)", ErrInvalidInput, method)
+		return nil, fmt.Errorf("revenue: mrr bridge: %w: unknown method %q (want event or net)", errInvalid, method)
 	}
 	if err := cur.Validate(); err != nil {
 		return nil, fmt.Errorf("revenue: mrr bridge: %w", err)
@@ -209,7 +209,7 @@ func MRRBridge(ctx context.Context, events []Event, method Method, cur Currency)
 // validateEvents checks an event log for MRRBridge and CohortRetention.
 func validateEvents(kpi string, events []Event, cur Currency) error {
 	if len(events) == 0 {
-		return fmt.Errorf("revenue: %s: %w: no events", kpi, ErrInvalidInput)
+		return fmt.Errorf("revenue: %s: %w: no events", kpi, errInvalid)
 	}
 	for i, e := range events {
 		where := fmt.Sprintf("event %d", i+1)
@@ -220,11 +220,11 @@ func validateEvents(kpi string, events []Event, cur Currency) error {
 		case e.MRR.Currency != cur:
 			return fmt.Errorf("revenue: %s: %s: %w", kpi, where, &CurrencyMismatchError{Op: "mrr bridge", A: cur, B: e.MRR.Currency})
 		case e.MRR.Amount < 0:
-			return fmt.Errorf("revenue: %s: %s: %w: negative mrr %d", kpi, where, ErrInvalidInput, e.MRR.Amount)
+			return fmt.Errorf("revenue: %s: %s: %w: negative mrr %d", kpi, where, errInvalid, e.MRR.Amount)
 		case e.CustomerID == "":
-			return fmt.Errorf("revenue: %s: %s: %w: empty customer id", kpi, where, ErrInvalidInput)
+			return fmt.Errorf("revenue: %s: %s: %w: empty customer id", kpi, where, errInvalid)
 		case e.Date.IsZero():
-			return fmt.Errorf("revenue: %s: %s: %w: no date", kpi, where, ErrInvalidInput)
+			return fmt.Errorf("revenue: %s: %s: %w: no date", kpi, where, errInvalid)
 		}
 	}
 	return nil

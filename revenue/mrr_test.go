@@ -267,7 +267,7 @@ func TestMRRBridgeErrors(t *testing.T) {
 		{"bad currency", ok, MethodNet, "usd", ErrInvalidCurrency, ""},
 		{"other currency", []Event{{CustomerID: "a", Date: Date(2024, 1, 1), MRR: New(1, "EUR")}}, MethodEvent, "USD", ErrCurrencyMismatch, "event 1"},
 		{"negative mrr", []Event{kpiEvent("a", 2024, 1, 1, -5)}, MethodEvent, "USD", ErrInvalidInput, "negative mrr"},
-		{"empty id", []Event{{Date: Date(2024, 1, 1), MRR: New(1, "USD"), Line: 7}}, MethodNet, "USD", ErrInvalidInput, "line 7: revenue: invalid input: empty customer id"},
+		{"empty id", []Event{{Date: Date(2024, 1, 1), MRR: New(1, "USD"), Line: 7}}, MethodNet, "USD", ErrInvalidInput, "line 7: invalid input: empty customer id"},
 		{"no date", []Event{{CustomerID: "a", MRR: New(1, "USD")}}, MethodEvent, "USD", ErrInvalidInput, "no date"},
 		{"overflow", []Event{kpiEvent("a", 2024, 1, 1, 1<<62), kpiEvent("b", 2024, 1, 1, 1<<62)}, MethodEvent, "USD", ErrOverflow, ""},
 	}

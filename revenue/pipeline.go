@@ -63,13 +63,13 @@ func checkDeal(kpi string, i int, d Deal, cur Currency) error {
 	switch d.Status {
 	case DealOpen, DealWon, DealLost:
 	default:
-		return fmt.Errorf("revenue: %s: %s: %w: unknown status %q", kpi, dealName(i, d), ErrInvalidInput, d.Status)
+		return fmt.Errorf("revenue: %s: %s: %w: unknown status %q", kpi, dealName(i, d), errInvalid, d.Status)
 	}
 	if d.Amount.Currency != cur {
 		return fmt.Errorf("revenue: %s: %s: %w", kpi, dealName(i, d), &CurrencyMismatchError{Op: kpi, A: cur, B: d.Amount.Currency})
 	}
 	if d.Amount.Amount < 0 {
-		return fmt.Errorf("revenue: %s: %s: %w: negative amount %v", kpi, dealName(i, d), ErrInvalidInput, d.Amount)
+		return fmt.Errorf("revenue: %s: %s: %w: negative amount %v", kpi, dealName(i, d), errInvalid, d.Amount)
 	}
 	return nil
 }
@@ -200,7 +200,7 @@ func WinRate(deals []Deal, opts ...KPIOption) (Metric, error) {
 		case DealOpen:
 			open++
 		default:
-			return Metric{}, fmt.Errorf("revenue: win rate: %s: %w: unknown status %q", dealName(i, d), ErrInvalidInput, d.Status)
+			return Metric{}, fmt.Errorf("revenue: win rate: %s: %w: unknown status %q", dealName(i, d), errInvalid, d.Status)
 		}
 	}
 	if c.variant == WinRateAll {
@@ -230,16 +230,16 @@ func SalesCycleLength(deals []Deal) (SalesCycle, error) {
 			continue
 		}
 		if d.Closed.IsZero() || d.Created.IsZero() {
-			return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %s: %w: won deal without created and closed dates", dealName(i, d), ErrInvalidInput)
+			return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %s: %w: won deal without created and closed dates", dealName(i, d), errInvalid)
 		}
 		n := int(dayOf(d.Closed).Sub(dayOf(d.Created)) / (24 * time.Hour))
 		if n < 0 {
-			return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %s: %w: closed before created", dealName(i, d), ErrInvalidInput)
+			return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %s: %w: closed before created", dealName(i, d), errInvalid)
 		}
 		days = append(days, n)
 	}
 	if len(days) == 0 {
-		return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %w: no won deals", ErrDivisionByZero)
+		return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %w: no won deals", errDivZero)
 	}
 	sort.Ints(days)
 	var sum float64
@@ -281,7 +281,7 @@ func PipelineVelocity(opportunities int64, winRate float64, averageDeal Money, c
 		return MoneyMetric{}, err
 	}
 	if cycleDays < 0 {
-		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w: cycle days %v is negative", kpi, ErrInvalidInput, cycleDays)
+		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w: cycle days %v is negative", kpi, errInvalid, cycleDays)
 	}
 	num := new(big.Rat).Mul(ratInt(opportunities), ratFloat(winRate))
 	num.Mul(num, ratInt(averageDeal.Amount))
@@ -310,7 +310,7 @@ func PipelineCoverage(openPipeline, quota, closedWon Money) (Metric, error) {
 	}
 	remaining := quota.Amount - closedWon.Amount // both ≥ 0: no overflow
 	if remaining < 0 {
-		return Metric{}, fmt.Errorf("revenue: %s: %w: quota %v already exceeded by %v", kpi, ErrInvalidInput, quota, closedWon)
+		return Metric{}, fmt.Errorf("revenue: %s: %w: quota %v already exceeded by %v", kpi, errInvalid, quota, closedWon)
 	}
 	return newMetric("pipeline_coverage", CoverageRemaining, "open pipeline / (quota − closed won)", float64(openPipeline.Amount), float64(remaining))
 }
@@ -320,7 +320,7 @@ func PipelineCoverage(openPipeline, quota, closedWon Money) (Metric, error) {
 // Errors: win rate outside (0, 1] (zero: ErrDivisionByZero).
 func RequiredCoverage(winRate float64) (Metric, error) {
 	if winRate == 0 {
-		return Metric{}, fmt.Errorf("revenue: required coverage: %w: win rate is zero", ErrDivisionByZero)
+		return Metric{}, fmt.Errorf("revenue: required coverage: %w: win rate is zero", errDivZero)
 	}
 	if err := checkFraction("required coverage", "win rate", winRate, false); err != nil {
 		return Metric{}, err

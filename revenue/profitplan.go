@@ -64,7 +64,7 @@ func ProfitPlan(in PlanInput, opts ...KPIOption) (Plan, error) {
 		kpi = "profit plan " + in.Name
 	}
 	if c.countRound != CountExact && c.countRound != CountUp {
-		return Plan{}, fmt.Errorf("revenue: %s: %w: unknown count rounding %q", kpi, ErrInvalidInput, c.countRound)
+		return Plan{}, fmt.Errorf("revenue: %s: %w: unknown count rounding %q", kpi, errInvalid, c.countRound)
 	}
 	cur := in.RevenueGoal.Currency
 	if err := checkMoney(kpi, "revenue goal", in.RevenueGoal, false); err != nil {
@@ -78,9 +78,9 @@ func ProfitPlan(in PlanInput, opts ...KPIOption) (Plan, error) {
 	}
 	switch {
 	case in.RevenuePerCustomer.Amount == 0:
-		return Plan{}, fmt.Errorf("revenue: %s: %w: revenue per customer is zero", kpi, ErrDivisionByZero)
+		return Plan{}, fmt.Errorf("revenue: %s: %w: revenue per customer is zero", kpi, errDivZero)
 	case in.RevenuePerCustomer.Amount < 0:
-		return Plan{}, fmt.Errorf("revenue: %s: %w: revenue per customer %v is negative", kpi, ErrInvalidInput, in.RevenuePerCustomer)
+		return Plan{}, fmt.Errorf("revenue: %s: %w: revenue per customer %v is negative", kpi, errInvalid, in.RevenuePerCustomer)
 	}
 	if err := checkFraction(kpi, "gross margin", in.GrossMargin, true); err != nil {
 		return Plan{}, err

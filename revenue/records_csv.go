@@ -33,7 +33,7 @@ func (f *csvFile) each(ctx context.Context, r io.Reader, cols []string, fn func(
 		}
 		var ce *csvrow.Error
 		if errors.As(err, &ce) {
-			f.add(ce.Line, ce.Column, ce.Field, ErrInvalidInput, "%s", ce.Msg)
+			f.add(ce.Line, ce.Column, ce.Field, errInvalid, "%s", ce.Msg)
 			if ce.Fatal {
 				return nil // nothing else can be read
 			}
@@ -51,7 +51,7 @@ func (f *csvFile) date(row csvrow.Row, col string) (time.Time, bool) {
 	s := row.Get(col)
 	t, err := parseCSVDate(s)
 	if err != nil {
-		f.add(row.Line, row.Column(col), col, ErrInvalidInput, "%v", err)
+		f.add(row.Line, row.Column(col), col, errInvalid, "%v", err)
 		return time.Time{}, false
 	}
 	return t, true
@@ -61,11 +61,11 @@ func (f *csvFile) minor(row csvrow.Row, col string, negOK bool) (int64, bool) {
 	s := row.Get(col)
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		f.add(row.Line, row.Column(col), col, ErrInvalidInput, "%q is not an integer number of minor units", s)
+		f.add(row.Line, row.Column(col), col, errInvalid, "%q is not an integer number of minor units", s)
 		return 0, false
 	}
 	if v < 0 && !negOK {
-		f.add(row.Line, row.Column(col), col, ErrInvalidInput, "negative amount %d", v)
+		f.add(row.Line, row.Column(col), col, errInvalid, "negative amount %d", v)
 		return 0, false
 	}
 	return v, true
@@ -74,7 +74,7 @@ func (f *csvFile) minor(row csvrow.Row, col string, negOK bool) (int64, bool) {
 func (f *csvFile) text(row csvrow.Row, col string) (string, bool) {
 	s := row.Get(col)
 	if s == "" {
-		f.add(row.Line, row.Column(col), col, ErrInvalidInput, "empty %s", col)
+		f.add(row.Line, row.Column(col), col, errInvalid, "empty %s", col)
 		return "", false
 	}
 	return s, true
@@ -126,7 +126,7 @@ func ReadEvents(ctx context.Context, r io.Reader, name string, cur Currency) ([]
 		return nil, err
 	}
 	if len(out) == 0 && len(f.errs) == 0 {
-		f.add(1, 0, "", ErrInvalidInput, "no events")
+		f.add(1, 0, "", errInvalid, "no events")
 	}
 	return out, f.result()
 }
@@ -152,18 +152,18 @@ func ReadDeals(ctx context.Context, r io.Reader, name string, cur Currency) ([]D
 		switch d.Status {
 		case DealOpen:
 			if row.Get("closed") != "" {
-				f.add(row.Line, row.Column("closed"), "closed", ErrInvalidInput, "open deal with a close date")
+				f.add(row.Line, row.Column("closed"), "closed", errInvalid, "open deal with a close date")
 			}
 		case DealWon, DealLost:
 			if c, ok := f.date(row, "closed"); ok {
 				d.Closed = c
 				if c.Before(d.Created) && !d.Created.IsZero() {
-					f.add(row.Line, row.Column("closed"), "closed", ErrInvalidInput, "closed %s before created %s",
+					f.add(row.Line, row.Column("closed"), "closed", errInvalid, "closed %s before created %s",
 						c.Format(time.DateOnly), d.Created.Format(time.DateOnly))
 				}
 			}
 		default:
-			f.add(row.Line, row.Column("status"), "status", ErrInvalidInput, "status %q is not open, won or lost", row.Get("status"))
+			f.add(row.Line, row.Column("status"), "status", errInvalid, "status %q is not open, won or lost", row.Get("status"))
 		}
 		amt, _ := f.minor(row, "amount", false)
 		d.Amount = Money{amt, cur}
@@ -171,16 +171,16 @@ func ReadDeals(ctx context.Context, r io.Reader, name string, cur Currency) ([]D
 			for _, t := range strings.Split(s, ";") {
 				parts := strings.Split(strings.TrimSpace(t), "|")
 				if len(parts) != 3 {
-					f.add(row.Line, row.Column("touches"), "touches", ErrInvalidInput, "touch %q is not date|channel|kind", t)
+					f.add(row.Line, row.Column("touches"), "touches", errInvalid, "touch %q is not date|channel|kind", t)
 					continue
 				}
 				at, err := parseCSVDate(strings.TrimSpace(parts[0]))
 				kind := TouchKind(strings.ToLower(strings.TrimSpace(parts[2])))
 				switch {
 				case err != nil:
-					f.add(row.Line, row.Column("touches"), "touches", ErrInvalidInput, "touch %q: %v", t, err)
+					f.add(row.Line, row.Column("touches"), "touches", errInvalid, "touch %q: %v", t, err)
 				case kind != TouchMarketing && kind != TouchSales:
-					f.add(row.Line, row.Column("touches"), "touches", ErrInvalidInput, "touch %q: kind %q is not marketing or sales", t, parts[2])
+					f.add(row.Line, row.Column("touches"), "touches", errInvalid, "touch %q: kind %q is not marketing or sales", t, parts[2])
 				default:
 					d.Touches = append(d.Touches, Touch{At: at, Channel: strings.TrimSpace(parts[1]), Kind: kind})
 				}
@@ -215,7 +215,7 @@ func ReadLeads(ctx context.Context, r io.Reader, name string) ([]Lead, error) {
 		st := Stage(strings.ToLower(row.Get("stage")))
 		ok3 := known[st]
 		if !ok3 {
-			f.add(row.Line, row.Column("stage"), "stage", ErrInvalidInput, "unknown stage %q", row.Get("stage"))
+			f.add(row.Line, row.Column("stage"), "stage", errInvalid, "unknown stage %q", row.Get("stage"))
 		}
 		ch := row.Get("channel")
 		if !ok1 || !ok2 || !ok3 {
@@ -227,7 +227,7 @@ func ReadLeads(ctx context.Context, r io.Reader, name string) ([]Lead, error) {
 			out = append(out, Lead{ID: id, Channel: ch})
 			k = len(out) - 1
 		} else if out[k].Channel != ch {
-			f.add(row.Line, row.Column("channel"), "channel", ErrInvalidInput, "lead %s: channel %q differs from %q on an earlier row", id, ch, out[k].Channel)
+			f.add(row.Line, row.Column("channel"), "channel", errInvalid, "lead %s: channel %q differs from %q on an earlier row", id, ch, out[k].Channel)
 			return
 		}
 		out[k].History = append(out[k].History, StageChange{Stage: st, At: at})
@@ -253,12 +253,12 @@ func ReadSpend(ctx context.Context, r io.Reader, name string, cur Currency) ([]S
 		m := row.Get("month")
 		t, err := time.Parse("2006-01", m)
 		if err != nil || len(m) != 7 {
-			f.add(row.Line, row.Column("month"), "month", ErrInvalidInput, "month %q is not YYYY-MM", m)
+			f.add(row.Line, row.Column("month"), "month", errInvalid, "month %q is not YYYY-MM", m)
 		} else {
 			s.Period = Month(t.Year(), t.Month())
 		}
 		if s.Category != SpendMarketing && s.Category != SpendSales {
-			f.add(row.Line, row.Column("category"), "category", ErrInvalidInput, "category %q is not marketing or sales", row.Get("category"))
+			f.add(row.Line, row.Column("category"), "category", errInvalid, "category %q is not marketing or sales", row.Get("category"))
 		}
 		amt, _ := f.minor(row, "amount", false)
 		s.Amount = Money{amt, cur}

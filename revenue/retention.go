@@ -46,10 +46,10 @@ func CustomerRetention(start, end, newCustomers int64) (Metric, error) {
 		}
 	}
 	if newCustomers > end {
-		return Metric{}, fmt.Errorf("revenue: %s: %w: %d new customers but only %d at the end", kpi, ErrInvalidInput, newCustomers, end)
+		return Metric{}, fmt.Errorf("revenue: %s: %w: %d new customers but only %d at the end", kpi, errInvalid, newCustomers, end)
 	}
 	if end-newCustomers > start {
-		return Metric{}, fmt.Errorf("revenue: %s: %w: %d retained customers exceed %d at the start", kpi, ErrInvalidInput, end-newCustomers, start)
+		return Metric{}, fmt.Errorf("revenue: %s: %w: %d retained customers exceed %d at the start", kpi, errInvalid, end-newCustomers, start)
 	}
 	return newMetric("customer_retention", RetentionKotler, "(end − new) / start", float64(end-newCustomers), float64(start))
 }
@@ -86,7 +86,7 @@ func CustomerChurn(start, lost, newCustomers int64, opts ...KPIOption) (Metric, 
 		formula = "lost / (start + new)"
 	}
 	if lost > den && den > 0 {
-		return Metric{}, fmt.Errorf("revenue: %s: %w: %d lost of %d", kpi, ErrInvalidInput, lost, den)
+		return Metric{}, fmt.Errorf("revenue: %s: %w: %d lost of %d", kpi, errInvalid, lost, den)
 	}
 	return newMetric("customer_churn", c.variant, formula, float64(lost), float64(den))
 }
@@ -102,11 +102,11 @@ func checkMovements(kpi string, m BridgeMonth) error {
 			return err
 		}
 		if a.Amount < 0 {
-			return fmt.Errorf("revenue: %s: %w: negative movement %v", kpi, ErrInvalidInput, a)
+			return fmt.Errorf("revenue: %s: %w: negative movement %v", kpi, errInvalid, a)
 		}
 	}
 	if m.StartingMRR.Amount < 0 {
-		return fmt.Errorf("revenue: %s: %w: negative starting MRR", kpi, ErrInvalidInput)
+		return fmt.Errorf("revenue: %s: %w: negative starting MRR", kpi, errInvalid)
 	}
 	return nil
 }
@@ -287,7 +287,7 @@ func CohortRetention(ctx context.Context, events []Event, p Period, cur Currency
 	co.StartingMRR, co.EndingMRR = Money{s, cur}, Money{e, cur}
 	co.Expansion, co.Contraction, co.Churn = Money{exp, cur}, Money{con, cur}, Money{churn, cur}
 	if s == 0 {
-		return Cohort{}, fmt.Errorf("revenue: cohort retention: %s: %w: no MRR at the start", p, ErrDivisionByZero)
+		return Cohort{}, fmt.Errorf("revenue: cohort retention: %s: %w: no MRR at the start", p, errDivZero)
 	}
 	if co.NRR, err = ratMetric("nrr", CohortStart, "(starting mrr + expansion − contraction − churn) / starting mrr", ratSum(co.EndingMRR), ratSum(co.StartingMRR)); err != nil {
 		return Cohort{}, err

@@ -70,7 +70,7 @@ func ROI(revenue, cost Money, opts ...KPIOption) (Metric, error) {
 		}
 	}
 	if cost.Amount == 0 {
-		return Metric{}, fmt.Errorf("revenue: roi: %w: cost is zero", ErrDivisionByZero)
+		return Metric{}, fmt.Errorf("revenue: roi: %w: cost is zero", errDivZero)
 	}
 	num, _ := new(big.Rat).Sub(base, ratInt(cost.Amount)).Float64()
 	return newMetric("roi", v, formula, num, float64(cost.Amount))

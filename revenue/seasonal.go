@@ -37,10 +37,10 @@ func CMGR(first, last Money, months int) (Metric, error) {
 		return Metric{}, err
 	}
 	if months <= 0 {
-		return Metric{}, fmt.Errorf("revenue: cmgr: %w: months %d is not positive", ErrInvalidInput, months)
+		return Metric{}, fmt.Errorf("revenue: cmgr: %w: months %d is not positive", errInvalid, months)
 	}
 	if first.Amount == 0 {
-		return Metric{}, fmt.Errorf("revenue: cmgr: %w: first value is zero", ErrDivisionByZero)
+		return Metric{}, fmt.Errorf("revenue: cmgr: %w: first value is zero", errDivZero)
 	}
 	v := math.Pow(float64(last.Amount)/float64(first.Amount), 1/float64(months)) - 1
 	return Metric{KPI: "cmgr", Variant: CMGRVariant, Formula: "(last / first)^(1 / months) − 1",
@@ -68,10 +68,10 @@ type Trend struct {
 // (ErrInvalidInput).
 func LinearTrend(y []float64, horizon int) (Trend, error) {
 	if len(y) < 2 {
-		return Trend{}, fmt.Errorf("revenue: linear trend: %w: want at least 2 values, have %d", ErrInvalidInput, len(y))
+		return Trend{}, fmt.Errorf("revenue: linear trend: %w: want at least 2 values, have %d", errInvalid, len(y))
 	}
 	if horizon < 0 {
-		return Trend{}, fmt.Errorf("revenue: linear trend: %w: negative horizon %d", ErrInvalidInput, horizon)
+		return Trend{}, fmt.Errorf("revenue: linear trend: %w: negative horizon %d", errInvalid, horizon)
 	}
 	n := float64(len(y))
 	tbar := (n - 1) / 2
@@ -104,7 +104,7 @@ func LinearTrend(y []float64, horizon int) (Trend, error) {
 func finiteAll(kpi string, vs []float64) error {
 	for _, v := range vs {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("revenue: %s: %w: result is not finite", kpi, ErrOverflow)
+			return fmt.Errorf("revenue: %s: %w: result is not finite", kpi, errOverflow)
 		}
 	}
 	return nil
@@ -159,13 +159,13 @@ type Seasonal struct {
 func HoltWinters(ctx context.Context, y []float64, m int, alpha, beta, gamma float64, horizon int) (Seasonal, error) {
 	const kpi = "holt-winters"
 	if m < 1 {
-		return Seasonal{}, fmt.Errorf("revenue: %s: %w: season length %d is not positive", kpi, ErrInvalidInput, m)
+		return Seasonal{}, fmt.Errorf("revenue: %s: %w: season length %d is not positive", kpi, errInvalid, m)
 	}
 	if len(y) < 2*m {
-		return Seasonal{}, fmt.Errorf("revenue: %s: %w: want at least two full seasons (%d values), have %d", kpi, ErrInvalidInput, 2*m, len(y))
+		return Seasonal{}, fmt.Errorf("revenue: %s: %w: want at least two full seasons (%d values), have %d", kpi, errInvalid, 2*m, len(y))
 	}
 	if horizon < 0 {
-		return Seasonal{}, fmt.Errorf("revenue: %s: %w: negative horizon %d", kpi, ErrInvalidInput, horizon)
+		return Seasonal{}, fmt.Errorf("revenue: %s: %w: negative horizon %d", kpi, errInvalid, horizon)
 	}
 	for _, p := range []struct {
 		n string

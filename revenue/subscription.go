@@ -25,7 +25,7 @@ func (i Interval) months() (int, error) {
 	case IntervalYear:
 		return 12, nil
 	}
-	return 0, fmt.Errorf("revenue: %w: unknown billing interval %q", ErrInvalidInput, i)
+	return 0, fmt.Errorf("revenue: %w: unknown billing interval %q", errInvalid, i)
 }
 
 // Subscription is a paid plan: Amount is charged every Interval from Start
@@ -96,7 +96,7 @@ func MRR(subs []Subscription, m Period, cur Currency) (MRRSnapshot, error) {
 			return MRRSnapshot{}, fmt.Errorf("revenue: mrr: %s: %w", where, &CurrencyMismatchError{Op: "mrr", A: cur, B: s.Amount.Currency})
 		}
 		if !s.End.IsZero() && s.End.Before(s.Start) {
-			return MRRSnapshot{}, fmt.Errorf("revenue: mrr: %s: %w: ends before it starts", where, ErrInvalidInput)
+			return MRRSnapshot{}, fmt.Errorf("revenue: mrr: %s: %w: ends before it starts", where, errInvalid)
 		}
 		sched, err := MonthlySchedule(s.Amount, s.Interval)
 		if err != nil {
