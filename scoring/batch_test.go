@@ -13,10 +13,10 @@ func TestScoreLines(t *testing.T) {
 	rs := mustRules(t, testRules)
 	input := strings.Join([]string{
 		`{"id":"a","email":"a@x.io","size":2000}`,
-		`{"id":"b","size":5}`,          // line 2: missing required email
-		``,                             // line 3: blank, not a record
-		`{"id":"c","email":"c@x.io"`,   // line 4: bad JSON
-		`[1,2]`,                        // line 5: not an object
+		`{"id":"b","size":5}`,        // line 2: missing required email
+		``,                           // line 3: blank, not a record
+		`{"id":"c","email":"c@x.io"`, // line 4: bad JSON
+		`[1,2]`,                      // line 5: not an object
 		`{"id":"d","email":"d@x.io","size":"many"}`, // line 6: wrong type
 		`{"id":"e","email":"e@x.io","size":12}`,
 		`null`, // line 8
