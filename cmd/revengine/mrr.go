@@ -58,11 +58,20 @@ func runMRR(ctx context.Context, env *cmdEnv, args []string) int {
 	method := fs.String("method", "event", "classification of movements: event (each change) or net (month start vs end per customer)")
 	currency := fs.String("currency", "USD", "ISO 4217 currency of the mrr column")
 	asJSON := fs.Bool("json", false, "print JSON (money in minor units) instead of a table")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	// Accept flags after the file too ("mrr events.csv --json").
+	var files []string
+	for {
+		if code, ok := parseFlags(fs, args); !ok {
+			return code
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	if fs.NArg() != 1 {
-		return usageError(fs, "want exactly one EVENTS.csv (or - for standard input), got %d arguments", fs.NArg())
+	if len(files) != 1 {
+		return usageError(fs, "want exactly one EVENTS.csv (or - for standard input), got %d arguments", len(files))
 	}
 	m := revenue.Method(*method)
 	if m != revenue.MethodEvent && m != revenue.MethodNet {
@@ -72,7 +81,7 @@ func runMRR(ctx context.Context, env *cmdEnv, args []string) int {
 	if err := cur.Validate(); err != nil {
 		return usageError(fs, "--currency %q: want an ISO 4217 code such as USD", *currency)
 	}
-	r, name, err := openInput(env, fs.Arg(0))
+	r, name, err := openInput(env, files[0])
 	if err != nil {
 		errorf(env, "mrr", "%v", err)
 		return exitFindings

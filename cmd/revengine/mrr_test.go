@@ -25,6 +25,7 @@ func TestMRRGolden(t *testing.T) {
 		{"event_json", []string{"mrr", "--json", events}},
 		{"net_json", []string{"mrr", "--method", "net", "--json", events}},
 		{"eur_json", []string{"mrr", "--currency", "EUR", "--json", events}},
+		{"flags_after_file", []string{"mrr", events, "--method", "net"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
