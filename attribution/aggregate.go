@@ -54,6 +54,9 @@ func WithHalfLife(d time.Duration) AggregateOption {
 	}
 }
 
+// maxLookback keeps days×24h inside time.Duration; 100000 days is 273 years.
+const maxLookback = 100000
+
 // WithLookback keeps only the touches of a converting journey that happened
 // at most days×24h before its conversion. A converting journey left with no
 // touches is unattributed. Journeys that did not convert keep all their
@@ -63,7 +66,7 @@ func WithHalfLife(d time.Duration) AggregateOption {
 func WithLookback(days int) AggregateOption {
 	return func(a *Aggregate) {
 		if days > 0 {
-			a.lookback = days
+			a.lookback = min(days, maxLookback)
 		}
 	}
 }
@@ -170,19 +173,27 @@ func (a *Aggregate) Channels() []string {
 // Paths returns the distinct paths, sorted by their channel sequence.
 func (a *Aggregate) Paths() []Path {
 	out := make([]Path, len(a.paths))
+	keys := make([]string, len(a.paths))
 	for i, p := range a.paths {
 		out[i] = Path{Channels: a.decode(p.key), Journeys: p.journeys, Conversions: p.conversions, Value: p.value}
+		keys[i] = strings.Join(out[i].Channels, "\x00")
 	}
-	sort.Slice(out, func(i, j int) bool {
-		return strings.Join(out[i].Channels, "\x00") < strings.Join(out[j].Channels, "\x00")
-	})
-	return out
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(i, j int) bool { return keys[idx[i]] < keys[idx[j]] })
+	sorted := make([]Path, len(out))
+	for i, k := range idx {
+		sorted[i] = out[k]
+	}
+	return sorted
 }
 
 func (a *Aggregate) decode(key string) []string {
 	out := make([]string, len(key)/2)
 	for i := range out {
-		out[i] = a.chans[binary.LittleEndian.Uint16([]byte(key[2*i:]))]
+		out[i] = a.chans[keyID(key, i)]
 	}
 	return out
 }
@@ -218,6 +229,9 @@ func (a *Aggregate) addPathKey(key []byte, journeys, conversions, value int64) {
 	}
 	k := string(key)
 	a.pathIdx[k] = int32(len(a.paths))
+	if len(a.paths) == cap(a.paths) {
+		a.paths = append(make([]pathStat, 0, 2*cap(a.paths)+64), a.paths...) // double, not 1.25×
+	}
 	a.paths = append(a.paths, pathStat{key: k, journeys: journeys, conversions: conversions, value: value})
 }
 

@@ -5,21 +5,25 @@ import "hash/maphash"
 // idSet remembers the journey ids a reader has seen and the line each
 // started on, exactly (ids are compared byte for byte), in pointer-free
 // slices: a million journeys cost a few flat arrays, not a million heap
-// strings for the garbage collector to scan.
+// strings for the garbage collector to scan. The slices grow by doubling
+// (append grows large slices by only 1.25×, which would allocate several
+// times their final size on the way).
 type idSet struct {
-	seed  maphash.Seed
-	arena []byte   // all ids, back to back
-	offs  []uint32 // offs[i]..offs[i+1] is id i in arena
-	lines []int32
-	hash  []uint64 // full hash of id i, for rehashing
-	table []uint32 // open addressing, linear probing: id index + 1, 0 empty
+	seed    maphash.Seed
+	arena   []byte // all ids, back to back
+	entries []idEntry
+	table   []uint32 // open addressing, linear probing: entry index + 1, 0 empty
+}
+
+type idEntry struct {
+	hash     uint64
+	off, end uint32 // the id is arena[off:end]
+	line     int32
 }
 
 func newIDSet() *idSet {
-	return &idSet{seed: maphash.MakeSeed(), offs: []uint32{0}, table: make([]uint32, 1024)}
+	return &idSet{seed: maphash.MakeSeed(), table: make([]uint32, 1024)}
 }
-
-func (s *idSet) id(i uint32) []byte { return s.arena[s.offs[i]:s.offs[i+1]] }
 
 // addOrGet adds id, first seen on line, and returns (line, true); if id was
 // already present it returns the line it was first seen on and false.
@@ -29,19 +33,23 @@ func (s *idSet) addOrGet(id []byte, line int) (int, bool) {
 	for p := h & mask; ; p = (p + 1) & mask {
 		e := s.table[p]
 		if e == 0 {
-			i := uint32(len(s.lines))
+			if len(s.arena)+len(id) > cap(s.arena) {
+				s.arena = append(make([]byte, 0, 2*cap(s.arena)+len(id)+4096), s.arena...)
+			}
+			if len(s.entries) == cap(s.entries) {
+				s.entries = append(make([]idEntry, 0, 2*cap(s.entries)+256), s.entries...)
+			}
+			off := uint32(len(s.arena))
 			s.arena = append(s.arena, id...)
-			s.offs = append(s.offs, uint32(len(s.arena)))
-			s.lines = append(s.lines, int32(line))
-			s.hash = append(s.hash, h)
-			s.table[p] = i + 1
-			if 2*len(s.lines) > len(s.table) {
+			s.entries = append(s.entries, idEntry{hash: h, off: off, end: uint32(len(s.arena)), line: int32(line)})
+			s.table[p] = uint32(len(s.entries))
+			if 2*len(s.entries) > len(s.table) {
 				s.grow()
 			}
 			return line, true
 		}
-		if s.hash[e-1] == h && string(s.id(e-1)) == string(id) {
-			return int(s.lines[e-1]), false
+		if en := &s.entries[e-1]; en.hash == h && string(s.arena[en.off:en.end]) == string(id) {
+			return int(en.line), false
 		}
 	}
 }
@@ -49,8 +57,8 @@ func (s *idSet) addOrGet(id []byte, line int) (int, bool) {
 func (s *idSet) grow() {
 	s.table = make([]uint32, 2*len(s.table))
 	mask := uint64(len(s.table) - 1)
-	for i, h := range s.hash {
-		p := h & mask
+	for i := range s.entries {
+		p := s.entries[i].hash & mask
 		for s.table[p] != 0 {
 			p = (p + 1) & mask
 		}

@@ -106,7 +106,7 @@ func needsTimes(name string) bool {
 func parseHalfLife(s string) (time.Duration, error) {
 	if d, ok := strings.CutSuffix(s, "d"); ok {
 		f, err := strconv.ParseFloat(d, 64)
-		if err != nil || !(f > 0) || f > 1e6 {
+		if err != nil || !(f > 0) || f > 100000 {
 			return 0, fmt.Errorf("%q is not a positive number of days", s)
 		}
 		return time.Duration(f * float64(24*time.Hour)), nil
