@@ -168,3 +168,55 @@ func ExampleDiversify() {
 	// Output:
 	// HHI 0.38, 2.63 effective sources, 50% recurring
 }
+
+func ExampleCohortRetention() {
+	events := []revenue.Event{
+		{CustomerID: "a", Date: revenue.Date(2024, 1, 10), MRR: revenue.New(10_000, "USD")},
+		{CustomerID: "b", Date: revenue.Date(2024, 1, 20), MRR: revenue.New(5_000, "USD")},
+		{CustomerID: "a", Date: revenue.Date(2024, 2, 3), MRR: revenue.New(12_000, "USD")}, // expansion
+		{CustomerID: "b", Date: revenue.Date(2024, 2, 9), MRR: revenue.New(0, "USD")},      // churn
+		{CustomerID: "c", Date: revenue.Date(2024, 2, 9), MRR: revenue.New(9_000, "USD")},  // new: not in the cohort
+	}
+	c, err := revenue.CohortRetention(context.Background(), events, revenue.Month(2024, time.February), "USD")
+	if err != nil {
+		panic(err)
+	}
+	// NRR = 12,000 / 15,000; GRR = (15,000 − 5,000) / 15,000.
+	fmt.Printf("cohort of %d: NRR %.3f, GRR %.3f\n", c.Customers, c.NRR.Value, c.GRR.Value)
+	// Output:
+	// cohort of 2: NRR 0.800, GRR 0.667
+}
+
+func ExampleEmailEngagement() {
+	r, err := revenue.EmailEngagement(revenue.EmailStats{Sent: 10000, Delivered: 9800, Bounced: 200, Opens: 2450, Clicks: 490, Unsubscribes: 49})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("open %.3f (%s), CTR %.3f, CTOR %.3f, bounce %.3f (%s)\n",
+		r.Open.Value, r.Open.Formula, r.ClickThrough.Value, r.ClickToOpen.Value, r.Bounce.Value, r.Bounce.Formula)
+	// Output:
+	// open 0.250 (opens / delivered), CTR 0.050, CTOR 0.200, bounce 0.020 (bounced / sent)
+}
+
+func ExampleWinRate() {
+	deals := []revenue.Deal{{Status: revenue.DealWon}, {Status: revenue.DealWon}, {Status: revenue.DealLost}, {Status: revenue.DealOpen}}
+	closed, _ := revenue.WinRate(deals)
+	all, _ := revenue.WinRate(deals, revenue.WithVariant(revenue.WinRateAll))
+	fmt.Printf("%s %.3f, %s %.3f\n", closed.Variant, closed.Value, all.Variant, all.Value)
+	// Output:
+	// closed_only 0.667, all 0.500
+}
+
+func ExampleMRR() {
+	subs := []revenue.Subscription{
+		{CustomerID: "annual", Amount: revenue.New(100_000, "USD"), Interval: revenue.IntervalYear, Start: revenue.Date(2024, 1, 1)},
+	}
+	var year []string
+	for m := time.January; m <= time.December; m++ {
+		s, _ := revenue.MRR(subs, revenue.Month(2024, m), "USD")
+		year = append(year, fmt.Sprint(s.MRR.Amount))
+	}
+	fmt.Println(strings.Join(year, " "))
+	// Output:
+	// 8334 8334 8334 8334 8333 8333 8333 8333 8333 8333 8333 8333
+}
