@@ -371,3 +371,43 @@ func TestSourcedTargetPace(t *testing.T) {
 		t.Errorf("sourced pace: target %v expected %v gap %v", p.Target, p.Expected, p.Gap)
 	}
 }
+
+func TestPaceActualDates(t *testing.T) {
+	// Actuals are placed on their UTC calendar date: 23:00 in New York on
+	// 31 January is 04:00 UTC on 1 February. Dates before 1970 work alike.
+	est := time.FixedZone("EST", -5*3600)
+	tests := []struct {
+		name     string
+		period   Period
+		date     time.Time
+		wantPart int // index of the month that gets the actual; -1 outside
+	}{
+		{"evening in New York", Year(2024), time.Date(2024, 1, 31, 23, 0, 0, 0, est), 1},
+		{"last second of January UTC", Year(2024), time.Date(2024, 1, 31, 23, 59, 59, 0, time.UTC), 0},
+		{"last day of the year", Year(2024), Date(2024, 12, 31), 11},
+		{"first day after", Year(2024), Date(2025, 1, 1), -1},
+		{"1969, last second of March", Year(1969), time.Date(1969, 3, 31, 23, 59, 59, 0, time.UTC), 2},
+		{"1969, first of April", Year(1969), Date(1969, 4, 1), 3},
+		{"1968, last second", Year(1969), time.Date(1968, 12, 31, 23, 59, 59, 0, time.UTC), -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, err := Target{tt.period, usd(36500)}.Split(SplitByDays(), tt.period.Months())
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := g.Pace(context.Background(), []PaceActual{{tt.date, usd(5)}}, tt.period.End)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, p := range r.Parts {
+				if want := k == tt.wantPart; (p.Actuals == 1) != want {
+					t.Errorf("part %d (%s) has %d actuals", k, p.Period, p.Actuals)
+				}
+			}
+			if (r.Outside == 1) != (tt.wantPart < 0) {
+				t.Errorf("outside = %d", r.Outside)
+			}
+		})
+	}
+}
