@@ -3,8 +3,11 @@ package survey
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
+	"sync"
 	"testing"
+	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -177,4 +180,43 @@ response 4: question "enps": answer required`
 	if r := b.Rejected()[0]; r.Record != 2 || r.Respondent != "b" {
 		t.Errorf("rejection = %+v", r)
 	}
+}
+
+func TestReadCSVIOError(t *testing.T) {
+	s := mustLoadFile(t, "testdata/pulse.yaml")
+	boom := errors.New("connection reset")
+	r := io.MultiReader(strings.NewReader(header+"r1,W1,SDR,London,<1y,9,4,,,\n"), iotest.ErrReader(boom))
+	b, err := s.ReadCSV(context.Background(), "r.csv", r)
+	if b != nil || !errors.Is(err, boom) {
+		t.Errorf("batch %v, err %v; want the I/O error", b, err)
+	}
+	if _, err := s.ReadCSV(context.Background(), "r.csv", iotest.ErrReader(boom)); !errors.Is(err, boom) {
+		t.Errorf("header read: err %v", err)
+	}
+}
+
+// A Survey and a Batch are shared by goroutines; run with -race.
+func TestConcurrentUse(t *testing.T) {
+	s := mustLoadFile(t, "testdata/pulse.yaml")
+	data := header + "r1,W1,SDR,London,<1y,9,4,,,x\nr2,W1,AE,London,<1y,3,2,,,y\n"
+	b, err := s.ReadCSV(context.Background(), "r.csv", strings.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.ReadCSV(context.Background(), "r.csv", strings.NewReader(data)); err != nil {
+				t.Error(err)
+			}
+			if _, err := s.Report(context.Background(), b, By("team"), Threshold(1)); err != nil {
+				t.Error(err)
+			}
+			_ = b.Responses()
+			_ = s.Questions()
+		}()
+	}
+	wg.Wait()
 }
