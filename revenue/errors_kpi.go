@@ -17,6 +17,7 @@ type ParseError struct {
 	Err    error  `json:"-"` // the sentinel or cause
 }
 
+// Error formats e as "file:line:column: field: message".
 func (e *ParseError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
@@ -39,6 +40,7 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // returns all of them at once rather than stopping at the first.
 type ParseErrors []*ParseError
 
+// Error lists the problems one per line.
 func (es ParseErrors) Error() string {
 	switch len(es) {
 	case 0:

@@ -162,7 +162,7 @@ func MRRBridge(ctx context.Context, events []Event, method Method, cur Currency)
 			return nil, err
 		}
 		p := Month(ms.Year(), ms.Month())
-		bm := BridgeMonth{Month: p.String(), Period: p, StartingMRR: Money{total, cur}, CustomersStart: customers}
+		bm := BridgeMonth{Month: p.String(), Period: p, StartingMRR: Money{total, cur}, CustomersStart: customers, Movements: []Movement{}}
 		j := i
 		for j < len(changes) && changes[j].date.Before(p.End) {
 			j++
@@ -170,15 +170,17 @@ func MRRBridge(ctx context.Context, events []Event, method Method, cur Currency)
 		month := changes[i:j]
 		i = j
 		var err error
+		var mvs []Movement
 		switch method {
 		case MethodEvent:
-			bm.Movements, err = eventMovements(month, state, paid, cur)
+			mvs, err = eventMovements(month, state, paid, cur)
 		case MethodNet:
-			bm.Movements, err = netMovements(month, state, paid, cur)
+			mvs, err = netMovements(month, state, paid, cur)
 		}
 		if err != nil {
 			return nil, err
 		}
+		bm.Movements = append(bm.Movements, mvs...)
 		// Apply the month's changes to the state.
 		for _, c := range month {
 			bm.Events += len(c.lines)

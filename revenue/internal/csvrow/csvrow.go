@@ -39,6 +39,7 @@ type Error struct {
 	Fatal        bool // the rest of the input cannot be read (bad header)
 }
 
+// Error formats e as "line L:C: message".
 func (e *Error) Error() string { return fmt.Sprintf("line %d:%d: %s", e.Line, e.Column, e.Msg) }
 
 // Reader reads rows with a required set of columns.
