@@ -10,7 +10,32 @@ import (
 //
 // A Target is split into sub-period targets with Target.Split (the plan) and
 // measured against dated actuals with Target.Pace or Goal.Pace. Amounts are
-// exact minor units; every split adds back up to the cent.
+// exact minor units; every split adds back up to the cent. A Target is a
+// plain value, safe for concurrent use.
+//
+// Overview of goals and pacing in this package:
+//
+//   - Target.Split spreads a target over months (Period.Months), quarters
+//     (CalendarQuarters) or explicit sub-periods by a Split: SplitByDays
+//     (calendar days, the meaning of "evenly" here), SplitEqual,
+//     SplitByWorkingDays (an explicit Calendar) or SplitByWeights (seasonal
+//     weights); the parts reconcile to the minor unit by largest remainder.
+//   - Goal.Pace and Target.Pace measure dated actuals at an evaluation date:
+//     attainment, expected to date (PaceLinear, PaceByPlan,
+//     PaceByWorkingDays), gap, run-rate projection, daily rate still
+//     required and, with PacePipeline, the pipeline still needed.
+//   - GoalFunnelFor derives the marketing-sourced revenue target and the
+//     stage counts (MQL, SQL, …) a revenue target implies; GoalFunnel.Pace
+//     paces the counts.
+//   - ScenarioBaseline.Compare, BreakEvenVolumeChange and Promotion.MRR
+//     weigh price changes and promotions against gross profit.
+//
+// Sketch:
+//
+//	t := revenue.Target{Period: revenue.Year(2024), Amount: revenue.New(120_000_000_00, "USD")}
+//	goal, err := t.Split(revenue.SplitByDays(), t.Period.Months())
+//	rep, err := goal.Pace(ctx, actuals, revenue.Date(2024, 8, 15), revenue.PacePipeline(0.25, avgDeal))
+//	fmt.Println(rep.Total.Attainment, rep.Total.Gap, rep.Total.RequiredDaily)
 type Target struct {
 	Period Period `json:"period"`
 	Amount Money  `json:"amount"`

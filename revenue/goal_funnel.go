@@ -74,6 +74,8 @@ func GoalRoundCounts(r GoalRounding) GoalFunnelOption {
 //
 // Example: 600,000.00 sourced at 25,000.00 a deal is 24 deals; at a 25% win
 // rate 96 opportunities; 60% SQL→opportunity, 160 SQLs; 40% MQL→SQL, 400 MQLs.
+//
+// A GoalFunnel is a plain value, safe for concurrent use once built.
 type GoalFunnel struct {
 	Target         Target            `json:"target"`
 	MarketingShare float64           `json:"marketing_share"`

@@ -116,7 +116,11 @@ func newPaceConfig(cur Currency, opts []PaceOption) (paceConfig, error) {
 //	RequiredDaily = Remaining / (D − e)        (absent once D − e = 0)
 //
 // Money results are rounded once to the minor unit with the PaceRounding
-// (HalfEven by default). Absent values are nil pointers, never 0, NaN or Inf.
+// (HalfEven by default). Absent values are nil pointers, never 0, NaN or Inf:
+// Attainment is nil only for a sub-period whose target is zero (a zero
+// weight), Projection while no day has elapsed, RequiredDaily once no day
+// remains. The run rate and the daily rate use calendar days whatever the
+// pacing method.
 type Pace struct {
 	Period        Period     `json:"period"`
 	At            time.Time  `json:"at"`
@@ -128,9 +132,9 @@ type Pace struct {
 	TotalDays     int        `json:"total_days"`
 	ElapsedDays   int        `json:"elapsed_days"`
 	RemainingDays int        `json:"remaining_days"`
-	// ElapsedShare is the fraction of the target expected by At (e/D for
+	// ExpectedShare is the fraction of the target expected by At (e/D for
 	// linear pacing, the working-day or plan share otherwise).
-	ElapsedShare  float64           `json:"elapsed_share"`
+	ExpectedShare float64           `json:"expected_share"`
 	Expected      Money             `json:"expected"`
 	Gap           Money             `json:"gap"`
 	Projection    *Money            `json:"projection"`
@@ -399,7 +403,7 @@ func paceWith(t Target, a time.Time, actual Money, n int, expected Money, share 
 		Period: t.Period, At: a, Method: cfg.method,
 		Target: t.Amount, Actual: actual, Actuals: n,
 		TotalDays: D, ElapsedDays: e, RemainingDays: D - e,
-		ElapsedShare: share, Expected: expected,
+		ExpectedShare: share, Expected: expected,
 	}
 	var err error
 	if t.Amount.Amount != 0 {

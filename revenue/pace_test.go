@@ -167,8 +167,8 @@ func TestGoalPaceMethods(t *testing.T) {
 	if r.Method != PaceMethodPlan || r.Total.Expected != usd(264483) || r.Total.Gap != usd(400000-264483) {
 		t.Errorf("plan: method %q expected %v gap %v; want 264483, 135517", r.Method, r.Total.Expected, r.Total.Gap)
 	}
-	if !paceApprox(r.Total.ElapsedShare, 264483.0/910000) {
-		t.Errorf("plan: share = %v", r.Total.ElapsedShare)
+	if !paceApprox(r.Total.ExpectedShare, 264483.0/910000) {
+		t.Errorf("plan: share = %v", r.Total.ExpectedShare)
 	}
 	if r.Parts[1].Method != PaceMethodLinear || r.Parts[1].Expected != usd(134483) {
 		t.Errorf("plan: February row = %q %v, want linear 134483", r.Parts[1].Method, r.Parts[1].Expected)
@@ -346,7 +346,7 @@ func TestGoalPaceZeroPart(t *testing.T) {
 	}
 	// By plan nothing is expected by the end of January; linearly the
 	// total expects 10000 × 31/91 = 3406.59 → 3407.
-	if r.Total.Expected != usd(0) || r.Total.ElapsedShare != 0 {
+	if r.Total.Expected != usd(0) || r.Total.ExpectedShare != 0 {
 		t.Errorf("plan total expected = %v", r.Total.Expected)
 	}
 	r, _ = g.Pace(context.Background(), nil, Date(2024, 1, 31))

@@ -9,6 +9,7 @@ import (
 // Promotion is a subscription discount over a window: Discount off the
 // list price for Months calendar months from the month of Start, then back
 // to list price. Its MRR impact (Promotion.MRR) is exact money per month.
+// A Promotion is a plain value, safe for concurrent use.
 type Promotion struct {
 	Name     string    `json:"name"`
 	Discount float64   `json:"discount"` // fraction off list, in [0, 1]

@@ -8,7 +8,8 @@ import (
 // ScenarioBaseline is the current state of one product over one period,
 // against which price and promotion scenarios are compared: what a unit
 // sells for, how many units sell, what a unit costs to deliver and what
-// marketing spends. All money in one currency.
+// marketing spends. All money in one currency. A ScenarioBaseline is a
+// plain value, safe for concurrent use.
 //
 // Scenarios answer "what if we discount 10% and volume rises 20%?" side by
 // side (ScenarioBaseline.Compare), and the break-even volume change tells
@@ -225,6 +226,7 @@ type BreakEvenUnreachableError struct {
 	GrossMargin float64 // GM, a fraction of price
 }
 
+// Error describes the price change and margin.
 func (e *BreakEvenUnreachableError) Error() string {
 	return fmt.Sprintf("revenue: break-even: price change %v at gross margin %v leaves no margin (GM + ΔP ≤ 0): no volume breaks even",
 		e.PriceChange, e.GrossMargin)

@@ -739,7 +739,7 @@ func paceRow(p revenue.Pace) paceJSONRow {
 		Period: p.Period.String(), First: p.Period.Start.Format(time.DateOnly), Last: p.Period.Last().Format(time.DateOnly),
 		TotalDays: p.TotalDays, ElapsedDays: p.ElapsedDays, RemainingDays: p.RemainingDays,
 		TargetMinor: p.Target.Amount, ActualMinor: p.Actual.Amount, Actuals: p.Actuals, Attainment: p.Attainment,
-		ExpectedShare: p.ElapsedShare, ExpectedMinor: p.Expected.Amount, GapMinor: p.Gap.Amount,
+		ExpectedShare: p.ExpectedShare, ExpectedMinor: p.Expected.Amount, GapMinor: p.Gap.Amount,
 		ProjectionMinor: minor(p.Projection), RemainingMinor: p.Remaining.Amount, RequiredDailyMinor: minor(p.RequiredDaily),
 	}
 	if pl := p.Pipeline; pl != nil {
