@@ -2,10 +2,12 @@ package survey
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"math"
 	"strings"
+	"text/tabwriter"
 )
 
 // WriteText writes the report as plain text for people: the overview, each
@@ -57,6 +59,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if r.Breakdown != nil {
 		p("\nbreakdown by %s\n", r.Breakdown.By)
+		writeSummary(bw, r, level)
 		for _, g := range r.Breakdown.Groups {
 			name := g.Value
 			if name == "" {
@@ -155,4 +158,89 @@ func trimFloat(x float64) string {
 	s := fmt.Sprintf("%.4f", x)
 	s = strings.TrimRight(s, "0")
 	return strings.TrimSuffix(s, ".")
+}
+
+// writeSummary writes one line per group: respondents, then each eNPS
+// question's score and adjusted-Wald interval and each Likert question's
+// % favourable, aligned in columns; suppressed groups show only why.
+func writeSummary(w io.Writer, r *Report, level string) {
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+	head := []string{r.Breakdown.By, "respondents"}
+	var cols []int // question indexes shown
+	anySuppressed := false
+	for _, g := range r.Breakdown.Groups {
+		anySuppressed = anySuppressed || g.Suppressed != ""
+	}
+	for _, g := range r.Breakdown.Groups {
+		if g.Suppressed != "" {
+			continue
+		}
+		for i, q := range g.Questions {
+			switch q.Kind {
+			case ENPS:
+				head = append(head, q.ID+" eNPS", "adj. Wald "+level)
+				cols = append(cols, i, i)
+			case Likert:
+				head = append(head, q.ID+" favourable")
+				cols = append(cols, i)
+			}
+		}
+		break
+	}
+	if anySuppressed {
+		head = append(head, "note")
+	}
+	fmt.Fprintf(tw, "  %s\n", strings.Join(head, "\t"))
+	for _, g := range r.Breakdown.Groups {
+		name := g.Value
+		if name == "" {
+			name = "(blank)"
+		}
+		row := []string{name}
+		if g.Suppressed != "" {
+			row = append(row, "-")
+			for range cols {
+				row = append(row, "-")
+			}
+			reason := fmt.Sprintf("suppressed: fewer than %d respondents", r.Threshold)
+			if g.Suppressed == Complementary {
+				reason = "suppressed: complementary"
+			}
+			row = append(row, reason)
+			fmt.Fprintf(tw, "  %s\n", strings.Join(row, "\t"))
+			continue
+		}
+		row = append(row, fmt.Sprint(g.Respondents))
+		for k, i := range cols {
+			q := g.Questions[i]
+			switch {
+			case q.Kind == ENPS && (k == 0 || cols[k-1] != i):
+				score := "-"
+				if q.NPS != nil {
+					score = signed(q.NPS.Score)
+				}
+				row = append(row, score)
+			case q.Kind == ENPS:
+				row = append(row, interval(q.AdjustedWald))
+			case q.Kind == Likert:
+				fav := "-"
+				if q.Favourable != nil {
+					fav = f1(*q.Favourable) + "%"
+				}
+				row = append(row, fav)
+			}
+		}
+		if anySuppressed {
+			row = append(row, "")
+		}
+		fmt.Fprintf(tw, "  %s\n", strings.Join(row, "\t"))
+	}
+	tw.Flush()
+	for _, line := range strings.SplitAfter(buf.String(), "\n") {
+		if line == "" {
+			continue
+		}
+		io.WriteString(w, strings.TrimRight(line, " \n")+"\n")
+	}
 }
