@@ -20,6 +20,10 @@ const (
 	MRRGross Variant = "gross"
 	// MRRNet names net MRR churn, (churn + contraction − expansion) / starting MRR.
 	MRRNet Variant = "net"
+	// MRRNetReactivation names net MRR churn that also offsets
+	// reactivation, (churn + contraction − expansion − reactivation) /
+	// starting MRR, ChartMogul's "net MRR churn rate".
+	MRRNetReactivation Variant = "net_with_reactivation"
 	// CohortStart names rates over the MRR of the customers paying at the start.
 	CohortStart Variant = "starting_cohort"
 	// QuickRatioVariant names (new + expansion + reactivation) / (contraction + churn).
@@ -130,14 +134,17 @@ func ratMetric(kpi string, v Variant, formula string, num, den *big.Rat) (Metric
 //
 //	gross MRR churn = (churn + contraction) / starting MRR              (default)
 //	net MRR churn   = (churn + contraction − expansion) / starting MRR  (WithVariant(MRRNet))
+//	net MRR churn   = (churn + contraction − expansion − reactivation) / starting MRR
+//	                                                      (WithVariant(MRRNetReactivation))
 //
 // Net MRR churn is negative when expansion outgrows losses ("net negative
-// churn"). Reactivation counts with new business, not against churn.
+// churn"). The MRRNet form (Baremetrics, David Skok) counts reactivation
+// with new business; ChartMogul's net MRR churn rate also subtracts it.
 // Errors: starting MRR zero (ErrDivisionByZero); negative amounts;
 // currencies that differ.
 func MRRChurn(m BridgeMonth, opts ...KPIOption) (Metric, error) {
 	const kpi = "mrr churn"
-	c, err := newConfig(kpi, opts, []string{"variant"}, MRRGross, MRRGross, MRRNet)
+	c, err := newConfig(kpi, opts, []string{"variant"}, MRRGross, MRRGross, MRRNet, MRRNetReactivation)
 	if err != nil {
 		return Metric{}, err
 	}
@@ -145,9 +152,13 @@ func MRRChurn(m BridgeMonth, opts ...KPIOption) (Metric, error) {
 		return Metric{}, err
 	}
 	num := ratSum(m.Churn, m.Contraction)
-	if c.variant == MRRNet {
+	switch c.variant {
+	case MRRNet:
 		num.Sub(num, ratSum(m.Expansion))
 		return ratMetric("mrr_churn", MRRNet, "(churn + contraction − expansion) / starting mrr", num, ratSum(m.StartingMRR))
+	case MRRNetReactivation:
+		num.Sub(num, ratSum(m.Expansion, m.Reactivation))
+		return ratMetric("mrr_churn", MRRNetReactivation, "(churn + contraction − expansion − reactivation) / starting mrr", num, ratSum(m.StartingMRR))
 	}
 	return ratMetric("mrr_churn", MRRGross, "(churn + contraction) / starting mrr", num, ratSum(m.StartingMRR))
 }
@@ -191,8 +202,13 @@ func ExpansionRate(m BridgeMonth) (Metric, error) {
 }
 
 // QuickRatio returns the SaaS quick ratio of Mamoon Hamid (Social
-// Capital): (new + expansion + reactivation) / (contraction + churn) over
-// one month of the bridge; above 4 is efficient growth.
+// Capital), growth MRR over lost MRR in one month of the bridge:
+//
+//	quick ratio = (new + expansion + reactivation) / (contraction + churn)
+//
+// Reactivated MRR counts as growth, as in ChartMogul's and Baremetrics'
+// quick ratio (Hamid's original has no separate reactivation line); above
+// 4 is efficient growth.
 // Errors: no contraction and no churn (ErrDivisionByZero); negative amounts.
 func QuickRatio(m BridgeMonth) (Metric, error) {
 	if err := checkMovements("quick ratio", m); err != nil {

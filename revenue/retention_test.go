@@ -23,6 +23,10 @@ func TestMRRRates(t *testing.T) {
 		{"gross churn", func(m BridgeMonth) (Metric, error) { return MRRChurn(m) }, 0.07, MRRGross},
 		// net MRR churn: (500 + 200 − 800) / 10,000 = −0.01 (net negative churn)
 		{"net churn", func(m BridgeMonth) (Metric, error) { return MRRChurn(m, WithVariant(MRRNet)) }, -0.01, MRRNet},
+		// ChartMogul net MRR churn: (500 + 200 − 800 − 100) / 10,000 = −0.02
+		{"net churn with reactivation", func(m BridgeMonth) (Metric, error) {
+			return MRRChurn(m, WithVariant(MRRNetReactivation))
+		}, -0.02, MRRNetReactivation},
 		// NRR: (10,000 + 800 − 200 − 500) / 10,000 = 1.01
 		{"nrr", NRR, 1.01, CohortStart},
 		// GRR: (10,000 − 200 − 500) / 10,000 = 0.93
