@@ -40,9 +40,12 @@ type Conversion struct {
 	Cumulative *Metric `json:"cumulative"` // count(To) / count(first stage)
 }
 
+// NoChannel is the channel name a funnel reports for leads without one.
+const NoChannel = "(none)"
+
 // Funnel is a funnel of one channel (or of all, pooled).
 type Funnel struct {
-	Channel     string       `json:"channel"` // "" for the pooled total
+	Channel     string       `json:"channel"` // "" for the pooled total, NoChannel for leads without a channel
 	Stages      []StageCount `json:"stages"`
 	Conversions []Conversion `json:"conversions"`
 	view        FunnelView
@@ -135,10 +138,14 @@ func Conversions(ctx context.Context, leads []Lead, p Period, view FunnelView, s
 				}
 			}
 		}
-		c := counts[l.Channel]
+		ch := l.Channel
+		if ch == "" {
+			ch = NoChannel
+		}
+		c := counts[ch]
 		if c == nil {
 			c = make([]int64, len(stages))
-			counts[l.Channel] = c
+			counts[ch] = c
 		}
 		if view == FunnelCohort {
 			if reach[0].IsZero() || !p.Contains(reach[0]) {

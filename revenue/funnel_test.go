@@ -161,3 +161,14 @@ func TestFunnelErrors(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+func TestFunnelNoChannel(t *testing.T) {
+	leads := []Lead{{ID: "x", History: []StageChange{{StageLead, Date(2024, 1, 3)}}}}
+	rep, err := Conversions(context.Background(), leads, Month(2024, time.January), FunnelCohort, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.ByChannel) != 1 || rep.ByChannel[0].Channel != NoChannel || rep.Total.Channel != "" || rep.Total.Stages[0].Count != 1 {
+		t.Errorf("got %+v", rep)
+	}
+}

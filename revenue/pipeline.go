@@ -96,8 +96,8 @@ type MarketingContribution struct {
 //   - influenced: the deal has at least one marketing touch dated on or
 //     before its close date.
 //
-// Every sourced deal is influenced. Deals that are not won are skipped;
-// deals without touches count as neither.
+// Deals that are not won are skipped; deals without touches count as
+// neither; a won deal without a close date counts every marketing touch.
 // Errors: no won revenue (ErrDivisionByZero, the shares are undefined);
 // deals in another currency; negative amounts; unknown status.
 func MarketingRevenue(deals []Deal, cur Currency) (MarketingContribution, error) {
