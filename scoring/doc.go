@@ -1,3 +1,139 @@
 // Package scoring qualifies and scores leads with versioned rules written in
-// YAML and compiled once with github.com/expr-lang/expr.
+// YAML, compiled once with github.com/expr-lang/expr and evaluated against
+// lead data: fit and engagement scores with negative points, caps and
+// decay, grades, lifecycle stages with handoff SLAs, segments and routing,
+// and an explanation of every score.
+//
+// # Compile once, evaluate many
+//
+//	rs, err := scoring.LoadFile("rules.yaml")       // every problem at once, with positions
+//	res, err := rs.Score(ctx, lead, at)             // lead: map from JSON, *Lead or your struct
+//
+// A *RuleSet is immutable and safe for concurrent use by multiple
+// goroutines. Load reports all problems of a file together as Errors, each
+// with file:line:col pointing into the YAML — inside the expression string
+// too — and a stable Code:
+//
+//	rules.yaml:14:15: rule "enterprise": unknown field compnay_size (did you mean company_size?)
+//
+// # The rules file
+//
+//	version: "2026.11.1"             # required; recorded on every result with the file's sha256
+//	name: quickstart
+//	fields:                          # the lead schema: string, int, float, bool, time, list
+//	  company_size: {type: int, default: 0}
+//	  email: {type: string, required: true}
+//	event_types: [page_view, demo_request]   # optional: `on:` must name one of them
+//	event_fields: {url: string}      # event properties, read as event.url
+//	lists:
+//	  free_mail: [gmail.com, yahoo.com]      # read as lists.free_mail
+//	scores:
+//	  fit:
+//	    min: 0                       # the model's value is clamped to [min, max]
+//	    max: 100
+//	    rules:
+//	      - id: enterprise           # unique across the file
+//	        when: company_size >= 1000
+//	        points: 25               # or a numeric expression; may be negative
+//	        cap: 30                  # optional: |points| of the rule at most cap
+//	  engagement:
+//	    rules:
+//	      - id: pricing
+//	        on: page_view            # scored per matching event
+//	        when: event.url contains "/pricing"
+//	        points: 5
+//	        half_life: 14d           # decay: points × 2^(−age/half_life)
+//	        within: 90d              # or/and only events at most this old
+//	        cap: 25
+//	grades:                          # first match wins; the last may omit when
+//	  - {grade: A, when: scores.fit >= 70}
+//	  - {grade: F}
+//	stages:                          # ordered; the first is where leads start
+//	  - id: lead
+//	  - id: mql
+//	    when: scores.fit >= 50 && scores.engagement >= 30
+//	    sla: 24h                     # the handoff SLA, measured from entering the stage
+//	disqualify:                      # → stage "disqualified"
+//	  - {id: competitor, when: domain in lists.competitors}
+//	recycle:                         # the only way back
+//	  - {id: cold, when: 'stage == "mql" && scores.engagement < 10', to: lead}
+//	segments: [...]                  # see the routing documentation in routing.go
+//	routing: {...}
+//
+// Durations are numbers with units w, d, h, m, s ("30d", "36h"); a day is
+// exactly 24 hours.
+//
+// # Names in expressions
+//
+// Every expression is type-checked at load time against an environment
+// built from the schema, so a typo or a type error is a load error, never a
+// run-time surprise. Which names a section may read:
+//
+//   - score rules: the fields, lists.NAME, at (the evaluation time);
+//     per-event rules also event.type, event.time and event.PROPERTY;
+//   - grades: also scores.NAME;
+//   - segments: also grade and stage (the lead's current stage);
+//   - stages, disqualify, recycle and routes: also segments.
+//
+// now() is disabled: rules are deterministic, and the evaluation time is
+// the `at` argument of Score. Times use UTC.
+//
+// # Evaluation
+//
+// Each lead is first normalised to the schema, once: numbers decoded from
+// JSON become int or float as declared (1.5 for an int field is an error),
+// times are parsed (RFC 3339 or YYYY-MM-DD), missing optional fields take
+// their default (the zero value of their type when none is declared), and
+// a missing required field or a value of the wrong type is a *LeadError
+// naming the field. Reserved keys of lead data: "id", "events" (objects
+// with "type", "time" and properties), "stage" (the lead's current stage;
+// the first stage when absent) and "stage_entered_at".
+//
+// Then, in order: every score model (rules in file order; per-event rules
+// over the lead's events, skipping events after the evaluation time; a
+// rule's cap bounds its total after decay; the model's sum is clamped to
+// min/max), the grade, the segments, the stage, and the route.
+//
+// The stage moves as follows: if a disqualify rule fires the lead is
+// disqualified; else if a recycle rule to an earlier stage fires (or the
+// lead is disqualified and a recycle rule fires) it moves there; else it
+// moves forward to the highest stage whose condition holds, never back. When
+// the resulting stage has an SLA, the result reports when the lead entered
+// it (the evaluation time if it entered now, else its stage_entered_at), the
+// deadline and whether the evaluation time is past it.
+//
+// # Results and explanations
+//
+// A Result holds every score with its contributions — the rule id, the
+// points after decay and cap, the number of events that matched, and the
+// values the rule read (found by walking the expression's syntax tree) —
+// the grade, the stage and the rule that set it with the values it read,
+// the SLA, the segments, the route, and the rule set's version and content
+// hash. It encodes to JSON with stable snake_case names.
+//
+// # Bounds
+//
+// Rules may come from untrusted users. Load bounds the file size
+// (MaxSourceBytes), the number of rules (MaxRules), the size of each
+// expression (MaxNodes), and the list items (MaxListItems); Score bounds
+// the events per lead (MaxEvents) and the memory of expr's VM
+// (MemoryBudget). A rule that fails at evaluation time — an integer modulo
+// by zero, points that are NaN or ±Inf — is an *EvalError with its
+// position, never a panic.
+//
+// # Speed
+//
+// Expressions of the common shapes (a field compared with a constant, in
+// a list, contains/startsWith/endsWith/matches, arithmetic, boolean
+// combinations, ternaries, lower/upper/trim/len) are compiled to typed Go
+// closures over the normalised lead; everything else runs on expr's VM with
+// a reused VM per worker. A differential test runs both paths on random
+// leads and requires identical results. Scoring a lead allocates three
+// objects: the result, its contributions and the values they read.
+//
+// # Batches
+//
+// ScoreLines scores a stream of JSON lines with a bounded pool of workers,
+// in input order; a bad line becomes a Record with its line number and the
+// error, and the batch goes on: Read == Scored + Rejected.
 package scoring
