@@ -360,22 +360,25 @@ func TestTrendSuppression(t *testing.T) {
 
 func TestNaturalLess(t *testing.T) {
 	tests := []struct {
+		name string
 		a, b string
 		want bool
 	}{
-		{"W9", "W10", true},
-		{"W10", "W9", false},
-		{"2026-01-05", "2026-01-12", true},
-		{"a", "a", false},
-		{"a", "ab", true},
-		{"01", "1", true}, // equal numbers: byte order breaks the tie
-		{"1", "01", false},
-		{"", "a", true},
-		{"Q2", "Q10", true},
+		{"digits as numbers", "W9", "W10", true},
+		{"digits as numbers, reversed", "W10", "W9", false},
+		{"ISO dates", "2026-01-05", "2026-01-12", true},
+		{"equal", "a", "a", false},
+		{"prefix first", "a", "ab", true},
+		{"leading zeros tie-break by bytes", "01", "1", true},
+		{"leading zeros, reversed", "1", "01", false},
+		{"blank first", "", "a", true},
+		{"quarters", "Q2", "Q10", true},
 	}
 	for _, tt := range tests {
-		if got := naturalLess(tt.a, tt.b); got != tt.want {
-			t.Errorf("naturalLess(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got := naturalLess(tt.a, tt.b); got != tt.want {
+				t.Errorf("naturalLess(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+			}
+		})
 	}
 }
