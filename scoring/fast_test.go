@@ -221,8 +221,9 @@ func TestQuickstartFastPathCoverage(t *testing.T) {
 	fast, vm := rs.pathCounts()
 	// Only modern-stack's points use filter(), which the VM runs. Fast:
 	// 12 fit conditions + revenue-band's points + 3 engagement conditions +
-	// 4 grades + 4 stages + 2 disqualify + 1 recycle = 27.
-	if vm != 1 || fast != 27 {
+	// 4 grades + 4 stages + 2 disqualify + 1 recycle + 3 segments + 3
+	// routes with a condition = 33.
+	if vm != 1 || fast != 33 {
 		t.Errorf("quickstart: %d expressions on the fast path, %d on the VM; want all but one fast", fast, vm)
 	}
 }
