@@ -192,6 +192,8 @@ func (ps *paceProblems) err() error {
 	return errors.New(strings.Join(lines, "\n"))
 }
 
+var paceYAMLLineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
+
 var paceRangeRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$`)
 
 // parsePacePeriod reads 2024, 2024-Q1, 2024-03 or 2024-01-15..2024-06-30.
@@ -249,7 +251,11 @@ func parsePaceTarget(name string, data []byte) (spec paceSpec, err error) {
 		if errors.Is(err, io.EOF) {
 			return paceSpec{}, fmt.Errorf("%s: empty target file", name)
 		}
-		return paceSpec{}, fmt.Errorf("%s: %v", name, strings.TrimPrefix(err.Error(), "yaml: "))
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		if m := paceYAMLLineRE.FindStringSubmatch(msg); m != nil {
+			return paceSpec{}, fmt.Errorf("%s:%s: %s", name, m[1], m[2]) // file:line like every other problem
+		}
+		return paceSpec{}, fmt.Errorf("%s: %s", name, msg)
 	}
 	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
 		return paceSpec{}, fmt.Errorf("%s:%d:%d: the target file must be a mapping of keys to values", name, doc.Line, doc.Column)

@@ -37,6 +37,10 @@ func TestPaceGolden(t *testing.T) {
 		{"stdin_actuals", "2024-01-10,100000\n", []string{"--target", paceFile("q1.yaml"), "--actuals", "-", "--at", "2024-01-10"}},
 		{"zero_target", "", []string{"--target", paceFile("zero.yaml"), "--actuals", paceFile("actuals.csv"), "--at", "2024-02-15"}},
 		{"bad_target", "", []string{"--target", paceFile("bad_target.yaml"), "--actuals", paceFile("actuals.csv"), "--at", "2024-02-15"}},
+		{"bad_weights", "", []string{"--target", paceFile("bad_weights.yaml"), "--actuals", paceFile("actuals.csv"), "--at", "2024-02-15"}},
+		{"bad_yaml", "", []string{"--target", paceFile("bad_yaml.yaml"), "--actuals", paceFile("actuals.csv"), "--at", "2024-02-15"}},
+		{"bad_calendar", "", []string{"--target", paceFile("bad_calendar.yaml"), "--actuals", paceFile("actuals.csv"), "--at", "2024-02-15"}},
+		{"missing_keys", "", []string{"--target", paceFile("missing.yaml"), "--actuals", paceFile("actuals.csv"), "--at", "2024-02-15"}},
 		{"bad_actuals", "", []string{"--target", paceFile("q1.yaml"), "--actuals", paceFile("bad_actuals.csv"), "--at", "2024-02-15"}},
 		{"missing_at", "", []string{"--target", paceFile("q1.yaml"), "--actuals", paceFile("actuals.csv")}},
 		{"bad_at", "", []string{"--target", paceFile("q1.yaml"), "--actuals", paceFile("actuals.csv"), "--at", "15/02/2024"}},
@@ -145,7 +149,7 @@ func TestReadPaceActualsHeader(t *testing.T) {
 }
 
 func FuzzPaceTarget(f *testing.F) {
-	for _, name := range []string{"q1.yaml", "weights.yaml", "workdays.yaml", "zero.yaml", "bad_target.yaml", "year.yaml"} {
+	for _, name := range []string{"q1.yaml", "weights.yaml", "workdays.yaml", "zero.yaml", "bad_target.yaml", "year.yaml", "bad_weights.yaml", "bad_yaml.yaml", "bad_calendar.yaml", "missing.yaml"} {
 		data, err := os.ReadFile(paceFile(name))
 		if err != nil {
 			f.Fatal(err)
