@@ -153,3 +153,51 @@ func ExamplePromotion_MRR() {
 	// 2024-03 USD 50.00 USD 65000.00 USD 15000.00
 	// total impact: USD 19000.00
 }
+
+func ExampleTarget_Pace() {
+	march := revenue.Target{Period: revenue.Month(2024, time.March), Amount: revenue.New(310000, "USD")} // 100.00 a day
+	actuals := []revenue.PaceActual{
+		{Date: revenue.Date(2024, 3, 5), Amount: revenue.New(50000, "USD")},
+		{Date: revenue.Date(2024, 3, 10), Amount: revenue.New(80000, "USD")},
+	}
+	for _, at := range []time.Time{revenue.Date(2024, 2, 28), revenue.Date(2024, 3, 10), revenue.Date(2024, 4, 2)} {
+		p, err := march.Pace(context.Background(), actuals, at)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%s: day %d/%d actual %v expected %v gap %v", at.Format(time.DateOnly),
+			p.ElapsedDays, p.TotalDays, p.Actual, p.Expected, p.Gap)
+		if p.Projection != nil {
+			fmt.Printf(", run rate %v", *p.Projection)
+		}
+		if p.RequiredDaily != nil {
+			fmt.Printf(", %v a day still needed", *p.RequiredDaily)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// 2024-02-28: day 0/31 actual USD 0.00 expected USD 0.00 gap USD 0.00, USD 100.00 a day still needed
+	// 2024-03-10: day 10/31 actual USD 1300.00 expected USD 1000.00 gap USD 300.00, run rate USD 4030.00, USD 85.71 a day still needed
+	// 2024-04-02: day 31/31 actual USD 1300.00 expected USD 3100.00 gap USD -1800.00, run rate USD 1300.00
+}
+
+func ExampleGoalFunnel_Pace() {
+	q1, _ := revenue.Quarter(2024, 1)
+	// 1,000,000.00 at 25,000.00 a deal: 40 deals, 160 opportunities, 320 SQLs, 400 MQLs.
+	f, err := revenue.GoalFunnelFor(revenue.Target{Period: q1, Amount: revenue.New(100000000, "USD")}, revenue.New(2500000, "USD"),
+		[]revenue.GoalStage{{Name: "MQL", Rate: 0.8}, {Name: "SQL", Rate: 0.5}, {Name: "opportunity", Rate: 0.25}})
+	if err != nil {
+		panic(err)
+	}
+	rows, err := f.Pace(revenue.Date(2024, 2, 15), map[string]float64{"MQL": 180, "won": 25})
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range rows {
+		fmt.Printf("%s: %.0f of %.0f (%.1f%%), expected %.2f, gap %.2f, %.2f a day still needed\n",
+			r.Stage, r.Actual, r.Target, 100*r.Attainment, r.Expected, r.Gap, *r.RequiredDaily)
+	}
+	// Output:
+	// MQL: 180 of 400 (45.0%), expected 202.20, gap -22.20, 4.89 a day still needed
+	// won: 25 of 40 (62.5%), expected 20.22, gap 4.78, 0.33 a day still needed
+}
