@@ -2,6 +2,7 @@ package revenue
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -196,7 +197,9 @@ func (t Target) Pace(ctx context.Context, actuals []PaceActual, at time.Time, op
 // the period or do not add up to the target), a negative actual
 // (ErrInvalidInput), an actual in another currency (ErrCurrencyMismatch),
 // a period without working days under PaceByWorkingDays
-// (ErrDivisionByZero), and ctx's error if it is cancelled.
+// (ErrDivisionByZero), and ctx's error if it is cancelled. Every invalid
+// actual is reported at once (errors.Join, each naming its index and date;
+// beyond 100 they are counted), so errors.Is finds each sentinel.
 func (g Goal) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts ...PaceOption) (PaceReport, error) {
 	if err := g.validate(); err != nil {
 		return PaceReport{}, err
@@ -219,6 +222,8 @@ func (g Goal) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts
 		partEnd[k] = paceUnixDay(p.Period.End)
 	}
 	var total int64
+	var errs []error
+	bad := 0
 	for i, x := range actuals {
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -226,7 +231,10 @@ func (g Goal) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts
 			}
 		}
 		if err := paceCheckActual(x, cur); err != nil {
-			return PaceReport{}, fmt.Errorf("revenue: pace: actual %d (%s): %w", i, x.Date.UTC().Format(time.DateOnly), err)
+			if bad++; bad <= paceMaxErrors {
+				errs = append(errs, fmt.Errorf("revenue: pace: actual %d (%s): %w", i, x.Date.UTC().Format(time.DateOnly), err))
+			}
+			continue
 		}
 		d := paceUnixDay(x.Date)
 		switch {
@@ -245,6 +253,12 @@ func (g Goal) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts
 		k, _ := slices.BinarySearch(partEnd, d+1) // first part ending after d
 		partSum[k] += x.Amount.Amount
 		partN[k]++
+	}
+	if bad > 0 {
+		if bad > paceMaxErrors {
+			errs = append(errs, fmt.Errorf("revenue: pace: %d more invalid actuals", bad-paceMaxErrors))
+		}
+		return PaceReport{}, errors.Join(errs...)
 	}
 
 	var wd calWorkdays
@@ -286,6 +300,10 @@ func (g Goal) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts
 	}
 	return rep, nil
 }
+
+// paceMaxErrors is how many invalid actuals Goal.Pace describes; the rest
+// are counted.
+const paceMaxErrors = 100
 
 // paceUnixDay returns the days from 1970-01-01 to t's UTC calendar date
 // (floor division, so dates before 1970 are negative).

@@ -411,3 +411,24 @@ func TestPaceActualDates(t *testing.T) {
 		})
 	}
 }
+
+func TestPaceReportsEveryBadActual(t *testing.T) {
+	q1 := goalQuarter(t, 2024, 1)
+	actuals := []PaceActual{
+		{Date(2024, 1, 2), usd(-5)},
+		{Date(2024, 1, 3), usd(5)},
+		{Date(2024, 1, 4), New(5, "EUR")},
+	}
+	_, err := Target{q1, usd(100)}.Pace(context.Background(), actuals, Date(2024, 2, 1))
+	if !errors.Is(err, ErrInvalidInput) || !errors.Is(err, ErrCurrencyMismatch) {
+		t.Fatalf("err = %v, want both the negative and the EUR actual", err)
+	}
+	many := make([]PaceActual, 150)
+	for i := range many {
+		many[i] = PaceActual{Date(2024, 1, 2), usd(-1)}
+	}
+	_, err = Target{q1, usd(100)}.Pace(context.Background(), many, Date(2024, 2, 1))
+	if got := len(err.(interface{ Unwrap() []error }).Unwrap()); got != 101 {
+		t.Errorf("%d errors, want 100 described and 1 counting the other 50", got)
+	}
+}
