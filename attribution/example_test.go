@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"time"
 
 	"github.com/revengine/revengine/attribution"
 )
@@ -138,4 +140,63 @@ func ExampleAggregate_Merge() {
 	// Output:
 	// [a b] 5 3 40
 	// [b] 5 0 0
+}
+
+func ExampleTouchReader() {
+	tr, err := attribution.NewTouchReader(strings.NewReader(exampleCSV), "journeys.csv")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for {
+		j, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%s (line %d): %d touches, converted %v, value %d\n", j.ID, tr.Line(), len(j.Touches), j.Converted, j.Value)
+	}
+	// Output:
+	// j1 (line 2): 3 touches, converted true, value 900
+	// j2 (line 5): 1 touches, converted true, value 300
+	// j3 (line 6): 1 touches, converted false, value 0
+}
+
+func ExampleAggregate_Add() {
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
+	agg := attribution.NewAggregate(attribution.WithHalfLife(24 * time.Hour))
+	err := agg.Add(attribution.Journey{
+		ID: "acme", Converted: true, Value: 1000, ConversionTime: day(3),
+		Touches: []attribution.Touchpoint{
+			{Channel: "webinar", Time: day(1), LeadCreated: true},
+			{Channel: "sales", Time: day(2), OppCreated: true},
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Rejected, and not counted: touches out of time order.
+	err = agg.Add(attribution.Journey{ID: "bad", Touches: []attribution.Touchpoint{
+		{Channel: "a", Time: day(2)}, {Channel: "b", Time: day(1)}}})
+	fmt.Println(err)
+	res, _ := attribution.Run(context.Background(), agg, attribution.TimeDecay())
+	for _, c := range res.Channels {
+		// Half-life one day: weights 1/4 (two days before) and 1/2 → 1/3, 2/3.
+		fmt.Printf("%s %.4f\n", c.Channel, c.Conversions)
+	}
+	// Output:
+	// journey "bad": touch 2 (2026-03-01T00:00:00Z) is before touch 1 (2026-03-02T00:00:00Z)
+	// sales 0.6667
+	// webinar 0.3333
+}
+
+func ExampleReadSpend() {
+	spend, err := attribution.ReadSpend(context.Background(), strings.NewReader("channel,cost_minor\nsearch,150000\nemail,abc\n"), "spend.csv")
+	fmt.Println(spend, err)
+	// Output:
+	// map[] spend.csv:3: cost_minor: "abc" is not a non-negative integer (minor units)
 }
