@@ -173,8 +173,10 @@ type PaceReport struct {
 }
 
 // Pace paces t at the end of the day at against the dated actuals. It is
-// Goal.Pace for a one-part goal and returns the total. Zero or negative
-// targets, negative actuals and actuals in another currency are errors.
+// Goal.Pace for a one-part goal and returns the total; Pace.Actuals counts
+// the actuals in Actual, and Goal.Pace's PaceReport also counts those after
+// at or outside the period. Zero or negative targets, negative actuals and
+// actuals in another currency are errors.
 func (t Target) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts ...PaceOption) (Pace, error) {
 	g, err := t.Split(SplitByDays(), []Period{t.Period})
 	if err != nil {
