@@ -1,0 +1,494 @@
+// Package ruletest runs unit tests of scoring rules written in YAML beside
+// the rules, the way `promtool test rules` tests alerting rules.
+//
+// A test file names the rules file (or files) it tests and lists cases: a
+// lead (its fields and events), the evaluation time, and what must come out:
+//
+//	rules: rules.yaml                  # relative to the test file; or a list
+//	at: 2026-11-23T09:00:00Z           # default evaluation time of the cases
+//	tests:
+//	  - name: enterprise banker with a demo request is an MQL
+//	    lead:
+//	      id: L-1
+//	      email: maria@bank.com
+//	      company_size: 4200
+//	      industry: banking
+//	      events:
+//	        - {type: demo_request, time: 2026-11-21T09:00:00Z}
+//	    expect:
+//	      scores:
+//	        fit: 96                    # exact (to 1e-9)
+//	        engagement: {min: 35, max: 45}
+//	      grade: A
+//	      stage: mql
+//	      stage_rule: mql
+//	      fired: [enterprise-size]     # rules that must fire
+//	      not_fired: [free-mail]       # rules that must not
+//	      segments: [enterprise-fintech]   # exactly these, in any order
+//	      route: {id: enterprise, owner: ana}
+//	      sla_breached: false
+//	  - name: a lead without an email is rejected
+//	    lead: {company_size: 10}
+//	    expect:
+//	      error: "field email"         # the lead must be rejected with this in the message
+//
+// Every key of expect is optional; a case checks only what it names. Run
+// tests with `revengine test FILE...` or from a Go test with Run.
+package ruletest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/revengine/revengine/scoring"
+)
+
+// Suite is a loaded test file.
+type Suite struct {
+	File  string
+	Rules []*scoring.RuleSet
+	Cases []Case
+}
+
+// Case is one test case.
+type Case struct {
+	Name   string
+	Line   int // line of the case in the test file
+	At     time.Time
+	Lead   map[string]any
+	Expect Expect
+	// Unavailable owners for routing in this case.
+	Unavailable []string
+}
+
+// Expect is what a case requires. Nil and empty fields are not checked.
+type Expect struct {
+	Scores      map[string]Range
+	Grade       *string
+	Stage       *string
+	StageRule   *string
+	Fired       []string
+	NotFired    []string
+	Segments    []string
+	HasSegments bool // segments was given (an empty list means none)
+	Route       *scoring.Route
+	SLABreached *bool
+	Error       *string
+}
+
+// Range is an expected score: Min == Max for an exact value.
+type Range struct {
+	Min, Max float64
+}
+
+// Load reads a test file and the rules files it names. Problems in the test
+// file are reported together with their positions, like rule errors.
+func Load(path string, opts ...scoring.Option) (*Suite, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, src, opts...)
+}
+
+type rawSuite struct {
+	Rules yaml.Node `yaml:"rules"`
+	At    string    `yaml:"at"`
+	Tests []rawCase `yaml:"tests"`
+}
+
+type rawCase struct {
+	Name        string         `yaml:"name"`
+	At          string         `yaml:"at"`
+	Lead        map[string]any `yaml:"lead"`
+	Expect      rawExpect      `yaml:"expect"`
+	Unavailable []string       `yaml:"unavailable"`
+	node        *yaml.Node
+}
+
+type rawExpect struct {
+	Scores      map[string]yaml.Node `yaml:"scores"`
+	Grade       *string              `yaml:"grade"`
+	Stage       *string              `yaml:"stage"`
+	StageRule   *string              `yaml:"stage_rule"`
+	Fired       []string             `yaml:"fired"`
+	NotFired    []string             `yaml:"not_fired"`
+	Segments    *[]string            `yaml:"segments"`
+	Route       *scoring.Route       `yaml:"route"`
+	SLABreached *bool                `yaml:"sla_breached"`
+	Error       *string              `yaml:"error"`
+}
+
+// Parse reads a test file held in memory; rules files are resolved relative
+// to the directory of path.
+func Parse(path string, src []byte, opts ...scoring.Option) (*Suite, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, fmt.Errorf("%s: empty test file", path)
+	}
+	var raw rawSuite
+	dec := func(n *yaml.Node, v any) error {
+		if err := n.Decode(v); err != nil {
+			return fmt.Errorf("%s:%d:%d: %w", path, n.Line, n.Column, err)
+		}
+		return nil
+	}
+	root := doc.Content[0]
+	if err := checkKeys(path, root, "test file", "rules", "at", "tests"); err != nil {
+		return nil, err
+	}
+	if err := dec(root, &raw); err != nil {
+		return nil, err
+	}
+	s := &Suite{File: path}
+	var ruleFiles []string
+	switch raw.Rules.Kind {
+	case yaml.ScalarNode:
+		ruleFiles = []string{raw.Rules.Value}
+	case yaml.SequenceNode:
+		if err := dec(&raw.Rules, &ruleFiles); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("%s: missing rules: the rules file(s) under test", path)
+	}
+	var errs []string
+	for _, rf := range ruleFiles {
+		if !filepath.IsAbs(rf) {
+			rf = filepath.Join(filepath.Dir(path), rf)
+		}
+		rs, err := scoring.LoadFile(rf, opts...)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		s.Rules = append(s.Rules, rs)
+	}
+	var defaultAt time.Time
+	if raw.At != "" {
+		t, err := time.Parse(time.RFC3339Nano, raw.At)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: at: %v", path, err))
+		}
+		defaultAt = t
+	}
+	// Positions of the cases, for reports.
+	var caseNodes []*yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "tests" && root.Content[i+1].Kind == yaml.SequenceNode {
+			caseNodes = root.Content[i+1].Content
+		}
+	}
+	for i, rc := range raw.Tests {
+		line := 0
+		var node *yaml.Node
+		if i < len(caseNodes) {
+			node = caseNodes[i]
+			line = node.Line
+		}
+		where := fmt.Sprintf("%s:%d", path, line)
+		if node != nil {
+			if err := checkKeys(path, node, "test", "name", "at", "lead", "expect", "unavailable"); err != nil {
+				errs = append(errs, err.Error())
+				continue
+			}
+			for j := 0; j+1 < len(node.Content); j += 2 {
+				if node.Content[j].Value == "expect" {
+					if err := checkKeys(path, node.Content[j+1], "expect", "scores", "grade", "stage", "stage_rule",
+						"fired", "not_fired", "segments", "route", "sla_breached", "error"); err != nil {
+						errs = append(errs, err.Error())
+					}
+				}
+			}
+		}
+		c := Case{Name: rc.Name, Line: line, At: defaultAt, Lead: rc.Lead, Unavailable: rc.Unavailable}
+		if c.Name == "" {
+			c.Name = fmt.Sprintf("case %d", i+1)
+		}
+		if rc.At != "" {
+			t, err := time.Parse(time.RFC3339Nano, rc.At)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s: at: %v", where, err))
+			}
+			c.At = t
+		}
+		if c.At.IsZero() {
+			errs = append(errs, fmt.Sprintf("%s: %s: no evaluation time (give at: on the case or the file)", where, c.Name))
+		}
+		if c.Lead == nil {
+			c.Lead = map[string]any{}
+		}
+		e := rc.Expect
+		c.Expect = Expect{Grade: e.Grade, Stage: e.Stage, StageRule: e.StageRule, Fired: e.Fired, NotFired: e.NotFired,
+			Route: e.Route, SLABreached: e.SLABreached, Error: e.Error}
+		if e.Segments != nil {
+			c.Expect.Segments, c.Expect.HasSegments = *e.Segments, true
+		}
+		if len(e.Scores) > 0 {
+			c.Expect.Scores = map[string]Range{}
+			for name, n := range e.Scores {
+				r, err := parseRange(&n)
+				if err != nil {
+					errs = append(errs, fmt.Sprintf("%s:%d:%d: score %s: %v", path, n.Line, n.Column, name, err))
+					continue
+				}
+				c.Expect.Scores[name] = r
+			}
+		}
+		s.Cases = append(s.Cases, c)
+	}
+	if len(errs) > 0 {
+		return nil, errors.New(strings.Join(errs, "\n"))
+	}
+	return s, nil
+}
+
+func checkKeys(path string, n *yaml.Node, what string, known ...string) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("%s:%d:%d: %s must be a mapping", path, n.Line, n.Column, what)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		ok := false
+		for _, want := range known {
+			ok = ok || k.Value == want
+		}
+		if !ok {
+			return fmt.Errorf("%s:%d:%d: %s: unknown key %q (known: %s)", path, k.Line, k.Column, what, k.Value, strings.Join(known, ", "))
+		}
+	}
+	return nil
+}
+
+func parseRange(n *yaml.Node) (Range, error) {
+	var f float64
+	if n.Kind == yaml.ScalarNode {
+		if err := n.Decode(&f); err != nil {
+			return Range{}, err
+		}
+		return Range{f, f}, nil
+	}
+	var m struct {
+		Min *float64 `yaml:"min"`
+		Max *float64 `yaml:"max"`
+	}
+	if err := n.Decode(&m); err != nil {
+		return Range{}, err
+	}
+	r := Range{Min: math.Inf(-1), Max: math.Inf(1)}
+	if m.Min != nil {
+		r.Min = *m.Min
+	}
+	if m.Max != nil {
+		r.Max = *m.Max
+	}
+	if m.Min == nil && m.Max == nil {
+		return Range{}, fmt.Errorf("want a number or {min, max}")
+	}
+	if r.Min > r.Max {
+		return Range{}, fmt.Errorf("min %v above max %v", r.Min, r.Max)
+	}
+	return r, nil
+}
+
+// Report is the outcome of running suites.
+type Report struct {
+	Results        []CaseResult
+	Passed, Failed int
+}
+
+// CaseResult is one case run against one rules file.
+type CaseResult struct {
+	File      string // the test file
+	Line      int
+	Name      string
+	RulesFile string
+	Passed    bool
+	Failures  []string        // what did not match, "stage: want sql, got mql"
+	Lead      map[string]any  // the lead, for the report
+	Result    *scoring.Result // nil when the lead was rejected
+	Err       error           // why the lead was rejected
+}
+
+// Run runs every case of the suite against every rules file it names.
+func (s *Suite) Run(ctx context.Context) *Report {
+	rep := &Report{}
+	for _, rs := range s.Rules {
+		for _, c := range s.Cases {
+			cr := c.run(ctx, rs)
+			cr.File = s.File
+			if cr.Passed {
+				rep.Passed++
+			} else {
+				rep.Failed++
+			}
+			rep.Results = append(rep.Results, cr)
+		}
+	}
+	return rep
+}
+
+// tolerance for exact scores: floating-point decay is not exact in decimal.
+const tolerance = 1e-9
+
+func (c *Case) run(ctx context.Context, rs *scoring.RuleSet) CaseResult {
+	cr := CaseResult{Line: c.Line, Name: c.Name, RulesFile: rs.File(), Lead: c.Lead}
+	var opts []scoring.EvalOption
+	if len(c.Unavailable) > 0 {
+		opts = append(opts, scoring.WithUnavailable(c.Unavailable...))
+	}
+	res, err := rs.Score(ctx, c.Lead, c.At, opts...)
+	cr.Result, cr.Err = res, err
+	fail := func(format string, a ...any) { cr.Failures = append(cr.Failures, fmt.Sprintf(format, a...)) }
+	e := c.Expect
+	if e.Error != nil {
+		switch {
+		case err == nil:
+			fail("error: want the lead rejected with %q, but it was scored", *e.Error)
+		case !strings.Contains(err.Error(), *e.Error):
+			fail("error: want %q in %q", *e.Error, err.Error())
+		}
+		cr.Passed = len(cr.Failures) == 0
+		return cr
+	}
+	if err != nil {
+		fail("lead rejected: %v", err)
+		return cr
+	}
+	names := make([]string, 0, len(e.Scores))
+	for n := range e.Scores {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		r := e.Scores[n]
+		got, ok := res.Score(n)
+		switch {
+		case !ok:
+			fail("score %s: no such score model", n)
+		case r.Min == r.Max && math.Abs(got-r.Min) > tolerance*math.Max(1, math.Abs(r.Min)):
+			fail("score %s: want %g, got %g", n, r.Min, got)
+		case r.Min != r.Max && (got < r.Min || got > r.Max):
+			fail("score %s: want in [%g, %g], got %g", n, r.Min, r.Max, got)
+		}
+	}
+	str := func(what string, want *string, got string) {
+		if want != nil && *want != got {
+			fail("%s: want %q, got %q", what, *want, got)
+		}
+	}
+	str("grade", e.Grade, res.Grade)
+	str("stage", e.Stage, res.Stage)
+	str("stage_rule", e.StageRule, res.StageRule)
+	for _, r := range e.Fired {
+		if !res.Fired(r) {
+			fail("fired: rule %s did not fire", r)
+		}
+	}
+	for _, r := range e.NotFired {
+		if res.Fired(r) {
+			fail("not_fired: rule %s fired", r)
+		}
+	}
+	if e.HasSegments {
+		want := append([]string(nil), e.Segments...)
+		got := append([]string(nil), res.Segments...)
+		sort.Strings(want)
+		sort.Strings(got)
+		if strings.Join(want, ",") != strings.Join(got, ",") {
+			fail("segments: want %v, got %v", want, got)
+		}
+	}
+	if e.Route != nil {
+		if e.Route.ID != "" && e.Route.ID != res.Route.ID {
+			fail("route id: want %q, got %q", e.Route.ID, res.Route.ID)
+		}
+		if e.Route.Owner != "" && e.Route.Owner != res.Route.Owner {
+			fail("route owner: want %q, got %q (%s)", e.Route.Owner, res.Route.Owner, res.Route.Reason)
+		}
+		if e.Route.Queue != "" && e.Route.Queue != res.Route.Queue {
+			fail("route queue: want %q, got %q", e.Route.Queue, res.Route.Queue)
+		}
+	}
+	if e.SLABreached != nil && *e.SLABreached != res.SLA.Breached {
+		fail("sla_breached: want %v, got %v", *e.SLABreached, res.SLA.Breached)
+	}
+	cr.Passed = len(cr.Failures) == 0
+	return cr
+}
+
+// Trace describes the rules that fired for a result, one per line, for
+// failure reports.
+func Trace(res *scoring.Result) string {
+	if res == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, s := range res.Scores {
+		fmt.Fprintf(&b, "%s = %g\n", s.Name, s.Value)
+		for _, c := range s.Contributions {
+			fmt.Fprintf(&b, "  %s %+g", c.Rule, c.Points)
+			if c.Events > 0 {
+				fmt.Fprintf(&b, " (%d events)", c.Events)
+			}
+			for _, in := range c.Inputs {
+				fmt.Fprintf(&b, " %s=%s", in.Field, in.Value)
+			}
+			b.WriteByte('\n')
+		}
+	}
+	fmt.Fprintf(&b, "grade %s, stage %s", res.Grade, res.Stage)
+	if res.StageRule != "" {
+		fmt.Fprintf(&b, " (set by %s", res.StageRule)
+		for _, in := range res.StageInputs {
+			fmt.Fprintf(&b, " %s=%s", in.Field, in.Value)
+		}
+		b.WriteByte(')')
+	}
+	if len(res.Segments) > 0 {
+		fmt.Fprintf(&b, ", segments %s", strings.Join(res.Segments, ","))
+	}
+	if res.Route.ID != "" || res.Route.Reason != "" {
+		fmt.Fprintf(&b, ", route %s → %s%s", res.Route.ID, res.Route.Owner, res.Route.Queue)
+	}
+	b.WriteByte('\n')
+	return b.String()
+}
+
+// Run loads each test file and runs its cases as subtests of t, so that a
+// user's own `go test` checks their rules:
+//
+//	func TestRules(t *testing.T) { ruletest.Run(t, "rules_test.yaml") }
+func Run(t *testing.T, files ...string) {
+	t.Helper()
+	for _, f := range files {
+		s, err := Load(f)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		rep := s.Run(context.Background())
+		for _, cr := range rep.Results {
+			cr := cr
+			t.Run(cr.Name, func(t *testing.T) {
+				if !cr.Passed {
+					t.Errorf("%s:%d: %s (rules %s):\n  %s\n%s", cr.File, cr.Line, cr.Name, cr.RulesFile,
+						strings.Join(cr.Failures, "\n  "), Trace(cr.Result))
+				}
+			})
+		}
+	}
+}
