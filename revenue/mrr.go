@@ -169,22 +169,36 @@ func MRRBridge(ctx context.Context, events []Event, method Method, cur Currency)
 		}
 		month := changes[i:j]
 		i = j
-		var err error
-		var mvs []Movement
-		switch method {
-		case MethodEvent:
-			mvs, err = eventMovements(month, state, paid, cur)
-		case MethodNet:
-			mvs, err = netMovements(month, state, paid, cur)
+		// Net method: each touched customer's MRR and paid flag at the
+		// month start, its last event date and all its lines.
+		type touch struct {
+			start     int64
+			paidStart bool
+			date      time.Time
+			lines     []int
 		}
-		if err != nil {
-			return nil, err
+		var touched map[string]*touch
+		if method == MethodNet {
+			touched = map[string]*touch{}
 		}
-		bm.Movements = append(bm.Movements, mvs...)
-		// Apply the month's changes to the state.
 		for _, c := range month {
 			bm.Events += len(c.lines)
 			old := state[c.customer]
+			switch method {
+			case MethodEvent:
+				if kind, ok := classify(old, c.mrr, paid[c.customer]); ok {
+					bm.Movements = append(bm.Movements, movement(kind, c.customer, c.date, old, c.mrr, c.lines, cur))
+				}
+			case MethodNet:
+				t := touched[c.customer]
+				if t == nil {
+					t = &touch{start: old, paidStart: paid[c.customer]}
+					touched[c.customer] = t
+				}
+				t.date = c.date
+				t.lines = append(t.lines, c.lines...)
+			}
+			var err error
 			if total, err = add64(total, c.mrr-old); err != nil {
 				return nil, fmt.Errorf("revenue: mrr bridge: %s: total mrr: %w", p, err)
 			}
@@ -197,6 +211,20 @@ func MRRBridge(ctx context.Context, events []Event, method Method, cur Currency)
 			state[c.customer] = c.mrr
 			if c.mrr > 0 {
 				paid[c.customer] = true
+			}
+		}
+		if method == MethodNet {
+			ids := make([]string, 0, len(touched))
+			for id := range touched {
+				ids = append(ids, id)
+			}
+			sort.Strings(ids)
+			for _, id := range ids {
+				t := touched[id]
+				if kind, ok := classify(t.start, state[id], t.paidStart); ok {
+					sort.Ints(t.lines)
+					bm.Movements = append(bm.Movements, movement(kind, id, t.date, t.start, state[id], t.lines, cur))
+				}
 			}
 		}
 		bm.EndingMRR, bm.CustomersEnd = Money{total, cur}, customers
@@ -214,19 +242,21 @@ func validateEvents(kpi string, events []Event, cur Currency) error {
 		return fmt.Errorf("revenue: %s: %w: no events", kpi, errInvalid)
 	}
 	for i, e := range events {
-		where := fmt.Sprintf("event %d", i+1)
-		if e.Line > 0 {
-			where = fmt.Sprintf("line %d", e.Line)
+		where := func() string {
+			if e.Line > 0 {
+				return fmt.Sprintf("line %d", e.Line)
+			}
+			return fmt.Sprintf("event %d", i+1)
 		}
 		switch {
 		case e.MRR.Currency != cur:
-			return fmt.Errorf("revenue: %s: %s: %w", kpi, where, &CurrencyMismatchError{Op: "mrr bridge", A: cur, B: e.MRR.Currency})
+			return fmt.Errorf("revenue: %s: %s: %w", kpi, where(), &CurrencyMismatchError{Op: kpi, A: cur, B: e.MRR.Currency})
 		case e.MRR.Amount < 0:
-			return fmt.Errorf("revenue: %s: %s: %w: negative mrr %d", kpi, where, errInvalid, e.MRR.Amount)
+			return fmt.Errorf("revenue: %s: %s: %w: negative mrr %d", kpi, where(), errInvalid, e.MRR.Amount)
 		case e.CustomerID == "":
-			return fmt.Errorf("revenue: %s: %s: %w: empty customer id", kpi, where, errInvalid)
+			return fmt.Errorf("revenue: %s: %s: %w: empty customer id", kpi, where(), errInvalid)
 		case e.Date.IsZero():
-			return fmt.Errorf("revenue: %s: %s: %w: no date", kpi, where, errInvalid)
+			return fmt.Errorf("revenue: %s: %s: %w: no date", kpi, where(), errInvalid)
 		}
 	}
 	return nil
@@ -342,61 +372,4 @@ func movement(kind MovementKind, customer string, date time.Time, old, new int64
 	}
 	return Movement{Kind: kind, CustomerID: customer, Date: date, From: Money{old, cur}, To: Money{new, cur},
 		Amount: Money{amt, cur}, Lines: append([]int(nil), lines...)}
-}
-
-// eventMovements classifies each change of the month on its own. It reads
-// state and paid as at the month start and does not modify them.
-func eventMovements(month []mrrChange, state map[string]int64, paid map[string]bool, cur Currency) ([]Movement, error) {
-	cs := map[string]int64{}
-	cp := map[string]bool{}
-	get := func(c string) (int64, bool) {
-		if v, ok := cs[c]; ok {
-			return v, cp[c]
-		}
-		return state[c], paid[c]
-	}
-	var out []Movement
-	for _, c := range month {
-		old, wasPaid := get(c.customer)
-		if kind, ok := classify(old, c.mrr, wasPaid); ok {
-			out = append(out, movement(kind, c.customer, c.date, old, c.mrr, c.lines, cur))
-		}
-		cs[c.customer] = c.mrr
-		cp[c.customer] = wasPaid || c.mrr > 0
-	}
-	return out, nil
-}
-
-// netMovements compares each touched customer's MRR at the month's start and
-// end. It reads state and paid as at the month start.
-func netMovements(month []mrrChange, state map[string]int64, paid map[string]bool, cur Currency) ([]Movement, error) {
-	type acc struct {
-		end   int64
-		date  time.Time
-		lines []int
-	}
-	touched := map[string]*acc{}
-	for _, c := range month {
-		a := touched[c.customer]
-		if a == nil {
-			a = &acc{}
-			touched[c.customer] = a
-		}
-		a.end, a.date = c.mrr, c.date
-		a.lines = append(a.lines, c.lines...)
-	}
-	ids := make([]string, 0, len(touched))
-	for id := range touched {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	var out []Movement
-	for _, id := range ids {
-		a := touched[id]
-		sort.Ints(a.lines)
-		if kind, ok := classify(state[id], a.end, paid[id]); ok {
-			out = append(out, movement(kind, id, a.date, state[id], a.end, a.lines, cur))
-		}
-	}
-	return out, nil
 }

@@ -77,8 +77,8 @@ func LinearTrend(y []float64, horizon int) (Trend, error) {
 	tbar := (n - 1) / 2
 	var ybar float64
 	for i, v := range y {
-		if err := checkFinite("linear trend", fmt.Sprintf("value %d", i), v); err != nil {
-			return Trend{}, err
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Trend{}, checkFinite("linear trend", fmt.Sprintf("value %d", i), v)
 		}
 		ybar += v
 	}
@@ -176,8 +176,8 @@ func HoltWinters(ctx context.Context, y []float64, m int, alpha, beta, gamma flo
 		}
 	}
 	for i, v := range y {
-		if err := checkFinite(kpi, fmt.Sprintf("value %d", i), v); err != nil {
-			return Seasonal{}, err
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Seasonal{}, checkFinite(kpi, fmt.Sprintf("value %d", i), v)
 		}
 	}
 	fm := float64(m)
