@@ -102,7 +102,8 @@ func (f *csvFile) result() error {
 // MRR from that date on, a non-negative integer of minor units of cur; 0
 // means no paid subscription). A first row naming the columns is a header
 // (columns then in any order, extra columns ignored); without one the
-// columns are positional. name is used in error positions ("events.csv").
+// columns are positional and a row must have exactly three fields. name is
+// used in error positions ("events.csv").
 //
 // Every row is either returned as an Event (with its Line) or reported: on
 // any problem the error is a ParseErrors listing each as file:line:column,

@@ -59,6 +59,7 @@ func TestReadEventsErrors(t *testing.T) {
 		{"bad quote", "customer_id,date,mrr\n\"a,2024-01-01,1\n", 0, []string{`e.csv:2:17: extraneous or missing " in quoted-field`}},
 		{"header lacks column", "customer_id,day,mrr\na,2024-01-01,1\n", 0, []string{"e.csv:1:1: date: header lacks column date"}},
 		{"empty", "", 0, []string{"e.csv:1: no events"}},
+		{"extra field without header", "a,2024-01-01,1\nb,2024-01-01,2,oops\n", 1, []string{"e.csv:2:4: 4 fields, want 3 (no header)"}},
 		{"overflow", "a,2024-01-01,99999999999999999999\n", 0, []string{`e.csv:1:3: mrr: "99999999999999999999" is not an integer number of minor units`}},
 	}
 	for _, tt := range tests {

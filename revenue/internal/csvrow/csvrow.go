@@ -48,14 +48,16 @@ type Reader struct {
 	cols    map[string]int
 	names   []string
 	started bool
+	noHead  bool // columns are positional: the count must match exactly
 	n       int
 	ctx     context.Context
 }
 
 // New returns a Reader for columns names. If the first record is a header
 // naming every column (any order, case-insensitive, extra columns ignored),
-// columns are taken from it; otherwise the first record is data and the
-// columns are positional in the order given.
+// columns are taken from it; otherwise the first record is data, the
+// columns are positional in the order given and a row with more fields is
+// an error (nothing is ignored silently).
 func New(ctx context.Context, r io.Reader, names ...string) *Reader {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -102,10 +104,14 @@ func (r *Reader) Next() (Row, error) {
 			} else if missing != "" {
 				return Row{}, &Error{Line: line, Column: 1, Field: missing, Msg: "header lacks column " + missing, Fatal: true}
 			}
+			r.noHead = true
 			r.cols = map[string]int{}
 			for i, n := range r.names {
 				r.cols[n] = i
 			}
+		}
+		if r.noHead && len(rec) > len(r.names) {
+			return Row{}, &Error{Line: line, Column: len(r.names) + 1, Msg: fmt.Sprintf("%d fields, want %d (no header)", len(rec), len(r.names))}
 		}
 		row := Row{Line: line, fields: rec, cols: r.cols}
 		for _, n := range r.names {
