@@ -73,6 +73,11 @@ type job struct {
 // batch goes on. ScoreLines stops early, returning the error, if emit
 // returns an error, reading fails, or ctx is canceled; the stats then count
 // what was emitted.
+//
+// The input may also be a JSON array of lead objects (its first non-blank
+// byte is '['); each element's line number is the line it starts on. A
+// syntax error inside an array ends the batch with an error naming its
+// line, since nothing after it can be read reliably.
 func (rs *RuleSet) ScoreLines(ctx context.Context, r io.Reader, at time.Time, emit func(Record) error, opts ...BatchOption) (BatchStats, error) {
 	cfg := batchConfig{workers: runtime.GOMAXPROCS(0), maxLine: 1 << 20}
 	for _, o := range opts {
@@ -92,7 +97,24 @@ func (rs *RuleSet) ScoreLines(ctx context.Context, r io.Reader, at time.Time, em
 
 	go func() { // reader
 		defer close(jobs)
+		send := func(j job) bool {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return false
+			}
+			select {
+			case jobs <- j:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
 		br := bufio.NewReaderSize(r, 64<<10)
+		if isArray(br) {
+			readErr = readArray(br, cfg.maxLine, send)
+			return
+		}
 		seq, line := 0, 0
 		for {
 			data, tooLong, err := readLine(br, cfg.maxLine)
@@ -115,14 +137,7 @@ func (rs *RuleSet) ScoreLines(ctx context.Context, r io.Reader, at time.Time, em
 				j.data = nil
 				j.err = fmt.Errorf("%w: more than %d bytes", ErrLineTooLong, cfg.maxLine)
 			}
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case jobs <- j:
-			case <-ctx.Done():
+			if !send(j) {
 				return
 			}
 			seq++
@@ -185,7 +200,7 @@ func (rs *RuleSet) ScoreLines(ctx context.Context, r io.Reader, at time.Time, em
 		return st, emitErr
 	}
 	if readErr != nil {
-		return st, fmt.Errorf("scoring: reading input after line %d: %w", st.Read, readErr)
+		return st, fmt.Errorf("scoring: reading input: %w", readErr)
 	}
 	if err := ctx.Err(); err != nil {
 		return st, err
@@ -227,4 +242,87 @@ func (rs *RuleSet) scoreJSON(ctx context.Context, data []byte, at time.Time, opt
 		return nil, &LeadError{Msg: "want a JSON object, got null"}
 	}
 	return rs.Score(ctx, m, at, opts...)
+}
+
+// isArray reports whether the input's first non-blank byte is '['.
+func isArray(br *bufio.Reader) bool {
+	for i := 1; ; i++ {
+		b, err := br.Peek(i)
+		if err != nil || len(b) < i {
+			return false
+		}
+		switch b[i-1] {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case '[':
+			return true
+		}
+		return false
+	}
+}
+
+// lineCounter records the offsets of the newlines it passes on.
+type lineCounter struct {
+	r        io.Reader
+	off      int64
+	newlines []int64
+}
+
+func (lc *lineCounter) Read(p []byte) (int, error) {
+	n, err := lc.r.Read(p)
+	for i := 0; i < n; i++ {
+		if p[i] == '\n' {
+			lc.newlines = append(lc.newlines, lc.off+int64(i))
+		}
+	}
+	lc.off += int64(n)
+	return n, err
+}
+
+// lineAt is the 1-based line of byte offset off.
+func (lc *lineCounter) lineAt(off int64) int {
+	lo, hi := 0, len(lc.newlines)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if lc.newlines[m] < off {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo + 1
+}
+
+// readArray streams the elements of a JSON array as jobs.
+func readArray(r io.Reader, maxElem int, send func(job) bool) error {
+	lc := &lineCounter{r: r}
+	dec := json.NewDecoder(lc)
+	if _, err := dec.Token(); err != nil { // '['
+		return err
+	}
+	seq := 0
+	for dec.More() {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			off := dec.InputOffset()
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				off = se.Offset
+			}
+			return fmt.Errorf("line %d: %w", lc.lineAt(off), err)
+		}
+		start := dec.InputOffset() - int64(len(raw))
+		j := job{seq: seq, line: lc.lineAt(start), data: raw}
+		if len(raw) > maxElem {
+			j.data, j.err = nil, fmt.Errorf("%w: element of more than %d bytes", ErrLineTooLong, maxElem)
+		}
+		if !send(j) {
+			return nil
+		}
+		seq++
+	}
+	if _, err := dec.Token(); err != nil { // ']'
+		return fmt.Errorf("line %d: %w", lc.lineAt(dec.InputOffset()), err)
+	}
+	return nil
 }

@@ -120,3 +120,37 @@ func TestConcurrentScoring(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+func TestScoreLinesArray(t *testing.T) {
+	rs := mustRules(t, testRules)
+	input := "  [\n" +
+		`{"id":"a","email":"a@x.io"},` + "\n" +
+		`{"id":"b"},` + "\n" + // line 3: missing email
+		"\n" +
+		`  {"id":"c","email":"c@x.io",` + "\n" + `"size":5},` + "\n" + // starts on line 5
+		`7` + "\n" + // line 7: not an object
+		"]\n"
+	var got []string
+	st, err := rs.ScoreLines(context.Background(), strings.NewReader(input), at, func(r Record) error {
+		if r.Err != nil {
+			got = append(got, fmt.Sprintf("%d:err", r.Line))
+		} else {
+			got = append(got, fmt.Sprintf("%d:%s", r.Line, r.Result.LeadID))
+		}
+		return nil
+	}, Workers(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "[2:a 3:err 5:c 7:err]"; fmt.Sprint(got) != want {
+		t.Errorf("records = %v, want %s", got, want)
+	}
+	if st != (BatchStats{Read: 4, Scored: 2, Rejected: 2}) {
+		t.Errorf("stats = %+v", st)
+	}
+	// A syntax error in an array stops the batch with its line.
+	_, err = rs.ScoreLines(context.Background(), strings.NewReader("[\n{\"email\":\"a\"},\n{oops}\n]"), at, func(Record) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("err = %v, want a syntax error at line 3", err)
+	}
+}
