@@ -236,7 +236,12 @@ type TouchReader struct {
 	outLine   int     // first line of out
 	pendLine  int     // first line of pend
 	pendEmpty bool    // pend's row had an empty channel
+	pendBad   bool    // a row of pend was rejected: never return it
 	has       bool    // pend holds a journey started by a row already read
+	ready     bool    // out holds a journey to return before reading on
+	rowID     []byte  // journey id of the row being parsed, if known
+	badID     []byte  // a rejected journey whose further rows are skipped
+	skipping  bool    // badID is set
 	done      bool
 	err       error
 }
@@ -253,14 +258,21 @@ func NewTouchReader(r io.Reader, name string) (*TouchReader, error) {
 
 // Next returns the next journey, or io.EOF after the last. The journey and
 // its Touches are reused by the following call to Next; copy what you keep.
-// After an error, Next keeps returning it.
+//
+// A bad line is returned as a *ParseError; calling Next again goes on with
+// the next line, and the journey the bad line belongs to is never returned
+// (its other rows are skipped), so a caller can collect every problem in one
+// pass. Other errors (reading the input) are returned again by every call.
 func (tr *TouchReader) Next() (*Journey, error) {
 	if tr.err != nil {
 		return nil, tr.err
 	}
 	j, err := tr.readJourney()
 	if err != nil {
-		tr.err = err
+		var pe *ParseError
+		if !errors.As(err, &pe) {
+			tr.err = err
+		}
 		return nil, err
 	}
 	return j, nil
@@ -268,11 +280,19 @@ func (tr *TouchReader) Next() (*Journey, error) {
 
 func (tr *TouchReader) readJourney() (*Journey, error) {
 	for {
+		if tr.ready {
+			tr.ready = false
+			return &tr.out, nil
+		}
 		if tr.done {
 			if tr.has {
 				tr.has = false
 				tr.out, tr.pend = tr.pend, tr.out
 				tr.outLine = tr.pendLine
+				if tr.pendBad {
+					tr.pendBad = false
+					return nil, io.EOF
+				}
 				return &tr.out, nil
 			}
 			return nil, io.EOF
@@ -299,9 +319,53 @@ func (tr *TouchReader) readJourney() (*Journey, error) {
 // starts a new journey while one was in progress, the finished one moves to
 // tr.out and row reports done.
 func (tr *TouchReader) row(b []byte) (done bool, err error) {
+	tr.rowID = nil
+	done, err = tr.parseRow(b)
+	if err != nil {
+		tr.fail()
+	}
+	return done, err
+}
+
+// fail records that the row just read (journey id tr.rowID, nil if
+// unknown) was rejected, so that its journey is never returned.
+func (tr *TouchReader) fail() {
+	id := tr.rowID
+	switch {
+	case id == nil:
+		// Unsplittable line: its journey is unknown; nothing to skip.
+	case tr.has && string(id) == tr.pend.ID:
+		tr.pendBad = true
+	default:
+		// The bad row starts another journey: the one in progress is
+		// complete, and the bad journey's further rows are skipped.
+		if tr.has {
+			if !tr.pendBad {
+				tr.out, tr.pend = tr.pend, tr.out
+				tr.outLine = tr.pendLine
+				tr.ready = true
+			}
+			tr.has, tr.pendBad = false, false
+		}
+		tr.seen.addOrGet(id, tr.lr.line)
+		tr.badID = append(tr.badID[:0], id...)
+		tr.skipping = true
+	}
+}
+
+func (tr *TouchReader) parseRow(b []byte) (done bool, err error) {
 	lr := tr.lr
 	if err := lr.split(b); err != nil {
 		return false, err
+	}
+	if p := tr.pos[colID]; p < len(lr.fields) && len(lr.fields[p]) > 0 {
+		tr.rowID = lr.fields[p]
+		if tr.skipping {
+			if string(tr.rowID) == string(tr.badID) {
+				return false, nil // more rows of a journey already rejected
+			}
+			tr.skipping = false
+		}
 	}
 	if len(lr.fields) != tr.ncols {
 		return false, &ParseError{File: lr.name, Line: lr.line, Msg: fmt.Sprintf("%d fields, want %d", len(lr.fields), tr.ncols), Err: ErrSyntax}
@@ -389,7 +453,8 @@ func (tr *TouchReader) row(b []byte) (done bool, err error) {
 	if tr.has {
 		tr.out, tr.pend = tr.pend, tr.out
 		tr.outLine = tr.pendLine
-		done = true
+		done = !tr.pendBad // a rejected journey is dropped here
+		tr.pendBad = false
 	}
 	j.ID, j.Converted, j.Value, j.ConversionTime = sid, converted, value, convTime
 	j.Touches = j.Touches[:0]
@@ -453,14 +518,16 @@ func parse01(b []byte) (bool, error) {
 }
 
 // ReadTouches reads the touch CSV (see TouchReader) into a new aggregate
-// built with opts. name is used in error messages. It stops at the first bad
-// line with a *ParseError.
+// built with opts. name is used in error messages. Every bad line is
+// reported: the error is then a ParseErrors list, sorted by line (the first
+// MaxErrors of them), and no aggregate is returned.
 func ReadTouches(ctx context.Context, r io.Reader, name string, opts ...AggregateOption) (*Aggregate, error) {
 	a := NewAggregate(opts...)
 	tr, err := NewTouchReader(r, name)
 	if err != nil {
 		return nil, err
 	}
+	var errs ParseErrors
 	for n := 0; ; n++ {
 		if n&1023 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -469,15 +536,84 @@ func ReadTouches(ctx context.Context, r io.Reader, name string, opts ...Aggregat
 		}
 		j, err := tr.Next()
 		if errors.Is(err, io.EOF) {
-			return a, nil
+			break
+		}
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			errs.add(pe)
+			continue
 		}
 		if err != nil {
 			return nil, err
 		}
+		if len(errs.List) > 0 {
+			continue // only looking for more problems
+		}
 		if err := a.Add(*j); err != nil {
-			return nil, &ParseError{File: name, Line: tr.Line(), Msg: err.Error(), Err: err}
+			errs.add(&ParseError{File: name, Line: tr.Line(), Msg: err.Error(), Err: err})
 		}
 	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// MaxErrors is how many problems a ParseErrors list keeps; it still counts
+// the rest.
+const MaxErrors = 100
+
+// ParseErrors is every problem found in one input, in line order: the first
+// MaxErrors of them in List, and how many there were in all. errors.As finds
+// the first *ParseError through it.
+type ParseErrors struct {
+	List  []*ParseError
+	Total int
+}
+
+func (e *ParseErrors) add(pe *ParseError) {
+	e.Total++
+	if len(e.List) < MaxErrors {
+		e.List = append(e.List, pe)
+	}
+}
+
+// Err returns e, or nil when it holds no problem; a single problem is
+// returned as its *ParseError.
+func (e *ParseErrors) Err() error {
+	switch len(e.List) {
+	case 0:
+		return nil
+	case 1:
+		if e.Total == 1 {
+			return e.List[0]
+		}
+	}
+	return e
+}
+
+// Error lists the problems one per line.
+func (e *ParseErrors) Error() string {
+	var b strings.Builder
+	for i, pe := range e.List {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(pe.Error())
+	}
+	if more := e.Total - len(e.List); more > 0 {
+		fmt.Fprintf(&b, "\n... and %d more problems", more)
+	}
+	return b.String()
+}
+
+// Unwrap returns the problems, for errors.Is and errors.As.
+func (e *ParseErrors) Unwrap() []error {
+	out := make([]error, len(e.List))
+	for i, pe := range e.List {
+		out[i] = pe
+	}
+	return out
 }
 
 // ReadPaths reads the path-aggregated CSV that ChannelAttribution and DP6

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"strings"
@@ -254,6 +255,19 @@ func FuzzReadTouches(f *testing.F) {
 	f.Add([]byte(touchHeader + "\"j1\",2026-01-01T00:00:00.5+01:00,\"a\"\"b\",0,0,1,5,2026-01-02T00:00:00Z\n"))
 	f.Add([]byte(touchHeader + "j1,,,0,0,0,0,\nj1,,,0,0,0,0,\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// A TouchReader that goes on after errors ends, within one call per
+		// line (plus the final io.EOF).
+		if tr, err := attribution.NewTouchReader(bytes.NewReader(data), "f.csv"); err == nil {
+			calls := 0
+			for ; calls <= bytes.Count(data, []byte("\n"))+2; calls++ {
+				if _, err := tr.Next(); err == io.EOF {
+					break
+				}
+			}
+			if calls > bytes.Count(data, []byte("\n"))+1 {
+				t.Fatalf("%d calls to Next without io.EOF", calls)
+			}
+		}
 		a, err := attribution.ReadTouches(context.Background(), bytes.NewReader(data), "f.csv")
 		if err != nil {
 			return
@@ -300,4 +314,71 @@ func FuzzReadPaths(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestReadTouchesReportsEveryProblem(t *testing.T) {
+	in := touchHeader +
+		"j1,2026-01-01T00:00:00Z,email,0,0,0,0,\n" + // 2
+		"j1,2026-01-02T00:00:00Z,email,0,0,0,0.5,\n" + // 3: bad value → j1 rejected
+		"j2,2026-01-01T00:00:00Z,social,0,0,0,0,\n" + // 4: good
+		"j3,yesterday,email,0,0,0,0,\n" + // 5: bad timestamp → j3 rejected
+		"j3,2026-01-02T00:00:00Z,email,0,0,0,0,\n" + // 6: rest of j3, skipped
+		"j4,2026-01-01T00:00:00Z,display,0,0,1,9,2026-01-03T00:00:00Z\n" + // 7: good
+		"j1,2026-01-05T00:00:00Z,email,0,0,0,0,\n" // 8: j1 again, not grouped
+	_, err := attribution.ReadTouches(context.Background(), strings.NewReader(in), "m.csv")
+	want := `m.csv:3: value_minor: "0.5" is not an integer (minor units)
+m.csv:5: timestamp: "yesterday" is not an RFC 3339 timestamp
+m.csv:8: journey_id: journey "j1" is not grouped: its rows started on line 2 and resume here after another journey`
+	if err == nil || err.Error() != want {
+		t.Errorf("error:\n got %v\nwant %s", err, want)
+	}
+	var pe *attribution.ParseError
+	if !errors.As(err, &pe) || pe.Line != 3 {
+		t.Errorf("errors.As: %v", pe)
+	}
+
+	// A TouchReader goes on after each problem and returns only the good
+	// journeys.
+	tr, err := attribution.NewTouchReader(strings.NewReader(in), "m.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	var lines []int
+	for {
+		j, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if errors.As(err, &pe) {
+			lines = append(lines, pe.Line)
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, j.ID)
+	}
+	if diff := cmp.Diff([]string{"j2", "j4"}, ids); diff != "" {
+		t.Errorf("journeys (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{3, 5, 8}, lines); diff != "" {
+		t.Errorf("error lines (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseErrorsCap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(touchHeader)
+	for i := 0; i < attribution.MaxErrors+5; i++ {
+		fmt.Fprintf(&b, "j%d,2026-01-01T00:00:00Z,email,2,0,0,0,\n", i) // lead_created 2
+	}
+	_, err := attribution.ReadTouches(context.Background(), strings.NewReader(b.String()), "c.csv")
+	var pes *attribution.ParseErrors
+	if !errors.As(err, &pes) || len(pes.List) != attribution.MaxErrors || pes.Total != attribution.MaxErrors+5 {
+		t.Fatalf("err = %T %v", err, err)
+	}
+	if !strings.HasSuffix(err.Error(), "\n... and 5 more problems") {
+		t.Errorf("error ends %q", err.Error()[len(err.Error())-40:])
+	}
 }

@@ -23,8 +23,8 @@ const attributeSynopsis = `--model NAME [--order K] [--half-life DURATION] [--fo
 
 Credits the conversions and conversion value of customer journeys to the
 channels that earned them. FILE ("-" for standard input) is CSV with a
-header; exit status 1 when a line is invalid (reported as FILE:LINE: field:
-message), 2 on a usage error.
+header; exit status 1 when a line is invalid (every bad line is reported,
+as FILE:LINE: field: message, and nothing is credited), 2 on a usage error.
 
 Models (NAME):
   first_touch, last_touch, last_non_direct (skips channel "direct" unless

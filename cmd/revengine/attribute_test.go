@@ -50,6 +50,7 @@ func TestAttributeGolden(t *testing.T) {
 		{"flags_after_file", "", []string{journeys, "--model", "shapley_local_rate"}},
 		{"bad_row", "", []string{"--model", "linear", attributeFile("bad_row.csv")}},
 		{"ungrouped", "", []string{"--model", "linear", attributeFile("ungrouped.csv")}},
+		{"many_errors", "", []string{"--model", "linear", attributeFile("many_errors.csv")}},
 		{"bad_spend", "", []string{"--model", "linear", "--spend", attributeFile("bad_spend.csv"), journeys}},
 		{"missing_file", "", []string{"--model", "linear", attributeFile("nope.csv")}},
 		{"unknown_model", "", []string{"--model", "magic", journeys}},
