@@ -304,10 +304,15 @@ func readArray(r io.Reader, maxElem int, send func(job) bool) error {
 	for dec.More() {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
+			// The bad element starts at the first byte after the
+			// separators the decoder has not consumed.
 			off := dec.InputOffset()
-			var se *json.SyntaxError
-			if errors.As(err, &se) {
-				off = se.Offset
+			rest, _ := io.ReadAll(dec.Buffered())
+			for _, b := range rest {
+				if b != ' ' && b != '\t' && b != '\r' && b != '\n' && b != ',' {
+					break
+				}
+				off++
 			}
 			return fmt.Errorf("line %d: %w", lc.lineAt(off), err)
 		}

@@ -2,7 +2,6 @@ package backtest
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"time"
 )
@@ -223,6 +222,3 @@ type OutcomeStats struct {
 	Revenue        float64  `json:"revenue"`
 }
 
-func (s OutcomeStats) String() string {
-	return fmt.Sprintf("%d leads, %d with outcome, %d won", s.Leads, s.WithOutcome, s.Won)
-}
