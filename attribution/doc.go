@@ -17,7 +17,8 @@
 //
 // Every bad line is a [*ParseError] naming the file, line and column:
 // ungrouped journey ids, touches out of time order, a non-integer value,
-// journey-level columns that disagree between rows. Nothing is dropped
+// journey-level columns that disagree between rows. [ReadTouches] reports
+// all of them in one pass ([ParseErrors]). Nothing is dropped
 // silently: journeys without touches (and converting journeys with no touch
 // inside a lookback window) are counted as unattributed, and
 // [Aggregate.Totals] = credited + [Aggregate.Unattributed].

@@ -625,8 +625,8 @@ func (e *ParseErrors) Unwrap() []error {
 // (spaces around ">" optional, an empty path counts as journeys without
 // touches); the counts are non-negative integers and the value is an integer
 // in minor units. Rows with the same path add up. The aggregate has no times
-// or milestones (see AddPath). It stops at the first bad line with a
-// *ParseError.
+// or milestones (see AddPath). Every bad line is reported, as in
+// ReadTouches.
 func ReadPaths(ctx context.Context, r io.Reader, name string, opts ...AggregateOption) (*Aggregate, error) {
 	a := NewAggregate(opts...)
 	if a.lookback > 0 {
@@ -637,25 +637,15 @@ func ReadPaths(ctx context.Context, r io.Reader, name string, opts ...AggregateO
 	if err != nil {
 		return nil, err
 	}
+	var errs ParseErrors
 	var chans []string
-	for n := 0; ; n++ {
-		if n&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		b, err := lr.next()
-		if errors.Is(err, io.EOF) {
-			return a, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	// row adds one line's path, or returns its problem.
+	row := func(b []byte) error {
 		if err := lr.split(b); err != nil {
-			return nil, err
+			return err
 		}
 		if len(lr.fields) != ncols {
-			return nil, &ParseError{File: name, Line: lr.line, Msg: fmt.Sprintf("%d fields, want %d", len(lr.fields), ncols), Err: ErrSyntax}
+			return &ParseError{File: name, Line: lr.line, Msg: fmt.Sprintf("%d fields, want %d", len(lr.fields), ncols), Err: ErrSyntax}
 		}
 		var nums [3]int64
 		for i, col := range pathColumns[1:] {
@@ -666,13 +656,13 @@ func ReadPaths(ctx context.Context, r io.Reader, name string, opts ...AggregateO
 				if col == "total_conversion_value" {
 					what += " (minor units)"
 				}
-				return nil, lr.errf(col, "%q is not %s", s, what)
+				return lr.errf(col, "%q is not %s", s, what)
 			}
 			nums[i] = v
 		}
 		conv, value, null := nums[0], nums[1], nums[2]
 		if conv == 0 && value != 0 {
-			return nil, lr.errf("total_conversion_value", "%d on a path without conversions", value)
+			return lr.errf("total_conversion_value", "%d on a path without conversions", value)
 		}
 		chans = chans[:0]
 		p := strings.TrimSpace(string(lr.fields[pos[0]]))
@@ -680,15 +670,44 @@ func ReadPaths(ctx context.Context, r io.Reader, name string, opts ...AggregateO
 			for i, c := range strings.Split(p, ">") {
 				c = strings.TrimSpace(c)
 				if c == "" {
-					return nil, lr.errf("path", "empty channel at position %d of %q", i+1, p)
+					return lr.errf("path", "empty channel at position %d of %q", i+1, p)
 				}
 				chans = append(chans, c)
 			}
 		}
+		if len(errs.List) > 0 {
+			return nil // only looking for more problems
+		}
 		if err := a.AddPath(chans, conv, null, value); err != nil {
-			return nil, &ParseError{File: name, Line: lr.line, Msg: err.Error(), Err: err}
+			return &ParseError{File: name, Line: lr.line, Msg: err.Error(), Err: err}
+		}
+		return nil
+	}
+	for n := 0; ; n++ {
+		if n&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		b, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := row(b); err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				return nil, err
+			}
+			errs.add(pe)
 		}
 	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // parseTime parses an RFC 3339 timestamp. The common shape

@@ -151,6 +151,8 @@ func TestReadPathsErrors(t *testing.T) {
 		{"empty channel", h + "a > > b,1,1,0\n", `p.csv:2: path: empty channel at position 2 of "a > > b"`},
 		{"value without conversions", h + "a,0,5,1\n", "p.csv:2: total_conversion_value: 5 on a path without conversions"},
 		{"missing column", "path,total_conversions\n", `p.csv:1: missing column "total_conversion_value"`},
+		{"every bad line", h + "a,x,0,0\nb,1,1,0\nc,1,1,-2\n",
+			"p.csv:2: total_conversions: \"x\" is not a non-negative integer\np.csv:4: total_null: \"-2\" is not a non-negative integer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
