@@ -450,7 +450,10 @@ func Trace(res *scoring.Result) string {
 			b.WriteByte('\n')
 		}
 	}
-	fmt.Fprintf(&b, "grade %s, stage %s", res.Grade, res.Stage)
+	fmt.Fprintf(&b, "grade %q", res.Grade)
+	if res.Stage != "" {
+		fmt.Fprintf(&b, ", stage %s", res.Stage)
+	}
 	if res.StageRule != "" {
 		fmt.Fprintf(&b, " (set by %s", res.StageRule)
 		for _, in := range res.StageInputs {

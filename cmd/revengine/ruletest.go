@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/revengine/revengine/scoring/ruletest"
+)
+
+func init() {
+	register(&command{Name: "test", Summary: "run rule unit tests (YAML test files beside the rules)", Run: runRuleTest})
+}
+
+const testSynopsis = `[-v] TESTS.yaml...
+
+Runs the rule unit tests of each test file against the rules files it names.
+A failing case is reported with its position, what differs (expected and
+actual), the lead, and the trace of the rules that fired. The last line is
+"N passed, N failed"; the exit status is 1 when a case fails or a file does
+not load. The file format is documented in package
+github.com/revengine/revengine/scoring/ruletest.`
+
+func runRuleTest(ctx context.Context, env *cmdEnv, args []string) int {
+	fs := newFlagSet(env, "test", testSynopsis)
+	verbose := fs.Bool("v", false, "list passing cases too")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() == 0 {
+		return usageError(fs, "no test files")
+	}
+	code := exitOK
+	passed, failed := 0, 0
+	for _, path := range fs.Args() {
+		s, err := ruletest.Load(path)
+		if err != nil {
+			fmt.Fprintln(env.Stderr, err)
+			code = exitFindings
+			continue
+		}
+		rep := s.Run(ctx)
+		for _, cr := range rep.Results {
+			if cr.Passed {
+				if *verbose {
+					fmt.Fprintf(env.Stdout, "ok   %s:%d: %s\n", cr.File, cr.Line, cr.Name)
+				}
+				continue
+			}
+			fmt.Fprintf(env.Stdout, "FAIL %s:%d: %s (rules %s)\n", cr.File, cr.Line, cr.Name, cr.RulesFile)
+			for _, f := range cr.Failures {
+				fmt.Fprintf(env.Stdout, "    %s\n", f)
+			}
+			lead, _ := json.Marshal(cr.Lead)
+			fmt.Fprintf(env.Stdout, "    lead: %s\n", lead)
+			if tr := ruletest.Trace(cr.Result); tr != "" {
+				fmt.Fprintf(env.Stdout, "    trace:\n%s", indent(strings.TrimRight(tr, "\n"), "      ")+"\n")
+			}
+		}
+		passed += rep.Passed
+		failed += rep.Failed
+		if rep.Failed > 0 {
+			code = exitFindings
+		}
+	}
+	fmt.Fprintf(env.Stdout, "%d passed, %d failed\n", passed, failed)
+	return code
+}
