@@ -161,8 +161,8 @@ func HoltWinters(ctx context.Context, y []float64, m int, alpha, beta, gamma flo
 	if m < 1 {
 		return Seasonal{}, fmt.Errorf("revenue: %s: %w: season length %d is not positive", kpi, errInvalid, m)
 	}
-	if len(y) < 2*m {
-		return Seasonal{}, fmt.Errorf("revenue: %s: %w: want at least two full seasons (%d values), have %d", kpi, errInvalid, 2*m, len(y))
+	if m > len(y)/2 { // not len(y) < 2*m, which overflows for huge m
+		return Seasonal{}, fmt.Errorf("revenue: %s: %w: want at least two full seasons of %d values, have %d values", kpi, errInvalid, m, len(y))
 	}
 	if horizon < 0 {
 		return Seasonal{}, fmt.Errorf("revenue: %s: %w: negative horizon %d", kpi, errInvalid, horizon)

@@ -65,6 +65,7 @@ func TestHoltWintersErrors(t *testing.T) {
 	}{
 		{"m zero", y, 0, 0.5, 0.5, 0.5, 1},
 		{"one season", y, 3, 0.5, 0.5, 0.5, 1},
+		{"huge season", y, math.MaxInt, 0.5, 0.5, 0.5, 1},
 		{"alpha > 1", y, 2, 1.1, 0.5, 0.5, 1},
 		{"beta < 0", y, 2, 0.5, -0.1, 0.5, 1},
 		{"gamma NaN", y, 2, 0.5, 0.5, math.NaN(), 1},
