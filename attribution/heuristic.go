@@ -212,6 +212,5 @@ func (m journeyRule) run(ctx context.Context, a *Aggregate) (*Result, error) {
 	default:
 		cr = a.fullPath
 	}
-	name := m.name
-	return newResult(name, a).finish(a, cr), nil
+	return newResult(m.name, a).finish(a, cr), nil
 }

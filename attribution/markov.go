@@ -97,8 +97,9 @@ type markov struct {
 // The absorption probabilities are the exact solution of the sparse linear
 // system x = e_start + Pᵀx over the transient states (expected visits): by
 // Gaussian elimination with partial pivoting up to 300 states and by
-// Gauss–Seidel iteration to a relative change below 1e-14 above — never by
-// simulating random walks, so results are the same on every run.
+// Gauss–Seidel iteration to a relative change and an estimated relative
+// error below 1e-14 above — never by simulating random walks, so results are
+// the same on every run.
 func Markov(order int, opts ...MarkovOption) Model {
 	m := markov{order: order}
 	for _, o := range opts {
@@ -230,8 +231,13 @@ func (c *chain) solveIterative(ctx context.Context, removed []bool) ([]float64, 
 	ns := len(c.win)
 	x := make([]float64, ns)
 	x[0] = 1
+	// Stop when the estimated remaining error, δ·ρ/(1−ρ) with δ the last
+	// sweep's largest change and ρ ≈ δ/δ_prev the contraction rate, is below
+	// tol relative to the solution (the change alone understates the error
+	// of a slowly contracting chain).
 	const tol = 1e-14
-	maxIter := 100000
+	const maxIter = 1000000
+	prevDelta := math.Inf(1)
 	for it := 0; it < maxIter; it++ {
 		if it&15 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -253,7 +259,9 @@ func (c *chain) solveIterative(ctx context.Context, removed []bool) ([]float64, 
 			maxX = math.Max(maxX, v)
 			x[t] = v
 		}
-		if maxDelta <= tol*math.Max(maxX, 1e-300) {
+		rho := maxDelta / prevDelta
+		prevDelta = maxDelta
+		if maxDelta == 0 || (it > 0 && maxDelta <= tol*maxX && rho < 1 && maxDelta*rho/(1-rho) <= tol*maxX) {
 			return x, nil
 		}
 	}
@@ -368,12 +376,12 @@ func (m markov) run(ctx context.Context, a *Aggregate) (*Result, error) {
 	vre := make([]float64, nc)
 	var sumRE, sumVRE float64
 	for ch := 0; ch < nc; ch++ {
-		any := false
+		touched := false
 		for s := range removed {
 			removed[s] = containsID(c.chanSets[s], uint16(ch))
-			any = any || removed[s]
+			touched = touched || removed[s]
 		}
-		if !any {
+		if !touched {
 			continue // channel only on paths without journeys
 		}
 		xc, err := c.solve(ctx, removed)
