@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
-	"time"
 )
 
 // Pipeline variants.
@@ -232,7 +231,8 @@ func SalesCycleLength(deals []Deal) (SalesCycle, error) {
 		if d.Closed.IsZero() || d.Created.IsZero() {
 			return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %s: %w: won deal without created and closed dates", dealName(i, d), errInvalid)
 		}
-		n := int(dayOf(d.Closed).Sub(dayOf(d.Created)) / (24 * time.Hour))
+		// Unix seconds, not Time.Sub, which saturates beyond 292 years.
+		n := int((dayOf(d.Closed).Unix() - dayOf(d.Created).Unix()) / 86400)
 		if n < 0 {
 			return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %s: %w: closed before created", dealName(i, d), errInvalid)
 		}
