@@ -10,42 +10,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Segments and routing live in the same rules file as the scores:
-//
-//	segments:
-//	  - id: enterprise-fintech
-//	    when: company_size >= 1000 && industry == "fintech"
-//	routing:
-//	  stages: [mql]                  # stages whose entry routes a lead
-//	  owners: [alice, bob, carol]    # every owner a route may name
-//	  queues: [sdr-inbound]          # every queue a route may name
-//	  routes:                        # ordered, first match wins
-//	    - id: enterprise
-//	      when: '"enterprise-fintech" in segments'
-//	      owners: [alice, bob]
-//	      distribution: weighted     # fixed | round_robin | weighted
-//	      weights: {alice: 3, bob: 1}
-//	    - id: fallback               # the last route has no when
-//	      queue: sdr-inbound
-//
-// Segments are evaluated after the grade, before the stage: they see the
-// fields, scores, grade and the lead's current stage, and stage and route
-// expressions may test them. Routes are evaluated when the lead enters one
-// of the routing stages in this evaluation (the handoff, where the stage's
-// SLA starts).
-//
-// Distributions:
-//   - fixed: the first available owner in the listed order.
-//   - round_robin: without a Rotation, the available owner at index
-//     hash mod n; with a Rotation (WithRotation), strict turns.
-//   - weighted: the available owner whose cumulative-weight interval holds
-//     hash mod W, where W is the available owners' total weight.
-//
-// The hash is 64-bit FNV-1a of the route id, a zero byte and the lead id:
-// the same lead goes to the same owner across runs, restarts and replicas
-// while the available owners are the same. Stateless round_robin and
-// weighted routes need a lead id.
-
 type segment struct {
 	id    string
 	label string // "segment ID", for error reports
