@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -326,23 +327,15 @@ func (m Money) Allocate(weights ...float64) ([]Money, error) {
 		left.Sub(left, whole)
 		parts[i] = Money{sign * whole.Int64(), m.Currency}
 	}
-	// left < len(weights): hand out one unit each by largest remainder.
+	// left < len(weights): hand out one unit each to the largest
+	// remainders, ties to the earlier part (a stable sort keeps index order).
 	order := make([]int, len(weights))
 	for i := range order {
 		order[i] = i
 	}
+	sort.SliceStable(order, func(a, b int) bool { return rems[order[a]].Cmp(rems[order[b]]) > 0 })
 	for k := int64(0); k < left.Int64(); k++ {
-		best := -1
-		for _, i := range order {
-			if rems[i] == nil {
-				continue
-			}
-			if best < 0 || rems[i].Cmp(rems[best]) > 0 {
-				best = i
-			}
-		}
-		parts[best].Amount += sign
-		rems[best] = nil
+		parts[order[k]].Amount += sign
 	}
 	return parts, nil
 }
