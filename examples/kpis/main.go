@@ -1,5 +1,6 @@
 // Command kpis prints a month's revenue-marketing dashboard from the CSV
-// files it ships in data/: subscription events, deals, spend and leads.
+// files it ships in data/: subscription events, deals, spend, leads and
+// email sends.
 //
 //	go run ./examples/kpis                 # March 2024
 //	go run ./examples/kpis -month 2024-02
@@ -12,10 +13,12 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"encoding/csv"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,6 +48,7 @@ type inputs struct {
 	deals  []revenue.Deal
 	spend  []revenue.Spend
 	leads  []revenue.Lead
+	email  map[string]revenue.EmailStats // by month, "2024-03"
 }
 
 func load(ctx context.Context) (*inputs, error) {
@@ -78,7 +82,47 @@ func load(ctx context.Context) (*inputs, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r, err = open("email.csv"); err == nil {
+		in.email, err = readEmail(r)
+	}
+	if err != nil {
+		return nil, err
+	}
 	return &in, nil
+}
+
+// readEmail sums the sends of email.csv by month. The revenue package has
+// no reader for it: email tools export many shapes, so the program maps
+// its own columns onto revenue.EmailStats.
+func readEmail(r io.Reader) (map[string]revenue.EmailStats, error) {
+	rows, err := csv.NewReader(r).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("email.csv: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("email.csv: empty")
+	}
+	out := map[string]revenue.EmailStats{}
+	for i, row := range rows[1:] { // skip the header
+		if len(row) != 8 {
+			return nil, fmt.Errorf("email.csv:%d: want 8 fields, have %d", i+2, len(row))
+		}
+		var n [6]int64
+		for k := range n {
+			if n[k], err = strconv.ParseInt(row[2+k], 10, 64); err != nil {
+				return nil, fmt.Errorf("email.csv:%d:%d: %q is not a count", i+2, 3+k, row[2+k])
+			}
+		}
+		s := out[row[1]]
+		s.Sent += n[0]
+		s.Delivered += n[1]
+		s.Bounced += n[2]
+		s.Opens += n[3]
+		s.Clicks += n[4]
+		s.Unsubscribes += n[5]
+		out[row[1]] = s
+	}
+	return out, nil
 }
 
 // dash prints aligned lines and turns errors into "n/a (reason)".
@@ -228,6 +272,20 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 		}
 	} else if churnErr != nil {
 		d.line("LTV", "n/a (no churn this month: "+reason(churnErr)+")", "")
+	}
+
+	d.section("Email")
+	er, err := revenue.EmailEngagement(in.email[month.String()])
+	if err != nil {
+		d.line("engagement", "n/a ("+reason(err)+")", "")
+	} else {
+		d.metric("open rate", er.Open, nil, "%.3f")
+		d.metric("click-through rate", er.ClickThrough, nil, "%.3f")
+		if er.ClickToOpen != nil {
+			d.metric("click-to-open rate", *er.ClickToOpen, nil, "%.3f")
+		}
+		d.metric("unsubscribe rate", er.Unsubscribe, nil, "%.4f")
+		d.metric("bounce rate", er.Bounce, nil, "%.4f")
 	}
 
 	d.section("Pipeline")

@@ -20,6 +20,9 @@ import (
 // cost per lead 1,500/14 = 107.142… → 107.14. CAC = (1,500 + 600)/3 = 700.00.
 // Won in March: D-102 1,188 + D-103 2,388 + D-104 5,988 + D-106 588 =
 // 10,152.00; sourced D-102 + D-104 = 7,176.00 (70.7%).
+// Email in March: delivered 8,820 + 2,950 = 11,770, opens 2,205 + 1,180 =
+// 3,385 → open rate 3,385/11,770 = 0.2876…; bounces 230 of 12,000 sent =
+// 0.0192 (0.01916…).
 func TestDashboard(t *testing.T) {
 	var out bytes.Buffer
 	if err := run(context.Background(), &out, "2024-03"); err != nil {
@@ -36,6 +39,8 @@ func TestDashboard(t *testing.T) {
 		"CAC                          USD 700.00  [fully_loaded]",
 		"won revenue                  USD 10152.00",
 		"marketing-sourced            USD 7176.00 (70.7%)  [first_touch_marketing]",
+		"open rate                    0.288  [over_delivered]",
+		"bounce rate                  0.0192  [bounces_over_sent]",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("dashboard lacks %q:\n%s", want, out.String())
