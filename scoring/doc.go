@@ -125,7 +125,9 @@
 //
 // Expressions of the common shapes (a field compared with a constant, in
 // a list, contains/startsWith/endsWith/matches, arithmetic, boolean
-// combinations, ternaries, lower/upper/trim/len) are compiled to typed Go
+// combinations, ternaries, lower/upper/trim/len, time arithmetic such as
+// `at - created_at < duration("720h")` with the duration parsed once at load
+// time) are compiled to typed Go
 // closures over the normalised lead; everything else runs on expr's VM with
 // a reused VM per worker. A differential test runs both paths on random
 // leads and requires identical results. Scoring a lead allocates three

@@ -10,9 +10,10 @@ import (
 
 // The fast path compiles the common shapes of rule expressions — a field
 // compared with a constant, `in` a list, string operators, arithmetic,
-// boolean combinations — into typed Go closures over the normalised lead,
-// with no interface boxing and no allocation. Anything else (loops,
-// builtins beyond a few, time arithmetic) runs on expr's VM instead.
+// boolean combinations, time arithmetic with constant durations — into
+// typed Go closures over the normalised lead, with no interface boxing and
+// no allocation; duration("720h") is parsed once, at load time. Anything
+// else (loops over lists, most builtins) runs on expr's VM instead.
 // The closures reproduce expr's semantics exactly (int arithmetic wraps,
 // `/` is always float, mixed int/float compares as float); a differential
 // test runs both on random leads and requires identical results.
@@ -24,7 +25,12 @@ type (
 	strFn   func(*evalState) string
 	timeFn  func(*evalState) time.Time
 	listFn  func(*evalState) *Value
+	durFn   func(*evalState) time.Duration
 )
+
+// kindDuration is the closure kind of time.Duration values (at − created_at,
+// duration("720h")); durations are never lead fields.
+const kindDuration Kind = 100
 
 // cfn is a compiled closure of one kind.
 type cfn struct {
@@ -35,6 +41,7 @@ type cfn struct {
 	s strFn
 	t timeFn
 	l listFn
+	d durFn
 	// constant values, for folding `in` lists into sets.
 	isConst bool
 }
@@ -296,6 +303,9 @@ func equal(a, b cfn) (boolFn, bool) {
 	case a.k == KindTime && b.k == KindTime:
 		fa, fb := a.t, b.t
 		return func(s *evalState) bool { return fa(s).Equal(fb(s)) }, true
+	case a.k == kindDuration && b.k == kindDuration:
+		fa, fb := a.d, b.d
+		return func(s *evalState) bool { return fa(s) == fb(s) }, true
 	}
 	return nil, false
 }
@@ -333,6 +343,19 @@ func compare(op string, a, b cfn) (cfn, bool) {
 		case ">=":
 			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s) >= fb(s) }}, true
 		}
+	case a.k == kindDuration && b.k == kindDuration:
+		fa, fb := a.d, b.d
+		switch op {
+		case "<":
+			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s) < fb(s) }}, true
+		case "<=":
+			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s) <= fb(s) }}, true
+		case ">":
+			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s) > fb(s) }}, true
+		case ">=":
+			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s) >= fb(s) }}, true
+		}
+		return cfn{}, false
 	case a.k == KindTime && b.k == KindTime:
 		fa, fb := a.t, b.t
 		switch op {
@@ -380,6 +403,24 @@ func arith(op string, a, b cfn) (cfn, bool) {
 	case a.k == KindString && b.k == KindString && op == "+":
 		fa, fb := a.s, b.s
 		return cfn{k: KindString, s: func(s *evalState) string { return fa(s) + fb(s) }}, true
+	case a.k == KindTime && b.k == kindDuration && (op == "+" || op == "-"):
+		fa, fb := a.t, b.d
+		if op == "+" {
+			return cfn{k: KindTime, t: func(s *evalState) time.Time { return fa(s).Add(fb(s)) }}, true
+		}
+		return cfn{k: KindTime, t: func(s *evalState) time.Time { return fa(s).Add(-fb(s)) }}, true
+	case a.k == kindDuration && b.k == KindTime && op == "+":
+		fa, fb := a.d, b.t
+		return cfn{k: KindTime, t: func(s *evalState) time.Time { return fb(s).Add(fa(s)) }}, true
+	case a.k == KindTime && b.k == KindTime && op == "-":
+		fa, fb := a.t, b.t
+		return cfn{k: kindDuration, d: func(s *evalState) time.Duration { return fa(s).Sub(fb(s)) }}, true
+	case a.k == kindDuration && b.k == kindDuration && (op == "+" || op == "-"):
+		fa, fb := a.d, b.d
+		if op == "+" {
+			return cfn{k: kindDuration, d: func(s *evalState) time.Duration { return fa(s) + fb(s) }}, true
+		}
+		return cfn{k: kindDuration, d: func(s *evalState) time.Duration { return fa(s) - fb(s) }}, true
 	}
 	return cfn{}, false
 }
@@ -500,6 +541,18 @@ func (fb *fastBuilder) conditional(x *ast.ConditionalNode) (cfn, bool) {
 func (fb *fastBuilder) builtin(x *ast.BuiltinNode) (cfn, bool) {
 	if len(x.Arguments) != 1 {
 		return cfn{}, false
+	}
+	if x.Name == "duration" {
+		// Folded at load time: expr would parse the string on every run.
+		str, ok := x.Arguments[0].(*ast.StringNode)
+		if !ok {
+			return cfn{}, false
+		}
+		d, err := time.ParseDuration(str.Value)
+		if err != nil {
+			return cfn{}, false
+		}
+		return cfn{k: kindDuration, d: func(*evalState) time.Duration { return d }, isConst: true}, true
 	}
 	a, ok := fb.build(x.Arguments[0])
 	if !ok {

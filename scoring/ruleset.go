@@ -536,17 +536,23 @@ func (l *loader) lists(rs *RuleSet, n *yaml.Node) {
 //
 // Options configure routing for this evaluation (WithRotation,
 // WithUnavailable). Score is safe to call from many goroutines at once.
-func (rs *RuleSet) Score(ctx context.Context, lead any, at time.Time, opts ...EvalOption) (*Result, error) {
+func (rs *RuleSet) Score(ctx context.Context, lead any, at time.Time, opts ...EvalOption) (res *Result, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	defer func() {
+		// Bad data must never crash the caller; a panic here is a bug,
+		// reported as an error.
+		if r := recover(); r != nil {
+			res, err = nil, &LeadError{Msg: fmt.Sprintf("internal error: %v", r)}
+		}
+	}()
 	s := rs.pool.Get().(*evalState)
 	defer rs.pool.Put(s)
 	s.reset(ctx, at)
 	for _, o := range opts {
 		o(&s.cfg)
 	}
-	var err error
 	switch x := lead.(type) {
 	case map[string]any:
 		err = s.loadMap(x)
