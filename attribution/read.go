@@ -528,6 +528,7 @@ func ReadTouches(ctx context.Context, r io.Reader, name string, opts ...Aggregat
 		return nil, err
 	}
 	var errs ParseErrors
+	var pe *ParseError
 	for n := 0; ; n++ {
 		if n&1023 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -535,15 +536,14 @@ func ReadTouches(ctx context.Context, r io.Reader, name string, opts ...Aggregat
 			}
 		}
 		j, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var pe *ParseError
-		if errors.As(err, &pe) {
-			errs.add(pe)
-			continue
-		}
 		if err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if errors.As(err, &pe) {
+				errs.add(pe)
+				continue
+			}
 			return nil, err
 		}
 		if len(errs.List) > 0 {

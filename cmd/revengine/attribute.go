@@ -55,7 +55,11 @@ ROI ((value-cost)/cost) and cost per credited conversion; "-" (or an
 absent JSON field) where the denominator is zero.
 
 Unattributed journeys (no touches, or none inside the lookback window) are
-reported separately: conversions in = credited + unattributed.`
+reported separately: conversions in = credited + unattributed. In JSON,
+total_conversions and total_value_minor are what the model credits and
+unattributed_conversions and unattributed_value_minor the rest; share is
+conversions / total_conversions; removal_effect is given for markov only.
+With all, --json prints an array of these objects.`
 
 // attributeModels lists the model names in the order of the "all" table.
 var attributeModels = []string{
