@@ -70,7 +70,8 @@ func WithRounding(r Rounding) KPIOption {
 }
 
 // WithGrossMargin applies a gross margin in [0, 1] to revenue: it selects the
-// gross-profit variant of ROI and LTV, and is the margin of a profit plan.
+// gross-profit variant of ROI and LTV. (A profit plan takes its margin in
+// PlanInput.)
 func WithGrossMargin(m float64) KPIOption {
 	return func(c *kpiConfig) { c.margin = m; c.hasMargin = true; c.seen["gross_margin"] = true }
 }
