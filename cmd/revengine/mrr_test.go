@@ -26,6 +26,8 @@ func TestMRRGolden(t *testing.T) {
 		{"net_json", []string{"mrr", "--method", "net", "--json", events}},
 		{"eur_json", []string{"mrr", "--currency", "EUR", "--json", events}},
 		{"flags_after_file", []string{"mrr", events, "--method", "net"}},
+		{"all_movements_event", []string{"mrr", "--json", filepath.Join("testdata", "mrr", "all_movements.csv")}},
+		{"all_movements_net", []string{"mrr", "--json", "--method", "net", filepath.Join("testdata", "mrr", "all_movements.csv")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,16 +78,37 @@ func TestMRRHandChecked(t *testing.T) {
 	tests := []struct {
 		name   string
 		method string
+		file   string
 		want   []row
 	}{
-		{"event", "event", []row{
+		// all_movements.csv is unsorted; d has two rows on 2024-04-10 (the
+		// later, 40000, wins); c is new and churned in January, back in April.
+		// event: Jan new 100000+50000+30000 = 180000, churn 30000, end 150000.
+		// Feb: a +50000 expansion, b churn 50000; end 150000. Mar: no events.
+		// Apr: a −30000, b reactivation 70000, d new 40000, c reactivation
+		// 25000 then expansion 10000: end 120000+70000+40000+35000 = 265000.
+		{"all movements event", "event", "all_movements.csv", []row{
+			{"2024-01", 0, 180000, 0, 0, 30000, 0, 150000, 150000, 0, 2},
+			{"2024-02", 150000, 0, 50000, 0, 50000, 0, 150000, 0, 2, 1},
+			{"2024-03", 150000, 0, 0, 0, 0, 0, 150000, 0, 1, 1},
+			{"2024-04", 150000, 40000, 10000, 30000, 0, 95000, 265000, 115000, 1, 4},
+		}},
+		// net: c nets to nothing in January; in April c 0→35000 is one
+		// reactivation.
+		{"all movements net", "net", "all_movements.csv", []row{
+			{"2024-01", 0, 150000, 0, 0, 0, 0, 150000, 150000, 0, 2},
+			{"2024-02", 150000, 0, 50000, 0, 50000, 0, 150000, 0, 2, 1},
+			{"2024-03", 150000, 0, 0, 0, 0, 0, 150000, 0, 1, 1},
+			{"2024-04", 150000, 40000, 0, 30000, 0, 105000, 265000, 115000, 1, 4},
+		}},
+		{"event", "event", "", []row{
 			{"2024-01", 0, 18000, 0, 0, 3000, 0, 15000, 15000, 0, 2},
 			{"2024-02", 15000, 4000, 5000, 3000, 0, 0, 21000, 6000, 2, 3},
 			{"2024-03", 21000, 0, 0, 3000, 2000, 0, 16000, -5000, 3, 2},
 			{"2024-04", 16000, 0, 0, 0, 0, 0, 16000, 0, 2, 2},
 			{"2024-05", 16000, 0, 0, 0, 0, 6000, 22000, 6000, 2, 3},
 		}},
-		{"net", "net", []row{
+		{"net", "net", "", []row{
 			{"2024-01", 0, 15000, 0, 0, 0, 0, 15000, 15000, 0, 2},
 			{"2024-02", 15000, 4000, 5000, 3000, 0, 0, 21000, 6000, 2, 3},
 			{"2024-03", 21000, 0, 0, 3000, 2000, 0, 16000, -5000, 3, 2},
@@ -95,7 +118,11 @@ func TestMRRHandChecked(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := runCLI(t, "", "mrr", "--method", tt.method, "--json", filepath.Join("testdata", "mrr", "events.csv"))
+			file := tt.file
+			if file == "" {
+				file = "events.csv"
+			}
+			code, out, errOut := runCLI(t, "", "mrr", "--method", tt.method, "--json", filepath.Join("testdata", "mrr", file))
 			if code != exitOK {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
