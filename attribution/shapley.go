@@ -60,9 +60,10 @@ type ShapleyOption func(*localRate)
 
 // WithSampling makes ShapleyLocalRate estimate the Shapley values from
 // samples random channel orders per converting channel set, drawn from a
-// PCG generator seeded with seed, instead of computing them exactly. It is
-// used automatically, with DefaultSamples and seed 1, when the aggregate has
-// more than 64 channels.
+// PCG generator seeded with seed, instead of computing them exactly.
+// Without it, sampling (with DefaultSamples and seed 1) is used only for
+// converting sets of more than 12 channels in aggregates with more than 64
+// channels.
 func WithSampling(samples int, seed uint64) ShapleyOption {
 	return func(m *localRate) { m.samples, m.seed, m.forceSample = max(samples, 1), seed, true }
 }
@@ -86,10 +87,12 @@ type localRate struct {
 // which sum to w(T) > 0. A channel's value can be negative when adding it
 // lowers the conversion rate of the sets it joins.
 //
-// It is exact (only the observed subsets contribute, so the cost is the
-// number of converting sets × observed sets) for up to 64 channels; above
-// that, or with WithSampling, it is a seeded Monte Carlo estimate over
-// random channel orders, recorded in Result.Estimate.
+// It is exact for up to 64 channels (only the observed subsets contribute,
+// so the cost is the number of converting sets × observed sets). With more
+// channels, each converting set of up to 12 channels is still solved
+// exactly, over its 2^|T| subsets, and larger ones are a seeded Monte Carlo
+// estimate over random channel orders, recorded in Result.Estimate (nil
+// when nothing was sampled); WithSampling samples every set.
 func ShapleyLocalRate(opts ...ShapleyOption) Model {
 	m := localRate{samples: DefaultSamples, seed: 1}
 	for _, o := range opts {
@@ -139,11 +142,13 @@ func (m localRate) run(ctx context.Context, a *Aggregate) (*Result, error) {
 
 	res := newResult(m.Name(), a)
 	cr := make([]credit, len(a.chans))
-	sample := m.forceSample || len(a.chans) > 64
-	if sample {
-		res.Estimate = &Estimate{Samples: m.samples, Seed: m.seed}
-		if err := m.sampled(ctx, sets, rate, cr); err != nil {
+	if m.forceSample || len(a.chans) > 64 {
+		sampled, err := m.bySet(ctx, sets, rate, cr)
+		if err != nil {
 			return nil, err
+		}
+		if sampled {
+			res.Estimate = &Estimate{Samples: m.samples, Seed: m.seed}
 		}
 		return res.finish(a, cr), nil
 	}
@@ -204,10 +209,17 @@ func (localRate) distribute(T *setStat, wT float64, phi func(uint16) float64, cr
 	}
 }
 
-// sampled estimates each converting set's Shapley values from random
-// channel orders: the mean marginal worth w(pred ∪ {i}) − w(pred). The
-// marginals of one order telescope to w(T), so credit still sums exactly.
-func (m localRate) sampled(ctx context.Context, sets []setStat, rate func(*setStat) float64, cr []credit) error {
+// maxExactSet is the largest converting channel set whose Shapley values
+// bySet enumerates exactly (2^12 subsets); larger sets are sampled.
+const maxExactSet = 12
+
+// bySet handles aggregates with more than 64 channels (or forced sampling),
+// one converting set T at a time, looking worths up by key: exactly, over
+// all 2^|T| subsets, when |T| ≤ maxExactSet; otherwise (or when forced) it
+// estimates the Shapley values from random channel orders, the mean marginal
+// worth w(pred ∪ {i}) − w(pred). The marginals of one order telescope to
+// w(T), so the credit still sums exactly. It reports whether it sampled.
+func (m localRate) bySet(ctx context.Context, sets []setStat, rate func(*setStat) float64, cr []credit) (sampled bool, err error) {
 	worth := map[string]float64{}
 	var kb []byte
 	key := func(ids []uint16) string {
@@ -222,36 +234,70 @@ func (m localRate) sampled(ctx context.Context, sets []setStat, rate func(*setSt
 			worth[key(sets[i].ids)] = rate(&sets[i])
 		}
 	}
+	var fact [maxExactSet + 1]float64
+	fact[0] = 1
+	for i := 1; i <= maxExactSet; i++ {
+		fact[i] = fact[i-1] * float64(i)
+	}
 	rng := rand.New(rand.NewPCG(m.seed, 0x5ca1ab1e))
 	phi := map[uint16]float64{}
-	var perm, pred []uint16
+	var perm, pred, sub []uint16
 	for ti := range sets {
 		T := &sets[ti]
 		if T.conversions == 0 {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			return err
+			return false, err
 		}
 		clear(phi)
-		perm = append(perm[:0], T.ids...)
-		for n := 0; n < m.samples; n++ {
-			rng.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-			pred = pred[:0]
-			prev := 0.0
-			for _, id := range perm {
-				// insert id keeping pred sorted
-				j, _ := slices.BinarySearch(pred, id)
-				pred = slices.Insert(pred, j, id)
-				w := worth[key(pred)]
-				phi[id] += w - prev
-				prev = w
+		t := len(T.ids)
+		if !m.forceSample && t <= maxExactSet {
+			for mask := 1; mask < 1<<t; mask++ {
+				sub = sub[:0]
+				for j, id := range T.ids {
+					if mask&(1<<j) != 0 {
+						sub = append(sub, id)
+					}
+				}
+				w, ok := worth[key(sub)]
+				if !ok {
+					continue
+				}
+				sz := len(sub)
+				in := fact[sz-1] * fact[t-sz] / fact[t] * w
+				var out float64
+				if sz < t {
+					out = fact[sz] * fact[t-sz-1] / fact[t] * w
+				}
+				for j, id := range T.ids {
+					if mask&(1<<j) != 0 {
+						phi[id] += in
+					} else {
+						phi[id] -= out
+					}
+				}
 			}
-		}
-		for id := range phi {
-			phi[id] /= float64(m.samples)
+		} else {
+			sampled = true
+			perm = append(perm[:0], T.ids...)
+			for n := 0; n < m.samples; n++ {
+				rng.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+				pred = pred[:0]
+				prev := 0.0
+				for _, id := range perm {
+					j, _ := slices.BinarySearch(pred, id) // keep pred sorted
+					pred = slices.Insert(pred, j, id)
+					w := worth[key(pred)]
+					phi[id] += w - prev
+					prev = w
+				}
+			}
+			for id := range phi {
+				phi[id] /= float64(m.samples)
+			}
 		}
 		m.distribute(T, rate(T), func(id uint16) float64 { return phi[id] }, cr)
 	}
-	return nil
+	return sampled, nil
 }

@@ -148,54 +148,7 @@ func TestShapleyLocalRateMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	rows := randomRows(rng, 5, 30)
 	a := aggOf(t, rows)
-	type stat struct{ journeys, conv, value float64 }
-	bySet := map[string]*stat{}
-	sets := map[string]map[string]bool{}
-	keyOf := func(s map[string]bool) string {
-		var ks []string
-		for k := range s {
-			ks = append(ks, k)
-		}
-		sort.Strings(ks)
-		return strings.Join(ks, ",")
-	}
-	for _, r := range rows {
-		s := setOf(r.chans)
-		k := keyOf(s)
-		if bySet[k] == nil {
-			bySet[k], sets[k] = &stat{}, s
-		}
-		bySet[k].journeys += float64(r.conv + r.null)
-		bySet[k].conv += float64(r.conv)
-		bySet[k].value += float64(r.value)
-	}
-	rate := func(S map[string]bool) float64 {
-		if st, ok := bySet[keyOf(S)]; ok {
-			return st.conv / st.journeys
-		}
-		return 0
-	}
-	wants := map[string]want{}
-	for _, c := range a.Channels() {
-		wants[c] = want{}
-	}
-	for k, st := range bySet {
-		if st.conv == 0 {
-			continue
-		}
-		var players []string
-		for p := range sets[k] {
-			players = append(players, p)
-		}
-		sort.Strings(players)
-		phi := bruteShapley(players, rate)
-		for _, p := range players {
-			w := wants[p]
-			w.conv += st.conv * phi[p] / rate(sets[k])
-			w.value += st.value * phi[p] / rate(sets[k])
-			wants[p] = w
-		}
-	}
+	wants := bruteLocalRate(a, rows)
 	r, err := attribution.Run(context.Background(), a, attribution.ShapleyLocalRate())
 	if err != nil {
 		t.Fatal(err)
@@ -267,5 +220,108 @@ func TestShapleyAxioms(t *testing.T) {
 				t.Errorf("null player: z %+v", z)
 			}
 		})
+	}
+}
+
+// bruteLocalRate is the local-rate definition by enumeration: for each
+// converting channel set T, the Shapley values over all orderings of T with
+// worth w(S) = conversion rate of the journeys whose set is exactly S,
+// normalised by w(T) and multiplied by T's conversions (value).
+func bruteLocalRate(a *attribution.Aggregate, rows []pathRow) map[string]want {
+	type stat struct{ journeys, conv, value float64 }
+	bySet := map[string]*stat{}
+	sets := map[string]map[string]bool{}
+	keyOf := func(s map[string]bool) string {
+		var ks []string
+		for k := range s {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		return strings.Join(ks, ",")
+	}
+	for _, r := range rows {
+		s := setOf(r.chans)
+		k := keyOf(s)
+		if bySet[k] == nil {
+			bySet[k], sets[k] = &stat{}, s
+		}
+		bySet[k].journeys += float64(r.conv + r.null)
+		bySet[k].conv += float64(r.conv)
+		bySet[k].value += float64(r.value)
+	}
+	rate := func(S map[string]bool) float64 {
+		if st, ok := bySet[keyOf(S)]; ok {
+			return st.conv / st.journeys
+		}
+		return 0
+	}
+	wants := map[string]want{}
+	for _, c := range a.Channels() {
+		wants[c] = want{}
+	}
+	for k, st := range bySet {
+		if st.conv == 0 {
+			continue
+		}
+		var players []string
+		for p := range sets[k] {
+			players = append(players, p)
+		}
+		sort.Strings(players)
+		phi := bruteShapley(players, rate)
+		for _, p := range players {
+			w := wants[p]
+			w.conv += st.conv * phi[p] / rate(sets[k])
+			w.value += st.value * phi[p] / rate(sets[k])
+			wants[p] = w
+		}
+	}
+	return wants
+}
+
+// TestShapleyLocalRateManyChannels covers aggregates with more than 64
+// channels: sets of up to 12 channels are still exact, larger ones sampled.
+func TestShapleyLocalRateManyChannels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	rows := randomRows(rng, 6, 25)
+	for i := 0; i < 70; i++ { // 70 more channels, in journeys that never convert
+		rows = append(rows, pathRow{chans: []string{fmt.Sprintf("z%02d", i)}, null: 1})
+	}
+	a := aggOf(t, rows)
+	r, err := attribution.Run(context.Background(), a, attribution.ShapleyLocalRate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Estimate != nil {
+		t.Errorf("small sets were sampled: %+v", r.Estimate)
+	}
+	checkResult(t, r, bruteLocalRate(a, rows))
+
+	// One converting journey over 13 channels is sampled; credit still sums.
+	var big []string
+	for i := 0; i < 13; i++ {
+		big = append(big, fmt.Sprintf("z%02d", i))
+	}
+	a = aggOf(t, append(rows, pathRow{chans: big, conv: 1, value: 10}))
+	r, err = attribution.Run(context.Background(), a, attribution.ShapleyLocalRate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Estimate == nil || r.Estimate.Samples != attribution.DefaultSamples {
+		t.Errorf("Estimate = %+v, want sampled", r.Estimate)
+	}
+	var conv float64
+	for _, c := range r.Channels {
+		conv += c.Conversions
+	}
+	if math.Abs(conv-float64(r.TotalConversions)) > 1e-9 {
+		t.Errorf("credited %g, want %d", conv, r.TotalConversions)
+	}
+	// The 13 channels are symmetric (they only ever appear together), so
+	// every order gives each the same expected share: 1/13 of the conversion.
+	for _, ch := range big {
+		if c, _ := r.Channel(ch); math.Abs(c.Conversions-1.0/13) > 0.02 {
+			t.Errorf("%s = %g, want about 1/13", ch, c.Conversions)
+		}
 	}
 }

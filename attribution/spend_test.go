@@ -1,6 +1,7 @@
 package attribution_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -72,4 +73,20 @@ func TestReturns(t *testing.T) {
 			t.Errorf("no spend: %+v", e)
 		}
 	}
+}
+
+func FuzzReadSpend(f *testing.F) {
+	f.Add([]byte("channel,cost_minor\nsearch,1500\n\"a, b\",0\n"))
+	f.Add([]byte("cost_minor,channel\n1,x\n1,x\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := attribution.ReadSpend(context.Background(), bytes.NewReader(data), "f.csv")
+		if err != nil {
+			return
+		}
+		for ch, c := range s {
+			if ch == "" || c < 0 {
+				t.Fatalf("accepted %q: %d", ch, c)
+			}
+		}
+	})
 }
