@@ -54,8 +54,10 @@
 //   - [Shapley]: worth = conversions of the journeys whose channel set is a
 //     subset of the coalition, exact for any number of channels through its
 //     Harsanyi dividends; [ShapleyLocalRate]: worth = conversion rate of the
-//     journeys with exactly that set, exact up to 64 channels and a seeded
-//     sampling estimate beyond (or on request, [WithSampling]).
+//     journeys with exactly that set, each converting set's credit split by
+//     the Shapley values of the game on its subsets: exact up to 64
+//     channels, and beyond that for sets of up to 12 channels, a seeded
+//     sampling estimate for larger sets (or on request, [WithSampling]).
 //
 // A [Spend] table (read by [ReadSpend]) turns a result into [Return]s:
 // ROAS, ROI and cost per credited conversion, nil where a denominator is
