@@ -38,9 +38,11 @@ func (e *InputError) Is(target error) bool { return target == ErrInput }
 
 // rawLead is one lead as read: its line and bytes, or why it cannot be read.
 type rawLead struct {
-	line int
-	data []byte
-	err  error
+	line    int
+	data    []byte         // the JSON, when not decoded
+	lead    map[string]any // the lead, when decoded
+	decoded bool
+	err     error
 }
 
 // readLeads reads JSON lines, or a JSON array when the first byte that is
@@ -137,17 +139,21 @@ func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) 
 }
 
 // lineCounter passes bytes through to a json.Decoder and remembers where
-// the newlines are, so that decoder offsets can be turned into lines. It
-// also bounds how far the decoder may read past the end of the last
+// the newlines are, so that decoder offsets can be turned into lines, and
+// the bytes since the end of the last element, so that a syntax error can
+// be placed exactly (the Decoder's SyntaxError offsets are not absolute).
+// It also bounds how far the decoder may read past the end of the last
 // element, which bounds the memory one huge element can take.
 type lineCounter struct {
-	r       io.Reader
-	off     int64   // absolute offset of the next byte read
-	nls     []int64 // offsets of newlines not yet passed by a position query
-	line    int     // the line of offset lastNL+1
-	lastNL  int64   // offset of the last newline passed, or -1
-	lastEnd int64   // absolute end offset of the last element
-	limit   int64   // bytes that may be read past lastEnd
+	r        io.Reader
+	off      int64   // absolute offset of the next byte read
+	nls      []int64 // offsets of newlines not yet passed by a position query
+	line     int     // the line of offset lastNL+1
+	lastNL   int64   // offset of the last newline passed, or -1
+	lastEnd  int64   // absolute end offset of the last element (or of the '[')
+	limit    int64   // bytes that may be read past lastEnd
+	kept     []byte  // the bytes read from keptFrom on
+	keptFrom int64
 }
 
 func (c *lineCounter) Read(p []byte) (int, error) {
@@ -160,8 +166,18 @@ func (c *lineCounter) Read(p []byte) (int, error) {
 			c.nls = append(c.nls, c.off+int64(i))
 		}
 	}
+	c.kept = append(c.kept, p[:n]...)
 	c.off += int64(n)
 	return n, err
+}
+
+// ended records the end of an element and forgets the bytes before it.
+func (c *lineCounter) ended(end int64) {
+	c.lastEnd = end
+	if drop := int(end - c.keptFrom); drop > len(c.kept)/2 { // amortised: copy only when half is dead
+		c.kept = append(c.kept[:0], c.kept[drop:]...)
+		c.keptFrom = end
+	}
 }
 
 var errElementTooLarge = errors.New("element too large")
@@ -179,14 +195,42 @@ func (c *lineCounter) pos(off int64) (line, col int) {
 	return c.line, int(off - c.lastNL)
 }
 
+// syntaxAt finds the offset of the first syntax error after the last
+// element: a missing comma (unless first), else the first error of the next
+// value as json.Unmarshal reports it, else the end of the input read.
+func (c *lineCounter) syntaxAt(first bool) int64 {
+	rest := c.kept[c.lastEnd-c.keptFrom:]
+	i := skipSpace(rest, 0)
+	if !first {
+		if i < len(rest) && rest[i] != ',' {
+			return c.lastEnd + int64(i)
+		}
+		i = skipSpace(rest, i+1)
+	}
+	var raw json.RawMessage
+	var se *json.SyntaxError
+	if err := json.Unmarshal(rest[i:], &raw); errors.As(err, &se) && se.Offset >= 1 && i+int(se.Offset)-1 < len(rest) {
+		return c.lastEnd + int64(i) + se.Offset - 1
+	}
+	return c.off
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+		i++
+	}
+	return i
+}
+
 func readArray(ctx context.Context, br *bufio.Reader, line int, off, lastNL int64, maxBytes int, yield func(rawLead) error) error {
-	lc := &lineCounter{r: br, off: off, line: line, lastNL: lastNL, lastEnd: off, limit: 3*int64(maxBytes) + 4096}
+	lc := &lineCounter{r: br, off: off, line: line, lastNL: lastNL, limit: 3*int64(maxBytes) + 4096, keptFrom: off}
 	dec := json.NewDecoder(lc)
+	first := true
 	fail := func(err error) error {
 		var se *json.SyntaxError
 		switch {
 		case errors.As(err, &se):
-			l, c := lc.pos(off + se.Offset - 1)
+			l, c := lc.pos(lc.syntaxAt(first))
 			return &InputError{Line: l, Column: c, Msg: "invalid JSON array: " + se.Error()}
 		case errors.Is(err, errElementTooLarge):
 			l, c := lc.pos(lc.lastEnd)
@@ -200,6 +244,7 @@ func readArray(ctx context.Context, br *bufio.Reader, line int, off, lastNL int6
 	if _, err := dec.Token(); err != nil { // the '['
 		return fail(err)
 	}
+	lc.ended(off + dec.InputOffset())
 	for dec.More() {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -208,10 +253,11 @@ func readArray(ctx context.Context, br *bufio.Reader, line int, off, lastNL int6
 		if err := dec.Decode(&raw); err != nil {
 			return fail(err)
 		}
+		first = false
 		end := off + dec.InputOffset()
 		start := end - int64(len(raw))
 		l, _ := lc.pos(start)
-		lc.lastEnd = end
+		lc.ended(end)
 		rl := rawLead{line: l, data: raw}
 		if len(raw) > maxBytes {
 			rl.data, rl.err = nil, fmt.Errorf("%w: more than %d bytes", scoring.ErrLineTooLong, maxBytes)
@@ -223,12 +269,16 @@ func readArray(ctx context.Context, br *bufio.Reader, line int, off, lastNL int6
 	if _, err := dec.Token(); err != nil { // the ']'
 		return fail(err)
 	}
-	lc.lastEnd = off + dec.InputOffset()
+	lc.ended(off + dec.InputOffset())
 	if _, err := dec.Token(); err != io.EOF {
 		if err != nil && !errors.Is(err, errElementTooLarge) {
-			return fail(err)
+			var se *json.SyntaxError
+			if !errors.As(err, &se) {
+				return err
+			}
 		}
-		l, c := lc.pos(lc.lastEnd)
+		rest := lc.kept[lc.lastEnd-lc.keptFrom:]
+		l, c := lc.pos(lc.lastEnd + int64(skipSpace(rest, 0)))
 		return &InputError{Line: l, Column: c, Msg: "data after the closing ] of the array"}
 	}
 	return nil

@@ -221,4 +221,3 @@ type OutcomeStats struct {
 	ConversionRate *float64 `json:"conversion_rate,omitempty"`
 	Revenue        float64  `json:"revenue"`
 }
-

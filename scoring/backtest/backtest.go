@@ -1,0 +1,308 @@
+package backtest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/revengine/revengine/scoring"
+)
+
+// ErrOption reports an invalid option or argument of Run: a band width that
+// is not a positive finite number, an outcome model that is not in both
+// rule sets, a nil rule set.
+var ErrOption = errors.New("backtest: invalid option")
+
+// ErrOutcome reports a lead whose outcome field holds a value that is not
+// an outcome. Such a lead is rejected by both sides with an *OutcomeError.
+var ErrOutcome = errors.New("backtest: invalid outcome")
+
+// OutcomeError is a lead's outcome field holding something that is not an
+// outcome. It matches ErrOutcome.
+type OutcomeError struct {
+	Field string
+	Msg   string
+}
+
+// Error formats e as "outcome field FIELD: message".
+func (e *OutcomeError) Error() string { return "outcome field " + e.Field + ": " + e.Msg }
+
+// Is reports whether target is ErrOutcome.
+func (e *OutcomeError) Is(target error) bool { return target == ErrOutcome }
+
+// Option configures Run.
+type Option func(*config)
+
+type config struct {
+	bandWidth float64
+	outcomes  string
+	model     string
+	workers   int
+	maxBytes  int
+}
+
+// BandWidth sets the width of the score bands of the histograms and of the
+// outcomes per band (default 10). It must be a positive finite number.
+func BandWidth(w float64) Option { return func(c *config) { c.bandWidth = w } }
+
+// WithOutcomes reads each lead's outcome from the JSON key field and adds
+// Outcomes to the report. The field need not be declared in the rules; see
+// OutcomeStats for the values it may hold.
+func WithOutcomes(field string) Option { return func(c *config) { c.outcomes = field } }
+
+// OutcomeModel names the score model whose bands the outcomes are reported
+// by. The default is the first model of the old rules that the new rules
+// have too. It has no effect without WithOutcomes.
+func OutcomeModel(name string) Option { return func(c *config) { c.model = name } }
+
+// Workers sets the number of goroutines scoring in parallel (default
+// GOMAXPROCS). The report does not depend on it.
+func Workers(n int) Option { return func(c *config) { c.workers = n } }
+
+// MaxLeadBytes bounds one lead's JSON (default 1 MiB): a longer line or
+// array element is rejected with scoring.ErrLineTooLong and the run goes on.
+func MaxLeadBytes(n int) Option { return func(c *config) { c.maxBytes = n } }
+
+// Run scores every lead read from r with the old and the new rules, at the
+// evaluation time at, and reports the differences. r holds JSON lines, one
+// lead object per line, or a JSON array of lead objects (when its first
+// byte that is not white space is '['), whose leads are numbered by the
+// line their first byte is on.
+//
+// A lead that either side rejects is in Report.Rejected with each side's
+// reason, and counted; the figures of the report are over the leads both
+// sides scored. Run returns an error only when the options are invalid
+// (ErrOption), the input cannot be read as leads at all (an *InputError or
+// a read error), or ctx is canceled.
+func Run(ctx context.Context, oldRules, newRules *scoring.RuleSet, r io.Reader, at time.Time, opts ...Option) (*Report, error) {
+	return run(ctx, oldRules, newRules, at, opts, func(ctx context.Context, cfg *config, yield func(rawLead) error) error {
+		return readLeads(ctx, r, cfg.maxBytes, yield)
+	})
+}
+
+// RunLeads is Run over leads already decoded from JSON: leads[i] is
+// numbered i+1 in Rejected. Each lead is read, never modified, and may be
+// read by several goroutines at once.
+func RunLeads(ctx context.Context, oldRules, newRules *scoring.RuleSet, leads []map[string]any, at time.Time, opts ...Option) (*Report, error) {
+	return run(ctx, oldRules, newRules, at, opts, func(ctx context.Context, _ *config, yield func(rawLead) error) error {
+		for i, m := range leads {
+			if err := yield(rawLead{line: i + 1, lead: m, decoded: true}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// pair is one lead scored by both sides.
+type pair struct {
+	line           int
+	old, new       *scoring.Result
+	oldErr, newErr error
+	out            outcome
+}
+
+type outcome struct {
+	known, won bool
+	revenue    float64
+}
+
+func run(ctx context.Context, oldRules, newRules *scoring.RuleSet, at time.Time, opts []Option,
+	source func(context.Context, *config, func(rawLead) error) error) (*Report, error) {
+	cfg := config{bandWidth: 10, workers: runtime.GOMAXPROCS(0), maxBytes: 1 << 20}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if oldRules == nil || newRules == nil {
+		return nil, fmt.Errorf("%w: nil rule set", ErrOption)
+	}
+	if !(cfg.bandWidth > 0) || math.IsInf(cfg.bandWidth, 0) {
+		return nil, fmt.Errorf("%w: band width %v is not a positive finite number", ErrOption, cfg.bandWidth)
+	}
+	if cfg.maxBytes < 1 {
+		return nil, fmt.Errorf("%w: MaxLeadBytes %d is not positive", ErrOption, cfg.maxBytes)
+	}
+	if cfg.workers < 1 {
+		cfg.workers = 1
+	}
+	a, err := newAccumulator(oldRules, newRules, &cfg)
+	if err != nil {
+		return nil, err
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type job struct {
+		seq int
+		raw rawLead
+	}
+	type done struct {
+		seq int
+		p   pair
+	}
+	window := cfg.workers * 4 // leads in flight: bounds memory and the reorder buffer
+	jobs := make(chan job, window)
+	results := make(chan done, window)
+	slots := make(chan struct{}, window)
+	var readErr error
+	go func() {
+		defer close(jobs)
+		seq := 0
+		readErr = source(ctx, &cfg, func(rl rawLead) error {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			select {
+			case jobs <- job{seq, rl}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			seq++
+			return nil
+		})
+	}()
+	var wg sync.WaitGroup
+	for range cfg.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				p := score(ctx, oldRules, newRules, j.raw, at, cfg.outcomes)
+				select {
+				case results <- done{j.seq, p}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+
+	pending := map[int]pair{}
+	next := 0
+	for d := range results {
+		pending[d.seq] = d.p
+		for {
+			p, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			<-slots
+			a.add(&p)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if readErr != nil {
+		return nil, readErr
+	}
+	return a.report(at), nil
+}
+
+// score decodes one lead and scores it with both rule sets.
+func score(ctx context.Context, oldRules, newRules *scoring.RuleSet, rl rawLead, at time.Time, field string) pair {
+	p := pair{line: rl.line}
+	fail := func(err error) pair {
+		p.oldErr, p.newErr = err, err
+		return p
+	}
+	if rl.err != nil {
+		return fail(rl.err)
+	}
+	m := rl.lead
+	if !rl.decoded {
+		if err := json.Unmarshal(rl.data, &m); err != nil {
+			return fail(&scoring.LeadError{Msg: "invalid JSON: " + err.Error()})
+		}
+	}
+	if m == nil {
+		return fail(&scoring.LeadError{Msg: "want a JSON object, got null"})
+	}
+	if field != "" {
+		out, err := readOutcome(m, field)
+		if err != nil {
+			return fail(err)
+		}
+		p.out = out
+	}
+	p.old, p.oldErr = oldRules.Score(ctx, m, at)
+	p.new, p.newErr = newRules.Score(ctx, m, at)
+	return p
+}
+
+// maxRevenue bounds a revenue value so that sums of any realistic number of
+// leads stay finite and integers stay exact.
+const maxRevenue = 1 << 53
+
+// readOutcome reads a lead's outcome; see OutcomeStats for the forms.
+func readOutcome(m map[string]any, field string) (outcome, error) {
+	x, ok := m[field]
+	if !ok || x == nil {
+		return outcome{}, nil
+	}
+	num := func(f float64) (outcome, error) {
+		if math.IsNaN(f) || math.Abs(f) > maxRevenue {
+			return outcome{}, &OutcomeError{Field: field, Msg: fmt.Sprintf("revenue %v is beyond ±2^53", f)}
+		}
+		return outcome{known: true, won: f > 0, revenue: f}, nil
+	}
+	switch v := x.(type) {
+	case string:
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "won":
+			return outcome{known: true, won: true}, nil
+		case "lost":
+			return outcome{known: true}, nil
+		case "open", "":
+			return outcome{}, nil
+		}
+		return outcome{}, &OutcomeError{Field: field, Msg: fmt.Sprintf(`want "won", "lost", "open", a boolean or a number, got %q`, v)}
+	case bool:
+		return outcome{known: true, won: v}, nil
+	case float64:
+		return num(v)
+	case float32:
+		return num(float64(v))
+	case int:
+		return num(float64(v))
+	case int64:
+		return num(float64(v))
+	case json.Number:
+		f, err := v.Float64()
+		if err != nil {
+			return outcome{}, &OutcomeError{Field: field, Msg: fmt.Sprintf("number %s: %v", v, err)}
+		}
+		return num(f)
+	}
+	return outcome{}, &OutcomeError{Field: field, Msg: fmt.Sprintf(`want "won", "lost", "open", a boolean or a number, got %T`, x)}
+}
+
+// mergeOrder returns the labels of a followed by those of b not in a, each
+// inserted right after the label that precedes it in b (at the front when
+// it is b's first), so that both files' orders are kept where they agree.
+func mergeOrder(a, b []string) []string {
+	out := slices.Clone(a)
+	prev := -1 // index in out of b's previous label
+	for _, s := range b {
+		if i := slices.Index(out, s); i >= 0 {
+			prev = i
+			continue
+		}
+		prev++
+		out = slices.Insert(out, prev, s)
+	}
+	return out
+}
