@@ -168,8 +168,8 @@ func handFit(m map[string]any) (*handResult, error) {
 		ni++
 		res.fit += pts
 	}
-	sv := func(s string) Value { return Value{kind: KindString, s: s} }
-	iv := Value{kind: KindInt, i: size}
+	sv := func(k string) Value { return Value{kind: KindString, x: m[k]} } // the map's own interface: no boxing
+	iv := intVal(size)
 	switch {
 	case size >= 1000:
 		add("r01", 25, "company_size", iv)
@@ -180,58 +180,58 @@ func handFit(m map[string]any) (*handResult, error) {
 	}
 	switch industry {
 	case "fintech", "banking", "insurance", "software", "saas":
-		add("r04", 20, "industry", sv(industry))
+		add("r04", 20, "industry", sv("industry"))
 	}
 	switch country {
 	case "US", "CA", "GB", "DE", "FR", "NL", "SE", "AU":
-		add("r05", 10, "country", sv(country))
+		add("r05", 10, "country", sv("country"))
 	}
 	switch seniority {
 	case "director", "vp", "c_level":
-		add("r06", 15, "seniority", sv(seniority))
+		add("r06", 15, "seniority", sv("seniority"))
 	case "manager":
-		add("r07", 8, "seniority", sv(seniority))
+		add("r07", 8, "seniority", sv("seniority"))
 	}
 	switch department {
 	case "marketing", "sales", "revops":
-		add("r08", 10, "department", sv(department))
+		add("r08", 10, "department", sv("department"))
 	}
 	switch domain {
 	case "gmail.com", "yahoo.com", "hotmail.com", "outlook.com":
-		add("r09", -20, "domain", sv(domain))
+		add("r09", -20, "domain", sv("domain"))
 	}
 	if strings.Contains(title, "Student") {
-		add("r10", -25, "job_title", sv(title))
+		add("r10", -25, "job_title", sv("job_title"))
 	}
 	if revenue > 0 {
-		add("r11", min(revenue/10000000, 10), "annual_revenue", Value{kind: KindFloat, f: revenue})
+		add("r11", min(revenue/10000000, 10), "annual_revenue", floatVal(revenue))
 	}
 	if has(stack, "salesforce") {
-		add("r12", 4, "tech_stack", Value{kind: KindList, l: stack})
+		add("r12", 4, "tech_stack", Value{kind: KindList, x: m["tech_stack"]})
 	}
 	if has(stack, "hubspot") {
-		add("r13", 3, "tech_stack", Value{kind: KindList, l: stack})
+		add("r13", 3, "tech_stack", Value{kind: KindList, x: m["tech_stack"]})
 	}
 	if country == "US" && size > 500 {
-		add("r14", 5, "country", sv(country))
+		add("r14", 5, "country", sv("country"))
 	}
 	if industry == "fintech" || industry == "banking" {
-		add("r15", 5, "industry", sv(industry))
+		add("r15", 5, "industry", sv("industry"))
 	}
 	if strings.HasPrefix(title, "VP") {
-		add("r16", 4, "job_title", sv(title))
+		add("r16", 4, "job_title", sv("job_title"))
 	}
 	if strings.HasSuffix(title, "Officer") {
-		add("r17", 4, "job_title", sv(title))
+		add("r17", 4, "job_title", sv("job_title"))
 	}
 	if strings.HasSuffix(domain, ".edu") {
-		add("r18", -10, "domain", sv(domain))
+		add("r18", -10, "domain", sv("domain"))
 	}
 	if size > 10000 {
 		add("r19", 5, "company_size", iv)
 	}
 	if revenue > 1e9 && country != "US" {
-		add("r20", 3, "annual_revenue", Value{kind: KindFloat, f: revenue})
+		add("r20", 3, "annual_revenue", floatVal(revenue))
 	}
 	res.fit = max(0, min(100, res.fit))
 	switch {

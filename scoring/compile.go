@@ -464,6 +464,7 @@ func (c *compiler) grades(n *yaml.Node, cnt *counter) {
 			continue
 		}
 		g.label = "grade " + g.grade
+		g.val = strVal(g.grade)
 		if seen[g.grade] {
 			l.errorf(gradeNode, fmt.Sprintf("grade %q", g.grade), CodeDuplicate, "duplicate grade")
 		}
@@ -512,6 +513,7 @@ func (c *compiler) stages(n *yaml.Node, cnt *counter) {
 		}
 		name := fmt.Sprintf("stage %q", st.id)
 		st.label = "stage " + st.id
+		st.val = strVal(st.id)
 		if whenNode != nil {
 			if i == 0 {
 				l.errorf(whenNode, name, CodeInvalid, "the first stage is where every lead starts; it takes no when")

@@ -106,13 +106,13 @@ func (rs *RuleSet) newEnv() reflect.Value {
 func setValue(dst reflect.Value, v Value) {
 	switch v.kind {
 	case KindString:
-		dst.SetString(v.s)
+		dst.SetString(v.str())
 	case KindInt:
-		dst.SetInt(int64(v.i))
+		dst.SetInt(int64(v.int()))
 	case KindFloat:
-		dst.SetFloat(v.f)
+		dst.SetFloat(v.float())
 	case KindBool:
-		dst.SetBool(v.b)
+		dst.SetBool(v.bool())
 	case KindTime:
 		dst.Set(reflect.ValueOf(v.t))
 	case KindList:

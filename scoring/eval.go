@@ -108,7 +108,7 @@ func (s *evalState) evaluate() (res *Result, err error) {
 		g := &rs.grades[gi]
 		s.curRule = g.label
 		if g.when == nil || s.cond(g.when) {
-			s.grade = g.grade
+			s.grade, s.gradeVal = g.grade, g.val
 			break
 		}
 	}
@@ -293,11 +293,11 @@ func (s *evalState) record(e *expression, from int) {
 		case refField:
 			v = s.vals[r.idx]
 		case refScore:
-			v = Value{kind: KindFloat, f: s.scores[r.idx]}
+			v = floatVal(s.scores[r.idx])
 		case refGrade:
-			v = Value{kind: KindString, s: s.grade}
+			v = s.gradeVal
 		case refStage:
-			v = Value{kind: KindString, s: s.stage}
+			v = s.stageVal
 		}
 		s.inputs = append(s.inputs, Input{Field: r.name, Value: v})
 	}
@@ -362,6 +362,7 @@ func (s *evalState) stageEval(res *Result) {
 	}
 	s.curStage = next
 	s.stage = res.Stage
+	s.stageVal = stageValue(rs, next)
 	if next >= 0 && next < len(rs.stages) && rs.stages[next].sla > 0 {
 		entered := s.stageEntered
 		if changed {

@@ -88,13 +88,13 @@ func (fb *fastBuilder) ident(name string) (cfn, bool) {
 	if slot, ok := fb.rs.fieldIdx[name]; ok {
 		switch fb.rs.fields[slot].kind {
 		case KindString:
-			return cfn{k: KindString, s: func(s *evalState) string { return s.vals[slot].s }}, true
+			return cfn{k: KindString, s: func(s *evalState) string { return s.vals[slot].str() }}, true
 		case KindInt:
-			return cfn{k: KindInt, i: func(s *evalState) int { return s.vals[slot].i }}, true
+			return cfn{k: KindInt, i: func(s *evalState) int { return s.vals[slot].int() }}, true
 		case KindFloat:
-			return cfn{k: KindFloat, f: func(s *evalState) float64 { return s.vals[slot].f }}, true
+			return cfn{k: KindFloat, f: func(s *evalState) float64 { return s.vals[slot].float() }}, true
 		case KindBool:
-			return cfn{k: KindBool, b: func(s *evalState) bool { return s.vals[slot].b }}, true
+			return cfn{k: KindBool, b: func(s *evalState) bool { return s.vals[slot].bool() }}, true
 		case KindTime:
 			return cfn{k: KindTime, t: func(s *evalState) time.Time { return s.vals[slot].t }}, true
 		case KindList:
@@ -147,13 +147,13 @@ func (fb *fastBuilder) member(x *ast.MemberNode) (cfn, bool) {
 		}
 		switch fb.rs.props[slot].kind {
 		case KindString:
-			return cfn{k: KindString, s: func(s *evalState) string { return s.ev.props[slot].s }}, true
+			return cfn{k: KindString, s: func(s *evalState) string { return s.ev.props[slot].str() }}, true
 		case KindInt:
-			return cfn{k: KindInt, i: func(s *evalState) int { return s.ev.props[slot].i }}, true
+			return cfn{k: KindInt, i: func(s *evalState) int { return s.ev.props[slot].int() }}, true
 		case KindFloat:
-			return cfn{k: KindFloat, f: func(s *evalState) float64 { return s.ev.props[slot].f }}, true
+			return cfn{k: KindFloat, f: func(s *evalState) float64 { return s.ev.props[slot].float() }}, true
 		case KindBool:
-			return cfn{k: KindBool, b: func(s *evalState) bool { return s.ev.props[slot].b }}, true
+			return cfn{k: KindBool, b: func(s *evalState) bool { return s.ev.props[slot].bool() }}, true
 		case KindTime:
 			return cfn{k: KindTime, t: func(s *evalState) time.Time { return s.ev.props[slot].t }}, true
 		case KindList:

@@ -54,6 +54,8 @@ type evalState struct {
 	stage        string
 	segments     []string
 	segVal       Value // segments as a list Value, for the fast path
+	gradeVal     Value // grade as a Value, for the trace
+	stageVal     Value // stage as a Value, for the trace
 	curStage     int   // index into rs.stages, or -1 for disqualified
 	givenStage   bool
 	stageEntered time.Time
@@ -103,6 +105,7 @@ func (s *evalState) reset(ctx context.Context, at time.Time) {
 	s.grade = ""
 	s.segments = nil
 	s.segVal = Value{kind: KindList}
+	s.gradeVal = emptyStrVal
 	s.curStage = 0
 	s.givenStage = false
 	s.stageEntered = time.Time{}
@@ -121,6 +124,7 @@ func (s *evalState) reset(ctx context.Context, at time.Time) {
 	} else {
 		s.stage = ""
 	}
+	s.stageVal = stageValue(s.rs, 0)
 }
 
 // loadMap normalises a lead decoded from JSON.
@@ -212,6 +216,7 @@ func (s *evalState) setStage(st string) error {
 		return &LeadError{Field: "stage", Msg: fmt.Sprintf("unknown stage %q (declared: %s)", st, strings.Join(s.rs.Stages(), ", "))}
 	}
 	s.stage = st
+	s.stageVal = stageValue(s.rs, s.curStage)
 	s.givenStage = true
 	return nil
 }
@@ -453,4 +458,19 @@ func (s *evalState) loadStruct(v reflect.Value) error {
 		}
 	}
 	return nil
+}
+
+var disqualifiedVal = strVal(DisqualifiedStage)
+var emptyStrVal = strVal("")
+
+// stageValue is stage index i as a Value, boxed once at load time so that
+// the trace allocates nothing; -1 is DisqualifiedStage.
+func stageValue(rs *RuleSet, i int) Value {
+	switch {
+	case i == -1:
+		return disqualifiedVal
+	case i >= 0 && i < len(rs.stages):
+		return rs.stages[i].val
+	}
+	return emptyStrVal
 }

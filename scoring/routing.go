@@ -341,7 +341,7 @@ func (s *evalState) segmentsEval() {
 	if len(s.segBuf) > 0 {
 		s.segments = append([]string(nil), s.segBuf...)
 	}
-	s.segVal = Value{kind: KindList, l: s.segments}
+	s.segVal = Value{kind: KindList, x: s.segments} // one allocation, only for leads with segments
 }
 
 // fnv1a hashes the route id and lead id (64-bit FNV-1a).

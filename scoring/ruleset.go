@@ -145,12 +145,14 @@ type rule struct {
 type grade struct {
 	grade string
 	label string
+	val   Value // grade as a Value, boxed once for the trace
 	when  *expression
 }
 
 type stage struct {
 	id    string
 	label string
+	val   Value // id as a Value, boxed once for the trace
 	desc  string
 	when  *expression // nil for the first stage
 	sla   time.Duration
@@ -518,7 +520,7 @@ func (l *loader) lists(rs *RuleSet, n *yaml.Node) {
 			li.items = append(li.items, s)
 			li.set[s] = struct{}{}
 		}
-		li.val = Value{kind: KindList, l: li.items}
+		li.val = listVal(li.items)
 		rs.listIdx[name] = len(rs.lists)
 		rs.lists = append(rs.lists, li)
 	}

@@ -238,10 +238,10 @@ func TestTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Contribution{
-		{Rule: "big", Points: 30, Inputs: []Input{{"size", Value{kind: KindInt, i: 1500}}}},
-		{Rule: "target", Points: 15, Inputs: []Input{{"industry", Value{kind: KindString, s: "saas"}}}},
+		{Rule: "big", Points: 30, Inputs: []Input{{"size", intVal(1500)}}},
+		{Rule: "target", Points: 15, Inputs: []Input{{"industry", strVal("saas")}}},
 		// 1500/100 = 15, capped at 8.
-		{Rule: "per-hundred", Points: 8, Capped: true, Inputs: []Input{{"size", Value{kind: KindInt, i: 1500}}}},
+		{Rule: "per-hundred", Points: 8, Capped: true, Inputs: []Input{{"size", intVal(1500)}}},
 	}
 	if diff := cmp.Diff(want, res.Scores[0].Contributions, cmp.AllowUnexported(Value{})); diff != "" {
 		t.Errorf("trace (-want +got):\n%s", diff)

@@ -99,41 +99,68 @@ func kindOf(t reflect.Type) Kind {
 // Value is one typed field value, as a rule read it. It is shown in
 // explanations and encodes to JSON as the plain value (a string, number,
 // boolean, RFC 3339 time or list of strings).
+//
+// It is a compact union (56 bytes): numbers and booleans in n, times in t,
+// strings and lists in x — as the very interface value lead data held, so
+// normalising a lead decoded from JSON copies no string or list.
 type Value struct {
 	kind Kind
-	s    string
-	i    int
-	f    float64
-	b    bool
-	t    time.Time
-	l    []string
-	la   []any // a list as decoded from JSON, every element a string; kept to avoid a copy
+	n    uint64    // int (two's complement), float64 bits, or bool (0, 1)
+	t    time.Time // time
+	x    any       // string; list: []string, or []any of strings as decoded from JSON
 }
 
-func (v *Value) listLen() int {
-	if v.la != nil {
-		return len(v.la)
+func strVal(s string) Value     { return Value{kind: KindString, x: s} }
+func intVal(i int) Value        { return Value{kind: KindInt, n: uint64(int64(i))} }
+func floatVal(f float64) Value  { return Value{kind: KindFloat, n: math.Float64bits(f)} }
+func timeVal(t time.Time) Value { return Value{kind: KindTime, t: t} }
+func listVal(l []string) Value  { return Value{kind: KindList, x: l} }
+func boolVal(b bool) Value {
+	v := Value{kind: KindBool}
+	if b {
+		v.n = 1
 	}
-	return len(v.l)
+	return v
+}
+
+func (v *Value) str() string    { s, _ := v.x.(string); return s }
+func (v *Value) int() int       { return int(int64(v.n)) }
+func (v *Value) float() float64 { return math.Float64frombits(v.n) }
+func (v *Value) bool() bool     { return v.n != 0 }
+
+func (v *Value) listLen() int {
+	switch l := v.x.(type) {
+	case []any:
+		return len(l)
+	case []string:
+		return len(l)
+	}
+	return 0
 }
 
 func (v *Value) listAt(i int) string {
-	if v.la != nil {
-		return v.la[i].(string)
+	switch l := v.x.(type) {
+	case []any:
+		return l[i].(string)
+	case []string:
+		return l[i]
 	}
-	return v.l[i]
+	return ""
 }
 
 // strings returns a list value as []string.
 func (v Value) strings() []string {
-	if v.la == nil {
-		return v.l
+	switch l := v.x.(type) {
+	case []string:
+		return l
+	case []any:
+		out := make([]string, len(l))
+		for i, x := range l {
+			out[i] = x.(string)
+		}
+		return out
 	}
-	out := make([]string, len(v.la))
-	for i, x := range v.la {
-		out[i] = x.(string)
-	}
-	return out
+	return nil
 }
 
 // Equal reports whether v and o are the same value (times compared with
@@ -144,13 +171,11 @@ func (v Value) Equal(o Value) bool {
 	}
 	switch v.kind {
 	case KindString:
-		return v.s == o.s
-	case KindInt:
-		return v.i == o.i
+		return v.str() == o.str()
+	case KindInt, KindBool:
+		return v.n == o.n
 	case KindFloat:
-		return v.f == o.f
-	case KindBool:
-		return v.b == o.b
+		return v.float() == o.float()
 	case KindTime:
 		return v.t.Equal(o.t)
 	case KindList:
@@ -174,13 +199,13 @@ func (v Value) Kind() Kind { return v.kind }
 func (v Value) Interface() any {
 	switch v.kind {
 	case KindString:
-		return v.s
+		return v.str()
 	case KindInt:
-		return v.i
+		return v.int()
 	case KindFloat:
-		return v.f
+		return v.float()
 	case KindBool:
-		return v.b
+		return v.bool()
 	case KindTime:
 		return v.t
 	case KindList:
@@ -193,13 +218,13 @@ func (v Value) Interface() any {
 func (v Value) String() string {
 	switch v.kind {
 	case KindString:
-		return strconv.Quote(v.s)
+		return strconv.Quote(v.str())
 	case KindInt:
-		return strconv.Itoa(v.i)
+		return strconv.Itoa(v.int())
 	case KindFloat:
-		return strconv.FormatFloat(v.f, 'g', -1, 64)
+		return strconv.FormatFloat(v.float(), 'g', -1, 64)
 	case KindBool:
-		return strconv.FormatBool(v.b)
+		return strconv.FormatBool(v.bool())
 	case KindTime:
 		return v.t.Format(time.RFC3339Nano)
 	case KindList:
@@ -228,14 +253,14 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	case nil:
 		*v = Value{}
 	case string:
-		*v = Value{kind: KindString, s: x}
+		*v = strVal(x)
 	case bool:
-		*v = Value{kind: KindBool, b: x}
+		*v = boolVal(x)
 	case float64:
 		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
-			*v = Value{kind: KindInt, i: int(x)}
+			*v = intVal(int(x))
 		} else {
-			*v = Value{kind: KindFloat, f: x}
+			*v = floatVal(x)
 		}
 	case []any:
 		l := make([]string, 0, len(x))
@@ -246,7 +271,7 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 			}
 			l = append(l, s)
 		}
-		*v = Value{kind: KindList, l: l}
+		*v = listVal(l)
 	default:
 		return fmt.Errorf("scoring: value: unsupported JSON value %s", b)
 	}
@@ -264,14 +289,13 @@ func convert(k Kind, x any) (v Value, ok bool, err error) {
 	v.kind = k
 	switch k {
 	case KindString:
-		if s, isStr := x.(string); isStr {
-			v.s = s
+		if _, isStr := x.(string); isStr {
+			v.x = x // the caller's interface value: no copy, no allocation
 			return v, true, nil
 		}
 	case KindBool:
 		if b, isBool := x.(bool); isBool {
-			v.b = b
-			return v, true, nil
+			return boolVal(b), true, nil
 		}
 	case KindInt:
 		switch n := x.(type) {
@@ -279,22 +303,18 @@ func convert(k Kind, x any) (v Value, ok bool, err error) {
 			if n != math.Trunc(n) || math.IsInf(n, 0) || n >= 1<<63 || n < -(1<<63) {
 				return v, false, fmt.Errorf("want int, got %v", n)
 			}
-			v.i = int(n)
-			return v, true, nil
+			return intVal(int(n)), true, nil
 		case int:
-			v.i = n
-			return v, true, nil
+			return intVal(n), true, nil
 		case json.Number:
 			i, perr := strconv.ParseInt(string(n), 10, 64)
 			if perr != nil {
 				return v, false, fmt.Errorf("want int, got %s", n)
 			}
-			v.i = int(i)
-			return v, true, nil
+			return intVal(int(i)), true, nil
 		}
 		if i, isInt := reflectInt(x); isInt {
-			v.i = i
-			return v, true, nil
+			return intVal(i), true, nil
 		}
 	case KindFloat:
 		var f float64
@@ -315,8 +335,7 @@ func convert(k Kind, x any) (v Value, ok bool, err error) {
 			if math.IsNaN(f) || math.IsInf(f, 0) {
 				return v, false, fmt.Errorf("want a finite float, got %v", f)
 			}
-			v.f = f
-			return v, true, nil
+			return floatVal(f), true, nil
 		}
 	case KindTime:
 		switch t := x.(type) {
@@ -340,7 +359,7 @@ func convert(k Kind, x any) (v Value, ok bool, err error) {
 	case KindList:
 		switch l := x.(type) {
 		case []string:
-			v.l = l
+			v.x = x
 			return v, true, nil
 		case []any:
 			for i, e := range l {
@@ -348,9 +367,7 @@ func convert(k Kind, x any) (v Value, ok bool, err error) {
 					return v, false, fmt.Errorf("want a list of strings, element %d is %s", i, describe(e))
 				}
 			}
-			if len(l) > 0 {
-				v.la = l
-			}
+			v.x = x // checked, not copied
 			return v, true, nil
 		}
 	}
