@@ -67,9 +67,20 @@
 // CMGR, LinearTrend and HoltWinters describe a revenue engine across
 // business cycles.
 //
-// Goals, pacing and price or promotion scenarios live in the goal*.go,
-// pace*.go and scenario*.go files of this package; their types document
-// them.
+// # Goals, pacing and scenarios
+//
+// A Target is a revenue goal for a Period; Target.Split divides it into
+// sub-periods by calendar days (the default), equally, by working days of
+// an explicit Calendar, or by seasonal weights, always reconciling to the
+// cent (largest remainder). Target.Pace and Goal.Pace compare actuals with
+// the plan at an evaluation date: attainment, expected to date, pace gap,
+// run-rate projection, the daily rate still required and, with
+// PacePipeline, the pipeline still needed. GoalFunnelFor turns a revenue
+// goal into the MQL/SQL/opportunity counts it implies, with their own
+// pacing. ScenarioBaseline.Compare sets price, volume and cost scenarios
+// side by side; BreakEvenVolumeChange gives the volume change a price change
+// needs at a gross margin, ΔV/V = −ΔP/(GM + ΔP); Promotion.MRR prices a
+// discount over a window for subscriptions.
 //
 // All functions are safe for concurrent use; results are plain values.
 // Nothing reads the clock: dates and periods are arguments.
