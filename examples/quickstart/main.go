@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,7 +25,7 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
@@ -39,7 +40,7 @@ func dir() string {
 	return filepath.Dir(file)
 }
 
-func run() error {
+func run(out io.Writer) error {
 	rules, err := scoring.LoadFile(filepath.Join(dir(), "rules.yaml"))
 	if err != nil {
 		return err // every problem, as rules.yaml:LINE:COL: message
@@ -54,9 +55,9 @@ func run() error {
 	}
 
 	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) // the evaluation time is an input, never time.Now()
-	fmt.Printf("rules %s version %s (%s…)\nevaluated at %s\n\n", rules.Name(), rules.Version(), rules.Hash()[:19], at.Format(time.RFC3339))
+	fmt.Fprintf(out, "rules %s version %s (%s…)\nevaluated at %s\n\n", rules.Name(), rules.Version(), rules.Hash()[:19], at.Format(time.RFC3339))
 
-	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "lead\tfit\tengagement\tgrade\tstage\tset by\troute\tSLA")
 	stages := map[string]int{}
 	var explain []*scoring.Result
@@ -88,25 +89,25 @@ func run() error {
 	}
 	w.Flush()
 
-	fmt.Println()
+	fmt.Fprintln(out)
 	var names []string
 	for s := range stages {
 		names = append(names, s)
 	}
 	sort.Strings(names)
 	for _, s := range names {
-		fmt.Printf("%s: %d  ", s, stages[s])
+		fmt.Fprintf(out, "%s: %d  ", s, stages[s])
 	}
-	fmt.Println()
+	fmt.Fprintln(out)
 
 	for _, res := range explain {
 		segs := strings.Join(res.Segments, ", ")
 		if segs == "" {
 			segs = "none"
 		}
-		fmt.Printf("\nwhy %s is %s (grade %s, segments: %s):\n", res.LeadID, res.Stage, res.Grade, segs)
+		fmt.Fprintf(out, "\nwhy %s is %s (grade %s, segments: %s):\n", res.LeadID, res.Stage, res.Grade, segs)
 		for _, s := range res.Scores {
-			fmt.Printf("  %s %.1f\n", s.Name, s.Value)
+			fmt.Fprintf(out, "  %s %.1f\n", s.Name, s.Value)
 			for _, c := range s.Contributions {
 				var in []string
 				for _, i := range c.Inputs {
@@ -116,7 +117,7 @@ func run() error {
 				if c.Events > 0 {
 					extra = fmt.Sprintf(" (%d events, decayed)", c.Events)
 				}
-				fmt.Printf("    %-18s %+6.1f%s %s\n", c.Rule, c.Points, extra, strings.Join(in, " "))
+				fmt.Fprintf(out, "    %-18s %+6.1f%s %s\n", c.Rule, c.Points, extra, strings.Join(in, " "))
 			}
 		}
 		if res.StageRule != "" {
@@ -124,10 +125,10 @@ func run() error {
 			for _, i := range res.StageInputs {
 				in = append(in, i.Field+"="+i.Value.String())
 			}
-			fmt.Printf("  stage set by %s: %s\n", res.StageRule, strings.Join(in, " "))
+			fmt.Fprintf(out, "  stage set by %s: %s\n", res.StageRule, strings.Join(in, " "))
 		}
 		if res.Route.ID != "" {
-			fmt.Printf("  routed by %s to %s%s (%s)\n", res.Route.ID, res.Route.Owner, res.Route.Queue, res.Route.Reason)
+			fmt.Fprintf(out, "  routed by %s to %s%s (%s)\n", res.Route.ID, res.Route.Owner, res.Route.Queue, res.Route.Reason)
 		}
 	}
 	return nil
