@@ -528,7 +528,9 @@ func (c *compiler) stages(n *yaml.Node, cnt *counter) {
 	}
 }
 
-func (c *compiler) stageRules(n *yaml.Node, kind string, recycle bool, cnt *counter) []stageRule {
+// stageRules compiles a list of id-and-condition rules: disqualify, recycle
+// (with a target stage) and segments.
+func (c *compiler) stageRules(n *yaml.Node, kind string, recycle bool, sec section, cnt *counter) []stageRule {
 	l := c.l
 	keys := []string{"id", "description", "when"}
 	if recycle {
@@ -567,7 +569,7 @@ func (c *compiler) stageRules(n *yaml.Node, kind string, recycle bool, cnt *coun
 			l.errorf(rn, name, CodeMissing, "missing when")
 			continue
 		}
-		r.when = c.compile(whenNode, name, KindBool, secStage)
+		r.when = c.compile(whenNode, name, KindBool, sec)
 		if recycle {
 			if toNode == nil {
 				l.errorf(rn, name, CodeMissing, "missing to (the stage to recycle into)")

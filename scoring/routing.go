@@ -10,12 +10,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-type segment struct {
-	id    string
-	label string // "segment ID", for error reports
-	when  *expression
-}
-
 type routing struct {
 	stages map[int]bool
 	owners map[string]bool
@@ -42,48 +36,10 @@ const (
 
 func (c *compiler) routing(byKey map[string]pair, cnt *counter) {
 	if p, ok := byKey["segments"]; ok {
-		c.segments(p.val, cnt)
+		c.rs.segments = c.stageRules(p.val, "segment", false, secSegment, cnt)
 	}
 	if p, ok := byKey["routing"]; ok {
 		c.routes(p.val, cnt)
-	}
-}
-
-func (c *compiler) segments(n *yaml.Node, cnt *counter) {
-	l := c.l
-	for _, sn := range l.sequence(n, "segments", "") {
-		cnt.add(sn)
-		var sg segment
-		var idNode, whenNode *yaml.Node
-		for _, p := range l.mapping(sn, "segment", "", "id", "description", "when") {
-			switch p.key.Value {
-			case "id":
-				idNode = p.val
-				sg.id, _ = l.scalar(p.val, "id", "")
-			case "when":
-				whenNode = p.val
-			case "description":
-				l.scalar(p.val, "description", "")
-			}
-		}
-		if idNode == nil {
-			if sn.Kind == yaml.MappingNode {
-				l.errorf(sn, "", CodeMissing, "segment: missing id")
-			}
-			continue
-		}
-		if !c.claimID(idNode, "segment", sg.id) {
-			continue
-		}
-		name := fmt.Sprintf("segment %q", sg.id)
-		if whenNode == nil {
-			l.errorf(sn, name, CodeMissing, "missing when")
-			continue
-		}
-		sg.label = "segment " + sg.id
-		if sg.when = c.compile(whenNode, name, KindBool, secSegment); sg.when != nil {
-			c.rs.segments = append(c.rs.segments, sg)
-		}
 	}
 }
 

@@ -96,7 +96,7 @@ type RuleSet struct {
 	disqualify []stageRule
 	recycle    []stageRule
 
-	segments []segment
+	segments []stageRule
 	routing  routing
 
 	env   envLayout
@@ -160,6 +160,7 @@ type stage struct {
 	slaText string
 }
 
+// stageRule is a disqualify, recycle or segment rule: an id and a condition.
 type stageRule struct {
 	id    string
 	label string
@@ -410,13 +411,13 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 		c.stages(p.val, cnt)
 	}
 	if p, ok := byKey["disqualify"]; ok {
-		rs.disqualify = c.stageRules(p.val, "disqualify", false, cnt)
+		rs.disqualify = c.stageRules(p.val, "disqualify", false, secStage, cnt)
 	}
 	if p, ok := byKey["recycle"]; ok {
 		if len(rs.stages) == 0 {
 			l.errorf(p.key, "", CodeMissing, "recycle needs stages")
 		}
-		rs.recycle = c.stageRules(p.val, "recycle", true, cnt)
+		rs.recycle = c.stageRules(p.val, "recycle", true, secStage, cnt)
 	}
 	c.routing(byKey, cnt)
 }
