@@ -384,3 +384,34 @@ func TestParseErrorsCap(t *testing.T) {
 		t.Errorf("error ends %q", err.Error()[len(err.Error())-40:])
 	}
 }
+
+func TestReadCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := attribution.ReadTouches(ctx, strings.NewReader(handCSV), "h.csv"); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadTouches: %v, want context.Canceled", err)
+	}
+	if _, err := attribution.ReadPaths(ctx, strings.NewReader("path,total_conversions,total_conversion_value,total_null\na,1,1,0\n"), "p.csv"); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadPaths: %v, want context.Canceled", err)
+	}
+}
+
+func TestZeroAggregate(t *testing.T) {
+	// The zero Aggregate is usable: default half-life, no lookback.
+	var a attribution.Aggregate
+	at := time.Date(2026, 1, 8, 0, 0, 0, 0, time.UTC)
+	err := a.Add(attribution.Journey{ID: "z", Converted: true, Value: 80, ConversionTime: at,
+		Touches: []attribution.Touchpoint{{Channel: "a", Time: at.Add(-7 * 24 * time.Hour)}, {Channel: "b", Time: at}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.HalfLife() != attribution.DefaultHalfLife {
+		t.Errorf("HalfLife = %v", a.HalfLife())
+	}
+	r, err := attribution.Run(context.Background(), &a, attribution.TimeDecay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Δt = 7 days (one half-life) and 0: weights 1/2 and 1 → 1/3, 2/3.
+	checkResult(t, r, map[string]want{"a": {1.0 / 3, 80.0 / 3}, "b": {2.0 / 3, 160.0 / 3}})
+}
