@@ -103,7 +103,7 @@ func readLines(ctx context.Context, br *bufio.Reader, line, maxBytes int, yield 
 			if yerr := yield(rawLead{line: line, err: fmt.Errorf("%w: more than %d bytes", scoring.ErrLineTooLong, maxBytes)}); yerr != nil {
 				return yerr
 			}
-		case len(bytes.TrimSpace(data)) > 0:
+		case skipSpace(data, 0) < len(data): // not blank: JSON white space only
 			if yerr := yield(rawLead{line: line, data: data}); yerr != nil {
 				return yerr
 			}
@@ -114,8 +114,9 @@ func readLines(ctx context.Context, br *bufio.Reader, line, maxBytes int, yield 
 	}
 }
 
-// readLine reads one line without its line ending. A line longer than max
-// is consumed and reported as tooLong, so the next line keeps its number.
+// readLine reads one line without its line ending (\n or \r\n). A line
+// longer than max is consumed and reported as tooLong, so the next line
+// keeps its number.
 func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
 	var buf []byte
 	for {
@@ -130,7 +131,7 @@ func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) 
 		if err == bufio.ErrBufferFull {
 			continue
 		}
-		line = bytes.TrimRight(buf, "\r\n")
+		line = bytes.TrimSuffix(bytes.TrimSuffix(buf, []byte("\n")), []byte("\r"))
 		if len(line) > max {
 			tooLong, line = true, nil
 		}
@@ -271,11 +272,9 @@ func readArray(ctx context.Context, br *bufio.Reader, line int, off, lastNL int6
 	}
 	lc.ended(off + dec.InputOffset())
 	if _, err := dec.Token(); err != io.EOF {
-		if err != nil && !errors.Is(err, errElementTooLarge) {
-			var se *json.SyntaxError
-			if !errors.As(err, &se) {
-				return err
-			}
+		var se *json.SyntaxError
+		if err != nil && !errors.As(err, &se) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, errElementTooLarge) {
+			return err // reading failed
 		}
 		rest := lc.kept[lc.lastEnd-lc.keptFrom:]
 		l, c := lc.pos(lc.lastEnd + int64(skipSpace(rest, 0)))
