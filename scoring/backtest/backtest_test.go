@@ -579,3 +579,53 @@ func TestBandsNegative(t *testing.T) {
 		}
 	}
 }
+
+// cancelReader cancels its context once the first chunk has been read.
+type cancelReader struct {
+	r      *bytes.Reader
+	cancel context.CancelFunc
+	reads  int
+}
+
+func (c *cancelReader) Read(p []byte) (int, error) {
+	c.reads++
+	if c.reads == 2 {
+		c.cancel()
+	}
+	if len(p) > 512 {
+		p = p[:512]
+	}
+	return c.r.Read(p)
+}
+
+// TestRunCanceledMidStream: canceling while leads are in flight stops the
+// run with ctx's error and no partial report.
+func TestRunCanceledMidStream(t *testing.T) {
+	oldRules, newRules, _ := loadFixture(t)
+	for _, input := range []string{"lines", "array"} {
+		t.Run(input, func(t *testing.T) {
+			var big bytes.Buffer
+			if input == "array" {
+				big.WriteString("[\n")
+			}
+			for i := range 2000 {
+				if input == "array" && i > 0 {
+					big.WriteString(",\n")
+				}
+				big.WriteString(`{"fit": 55, "outcome": "won"}`)
+				if input == "lines" {
+					big.WriteByte('\n')
+				}
+			}
+			if input == "array" {
+				big.WriteString("\n]")
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			rep, err := Run(ctx, oldRules, newRules, &cancelReader{r: bytes.NewReader(big.Bytes()), cancel: cancel}, fixtureAt, Workers(2))
+			if !errors.Is(err, context.Canceled) || rep != nil {
+				t.Errorf("err = %v, report %v; want context.Canceled and no report", err, rep != nil)
+			}
+		})
+	}
+}

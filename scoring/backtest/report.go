@@ -82,10 +82,10 @@ type Matrix struct {
 	Changed int      `json:"changed"` // leads off the diagonal
 }
 
-// Count returns the number of leads labelled old by the old rules and new
+// Count returns the number of leads labelled from by the old rules and to
 // by the new; 0 for a label not in the matrix.
-func (m *Matrix) Count(old, new string) int {
-	i, j := m.index(old), m.index(new)
+func (m *Matrix) Count(from, to string) int {
+	i, j := m.index(from), m.index(to)
 	if i < 0 || j < 0 {
 		return 0
 	}
@@ -126,10 +126,10 @@ func (m *Matrix) index(label string) int {
 // ScoreDiff is how one score model moves.
 type ScoreDiff struct {
 	Model string        `json:"model"`
-	Old   *Distribution `json:"old"`               // nil when the old rules lack the model or no lead was compared
-	New   *Distribution `json:"new"`               // likewise for the new rules
-	Moves *Moves        `json:"changes,omitempty"` // nil unless both rule sets have the model
-	Bands []Band        `json:"bands"`             // the histogram: bands holding a lead on either side, ascending
+	Old   *Distribution `json:"old"`             // nil when the old rules lack the model or no lead was compared
+	New   *Distribution `json:"new"`             // likewise for the new rules
+	Moves *Moves        `json:"moves,omitempty"` // nil unless both rule sets have the model
+	Bands []Band        `json:"bands"`           // the histogram: bands holding a lead on either side, ascending
 }
 
 // Distribution summarises the values of a score model. The percentiles use
