@@ -34,6 +34,8 @@ type accumulator struct {
 
 	stageOut map[string]*[2]outStats
 	bandOut  map[float64]*[2]outStats // band index → stats
+
+	err error // a band that cannot be formed
 }
 
 // outStats is OutcomeStats being summed.
@@ -219,7 +221,18 @@ func (a *accumulator) bandStats(k float64) *[2]outStats {
 }
 
 // band returns the index k of the band [k·width, (k+1)·width) holding v.
-func (a *accumulator) band(v float64) float64 { return math.Floor(v/a.width) + 0 }
+// When the width is so small for v that the band's bounds cannot be told
+// apart or are not finite, it records an ErrOption error for the report.
+func (a *accumulator) band(v float64) float64 {
+	k := math.Floor(v/a.width) + 0 // + 0 turns -0 into 0
+	if math.IsInf(k, 0) || math.Abs(k) >= 1<<53 || math.IsInf((k+1)*a.width, 0) || math.IsInf(k*a.width, 0) {
+		if a.err == nil {
+			a.err = fmt.Errorf("%w: band width %g is too small for score %g", ErrOption, a.width, v)
+		}
+		return 0
+	}
+	return k
+}
 
 func (s *outStats) count(o outcome) {
 	s.leads++
@@ -245,7 +258,7 @@ func info(rs *scoring.RuleSet) RuleSetInfo {
 	return RuleSetInfo{File: rs.File(), Name: rs.Name(), Version: rs.Version(), Hash: rs.Hash()}
 }
 
-func (a *accumulator) report(at time.Time) *Report {
+func (a *accumulator) report(at time.Time) (*Report, error) {
 	r := &Report{
 		Old: info(a.oldRules), New: info(a.newRules), At: at,
 		Counts: a.counts, Rejected: a.rejected,
@@ -306,7 +319,10 @@ func (a *accumulator) report(at time.Time) *Report {
 		}
 		r.Outcomes = out
 	}
-	return r
+	if a.err != nil {
+		return nil, a.err
+	}
+	return r, nil
 }
 
 func sortedKeys[V any](m map[float64]V) []float64 {
@@ -372,8 +388,16 @@ func distribution(values []float64, s sum) *Distribution {
 		k := (p*n + 99) / 100
 		return x[k-1]
 	}
+	mean := s.value() / float64(n)
+	if math.IsInf(mean, 0) || math.IsNaN(mean) { // the sum overflowed: add the values divided by n
+		var m sum
+		for _, v := range values {
+			m.add(v / float64(n))
+		}
+		mean = m.value()
+	}
 	return &Distribution{
-		Count: n, Mean: s.value() / float64(n),
+		Count: n, Mean: mean,
 		Min: x[0], P10: rank(10), Median: rank(50), P90: rank(90), Max: x[n-1],
 	}
 }

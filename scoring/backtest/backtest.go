@@ -17,8 +17,8 @@ import (
 )
 
 // ErrOption reports an invalid option or argument of Run: a band width that
-// is not a positive finite number, an outcome model that is not in both
-// rule sets, a nil rule set.
+// is not a positive finite number (or is too small for the scores to band),
+// an outcome model that is not in both rule sets, a nil rule set.
 var ErrOption = errors.New("backtest: invalid option")
 
 // ErrOutcome reports a lead whose outcome field holds a value that is not
@@ -209,7 +209,7 @@ func run(ctx context.Context, oldRules, newRules *scoring.RuleSet, at time.Time,
 	if readErr != nil {
 		return nil, readErr
 	}
-	return a.report(at), nil
+	return a.report(at)
 }
 
 // score decodes one lead and scores it with both rule sets.

@@ -629,3 +629,36 @@ func TestRunCanceledMidStream(t *testing.T) {
 		})
 	}
 }
+
+// A band width too small for the scores is an ErrOption, not an infinite
+// or collapsed band; a huge one puts every score in band 0 or −1.
+func TestRunBandWidthExtremes(t *testing.T) {
+	oldRules, newRules, _ := loadFixture(t)
+	input := `{"fit": 95}` + "\n"
+	_, err := Run(context.Background(), oldRules, newRules, strings.NewReader(input), fixtureAt, BandWidth(1e-300))
+	if !errors.Is(err, ErrOption) {
+		t.Errorf("width 1e-300: err = %v, want ErrOption", err)
+	}
+	rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(input), fixtureAt, BandWidth(1e300))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 95 / 1e300 floors to 0: the band [0, 1e300).
+	if b := rep.Scores[0].Bands; len(b) != 1 || b[0].Lo != 0 || b[0].Hi != 1e300 || b[0].Old != 1 {
+		t.Errorf("bands %+v", b)
+	}
+}
+
+// The mean of values whose sum overflows float64 is still finite.
+func TestDistributionHugeValues(t *testing.T) {
+	values := []float64{math.MaxFloat64, math.MaxFloat64, math.MaxFloat64 / 2}
+	var s sum
+	for _, v := range values {
+		s.add(v)
+	}
+	d := distribution(values, s)
+	// (M + M + M/2) / 3 = 5M/6.
+	if want := math.MaxFloat64 / 6 * 5; math.Abs(d.Mean-want) > want*1e-15 {
+		t.Errorf("mean = %g, want %g", d.Mean, want)
+	}
+}
