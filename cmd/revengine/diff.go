@@ -33,8 +33,9 @@ and per score band of --model, for old and new.
 
 LEADS is JSON lines or a JSON array of objects ("-" for standard input).
 Every figure is over the leads both rule sets scored; a lead either side
-rejects is listed on standard error as FILE:LINE: side: reason, and the
-exit status is then 1 (after the report). Invalid rules are printed as
+rejects is listed on standard error as FILE:LINE: side: reason, side old
+or new (a line each when both reject it), and the exit status is then 1
+(after the report). Invalid rules are printed as
 file:line:col: message with exit status 1; usage errors exit 2. --at
 defaults to the current time.`
 
@@ -131,17 +132,12 @@ func runDiff(ctx context.Context, env *cmdEnv, args []string) int {
 		writeDiffTables(env.Stdout, rep)
 	}
 
-	for _, r := range rep.Rejected {
-		switch {
-		case r.Old != nil && r.New != nil && r.Old.Error() == r.New.Error():
-			fmt.Fprintf(env.Stderr, "%s:%d: both: %v\n", name, r.Line, r.Old)
-		default:
-			if r.Old != nil {
-				fmt.Fprintf(env.Stderr, "%s:%d: old: %v\n", name, r.Line, r.Old)
-			}
-			if r.New != nil {
-				fmt.Fprintf(env.Stderr, "%s:%d: new: %v\n", name, r.Line, r.New)
-			}
+	for _, r := range rep.Rejected { // one line per side that rejected the lead
+		if r.Old != nil {
+			fmt.Fprintf(env.Stderr, "%s:%d: old: %v\n", name, r.Line, r.Old)
+		}
+		if r.New != nil {
+			fmt.Fprintf(env.Stderr, "%s:%d: new: %v\n", name, r.Line, r.New)
 		}
 	}
 	if len(rep.Rejected) > 0 {

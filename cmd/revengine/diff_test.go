@@ -164,7 +164,7 @@ func TestDiffJSONValues(t *testing.T) {
 		t.Errorf("sql outcomes %+v", sql)
 	}
 	if !strings.Contains(stderr, "leads.jsonl:12: old: ") || !strings.Contains(stderr, "leads.jsonl:13: new: ") ||
-		!strings.Contains(stderr, "leads.jsonl:7: both: ") {
+		!strings.Contains(stderr, "leads.jsonl:7: old: ") || !strings.Contains(stderr, "leads.jsonl:7: new: ") {
 		t.Errorf("stderr lacks the rejected lines:\n%s", stderr)
 	}
 }
