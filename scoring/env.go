@@ -114,7 +114,7 @@ func setValue(dst reflect.Value, v Value) {
 	case KindBool:
 		dst.SetBool(v.bool())
 	case KindTime:
-		dst.Set(reflect.ValueOf(v.t))
+		dst.Set(reflect.ValueOf(v.time()))
 	case KindList:
 		dst.Set(reflect.ValueOf(v.strings()))
 	}

@@ -96,7 +96,7 @@ func (fb *fastBuilder) ident(name string) (cfn, bool) {
 		case KindBool:
 			return cfn{k: KindBool, b: func(s *evalState) bool { return s.vals[slot].bool() }}, true
 		case KindTime:
-			return cfn{k: KindTime, t: func(s *evalState) time.Time { return s.vals[slot].t }}, true
+			return cfn{k: KindTime, t: func(s *evalState) time.Time { return s.vals[slot].time() }}, true
 		case KindList:
 			return cfn{k: KindList, l: func(s *evalState) *Value { return &s.vals[slot] }}, true
 		}
@@ -155,7 +155,7 @@ func (fb *fastBuilder) member(x *ast.MemberNode) (cfn, bool) {
 		case KindBool:
 			return cfn{k: KindBool, b: func(s *evalState) bool { return s.ev.props[slot].bool() }}, true
 		case KindTime:
-			return cfn{k: KindTime, t: func(s *evalState) time.Time { return s.ev.props[slot].t }}, true
+			return cfn{k: KindTime, t: func(s *evalState) time.Time { return s.ev.props[slot].time() }}, true
 		case KindList:
 			return cfn{k: KindList, l: func(s *evalState) *Value { return &s.ev.props[slot] }}, true
 		}

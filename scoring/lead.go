@@ -161,7 +161,7 @@ func (s *evalState) loadMap(m map[string]any) error {
 		if err != nil {
 			return &LeadError{Field: "stage_entered_at", Msg: err.Error()}
 		}
-		s.stageEntered = v.t
+		s.stageEntered = v.time()
 	}
 	if x, ok := m["events"]; ok && x != nil {
 		list, isList := x.([]any)
@@ -245,7 +245,7 @@ func (s *evalState) loadEventMap(i int, em map[string]any) error {
 		return &LeadError{Field: name("type"), Msg: "want a non-empty string, got " + describe(em["type"])}
 	}
 	ev.typ = typ
-	tv, present, err := convert(KindTime, em["time"])
+	t, present, err := toTime(em["time"])
 	if err != nil || !present {
 		msg := "required"
 		if err != nil {
@@ -253,7 +253,7 @@ func (s *evalState) loadEventMap(i int, em map[string]any) error {
 		}
 		return &LeadError{Field: name("time"), Msg: msg}
 	}
-	ev.t = tv.t
+	ev.t = t
 	nested, _ := em["props"].(map[string]any)
 	for j := range s.rs.props {
 		p := &s.rs.props[j]

@@ -28,7 +28,7 @@ type Result struct {
 	Segments []string `json:"segments,omitempty"` // every segment whose rule matched, in file order
 	Route    Route    `json:"route,omitzero"`     // the routing decision, for a stage that routes
 
-	scoreBuf [4]Score // holds Scores for up to four models without another allocation
+	scoreBuf [2]Score // holds Scores for up to two models without another allocation
 }
 
 // Score returns the value of the named score model.

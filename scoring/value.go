@@ -100,21 +100,24 @@ func kindOf(t reflect.Type) Kind {
 // explanations and encodes to JSON as the plain value (a string, number,
 // boolean, RFC 3339 time or list of strings).
 //
-// It is a compact union (56 bytes): numbers and booleans in n, times in t,
-// strings and lists in x — as the very interface value lead data held, so
-// normalising a lead decoded from JSON copies no string or list.
+// It is a compact union (32 bytes): numbers, booleans and the seconds of a
+// time in n, strings and lists in x — as the very interface value lead data
+// held, so normalising a lead decoded from JSON copies no string or list —
+// and a time's location in x.
 type Value struct {
 	kind Kind
-	n    uint64    // int (two's complement), float64 bits, or bool (0, 1)
-	t    time.Time // time
-	x    any       // string; list: []string, or []any of strings as decoded from JSON
+	nsec int32  // time: nanoseconds within the second
+	n    uint64 // int (two's complement), float64 bits, bool (0, 1), or time: Unix seconds
+	x    any    // string; list: []string, or []any of strings as decoded from JSON; time: *time.Location
 }
 
-func strVal(s string) Value     { return Value{kind: KindString, x: s} }
-func intVal(i int) Value        { return Value{kind: KindInt, n: uint64(int64(i))} }
-func floatVal(f float64) Value  { return Value{kind: KindFloat, n: math.Float64bits(f)} }
-func timeVal(t time.Time) Value { return Value{kind: KindTime, t: t} }
-func listVal(l []string) Value  { return Value{kind: KindList, x: l} }
+func strVal(s string) Value    { return Value{kind: KindString, x: s} }
+func intVal(i int) Value       { return Value{kind: KindInt, n: uint64(int64(i))} }
+func floatVal(f float64) Value { return Value{kind: KindFloat, n: math.Float64bits(f)} }
+func timeVal(t time.Time) Value {
+	return Value{kind: KindTime, n: uint64(t.Unix()), nsec: int32(t.Nanosecond()), x: t.Location()}
+}
+func listVal(l []string) Value { return Value{kind: KindList, x: l} }
 func boolVal(b bool) Value {
 	v := Value{kind: KindBool}
 	if b {
@@ -127,6 +130,15 @@ func (v *Value) str() string    { s, _ := v.x.(string); return s }
 func (v *Value) int() int       { return int(int64(v.n)) }
 func (v *Value) float() float64 { return math.Float64frombits(v.n) }
 func (v *Value) bool() bool     { return v.n != 0 }
+
+// time returns a time value; the zero time for a Value that holds none.
+func (v *Value) time() time.Time {
+	loc, ok := v.x.(*time.Location)
+	if !ok {
+		return time.Time{}
+	}
+	return time.Unix(int64(v.n), int64(v.nsec)).In(loc)
+}
 
 func (v *Value) listLen() int {
 	switch l := v.x.(type) {
@@ -177,7 +189,7 @@ func (v Value) Equal(o Value) bool {
 	case KindFloat:
 		return v.float() == o.float()
 	case KindTime:
-		return v.t.Equal(o.t)
+		return v.time().Equal(o.time())
 	case KindList:
 		if v.listLen() != o.listLen() {
 			return false
@@ -207,7 +219,7 @@ func (v Value) Interface() any {
 	case KindBool:
 		return v.bool()
 	case KindTime:
-		return v.t
+		return v.time()
 	case KindList:
 		return v.strings()
 	}
@@ -226,7 +238,7 @@ func (v Value) String() string {
 	case KindBool:
 		return strconv.FormatBool(v.bool())
 	case KindTime:
-		return v.t.Format(time.RFC3339Nano)
+		return v.time().Format(time.RFC3339Nano)
 	case KindList:
 		b, _ := json.Marshal(v.strings())
 		return string(b)
@@ -338,23 +350,13 @@ func convert(k Kind, x any) (v Value, ok bool, err error) {
 			return floatVal(f), true, nil
 		}
 	case KindTime:
-		switch t := x.(type) {
-		case time.Time:
-			v.t = t
-			return v, true, nil
-		case *time.Time:
-			if t == nil {
-				return Value{}, false, nil
+		switch x.(type) {
+		case time.Time, *time.Time, string:
+			tm, ok, err := toTime(x)
+			if !ok || err != nil {
+				return Value{}, ok, err
 			}
-			v.t = *t
-			return v, true, nil
-		case string:
-			pt, perr := parseTime(t)
-			if perr != nil {
-				return v, false, perr
-			}
-			v.t = pt
-			return v, true, nil
+			return timeVal(tm), true, nil
 		}
 	case KindList:
 		switch l := x.(type) {
@@ -372,6 +374,26 @@ func convert(k Kind, x any) (v Value, ok bool, err error) {
 		}
 	}
 	return v, false, fmt.Errorf("want %s, got %s", k, describe(x))
+}
+
+// toTime reads a time from lead data: a time.Time, a *time.Time (nil is
+// missing) or a string in RFC 3339 or YYYY-MM-DD.
+func toTime(x any) (t time.Time, ok bool, err error) {
+	switch t := x.(type) {
+	case time.Time:
+		return t, true, nil
+	case *time.Time:
+		if t == nil {
+			return time.Time{}, false, nil
+		}
+		return *t, true, nil
+	case string:
+		pt, err := parseTime(t)
+		return pt, err == nil, err
+	case nil:
+		return time.Time{}, false, nil
+	}
+	return time.Time{}, false, fmt.Errorf("want time, got %s", describe(x))
 }
 
 func parseTime(s string) (time.Time, error) {
