@@ -60,7 +60,7 @@ type expression struct {
 	line, col int
 	prog      *vm.Program // expr's program: the reference and the fallback
 	fast      cfn         // native closure; fast.k == KindInvalid when not compiled
-	reads     []ref       // what it reads, in order of first use
+	reads     []int32     // what it reads, in order of first use: indices into RuleSet.refs
 }
 
 func (c *compiler) claimID(n *yaml.Node, kind, id string) bool {
@@ -161,7 +161,9 @@ func (c *compiler) compile(n *yaml.Node, what string, want Kind, sec section) *e
 		return nil
 	}
 	e.prog = prog
-	e.reads = c.reads(checked.Node())
+	for _, r := range c.reads(checked.Node()) {
+		e.reads = append(e.reads, c.refID(r))
+	}
 	if !c.l.opts.noFastPath {
 		fb := &fastBuilder{rs: c.rs}
 		if f, ok := fb.build(checked.Node()); ok {
@@ -264,6 +266,18 @@ func visit(n ast.Node, f func(ast.Node)) {
 type visitor func(ast.Node)
 
 func (v visitor) Visit(n *ast.Node) { v(*n) }
+
+// refID returns the index of r in the rule set's table of refs, adding it
+// once: the same value read by two expressions has one id.
+func (c *compiler) refID(r ref) int32 {
+	for i, x := range c.rs.refs {
+		if x == r {
+			return int32(i)
+		}
+	}
+	c.rs.refs = append(c.rs.refs, r)
+	return int32(len(c.rs.refs) - 1)
+}
 
 // ref is one value an expression reads, recorded in the trace.
 type ref struct {

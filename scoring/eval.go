@@ -86,7 +86,8 @@ func (s *evalState) evaluate() (res *Result, err error) {
 			if r.pointsExpr != nil {
 				s.record(r.pointsExpr, in0)
 			}
-			s.contribs = append(s.contribs, contribScratch{rule: r.id, points: pts, capped: capped, events: n, in0: in0, in1: len(s.inputs)})
+			s.contribs = append(s.contribs, contribScratch{model: int32(mi), rule: int32(ri), points: pts, capped: capped,
+				events: int32(n), in0: int32(in0), in1: int32(len(s.inputs))})
 			total += pts
 		}
 		v := total
@@ -125,7 +126,20 @@ func (s *evalState) evaluate() (res *Result, err error) {
 	var inputs []Input
 	if len(s.inputs) > 0 {
 		inputs = make([]Input, len(s.inputs))
-		copy(inputs, s.inputs)
+		for i, in := range s.inputs {
+			r := &rs.refs[in.ref]
+			inputs[i].Field = r.name
+			switch r.kind {
+			case refField:
+				inputs[i].Value = s.vals[r.idx]
+			case refScore:
+				inputs[i].Value = floatVal(s.scores[r.idx])
+			case refGrade:
+				inputs[i].Value = s.gradeVal
+			case refStage:
+				inputs[i].Value = stageValue(rs, int(in.stage))
+			}
+		}
 	}
 	if stageIn1 > stageIn0 {
 		res.StageInputs = inputs[stageIn0:stageIn1:stageIn1]
@@ -133,7 +147,7 @@ func (s *evalState) evaluate() (res *Result, err error) {
 	if len(s.contribs) > 0 {
 		contribs := make([]Contribution, len(s.contribs))
 		for i, c := range s.contribs {
-			contribs[i] = Contribution{Rule: c.rule, Points: c.points, Capped: c.capped, Events: c.events}
+			contribs[i] = Contribution{Rule: rs.models[c.model].rules[c.rule].id, Points: c.points, Capped: c.capped, Events: int(c.events)}
 			if c.in1 > c.in0 {
 				contribs[i].Inputs = inputs[c.in0:c.in1:c.in1]
 			}
@@ -275,31 +289,20 @@ func (s *evalState) runVM(e *expression) any {
 	return out
 }
 
-// record appends the values e read to the trace, once each per rule.
+// record notes the values e read, once each per rule; their values are
+// read when the result is built.
 func (s *evalState) record(e *expression, from int) {
-	for _, r := range e.reads {
+	for _, id := range e.reads {
 		dup := false
 		for i := from; i < len(s.inputs); i++ {
-			if s.inputs[i].Field == r.name {
+			if s.inputs[i].ref == id {
 				dup = true
 				break
 			}
 		}
-		if dup {
-			continue
+		if !dup {
+			s.inputs = append(s.inputs, inputScratch{ref: id, stage: int32(s.curStage)})
 		}
-		var v Value
-		switch r.kind {
-		case refField:
-			v = s.vals[r.idx]
-		case refScore:
-			v = floatVal(s.scores[r.idx])
-		case refGrade:
-			v = s.gradeVal
-		case refStage:
-			v = s.stageVal
-		}
-		s.inputs = append(s.inputs, Input{Field: r.name, Value: v})
 	}
 }
 

@@ -61,7 +61,7 @@ type evalState struct {
 	stageEntered time.Time
 
 	contribs []contribScratch
-	inputs   []Input
+	inputs   []inputScratch
 	segBuf   []string
 
 	cfg evalConfig
@@ -76,13 +76,19 @@ type evalState struct {
 	vm       vm.VM
 }
 
+// The scratch records hold no pointers, so filling them costs no GC write
+// barriers; the result is built from them once, at the end.
 type contribScratch struct {
-	rule   string
-	points float64
-	capped bool
-	events int
-	in0    int
-	in1    int
+	model, rule int32 // indices into rs.models and its rules
+	events      int32
+	capped      bool
+	points      float64
+	in0, in1    int32 // the contribution's inputs in s.inputs
+}
+
+type inputScratch struct {
+	ref   int32 // index into rs.refs
+	stage int32 // for a stage ref: the stage index when it was read
 }
 
 func (rs *RuleSet) newState() *evalState {

@@ -97,6 +97,7 @@ type RuleSet struct {
 	recycle    []stageRule
 
 	segments []stageRule
+	refs     []ref // every value an expression reads, for the trace
 	routing  routing
 
 	env   envLayout
