@@ -178,6 +178,17 @@
 // in-memory one): with K available owners, N leads give each owner ⌊N/K⌋ or
 // ⌈N/K⌉ of them.
 //
+// # Rules as code
+//
+// Package scoring/ruletest runs unit tests of rules written in YAML beside
+// them (from `revengine test` or a user's own go test), and package
+// scoring/backtest scores leads with an old and a new rules file to show
+// what a change does before it ships (`revengine diff`). A long-running
+// service holds its rules in an Engine, which swaps in a new version
+// atomically on reload, keeps serving the old one when the new one does
+// not compile, and lets evaluations in flight finish on the version they
+// started with.
+//
 // # Batches
 //
 // ScoreLines scores a stream of JSON lines with a bounded pool of workers,
