@@ -291,9 +291,13 @@ func Ratio(a, b Money) (float64, error) {
 // add back up to m exactly, by the largest-remainder (Hamilton) method: each
 // part first gets the truncation toward zero of its exact quota
 // m × wᵢ/Σw; the minor units left over then go one each to the parts with the
-// largest remainders, ties to the earlier part. Weights are taken at their
-// exact binary values; they must be finite and non-negative with a positive
-// sum. Split 100.00 in 3 equal parts gives 33.34, 33.33, 33.33.
+// largest remainders, ties to the earlier part. Each weight is taken at the
+// shortest decimal that round-trips to it (strconv.FormatFloat with
+// precision −1), so 0.1 is exactly 1/10 and weights written as decimals
+// (seasonal shares 0.3, 0.1, 0.3) tie where their decimal quotas tie rather
+// than where their binary approximations happen to fall. Weights must be
+// finite and non-negative with a positive sum. Split 100.00 in 3 equal parts
+// gives 33.34, 33.33, 33.33.
 func (m Money) Allocate(weights ...float64) ([]Money, error) {
 	if len(weights) == 0 {
 		return nil, fmt.Errorf("revenue: allocate %v: %w: no weights", m, ErrInvalidInput)
@@ -304,7 +308,7 @@ func (m Money) Allocate(weights ...float64) ([]Money, error) {
 		if math.IsNaN(w) || math.IsInf(w, 0) || w < 0 {
 			return nil, fmt.Errorf("revenue: allocate %v: %w: weight %d is %v", m, ErrInvalidInput, i, w)
 		}
-		ws[i] = new(big.Rat).SetFloat64(w)
+		ws[i] = decimalRat(w)
 		total.Add(total, ws[i])
 	}
 	if total.Sign() == 0 {
@@ -338,6 +342,17 @@ func (m Money) Allocate(weights ...float64) ([]Money, error) {
 		parts[order[k]].Amount += sign
 	}
 	return parts, nil
+}
+
+// decimalRat returns the finite float w as the exact rational of its
+// shortest round-trip decimal representation: 0.1 → 1/10, not the binary
+// 0.1000000000000000055….
+func decimalRat(w float64) *big.Rat {
+	r, ok := new(big.Rat).SetString(strconv.FormatFloat(w, 'g', -1, 64))
+	if !ok { // cannot happen for a finite float; fall back to the binary value
+		return new(big.Rat).SetFloat64(w)
+	}
+	return r
 }
 
 // String formats m as "USD 1234.56", with the currency's minor-unit digits.

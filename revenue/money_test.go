@@ -108,6 +108,15 @@ func TestAllocate(t *testing.T) {
 		// quotas 7×2/3 = 4.67 and 7×1/3 = 2.33: 4 and 2, the cent to the larger remainder (0.67).
 		{"largest remainder", usd(7), []float64{2, 1}, []int64{5, 2}, nil},
 		{"zero weight", usd(7), []float64{0, 1}, []int64{0, 7}, nil},
+		// Decimal weights tie as decimals: Σw = 3.2, quotas 10000 × (0, 0.3,
+		// 2.5, 0.1, 0.3)/3.2 = 0, 937.5, 7812.5, 312.5, 937.5; floors add to
+		// 9998, all four remainders are exactly .5, so the two cents go to
+		// the earliest two (parts 1 and 2). Taking 0.1 and 0.3 at their
+		// binary values broke the tie the other way (found by the random
+		// cross-check of revengine pace).
+		{"decimal weights tie", usd(10000), []float64{0, 0.3, 2.5, 0.1, 0.3}, []int64{0, 938, 7813, 312, 937}, nil},
+		// 1 cent by weights 0.1 and 0.2 (sum 0.3): quotas 1/3 and 2/3, the cent to the second.
+		{"decimal weights", usd(1), []float64{0.1, 0.2}, []int64{0, 1}, nil},
 		{"no weights", usd(7), nil, nil, ErrInvalidInput},
 		{"negative weight", usd(7), []float64{-1, 2}, nil, ErrInvalidInput},
 		{"zero sum", usd(7), []float64{0, 0}, nil, ErrDivisionByZero},

@@ -280,12 +280,21 @@ func (g Goal) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts
 	var share float64
 	switch cfg.method {
 	case PaceMethodPlan:
-		sum := int64(0)
-		for _, p := range rep.Parts {
-			sum += p.Expected.Amount // parts add up to the target: no overflow
+		// Exact share Σ partᵢ × eᵢ/Dᵢ / T, rounded once. Only the part
+		// containing At is partly elapsed (the others count 0 or in full),
+		// so the rounded total equals the sum of the rounded part rows.
+		exact := new(big.Rat)
+		for _, p := range g.Parts {
+			num, den := paceElapsedShare(p.Period, a, cfg.method, wd)
+			q := new(big.Rat).SetFrac64(num, den)
+			exact.Add(exact, q.Mul(q, new(big.Rat).SetInt64(p.Amount.Amount)))
 		}
-		expected = Money{sum, cur}
-		share = float64(sum) / float64(t.Amount.Amount)
+		v, err := roundRat(exact, cfg.rounding)
+		if err != nil {
+			return PaceReport{}, err
+		}
+		expected = Money{v, cur}
+		share, _ = new(big.Rat).Quo(exact, new(big.Rat).SetInt64(t.Amount.Amount)).Float64()
 	default:
 		num, den := paceElapsedShare(t.Period, a, cfg.method, wd)
 		if den == 0 {

@@ -167,7 +167,9 @@ func TestGoalPaceMethods(t *testing.T) {
 	if r.Method != PaceMethodPlan || r.Total.Expected != usd(264483) || r.Total.Gap != usd(400000-264483) {
 		t.Errorf("plan: method %q expected %v gap %v; want 264483, 135517", r.Method, r.Total.Expected, r.Total.Gap)
 	}
-	if !paceApprox(r.Total.ExpectedShare, 264483.0/910000) {
+	// The share is exact, before rounding to cents: (130000 + 260000 ×
+	// 15/29) / 910000 = 264482.7586…/910000 = 0.290640394….
+	if !paceApprox(r.Total.ExpectedShare, (130000+260000.0*15/29)/910000) {
 		t.Errorf("plan: share = %v", r.Total.ExpectedShare)
 	}
 	if r.Parts[1].Method != PaceMethodLinear || r.Parts[1].Expected != usd(134483) {
