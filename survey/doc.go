@@ -53,10 +53,16 @@
 //
 // A group with fewer distinct respondents than the threshold (default 5,
 // option [Threshold]) is suppressed in every breakdown and in the trend:
-// its counts, statistics and comments. When exactly one group is
-// suppressed that way and the total is shown, the smallest other group is
-// suppressed too ([Complementary]), so the hidden group cannot be
-// recovered by subtraction. Comments are sorted, never in submission order.
+// its counts, statistics and comments. Because the total minus the shown
+// groups gives the combined answers of the hidden ones, the hidden groups
+// together must also reach the threshold: when the total is shown and they
+// hold fewer distinct respondents than that — one small group, or several
+// whose union is still small (two groups of 2 at threshold 5) — the
+// smallest shown group is suppressed too ([Complementary]), the
+// complementary-suppression rule of statistical disclosure control. Two
+// small groups that together reach the threshold (3 and 4 at 5) are left
+// as they are: only their pooled answers can be recovered. Comments are
+// sorted, never in submission order.
 //
 // # Usage
 //

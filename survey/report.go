@@ -73,9 +73,10 @@ type Suppression string
 const (
 	// BelowThreshold: the group has fewer respondents than the threshold.
 	BelowThreshold Suppression = "below-threshold"
-	// Complementary: the group is shown-safe on its own but is hidden so
-	// that the one below-threshold group cannot be recovered by subtracting
-	// the shown groups from the total.
+	// Complementary: the group is large enough on its own but is hidden
+	// because the below-threshold groups together hold fewer respondents
+	// than the threshold, and subtracting the shown groups from the total
+	// would reveal their combined answers.
 	Complementary Suppression = "complementary"
 )
 
@@ -173,13 +174,16 @@ type Group struct {
 // group. A report whose scope has fewer respondents than the threshold
 // shows no statistics at all. In a breakdown, and among the waves of a
 // trend, every group below the threshold is suppressed — its counts,
-// statistics and comments. If exactly one group is suppressed that way
-// (and the total is shown), its numbers could be recovered by subtracting
-// the shown groups from the total, so the smallest remaining group is
-// suppressed too (ties: the first in display order); with two or more
-// below-threshold groups only their combined numbers are recoverable, as
-// in common survey practice, and nothing more is hidden. Comments appear
-// only where the group's numbers do.
+// statistics and comments. Subtracting the shown groups from the total
+// (when the total is shown) recovers the combined numbers of the
+// suppressed ones, so those must together hold at least threshold
+// distinct respondents too; while they hold fewer — a lone small group, or
+// several small ones whose union is still below the threshold — the
+// smallest shown group is suppressed as Complementary (ties: the first in
+// display order). This is the complementary-suppression rule of
+// statistical disclosure control; a shown group alone reaches the
+// threshold, so at most one group is added. Comments appear only where
+// the group's numbers do.
 //
 // Scope. Without ForWave the statistics pool every accepted response of
 // every wave, and the intervals treat each response as independent; when
@@ -247,7 +251,7 @@ func (s *Survey) Report(ctx context.Context, b *Batch, opts ...Option) (*Report,
 		for i, g := range groups {
 			sizes[i] = distinct(g.records)
 		}
-		marks := suppress(sizes, cfg.threshold, shown)
+		marks := suppress(groups, cfg.threshold, shown)
 		for i, g := range groups {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -269,7 +273,7 @@ func (s *Survey) Report(ctx context.Context, b *Batch, opts ...Option) (*Report,
 	for i, w := range waves {
 		sizes[i] = distinct(w.records)
 	}
-	marks := suppress(sizes, cfg.threshold, distinct(all) >= cfg.threshold)
+	marks := suppress(waves, cfg.threshold, distinct(all) >= cfg.threshold)
 	for qi, q := range s.questions {
 		if q.Kind != ENPS {
 			continue
@@ -331,31 +335,51 @@ func partition(rs []*record, key func(*record) string) []group {
 	return gs
 }
 
-// suppress applies the anonymity rules to group sizes (see Report): every
-// group below threshold is BelowThreshold; if exactly one is, and the
-// total is shown, the smallest other group (first on ties) is
-// Complementary.
-func suppress(sizes []int, threshold int, totalShown bool) []Suppression {
-	marks := make([]Suppression, len(sizes))
-	below := 0
-	for i, n := range sizes {
-		if n < threshold {
+// suppress applies the anonymity rules to groups (see Report). Every group
+// with fewer distinct respondents than threshold is BelowThreshold. Then,
+// when the total is shown, the suppressed groups together must hold at
+// least threshold distinct respondents, because the total minus the shown
+// groups reveals their combined answers; while they hold fewer, the
+// smallest shown group (first on ties) is made Complementary. Since a
+// shown group alone reaches the threshold, at most one is ever added.
+func suppress(groups []group, threshold int, totalShown bool) []Suppression {
+	marks := make([]Suppression, len(groups))
+	sizes := make([]int, len(groups))
+	some := false
+	for i, g := range groups {
+		sizes[i] = distinct(g.records)
+		if sizes[i] < threshold {
 			marks[i] = BelowThreshold
-			below++
+			some = true
 		}
 	}
-	if below == 1 && totalShown {
+	if !some || !totalShown {
+		return marks
+	}
+	for {
+		hidden := map[string]struct{}{}
+		for i, g := range groups {
+			if marks[i] == "" {
+				continue
+			}
+			for _, r := range g.records {
+				hidden[r.respondent] = struct{}{}
+			}
+		}
+		if len(hidden) >= threshold {
+			return marks
+		}
 		pick := -1
 		for i, n := range sizes {
 			if marks[i] == "" && (pick < 0 || n < sizes[pick]) {
 				pick = i
 			}
 		}
-		if pick >= 0 {
-			marks[pick] = Complementary
+		if pick < 0 {
+			return marks // everything is hidden already
 		}
+		marks[pick] = Complementary
 	}
-	return marks
 }
 
 func npsOf(rs []*record, qi int) (NPS, error) {

@@ -171,31 +171,64 @@ func TestReportOptionErrors(t *testing.T) {
 	}
 }
 
+// people returns a group of n records by respondents prefix1, prefix2, …
+func people(prefix string, n int) group {
+	g := group{value: prefix}
+	for i := 0; i < n; i++ {
+		g.records = append(g.records, &record{respondent: fmt.Sprintf("%s%d", prefix, i+1)})
+	}
+	return g
+}
+
 func TestSuppress(t *testing.T) {
 	const B, C = BelowThreshold, Complementary
+	sized := func(sizes ...int) []group {
+		gs := make([]group, len(sizes))
+		for i, n := range sizes {
+			gs[i] = people(fmt.Sprintf("g%d-", i), n)
+		}
+		return gs
+	}
 	tests := []struct {
 		name       string
-		sizes      []int
+		groups     []group
 		totalShown bool
 		want       []Suppression
 	}{
-		{"nothing below", []int{5, 6, 9}, true, []Suppression{"", "", ""}},
-		// One below: the smallest other group (5) goes too.
-		{"one below", []int{9, 2, 5, 6}, true, []Suppression{"", B, C, ""}},
+		{"nothing below", sized(5, 6, 9), true, []Suppression{"", "", ""}},
+		// One below: total − shown = the 2 people; the smallest other
+		// group (5) goes too, so 7 people are pooled.
+		{"one below", sized(9, 2, 5, 6), true, []Suppression{"", B, C, ""}},
 		// Ties go to the first in display order.
-		{"tie", []int{6, 5, 5, 1}, true, []Suppression{"", C, "", B}},
-		// Two below: neither can be recovered alone; nothing more hidden.
-		{"two below", []int{9, 2, 1}, true, []Suppression{"", B, B}},
+		{"tie", sized(6, 5, 5, 1), true, []Suppression{"", C, "", B}},
+		// Two below whose union reaches the threshold: 3 + 2 = 5 ≥ 5, only
+		// the pooled answers of 5 people are recoverable; nothing more.
+		{"two below reaching threshold", sized(9, 3, 2), true, []Suppression{"", B, B}},
+		// Two below whose union is still small: 2 + 2 = 4 < 5, so the
+		// total minus the shown groups gives the answers of 4 people; the
+		// smallest shown group (6) is hidden too, pooling 10.
+		{"two below under threshold", sized(9, 6, 2, 2), true, []Suppression{"", C, B, B}},
+		// Three below, 1 + 1 + 2 = 4 < 5: the only shown group goes too.
+		{"three below under threshold", sized(1, 1, 12, 2), true, []Suppression{B, B, C, B}},
+		// 2 + 1 = 3 < 5 with one shown group: everything is hidden.
+		{"all hidden", sized(9, 2, 1), true, []Suppression{C, B, B}},
 		// Two groups, one below: the other must go, leaving the total.
-		{"pair", []int{3, 20}, true, []Suppression{B, C}},
+		{"pair", sized(3, 20), true, []Suppression{B, C}},
 		// Total not shown: nothing to subtract from.
-		{"total hidden", []int{9, 2, 5}, false, []Suppression{"", B, ""}},
-		{"only group below", []int{3}, true, []Suppression{B}},
-		{"exactly threshold", []int{5, 5}, true, []Suppression{"", ""}},
+		{"total hidden", sized(9, 2, 1), false, []Suppression{"", B, B}},
+		{"only group below", sized(3), true, []Suppression{B}},
+		{"exactly threshold", sized(5, 5), true, []Suppression{"", ""}},
+		// Size counts distinct people: waves W1 and W2 answered by the same
+		// 3 people hold 6 responses but 3 respondents, under 5, so the
+		// smallest shown wave (W3, 7) is hidden too.
+		{"overlapping groups", []group{people("p", 3), people("p", 3), people("q", 7), people("r", 8)}, true,
+			[]Suppression{B, B, C, ""}},
+		// Disjoint, the same sizes reach 6 ≥ 5: nothing more hidden.
+		{"disjoint groups", sized(3, 3, 7, 8), true, []Suppression{B, B, "", ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, suppress(tt.sizes, 5, tt.totalShown)); diff != "" {
+			if diff := cmp.Diff(tt.want, suppress(tt.groups, 5, tt.totalShown)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
@@ -380,5 +413,87 @@ func TestNaturalLess(t *testing.T) {
 				t.Errorf("naturalLess(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 			}
 		})
+	}
+}
+
+// Two small teams whose union is below the threshold: the total minus the
+// shown teams would give their four people's answers, so the smallest
+// shown team is hidden too; two small teams that reach the threshold
+// together are not.
+func TestComplementaryPooled(t *testing.T) {
+	s := mustLoadFile(t, "testdata/pulse.yaml")
+	ctx := context.Background()
+	build := func(sizes map[string]int) *Batch {
+		t.Helper()
+		var in []Response
+		first := 0
+		for _, name := range []string{"AE", "CSM", "Ops", "RevOps", "SE"} {
+			in = append(in, team(name, "W1", first, sizes[name])...)
+			first += 100
+		}
+		b, err := s.Check(ctx, in)
+		if err != nil || b.Err() != nil {
+			t.Fatal(err, b.Err())
+		}
+		return b
+	}
+	tests := []struct {
+		name  string
+		sizes map[string]int
+		want  map[string]Suppression
+	}{
+		// Ops 2 + RevOps 2 = 4 < 5: CSM (6), the smallest shown, goes too.
+		{"union below threshold", map[string]int{"AE": 7, "CSM": 6, "Ops": 2, "RevOps": 2, "SE": 8},
+			map[string]Suppression{"AE": "", "CSM": Complementary, "Ops": BelowThreshold, "RevOps": BelowThreshold, "SE": ""}},
+		// Ops 2 + RevOps 3 = 5 ≥ 5: only their pooled answers are
+		// recoverable, nothing more hidden.
+		{"union reaches threshold", map[string]int{"AE": 7, "CSM": 6, "Ops": 2, "RevOps": 3, "SE": 8},
+			map[string]Suppression{"AE": "", "CSM": "", "Ops": BelowThreshold, "RevOps": BelowThreshold, "SE": ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := s.Report(ctx, build(tt.sizes), By("team"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]Suppression{}
+			for _, g := range rep.Breakdown.Groups {
+				got[g.Value] = g.Suppressed
+				if g.Suppressed != "" && (g.Questions != nil || g.Respondents != 0 || g.Responses != 0) {
+					t.Errorf("%s is suppressed but shows %+v", g.Value, g)
+				}
+				if g.Suppressed == "" && g.Questions[4].Comments[0] != "from "+g.Value {
+					t.Errorf("%s comments = %v", g.Value, g.Questions[4].Comments)
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	// The same rule over the waves of a trend: W2 and W3 are answered by
+	// the same 3 people (3 distinct respondents, under 5), so the smallest
+	// shown wave, W1 (6), is hidden and W4 (8) stays.
+	var in []Response
+	in = append(in, team("AE", "W1", 0, 6)...)
+	in = append(in, team("AE", "W2", 10, 3)...)
+	in = append(in, team("AE", "W3", 10, 3)...)
+	in = append(in, team("AE", "W4", 20, 8)...)
+	b, err := s.Check(ctx, in)
+	if err != nil || b.Err() != nil {
+		t.Fatal(err, b.Err())
+	}
+	rep, err := s.Report(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range rep.Trends[0].Waves {
+		got = append(got, w.Wave+":"+string(w.Suppressed))
+	}
+	want := []string{"W1:complementary", "W2:below-threshold", "W3:below-threshold", "W4:"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("trend (-want +got):\n%s", diff)
 	}
 }

@@ -25,10 +25,11 @@ p-value; and, with --by, a breakdown by a segment column or by wave.
 
 RESPONSES.csv has a header row: respondent, wave, the survey's segment
 columns and one column per question id. Groups with fewer respondents than
---threshold are suppressed with their comments, and a second group when the
-total would reveal a lone hidden one. Rejected rows are listed on standard
-error with file:line:column, the report covers the accepted rows, and the
-exit status is 1.`
+--threshold are suppressed with their comments, and the smallest shown group
+too when the hidden groups together still hold fewer than --threshold
+respondents (the total would otherwise reveal them by subtraction).
+Rejected rows are listed on standard error with file:line:column, the report
+covers the accepted rows, and the exit status is 1.`
 
 func runSurvey(ctx context.Context, env *cmdEnv, args []string) int {
 	fs := newFlagSet(env, "survey", surveySynopsis)
