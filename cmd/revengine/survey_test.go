@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,5 +88,61 @@ func TestSurveyJSON(t *testing.T) {
 	}
 	if n := strings.Count(stderr, "bad.csv:"); n != 5 {
 		t.Errorf("%d positioned errors on stderr, want 5:\n%s", n, stderr)
+	}
+}
+
+// Two small teams that together are still below the threshold: the total
+// minus the shown teams would give their pooled answers, so the smallest
+// shown team is hidden too (complementary suppression), with its comments.
+func TestSurveyPooledSuppression(t *testing.T) {
+	var csv strings.Builder
+	csv.WriteString("respondent,wave,team,location,tenure,enps,tools,comment\n")
+	id := 0
+	// AE 6, CSM 7, Ops 2, RevOps 2: Ops + RevOps = 4 < 5, so AE (6, the
+	// smallest shown) is complementary; CSM stays.
+	for _, g := range []struct {
+		team string
+		n    int
+	}{{"AE", 6}, {"CSM", 7}, {"Ops", 2}, {"RevOps", 2}} {
+		for i := 0; i < g.n; i++ {
+			id++
+			fmt.Fprintf(&csv, "e%02d,2026-06,%s,Austin,1-3y,9,4,from %s\n", id, g.team, g.team)
+		}
+	}
+	code, stdout, stderr := runCLI(t, csv.String(), "survey", "--survey", "testdata/survey/pulse.yaml", "--by", "team", "--json", "-")
+	if code != exitOK {
+		t.Fatalf("code %d, stderr %s", code, stderr)
+	}
+	var rep struct {
+		Breakdown struct {
+			Groups []struct {
+				Value, Suppressed string
+				Questions         []json.RawMessage
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range rep.Breakdown.Groups {
+		got = append(got, g.Value+":"+g.Suppressed)
+		if (g.Suppressed != "") != (g.Questions == nil) {
+			t.Errorf("%s: suppressed %q with %d questions", g.Value, g.Suppressed, len(g.Questions))
+		}
+	}
+	want := "AE:complementary CSM: Ops:below-threshold RevOps:below-threshold"
+	if strings.Join(got, " ") != want {
+		t.Errorf("groups = %v, want %s", got, want)
+	}
+	// The breakdown shows CSM's comments and no one else's.
+	_, breakdown, _ := strings.Cut(stdout, `"breakdown"`)
+	for _, team := range []string{"AE", "Ops", "RevOps"} {
+		if strings.Contains(breakdown, "from "+team) {
+			t.Errorf("breakdown leaks the comments of %s", team)
+		}
+	}
+	if !strings.Contains(breakdown, "from CSM") {
+		t.Error("breakdown lacks CSM's comments")
 	}
 }
