@@ -297,7 +297,7 @@ func TestAnonymity(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"team = CSM: suppressed (complementary: would reveal a smaller group by subtraction)\n",
+		"team = CSM: suppressed (complementary: the total would reveal the hidden groups by subtraction)\n",
 		"team = RevOps: suppressed (fewer than 5 respondents)\n",
 	} {
 		if !strings.Contains(text.String(), want) {

@@ -117,6 +117,11 @@ func parseAnswer(q Question, raw string) (a answer, msg string, sentinel error) 
 			lo, hi = likertMin, likertMax
 		}
 		n, err := strconv.Atoi(v)
+		if errors.Is(err, strconv.ErrRange) {
+			// A whole number too large for an int is out of range, not of
+			// the wrong type.
+			return answer{}, fmt.Sprintf("value %s out of range %d–%d", clip(v), lo, hi), ErrOutOfRange
+		}
 		if err != nil {
 			return answer{}, fmt.Sprintf("value %q is not a whole number %d–%d", clip(v), lo, hi), ErrType
 		}

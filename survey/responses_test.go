@@ -30,6 +30,10 @@ func TestReadCSVRows(t *testing.T) {
 			[]string{`r.csv:2:6: question "enps": value 11 out of range 0–10`}, ErrOutOfRange},
 		{"enps negative", "r1,W1,SDR,London,<1y,-1,4,,,\n", 0,
 			[]string{`r.csv:2:6: question "enps": value -1 out of range 0–10`}, ErrOutOfRange},
+		// Too large for an int: still a whole number, so out of range, not
+		// a type error (and never clamped to 10).
+		{"enps huge", "r1,W1,SDR,London,<1y,99999999999999999999,4,,,\n", 0,
+			[]string{`r.csv:2:6: question "enps": value 99999999999999999999 out of range 0–10`}, ErrOutOfRange},
 		{"not a number", "r1,W1,SDR,London,<1y,7.5,four,,,\n", 0, []string{
 			`r.csv:2:6: question "enps": value "7.5" is not a whole number 0–10`,
 			`r.csv:2:7: question "tools": value "four" is not a whole number 1–5`,

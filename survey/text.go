@@ -113,7 +113,7 @@ func writeQuestion(w io.Writer, q QuestionStats, indent, level string) {
 
 func suppressedText(s Suppression, threshold int) string {
 	if s == Complementary {
-		return "suppressed (complementary: would reveal a smaller group by subtraction)"
+		return "suppressed (complementary: the total would reveal the hidden groups by subtraction)"
 	}
 	return fmt.Sprintf("suppressed (fewer than %d respondents)", threshold)
 }
