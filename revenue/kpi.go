@@ -211,8 +211,11 @@ func moneyQuotient(kpi string, v Variant, formula string, num *big.Rat, den *big
 // ratInt returns n as a big.Rat.
 func ratInt(n int64) *big.Rat { return new(big.Rat).SetInt64(n) }
 
-// ratFloat returns the exact value of a finite float.
-func ratFloat(f float64) *big.Rat { return new(big.Rat).SetFloat64(f) }
+// ratFloat returns a finite float as the exact rational of its shortest
+// round-trip decimal (decimalRat): rates and margins are written as
+// decimals, so 0.4 is 2/5 and 3 cents / 0.4 is exactly 7.5 (a HalfEven tie
+// rounding to 8), not the 7.4999… its binary value would give.
+func ratFloat(f float64) *big.Rat { return decimalRat(f) }
 
 // add64 adds with an overflow check.
 func add64(a, b int64) (int64, error) {

@@ -477,13 +477,13 @@ func paceWith(t Target, a time.Time, actual Money, n int, expected Money, share 
 }
 
 // paceDivFloat returns m / f for a finite positive f, computed exactly from f's
-// binary value and rounded once with r.
+// shortest decimal (0.3 is 3/10) and rounded once with r.
 func paceDivFloat(m Money, f float64, r Rounding) (Money, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) || f <= 0 {
 		return Money{}, fmt.Errorf("%w: divisor %v", ErrInvalidInput, f)
 	}
 	q := new(big.Rat).SetInt64(m.Amount)
-	q.Quo(q, new(big.Rat).SetFloat64(f))
+	q.Quo(q, decimalRat(f))
 	v, err := roundRat(q, r)
 	if err != nil {
 		return Money{}, err

@@ -227,10 +227,17 @@ func TestPacePipeline(t *testing.T) {
 	if pl == nil || pl.Needed != usd(2040000) || !paceApprox(pl.Deals, 20.4) || pl.RequiredCoverage != 4 {
 		t.Fatalf("pipeline = %+v; want needed 2040000, 20.4 deals, coverage 4", pl)
 	}
-	// A third: 510000 / (1/3 in binary, a hair below 1/3) = 1530000.00…01 → 1530000.
+	// A third: 510000 / 0.3333333333333333 (the float's shortest decimal, a
+	// hair below 1/3) = 1530000.00…015 → 1530000.
 	p, _ = Target{q1, usd(910000)}.Pace(ctx, paceActuals(), Date(2024, 2, 15), PacePipeline(1.0/3, usd(170000)))
 	if p.Pipeline.Needed != usd(1530000) || !paceApprox(p.Pipeline.Deals, 9) || !paceApprox(p.Pipeline.RequiredCoverage, 3) {
 		t.Errorf("pipeline at 1/3 = %+v; want 1530000, 9 deals, coverage 3", p.Pipeline)
+	}
+	// A decimal tie: 3 cents remaining at a 0.4 win rate need 3 / 0.4 = 7.5
+	// cents, half-even 8 (the binary 0.4 = 0.400000000000000022… gave 7).
+	p, _ = Target{q1, usd(3)}.Pace(ctx, nil, Date(2024, 2, 15), PacePipeline(0.4, usd(1)))
+	if p.Pipeline.Needed != usd(8) {
+		t.Errorf("pipeline 3 / 0.4 = %v, want 8", p.Pipeline.Needed)
 	}
 	// Target met: nothing remains, no pipeline needed.
 	p, _ = Target{q1, usd(1000)}.Pace(ctx, paceActuals(), Date(2024, 2, 15), PacePipeline(0.5, usd(100)))
