@@ -327,8 +327,12 @@ func (a *Aggregate) AddPath(channels []string, conversions, nulls, value int64) 
 }
 
 // Merge adds everything in o to a. Both must have been built with the same
-// half-life and lookback window (ErrIncompatible otherwise). o is unchanged.
+// half-life and lookback window (ErrIncompatible otherwise). o is unchanged;
+// a nil o adds nothing.
 func (a *Aggregate) Merge(o *Aggregate) error {
+	if o == nil {
+		return nil
+	}
 	a.init()
 	if a.HalfLife() != o.HalfLife() || a.lookback != o.lookback {
 		return fmt.Errorf("%w: half-life %v/%v, lookback %d/%d days", ErrIncompatible, a.HalfLife(), o.HalfLife(), a.lookback, o.lookback)

@@ -81,7 +81,9 @@ func (m rule) run(ctx context.Context, a *Aggregate) (*Result, error) {
 	if m.kind == rulePosition {
 		w := [3]float64{m.first, m.middle, m.last}
 		sum := w[0] + w[1] + w[2]
-		if w[0] < 0 || w[1] < 0 || w[2] < 0 || math.Abs(sum-1) > 1e-9 || w[0]+w[2] <= 0 {
+		// Written as negations so that NaN weights (every comparison false)
+		// are rejected too instead of leaking NaN credit.
+		if !(w[0] >= 0) || !(w[1] >= 0) || !(w[2] >= 0) || !(math.Abs(sum-1) <= 1e-9) || !(w[0]+w[2] > 0) {
 			return nil, fmt.Errorf("%w: %g/%g/%g", ErrBadWeights, w[0], w[1], w[2])
 		}
 	}

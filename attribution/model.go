@@ -87,6 +87,13 @@ func Run(ctx context.Context, a *Aggregate, m Model) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if m == nil {
+		return nil, errors.New("attribution: nil model")
+	}
+	if a == nil {
+		// A nil aggregate is empty, like the zero Aggregate.
+		a = &Aggregate{}
+	}
 	r, err := m.run(ctx, a)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", m.Name(), err)

@@ -277,6 +277,12 @@ func TestModelErrors(t *testing.T) {
 		{"markov without conversions", empty, attribution.Markov(1), attribution.ErrNoConversions},
 		{"weights not summing to 1", paths, attribution.PositionBased(0.5, 0.5, 0.5), attribution.ErrBadWeights},
 		{"no weight at the ends", paths, attribution.PositionBased(0, 1, 0), attribution.ErrBadWeights},
+		// NaN fails every comparison, so a check written as "w < 0 || |sum-1| >
+		// 1e-9" let it through and every credit became NaN.
+		{"NaN first weight", paths, attribution.PositionBased(math.NaN(), 0.5, 0.5), attribution.ErrBadWeights},
+		{"NaN middle weight", paths, attribution.PositionBased(0.5, math.NaN(), 0.5), attribution.ErrBadWeights},
+		// A nil aggregate is empty, as the zero Aggregate is.
+		{"markov on a nil aggregate", nil, attribution.Markov(1), attribution.ErrNoConversions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -285,6 +291,12 @@ func TestModelErrors(t *testing.T) {
 				t.Errorf("err = %v, want %v", err, tt.want)
 			}
 		})
+	}
+	if _, err := attribution.Run(context.Background(), paths, nil); err == nil {
+		t.Error("nil model: no error")
+	}
+	if r, err := attribution.Run(context.Background(), nil, attribution.Linear()); err != nil || r.TotalConversions != 0 || len(r.Channels) != 0 {
+		t.Errorf("linear on a nil aggregate = %+v, %v; want an empty result", r, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -225,6 +225,10 @@ func TestMergeEqualsWhole(t *testing.T) {
 	if err := merged.Merge(attribution.NewAggregate()); !errors.Is(err, attribution.ErrIncompatible) {
 		t.Errorf("merging different lookbacks: %v, want ErrIncompatible", err)
 	}
+	before := merged.Totals()
+	if err := merged.Merge(nil); err != nil || merged.Totals() != before {
+		t.Errorf("merging nil: %v, totals %+v -> %+v; want no change", err, before, merged.Totals())
+	}
 }
 
 func TestAggregateAddRejects(t *testing.T) {
