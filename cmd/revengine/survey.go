@@ -29,7 +29,8 @@ columns and one column per question id. Groups with fewer respondents than
 too when the hidden groups together still hold fewer than --threshold
 respondents (the total would otherwise reveal them by subtraction).
 Rejected rows are listed on standard error with file:line:column, the report
-covers the accepted rows, and the exit status is 1.`
+covers the accepted rows, and the exit status is 1. Flags may come before or
+after RESPONSES.csv.`
 
 func runSurvey(ctx context.Context, env *cmdEnv, args []string) int {
 	fs := newFlagSet(env, "survey", surveySynopsis)
@@ -40,14 +41,30 @@ func runSurvey(ctx context.Context, env *cmdEnv, args []string) int {
 	wave := fs.String("wave", "", "report one wave `label` only (the trend still covers every wave)")
 	level := fs.Float64("level", survey.DefaultLevel, "confidence level of the intervals, in (0, 1)")
 	asJSON := fs.Bool("json", false, "print JSON instead of text")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	// Flags may also follow RESPONSES.csv, as in
+	// "revengine survey --survey pulse.yaml RESPONSES.csv --by team --json";
+	// after "--" everything is an argument.
+	var positional []string
+	for rest := args; ; {
+		if code, ok := parseFlags(fs, rest); !ok {
+			return code
+		}
+		left := fs.Args()
+		if len(left) == 0 {
+			break
+		}
+		if len(left) < len(rest) && rest[len(rest)-len(left)-1] == "--" {
+			positional = append(positional, left...)
+			break
+		}
+		positional = append(positional, left[0])
+		rest = left[1:]
 	}
 	if *defPath == "" {
 		return usageError(fs, "--survey is required")
 	}
-	if fs.NArg() != 1 {
-		return usageError(fs, "want exactly one RESPONSES.csv (or - for standard input), got %d arguments", fs.NArg())
+	if len(positional) != 1 {
+		return usageError(fs, "want exactly one RESPONSES.csv (or - for standard input), got %d arguments", len(positional))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -67,7 +84,7 @@ func runSurvey(ctx context.Context, env *cmdEnv, args []string) int {
 		return exitFindings
 	}
 
-	r, name, err := openInput(env, fs.Arg(0))
+	r, name, err := openInput(env, positional[0])
 	if err != nil {
 		errorf(env, "survey", "%v", err)
 		return exitFindings

@@ -28,6 +28,9 @@ func TestSurveyGolden(t *testing.T) {
 		{"june_by_team", "", []string{"--survey", dir + "pulse.yaml", "--wave", "2026-06", "--invited", "33", "--by", "team", dir + "responses.csv"}, exitOK},
 		{"june_by_team_json", "", []string{"--survey", dir + "pulse.yaml", "--wave", "2026-06", "--by", "team", "--json", dir + "responses.csv"}, exitOK},
 		{"by_wave_threshold_10_level_90", "", []string{"--survey", dir + "pulse.yaml", "--by", "wave", "--threshold", "10", "--level", "0.9", dir + "responses.csv"}, exitOK},
+		// The order of the task text: flags after the responses file.
+		{"flags_after_file", "", []string{"--survey", dir + "pulse.yaml", dir + "responses.csv", "--wave", "2026-06", "--by", "team", "--json"}, exitOK},
+		{"two_files", "", []string{"--survey", dir + "pulse.yaml", dir + "responses.csv", "--json", dir + "responses.csv"}, exitUsage},
 		{"stdin", string(responses), []string{"--survey", dir + "pulse.yaml", "--wave", "2026-04", "-"}, exitOK},
 		{"rejected_rows", "", []string{"--survey", dir + "pulse.yaml", dir + "bad.csv"}, exitFindings},
 		{"bad_definition", "", []string{"--survey", dir + "bad.yaml", dir + "responses.csv"}, exitFindings},
@@ -144,5 +147,27 @@ func TestSurveyPooledSuppression(t *testing.T) {
 	}
 	if !strings.Contains(breakdown, "from CSM") {
 		t.Error("breakdown lacks CSM's comments")
+	}
+}
+
+// Flags after the responses file (the order of the task text) and after
+// "--" parse as in the usual order.
+func TestSurveyFlagOrder(t *testing.T) {
+	const dir = "testdata/survey/"
+	_, want, _ := runCLI(t, "", "survey", "--survey", dir+"pulse.yaml", "--by", "team", "--json", dir+"responses.csv")
+	for _, args := range [][]string{
+		{"--survey", dir + "pulse.yaml", dir + "responses.csv", "--by", "team", "--json"},
+		{"--json", dir + "responses.csv", "--survey", dir + "pulse.yaml", "--by=team"},
+		{"--survey", dir + "pulse.yaml", "--by", "team", "--json", "--", dir + "responses.csv"},
+	} {
+		code, got, stderr := runCLI(t, "", append([]string{"survey"}, args...)...)
+		if code != exitOK || got != want {
+			t.Errorf("%v: code %d, stderr %s, output differs: %v", args, code, stderr, got != want)
+		}
+	}
+	// After "--" a flag-like name is the file, not a flag.
+	code, _, stderr := runCLI(t, "", "survey", "--survey", dir+"pulse.yaml", "--", "--json")
+	if code != exitFindings || !strings.Contains(stderr, "--json") {
+		t.Errorf("-- --json: code %d, stderr %s", code, stderr)
 	}
 }
