@@ -255,20 +255,31 @@ func (m Money) MulRat(num, den int64, r Rounding) (Money, error) {
 	return Money{v, m.Currency}, nil
 }
 
-// Mul returns m × f rounded once with r. The float is taken at its exact
-// binary value (0.1 is 0.1000000000000000055…), so prefer MulRat for
-// decimal fractions that must be exact. NaN and Inf are errors.
+// Mul returns m × f rounded once with r. The float is taken at its shortest
+// round-trip decimal (0.1 is exactly 1/10), so a price of 10.05 × 0.9 is
+// 9.045 exactly and rounds half-even to 9.04. NaN and Inf are errors.
 func (m Money) Mul(f float64, r Rounding) (Money, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return Money{}, fmt.Errorf("revenue: scale %v by %v: %w", m, f, ErrInvalidInput)
 	}
-	q := new(big.Rat).SetFloat64(f)
-	q.Mul(q, new(big.Rat).SetInt64(m.Amount))
-	v, err := roundRat(q, r)
+	return m.mulRat(decimalRat(f), r)
+}
+
+// mulRat returns m × q rounded once with r.
+func (m Money) mulRat(q *big.Rat, r Rounding) (Money, error) {
+	p := new(big.Rat).Mul(q, new(big.Rat).SetInt64(m.Amount))
+	v, err := roundRat(p, r)
 	if err != nil {
-		return Money{}, fmt.Errorf("revenue: scale %v by %v: %w", m, f, err)
+		return Money{}, fmt.Errorf("revenue: scale %v by %s: %w", m, q.RatString(), err)
 	}
 	return Money{v, m.Currency}, nil
+}
+
+// onePlus returns 1 + x exactly, x taken at its shortest decimal: a change
+// of −0.07 scales by exactly 0.93, which the float 1 − 0.07 =
+// 0.9299999999999999 would not.
+func onePlus(x float64) *big.Rat {
+	return new(big.Rat).Add(big.NewRat(1, 1), decimalRat(x))
 }
 
 // Div returns m / n rounded with r. Use Allocate to split an amount into

@@ -84,6 +84,11 @@ func TestRounding(t *testing.T) {
 	if got, _ := usd(3).Mul(0.5, HalfEven); got.Amount != 2 {
 		t.Errorf("3×0.5 half-even = %v, want 2", got)
 	}
+	// 0.9 is taken as the decimal 9/10: 10.05 × 0.9 = 9.045 → 9.04 half-even
+	// (its binary value 0.900000000000000022… would give 9.05).
+	if got, _ := usd(1005).Mul(0.9, HalfEven); got.Amount != 904 {
+		t.Errorf("10.05×0.9 half-even = %v, want 9.04", got)
+	}
 	if _, err := usd(3).Mul(math.NaN(), HalfEven); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("Mul NaN: err = %v", err)
 	}

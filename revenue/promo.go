@@ -73,7 +73,7 @@ func (p Promotion) MRR(list Money, existing, won int64, horizon int) (PromotionM
 	case existing < 0 || won < 0 || existing > math.MaxInt64-won:
 		return PromotionMRR{}, fmt.Errorf("revenue: promotion %q: %w: subscribers %d existing, %d won", p.Name, ErrInvalidInput, existing, won)
 	}
-	disc, err := list.Mul(1-p.Discount, HalfEven)
+	disc, err := list.mulRat(onePlus(-p.Discount), HalfEven)
 	if err != nil {
 		return PromotionMRR{}, fmt.Errorf("revenue: promotion %q: %w", p.Name, err)
 	}

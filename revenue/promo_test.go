@@ -50,6 +50,20 @@ func TestPromotionMRR(t *testing.T) {
 	}
 }
 
+func TestPromotionDecimalDiscount(t *testing.T) {
+	// 10% off 10.05 = 9.045 exactly → 9.04 half-even (the binary 1 − 0.1 =
+	// 0.900000000000000022… gave 9.05). Two subscribers, one month: MRR
+	// 18.08 against 20.10, impact −2.02.
+	p := Promotion{Discount: 0.1, Start: Date(2024, 1, 1), Months: 1}
+	got, err := p.MRR(usd(1005), 2, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.DiscountedPrice != usd(904) || got.Months[0].MRR != usd(1808) || got.TotalImpact != usd(-202) {
+		t.Errorf("got discounted %v, MRR %v, impact %v; want 9.04, 18.08, −2.02", got.DiscountedPrice, got.Months[0].MRR, got.TotalImpact)
+	}
+}
+
 func promoMonth(m int) time.Month { return time.Month(m) }
 
 func TestPromotionErrors(t *testing.T) {

@@ -3,6 +3,7 @@ package revenue
 import (
 	"fmt"
 	"math"
+	"math/big"
 )
 
 // ScenarioBaseline is the current state of one product over one period,
@@ -29,7 +30,7 @@ func ScenarioUnitCost(price Money, gm float64) (Money, error) {
 	if math.IsNaN(gm) || gm < 0 || gm > 1 {
 		return Money{}, fmt.Errorf("revenue: scenario: %w: gross margin %v not in [0, 1]", ErrInvalidInput, gm)
 	}
-	return price.Mul(1-gm, HalfEven)
+	return price.mulRat(onePlus(-gm), HalfEven)
 }
 
 // Scenario is a change to the baseline. Changes are fractions of the
@@ -193,12 +194,15 @@ func (b ScenarioBaseline) apply(s Scenario) (ScenarioResult, error) {
 		m, err = f()
 		return m
 	}
-	r.Price = step(func() (Money, error) { return b.Price.Mul(1+s.PriceChange, HalfEven) })
-	r.UnitCost = step(func() (Money, error) { return b.UnitCost.Mul(1+s.UnitCostChange, HalfEven) })
-	r.Revenue = step(func() (Money, error) { return r.Price.Mul(r.Volume, HalfEven) })
-	r.VariableCost = step(func() (Money, error) { return r.UnitCost.Mul(r.Volume, HalfEven) })
+	// Every change scales by exactly 1 + change (changes taken as decimals),
+	// and revenue and variable cost use the exact volume, rounded once.
+	vol := new(big.Rat).Mul(decimalRat(b.Volume), onePlus(s.VolumeChange))
+	r.Price = step(func() (Money, error) { return b.Price.mulRat(onePlus(s.PriceChange), HalfEven) })
+	r.UnitCost = step(func() (Money, error) { return b.UnitCost.mulRat(onePlus(s.UnitCostChange), HalfEven) })
+	r.Revenue = step(func() (Money, error) { return r.Price.mulRat(vol, HalfEven) })
+	r.VariableCost = step(func() (Money, error) { return r.UnitCost.mulRat(vol, HalfEven) })
 	r.GrossProfit = step(func() (Money, error) { return r.Revenue.Sub(r.VariableCost) })
-	r.MarketingCost = step(func() (Money, error) { return b.MarketingCost.Mul(1+s.MarketingCostChange, HalfEven) })
+	r.MarketingCost = step(func() (Money, error) { return b.MarketingCost.mulRat(onePlus(s.MarketingCostChange), HalfEven) })
 	if s.ExtraMarketing != (Money{}) {
 		r.MarketingCost = step(func() (Money, error) { return r.MarketingCost.Add(s.ExtraMarketing) })
 	}
@@ -308,10 +312,20 @@ func (b ScenarioBaseline) BreakEven(priceChange float64) (BreakEven, error) {
 	}
 	be := BreakEven{PriceChange: priceChange, GrossMargin: gm, VolumeChange: dv,
 		Units: b.Volume * dv, Volume: b.Volume * (1 + dv)}
-	if be.Price, err = b.Price.Mul(1+priceChange, HalfEven); err != nil {
+	// Money from the exact break-even volume: with GM = (P − C)/P exactly
+	// and ΔP as a decimal, ΔV/V = −ΔP/(GM + ΔP) is rational, and so is
+	// V × (1 + ΔV/V); price and revenue are each rounded once.
+	vol := decimalRat(b.Volume)
+	if priceChange != 0 {
+		gmR := big.NewRat(b.Price.Amount-b.UnitCost.Amount, b.Price.Amount)
+		dp := decimalRat(priceChange)
+		dvR := new(big.Rat).Quo(new(big.Rat).Neg(dp), new(big.Rat).Add(gmR, dp))
+		vol.Mul(vol, dvR.Add(dvR, big.NewRat(1, 1)))
+	}
+	if be.Price, err = b.Price.mulRat(onePlus(priceChange), HalfEven); err != nil {
 		return BreakEven{}, err
 	}
-	if be.Revenue, err = be.Price.Mul(be.Volume, HalfEven); err != nil {
+	if be.Revenue, err = be.Price.mulRat(vol, HalfEven); err != nil {
 		return BreakEven{}, err
 	}
 	base, err := b.Price.Mul(b.Volume, HalfEven)

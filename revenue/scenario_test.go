@@ -60,11 +60,36 @@ func TestScenarioCompare(t *testing.T) {
 	}
 }
 
+func TestScenarioDecimalChanges(t *testing.T) {
+	// Changes are decimals applied exactly. Price 10.05 × (1 − 0.10) =
+	// 9.045 → 9.04 (904.5 cents, half-even to 904; the binary 0.9 =
+	// 0.900000000000000022… gave 905). Unit cost 1.50 × (1 − 0.07) = 1.395
+	// → 1.40. Volume 1000 × 1.1 = 1100: revenue 9.04 × 1100 = 9,944.00,
+	// variable cost 1.40 × 1100 = 1,540.00, gross profit 8,404.00.
+	// Marketing 100.05 × (1 − 0.10) = 90.045 → 90.04; contribution
+	// 8,404.00 − 90.04 = 8,313.96.
+	b := ScenarioBaseline{Price: usd(1005), Volume: 1000, UnitCost: usd(150), MarketingCost: usd(10005)}
+	got, err := b.Compare(Scenario{Name: "s", PriceChange: -0.10, VolumeChange: 0.1, UnitCostChange: -0.07, MarketingCostChange: -0.10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := got[1]
+	if r.Price != usd(904) || r.UnitCost != usd(140) || r.Revenue != usd(994400) || r.VariableCost != usd(154000) ||
+		r.GrossProfit != usd(840400) || r.MarketingCost != usd(9004) || r.Contribution != usd(831396) {
+		t.Errorf("scenario = %+v", r)
+	}
+}
+
 func TestScenarioUnitCost(t *testing.T) {
 	// 49.99 × (1 − 0.35) = 32.4935 → 32.49.
 	c, err := ScenarioUnitCost(usd(4999), 0.35)
 	if err != nil || c != usd(3249) {
 		t.Errorf("ScenarioUnitCost = %v, %v; want USD 32.49", c, err)
+	}
+	// A decimal tie: 1.50 × (1 − 0.07) = 1.395 exactly → 1.40 (139.5 cents,
+	// half-even up to 140); the float 1 − 0.07 = 0.9299999999999999 gave 139.
+	if c, err := ScenarioUnitCost(usd(150), 0.07); err != nil || c != usd(140) {
+		t.Errorf("ScenarioUnitCost(1.50, 0.07) = %v, %v; want USD 1.40", c, err)
 	}
 	if _, err := ScenarioUnitCost(usd(4999), 1.5); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("margin 1.5: err = %v", err)
