@@ -122,13 +122,34 @@ func newFlagSet(env *cmdEnv, name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args into fs. It reports whether the command should go
-// on; when it should not, code is the exit code to return (0 for -h).
+// parseFlags parses args into fs. Flags may come before or after the
+// positional arguments ("revengine score LEADS.jsonl --rules r.yaml"), as
+// users write them; after "--" everything is positional. Afterwards
+// fs.Args() holds the positional arguments in order. It reports whether the
+// command should go on; when it should not, code is the exit code to return
+// (0 for -h).
 func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK, false
+			}
+			return exitUsage, false
 		}
+		rest := fs.Args()
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		if len(rest) == 0 {
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	// Leave exactly the positional arguments in fs.Args().
+	if err := fs.Parse(append([]string{"--"}, positional...)); err != nil {
 		return exitUsage, false
 	}
 	return 0, true

@@ -35,3 +35,18 @@ func TestUsage(t *testing.T) {
 		})
 	}
 }
+
+func TestFlagsAfterArguments(t *testing.T) {
+	fs := newFlagSet(&cmdEnv{Stderr: new(bytes.Buffer)}, "x", "")
+	at := fs.String("at", "", "")
+	json := fs.Bool("json", false, "")
+	if _, ok := parseFlags(fs, []string{"a.jsonl", "--at", "T", "-", "--json", "--", "--not-a-flag"}); !ok {
+		t.Fatal("parse failed")
+	}
+	if *at != "T" || !*json {
+		t.Errorf("at %q json %v", *at, *json)
+	}
+	if got := strings.Join(fs.Args(), " "); got != "a.jsonl - --not-a-flag" {
+		t.Errorf("args = %q", got)
+	}
+}
