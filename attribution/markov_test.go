@@ -183,3 +183,38 @@ func TestMarkovIterativeMatchesDirect(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkovOrder2RepeatsCredit checks the credits, not only the states, of a
+// chain with repeated channels at order 2 (worked by hand and cross-checked
+// with an exact-fraction reference of the definitions):
+//
+//	a > a > b  1 conversion, value 100: [a] → [a a] → [a b] → conv
+//	a > a      1 conversion (50), 1 null: [a] → [a a] → conv / null
+//	a          1 null:                  [a] → null
+//
+// start→[a] 4; [a]→[a a] 3, [a]→null 1; [a a]→[a b] 1, →conv 1, →null 1;
+// [a b]→conv 1. P = 3/4·(1/3 + 1/3) = 1/2 (2 conversions / 4 journeys).
+// Without a every state is null: RE 1. Without b ([a b] → null):
+// P = 3/4·1/3 = 1/4, RE 1/2. Conversions 2 split 1 : 1/2 → 4/3, 2/3.
+// Value: mean 100 at [a b], 50 at [a a]; V = 1/4·100 + 1/4·50 = 37.5;
+// without b V = 12.5, value RE 2/3; without a 0, value RE 1. Value 150
+// split 1 : 2/3 → 90, 60.
+func TestMarkovOrder2RepeatsCredit(t *testing.T) {
+	a := pathsAgg(t, "a > a > b,1,100,0", "a > a,1,50,1", "a,0,0,1")
+	r, err := attribution.Run(context.Background(), a, attribution.Markov(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, r, map[string]want{"a": {4.0 / 3, 90}, "b": {2.0 / 3, 60}})
+	ca, _ := r.Channel("a")
+	cb, _ := r.Channel("b")
+	if math.Abs(ca.RemovalEffect-1) > 1e-12 || math.Abs(cb.RemovalEffect-0.5) > 1e-12 {
+		t.Errorf("removal effects %g, %g; want 1, 1/2", ca.RemovalEffect, cb.RemovalEffect)
+	}
+	if math.Abs(ca.ValueRemovalEffect-1) > 1e-12 || math.Abs(cb.ValueRemovalEffect-2.0/3) > 1e-12 {
+		t.Errorf("value removal effects %g, %g; want 1, 2/3", ca.ValueRemovalEffect, cb.ValueRemovalEffect)
+	}
+	if d := r.Markov; math.Abs(d.ConversionProbability-0.5) > 1e-12 || math.Abs(d.ExpectedValue-37.5) > 1e-9 {
+		t.Errorf("P = %g, V = %g; want 1/2, 37.5", d.ConversionProbability, d.ExpectedValue)
+	}
+}

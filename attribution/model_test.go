@@ -327,6 +327,42 @@ func TestWShapedRoles(t *testing.T) {
 		{"no milestones", "a:0:0,b:0:0,c:0:0",
 			map[string]want{"a": {0.75, 75}, "b": {0.125, 12.5}, "c": {0.125, 12.5}},
 			map[string]want{"a": {0.225 / 0.55, 22.5 / 0.55}, "b": {0.1 / 0.55, 10 / 0.55}, "c": {0.225 / 0.55, 22.5 / 0.55}}},
+		// Cases below were cross-checked against an independent reference of
+		// the definitions (exact fractions), with the arithmetic here.
+		// The first touch created the lead: a .3+.3, b (before opp) .1, c
+		// opp .3, d after opp 0 — sums to 1. Full path: a .225+.225, b .1,
+		// c .225, d closes .225.
+		{"lead on the first touch", "a:1:0,b:0:0,c:0:1,d:0:0",
+			map[string]want{"a": {0.6, 60}, "b": {0.1, 10}, "c": {0.3, 30}, "d": {0, 0}},
+			map[string]want{"a": {0.45, 45}, "b": {0.1, 10}, "c": {0.225, 22.5}, "d": {0.225, 22.5}}},
+		// Lead and opp on one middle touch: a .3, b .6; no other touch before
+		// opp, so the 10% is a missing role: /0.9. Full path: a .225, b .45,
+		// c closes .225, nothing else: /0.9.
+		{"lead and opp on one middle touch", "a:0:0,b:1:1,c:0:0",
+			map[string]want{"a": {1.0 / 3, 100.0 / 3}, "b": {2.0 / 3, 200.0 / 3}, "c": {0, 0}},
+			map[string]want{"a": {0.25, 25}, "b": {0.5, 50}, "c": {0.25, 25}}},
+		// Opp on the first touch, lead after it: a .3+.3, b .3, no touch
+		// before opp for the 10%: /0.9 (c after opp gets 0). Full path: a
+		// .45, b .225, c closes .225: /0.9.
+		{"opp on the first touch", "a:0:1,b:1:0,c:0:0",
+			map[string]want{"a": {2.0 / 3, 200.0 / 3}, "b": {1.0 / 3, 100.0 / 3}, "c": {0, 0}},
+			map[string]want{"a": {0.5, 50}, "b": {0.25, 25}, "c": {0.25, 25}}},
+		// Every role on the first of two touches: W gives a .9 (= 100%).
+		// Full path: a .675, b closes .225: /0.9.
+		{"all roles on the first of two", "a:1:1,b:0:0",
+			map[string]want{"a": {1, 100}, "b": {0, 0}},
+			map[string]want{"a": {0.75, 75}, "b": {0.25, 25}}},
+		// Lead but no opp: a .3, b .3, the 10% over all others (c, d .05
+		// each): /0.7. Full path: a, b .225, d closes .225, c .1: /0.775.
+		{"lead without opp", "a:0:0,b:1:0,c:0:0,d:0:0",
+			map[string]want{"a": {3.0 / 7, 300.0 / 7}, "b": {3.0 / 7, 300.0 / 7}, "c": {1.0 / 14, 100.0 / 14}, "d": {1.0 / 14, 100.0 / 14}},
+			map[string]want{"a": {0.225 / 0.775, 22.5 / 0.775}, "b": {0.225 / 0.775, 22.5 / 0.775}, "c": {0.1 / 0.775, 10 / 0.775}, "d": {0.225 / 0.775, 22.5 / 0.775}}},
+		// Two lead flags: the first (b) is the lead-creation touch, c is an
+		// ordinary touch before opp (.1). Full path: d is opp and closes
+		// (.45).
+		{"second lead flag is an ordinary touch", "a:0:0,b:1:0,c:1:0,d:0:1",
+			map[string]want{"a": {0.3, 30}, "b": {0.3, 30}, "c": {0.1, 10}, "d": {0.3, 30}},
+			map[string]want{"a": {0.225, 22.5}, "b": {0.225, 22.5}, "c": {0.1, 10}, "d": {0.45, 45}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
