@@ -132,18 +132,10 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	lookback := fs.Int("lookback", 0, "count only touches within `DAYS` days before the conversion (0: all)")
 	markovValue := fs.String("markov-value", "removal", "Markov value rule: removal (value removal effects) or share (conversion share x total value)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	// Flags may also follow the file argument.
-	var pos []string
-	for {
-		if code, ok := parseFlags(fs, args); !ok {
-			return code
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	if code, ok := parseFlags(fs, args); !ok { // flags may also follow the file
+		return code
 	}
+	pos := fs.Args()
 
 	var mv attribution.MarkovValueRule
 	switch *markovValue {

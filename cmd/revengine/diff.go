@@ -49,18 +49,10 @@ func runDiff(ctx context.Context, env *cmdEnv, args []string) int {
 	band := fs.Float64("band", 10, "score band `width`")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	workers := fs.Int("workers", 0, "scoring goroutines (default: GOMAXPROCS)")
-	// Flags may also follow the file argument.
-	var pos []string
-	for {
-		if code, ok := parseFlags(fs, args); !ok {
-			return code
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	if code, ok := parseFlags(fs, args); !ok { // flags may also follow the file
+		return code
 	}
+	pos := fs.Args()
 	switch {
 	case *oldPath == "" || *newPath == "":
 		return usageError(fs, "--rules and --against are required")

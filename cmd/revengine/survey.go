@@ -43,23 +43,11 @@ func runSurvey(ctx context.Context, env *cmdEnv, args []string) int {
 	asJSON := fs.Bool("json", false, "print JSON instead of text")
 	// Flags may also follow RESPONSES.csv, as in
 	// "revengine survey --survey pulse.yaml RESPONSES.csv --by team --json";
-	// after "--" everything is an argument.
-	var positional []string
-	for rest := args; ; {
-		if code, ok := parseFlags(fs, rest); !ok {
-			return code
-		}
-		left := fs.Args()
-		if len(left) == 0 {
-			break
-		}
-		if len(left) < len(rest) && rest[len(rest)-len(left)-1] == "--" {
-			positional = append(positional, left...)
-			break
-		}
-		positional = append(positional, left[0])
-		rest = left[1:]
+	// after "--" everything is an argument (parseFlags).
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
+	positional := fs.Args()
 	if *defPath == "" {
 		return usageError(fs, "--survey is required")
 	}
