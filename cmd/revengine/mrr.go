@@ -58,18 +58,11 @@ func runMRR(ctx context.Context, env *cmdEnv, args []string) int {
 	method := fs.String("method", "event", "classification of movements: event (each change) or net (month start vs end per customer)")
 	currency := fs.String("currency", "USD", "ISO 4217 currency of the mrr column")
 	asJSON := fs.Bool("json", false, "print JSON (money in minor units) instead of a table")
-	// Accept flags after the file too ("mrr events.csv --json").
-	var files []string
-	for {
-		if code, ok := parseFlags(fs, args); !ok {
-			return code
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		args = fs.Args()[1:]
+	// Flags may follow the file too ("mrr events.csv --json").
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
+	files := fs.Args()
 	if len(files) != 1 {
 		return usageError(fs, "want exactly one EVENTS.csv (or - for standard input), got %d arguments", len(files))
 	}
