@@ -3,14 +3,11 @@ package main
 import (
 	"encoding/json"
 	"flag"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 var updateAttribute = flag.Bool("update-attribute", false, "rewrite testdata/attribute/*.golden")
@@ -29,11 +26,7 @@ func TestAttributeGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		name  string
-		stdin string
-		args  []string
-	}{
+	tests := []cliCase{
 		{"linear_table", "", []string{"--model", "linear", journeys}},
 		{"w_shaped_json", "", []string{"--model", "w_shaped", "--json", journeys}},
 		{"time_decay_half_life", "", []string{"--model", "time_decay", "--half-life", "24h", journeys}},
@@ -59,25 +52,7 @@ func TestAttributeGolden(t *testing.T) {
 		{"bad_half_life", "", []string{"--model", "time_decay", "--half-life", "soon", journeys}},
 		{"no_file", "", []string{"--model", "linear"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := runCLI(t, tt.stdin, append([]string{"attribute"}, tt.args...)...)
-			got := fmt.Sprintf("exit %d\n--- stdout\n%s--- stderr\n%s", code, stdout, stderr)
-			golden := attributeFile(tt.name + ".golden")
-			if *updateAttribute {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update-attribute)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("attribute %s (-want +got):\n%s", strings.Join(tt.args, " "), diff)
-			}
-		})
-	}
+	checkGolden(t, "attribute", filepath.Join("testdata", "attribute"), *updateAttribute, tests)
 }
 
 func TestAttributeExitCodes(t *testing.T) {

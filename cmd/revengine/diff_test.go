@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,11 +36,7 @@ func TestDiffGolden(t *testing.T) {
 	}
 	base := []string{"--rules", old, "--against", new, "--at", diffAt}
 	with := func(args ...string) []string { return append(append([]string{}, base...), args...) }
-	tests := []struct {
-		name  string
-		stdin string
-		args  []string
-	}{
+	tests := []cliCase{
 		{"table", "", with(leads)},
 		{"table_outcomes", "", with("--outcomes", "outcome", leads)},
 		{"json_outcomes", "", with("--outcomes", "outcome", "--json", leads)},
@@ -64,25 +59,7 @@ func TestDiffGolden(t *testing.T) {
 		{"bad_at", "", []string{"--rules", old, "--against", new, "--at", "yesterday", leads}},
 		{"help", "", []string{"-h"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := runCLI(t, tt.stdin, append([]string{"diff"}, tt.args...)...)
-			got := fmt.Sprintf("exit %d\n--- stdout\n%s--- stderr\n%s", code, stdout, stderr)
-			golden := diffFile(tt.name + ".golden")
-			if *updateDiff {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update-diff)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("diff %s (-want +got):\n%s", strings.Join(tt.args, " "), diff)
-			}
-		})
-	}
+	checkGolden(t, "diff", filepath.Join("testdata", "diff"), *updateDiff, tests)
 }
 
 // TestDiffExitCodes: 0 clean, 1 rejected leads or invalid rules or

@@ -3,8 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // runCLI runs the CLI in process and returns its exit code and streams.
@@ -48,5 +53,38 @@ func TestFlagsAfterArguments(t *testing.T) {
 	}
 	if got := strings.Join(fs.Args(), " "); got != "a.jsonl - --not-a-flag" {
 		t.Errorf("args = %q", got)
+	}
+}
+
+// cliCase is one golden test of a command: its standard input and arguments.
+type cliCase struct {
+	name  string
+	stdin string
+	args  []string
+}
+
+// checkGolden runs each case of command and compares its exit code and
+// both streams with DIR/NAME.golden; with update set it first rewrites the
+// file (review the diff before committing).
+func checkGolden(t *testing.T, command, dir string, update bool, cases []cliCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.stdin, append([]string{command}, tt.args...)...)
+			got := fmt.Sprintf("exit %d\n--- stdout\n%s--- stderr\n%s", code, stdout, stderr)
+			golden := filepath.Join(dir, tt.name+".golden")
+			if update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test with the command's -update flag)", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("%s %s (-want +got):\n%s", command, strings.Join(tt.args, " "), diff)
+			}
+		})
 	}
 }

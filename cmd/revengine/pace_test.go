@@ -4,13 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 var updatePace = flag.Bool("update-pace", false, "rewrite testdata/pace/*.golden")
@@ -22,11 +19,7 @@ func paceFile(name string) string { return filepath.Join("testdata", "pace", nam
 // in the goldens were checked by hand (see TestPaceJSONValues and the
 // revenue package's tests for the arithmetic).
 func TestPaceGolden(t *testing.T) {
-	tests := []struct {
-		name  string
-		stdin string
-		args  []string
-	}{
+	tests := []cliCase{
 		{"table_inside", "", []string{"--target", paceFile("q1.yaml"), "--actuals", paceFile("actuals.csv"), "--at", "2024-02-15"}},
 		{"json_inside", "", []string{"--target", paceFile("q1.yaml"), "--actuals", paceFile("actuals.csv"), "--at", "2024-02-15", "--json"}},
 		{"table_before", "", []string{"--target", paceFile("q1.yaml"), "--actuals", paceFile("actuals.csv"), "--at", "2023-12-31"}},
@@ -45,25 +38,7 @@ func TestPaceGolden(t *testing.T) {
 		{"missing_at", "", []string{"--target", paceFile("q1.yaml"), "--actuals", paceFile("actuals.csv")}},
 		{"bad_at", "", []string{"--target", paceFile("q1.yaml"), "--actuals", paceFile("actuals.csv"), "--at", "15/02/2024"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := runCLI(t, tt.stdin, append([]string{"pace"}, tt.args...)...)
-			got := fmt.Sprintf("exit %d\n--- stdout\n%s--- stderr\n%s", code, stdout, stderr)
-			golden := paceFile(tt.name + ".golden")
-			if *updatePace {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update-pace)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("pace %s (-want +got):\n%s", strings.Join(tt.args, " "), diff)
-			}
-		})
-	}
+	checkGolden(t, "pace", filepath.Join("testdata", "pace"), *updatePace, tests)
 }
 
 // TestPaceJSONValues checks the JSON figures against arithmetic by hand:
