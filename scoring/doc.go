@@ -76,7 +76,8 @@
 //   - stages, disqualify, recycle and routes: also segments.
 //
 // now() is disabled: rules are deterministic, and the evaluation time is
-// the `at` argument of Score. Times use UTC.
+// the `at` argument of Score. Times use UTC: `at` is converted to UTC, and
+// results report it so.
 //
 // # Evaluation
 //
@@ -94,10 +95,14 @@
 // rule's cap bounds its total after decay; the model's sum is clamped to
 // min/max), the grade, the segments, the stage, and the route.
 //
-// The stage moves as follows: if a disqualify rule fires the lead is
-// disqualified; else if a recycle rule to an earlier stage fires (or the
-// lead is disqualified and a recycle rule fires) it moves there; else it
-// moves forward to the highest stage whose condition holds, never back. When
+// The stage moves as follows: if a disqualify rule fires the lead is (or
+// stays) disqualified; else if a recycle rule to an earlier stage fires (or
+// the lead is disqualified and a recycle rule fires) it moves there; else
+// it moves forward to the highest stage whose condition holds, never back.
+// A lead given without a stage starts in the first stage and counts as
+// having entered it now (StageChanged is true). Stage, disqualify and
+// recycle conditions read the lead's stage before this evaluation; route
+// conditions read the stage it ends in. When
 // the resulting stage has an SLA, the result reports when the lead entered
 // it (the evaluation time if it entered now, else its stage_entered_at), the
 // deadline and whether the evaluation time is past it.

@@ -22,12 +22,19 @@ func TestEngineReloadUnderLoad(t *testing.T) {
 	e := NewEngine(mustRules(t, string(versionRules(1))))
 	ctx, cancel := context.WithCancel(context.Background())
 	var scored, mismatched atomic.Int64
-	var wg sync.WaitGroup
+	var wg, ready sync.WaitGroup
 	for g := 0; g < 8; g++ {
 		wg.Add(1)
+		ready.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil {
+			first := true
+			defer func() {
+				if first { // failed before its first result: do not block the test
+					ready.Done()
+				}
+			}()
+			for first || ctx.Err() == nil {
 				res, err := e.Score(context.Background(), map[string]any{"n": 1.0}, at)
 				if err != nil {
 					t.Error(err)
@@ -37,9 +44,14 @@ func TestEngineReloadUnderLoad(t *testing.T) {
 				if got, _ := res.Score("s"); fmt.Sprintf("v%d", int(got)) != res.Version {
 					mismatched.Add(1)
 				}
+				if first {
+					first = false
+					ready.Done()
+				}
 			}
 		}()
 	}
+	ready.Wait() // every scorer is running before the reloads start
 	failures := 0
 	for i := 2; i <= 60; i++ {
 		if i%5 == 0 {

@@ -320,15 +320,21 @@ func (s *evalState) stageEval(res *Result) {
 	}
 	next, by := prev, ""
 	var byExpr *expression
+	disqualified := false
 	for i := range rs.disqualify {
 		r := &rs.disqualify[i]
 		s.curRule = r.label
-		if prev != -1 && s.cond(r.when) {
-			next, by, byExpr = -1, r.id, r.when
+		if s.cond(r.when) {
+			// A lead already disqualified whose rule still fires stays
+			// put: it must not be recycled on the next evaluation.
+			disqualified = true
+			if prev != -1 {
+				next, by, byExpr = -1, r.id, r.when
+			}
 			break
 		}
 	}
-	if by == "" {
+	if !disqualified {
 		for i := range rs.recycle {
 			r := &rs.recycle[i]
 			if !(prev == -1 || r.to < prev) {

@@ -553,7 +553,7 @@ func (rs *RuleSet) Score(ctx context.Context, lead any, at time.Time, opts ...Ev
 	}()
 	s := rs.pool.Get().(*evalState)
 	defer rs.pool.Put(s)
-	s.reset(ctx, at)
+	s.reset(ctx, at.UTC()) // times use UTC, whatever zone the caller's clock is in
 	for _, o := range opts {
 		o(&s.cfg)
 	}

@@ -289,6 +289,10 @@ func TestStages(t *testing.T) {
 		{name: "recycle", lead: map[string]any{"email": "e", "stage": "mql"}, stage: "lead", prev: "mql", changed: true, rule: "cold"},
 		{name: "disqualify", lead: mqlLead(map[string]any{"domain": "rival.io", "stage": "sal"}), stage: DisqualifiedStage, prev: "sal", changed: true, rule: "competitor", wantInput: "domain"},
 		{name: "disqualified stays", lead: mqlLead(map[string]any{"stage": DisqualifiedStage}), stage: DisqualifiedStage, prev: DisqualifiedStage},
+		// The competitor rule still fires, so the recycle rule (engagement
+		// < 5 from mql only) cannot bring it back; nothing changes.
+		{name: "disqualified competitor stays", lead: map[string]any{"email": "e", "domain": "rival.io", "stage": DisqualifiedStage},
+			stage: DisqualifiedStage, prev: DisqualifiedStage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
