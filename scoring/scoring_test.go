@@ -363,54 +363,34 @@ func TestMaxEvents(t *testing.T) {
 	}
 }
 
+// TestEvalErrors: run-time failures are EvalErrors naming the rule and its
+// position, the same on the fast path and on expr's VM.
 func TestEvalErrors(t *testing.T) {
-	src := `
-version: "1"
-fields: {n: int, d: int}
-scores:
-  s:
-    rules:
-      - id: ratio
-        points: n / d
-      - id: modulo
-        when: n % d == 0
-        points: 1
-`
-	for _, fast := range []bool{true, false} {
-		var opts []Option
-		if !fast {
-			opts = append(opts, WithoutFastPath())
-		}
-		rs := mustRules(t, src, opts...)
-		// n/d with d = 0 is +Inf in expr: points must be finite.
-		_, err := rs.Score(context.Background(), map[string]any{"n": 1.0, "d": 0.0}, at)
-		var ee *EvalError
-		if !errors.As(err, &ee) || ee.Rule != "ratio" || ee.Line != 8 || ee.Column != 17 {
-			t.Errorf("fast=%v: err = %#v, want EvalError for ratio at 8:17", fast, err)
-		}
+	tests := []struct {
+		name, rules string
+		rule        string
+		line, col   int
+	}{
+		// n/d with d = 0 is +Inf in expr: points must be finite. The
+		// position is the expression's first character: 6 spaces, "- {" to
+		// column 9, "id: ratio, points: " to column 28, n at 29.
+		{"infinite points", "      - {id: ratio, points: n / d}\n", "ratio", 7, 29},
+		// Integer modulo by zero is a run-time error in expr: "id: modulo,
+		// when: " ends at column 27, n at 28.
+		{"modulo by zero", "      - {id: modulo, when: n % d == 0, points: 1}\n", "modulo", 7, 28},
 	}
-	// Integer modulo by zero is a run-time error in expr; the fast path must
-	// report it the same way.
-	src2 := `
-version: "1"
-fields: {n: int, d: int}
-scores:
-  s:
-    rules:
-      - id: modulo
-        when: n % d == 0
-        points: 1
-`
-	for _, fast := range []bool{true, false} {
-		var opts []Option
-		if !fast {
-			opts = append(opts, WithoutFastPath())
-		}
-		rs := mustRules(t, src2, opts...)
-		_, err := rs.Score(context.Background(), map[string]any{"n": 1.0, "d": 0.0}, at)
-		var ee *EvalError
-		if !errors.As(err, &ee) || ee.Rule != "modulo" || !errors.Is(err, ErrEval) {
-			t.Errorf("fast=%v: err = %v, want EvalError for modulo", fast, err)
+	for _, tt := range tests {
+		for _, fast := range []bool{true, false} {
+			var opts []Option
+			if !fast {
+				opts = append(opts, WithoutFastPath())
+			}
+			rs := mustRules(t, "version: \"1\"\nfields: {n: int, d: int}\nscores:\n  s:\n    rules:\n\n"+tt.rules, opts...)
+			_, err := rs.Score(context.Background(), map[string]any{"n": 1.0, "d": 0.0}, at)
+			var ee *EvalError
+			if !errors.As(err, &ee) || !errors.Is(err, ErrEval) || ee.Rule != tt.rule || ee.Line != tt.line || ee.Column != tt.col {
+				t.Errorf("%s, fast=%v: err = %v, want EvalError for %s at %d:%d", tt.name, fast, err, tt.rule, tt.line, tt.col)
+			}
 		}
 	}
 }
