@@ -76,7 +76,7 @@ func Diversify(sources []SourceRevenue) (Diversification, error) {
 	if total == 0 {
 		return Diversification{}, fmt.Errorf("revenue: %s: %w: total revenue is zero", kpi, errDivZero)
 	}
-	d := Diversification{Variant: HerfindahlVariant, Total: Money{total, cur}}
+	d := Diversification{Variant: HerfindahlVariant, Total: Money{Amount: total, Currency: cur}}
 	for src, a := range by {
 		d.Shares = append(d.Shares, SourceShare{src, float64(a) / float64(total)})
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+
+	"github.com/revengine/revengine/money"
 )
 
 // Variant names the definition a calculator used, e.g. "fully_loaded" for
@@ -194,7 +196,7 @@ func moneyQuotient(kpi string, v Variant, formula string, num *big.Rat, den *big
 		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w: %s has a zero denominator", kpi, errDivZero, formula)
 	}
 	q := new(big.Rat).Quo(num, den)
-	amt, err := roundRat(q, r)
+	amt, err := r.Round(q)
 	if err != nil {
 		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w", kpi, err)
 	}
@@ -204,7 +206,7 @@ func moneyQuotient(kpi string, v Variant, formula string, num *big.Rat, den *big
 	if math.IsInf(exact, 0) || math.IsInf(nf, 0) || math.IsInf(df, 0) {
 		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w", kpi, errOverflow)
 	}
-	return MoneyMetric{KPI: kpi, Variant: v, Formula: formula, Value: Money{amt, cur}, Exact: exact,
+	return MoneyMetric{KPI: kpi, Variant: v, Formula: formula, Value: Money{Amount: amt, Currency: cur}, Exact: exact,
 		Rounding: r.String(), Numerator: nf, Denominator: df}, nil
 }
 
@@ -215,7 +217,7 @@ func ratInt(n int64) *big.Rat { return new(big.Rat).SetInt64(n) }
 // round-trip decimal (decimalRat): rates and margins are written as
 // decimals, so 0.4 is 2/5 and 3 cents / 0.4 is exactly 7.5 (a HalfEven tie
 // rounding to 8), not the 7.4999… its binary value would give.
-func ratFloat(f float64) *big.Rat { return decimalRat(f) }
+func ratFloat(f float64) *big.Rat { return money.Decimal(f) }
 
 // add64 adds with an overflow check.
 func add64(a, b int64) (int64, error) {

@@ -162,7 +162,7 @@ func MRRBridge(ctx context.Context, events []Event, method Method, cur Currency)
 			return nil, err
 		}
 		p := Month(ms.Year(), ms.Month())
-		bm := BridgeMonth{Month: p.String(), Period: p, StartingMRR: Money{total, cur}, CustomersStart: customers, Movements: []Movement{}}
+		bm := BridgeMonth{Month: p.String(), Period: p, StartingMRR: Money{Amount: total, Currency: cur}, CustomersStart: customers, Movements: []Movement{}}
 		j := i
 		for j < len(changes) && changes[j].date.Before(p.End) {
 			j++
@@ -227,7 +227,7 @@ func MRRBridge(ctx context.Context, events []Event, method Method, cur Currency)
 				}
 			}
 		}
-		bm.EndingMRR, bm.CustomersEnd = Money{total, cur}, customers
+		bm.EndingMRR, bm.CustomersEnd = Money{Amount: total, Currency: cur}, customers
 		if err := bm.sum(cur); err != nil {
 			return nil, err
 		}
@@ -273,8 +273,8 @@ func (bm *BridgeMonth) sum(cur Currency) error {
 			return fmt.Errorf("revenue: mrr bridge: %s: %s: %w", bm.Month, mv.Kind, err)
 		}
 	}
-	bm.New, bm.Expansion, bm.Contraction = Money{tot[0], cur}, Money{tot[1], cur}, Money{tot[2], cur}
-	bm.Churn, bm.Reactivation = Money{tot[3], cur}, Money{tot[4], cur}
+	bm.New, bm.Expansion, bm.Contraction = Money{Amount: tot[0], Currency: cur}, Money{Amount: tot[1], Currency: cur}, Money{Amount: tot[2], Currency: cur}
+	bm.Churn, bm.Reactivation = Money{Amount: tot[3], Currency: cur}, Money{Amount: tot[4], Currency: cur}
 	// Check start + new + expansion + reactivation − contraction − churn = end
 	// in exact arithmetic; each partial sum is bounded by the customers'
 	// MRR, but an adversarial log could still overflow, so check each step.
@@ -293,7 +293,7 @@ func (bm *BridgeMonth) sum(cur Currency) error {
 	if err != nil {
 		return fmt.Errorf("revenue: mrr bridge: %s: net new: %w", bm.Month, err)
 	}
-	bm.NetNewMRR = Money{net, cur}
+	bm.NetNewMRR = Money{Amount: net, Currency: cur}
 	return nil
 }
 
@@ -370,6 +370,6 @@ func movement(kind MovementKind, customer string, date time.Time, old, new int64
 	if amt < 0 {
 		amt = -amt // both are in [0, MaxInt64], so the difference fits
 	}
-	return Movement{Kind: kind, CustomerID: customer, Date: date, From: Money{old, cur}, To: Money{new, cur},
-		Amount: Money{amt, cur}, Lines: append([]int(nil), lines...)}
+	return Movement{Kind: kind, CustomerID: customer, Date: date, From: Money{Amount: old, Currency: cur}, To: Money{Amount: new, Currency: cur},
+		Amount: Money{Amount: amt, Currency: cur}, Lines: append([]int(nil), lines...)}
 }

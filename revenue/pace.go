@@ -8,6 +8,8 @@ import (
 	"math/big"
 	"slices"
 	"time"
+
+	"github.com/revengine/revengine/money"
 )
 
 // PaceActual is one dated actual: revenue booked on a day (a won deal, an
@@ -269,7 +271,7 @@ func (g Goal) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts
 	}
 	for k, p := range g.Parts {
 		num, den := paceElapsedShare(p.Period, a, cfg.method, wd)
-		rep.Parts[k], err = pacePart(p, a, Money{partSum[k], cur}, partN[k], num, den, cfg)
+		rep.Parts[k], err = pacePart(p, a, Money{Amount: partSum[k], Currency: cur}, partN[k], num, den, cfg)
 		if err != nil {
 			return PaceReport{}, err
 		}
@@ -289,23 +291,23 @@ func (g Goal) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts
 			q := new(big.Rat).SetFrac64(num, den)
 			exact.Add(exact, q.Mul(q, new(big.Rat).SetInt64(p.Amount.Amount)))
 		}
-		v, err := roundRat(exact, cfg.rounding)
+		v, err := cfg.rounding.Round(exact)
 		if err != nil {
 			return PaceReport{}, err
 		}
-		expected = Money{v, cur}
+		expected = Money{Amount: v, Currency: cur}
 		share, _ = new(big.Rat).Quo(exact, new(big.Rat).SetInt64(t.Amount.Amount)).Float64()
 	default:
 		num, den := paceElapsedShare(t.Period, a, cfg.method, wd)
 		if den == 0 {
 			return PaceReport{}, fmt.Errorf("revenue: pace %s: %w: no working day in the period", t.Period, ErrDivisionByZero)
 		}
-		if expected, err = t.Amount.MulRat(num, den, cfg.rounding); err != nil {
+		if expected, err = t.Amount.MulFrac(num, den, cfg.rounding); err != nil {
 			return PaceReport{}, err
 		}
 		share = float64(num) / float64(den)
 	}
-	rep.Total, err = paceWith(t, a, Money{total, cur}, rep.Counted, expected, share, cfg)
+	rep.Total, err = paceWith(t, a, Money{Amount: total, Currency: cur}, rep.Counted, expected, share, cfg)
 	if err != nil {
 		return PaceReport{}, err
 	}
@@ -361,7 +363,7 @@ func (g Goal) validate() error {
 		return fmt.Errorf("revenue: goal %s: %w: parts end %s, not at the period's end", t.Period, ErrInvalidInput, next.Format(time.DateOnly))
 	}
 	if sum != t.Amount.Amount {
-		return fmt.Errorf("revenue: goal %s: %w: parts add up to %v, target is %v", t.Period, ErrInvalidInput, Money{sum, t.Amount.Currency}, t.Amount)
+		return fmt.Errorf("revenue: goal %s: %w: parts add up to %v, target is %v", t.Period, ErrInvalidInput, Money{Amount: sum, Currency: t.Amount.Currency}, t.Amount)
 	}
 	return nil
 }
@@ -411,7 +413,7 @@ func pacePart(t Target, a time.Time, actual Money, n int, num, den int64, cfg pa
 			num = 1
 		}
 	}
-	expected, err := t.Amount.MulRat(num, den, cfg.rounding)
+	expected, err := t.Amount.MulFrac(num, den, cfg.rounding)
 	if err != nil {
 		return Pace{}, err
 	}
@@ -443,18 +445,18 @@ func paceWith(t Target, a time.Time, actual Money, n int, expected Money, share 
 		return Pace{}, err
 	}
 	if e > 0 {
-		proj, err := actual.MulRat(int64(D), int64(e), cfg.rounding)
+		proj, err := actual.MulFrac(int64(D), int64(e), cfg.rounding)
 		if err != nil {
 			return Pace{}, fmt.Errorf("revenue: pace %s: projection: %w", t.Period, err)
 		}
 		p.Projection = &proj
 	}
-	p.Remaining = Money{0, cur}
+	p.Remaining = Money{Amount: 0, Currency: cur}
 	if actual.Amount < t.Amount.Amount {
 		p.Remaining.Amount = t.Amount.Amount - actual.Amount // both ≥ 0: no overflow
 	}
 	if D-e > 0 {
-		rd, err := p.Remaining.MulRat(1, int64(D-e), cfg.rounding)
+		rd, err := p.Remaining.MulFrac(1, int64(D-e), cfg.rounding)
 		if err != nil {
 			return Pace{}, err
 		}
@@ -483,10 +485,10 @@ func paceDivFloat(m Money, f float64, r Rounding) (Money, error) {
 		return Money{}, fmt.Errorf("%w: divisor %v", ErrInvalidInput, f)
 	}
 	q := new(big.Rat).SetInt64(m.Amount)
-	q.Quo(q, decimalRat(f))
-	v, err := roundRat(q, r)
+	q.Quo(q, money.Decimal(f))
+	v, err := r.Round(q)
 	if err != nil {
 		return Money{}, err
 	}
-	return Money{v, m.Currency}, nil
+	return Money{Amount: v, Currency: m.Currency}, nil
 }

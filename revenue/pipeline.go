@@ -136,7 +136,7 @@ func MarketingRevenue(deals []Deal, cur Currency) (MarketingContribution, error)
 			inf += d.Amount.Amount
 		}
 	}
-	out := MarketingContribution{Won: Money{won, cur}, Sourced: Money{src, cur}, Influenced: Money{inf, cur}, WonDeals: n}
+	out := MarketingContribution{Won: Money{Amount: won, Currency: cur}, Sourced: Money{Amount: src, Currency: cur}, Influenced: Money{Amount: inf, Currency: cur}, WonDeals: n}
 	var err error
 	if out.SourcedShare, err = newMetric("marketing_sourced_share", SourcedFirstTouch, "sourced won revenue / won revenue", float64(src), float64(won)); err != nil {
 		return MarketingContribution{}, err

@@ -105,11 +105,11 @@ func ProfitPlan(in PlanInput, opts ...KPIOption) (Plan, error) {
 	}
 	revR := new(big.Rat).Mul(custR, ratInt(in.RevenuePerCustomer.Amount))
 	amt := func(q *big.Rat, what string) (Money, error) {
-		v, err := roundRat(q, c.rounding)
+		v, err := c.rounding.Round(q)
 		if err != nil {
 			return Money{}, fmt.Errorf("revenue: %s: %s: %w", kpi, what, err)
 		}
-		return Money{v, cur}, nil
+		return Money{Amount: v, Currency: cur}, nil
 	}
 	if p.Revenue, err = amt(revR, "revenue"); err != nil {
 		return Plan{}, err

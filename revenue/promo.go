@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/revengine/revengine/money"
 )
 
 // Promotion is a subscription discount over a window: Discount off the
@@ -73,7 +75,7 @@ func (p Promotion) MRR(list Money, existing, won int64, horizon int) (PromotionM
 	case existing < 0 || won < 0 || existing > math.MaxInt64-won:
 		return PromotionMRR{}, fmt.Errorf("revenue: promotion %q: %w: subscribers %d existing, %d won", p.Name, ErrInvalidInput, existing, won)
 	}
-	disc, err := list.mulRat(onePlus(-p.Discount), HalfEven)
+	disc, err := list.MulRat(money.OnePlus(-p.Discount), HalfEven)
 	if err != nil {
 		return PromotionMRR{}, fmt.Errorf("revenue: promotion %q: %w", p.Name, err)
 	}
@@ -112,5 +114,5 @@ func (p Promotion) MRR(list Money, existing, won int64, horizon int) (PromotionM
 
 // promoTimes returns m × n exactly, or ErrOverflow.
 func promoTimes(m Money, n int64) (Money, error) {
-	return m.MulRat(n, 1, Down)
+	return m.MulFrac(n, 1, Down)
 }

@@ -120,7 +120,7 @@ func ReadEvents(ctx context.Context, r io.Reader, name string, cur Currency) ([]
 		d, ok2 := f.date(row, "date")
 		v, ok3 := f.minor(row, "mrr", false)
 		if ok1 && ok2 && ok3 {
-			out = append(out, Event{CustomerID: id, Date: d, MRR: Money{v, cur}, Line: row.Line})
+			out = append(out, Event{CustomerID: id, Date: d, MRR: Money{Amount: v, Currency: cur}, Line: row.Line})
 		}
 	})
 	if err != nil {
@@ -167,7 +167,7 @@ func ReadDeals(ctx context.Context, r io.Reader, name string, cur Currency) ([]D
 			f.add(row.Line, row.Column("status"), "status", errInvalid, "status %q is not open, won or lost", row.Get("status"))
 		}
 		amt, _ := f.minor(row, "amount", false)
-		d.Amount = Money{amt, cur}
+		d.Amount = Money{Amount: amt, Currency: cur}
 		if s := row.Get("touches"); s != "" {
 			for _, t := range strings.Split(s, ";") {
 				parts := strings.Split(strings.TrimSpace(t), "|")
@@ -262,7 +262,7 @@ func ReadSpend(ctx context.Context, r io.Reader, name string, cur Currency) ([]S
 			f.add(row.Line, row.Column("category"), "category", errInvalid, "category %q is not marketing or sales", row.Get("category"))
 		}
 		amt, _ := f.minor(row, "amount", false)
-		s.Amount = Money{amt, cur}
+		s.Amount = Money{Amount: amt, Currency: cur}
 		if len(f.errs) == n {
 			out = append(out, s)
 		}

@@ -300,8 +300,8 @@ func CohortRetention(ctx context.Context, events []Event, p Period, cur Currency
 			co.Retained++
 		}
 	}
-	co.StartingMRR, co.EndingMRR = Money{s, cur}, Money{e, cur}
-	co.Expansion, co.Contraction, co.Churn = Money{exp, cur}, Money{con, cur}, Money{churn, cur}
+	co.StartingMRR, co.EndingMRR = Money{Amount: s, Currency: cur}, Money{Amount: e, Currency: cur}
+	co.Expansion, co.Contraction, co.Churn = Money{Amount: exp, Currency: cur}, Money{Amount: con, Currency: cur}, Money{Amount: churn, Currency: cur}
 	if s == 0 {
 		return Cohort{}, fmt.Errorf("revenue: cohort retention: %s: %w: no MRR at the start", p, errDivZero)
 	}

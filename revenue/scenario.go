@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+
+	"github.com/revengine/revengine/money"
 )
 
 // ScenarioBaseline is the current state of one product over one period,
@@ -30,7 +32,7 @@ func ScenarioUnitCost(price Money, gm float64) (Money, error) {
 	if math.IsNaN(gm) || gm < 0 || gm > 1 {
 		return Money{}, fmt.Errorf("revenue: scenario: %w: gross margin %v not in [0, 1]", ErrInvalidInput, gm)
 	}
-	return price.mulRat(onePlus(-gm), HalfEven)
+	return price.MulRat(money.OnePlus(-gm), HalfEven)
 }
 
 // Scenario is a change to the baseline. Changes are fractions of the
@@ -196,13 +198,13 @@ func (b ScenarioBaseline) apply(s Scenario) (ScenarioResult, error) {
 	}
 	// Every change scales by exactly 1 + change (changes taken as decimals),
 	// and revenue and variable cost use the exact volume, rounded once.
-	vol := new(big.Rat).Mul(decimalRat(b.Volume), onePlus(s.VolumeChange))
-	r.Price = step(func() (Money, error) { return b.Price.mulRat(onePlus(s.PriceChange), HalfEven) })
-	r.UnitCost = step(func() (Money, error) { return b.UnitCost.mulRat(onePlus(s.UnitCostChange), HalfEven) })
-	r.Revenue = step(func() (Money, error) { return r.Price.mulRat(vol, HalfEven) })
-	r.VariableCost = step(func() (Money, error) { return r.UnitCost.mulRat(vol, HalfEven) })
+	vol := new(big.Rat).Mul(money.Decimal(b.Volume), money.OnePlus(s.VolumeChange))
+	r.Price = step(func() (Money, error) { return b.Price.MulRat(money.OnePlus(s.PriceChange), HalfEven) })
+	r.UnitCost = step(func() (Money, error) { return b.UnitCost.MulRat(money.OnePlus(s.UnitCostChange), HalfEven) })
+	r.Revenue = step(func() (Money, error) { return r.Price.MulRat(vol, HalfEven) })
+	r.VariableCost = step(func() (Money, error) { return r.UnitCost.MulRat(vol, HalfEven) })
 	r.GrossProfit = step(func() (Money, error) { return r.Revenue.Sub(r.VariableCost) })
-	r.MarketingCost = step(func() (Money, error) { return b.MarketingCost.mulRat(onePlus(s.MarketingCostChange), HalfEven) })
+	r.MarketingCost = step(func() (Money, error) { return b.MarketingCost.MulRat(money.OnePlus(s.MarketingCostChange), HalfEven) })
 	if s.ExtraMarketing != (Money{}) {
 		r.MarketingCost = step(func() (Money, error) { return r.MarketingCost.Add(s.ExtraMarketing) })
 	}
@@ -315,17 +317,17 @@ func (b ScenarioBaseline) BreakEven(priceChange float64) (BreakEven, error) {
 	// Money from the exact break-even volume: with GM = (P − C)/P exactly
 	// and ΔP as a decimal, ΔV/V = −ΔP/(GM + ΔP) is rational, and so is
 	// V × (1 + ΔV/V); price and revenue are each rounded once.
-	vol := decimalRat(b.Volume)
+	vol := money.Decimal(b.Volume)
 	if priceChange != 0 {
 		gmR := big.NewRat(b.Price.Amount-b.UnitCost.Amount, b.Price.Amount)
-		dp := decimalRat(priceChange)
+		dp := money.Decimal(priceChange)
 		dvR := new(big.Rat).Quo(new(big.Rat).Neg(dp), new(big.Rat).Add(gmR, dp))
 		vol.Mul(vol, dvR.Add(dvR, big.NewRat(1, 1)))
 	}
-	if be.Price, err = b.Price.mulRat(onePlus(priceChange), HalfEven); err != nil {
+	if be.Price, err = b.Price.MulRat(money.OnePlus(priceChange), HalfEven); err != nil {
 		return BreakEven{}, err
 	}
-	if be.Revenue, err = be.Price.mulRat(vol, HalfEven); err != nil {
+	if be.Revenue, err = be.Price.MulRat(vol, HalfEven); err != nil {
 		return BreakEven{}, err
 	}
 	base, err := b.Price.Mul(b.Volume, HalfEven)

@@ -113,7 +113,7 @@ func MRR(subs []Subscription, m Period, cur Currency) (MRRSnapshot, error) {
 		if mrr, err = add64(mrr, sched[k%len(sched)].Amount); err != nil {
 			return MRRSnapshot{}, fmt.Errorf("revenue: mrr: %w", err)
 		}
-		annual, err := s.Amount.MulRat(int64(12/len(sched)), 1, HalfEven) // exact: integer factor
+		annual, err := s.Amount.MulFrac(int64(12/len(sched)), 1, HalfEven) // exact: integer factor
 		if err != nil {
 			return MRRSnapshot{}, fmt.Errorf("revenue: mrr: %s: %w", where, err)
 		}
@@ -122,6 +122,6 @@ func MRR(subs []Subscription, m Period, cur Currency) (MRRSnapshot, error) {
 		}
 		customers[s.CustomerID] = true
 	}
-	snap.MRR, snap.ARR, snap.Customers = Money{mrr, cur}, Money{arr, cur}, len(customers)
+	snap.MRR, snap.ARR, snap.Customers = Money{Amount: mrr, Currency: cur}, Money{Amount: arr, Currency: cur}, len(customers)
 	return snap, nil
 }

@@ -350,7 +350,7 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 
 	// A new customer is worth twelve months of today's ARPA in its first year.
 	d.section("Plan: USD 30,000.00 of first-year revenue from new customers")
-	perCustomer, err := arpaOr(arpa, arpaErr).MulRat(12, 1, revenue.HalfEven)
+	perCustomer, err := arpaOr(arpa, arpaErr).MulFrac(12, 1, revenue.HalfEven)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package revenue
+package money
 
 import (
 	"encoding/json"
@@ -49,7 +49,7 @@ func TestOverflow(t *testing.T) {
 	if _, err := usd(math.MinInt64).Neg(); !errors.Is(err, ErrOverflow) {
 		t.Errorf("-MinInt64: err = %v, want ErrOverflow", err)
 	}
-	if _, err := usd(math.MaxInt64).MulRat(2, 1, HalfEven); !errors.Is(err, ErrOverflow) {
+	if _, err := usd(math.MaxInt64).MulFrac(2, 1, HalfEven); !errors.Is(err, ErrOverflow) {
 		t.Errorf("MaxInt64*2: err = %v, want ErrOverflow", err)
 	}
 }
@@ -71,7 +71,7 @@ func TestRounding(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for r, want := range tt.want {
-			got, err := usd(tt.amount).MulRat(tt.num, tt.den, r)
+			got, err := usd(tt.amount).MulFrac(tt.num, tt.den, r)
 			if err != nil || got.Amount != want {
 				t.Errorf("%s %v: got %v, %v; want %d", tt.name, r, got, err, want)
 			}
@@ -202,5 +202,53 @@ func TestSum(t *testing.T) {
 	}
 	if _, err := Sum("USD", usd(1), New(2, "EUR")); !errors.Is(err, ErrCurrencyMismatch) {
 		t.Errorf("Sum mixed: %v", err)
+	}
+}
+
+// Sum and Accumulator keep a 128-bit running total: an intermediate sum
+// outside int64 is fine, only a final total that does not fit overflows.
+func TestSumWide(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      []int64
+		want    int64
+		wantErr error
+	}{
+		{"max+1-1", []int64{math.MaxInt64, 1, -1}, math.MaxInt64, nil},
+		{"min-1+1", []int64{math.MinInt64, -1, 1}, math.MinInt64, nil},
+		{"max+max-max", []int64{math.MaxInt64, math.MaxInt64, -math.MaxInt64}, math.MaxInt64, nil},
+		{"max+1", []int64{math.MaxInt64, 1}, 0, ErrOverflow},
+		{"min-1", []int64{math.MinInt64, -1}, 0, ErrOverflow},
+		{"empty", nil, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms := make([]Money, len(tt.in))
+			acc := NewAccumulator("USD")
+			for i, a := range tt.in {
+				ms[i] = usd(a)
+				acc.Add(ms[i])
+			}
+			for _, f := range []func() (Money, error){
+				func() (Money, error) { return Sum("USD", ms...) },
+				acc.Total,
+			} {
+				got, err := f()
+				if tt.wantErr != nil {
+					if !errors.Is(err, tt.wantErr) {
+						t.Fatalf("err = %v, want %v", err, tt.wantErr)
+					}
+					continue
+				}
+				if err != nil || got != usd(tt.want) {
+					t.Fatalf("got %v, %v; want %d", got, err, tt.want)
+				}
+			}
+		})
+	}
+	acc := NewAccumulator("USD")
+	acc.Add(New(1, "EUR"))
+	if _, err := acc.Total(); !errors.Is(err, ErrCurrencyMismatch) {
+		t.Errorf("Accumulator mixed currencies: %v", err)
 	}
 }

@@ -1,4 +1,17 @@
-package revenue
+// Package money is exact money: an integer number of minor units (cents
+// for USD) with an ISO 4217 currency. Every package of revengine that
+// handles an amount uses it, so that sums never lose a cent, mixing
+// currencies is always an error, and every rounding is named.
+//
+// Arithmetic returns an error instead of wrapping on overflow: Add, Sub and
+// Sum compute in a wider type and fail only when the result does not fit in
+// int64 minor units. Scaling (Mul, MulFrac, MulRat) is exact and rounds
+// once, with a Rounding the caller names. Allocate splits an amount into
+// parts that add back up to it exactly.
+//
+// JSON: a Money encodes as {"amount_minor":1050,"currency":"USD"}, the one
+// encoding of money in every result type of the module.
+package money
 
 import (
 	"encoding/json"
@@ -6,6 +19,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,15 +28,15 @@ import (
 // Errors returned by Money arithmetic. Test with errors.Is.
 var (
 	// ErrCurrencyMismatch reports an operation on amounts of two currencies.
-	ErrCurrencyMismatch = errors.New("revenue: currency mismatch")
+	ErrCurrencyMismatch = errors.New("money: currency mismatch")
 	// ErrInvalidCurrency reports a currency code that is not three upper-case letters.
-	ErrInvalidCurrency = errors.New("revenue: invalid currency code")
+	ErrInvalidCurrency = errors.New("money: invalid currency code")
 	// ErrOverflow reports a result outside the range of int64 minor units.
-	ErrOverflow = errors.New("revenue: amount overflows int64 minor units")
+	ErrOverflow = errors.New("money: amount overflows int64 minor units")
 	// ErrDivisionByZero reports a zero divisor or denominator.
-	ErrDivisionByZero = errors.New("revenue: division by zero")
+	ErrDivisionByZero = errors.New("money: division by zero")
 	// ErrInvalidInput reports an argument outside its domain (NaN, Inf, negative weights...).
-	ErrInvalidInput = errors.New("revenue: invalid input")
+	ErrInvalidInput = errors.New("money: invalid input")
 )
 
 // CurrencyMismatchError is the error for an operation on two currencies. It
@@ -33,7 +47,7 @@ type CurrencyMismatchError struct {
 }
 
 func (e *CurrencyMismatchError) Error() string {
-	return fmt.Sprintf("revenue: %s: currency mismatch: %s and %s", e.Op, e.A, e.B)
+	return fmt.Sprintf("money: %s: currency mismatch: %s and %s", e.Op, e.A, e.B)
 }
 
 // Is reports whether target is ErrCurrencyMismatch.
@@ -95,7 +109,7 @@ func (m Money) IsNegative() bool { return m.Amount < 0 }
 
 func (m Money) check(op string, o Money) error {
 	if err := m.Currency.Validate(); err != nil {
-		return fmt.Errorf("revenue: %s: %w", op, err)
+		return fmt.Errorf("money: %s: %w", op, err)
 	}
 	if m.Currency != o.Currency {
 		return &CurrencyMismatchError{Op: op, A: m.Currency, B: o.Currency}
@@ -110,7 +124,7 @@ func (m Money) Add(o Money) (Money, error) {
 	}
 	s := m.Amount + o.Amount
 	if (s > m.Amount) != (o.Amount > 0) {
-		return Money{}, fmt.Errorf("revenue: add %v + %v: %w", m, o, ErrOverflow)
+		return Money{}, fmt.Errorf("money: add %v + %v: %w", m, o, ErrOverflow)
 	}
 	return Money{s, m.Currency}, nil
 }
@@ -122,7 +136,7 @@ func (m Money) Sub(o Money) (Money, error) {
 	}
 	d := m.Amount - o.Amount
 	if (d < m.Amount) != (o.Amount > 0) {
-		return Money{}, fmt.Errorf("revenue: sub %v − %v: %w", m, o, ErrOverflow)
+		return Money{}, fmt.Errorf("money: sub %v − %v: %w", m, o, ErrOverflow)
 	}
 	return Money{d, m.Currency}, nil
 }
@@ -130,7 +144,7 @@ func (m Money) Sub(o Money) (Money, error) {
 // Neg returns −m. Negating the most negative int64 is an overflow.
 func (m Money) Neg() (Money, error) {
 	if m.Amount == math.MinInt64 {
-		return Money{}, fmt.Errorf("revenue: neg %v: %w", m, ErrOverflow)
+		return Money{}, fmt.Errorf("money: neg %v: %w", m, ErrOverflow)
 	}
 	return Money{-m.Amount, m.Currency}, nil
 }
@@ -151,18 +165,91 @@ func (m Money) Cmp(o Money) (int, error) {
 }
 
 // Sum adds amounts that must all share cur. An empty list sums to Zero(cur).
+// The running total is kept in a wider integer, so intermediate sums may
+// leave the int64 range (MaxInt64 + 1 − 1 is MaxInt64); only a final total
+// that does not fit is ErrOverflow.
 func Sum(cur Currency, ms ...Money) (Money, error) {
-	total := Zero(cur)
 	if err := cur.Validate(); err != nil {
-		return Money{}, err
+		return Money{}, fmt.Errorf("money: sum: %w", err)
 	}
+	var acc wide
 	for _, m := range ms {
-		var err error
-		if total, err = total.Add(m); err != nil {
-			return Money{}, err
+		if m.Currency != cur {
+			return Money{}, &CurrencyMismatchError{Op: "sum", A: cur, B: m.Currency}
 		}
+		acc.add(m.Amount)
 	}
-	return total, nil
+	v, ok := acc.int64()
+	if !ok {
+		return Money{}, fmt.Errorf("money: sum of %d amounts in %s: %w", len(ms), cur, ErrOverflow)
+	}
+	return Money{v, cur}, nil
+}
+
+// Accumulator sums amounts of one currency in a wider integer, for totals
+// over streams too long to hold in a slice. The zero value is not usable;
+// start with NewAccumulator.
+type Accumulator struct {
+	cur Currency
+	acc wide
+	err error
+}
+
+// NewAccumulator returns an empty running total in cur.
+func NewAccumulator(cur Currency) *Accumulator {
+	a := &Accumulator{cur: cur}
+	if err := cur.Validate(); err != nil {
+		a.err = fmt.Errorf("money: sum: %w", err)
+	}
+	return a
+}
+
+// Add adds m to the total. A currency other than the accumulator's makes
+// Total fail; the first such error is kept.
+func (a *Accumulator) Add(m Money) {
+	if a.err != nil {
+		return
+	}
+	if m.Currency != a.cur {
+		a.err = &CurrencyMismatchError{Op: "sum", A: a.cur, B: m.Currency}
+		return
+	}
+	a.acc.add(m.Amount)
+}
+
+// Total returns the sum so far, ErrOverflow when it does not fit in int64
+// minor units, or the first currency error.
+func (a *Accumulator) Total() (Money, error) {
+	if a.err != nil {
+		return Money{}, a.err
+	}
+	v, ok := a.acc.int64()
+	if !ok {
+		return Money{}, fmt.Errorf("money: sum in %s: %w", a.cur, ErrOverflow)
+	}
+	return Money{v, a.cur}, nil
+}
+
+// wide is a 128-bit two's-complement integer, enough for the sum of 2^63
+// int64 values.
+type wide struct{ hi, lo uint64 }
+
+func (w *wide) add(v int64) {
+	lo, carry := bits.Add64(w.lo, uint64(v), 0)
+	ext := uint64(0)
+	if v < 0 {
+		ext = ^uint64(0)
+	}
+	w.hi, _ = bits.Add64(w.hi, ext, carry)
+	w.lo = lo
+}
+
+func (w wide) int64() (int64, bool) {
+	v := int64(w.lo)
+	if (v < 0 && w.hi == ^uint64(0)) || (v >= 0 && w.hi == 0) {
+		return v, true
+	}
+	return 0, false
 }
 
 // Rounding says how a fractional number of minor units becomes an integer.
@@ -205,8 +292,10 @@ func (r Rounding) String() string {
 	return "Rounding(" + strconv.Itoa(int(r)) + ")"
 }
 
-// roundRat rounds the exact rational q to an integer with mode r.
-func roundRat(q *big.Rat, r Rounding) (int64, error) {
+// Round rounds the exact rational q to an integer with mode r: for money
+// that integer is minor units, for counts (customers, leads) it is the count.
+// A result outside int64 is ErrOverflow.
+func (r Rounding) Round(q *big.Rat) (int64, error) {
 	num, den := q.Num(), q.Denom() // den > 0
 	quo, rem := new(big.Int).QuoRem(num, den, new(big.Int))
 	if rem.Sign() != 0 {
@@ -242,15 +331,15 @@ func roundRat(q *big.Rat, r Rounding) (int64, error) {
 	return quo.Int64(), nil
 }
 
-// MulRat returns m × num/den, computed exactly and rounded once with r.
-func (m Money) MulRat(num, den int64, r Rounding) (Money, error) {
+// MulFrac returns m × num/den, computed exactly and rounded once with r.
+func (m Money) MulFrac(num, den int64, r Rounding) (Money, error) {
 	if den == 0 {
-		return Money{}, fmt.Errorf("revenue: scale %v by %d/0: %w", m, num, ErrDivisionByZero)
+		return Money{}, fmt.Errorf("money: scale %v by %d/0: %w", m, num, ErrDivisionByZero)
 	}
 	q := new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(m.Amount), big.NewInt(num)), big.NewInt(den))
-	v, err := roundRat(q, r)
+	v, err := r.Round(q)
 	if err != nil {
-		return Money{}, fmt.Errorf("revenue: scale %v by %d/%d: %w", m, num, den, err)
+		return Money{}, fmt.Errorf("money: scale %v by %d/%d: %w", m, num, den, err)
 	}
 	return Money{v, m.Currency}, nil
 }
@@ -260,31 +349,31 @@ func (m Money) MulRat(num, den int64, r Rounding) (Money, error) {
 // 9.045 exactly and rounds half-even to 9.04. NaN and Inf are errors.
 func (m Money) Mul(f float64, r Rounding) (Money, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return Money{}, fmt.Errorf("revenue: scale %v by %v: %w", m, f, ErrInvalidInput)
+		return Money{}, fmt.Errorf("money: scale %v by %v: %w", m, f, ErrInvalidInput)
 	}
-	return m.mulRat(decimalRat(f), r)
+	return m.MulRat(Decimal(f), r)
 }
 
-// mulRat returns m × q rounded once with r.
-func (m Money) mulRat(q *big.Rat, r Rounding) (Money, error) {
+// MulRat returns m × q, exactly, rounded once with r.
+func (m Money) MulRat(q *big.Rat, r Rounding) (Money, error) {
 	p := new(big.Rat).Mul(q, new(big.Rat).SetInt64(m.Amount))
-	v, err := roundRat(p, r)
+	v, err := r.Round(p)
 	if err != nil {
-		return Money{}, fmt.Errorf("revenue: scale %v by %s: %w", m, q.RatString(), err)
+		return Money{}, fmt.Errorf("money: scale %v by %s: %w", m, q.RatString(), err)
 	}
 	return Money{v, m.Currency}, nil
 }
 
-// onePlus returns 1 + x exactly, x taken at its shortest decimal: a change
+// OnePlus returns 1 + x exactly, x taken at its shortest decimal: a change
 // of −0.07 scales by exactly 0.93, which the float 1 − 0.07 =
 // 0.9299999999999999 would not.
-func onePlus(x float64) *big.Rat {
-	return new(big.Rat).Add(big.NewRat(1, 1), decimalRat(x))
+func OnePlus(x float64) *big.Rat {
+	return new(big.Rat).Add(big.NewRat(1, 1), Decimal(x))
 }
 
 // Div returns m / n rounded with r. Use Allocate to split an amount into
 // parts that add back up exactly.
-func (m Money) Div(n int64, r Rounding) (Money, error) { return m.MulRat(1, n, r) }
+func (m Money) Div(n int64, r Rounding) (Money, error) { return m.MulFrac(1, n, r) }
 
 // Ratio returns a / b as a float64 (for rates such as ROI). The currencies
 // must match and b must not be zero.
@@ -293,7 +382,7 @@ func Ratio(a, b Money) (float64, error) {
 		return 0, err
 	}
 	if b.Amount == 0 {
-		return 0, fmt.Errorf("revenue: ratio %v / %v: %w", a, b, ErrDivisionByZero)
+		return 0, fmt.Errorf("money: ratio %v / %v: %w", a, b, ErrDivisionByZero)
 	}
 	return float64(a.Amount) / float64(b.Amount), nil
 }
@@ -311,19 +400,19 @@ func Ratio(a, b Money) (float64, error) {
 // gives 33.34, 33.33, 33.33.
 func (m Money) Allocate(weights ...float64) ([]Money, error) {
 	if len(weights) == 0 {
-		return nil, fmt.Errorf("revenue: allocate %v: %w: no weights", m, ErrInvalidInput)
+		return nil, fmt.Errorf("money: allocate %v: %w: no weights", m, ErrInvalidInput)
 	}
 	total := new(big.Rat)
 	ws := make([]*big.Rat, len(weights))
 	for i, w := range weights {
 		if math.IsNaN(w) || math.IsInf(w, 0) || w < 0 {
-			return nil, fmt.Errorf("revenue: allocate %v: %w: weight %d is %v", m, ErrInvalidInput, i, w)
+			return nil, fmt.Errorf("money: allocate %v: %w: weight %d is %v", m, ErrInvalidInput, i, w)
 		}
-		ws[i] = decimalRat(w)
+		ws[i] = Decimal(w)
 		total.Add(total, ws[i])
 	}
 	if total.Sign() == 0 {
-		return nil, fmt.Errorf("revenue: allocate %v: %w: weights sum to zero", m, ErrDivisionByZero)
+		return nil, fmt.Errorf("money: allocate %v: %w: weights sum to zero", m, ErrDivisionByZero)
 	}
 	sign := int64(1)
 	amount := new(big.Int).SetInt64(m.Amount)
@@ -355,10 +444,11 @@ func (m Money) Allocate(weights ...float64) ([]Money, error) {
 	return parts, nil
 }
 
-// decimalRat returns the finite float w as the exact rational of its
+// Decimal returns the finite float w as the exact rational of its
 // shortest round-trip decimal representation: 0.1 → 1/10, not the binary
-// 0.1000000000000000055….
-func decimalRat(w float64) *big.Rat {
+// 0.1000000000000000055…. Rates, margins and weights enter money
+// arithmetic through it, so that they scale as they were written.
+func Decimal(w float64) *big.Rat {
 	r, ok := new(big.Rat).SetString(strconv.FormatFloat(w, 'g', -1, 64))
 	if !ok { // cannot happen for a finite float; fall back to the binary value
 		return new(big.Rat).SetFloat64(w)
@@ -406,7 +496,7 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&j); err != nil {
-		return fmt.Errorf("revenue: money: %w", err)
+		return fmt.Errorf("money: money: %w", err)
 	}
 	if err := j.Currency.Validate(); err != nil {
 		return err

@@ -1,0 +1,3 @@
+package revenue
+
+func usd(a int64) Money { return New(a, "USD") }
