@@ -1,16 +1,18 @@
 package scoring
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
+	"iter"
 	"runtime"
-	"sync"
 	"time"
+
+	"github.com/revengine/revengine/internal/diag"
+	"github.com/revengine/revengine/internal/jsonlines"
+	"github.com/revengine/revengine/internal/pool"
 )
 
 // Record is one line of a batch: the lead's result, or the reason it was
@@ -18,7 +20,7 @@ import (
 type Record struct {
 	Line   int     // 1-based line number in the input
 	Result *Result // the result, when the lead was scored
-	Err    error   // why the line was rejected: bad JSON, a *LeadError, an *EvalError, ErrLimit
+	Err    error   // why the line was rejected: an *Error matching ErrLead, ErrEval or ErrLineTooLong, or ErrLimit
 }
 
 // BatchStats counts a batch. Read == Scored + Rejected always holds: no line
@@ -53,32 +55,26 @@ func WithEvalOptions(opts ...EvalOption) BatchOption {
 }
 
 // ErrLineTooLong rejects an input line longer than MaxLineBytes.
-var ErrLineTooLong = errors.New("scoring: line too long")
 
-type seqRecord struct {
-	seq int
-	rec Record
-}
-
-type job struct {
-	seq  int
-	line int
-	data []byte
-	err  error // a read problem for this line (too long)
-}
-
-// ScoreLines scores a stream of JSON lines, one lead object per line, with a
-// bounded pool of workers, and calls emit with every record in input order
-// from the calling goroutine. A bad line becomes a Record with Err and the
-// batch goes on. ScoreLines stops early, returning the error, if emit
-// returns an error, reading fails, or ctx is canceled; the stats then count
-// what was emitted.
+// ScoreLines scores a stream of leads, JSON lines (one lead object per
+// line) or one JSON array of lead objects (when the first byte that is not
+// white space is '['), read through the module's one JSON-lines reader: a
+// UTF-8 byte order mark is dropped, "\r\n" ends a line like "\n", blank
+// lines are skipped and not counted, a line longer than MaxLineBytes is a
+// rejected Record and the batch goes on. In an array each element's line is
+// the line it starts on; a syntax error inside the array, or anything after
+// its closing ']', ends the batch with a positioned error, since nothing
+// after it can be read reliably.
 //
-// The input may also be a JSON array of lead objects (its first non-blank
-// byte is '['); each element's line number is the line it starts on. A
-// syntax error inside an array ends the batch with an error naming its
-// line, since nothing after it can be read reliably.
-func (rs *RuleSet) ScoreLines(ctx context.Context, r io.Reader, at time.Time, emit func(Record) error, opts ...BatchOption) (BatchStats, error) {
+// Leads are scored by a bounded pool of workers and emit is called with
+// every record in input order from the calling goroutine. A rejected lead's
+// Err is an *Error: lead problems (bad JSON, a field of the wrong type) are
+// placed at name:line; a rule that failed is placed at its expression in
+// the rules file (Record.Line still gives the lead's line). ScoreLines stops
+// early, returning the error, if emit returns an error, reading fails, or
+// ctx is canceled; the stats then count what was emitted.
+func (rs *RuleSet) ScoreLines(ctx context.Context, r io.Reader, name string, at time.Time, emit func(Record) error, opts ...BatchOption) (st BatchStats, err error) {
+	defer diag.Recover(&err, "scoring: score lines")
 	cfg := batchConfig{workers: runtime.GOMAXPROCS(0), maxLine: 1 << 20}
 	for _, o := range opts {
 		o(&cfg)
@@ -86,248 +82,90 @@ func (rs *RuleSet) ScoreLines(ctx context.Context, r io.Reader, at time.Time, em
 	if cfg.workers < 1 {
 		cfg.workers = 1
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
-	window := cfg.workers * 4 // lines in flight: bounds memory and the reorder buffer
-	jobs := make(chan job, window)
-	results := make(chan seqRecord, window)
-	slots := make(chan struct{}, window)
-	var readErr error
-
-	go func() { // reader
-		defer close(jobs)
-		send := func(j job) bool {
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
-				return false
-			}
-			select {
-			case jobs <- j:
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		}
-		br := bufio.NewReaderSize(r, 64<<10)
-		if isArray(br) {
-			readErr = readArray(br, cfg.maxLine, send)
-			return
-		}
-		seq, line := 0, 0
-		for {
-			data, tooLong, err := readLine(br, cfg.maxLine)
-			if err != nil && err != io.EOF {
-				readErr = err
-				return
-			}
-			if len(data) == 0 && err == io.EOF && !tooLong {
-				return
-			}
-			line++
-			if !tooLong && len(bytes.TrimSpace(data)) == 0 {
-				if err == io.EOF {
-					return
-				}
-				continue
-			}
-			j := job{seq: seq, line: line, data: data}
-			if tooLong {
-				j.data = nil
-				j.err = fmt.Errorf("%w: more than %d bytes", ErrLineTooLong, cfg.maxLine)
-			}
-			if !send(j) {
-				return
-			}
-			seq++
-			if err == io.EOF {
-				return
-			}
-		}
-	}()
-
-	var wg sync.WaitGroup
-	for w := 0; w < cfg.workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				rec := Record{Line: j.line, Err: j.err}
-				if rec.Err == nil {
-					rec.Result, rec.Err = rs.scoreJSON(ctx, j.data, at, cfg.evalOpts)
-				}
-				select {
-				case results <- seqRecord{j.seq, rec}:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
+	type job struct {
+		line int
+		data []byte
+		err  error
 	}
-	go func() { wg.Wait(); close(results) }()
-
-	var st BatchStats
-	pending := map[int]Record{}
-	next := 0
-	var emitErr error
-	for sr := range results {
-		pending[sr.seq] = sr.rec
-		for {
-			p, ok := pending[next]
-			if !ok {
-				break
+	err = pool.Ordered(ctx, cfg.workers, cfg.workers*4,
+		func(yield func(job) bool) error {
+			err := jsonlines.Read(ctx, r, name, cfg.maxLine, func(it jsonlines.Item) error {
+				j := job{line: it.Line, err: it.Err}
+				if it.Err == nil {
+					j.data = bytes.Clone(it.Data) // Data aliases the reader's buffer
+				}
+				if !yield(j) {
+					return errStopped
+				}
+				return nil
+			})
+			if err == errStopped {
+				return nil
 			}
-			delete(pending, next)
-			next++
-			<-slots
-			if emitErr != nil {
-				continue
+			return err
+		},
+		func(ctx context.Context, j job) Record {
+			rec := Record{Line: j.line, Err: j.err}
+			if rec.Err == nil {
+				rec.Result, rec.Err = rs.scoreJSON(ctx, j.data, at, cfg.evalOpts)
+				if le, ok := isLeadErr(rec.Err); ok && le.File == "" {
+					le.File, le.Line = name, j.line
+				}
 			}
+			return rec
+		},
+		func(rec Record) error {
 			st.Read++
-			if p.Err != nil {
+			if rec.Err != nil {
 				st.Rejected++
 			} else {
 				st.Scored++
 			}
-			if err := emit(p); err != nil {
-				emitErr = err
-				cancel()
-			}
-		}
-	}
-	if emitErr != nil {
-		return st, emitErr
-	}
-	if readErr != nil {
-		return st, fmt.Errorf("scoring: reading input: %w", readErr)
-	}
-	if err := ctx.Err(); err != nil {
-		return st, err
-	}
-	return st, nil
+			return emit(rec)
+		})
+	return st, err
 }
 
-// readLine reads one line without its newline. A line longer than max is
-// consumed and reported as tooLong, so the next line still has its number.
-func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
-	var buf []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if !tooLong {
-			if len(buf)+len(chunk) > max+1 {
-				tooLong = true
-				buf = nil
-			} else {
-				buf = append(buf, chunk...)
+// errStopped ends a read whose consumer has stopped.
+var errStopped = errors.New("scoring: stopped")
+
+// ScoreSeq is ScoreLines as an iterator: it yields every record in input
+// order, and a final (Record{}, err) when the batch ends early (a read
+// error, ctx). Breaking out of the loop stops the batch.
+func (rs *RuleSet) ScoreSeq(ctx context.Context, r io.Reader, name string, at time.Time, opts ...BatchOption) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		stop := errors.New("stop")
+		_, err := rs.ScoreLines(ctx, r, name, at, func(rec Record) error {
+			if !yield(rec, nil) {
+				return stop
 			}
+			return nil
+		}, opts...)
+		if err != nil && err != stop {
+			yield(Record{}, err)
 		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if err != nil {
-			return bytes.TrimRight(buf, "\r\n"), tooLong, err
-		}
-		return bytes.TrimRight(buf, "\r\n"), tooLong, nil
 	}
 }
 
 // scoreJSON decodes one JSON lead object and scores it.
 func (rs *RuleSet) scoreJSON(ctx context.Context, data []byte, at time.Time, opts []EvalOption) (*Result, error) {
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, &LeadError{Msg: "invalid JSON: " + err.Error()}
-	}
-	if m == nil {
-		return nil, &LeadError{Msg: "want a JSON object, got null"}
+	m, err := DecodeLead(data)
+	if err != nil {
+		return nil, err
 	}
 	return rs.Score(ctx, m, at, opts...)
 }
 
-// isArray reports whether the input's first non-blank byte is '['.
-func isArray(br *bufio.Reader) bool {
-	for i := 1; ; i++ {
-		b, err := br.Peek(i)
-		if err != nil || len(b) < i {
-			return false
-		}
-		switch b[i-1] {
-		case ' ', '\t', '\r', '\n':
-			continue
-		case '[':
-			return true
-		}
-		return false
+// DecodeLead decodes one JSON lead object the way ScoreLines does, for
+// callers that read leads themselves. Invalid JSON, or JSON that is not an
+// object, is an *Error matching ErrLead.
+func DecodeLead(data []byte) (map[string]any, error) {
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, leadErr("", "invalid JSON: %v", err)
 	}
-}
-
-// lineCounter records the offsets of the newlines it passes on.
-type lineCounter struct {
-	r        io.Reader
-	off      int64
-	newlines []int64
-}
-
-func (lc *lineCounter) Read(p []byte) (int, error) {
-	n, err := lc.r.Read(p)
-	for i := 0; i < n; i++ {
-		if p[i] == '\n' {
-			lc.newlines = append(lc.newlines, lc.off+int64(i))
-		}
+	if m == nil {
+		return nil, leadErr("", "want a JSON object, got null")
 	}
-	lc.off += int64(n)
-	return n, err
-}
-
-// lineAt is the 1-based line of byte offset off.
-func (lc *lineCounter) lineAt(off int64) int {
-	lo, hi := 0, len(lc.newlines)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if lc.newlines[m] < off {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo + 1
-}
-
-// readArray streams the elements of a JSON array as jobs.
-func readArray(r io.Reader, maxElem int, send func(job) bool) error {
-	lc := &lineCounter{r: r}
-	dec := json.NewDecoder(lc)
-	if _, err := dec.Token(); err != nil { // '['
-		return err
-	}
-	seq := 0
-	for dec.More() {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			// The bad element starts at the first byte after the
-			// separators the decoder has not consumed.
-			off := dec.InputOffset()
-			rest, _ := io.ReadAll(dec.Buffered())
-			for _, b := range rest {
-				if b != ' ' && b != '\t' && b != '\r' && b != '\n' && b != ',' {
-					break
-				}
-				off++
-			}
-			return fmt.Errorf("line %d: %w", lc.lineAt(off), err)
-		}
-		start := dec.InputOffset() - int64(len(raw))
-		j := job{seq: seq, line: lc.lineAt(start), data: raw}
-		if len(raw) > maxElem {
-			j.data, j.err = nil, fmt.Errorf("%w: element of more than %d bytes", ErrLineTooLong, maxElem)
-		}
-		if !send(j) {
-			return nil
-		}
-		seq++
-	}
-	if _, err := dec.Token(); err != nil { // ']'
-		return fmt.Errorf("line %d: %w", lc.lineAt(dec.InputOffset()), err)
-	}
-	return nil
+	return m, nil
 }

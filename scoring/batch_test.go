@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -28,7 +29,7 @@ func TestScoreLines(t *testing.T) {
 			var lines []int
 			var ids []string
 			rejected := map[int]string{}
-			st, err := rs.ScoreLines(context.Background(), strings.NewReader(input), at, func(r Record) error {
+			st, err := rs.ScoreLines(context.Background(), strings.NewReader(input), "leads.jsonl", at, func(r Record) error {
 				lines = append(lines, r.Line)
 				if r.Err != nil {
 					rejected[r.Line] = r.Err.Error()
@@ -51,7 +52,7 @@ func TestScoreLines(t *testing.T) {
 			if fmt.Sprint(ids) != "[a e g]" {
 				t.Errorf("ids = %v", ids)
 			}
-			for line, want := range map[int]string{2: "field email", 4: "invalid JSON", 5: "invalid JSON", 6: "field size", 8: "null", 9: "line too long"} {
+			for line, want := range map[int]string{2: `leads.jsonl:2: lead field "email"`, 4: "leads.jsonl:4: lead: invalid JSON", 5: "leads.jsonl:5: lead: invalid JSON", 6: `leads.jsonl:6: lead field "size"`, 8: "null", 9: "leads.jsonl:9: line longer than 200 bytes"} {
 				if !strings.Contains(rejected[line], want) {
 					t.Errorf("line %d: error %q lacks %q", line, rejected[line], want)
 				}
@@ -65,7 +66,7 @@ func TestScoreLinesEmitError(t *testing.T) {
 	input := strings.Repeat(`{"email":"x"}`+"\n", 100)
 	stop := errors.New("stop")
 	n := 0
-	st, err := rs.ScoreLines(context.Background(), strings.NewReader(input), at, func(Record) error {
+	st, err := rs.ScoreLines(context.Background(), strings.NewReader(input), "leads.jsonl", at, func(Record) error {
 		n++
 		if n == 10 {
 			return stop
@@ -131,7 +132,7 @@ func TestScoreLinesArray(t *testing.T) {
 		`7` + "\n" + // line 7: not an object
 		"]\n"
 	var got []string
-	st, err := rs.ScoreLines(context.Background(), strings.NewReader(input), at, func(r Record) error {
+	st, err := rs.ScoreLines(context.Background(), strings.NewReader(input), "leads.jsonl", at, func(r Record) error {
 		if r.Err != nil {
 			got = append(got, fmt.Sprintf("%d:err", r.Line))
 		} else {
@@ -149,8 +150,88 @@ func TestScoreLinesArray(t *testing.T) {
 		t.Errorf("stats = %+v", st)
 	}
 	// A syntax error in an array stops the batch with its line.
-	_, err = rs.ScoreLines(context.Background(), strings.NewReader("[\n{\"email\":\"a\"},\n{oops}\n]"), at, func(Record) error { return nil })
-	if err == nil || !strings.Contains(err.Error(), "line 3") {
-		t.Errorf("err = %v, want a syntax error at line 3", err)
+	_, err = rs.ScoreLines(context.Background(), strings.NewReader("[\n{\"email\":\"a\"},\n{oops}\n]"), "leads.json", at, func(Record) error { return nil })
+	var se *Error
+	if !errors.As(err, &se) || se.File != "leads.json" || se.Line != 3 || !errors.Is(err, ErrSyntax) {
+		t.Errorf("err = %v, want a syntax error at leads.json:3", err)
+	}
+}
+
+// The module's one JSON-lines behaviour, through ScoreLines: a byte order
+// mark and CRLF line ends are accepted, a huge line is rejected with its
+// line number and the next line still scored, an endless line ends the
+// batch with an error, and data after an array's closing ] is an error,
+// never silently dropped.
+func TestScoreLinesReaderEdges(t *testing.T) {
+	rs := mustRules(t, testRules)
+	lead := `{"id":"a","email":"a@x.io"}`
+	run := func(in io.Reader) (BatchStats, []Record, error) {
+		var recs []Record
+		st, err := rs.ScoreLines(context.Background(), in, "in.jsonl", at, func(r Record) error {
+			recs = append(recs, r)
+			return nil
+		})
+		return st, recs, err
+	}
+	t.Run("bom and crlf", func(t *testing.T) {
+		for _, in := range []string{"\xEF\xBB\xBF" + lead + "\r\n" + lead + "\r\n", "\xEF\xBB\xBF[" + lead + ",\r\n" + lead + "]"} {
+			st, _, err := run(strings.NewReader(in))
+			if err != nil || st != (BatchStats{Read: 2, Scored: 2}) {
+				t.Errorf("%q: %+v, %v", in, st, err)
+			}
+		}
+	})
+	t.Run("huge line", func(t *testing.T) {
+		in := lead + "\n" + `{"email":"` + strings.Repeat("x", 5<<20) + `"}` + "\n" + lead + "\n"
+		st, recs, err := run(strings.NewReader(in))
+		if err != nil || st != (BatchStats{Read: 3, Scored: 2, Rejected: 1}) {
+			t.Fatalf("%+v, %v", st, err)
+		}
+		if recs[1].Line != 2 || !errors.Is(recs[1].Err, ErrLineTooLong) || !strings.HasPrefix(recs[1].Err.Error(), "in.jsonl:2: ") {
+			t.Errorf("record 2: line %d err %v", recs[1].Line, recs[1].Err)
+		}
+	})
+	t.Run("endless line", func(t *testing.T) {
+		st, _, err := run(io.MultiReader(strings.NewReader(lead+"\n"), endless{}))
+		if !errors.Is(err, ErrLineTooLong) || st.Read != 1 {
+			t.Errorf("%+v, %v; want one lead and ErrLineTooLong", st, err)
+		}
+	})
+	t.Run("data after array", func(t *testing.T) {
+		st, _, err := run(strings.NewReader("[" + lead + "]\n" + lead + "\n"))
+		var e *Error
+		if !errors.As(err, &e) || e.Line != 2 || e.Column != 1 || !errors.Is(err, ErrSyntax) || st.Read != 1 {
+			t.Errorf("%+v, %v; want a syntax error at in.jsonl:2:1", st, err)
+		}
+	})
+}
+
+// endless never ends a line, like /dev/zero.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+func TestScoreSeq(t *testing.T) {
+	rs := mustRules(t, testRules)
+	in := `{"id":"a","email":"a@x.io"}` + "\n" + `{"id":"b"}` + "\n"
+	var ids []string
+	var rejected int
+	for rec, err := range rs.ScoreSeq(context.Background(), strings.NewReader(in), "in.jsonl", at) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Err != nil {
+			rejected++
+			continue
+		}
+		ids = append(ids, rec.Result.LeadID)
+	}
+	if fmt.Sprint(ids) != "[a]" || rejected != 1 {
+		t.Errorf("ids %v rejected %d", ids, rejected)
 	}
 }

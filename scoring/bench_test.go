@@ -128,7 +128,7 @@ type handResult struct {
 func handFit(m map[string]any) (*handResult, error) {
 	email, ok := m["email"].(string)
 	if !ok || email == "" {
-		return nil, &LeadError{Field: "email", Msg: "required"}
+		return nil, leadErr("email", "required")
 	}
 	str := func(k string) string { s, _ := m[k].(string); return s }
 	num := func(k string) float64 { f, _ := m[k].(float64); return f }
@@ -137,7 +137,7 @@ func handFit(m map[string]any) (*handResult, error) {
 	seniority, department, title := str("seniority"), str("department"), str("job_title")
 	sizeF := num("company_size")
 	if sizeF != math.Trunc(sizeF) {
-		return nil, &LeadError{Field: "company_size", Msg: "want int"}
+		return nil, leadErr("company_size", "want int")
 	}
 	size := int(sizeF)
 	revenue := num("annual_revenue")

@@ -68,11 +68,11 @@ func (c *compiler) claimID(n *yaml.Node, kind, id string) bool {
 		c.ids = map[string]*yaml.Node{}
 	}
 	if id == "" {
-		c.l.errorf(n, "", CodeMissing, "%s: missing id", kind)
+		c.l.errorf(n, subject{}, CodeMissing, "%s: missing id", kind)
 		return false
 	}
 	if !idRe.MatchString(id) {
-		c.l.errorf(n, "", CodeInvalid, "%s id %q: use letters, digits and _ . : / -", kind, id)
+		c.l.errorf(n, subject{}, CodeInvalid, "%s id %q: use letters, digits and _ . : / -", kind, id)
 		return false
 	}
 	key := kind + "\x00" + id
@@ -80,7 +80,7 @@ func (c *compiler) claimID(n *yaml.Node, kind, id string) bool {
 		key = "rule\x00" + id // one id space for everything that can set a score or a stage
 	}
 	if prev, dup := c.ids[key]; dup {
-		c.l.errorf(n, fmt.Sprintf("%s %q", kind, id), CodeDuplicate, "duplicate id (first at line %d)", prev.Line)
+		c.l.errorf(n, subj(kind, id), CodeDuplicate, "duplicate id (first at line %d)", prev.Line)
 		return false
 	}
 	c.ids[key] = n
@@ -89,8 +89,8 @@ func (c *compiler) claimID(n *yaml.Node, kind, id string) bool {
 
 // compile compiles the expression held by scalar node n. want is KindBool
 // for conditions, KindFloat for numeric expressions.
-func (c *compiler) compile(n *yaml.Node, what string, want Kind, sec section) *expression {
-	src, ok := c.l.scalar(n, what, "")
+func (c *compiler) compile(n *yaml.Node, what subject, want Kind, sec section) *expression {
+	src, ok := c.l.scalar(n, "expression", what)
 	if !ok {
 		return nil
 	}
@@ -195,7 +195,7 @@ func exprErrPos(err error) (line, col int, msg string) {
 // checkNames reports names the section may not use and unknown list, score
 // and event-property names, with messages in the rules file's own terms
 // before expr's checker speaks of struct fields.
-func (c *compiler) checkNames(root ast.Node, n *yaml.Node, what string, sec section, fail func(line, col int, code Code, msg string)) bool {
+func (c *compiler) checkNames(root ast.Node, n *yaml.Node, what subject, sec section, fail func(line, col int, code Code, msg string)) bool {
 	ok := true
 	at := func(node ast.Node) (int, int) {
 		loc := node.Location()
@@ -351,23 +351,23 @@ var ruleKeys = []string{"id", "description", "when", "points", "cap", "on", "hal
 
 func (c *compiler) models(n *yaml.Node, cnt *counter) {
 	l := c.l
-	for _, p := range l.mapping(n, "scores", "") {
+	for _, p := range l.mapping(n, "scores", subject{}) {
 		name := p.key.Value
 		if !identRe.MatchString(name) {
-			l.errorf(p.key, "", CodeInvalid, "score name %q is not an identifier", name)
+			l.errorf(p.key, subject{}, CodeInvalid, "score name %q is not an identifier", name)
 			continue
 		}
 		m := model{name: name}
-		for _, q := range l.mapping(p.val, "score "+name, "", modelKeys...) {
+		for _, q := range l.mapping(p.val, "score "+name, subj("score", name), modelKeys...) {
 			switch q.key.Value {
 			case "description":
-				m.desc, _ = l.scalar(q.val, "description", "")
+				m.desc, _ = l.scalar(q.val, "description", subject{})
 			case "min":
-				m.min, m.hasMin = l.number(q.val, "min", "score "+name)
+				m.min, m.hasMin = l.number(q.val, "min", subj("score", name))
 			case "max":
-				m.max, m.hasMax = l.number(q.val, "max", "score "+name)
+				m.max, m.hasMax = l.number(q.val, "max", subj("score", name))
 			case "rules":
-				for _, rn := range l.sequence(q.val, "rules", "score "+name) {
+				for _, rn := range l.sequence(q.val, "rules", subj("score", name)) {
 					cnt.add(rn)
 					if r, ok := c.rule(rn); ok {
 						m.rules = append(m.rules, r)
@@ -376,7 +376,7 @@ func (c *compiler) models(n *yaml.Node, cnt *counter) {
 			}
 		}
 		if m.hasMin && m.hasMax && m.min > m.max {
-			l.errorf(p.key, "score "+name, CodeInvalid, "min %v is above max %v", m.min, m.max)
+			l.errorf(p.key, subj("score", name), CodeInvalid, "min %v is above max %v", m.min, m.max)
 		}
 		c.rs.models = append(c.rs.models, m)
 	}
@@ -385,24 +385,24 @@ func (c *compiler) models(n *yaml.Node, cnt *counter) {
 func (c *compiler) rule(n *yaml.Node) (rule, bool) {
 	l := c.l
 	r := rule{line: n.Line, col: n.Column}
-	pairs := l.mapping(n, "rule", "", ruleKeys...)
+	pairs := l.mapping(n, "rule", subject{}, ruleKeys...)
 	get := map[string]*yaml.Node{}
 	for _, p := range pairs {
 		get[p.key.Value] = p.val
 	}
 	if idn, ok := get["id"]; ok {
-		r.id, _ = l.scalar(idn, "id", "")
+		r.id, _ = l.scalar(idn, "id", subject{})
 		if !c.claimID(idn, "rule", r.id) {
 			return r, false
 		}
 	} else {
 		if n.Kind == yaml.MappingNode {
-			l.errorf(n, "", CodeMissing, "rule: missing id")
+			l.errorf(n, subject{}, CodeMissing, "rule: missing id")
 		}
 		return r, false
 	}
-	name := fmt.Sprintf("rule %q", r.id)
-	before := len(l.errs)
+	name := subj("rule", r.id)
+	before := len(l.errs())
 	if d, ok := get["description"]; ok {
 		r.desc, _ = l.scalar(d, "description", name)
 	}
@@ -450,41 +450,41 @@ func (c *compiler) rule(n *yaml.Node) (rule, bool) {
 			r.cap = v
 		}
 	}
-	return r, len(l.errs) == before
+	return r, len(l.errs()) == before
 }
 
 func (c *compiler) grades(n *yaml.Node, cnt *counter) {
 	l := c.l
 	seen := map[string]bool{}
-	for i, gn := range l.sequence(n, "grades", "") {
+	for i, gn := range l.sequence(n, "grades", subject{}) {
 		cnt.add(gn)
 		g := grade{}
 		var gradeNode *yaml.Node
-		for _, p := range l.mapping(gn, "grade", "", "grade", "when", "description") {
+		for _, p := range l.mapping(gn, "grade", subject{}, "grade", "when", "description") {
 			switch p.key.Value {
 			case "grade":
 				gradeNode = p.val
-				g.grade, _ = l.scalar(p.val, "grade", "")
+				g.grade, _ = l.scalar(p.val, "grade", subject{})
 			case "when":
-				g.when = c.compile(p.val, "grade", KindBool, secGrade)
+				g.when = c.compile(p.val, subj("grade", g.grade), KindBool, secGrade)
 			case "description":
-				l.scalar(p.val, "description", "")
+				l.scalar(p.val, "description", subject{})
 			}
 		}
 		if gradeNode == nil {
 			if gn.Kind == yaml.MappingNode {
-				l.errorf(gn, "", CodeMissing, "grade: missing grade")
+				l.errorf(gn, subject{}, CodeMissing, "grade: missing grade")
 			}
 			continue
 		}
 		g.label = "grade " + g.grade
 		g.val = strVal(g.grade)
 		if seen[g.grade] {
-			l.errorf(gradeNode, fmt.Sprintf("grade %q", g.grade), CodeDuplicate, "duplicate grade")
+			l.errorf(gradeNode, subj("grade", g.grade), CodeDuplicate, "duplicate grade")
 		}
 		seen[g.grade] = true
 		if g.when == nil && i != len(n.Content)-1 {
-			l.errorf(gn, fmt.Sprintf("grade %q", g.grade), CodeInvalid, "only the last grade may omit when (grades are first match wins)")
+			l.errorf(gn, subj("grade", g.grade), CodeInvalid, "only the last grade may omit when (grades are first match wins)")
 		}
 		c.rs.grades = append(c.rs.grades, g)
 	}
@@ -492,21 +492,21 @@ func (c *compiler) grades(n *yaml.Node, cnt *counter) {
 
 func (c *compiler) stages(n *yaml.Node, cnt *counter) {
 	l := c.l
-	for i, sn := range l.sequence(n, "stages", "") {
+	for i, sn := range l.sequence(n, "stages", subject{}) {
 		cnt.add(sn)
 		st := stage{}
 		var idNode, whenNode *yaml.Node
-		for _, p := range l.mapping(sn, "stage", "", "id", "description", "when", "sla") {
+		for _, p := range l.mapping(sn, "stage", subject{}, "id", "description", "when", "sla") {
 			switch p.key.Value {
 			case "id":
 				idNode = p.val
-				st.id, _ = l.scalar(p.val, "id", "")
+				st.id, _ = l.scalar(p.val, "id", subject{})
 			case "description":
-				st.desc, _ = l.scalar(p.val, "description", "")
+				st.desc, _ = l.scalar(p.val, "description", subject{})
 			case "when":
 				whenNode = p.val
 			case "sla":
-				if d, ok := l.duration(p.val, "sla", ""); ok {
+				if d, ok := l.duration(p.val, "sla", subject{}); ok {
 					st.sla = time.Duration(d)
 					st.slaText = p.val.Value
 				}
@@ -514,18 +514,18 @@ func (c *compiler) stages(n *yaml.Node, cnt *counter) {
 		}
 		if idNode == nil {
 			if sn.Kind == yaml.MappingNode {
-				l.errorf(sn, "", CodeMissing, "stage: missing id")
+				l.errorf(sn, subject{}, CodeMissing, "stage: missing id")
 			}
 			continue
 		}
 		if st.id == DisqualifiedStage {
-			l.errorf(idNode, "", CodeInvalid, "stage id %q is reserved for disqualify rules", st.id)
+			l.errorf(idNode, subject{}, CodeInvalid, "stage id %q is reserved for disqualify rules", st.id)
 			continue
 		}
 		if !c.claimID(idNode, "stage", st.id) {
 			continue
 		}
-		name := fmt.Sprintf("stage %q", st.id)
+		name := subj("stage", st.id)
 		st.label = "stage " + st.id
 		st.val = strVal(st.id)
 		if whenNode != nil {
@@ -551,33 +551,33 @@ func (c *compiler) stageRules(n *yaml.Node, kind string, recycle bool, sec secti
 		keys = append(keys, "to")
 	}
 	var out []stageRule
-	for _, rn := range l.sequence(n, kind, "") {
+	for _, rn := range l.sequence(n, kind, subject{}) {
 		cnt.add(rn)
 		r := stageRule{to: -1}
 		var idNode, whenNode, toNode *yaml.Node
-		for _, p := range l.mapping(rn, kind+" rule", "", keys...) {
+		for _, p := range l.mapping(rn, kind+" rule", subject{}, keys...) {
 			switch p.key.Value {
 			case "id":
 				idNode = p.val
-				r.id, _ = l.scalar(p.val, "id", "")
+				r.id, _ = l.scalar(p.val, "id", subject{})
 			case "when":
 				whenNode = p.val
 			case "to":
 				toNode = p.val
 			case "description":
-				l.scalar(p.val, "description", "")
+				l.scalar(p.val, "description", subject{})
 			}
 		}
 		if idNode == nil {
 			if rn.Kind == yaml.MappingNode {
-				l.errorf(rn, "", CodeMissing, "%s rule: missing id", kind)
+				l.errorf(rn, subject{}, CodeMissing, "%s rule: missing id", kind)
 			}
 			continue
 		}
 		if !c.claimID(idNode, kind, r.id) {
 			continue
 		}
-		name := fmt.Sprintf("%s %q", kind, r.id)
+		name := subj(kind, r.id)
 		r.label = kind + " " + r.id
 		if whenNode == nil {
 			l.errorf(rn, name, CodeMissing, "missing when")

@@ -3,121 +3,54 @@ package scoring
 import (
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
+
+	"github.com/revengine/revengine/internal/diag"
 )
 
-// Code classifies a rule-file problem so that callers can react to it
-// without parsing message text. Codes are stable.
-type Code string
+// Code classifies a problem so that callers can react to it without parsing
+// message text. Codes are stable.
+type Code = diag.Code
 
-// The problem codes of a rules file.
+// The problem codes of a rules file and of evaluation.
 const (
-	CodeSyntax        Code = "syntax"         // YAML that does not parse
-	CodeUnknownKey    Code = "unknown_key"    // a key the format does not have
-	CodeMissing       Code = "missing"        // a required key is absent
-	CodeInvalid       Code = "invalid"        // a value of the wrong shape
-	CodeDuplicate     Code = "duplicate"      // a duplicate id or name
-	CodeUnknownName   Code = "unknown_name"   // an expression names an unknown field, list, score or property
-	CodeType          Code = "type"           // an expression of the wrong type
-	CodeExpr          Code = "expr"           // any other expression error
-	CodeDuration      Code = "duration"       // a duration that does not parse
-	CodeUnknownStage  Code = "unknown_stage"  // a stage id that is not declared
-	CodeLimit         Code = "limit"          // a bound on size or cost exceeded
-	CodeNotFinite     Code = "not_finite"     // NaN or Inf points
-	CodeUnknownTarget Code = "unknown_target" // a route destination or owner that is not declared
+	CodeSyntax             = diag.CodeSyntax     // YAML that does not parse
+	CodeUnknownKey         = diag.CodeUnknownKey // a key the format does not have
+	CodeMissing            = diag.CodeMissing    // a required key is absent
+	CodeInvalid            = diag.CodeInvalid    // a value of the wrong shape
+	CodeDuplicate          = diag.CodeDuplicate  // a duplicate id or name
+	CodeDuration           = diag.CodeDuration   // a duration that does not parse
+	CodeLimit              = diag.CodeLimit      // a bound on size or cost exceeded
+	CodeNotFinite          = diag.CodeNotFinite  // NaN or Inf points
+	CodeInternal           = diag.CodeInternal   // a bug in revengine, reported instead of a crash
+	CodeUnknownName   Code = "unknown_name"      // an expression names an unknown field, list, score or property
+	CodeType          Code = "type"              // an expression of the wrong type
+	CodeExpr          Code = "expr"              // any other expression error
+	CodeUnknownStage  Code = "unknown_stage"     // a stage id that is not declared
+	CodeUnknownTarget Code = "unknown_target"    // a route destination or owner that is not declared
+	CodeLead          Code = "lead"              // lead data that does not fit the declared fields
+	CodeEval          Code = "eval"              // a rule that failed while evaluating a lead
 )
 
-// Error is one problem in a rules file, with its position.
-type Error struct {
-	File   string `json:"file"`
-	Line   int    `json:"line"`             // 1-based; 0 when unknown
-	Column int    `json:"column"`           // 1-based; 0 when unknown
-	Rule   string `json:"rule,omitempty"`   // the rule, stage, grade or field it concerns
-	Code   Code   `json:"code"`             // the class of problem
-	Msg    string `json:"message"`          // what is wrong
-	Source string `json:"source,omitempty"` // the offending source line, for a caret display
-}
-
-// Error formats e as "file:line:col: rule "id": message".
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-		if e.Column > 0 {
-			fmt.Fprintf(&b, ":%d", e.Column)
-		}
-	}
-	b.WriteString(": ")
-	if e.Rule != "" {
-		fmt.Fprintf(&b, "%s: ", e.Rule)
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
-
-// Caret returns the offending source line followed by a line with a caret
-// under the column, or "" when the source line is unknown.
-func (e *Error) Caret() string {
-	if e.Source == "" || e.Column <= 0 {
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString(e.Source)
-	b.WriteByte('\n')
-	col := 0
-	for _, r := range e.Source {
-		if col >= e.Column-1 {
-			break
-		}
-		if r == '\t' {
-			b.WriteByte('\t')
-		} else {
-			b.WriteByte(' ')
-		}
-		col++
-	}
-	b.WriteByte('^')
-	return b.String()
-}
+// Error is one problem with its place: in a rules file (File, Line, Column
+// of the offending node or expression), in a lead (Kind "lead field", ID
+// the field), or in a rule that failed at evaluation time (Kind "rule", ID
+// the rule id, the position of its expression). It is the one error type
+// of the module (survey.Error and attribution.Error are the same type), so
+// errors.As(err, &e) with e a *scoring.Error works on every error the
+// package returns. Its message reads "name:line:col: subject: message".
+//
+// ID holds the id itself ("enterprise"), Kind what it is ("rule", "stage",
+// "grade", "route", "lead field"); Caret draws the source line with a caret
+// under the column.
+type Error = diag.Error
 
 // Errors is every problem found in a rules file, sorted by position. A
-// RuleSet is only returned when there are none. Use errors.As to get it from
-// the error Load returns.
-type Errors []*Error
+// RuleSet is only returned when there are none. errors.As finds it, or its
+// first element as a *Error, in the error Load returns; errors.Is matches the
+// sentinels of its elements.
+type Errors = diag.List
 
-// Error lists the problems, one per line.
-func (es Errors) Error() string {
-	var b strings.Builder
-	for i, e := range es {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
-// Err returns es as an error, or nil when there are no problems.
-func (es Errors) Err() error {
-	if len(es) == 0 {
-		return nil
-	}
-	return es
-}
-
-func (es Errors) sort() {
-	sort.SliceStable(es, func(i, j int) bool {
-		a, b := es[i], es[j]
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Column < b.Column
-	})
-}
-
-// Sentinel errors for evaluation. Test with errors.Is.
+// Sentinel errors. Test with errors.Is.
 var (
 	// ErrLead reports lead data that does not fit the declared fields.
 	ErrLead = errors.New("scoring: invalid lead")
@@ -125,41 +58,41 @@ var (
 	ErrEval = errors.New("scoring: rule evaluation failed")
 	// ErrLimit reports lead data over a configured bound.
 	ErrLimit = errors.New("scoring: limit exceeded")
+	// ErrLineTooLong rejects an input line or array element longer than
+	// MaxLineBytes. It is the module-wide sentinel.
+	ErrLineTooLong = diag.ErrLineTooLong
+	// ErrSyntax reports input that does not parse (a rules file's YAML, a
+	// JSON array of leads). It is the module-wide sentinel.
+	ErrSyntax = diag.ErrSyntax
+	// ErrInternal reports a bug in revengine: a panic inside the library,
+	// returned as an error instead of crashing the caller. It is never
+	// ErrLead: bad data is never blamed for a bug.
+	ErrInternal = diag.ErrInternal
 )
 
-// LeadError is a problem with one lead's data. It matches ErrLead.
-type LeadError struct {
-	Field string // the field, "events[3].time" style for events; "" for the lead as a whole
-	Msg   string
-}
-
-func (e *LeadError) Error() string {
-	if e.Field == "" {
-		return "lead: " + e.Msg
+// leadErr is a problem with one lead's data: field names the field
+// ("events[3].time" style for events; "" for the lead as a whole).
+func leadErr(field, format string, a ...any) *Error {
+	e := &Error{Code: CodeLead, Err: ErrLead, ID: field, Msg: fmt.Sprintf(format, a...)}
+	if field != "" {
+		e.Kind = "lead field"
+	} else {
+		e.Kind = "lead"
 	}
-	return fmt.Sprintf("lead: field %s: %s", e.Field, e.Msg)
+	return e
 }
 
-// Is reports whether target is ErrLead.
-func (e *LeadError) Is(target error) bool { return target == ErrLead }
-
-// EvalError is a rule that failed at evaluation time, such as a division by
-// zero or points that are not finite. It matches ErrEval. The position is
-// the rule's expression in the rules file.
-type EvalError struct {
-	File   string
-	Line   int
-	Column int
-	Rule   string
-	Err    error
+// evalErr is a rule that failed at run time; it matches ErrEval and cause.
+func newEvalErr(file string, line, col int, rule string, cause error) *Error {
+	return &Error{File: file, Line: line, Column: col, Kind: "rule", ID: rule, Code: CodeEval,
+		Msg: cause.Error(), Err: errors.Join(ErrEval, cause)}
 }
 
-func (e *EvalError) Error() string {
-	return fmt.Sprintf("%s:%d:%d: %s: %v", e.File, e.Line, e.Column, e.Rule, e.Err)
+// isLeadErr reports whether err is a lead-data problem.
+func isLeadErr(err error) (*Error, bool) {
+	var e *Error
+	if errors.As(err, &e) && e.Code == CodeLead {
+		return e, true
+	}
+	return nil, false
 }
-
-// Unwrap returns the underlying error.
-func (e *EvalError) Unwrap() error { return e.Err }
-
-// Is reports whether target is ErrEval.
-func (e *EvalError) Is(target error) bool { return target == ErrEval }

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"os"
@@ -88,5 +89,33 @@ func TestLimits(t *testing.T) {
 	lists := "version: \"1\"\nlists:\n  a: [x, y, z]\n"
 	if _, err := Parse("lists.yaml", []byte(lists), MaxListItems(2)); err == nil || !strings.Contains(err.Error(), "more than 2 list items") {
 		t.Errorf("MaxListItems: err = %v", err)
+	}
+}
+
+// A panic inside Score is a bug in revengine: it comes back as ErrInternal,
+// never as bad lead data, and the RuleSet stays usable.
+func TestScorePanicIsInternal(t *testing.T) {
+	rs := mustRules(t, testRules)
+	boom := EvalOption(func(*evalConfig) { panic("boom") })
+	_, err := rs.Score(context.Background(), map[string]any{"email": "e"}, at, boom)
+	if !errors.Is(err, ErrInternal) || errors.Is(err, ErrLead) {
+		t.Fatalf("err = %v, want ErrInternal and not ErrLead", err)
+	}
+	if _, err := rs.Score(context.Background(), map[string]any{"email": "e"}, at); err != nil {
+		t.Fatalf("after a panic: %v", err)
+	}
+}
+
+// errors.As reaches into the list a load returns, both as the list and as
+// its first element, and the element's ID is the rule id, not display text.
+func TestLoadErrorsAs(t *testing.T) {
+	_, err := Parse("r.yaml", []byte("version: \"1\"\nfields: {n: int}\nscores:\n  s:\n    rules:\n      - {id: r1, when: m > 1, points: 1}\n"))
+	var list Errors
+	var e *Error
+	if !errors.As(err, &list) || !errors.As(err, &e) {
+		t.Fatalf("errors.As failed on %v", err)
+	}
+	if e.ID != "r1" || e.Kind != "rule" || e.Line != 6 || e.Code != CodeUnknownName {
+		t.Errorf("error = %+v", e)
 	}
 }

@@ -30,8 +30,7 @@ func (s *evalState) evaluate() (res *Result, err error) {
 			default:
 				cause = fmt.Errorf("%v", x)
 			}
-			var le *LeadError
-			if errors.As(cause, &le) {
+			if le, ok := isLeadErr(cause); ok {
 				res, err = nil, le
 				return
 			}
@@ -42,11 +41,11 @@ func (s *evalState) evaluate() (res *Result, err error) {
 				res, err = nil, cause
 				return
 			}
-			ee := &EvalError{File: s.rs.file, Rule: s.curRule, Err: cause}
+			line, col := 0, 0
 			if s.cur != nil {
-				ee.Line, ee.Column = s.cur.line, s.cur.col
+				line, col = s.cur.line, s.cur.col
 			}
-			res, err = nil, ee
+			res, err = nil, newEvalErr(s.rs.file, line, col, s.curRule, cause)
 		}
 	}()
 	rs := s.rs

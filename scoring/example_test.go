@@ -105,7 +105,7 @@ func ExampleRuleSet_ScoreLines() {
 {"id":"c","industry":"retail"}
 `)
 	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	stats, err := rs.ScoreLines(context.Background(), input, at, func(r scoring.Record) error {
+	stats, err := rs.ScoreLines(context.Background(), input, "leads.jsonl", at, func(r scoring.Record) error {
 		if r.Err != nil {
 			fmt.Printf("line %d: rejected: %v\n", r.Line, r.Err)
 			return nil
@@ -117,7 +117,7 @@ func ExampleRuleSet_ScoreLines() {
 	fmt.Printf("%+v %v\n", stats, err)
 	// Output:
 	// line 1: a fit 50 grade A
-	// line 2: rejected: lead: field company_size: want int, got string "big"
+	// line 2: rejected: leads.jsonl:2: lead field "company_size": want int, got string "big"
 	// line 3: c fit 0 grade B
 	// {Read:3 Scored:2 Rejected:1} <nil>
 }

@@ -150,13 +150,13 @@ func (s *evalState) loadMap(m map[string]any) error {
 		case float64:
 			s.id = strconv.FormatFloat(id, 'f', -1, 64)
 		default:
-			return &LeadError{Field: "id", Msg: "want a string, got " + describe(x)}
+			return leadErr("id", "%s", "want a string, got "+describe(x))
 		}
 	}
 	if x, ok := m["stage"]; ok && x != nil {
 		st, isStr := x.(string)
 		if !isStr {
-			return &LeadError{Field: "stage", Msg: "want a stage id, got " + describe(x)}
+			return leadErr("stage", "%s", "want a stage id, got "+describe(x))
 		}
 		if err := s.setStage(st); err != nil {
 			return err
@@ -165,14 +165,14 @@ func (s *evalState) loadMap(m map[string]any) error {
 	if x, ok := m["stage_entered_at"]; ok && x != nil {
 		v, _, err := convert(KindTime, x)
 		if err != nil {
-			return &LeadError{Field: "stage_entered_at", Msg: err.Error()}
+			return leadErr("stage_entered_at", "%s", err.Error())
 		}
 		s.stageEntered = v.time()
 	}
 	if x, ok := m["events"]; ok && x != nil {
 		list, isList := x.([]any)
 		if !isList {
-			return &LeadError{Field: "events", Msg: "want a list of events, got " + describe(x)}
+			return leadErr("events", "%s", "want a list of events, got "+describe(x))
 		}
 		if len(list) > rs.opts.maxEvents {
 			return fmt.Errorf("%w: lead has %d events, more than %d", ErrLimit, len(list), rs.opts.maxEvents)
@@ -181,7 +181,7 @@ func (s *evalState) loadMap(m map[string]any) error {
 		for i, e := range list {
 			em, isMap := e.(map[string]any)
 			if !isMap {
-				return &LeadError{Field: fmt.Sprintf("events[%d]", i), Msg: "want an object, got " + describe(e)}
+				return leadErr(fmt.Sprintf("events[%d]", i), "%s", "want an object, got "+describe(e))
 			}
 			if err := s.loadEventMap(i, em); err != nil {
 				return err
@@ -194,14 +194,14 @@ func (s *evalState) loadMap(m map[string]any) error {
 func (s *evalState) setField(f *field, x any, present bool) error {
 	if !present || x == nil {
 		if f.required {
-			return &LeadError{Field: f.name, Msg: "required field is missing"}
+			return leadErr(f.name, "%s", "required field is missing")
 		}
 		s.vals[f.slot] = f.def
 		return nil
 	}
 	v, ok, err := convert(f.kind, x)
 	if err != nil {
-		return &LeadError{Field: f.name, Msg: err.Error()}
+		return leadErr(f.name, "%s", err.Error())
 	}
 	if !ok {
 		v = f.def
@@ -219,7 +219,7 @@ func (s *evalState) setStage(st string) error {
 	} else if idx, ok := s.rs.stageIdx[st]; ok {
 		s.curStage = idx
 	} else {
-		return &LeadError{Field: "stage", Msg: fmt.Sprintf("unknown stage %q (declared: %s)", st, strings.Join(s.rs.Stages(), ", "))}
+		return leadErr("stage", "%s", fmt.Sprintf("unknown stage %q (declared: %s)", st, strings.Join(s.rs.Stages(), ", ")))
 	}
 	s.stage = st
 	s.stageVal = stageValue(s.rs, s.curStage)
@@ -248,7 +248,7 @@ func (s *evalState) loadEventMap(i int, em map[string]any) error {
 	name := func(f string) string { return fmt.Sprintf("events[%d].%s", i, f) }
 	typ, ok := em["type"].(string)
 	if !ok || typ == "" {
-		return &LeadError{Field: name("type"), Msg: "want a non-empty string, got " + describe(em["type"])}
+		return leadErr(name("type"), "%s", "want a non-empty string, got "+describe(em["type"]))
 	}
 	ev.typ = typ
 	t, present, err := toTime(em["time"])
@@ -257,7 +257,7 @@ func (s *evalState) loadEventMap(i int, em map[string]any) error {
 		if err != nil {
 			msg = err.Error()
 		}
-		return &LeadError{Field: name("time"), Msg: msg}
+		return leadErr(name("time"), "%s", msg)
 	}
 	ev.t = t
 	nested, _ := em["props"].(map[string]any)
@@ -273,7 +273,7 @@ func (s *evalState) loadEventMap(i int, em map[string]any) error {
 		}
 		v, _, err := convert(p.kind, x)
 		if err != nil {
-			return &LeadError{Field: name(p.name), Msg: err.Error()}
+			return leadErr(name(p.name), "%s", err.Error())
 		}
 		ev.props[j] = v
 	}
@@ -283,7 +283,7 @@ func (s *evalState) loadEventMap(i int, em map[string]any) error {
 // loadLead normalises a *Lead.
 func (s *evalState) loadLead(l *Lead) error {
 	if l == nil {
-		return &LeadError{Msg: "nil lead"}
+		return leadErr("", "%s", "nil lead")
 	}
 	for i := range s.rs.fields {
 		f := &s.rs.fields[i]
@@ -309,10 +309,10 @@ func (s *evalState) loadEvents(evs []Event) error {
 		e := &evs[i]
 		ev := &s.events[i]
 		if e.Type == "" {
-			return &LeadError{Field: fmt.Sprintf("events[%d].type", i), Msg: "required"}
+			return leadErr(fmt.Sprintf("events[%d].type", i), "%s", "required")
 		}
 		if e.Time.IsZero() {
-			return &LeadError{Field: fmt.Sprintf("events[%d].time", i), Msg: "required"}
+			return leadErr(fmt.Sprintf("events[%d].time", i), "%s", "required")
 		}
 		ev.typ, ev.t = e.Type, e.Time
 		for j := range s.rs.props {
@@ -324,7 +324,7 @@ func (s *evalState) loadEvents(evs []Event) error {
 			}
 			v, _, err := convert(p.kind, x)
 			if err != nil {
-				return &LeadError{Field: fmt.Sprintf("events[%d].%s", i, p.name), Msg: err.Error()}
+				return leadErr(fmt.Sprintf("events[%d].%s", i, p.name), "%s", err.Error())
 			}
 			ev.props[j] = v
 		}
@@ -390,7 +390,7 @@ func (rs *RuleSet) plan(t reflect.Type) *structPlan {
 func (s *evalState) loadStruct(v reflect.Value) error {
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 		if v.IsNil() {
-			return &LeadError{Msg: "nil lead"}
+			return leadErr("", "%s", "nil lead")
 		}
 		v = v.Elem()
 	}
@@ -404,9 +404,9 @@ func (s *evalState) loadStruct(v reflect.Value) error {
 			return s.loadMap(m)
 		}
 		if !v.IsValid() {
-			return &LeadError{Msg: "nil lead"}
+			return leadErr("", "%s", "nil lead")
 		}
-		return &LeadError{Msg: fmt.Sprintf("want a map, Lead or struct, got %s", v.Type())}
+		return leadErr("", "%s", fmt.Sprintf("want a map, Lead or struct, got %s", v.Type()))
 	}
 	p := s.rs.plan(v.Type())
 	for slot := range s.rs.fields {

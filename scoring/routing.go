@@ -49,13 +49,13 @@ var routeKeys = []string{"id", "description", "when", "queue", "owners", "distri
 func (c *compiler) names(n *yaml.Node, what string) (map[string]bool, []*yaml.Node) {
 	out := map[string]bool{}
 	var nodes []*yaml.Node
-	for _, item := range c.l.sequence(n, what, "") {
-		s, ok := c.l.scalar(item, what, "")
+	for _, item := range c.l.sequence(n, what, subject{}) {
+		s, ok := c.l.scalar(item, what, subject{})
 		if !ok {
 			continue
 		}
 		if out[s] {
-			c.l.errorf(item, "", CodeDuplicate, "%s: duplicate %q", what, s)
+			c.l.errorf(item, subject{}, CodeDuplicate, "%s: duplicate %q", what, s)
 		}
 		out[s] = true
 		nodes = append(nodes, item)
@@ -68,7 +68,7 @@ func (c *compiler) routes(n *yaml.Node, cnt *counter) {
 	rt := &c.rs.routing
 	rt.stages = map[int]bool{}
 	var routesNode, stagesNode *yaml.Node
-	for _, p := range l.mapping(n, "routing", "", routingKeys...) {
+	for _, p := range l.mapping(n, "routing", subject{}, routingKeys...) {
 		switch p.key.Value {
 		case "stages":
 			stagesNode = p.val
@@ -76,7 +76,7 @@ func (c *compiler) routes(n *yaml.Node, cnt *counter) {
 			for _, sn := range nodes {
 				idx, ok := c.rs.stageIdx[sn.Value]
 				if !ok {
-					l.errorf(sn, "", CodeUnknownStage, "routing: unknown stage %q (declared: %s)", sn.Value, strings.Join(c.rs.Stages(), ", "))
+					l.errorf(sn, subject{}, CodeUnknownStage, "routing: unknown stage %q (declared: %s)", sn.Value, strings.Join(c.rs.Stages(), ", "))
 					continue
 				}
 				rt.stages[idx] = true
@@ -90,13 +90,13 @@ func (c *compiler) routes(n *yaml.Node, cnt *counter) {
 		}
 	}
 	if stagesNode == nil {
-		l.errorf(n, "routing", CodeMissing, "missing stages (the stages whose entry routes a lead, e.g. [mql])")
+		l.errorf(n, subj("routing", ""), CodeMissing, "missing stages (the stages whose entry routes a lead, e.g. [mql])")
 	}
 	if routesNode == nil {
-		l.errorf(n, "routing", CodeMissing, "missing routes")
+		l.errorf(n, subj("routing", ""), CodeMissing, "missing routes")
 		return
 	}
-	items := l.sequence(routesNode, "routes", "")
+	items := l.sequence(routesNode, "routes", subject{})
 	for i, rn := range items {
 		cnt.add(rn)
 		r, ok := c.route(rn)
@@ -105,7 +105,7 @@ func (c *compiler) routes(n *yaml.Node, cnt *counter) {
 		}
 		last := i == len(items)-1
 		if r.when == nil && !last {
-			l.errorf(rn, fmt.Sprintf("route %q", r.id), CodeInvalid, "only the last route, the fallback, may omit when")
+			l.errorf(rn, subj("route", r.id), CodeInvalid, "only the last route, the fallback, may omit when")
 		}
 		rt.routes = append(rt.routes, r)
 	}
@@ -119,11 +119,11 @@ func (c *compiler) routes(n *yaml.Node, cnt *counter) {
 				}
 			}
 			if hasWhen {
-				l.errorf(lastNode, "routing", CodeMissing, "no fallback route: the last route must have no when, so that every lead has a destination")
+				l.errorf(lastNode, subj("routing", ""), CodeMissing, "no fallback route: the last route must have no when, so that every lead has a destination")
 			}
 		}
 	} else {
-		l.errorf(routesNode, "routing", CodeMissing, "no routes")
+		l.errorf(routesNode, subj("routing", ""), CodeMissing, "no routes")
 	}
 }
 
@@ -131,23 +131,23 @@ func (c *compiler) route(n *yaml.Node) (route, bool) {
 	l := c.l
 	var r route
 	get := map[string]*yaml.Node{}
-	for _, p := range l.mapping(n, "route", "", routeKeys...) {
+	for _, p := range l.mapping(n, "route", subject{}, routeKeys...) {
 		get[p.key.Value] = p.val
 	}
 	idNode, ok := get["id"]
 	if !ok {
 		if n.Kind == yaml.MappingNode {
-			l.errorf(n, "", CodeMissing, "route: missing id")
+			l.errorf(n, subject{}, CodeMissing, "route: missing id")
 		}
 		return r, false
 	}
-	r.id, _ = l.scalar(idNode, "id", "")
+	r.id, _ = l.scalar(idNode, "id", subject{})
 	if !c.claimID(idNode, "route", r.id) {
 		return r, false
 	}
-	name := fmt.Sprintf("route %q", r.id)
+	name := subj("route", r.id)
 	r.label = "route " + r.id
-	before := len(l.errs)
+	before := len(l.errs())
 	if w, ok := get["when"]; ok {
 		r.when = c.compile(w, name, KindBool, secRoute)
 	}
@@ -221,7 +221,7 @@ func (c *compiler) route(n *yaml.Node) (route, bool) {
 			}
 		}
 	}
-	return r, len(l.errs) == before
+	return r, len(l.errs()) == before
 }
 
 // Rotation holds the turns of stateful round-robin routing, for a service
@@ -377,13 +377,13 @@ func (s *evalState) pick(r *route) (owner, why string) {
 			return r.owners[avail[turn%uint64(len(avail))]], fmt.Sprintf("round_robin: turn %d of %d owners", turn, len(avail))
 		}
 		if s.id == "" {
-			s.fail(&LeadError{Field: "id", Msg: "stateless round_robin routing needs a lead id"})
+			s.fail(leadErr("id", "%s", "stateless round_robin routing needs a lead id"))
 		}
 		h := fnv1a(r.id, s.id)
 		return r.owners[avail[h%uint64(len(avail))]], fmt.Sprintf("round_robin: hash of lead id mod %d", len(avail))
 	default: // weighted
 		if s.id == "" {
-			s.fail(&LeadError{Field: "id", Msg: "weighted routing needs a lead id"})
+			s.fail(leadErr("id", "%s", "weighted routing needs a lead id"))
 		}
 		total := 0
 		for _, i := range avail {

@@ -104,8 +104,8 @@ func TestRoutingDeterministic(t *testing.T) {
 func TestRoutingNeedsLeadID(t *testing.T) {
 	rs := mustRules(t, routingRules)
 	_, err := rs.Score(context.Background(), map[string]any{"size": 2000.0}, at)
-	var le *LeadError
-	if !errors.As(err, &le) || le.Field != "id" {
+	var le *Error
+	if !errors.As(err, &le) || !errors.Is(err, ErrLead) || le.ID != "id" || le.Kind != "lead field" {
 		t.Errorf("err = %v, want a LeadError for id", err)
 	}
 }

@@ -1,19 +1,20 @@
 package scoring
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"reflect"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/revengine/revengine/internal/diag"
+	"github.com/revengine/revengine/internal/yamlx"
 	"gopkg.in/yaml.v3"
 )
 
@@ -239,13 +240,13 @@ func LoadFile(path string, opts ...Option) (*RuleSet, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return Load(path, f, opts...)
+	return Load(f, path, opts...)
 }
 
 // Load reads a rules file from r and compiles it; name is used in error
 // positions ("rules.yaml:14:9: ..."). Every problem found is reported at
 // once as Errors, sorted by position.
-func Load(name string, r io.Reader, opts ...Option) (*RuleSet, error) {
+func Load(r io.Reader, name string, opts ...Option) (*RuleSet, error) {
 	o := defaultOptions()
 	for _, opt := range opts {
 		opt(&o)
@@ -278,47 +279,25 @@ func MustParse(name string, src []byte, opts ...Option) *RuleSet {
 }
 
 func parse(name string, src []byte, o options) (rs *RuleSet, err error) {
-	defer func() {
-		// The loader must never panic on bad input; if it does, that is a
-		// bug, but the caller still gets an error, not a crash.
-		if r := recover(); r != nil {
-			rs, err = nil, Errors{{File: name, Code: CodeInvalid, Msg: fmt.Sprintf("internal error: %v", r)}}
-		}
-	}()
-	l := &loader{file: name, opts: o}
+	// The loader must never panic on bad input; if it does, that is a bug,
+	// but the caller still gets an ErrInternal error, not a crash.
+	defer diag.Recover(&err, "scoring: load "+name)
+	l := &loader{w: yamlx.New(name, nil), opts: o}
 	if len(src) > o.maxSourceBytes {
-		l.errAt(0, 0, "", CodeLimit, "rules file is larger than %d bytes", o.maxSourceBytes)
-		return nil, l.errs
+		l.errAt(0, 0, subject{}, CodeLimit, "rules file is larger than %d bytes", o.maxSourceBytes)
+		return nil, l.errs()
 	}
-	l.lines = strings.Split(string(src), "\n")
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	if err := dec.Decode(&doc); err != nil {
-		line := 0
-		msg := err.Error()
-		// yaml.v3 reports "yaml: line N: msg".
-		if _, scanErr := fmt.Sscanf(msg, "yaml: line %d:", &line); scanErr == nil {
-			msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
-			msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
-		} else {
-			msg = strings.TrimPrefix(msg, "yaml: ")
-		}
-		if err == io.EOF {
-			msg = "empty rules file"
-		}
-		l.errAt(line, 0, "", CodeSyntax, "%s", msg)
-		return nil, l.errs
-	}
-	if len(doc.Content) == 0 {
-		l.errAt(1, 1, "", CodeMissing, "empty rules file")
-		return nil, l.errs
+	l.w = yamlx.New(name, src)
+	root := l.w.Parse(src, "rules file")
+	if root == nil {
+		return nil, l.errs()
 	}
 	sum := sha256.Sum256(src)
 	rs = &RuleSet{file: name, hash: "sha256:" + hex.EncodeToString(sum[:]), opts: o}
-	l.ruleSet(rs, doc.Content[0])
-	if len(l.errs) > 0 {
-		l.errs.sort()
-		return nil, l.errs
+	l.ruleSet(rs, root)
+	if errs := l.errs(); len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
 	}
 	rs.pool.New = func() any { return rs.newState() }
 	return rs, nil
@@ -335,7 +314,7 @@ func (c *counter) add(n *yaml.Node) {
 	c.n++
 	if c.n > c.max && !c.warned {
 		c.warned = true
-		c.l.errorf(n, "", CodeLimit, "more than %d rules, grades, stages, segments and routes", c.max)
+		c.l.errorf(n, subject{}, CodeLimit, "more than %d rules, grades, stages, segments and routes", c.max)
 	}
 }
 
@@ -343,26 +322,26 @@ var topKeys = []string{"version", "name", "description", "fields", "event_types"
 	"lists", "scores", "grades", "stages", "disqualify", "recycle", "segments", "routing"}
 
 func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
-	pairs := l.mapping(root, "rules file", "", topKeys...)
+	pairs := l.mapping(root, "rules file", subject{}, topKeys...)
 	byKey := map[string]pair{}
 	for _, p := range pairs {
 		byKey[p.key.Value] = p
 	}
 	if p, ok := byKey["version"]; ok {
-		if v, ok := l.scalar(p.val, "version", ""); ok {
+		if v, ok := l.scalar(p.val, "version", subject{}); ok {
 			if v == "" {
-				l.errorf(p.val, "", CodeInvalid, "version must not be empty")
+				l.errorf(p.val, subject{}, CodeInvalid, "version must not be empty")
 			}
 			rs.version = v
 		}
 	} else if root.Kind == yaml.MappingNode {
-		l.errorf(root, "", CodeMissing, "missing required key \"version\"")
+		l.errorf(root, subject{}, CodeMissing, "missing required key \"version\"")
 	}
 	if p, ok := byKey["name"]; ok {
-		rs.name, _ = l.scalar(p.val, "name", "")
+		rs.name, _ = l.scalar(p.val, "name", subject{})
 	}
 	if p, ok := byKey["description"]; ok {
-		l.scalar(p.val, "description", "")
+		l.scalar(p.val, "description", subject{})
 	}
 	cnt := &counter{max: l.opts.maxRules, l: l}
 	rs.fieldIdx = map[string]int{}
@@ -374,16 +353,16 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 		rs.props = l.fields(p.val, "event field", rs.propIdx)
 		for _, f := range rs.props {
 			if f.name == "type" || f.name == "time" {
-				l.errorf(p.val, "", CodeInvalid, "event field %q is built in", f.name)
+				l.errorf(p.val, subject{}, CodeInvalid, "event field %q is built in", f.name)
 			}
 		}
 	}
 	if p, ok := byKey["event_types"]; ok {
 		rs.eventTypes = map[string]bool{}
-		for _, n := range l.sequence(p.val, "event_types", "") {
-			if s, ok := l.scalar(n, "event type", ""); ok {
+		for _, n := range l.sequence(p.val, "event_types", subject{}) {
+			if s, ok := l.scalar(n, "event type", subject{}); ok {
 				if rs.eventTypes[s] {
-					l.errorf(n, "", CodeDuplicate, "duplicate event type %q", s)
+					l.errorf(n, subject{}, CodeDuplicate, "duplicate event type %q", s)
 				}
 				rs.eventTypes[s] = true
 			}
@@ -416,7 +395,7 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 	}
 	if p, ok := byKey["recycle"]; ok {
 		if len(rs.stages) == 0 {
-			l.errorf(p.key, "", CodeMissing, "recycle needs stages")
+			l.errorf(p.key, subject{}, CodeMissing, "recycle needs stages")
 		}
 		rs.recycle = c.stageRules(p.val, "recycle", true, secStage, cnt)
 	}
@@ -427,14 +406,14 @@ var fieldKeys = []string{"type", "required", "default", "description"}
 
 func (l *loader) fields(n *yaml.Node, what string, idx map[string]int) []field {
 	var out []field
-	for _, p := range l.mapping(n, what+"s", "") {
+	for _, p := range l.mapping(n, what+"s", subject{}) {
 		name := p.key.Value
 		if !identRe.MatchString(name) {
-			l.errorf(p.key, "", CodeInvalid, "%s name %q is not an identifier (letters, digits, _)", what, name)
+			l.errorf(p.key, subject{}, CodeInvalid, "%s name %q is not an identifier (letters, digits, _)", what, name)
 			continue
 		}
 		if reserved[name] {
-			l.errorf(p.key, "", CodeInvalid, "%s name %q is reserved", what, name)
+			l.errorf(p.key, subject{}, CodeInvalid, "%s name %q is reserved", what, name)
 			continue
 		}
 		f := field{name: name, slot: len(out)}
@@ -443,42 +422,42 @@ func (l *loader) fields(n *yaml.Node, what string, idx map[string]int) []field {
 		case yaml.ScalarNode:
 			typeNode = p.val
 		case yaml.MappingNode:
-			for _, q := range l.mapping(p.val, what+" "+name, "", fieldKeys...) {
+			for _, q := range l.mapping(p.val, what+" "+name, subject{}, fieldKeys...) {
 				switch q.key.Value {
 				case "type":
 					typeNode = q.val
 				case "required":
-					f.required, _ = l.boolean(q.val, "required", "")
+					f.required, _ = l.boolean(q.val, "required", subject{})
 				case "default":
 					defNode = q.val
 				case "description":
-					l.scalar(q.val, "description", "")
+					l.scalar(q.val, "description", subject{})
 				}
 			}
 		default:
-			l.errorf(p.val, "", CodeInvalid, "%s %s: want a type or a mapping, got %s", what, name, nodeKind(p.val))
+			l.errorf(p.val, subject{}, CodeInvalid, "%s %s: want a type or a mapping, got %s", what, name, nodeKind(p.val))
 			continue
 		}
 		if typeNode == nil {
-			l.errorf(p.key, "", CodeMissing, "%s %s: missing type", what, name)
+			l.errorf(p.key, subject{}, CodeMissing, "%s %s: missing type", what, name)
 			continue
 		}
-		ts, _ := l.scalar(typeNode, "type", "")
+		ts, _ := l.scalar(typeNode, "type", subject{})
 		f.kind = parseKind(ts)
 		if f.kind == KindInvalid {
-			l.errorf(typeNode, "", CodeInvalid, "%s %s: unknown type %q (string, int, float, bool, time, list)", what, name, ts)
+			l.errorf(typeNode, subject{}, CodeInvalid, "%s %s: unknown type %q (string, int, float, bool, time, list)", what, name, ts)
 			continue
 		}
 		f.def = Value{kind: f.kind}
 		if defNode != nil {
 			if f.required {
-				l.errorf(defNode, "", CodeInvalid, "%s %s: a required field has no default", what, name)
+				l.errorf(defNode, subject{}, CodeInvalid, "%s %s: a required field has no default", what, name)
 			}
 			var x any
 			if err := defNode.Decode(&x); err != nil {
-				l.errorf(defNode, "", CodeInvalid, "%s %s: default: %v", what, name, err)
+				l.errorf(defNode, subject{}, CodeInvalid, "%s %s: default: %v", what, name, err)
 			} else if v, ok, err := convert(f.kind, yamlToJSON(x)); err != nil {
-				l.errorf(defNode, "", CodeType, "%s %s: default: %v", what, name, err)
+				l.errorf(defNode, subject{}, CodeType, "%s %s: default: %v", what, name, err)
 			} else if ok {
 				f.def = v
 			}
@@ -503,21 +482,21 @@ func yamlToJSON(x any) any {
 
 func (l *loader) lists(rs *RuleSet, n *yaml.Node) {
 	total := 0
-	for _, p := range l.mapping(n, "lists", "") {
+	for _, p := range l.mapping(n, "lists", subject{}) {
 		name := p.key.Value
 		if !identRe.MatchString(name) {
-			l.errorf(p.key, "", CodeInvalid, "list name %q is not an identifier", name)
+			l.errorf(p.key, subject{}, CodeInvalid, "list name %q is not an identifier", name)
 			continue
 		}
 		li := list{name: name, set: map[string]struct{}{}}
-		for _, item := range l.sequence(p.val, "list "+name, "") {
-			s, ok := l.scalar(item, "list item", "")
+		for _, item := range l.sequence(p.val, "list "+name, subject{}) {
+			s, ok := l.scalar(item, "list item", subject{})
 			if !ok {
 				continue
 			}
 			total++
 			if total == l.opts.maxListItems+1 {
-				l.errorf(item, "", CodeLimit, "more than %d list items", l.opts.maxListItems)
+				l.errorf(item, subject{}, CodeLimit, "more than %d list items", l.opts.maxListItems)
 			}
 			li.items = append(li.items, s)
 			li.set[s] = struct{}{}
@@ -536,7 +515,10 @@ func (l *loader) lists(rs *RuleSet, n *yaml.Node) {
 //
 // Missing optional fields take their default (the zero value of their type
 // when none is declared); a missing required field or a value of the wrong
-// type is a *LeadError. A rule that fails at run time is an *EvalError.
+// type is an *Error matching ErrLead (Kind "lead field", ID the field). A
+// rule that fails at run time is an *Error matching ErrEval (Kind "rule", ID
+// the rule id, the position of its expression). A bug inside the library is
+// ErrInternal.
 //
 // Options configure routing for this evaluation (WithRotation,
 // WithUnavailable). Score is safe to call from many goroutines at once.
@@ -544,15 +526,16 @@ func (rs *RuleSet) Score(ctx context.Context, lead any, at time.Time, opts ...Ev
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// Bad data must never crash the caller; a panic here is a bug in
+	// revengine, reported as ErrInternal (never as bad lead data), and the
+	// evaluation state it may have left half-written is not reused.
+	defer diag.Recover(&err, "scoring: score")
+	s := rs.pool.Get().(*evalState)
 	defer func() {
-		// Bad data must never crash the caller; a panic here is a bug,
-		// reported as an error.
-		if r := recover(); r != nil {
-			res, err = nil, &LeadError{Msg: fmt.Sprintf("internal error: %v", r)}
+		if err == nil || !errors.Is(err, ErrInternal) {
+			rs.pool.Put(s)
 		}
 	}()
-	s := rs.pool.Get().(*evalState)
-	defer rs.pool.Put(s)
 	s.reset(ctx, at.UTC()) // times use UTC, whatever zone the caller's clock is in
 	for _, o := range opts {
 		o(&s.cfg)

@@ -344,12 +344,12 @@ func TestLeadErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := rs.Score(context.Background(), tt.lead, at)
-			var le *LeadError
-			if !errors.As(err, &le) || !errors.Is(err, ErrLead) {
-				t.Fatalf("err = %v, want a *LeadError", err)
+			var le *Error
+			if !errors.As(err, &le) || !errors.Is(err, ErrLead) || errors.Is(err, ErrInternal) {
+				t.Fatalf("err = %v, want an *Error matching ErrLead", err)
 			}
-			if le.Field != tt.field {
-				t.Errorf("field = %q, want %q (%v)", le.Field, tt.field, err)
+			if le.ID != tt.field {
+				t.Errorf("field = %q, want %q (%v)", le.ID, tt.field, err)
 			}
 		})
 	}
@@ -387,8 +387,8 @@ func TestEvalErrors(t *testing.T) {
 			}
 			rs := mustRules(t, "version: \"1\"\nfields: {n: int, d: int}\nscores:\n  s:\n    rules:\n\n"+tt.rules, opts...)
 			_, err := rs.Score(context.Background(), map[string]any{"n": 1.0, "d": 0.0}, at)
-			var ee *EvalError
-			if !errors.As(err, &ee) || !errors.Is(err, ErrEval) || ee.Rule != tt.rule || ee.Line != tt.line || ee.Column != tt.col {
+			var ee *Error
+			if !errors.As(err, &ee) || !errors.Is(err, ErrEval) || ee.Kind != "rule" || ee.ID != tt.rule || ee.Line != tt.line || ee.Column != tt.col {
 				t.Errorf("%s, fast=%v: err = %v, want EvalError for %s at %d:%d", tt.name, fast, err, tt.rule, tt.line, tt.col)
 			}
 		}

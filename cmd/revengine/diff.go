@@ -99,14 +99,13 @@ func runDiff(ctx context.Context, env *cmdEnv, args []string) int {
 	if *workers > 0 {
 		opts = append(opts, backtest.Workers(*workers))
 	}
-	rep, err := backtest.Run(ctx, oldRules, newRules, in, at, opts...)
+	rep, err := backtest.Run(ctx, oldRules, newRules, in, name, at, opts...)
 	if err != nil {
-		var ie *backtest.InputError
 		switch {
 		case errors.Is(err, backtest.ErrOption):
 			return usageError(fs, "%v", err)
-		case errors.As(err, &ie):
-			fmt.Fprintf(env.Stderr, "%s:%v\n", name, ie)
+		case errors.Is(err, backtest.ErrInput):
+			fmt.Fprintln(env.Stderr, err) // name:line:col: message
 		default:
 			errorf(env, "diff", "%s: %v", name, err)
 		}
@@ -126,10 +125,10 @@ func runDiff(ctx context.Context, env *cmdEnv, args []string) int {
 
 	for _, r := range rep.Rejected { // one line per side that rejected the lead
 		if r.Old != nil {
-			fmt.Fprintf(env.Stderr, "%s:%d: old: %v\n", name, r.Line, r.Old)
+			fmt.Fprintf(env.Stderr, "%s:%d: old: %s\n", name, r.Line, recordMessage(r.Old, name, r.Line))
 		}
 		if r.New != nil {
-			fmt.Fprintf(env.Stderr, "%s:%d: new: %v\n", name, r.Line, r.New)
+			fmt.Fprintf(env.Stderr, "%s:%d: new: %s\n", name, r.Line, recordMessage(r.New, name, r.Line))
 		}
 	}
 	if len(rep.Rejected) > 0 {

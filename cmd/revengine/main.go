@@ -21,6 +21,8 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+
+	"github.com/revengine/revengine/scoring"
 )
 
 // Exit codes shared by every subcommand.
@@ -179,4 +181,18 @@ func openInput(env *cmdEnv, path string) (r io.ReadCloser, name string, err erro
 func errorf(env *cmdEnv, name, format string, a ...any) {
 	msg := fmt.Sprintf(format, a...)
 	fmt.Fprintf(env.Stderr, "revengine %s: %s\n", name, strings.TrimRight(msg, "\n"))
+}
+
+// recordMessage is a rejected record's error for a line that the caller
+// prefixes with "name:line: ": an error already placed at that record
+// (a *scoring.Error whose File and Line are the record's) is given without
+// its position, so that the position is printed once.
+func recordMessage(err error, name string, line int) string {
+	var e *scoring.Error
+	if errors.As(err, &e) && e.File == name && e.Line == line && e.Column == 0 {
+		c := *e
+		c.File, c.Line = "", 0
+		return c.Error()
+	}
+	return err.Error()
 }

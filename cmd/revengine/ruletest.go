@@ -34,7 +34,7 @@ func runRuleTest(ctx context.Context, env *cmdEnv, args []string) int {
 	code := exitOK
 	passed, failed := 0, 0
 	for _, path := range fs.Args() {
-		s, err := ruletest.Load(path)
+		s, err := ruletest.LoadFile(path)
 		if err != nil {
 			fmt.Fprintln(env.Stderr, err)
 			code = exitFindings

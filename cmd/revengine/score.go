@@ -60,9 +60,9 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	if *workers > 0 {
 		opts = append(opts, scoring.Workers(*workers))
 	}
-	st, err := rs.ScoreLines(ctx, in, at, func(r scoring.Record) error {
+	st, err := rs.ScoreLines(ctx, in, name, at, func(r scoring.Record) error {
 		if r.Err != nil {
-			fmt.Fprintf(env.Stderr, "%s:%d: %v\n", name, r.Line, r.Err)
+			fmt.Fprintf(env.Stderr, "%s:%d: %s\n", name, r.Line, recordMessage(r.Err, name, r.Line))
 			return nil
 		}
 		return enc.Encode(r.Result)

@@ -10,9 +10,10 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/revengine/revengine/internal/diag"
+	"github.com/revengine/revengine/internal/pool"
 	"github.com/revengine/revengine/scoring"
 )
 
@@ -80,11 +81,12 @@ func MaxLeadBytes(n int) Option { return func(c *config) { c.maxBytes = n } }
 // A lead that either side rejects is in Report.Rejected with each side's
 // reason, and counted; the figures of the report are over the leads both
 // sides scored. Run returns an error only when the options are invalid
-// (ErrOption), the input cannot be read as leads at all (an *InputError or
-// a read error), or ctx is canceled.
-func Run(ctx context.Context, oldRules, newRules *scoring.RuleSet, r io.Reader, at time.Time, opts ...Option) (*Report, error) {
+// (ErrOption), the input cannot be read as leads at all (a *scoring.Error
+// matching ErrInput, placed at name:line:col, or a read error), or ctx is
+// canceled.
+func Run(ctx context.Context, oldRules, newRules *scoring.RuleSet, r io.Reader, name string, at time.Time, opts ...Option) (*Report, error) {
 	return run(ctx, oldRules, newRules, at, opts, func(ctx context.Context, cfg *config, yield func(rawLead) error) error {
-		return readLeads(ctx, r, cfg.maxBytes, yield)
+		return readLeads(ctx, r, name, cfg.maxBytes, yield)
 	})
 }
 
@@ -116,7 +118,8 @@ type outcome struct {
 }
 
 func run(ctx context.Context, oldRules, newRules *scoring.RuleSet, at time.Time, opts []Option,
-	source func(context.Context, *config, func(rawLead) error) error) (*Report, error) {
+	source func(context.Context, *config, func(rawLead) error) error) (rep *Report, err error) {
+	defer diag.Recover(&err, "backtest: run")
 	cfg := config{bandWidth: 10, workers: runtime.GOMAXPROCS(0), maxBytes: 1 << 20}
 	for _, o := range opts {
 		o(&cfg)
@@ -138,79 +141,30 @@ func run(ctx context.Context, oldRules, newRules *scoring.RuleSet, at time.Time,
 		return nil, err
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	type job struct {
-		seq int
-		raw rawLead
-	}
-	type done struct {
-		seq int
-		p   pair
-	}
-	window := cfg.workers * 4 // leads in flight: bounds memory and the reorder buffer
-	jobs := make(chan job, window)
-	results := make(chan done, window)
-	slots := make(chan struct{}, window)
-	var readErr error
-	go func() {
-		defer close(jobs)
-		seq := 0
-		readErr = source(ctx, &cfg, func(rl rawLead) error {
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			select {
-			case jobs <- job{seq, rl}:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			seq++
-			return nil
-		})
-	}()
-	var wg sync.WaitGroup
-	for range cfg.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				p := score(ctx, oldRules, newRules, j.raw, at, cfg.outcomes)
-				select {
-				case results <- done{j.seq, p}:
-				case <-ctx.Done():
-					return
+	err = pool.Ordered(ctx, cfg.workers, cfg.workers*4,
+		func(yield func(rawLead) bool) error {
+			err := source(ctx, &cfg, func(rl rawLead) error {
+				if !yield(rl) {
+					return errStopped
 				}
+				return nil
+			})
+			if err == errStopped {
+				return nil
 			}
-		}()
-	}
-	go func() { wg.Wait(); close(results) }()
-
-	pending := map[int]pair{}
-	next := 0
-	for d := range results {
-		pending[d.seq] = d.p
-		for {
-			p, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			<-slots
-			a.add(&p)
-		}
-	}
-	if err := ctx.Err(); err != nil {
+			return err
+		},
+		func(ctx context.Context, rl rawLead) pair {
+			return score(ctx, oldRules, newRules, rl, at, cfg.outcomes)
+		},
+		func(p pair) error { a.add(&p); return nil })
+	if err != nil {
 		return nil, err
-	}
-	if readErr != nil {
-		return nil, readErr
 	}
 	return a.report(at)
 }
+
+var errStopped = errors.New("backtest: stopped")
 
 // score decodes one lead and scores it with both rule sets.
 func score(ctx context.Context, oldRules, newRules *scoring.RuleSet, rl rawLead, at time.Time, field string) pair {
@@ -224,12 +178,14 @@ func score(ctx context.Context, oldRules, newRules *scoring.RuleSet, rl rawLead,
 	}
 	m := rl.lead
 	if !rl.decoded {
-		if err := json.Unmarshal(rl.data, &m); err != nil {
-			return fail(&scoring.LeadError{Msg: "invalid JSON: " + err.Error()})
+		var err error
+		if m, err = scoring.DecodeLead(rl.data); err != nil {
+			place(err, rl)
+			return fail(err)
 		}
-	}
-	if m == nil {
-		return fail(&scoring.LeadError{Msg: "want a JSON object, got null"})
+	} else if m == nil {
+		_, err := scoring.DecodeLead([]byte("null"))
+		return fail(err)
 	}
 	if field != "" {
 		out, err := readOutcome(m, field)
@@ -240,7 +196,18 @@ func score(ctx context.Context, oldRules, newRules *scoring.RuleSet, rl rawLead,
 	}
 	p.old, p.oldErr = oldRules.Score(ctx, m, at)
 	p.new, p.newErr = newRules.Score(ctx, m, at)
+	place(p.oldErr, rl)
+	place(p.newErr, rl)
 	return p
+}
+
+// place gives a lead-data error the lead's position, name:line, as
+// scoring.RuleSet.ScoreLines does; rule errors keep the rule's position.
+func place(err error, rl rawLead) {
+	var e *scoring.Error
+	if rl.name != "" && errors.As(err, &e) && errors.Is(err, scoring.ErrLead) && e.File == "" {
+		e.File, e.Line = rl.name, rl.line
+	}
 }
 
 // maxRevenue bounds a revenue value so that sums of any realistic number of

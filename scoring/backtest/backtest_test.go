@@ -36,7 +36,7 @@ func loadFixture(t testing.TB) (oldRules, newRules *scoring.RuleSet, leads []byt
 func fixtureReport(t *testing.T, opts ...Option) *Report {
 	t.Helper()
 	oldRules, newRules, leads := loadFixture(t)
-	rep, err := Run(context.Background(), oldRules, newRules, bytes.NewReader(leads), fixtureAt, opts...)
+	rep, err := Run(context.Background(), oldRules, newRules, bytes.NewReader(leads), "leads.jsonl", fixtureAt, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestRunCountsAddUp(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(tt.input), fixtureAt, WithOutcomes("outcome"))
+			rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(tt.input), "leads.jsonl", fixtureAt, WithOutcomes("outcome"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -285,7 +285,7 @@ func TestRunArrayLines(t *testing.T) {
 		"\n" +
 		`  {"id":"c",` + "\n" + `"fit":65}` + "\n" + // line 5: starts there, spans two lines
 		"]\n"
-	rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(input), fixtureAt)
+	rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(input), "leads.jsonl", fixtureAt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,14 +372,14 @@ func TestReadOutcome(t *testing.T) {
 func TestRunInvalidOutcome(t *testing.T) {
 	oldRules, newRules, _ := loadFixture(t)
 	input := `{"fit": 50, "outcome": "maybe"}` + "\n"
-	rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(input), fixtureAt, WithOutcomes("outcome"))
+	rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(input), "leads.jsonl", fixtureAt, WithOutcomes("outcome"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Counts.RejectedBoth != 1 || !errors.Is(rep.Rejected[0].Old, ErrOutcome) {
 		t.Errorf("counts %+v, rejected %+v", rep.Counts, rep.Rejected)
 	}
-	rep, err = Run(context.Background(), oldRules, newRules, strings.NewReader(input), fixtureAt)
+	rep, err = Run(context.Background(), oldRules, newRules, strings.NewReader(input), "leads.jsonl", fixtureAt)
 	if err != nil || rep.Counts.Compared != 1 {
 		t.Errorf("without outcomes: %+v, %v", rep.Counts, err)
 	}
@@ -403,7 +403,7 @@ func TestRunOptionErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Run(context.Background(), tt.old, newRules, strings.NewReader(""), fixtureAt, tt.opts...)
+			_, err := Run(context.Background(), tt.old, newRules, strings.NewReader(""), "leads.jsonl", fixtureAt, tt.opts...)
 			if !errors.Is(err, ErrOption) {
 				t.Errorf("err = %v, want ErrOption", err)
 			}
@@ -428,10 +428,10 @@ func TestRunInputErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Run(context.Background(), oldRules, newRules, strings.NewReader(tt.input), fixtureAt)
-			var ie *InputError
-			if !errors.As(err, &ie) || !errors.Is(err, ErrInput) {
-				t.Fatalf("err = %v, want an *InputError", err)
+			_, err := Run(context.Background(), oldRules, newRules, strings.NewReader(tt.input), "leads.jsonl", fixtureAt)
+			var ie *scoring.Error
+			if !errors.As(err, &ie) || !errors.Is(err, ErrInput) || !errors.Is(err, scoring.ErrSyntax) || ie.File != "leads.jsonl" {
+				t.Fatalf("err = %v, want a *scoring.Error matching ErrInput at leads.jsonl", err)
 			}
 			if ie.Line != tt.line || ie.Column != tt.col || !strings.Contains(ie.Msg, tt.msgContain) {
 				t.Errorf("got %d:%d: %s; want %d:%d: …%s…", ie.Line, ie.Column, ie.Msg, tt.line, tt.col, tt.msgContain)
@@ -452,7 +452,7 @@ func TestRunTooLong(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(tt.input), fixtureAt, MaxLeadBytes(100))
+			rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(tt.input), "leads.jsonl", fixtureAt, MaxLeadBytes(100))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -464,7 +464,7 @@ func TestRunTooLong(t *testing.T) {
 	}
 	// Far over the bound inside an array: the read stops with an InputError.
 	huge := "[" + `{"id":"` + strings.Repeat("x", 100000) + `"}]`
-	_, err := Run(context.Background(), oldRules, newRules, strings.NewReader(huge), fixtureAt, MaxLeadBytes(100))
+	_, err := Run(context.Background(), oldRules, newRules, strings.NewReader(huge), "leads.jsonl", fixtureAt, MaxLeadBytes(100))
 	if !errors.Is(err, ErrInput) {
 		t.Errorf("huge element: err = %v, want ErrInput", err)
 	}
@@ -480,7 +480,7 @@ func TestRunDeterministic(t *testing.T) {
 	}
 	var first []byte
 	for _, w := range []int{1, 2, 7} {
-		rep, err := Run(context.Background(), oldRules, newRules, bytes.NewReader(big.Bytes()), fixtureAt, Workers(w), WithOutcomes("outcome"))
+		rep, err := Run(context.Background(), oldRules, newRules, bytes.NewReader(big.Bytes()), "leads.jsonl", fixtureAt, Workers(w), WithOutcomes("outcome"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -500,7 +500,7 @@ func TestRunCanceled(t *testing.T) {
 	oldRules, newRules, leads := loadFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := Run(ctx, oldRules, newRules, bytes.NewReader(leads), fixtureAt)
+	_, err := Run(ctx, oldRules, newRules, bytes.NewReader(leads), "leads.jsonl", fixtureAt)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
@@ -622,7 +622,7 @@ func TestRunCanceledMidStream(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			rep, err := Run(ctx, oldRules, newRules, &cancelReader{r: bytes.NewReader(big.Bytes()), cancel: cancel}, fixtureAt, Workers(2))
+			rep, err := Run(ctx, oldRules, newRules, &cancelReader{r: bytes.NewReader(big.Bytes()), cancel: cancel}, "leads.jsonl", fixtureAt, Workers(2))
 			if !errors.Is(err, context.Canceled) || rep != nil {
 				t.Errorf("err = %v, report %v; want context.Canceled and no report", err, rep != nil)
 			}
@@ -635,11 +635,11 @@ func TestRunCanceledMidStream(t *testing.T) {
 func TestRunBandWidthExtremes(t *testing.T) {
 	oldRules, newRules, _ := loadFixture(t)
 	input := `{"fit": 95}` + "\n"
-	_, err := Run(context.Background(), oldRules, newRules, strings.NewReader(input), fixtureAt, BandWidth(1e-300))
+	_, err := Run(context.Background(), oldRules, newRules, strings.NewReader(input), "leads.jsonl", fixtureAt, BandWidth(1e-300))
 	if !errors.Is(err, ErrOption) {
 		t.Errorf("width 1e-300: err = %v, want ErrOption", err)
 	}
-	rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(input), fixtureAt, BandWidth(1e300))
+	rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(input), "leads.jsonl", fixtureAt, BandWidth(1e300))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,7 +70,7 @@ func BenchmarkRun(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(leads)))
 			for b.Loop() {
-				rep, err := Run(context.Background(), oldRules, newRules, bytes.NewReader(leads), fixtureAt,
+				rep, err := Run(context.Background(), oldRules, newRules, bytes.NewReader(leads), "leads.jsonl", fixtureAt,
 					WithOutcomes("outcome"), Workers(workers))
 				if err != nil || rep.Counts.Compared != n {
 					b.Fatalf("%v %+v", err, rep.Counts)
@@ -90,7 +90,7 @@ func BenchmarkScoreLinesTwice(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, rs := range []*scoring.RuleSet{oldRules, newRules} {
-			if _, err := rs.ScoreLines(context.Background(), bytes.NewReader(leads), fixtureAt,
+			if _, err := rs.ScoreLines(context.Background(), bytes.NewReader(leads), "leads.jsonl", fixtureAt,
 				func(scoring.Record) error { return nil }, scoring.Workers(1)); err != nil {
 				b.Fatal(err)
 			}

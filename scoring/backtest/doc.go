@@ -10,7 +10,7 @@
 //	oldRules, err := scoring.LoadFile("rules.yaml")       // the version in production
 //	newRules, err := scoring.LoadFile("rules.next.yaml")  // the proposed change
 //	f, err := os.Open("leads.jsonl")
-//	rep, err := backtest.Run(ctx, oldRules, newRules, f, at,
+//	rep, err := backtest.Run(ctx, oldRules, newRules, f, "leads.jsonl", at,
 //		backtest.WithOutcomes("outcome"), backtest.BandWidth(10))
 //	fmt.Println(rep.Stages.Changed, "leads change stage")
 //	fmt.Println(rep.Stages.Count("lead", "mql"), "leads become MQLs")

@@ -37,7 +37,7 @@ func ExampleRun() {
 {"id": "c", "fit": 65, "outcome": "won"}
 `)
 	at := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	rep, err := backtest.Run(context.Background(), oldRules, newRules, leads, at, backtest.WithOutcomes("outcome"))
+	rep, err := backtest.Run(context.Background(), oldRules, newRules, leads, "leads.jsonl", at, backtest.WithOutcomes("outcome"))
 	if err != nil {
 		panic(err)
 	}
@@ -60,7 +60,7 @@ func ExampleRun() {
 func ExampleRun_rejected() {
 	oldRules, newRules := rules("1", 50), rules("2", 60)
 	leads := strings.NewReader("{\"fit\": 55}\n{\"fit\": 5.5}\n{oops\n")
-	rep, err := backtest.Run(context.Background(), oldRules, newRules, leads, time.Time{})
+	rep, err := backtest.Run(context.Background(), oldRules, newRules, leads, "leads.jsonl", time.Time{})
 	if err != nil {
 		panic(err)
 	}
@@ -70,18 +70,18 @@ func ExampleRun_rejected() {
 	}
 	// Output:
 	// {Read:3 Compared:1 RejectedOldOnly:0 RejectedNewOnly:0 RejectedBoth:2}
-	// line 2: lead: field fit: want int, got 5.5
-	// line 3: lead: invalid JSON: invalid character 'o' looking for beginning of object key string
+	// line 2: leads.jsonl:2: lead field "fit": want int, got 5.5
+	// line 3: leads.jsonl:3: lead: invalid JSON: invalid character 'o' looking for beginning of object key string
 }
 
 // A JSON array that is not valid JSON stops the run with the position.
 func ExampleRun_invalidArray() {
 	oldRules, newRules := rules("1", 50), rules("2", 60)
 	leads := strings.NewReader("[\n{\"fit\": 55},\n{\"fit\" 60}\n]")
-	_, err := backtest.Run(context.Background(), oldRules, newRules, leads, time.Time{})
+	_, err := backtest.Run(context.Background(), oldRules, newRules, leads, "leads.jsonl", time.Time{})
 	fmt.Println(err)
 	// Output:
-	// 3:8: invalid JSON array: invalid character '6' after object key
+	// leads.jsonl:3:8: invalid JSON array: invalid character '6' after object key
 }
 
 // RunLeads takes leads already decoded, for example from a database.

@@ -40,6 +40,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -50,6 +51,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/revengine/revengine/internal/diag"
+	"github.com/revengine/revengine/internal/yamlx"
 	"github.com/revengine/revengine/scoring"
 )
 
@@ -91,12 +94,35 @@ type Range struct {
 	Min, Max float64
 }
 
-// Load reads a test file and the rules files it names. Problems in the test
-// file are reported together with their positions, like rule errors.
-func Load(path string, opts ...scoring.Option) (*Suite, error) {
-	src, err := os.ReadFile(path)
+// MaxFileBytes bounds a test file.
+const MaxFileBytes = 8 << 20
+
+// Error is one problem in a test file, with its position: the module's one
+// error type (the same as scoring.Error). Errors is the list Parse and
+// LoadFile return; errors.As finds either.
+type (
+	Error  = diag.Error
+	Errors = diag.List
+)
+
+// ErrTestFile is matched by every problem in a test file (errors.Is).
+var ErrTestFile = errors.New("ruletest: invalid test file")
+
+// LoadFile reads a test file and the rules files it names. Every problem in
+// the test file and in the rules files is reported at once as Errors, with
+// positions ("rules_test.yaml:12:7: test "big": ...").
+func LoadFile(path string, opts ...scoring.Option) (*Suite, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("ruletest: reading %s: %w", path, err)
+	}
+	if len(src) > MaxFileBytes {
+		return nil, Errors{{File: path, Code: diag.CodeLimit, Err: ErrTestFile, Msg: fmt.Sprintf("test file is larger than %d bytes", MaxFileBytes)}}
 	}
 	return Parse(path, src, opts...)
 }
@@ -113,7 +139,6 @@ type rawCase struct {
 	Lead        map[string]any `yaml:"lead"`
 	Expect      rawExpect      `yaml:"expect"`
 	Unavailable []string       `yaml:"unavailable"`
-	node        *yaml.Node
 }
 
 type rawExpect struct {
@@ -129,104 +154,103 @@ type rawExpect struct {
 	Error       *string              `yaml:"error"`
 }
 
+var (
+	suiteKeys  = []string{"rules", "at", "tests"}
+	caseKeys   = []string{"name", "at", "lead", "expect", "unavailable"}
+	expectKeys = []string{"scores", "grade", "stage", "stage_rule", "fired", "not_fired", "segments", "route", "sla_breached", "error"}
+)
+
 // Parse reads a test file held in memory; rules files are resolved relative
-// to the directory of path.
-func Parse(path string, src []byte, opts ...scoring.Option) (*Suite, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+// to the directory of path. See LoadFile.
+func Parse(path string, src []byte, opts ...scoring.Option) (s *Suite, err error) {
+	defer diag.Recover(&err, "ruletest: parse "+path)
+	w := yamlx.New(path, src)
+	w.Sentinel = ErrTestFile
+	root := w.Parse(src, "test file")
+	if root == nil {
+		return nil, w.Errs
 	}
-	if len(doc.Content) == 0 {
-		return nil, fmt.Errorf("%s: empty test file", path)
+	none := diag.Subject{}
+	dec := func(n *yaml.Node, s diag.Subject, v any) bool {
+		if err := n.Decode(v); err != nil {
+			msg := strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n  ")
+			w.Errorf(n, s, diag.CodeInvalid, "%s", msg)
+			return false
+		}
+		return true
+	}
+	var caseNodes []*yaml.Node
+	for _, p := range w.Mapping(root, "test file", none, suiteKeys...) {
+		if p.Key.Value == "tests" {
+			caseNodes = w.Sequence(p.Val, "tests", none)
+		}
 	}
 	var raw rawSuite
-	dec := func(n *yaml.Node, v any) error {
-		if err := n.Decode(v); err != nil {
-			return fmt.Errorf("%s:%d:%d: %w", path, n.Line, n.Column, err)
-		}
-		return nil
+	if len(w.Errs) > 0 || !dec(root, none, &raw) {
+		w.Errs.Sort()
+		return nil, w.Errs
 	}
-	root := doc.Content[0]
-	if err := checkKeys(path, root, "test file", "rules", "at", "tests"); err != nil {
-		return nil, err
-	}
-	if err := dec(root, &raw); err != nil {
-		return nil, err
-	}
-	s := &Suite{File: path}
+	s = &Suite{File: path}
 	var ruleFiles []string
 	switch raw.Rules.Kind {
 	case yaml.ScalarNode:
 		ruleFiles = []string{raw.Rules.Value}
 	case yaml.SequenceNode:
-		if err := dec(&raw.Rules, &ruleFiles); err != nil {
-			return nil, err
-		}
+		dec(&raw.Rules, none, &ruleFiles)
 	default:
-		return nil, fmt.Errorf("%s: missing rules: the rules file(s) under test", path)
+		w.ErrAt(root.Line, root.Column, none, diag.CodeMissing, "missing rules: the rules file(s) under test")
 	}
-	var errs []string
+	var ruleErrs Errors
 	for _, rf := range ruleFiles {
 		if !filepath.IsAbs(rf) {
 			rf = filepath.Join(filepath.Dir(path), rf)
 		}
 		rs, err := scoring.LoadFile(rf, opts...)
 		if err != nil {
-			errs = append(errs, err.Error())
+			var l Errors
+			if errors.As(err, &l) {
+				ruleErrs = append(ruleErrs, l...)
+			} else {
+				ruleErrs = append(ruleErrs, &Error{File: rf, Code: diag.CodeInvalid, Err: err, Msg: err.Error()})
+			}
 			continue
 		}
 		s.Rules = append(s.Rules, rs)
 	}
+	parseAt := func(v string, n *yaml.Node, s diag.Subject) time.Time {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			w.Errorf(n, s, diag.CodeInvalid, "at: want an RFC 3339 time such as 2026-11-23T09:00:00Z, got %q", v)
+		}
+		return t
+	}
 	var defaultAt time.Time
 	if raw.At != "" {
-		t, err := time.Parse(time.RFC3339Nano, raw.At)
-		if err != nil {
-			errs = append(errs, fmt.Sprintf("%s: at: %v", path, err))
-		}
-		defaultAt = t
-	}
-	// Positions of the cases, for reports.
-	var caseNodes []*yaml.Node
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value == "tests" && root.Content[i+1].Kind == yaml.SequenceNode {
-			caseNodes = root.Content[i+1].Content
-		}
+		defaultAt = parseAt(raw.At, valueNode(root, "at"), none)
 	}
 	for i, rc := range raw.Tests {
-		line := 0
 		var node *yaml.Node
 		if i < len(caseNodes) {
 			node = caseNodes[i]
-			line = node.Line
 		}
-		where := fmt.Sprintf("%s:%d", path, line)
-		if node != nil {
-			if err := checkKeys(path, node, "test", "name", "at", "lead", "expect", "unavailable"); err != nil {
-				errs = append(errs, err.Error())
-				continue
-			}
-			for j := 0; j+1 < len(node.Content); j += 2 {
-				if node.Content[j].Value == "expect" {
-					if err := checkKeys(path, node.Content[j+1], "expect", "scores", "grade", "stage", "stage_rule",
-						"fired", "not_fired", "segments", "route", "sla_breached", "error"); err != nil {
-						errs = append(errs, err.Error())
-					}
-				}
-			}
-		}
-		c := Case{Name: rc.Name, Line: line, At: defaultAt, Lead: rc.Lead, Unavailable: rc.Unavailable}
+		c := Case{Name: rc.Name, At: defaultAt, Lead: rc.Lead, Unavailable: rc.Unavailable}
 		if c.Name == "" {
 			c.Name = fmt.Sprintf("case %d", i+1)
 		}
-		if rc.At != "" {
-			t, err := time.Parse(time.RFC3339Nano, rc.At)
-			if err != nil {
-				errs = append(errs, fmt.Sprintf("%s: at: %v", where, err))
+		subj := diag.Subject{Kind: "test", ID: c.Name}
+		if node != nil {
+			c.Line = node.Line
+			for _, p := range w.Mapping(node, "test", subj, caseKeys...) {
+				if p.Key.Value == "expect" {
+					w.Mapping(p.Val, "expect", subj, expectKeys...)
+				}
 			}
-			c.At = t
 		}
-		if c.At.IsZero() {
-			errs = append(errs, fmt.Sprintf("%s: %s: no evaluation time (give at: on the case or the file)", where, c.Name))
+		if rc.At != "" {
+			c.At = parseAt(rc.At, valueNode(node, "at"), subj)
+		}
+		if c.At.IsZero() && rc.At == "" {
+			w.Errorf(node, subj, diag.CodeMissing, "no evaluation time (give at: on the case or the file)")
 		}
 		if c.Lead == nil {
 			c.Lead = map[string]any{}
@@ -239,10 +263,16 @@ func Parse(path string, src []byte, opts ...scoring.Option) (*Suite, error) {
 		}
 		if len(e.Scores) > 0 {
 			c.Expect.Scores = map[string]Range{}
-			for name, n := range e.Scores {
+			names := make([]string, 0, len(e.Scores))
+			for name := range e.Scores {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			for _, name := range names {
+				n := e.Scores[name]
 				r, err := parseRange(&n)
 				if err != nil {
-					errs = append(errs, fmt.Sprintf("%s:%d:%d: score %s: %v", path, n.Line, n.Column, name, err))
+					w.Errorf(&n, subj, diag.CodeInvalid, "score %s: %v", name, err)
 					continue
 				}
 				c.Expect.Scores[name] = r
@@ -250,34 +280,32 @@ func Parse(path string, src []byte, opts ...scoring.Option) (*Suite, error) {
 		}
 		s.Cases = append(s.Cases, c)
 	}
+	errs := append(w.Errs, ruleErrs...)
 	if len(errs) > 0 {
-		return nil, errors.New(strings.Join(errs, "\n"))
+		errs.Sort()
+		return nil, errs
 	}
 	return s, nil
 }
 
-func checkKeys(path string, n *yaml.Node, what string, known ...string) error {
-	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("%s:%d:%d: %s must be a mapping", path, n.Line, n.Column, what)
+// valueNode returns the value node of key in mapping n, or n.
+func valueNode(n *yaml.Node, key string) *yaml.Node {
+	if n == nil {
+		return nil
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		ok := false
-		for _, want := range known {
-			ok = ok || k.Value == want
-		}
-		if !ok {
-			return fmt.Errorf("%s:%d:%d: %s: unknown key %q (known: %s)", path, k.Line, k.Column, what, k.Value, strings.Join(known, ", "))
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
 		}
 	}
-	return nil
+	return n
 }
 
 func parseRange(n *yaml.Node) (Range, error) {
 	var f float64
 	if n.Kind == yaml.ScalarNode {
 		if err := n.Decode(&f); err != nil {
-			return Range{}, err
+			return Range{}, fmt.Errorf("want a number or {min, max}, got %q", n.Value)
 		}
 		return Range{f, f}, nil
 	}
@@ -286,7 +314,7 @@ func parseRange(n *yaml.Node) (Range, error) {
 		Max *float64 `yaml:"max"`
 	}
 	if err := n.Decode(&m); err != nil {
-		return Range{}, err
+		return Range{}, fmt.Errorf("want a number or {min, max}")
 	}
 	r := Range{Min: math.Inf(-1), Max: math.Inf(1)}
 	if m.Min != nil {
@@ -478,7 +506,7 @@ func Trace(res *scoring.Result) string {
 func Run(t *testing.T, files ...string) {
 	t.Helper()
 	for _, f := range files {
-		s, err := Load(f)
+		s, err := LoadFile(f)
 		if err != nil {
 			t.Errorf("%v", err)
 			continue
