@@ -119,3 +119,32 @@ func TestLoadErrorsAs(t *testing.T) {
 		t.Errorf("error = %+v", e)
 	}
 }
+
+// Rules files read like every input of the module: a byte order mark is
+// dropped, and an error on a very long line carries a short window of the
+// line for its caret, not the whole line.
+func TestRulesFileBOMAndLongLine(t *testing.T) {
+	src := "\xEF\xBB\xBFversion: \"1\"\r\nfields: {n: int}\r\nscores:\r\n  s:\r\n    rules:\r\n      - {id: r1, when: n > 1, points: 1}\r\n"
+	rs, err := Parse("r.yaml", []byte(src))
+	if err != nil {
+		t.Fatalf("BOM and CRLF: %v", err)
+	}
+	if got := rs.Version(); got != "1" {
+		t.Errorf("version %q", got)
+	}
+	pad := strings.Repeat(" ", 500000)
+	long := "version: \"1\"\nfields: {n: int}\nscores:\n  s:\n    rules:\n      - {id: r1," + pad + "colour: red, when: n > 1, points: 1}\n"
+	_, err = Parse("r.yaml", []byte(long))
+	var e *Error
+	if !errors.As(err, &e) || e.Line != 6 || e.Code != CodeUnknownKey {
+		t.Fatalf("err = %v", err)
+	}
+	// "      - {id: r1," is 16 characters, then the padding: colour starts at 16+500000+1.
+	if e.Column != 500017 {
+		t.Errorf("column %d, want 500017", e.Column)
+	}
+	caret := e.Caret()
+	if len(caret) > 400 || !strings.Contains(caret, "colour") || !strings.HasSuffix(caret, "^") {
+		t.Errorf("caret of %d bytes:\n%s", len(caret), caret)
+	}
+}

@@ -123,3 +123,20 @@ func TestOrderedCancel(t *testing.T) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
+
+func BenchmarkOrdered(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Ordered(context.Background(), 2, 0,
+			func(yield func(int) bool) error {
+				for i := 0; i < 1000; i++ {
+					if !yield(i) {
+						return nil
+					}
+				}
+				return nil
+			},
+			func(_ context.Context, i int) int { return i },
+			func(int) error { return nil })
+	}
+}

@@ -662,3 +662,17 @@ func TestDistributionHugeValues(t *testing.T) {
 		t.Errorf("mean = %g, want %g", d.Mean, want)
 	}
 }
+
+// Run reads like ScoreLines: a byte order mark and CRLF are accepted, a
+// 5 MB line is a rejection at its line and the next lead is still compared.
+func TestRunBOMAndHugeLine(t *testing.T) {
+	oldRules, newRules, _ := loadFixture(t)
+	in := "\xEF\xBB\xBF{\"fit\": 1}\r\n{\"fit\": \"" + strings.Repeat("x", 5<<20) + "\"}\r\n{\"fit\": 2}\r\n"
+	rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(in), "leads.jsonl", fixtureAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Counts.Read != 3 || rep.Counts.Compared != 2 || len(rep.Rejected) != 1 || rep.Rejected[0].Line != 2 || !errors.Is(rep.Rejected[0].Old, scoring.ErrLineTooLong) {
+		t.Errorf("counts %+v rejected %+v", rep.Counts, rep.Rejected)
+	}
+}
