@@ -40,9 +40,9 @@ type batchConfig struct {
 	evalOpts []EvalOption
 }
 
-// Workers sets the number of goroutines scoring in parallel (default
+// WithWorkers sets the number of goroutines scoring in parallel (default
 // GOMAXPROCS). Output order does not depend on it.
-func Workers(n int) BatchOption { return func(c *batchConfig) { c.workers = n } }
+func WithWorkers(n int) BatchOption { return func(c *batchConfig) { c.workers = n } }
 
 // MaxLineBytes bounds one input line (default 1 MiB); a longer line is
 // rejected with its line number and the batch goes on.

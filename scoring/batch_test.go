@@ -37,7 +37,7 @@ func TestScoreLines(t *testing.T) {
 					ids = append(ids, r.Result.LeadID)
 				}
 				return nil
-			}, Workers(workers), MaxLineBytes(200))
+			}, WithWorkers(workers), MaxLineBytes(200))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,7 +72,7 @@ func TestScoreLinesEmitError(t *testing.T) {
 			return stop
 		}
 		return nil
-	}, Workers(3))
+	}, WithWorkers(3))
 	if !errors.Is(err, stop) || st.Read != 10 || n != 10 {
 		t.Errorf("err = %v, stats %+v, calls %d; want stop after 10", err, st, n)
 	}
@@ -139,7 +139,7 @@ func TestScoreLinesArray(t *testing.T) {
 			got = append(got, fmt.Sprintf("%d:%s", r.Line, r.Result.LeadID))
 		}
 		return nil
-	}, Workers(2))
+	}, WithWorkers(2))
 	if err != nil {
 		t.Fatal(err)
 	}

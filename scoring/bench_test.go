@@ -102,7 +102,7 @@ func BenchmarkScoreFit(b *testing.B) {
 
 // BenchmarkScoreFitExprOnly is the same on expr's VM alone, for comparison.
 func BenchmarkScoreFitExprOnly(b *testing.B) {
-	rs := mustRules(b, benchFitRules, WithoutFastPath())
+	rs := mustRules(b, benchFitRules, WithFastPath(false))
 	lead := benchLead(b)
 	ctx := context.Background()
 	b.ReportAllocs()

@@ -129,7 +129,7 @@ func TestFastPathMatchesExpr(t *testing.T) {
 	for name, src := range map[string]string{"shapes": shapesRules, "test": testRules, "quickstart": string(quick)} {
 		t.Run(name, func(t *testing.T) {
 			fast := mustRules(t, src)
-			slow := mustRules(t, src, WithoutFastPath())
+			slow := mustRules(t, src, WithFastPath(false))
 			if name == "shapes" {
 				// Guard the test itself: the shapes must really take both paths.
 				nFast, nVM := fast.pathCounts()

@@ -48,7 +48,7 @@ func FuzzScoreJSON(f *testing.F) {
 	f.Add([]byte(`{"email":"a","stage":"mql","stage_entered_at":"2026-01-01"}`))
 	f.Add([]byte(`{"events":[{"type":"","time":5}]}`))
 	f.Fuzz(func(t *testing.T, line []byte) {
-		st, err := rs.ScoreLines(context.Background(), strings.NewReader(string(line)), "leads.jsonl", at, func(Record) error { return nil }, Workers(1))
+		st, err := rs.ScoreLines(context.Background(), strings.NewReader(string(line)), "leads.jsonl", at, func(Record) error { return nil }, WithWorkers(1))
 		if err != nil {
 			t.Fatal(err)
 		}

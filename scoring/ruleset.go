@@ -69,13 +69,15 @@ func MaxListItems(n int) Option { return func(o *options) { o.maxListItems = n }
 // rejected with ErrLimit.
 func MaxEvents(n int) Option { return func(o *options) { o.maxEvents = n } }
 
-// MemoryBudget bounds the memory expr's VM may use for one evaluation of an
+// MaxMemory bounds the memory expr's VM may use for one evaluation of an
 // expression that is not compiled to the fast path (loops over lists).
-func MemoryBudget(n uint) Option { return func(o *options) { o.memoryBudget = n } }
+func MaxMemory(n uint) Option { return func(o *options) { o.memoryBudget = n } }
 
-// WithoutFastPath makes every expression run on expr's VM. It exists for
-// differential testing and benchmarking; results are identical, only slower.
-func WithoutFastPath() Option { return func(o *options) { o.noFastPath = true } }
+// WithFastPath(false) makes every expression run on expr's VM instead of
+// the native closures compiled for the common shapes (the default, true).
+// It exists for differential testing and benchmarking; results are
+// identical, only slower.
+func WithFastPath(on bool) Option { return func(o *options) { o.noFastPath = !on } }
 
 // RuleSet is a compiled rules file. It is immutable and safe for concurrent
 // use by multiple goroutines; compile it once and evaluate many leads.

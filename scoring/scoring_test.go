@@ -383,7 +383,7 @@ func TestEvalErrors(t *testing.T) {
 		for _, fast := range []bool{true, false} {
 			var opts []Option
 			if !fast {
-				opts = append(opts, WithoutFastPath())
+				opts = append(opts, WithFastPath(false))
 			}
 			rs := mustRules(t, "version: \"1\"\nfields: {n: int, d: int}\nscores:\n  s:\n    rules:\n\n"+tt.rules, opts...)
 			_, err := rs.Score(context.Background(), map[string]any{"n": 1.0, "d": 0.0}, at)

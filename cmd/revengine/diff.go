@@ -89,15 +89,15 @@ func runDiff(ctx context.Context, env *cmdEnv, args []string) int {
 		return exitFindings
 	}
 	defer in.Close()
-	opts := []backtest.Option{backtest.BandWidth(*band)}
+	opts := []backtest.Option{backtest.WithBandWidth(*band)}
 	if *outcomes != "" {
 		opts = append(opts, backtest.WithOutcomes(*outcomes))
 	}
 	if *model != "" {
-		opts = append(opts, backtest.OutcomeModel(*model))
+		opts = append(opts, backtest.WithOutcomeModel(*model))
 	}
 	if *workers > 0 {
-		opts = append(opts, backtest.Workers(*workers))
+		opts = append(opts, backtest.WithWorkers(*workers))
 	}
 	rep, err := backtest.Run(ctx, oldRules, newRules, in, name, at, opts...)
 	if err != nil {

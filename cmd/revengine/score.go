@@ -58,7 +58,7 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	enc := json.NewEncoder(out)
 	var opts []scoring.BatchOption
 	if *workers > 0 {
-		opts = append(opts, scoring.Workers(*workers))
+		opts = append(opts, scoring.WithWorkers(*workers))
 	}
 	st, err := rs.ScoreLines(ctx, in, name, at, func(r scoring.Record) error {
 		if r.Err != nil {

@@ -50,27 +50,27 @@ type config struct {
 	maxBytes  int
 }
 
-// BandWidth sets the width of the score bands of the histograms and of the
+// WithBandWidth sets the width of the score bands of the histograms and of the
 // outcomes per band (default 10). It must be a positive finite number.
-func BandWidth(w float64) Option { return func(c *config) { c.bandWidth = w } }
+func WithBandWidth(w float64) Option { return func(c *config) { c.bandWidth = w } }
 
 // WithOutcomes reads each lead's outcome from the JSON key field and adds
 // Outcomes to the report. The field need not be declared in the rules; see
 // OutcomeStats for the values it may hold.
 func WithOutcomes(field string) Option { return func(c *config) { c.outcomes = field } }
 
-// OutcomeModel names the score model whose bands the outcomes are reported
+// WithOutcomeModel names the score model whose bands the outcomes are reported
 // by. The default is the first model of the old rules that the new rules
 // have too. It has no effect without WithOutcomes.
-func OutcomeModel(name string) Option { return func(c *config) { c.model = name } }
+func WithOutcomeModel(name string) Option { return func(c *config) { c.model = name } }
 
-// Workers sets the number of goroutines scoring in parallel (default
+// WithWorkers sets the number of goroutines scoring in parallel (default
 // GOMAXPROCS). The report does not depend on it.
-func Workers(n int) Option { return func(c *config) { c.workers = n } }
+func WithWorkers(n int) Option { return func(c *config) { c.workers = n } }
 
-// MaxLeadBytes bounds one lead's JSON (default 1 MiB): a longer line or
+// MaxLineBytes bounds one lead's JSON (default 1 MiB): a longer line or
 // array element is rejected with scoring.ErrLineTooLong and the run goes on.
-func MaxLeadBytes(n int) Option { return func(c *config) { c.maxBytes = n } }
+func MaxLineBytes(n int) Option { return func(c *config) { c.maxBytes = n } }
 
 // Run scores every lead read from r with the old and the new rules, at the
 // evaluation time at, and reports the differences. r holds JSON lines, one
@@ -131,7 +131,7 @@ func run(ctx context.Context, oldRules, newRules *scoring.RuleSet, at time.Time,
 		return nil, fmt.Errorf("%w: band width %v is not a positive finite number", ErrOption, cfg.bandWidth)
 	}
 	if cfg.maxBytes < 1 {
-		return nil, fmt.Errorf("%w: MaxLeadBytes %d is not positive", ErrOption, cfg.maxBytes)
+		return nil, fmt.Errorf("%w: MaxLineBytes %d is not positive", ErrOption, cfg.maxBytes)
 	}
 	if cfg.workers < 1 {
 		cfg.workers = 1

@@ -392,14 +392,14 @@ func TestRunOptionErrors(t *testing.T) {
 		old  *scoring.RuleSet
 		opts []Option
 	}{
-		{"zero band", oldRules, []Option{BandWidth(0)}},
-		{"negative band", oldRules, []Option{BandWidth(-5)}},
-		{"NaN band", oldRules, []Option{BandWidth(math.NaN())}},
-		{"infinite band", oldRules, []Option{BandWidth(math.Inf(1))}},
-		{"model in old only", oldRules, []Option{WithOutcomes("o"), OutcomeModel("size")}},
-		{"unknown model", oldRules, []Option{WithOutcomes("o"), OutcomeModel("nope")}},
+		{"zero band", oldRules, []Option{WithBandWidth(0)}},
+		{"negative band", oldRules, []Option{WithBandWidth(-5)}},
+		{"NaN band", oldRules, []Option{WithBandWidth(math.NaN())}},
+		{"infinite band", oldRules, []Option{WithBandWidth(math.Inf(1))}},
+		{"model in old only", oldRules, []Option{WithOutcomes("o"), WithOutcomeModel("size")}},
+		{"unknown model", oldRules, []Option{WithOutcomes("o"), WithOutcomeModel("nope")}},
 		{"nil rules", nil, nil},
-		{"zero max bytes", oldRules, []Option{MaxLeadBytes(0)}},
+		{"zero max bytes", oldRules, []Option{MaxLineBytes(0)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -452,7 +452,7 @@ func TestRunTooLong(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(tt.input), "leads.jsonl", fixtureAt, MaxLeadBytes(100))
+			rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(tt.input), "leads.jsonl", fixtureAt, MaxLineBytes(100))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -464,7 +464,7 @@ func TestRunTooLong(t *testing.T) {
 	}
 	// Far over the bound inside an array: the read stops with an InputError.
 	huge := "[" + `{"id":"` + strings.Repeat("x", 100000) + `"}]`
-	_, err := Run(context.Background(), oldRules, newRules, strings.NewReader(huge), "leads.jsonl", fixtureAt, MaxLeadBytes(100))
+	_, err := Run(context.Background(), oldRules, newRules, strings.NewReader(huge), "leads.jsonl", fixtureAt, MaxLineBytes(100))
 	if !errors.Is(err, ErrInput) {
 		t.Errorf("huge element: err = %v, want ErrInput", err)
 	}
@@ -480,7 +480,7 @@ func TestRunDeterministic(t *testing.T) {
 	}
 	var first []byte
 	for _, w := range []int{1, 2, 7} {
-		rep, err := Run(context.Background(), oldRules, newRules, bytes.NewReader(big.Bytes()), "leads.jsonl", fixtureAt, Workers(w), WithOutcomes("outcome"))
+		rep, err := Run(context.Background(), oldRules, newRules, bytes.NewReader(big.Bytes()), "leads.jsonl", fixtureAt, WithWorkers(w), WithOutcomes("outcome"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -622,7 +622,7 @@ func TestRunCanceledMidStream(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			rep, err := Run(ctx, oldRules, newRules, &cancelReader{r: bytes.NewReader(big.Bytes()), cancel: cancel}, "leads.jsonl", fixtureAt, Workers(2))
+			rep, err := Run(ctx, oldRules, newRules, &cancelReader{r: bytes.NewReader(big.Bytes()), cancel: cancel}, "leads.jsonl", fixtureAt, WithWorkers(2))
 			if !errors.Is(err, context.Canceled) || rep != nil {
 				t.Errorf("err = %v, report %v; want context.Canceled and no report", err, rep != nil)
 			}
@@ -635,11 +635,11 @@ func TestRunCanceledMidStream(t *testing.T) {
 func TestRunBandWidthExtremes(t *testing.T) {
 	oldRules, newRules, _ := loadFixture(t)
 	input := `{"fit": 95}` + "\n"
-	_, err := Run(context.Background(), oldRules, newRules, strings.NewReader(input), "leads.jsonl", fixtureAt, BandWidth(1e-300))
+	_, err := Run(context.Background(), oldRules, newRules, strings.NewReader(input), "leads.jsonl", fixtureAt, WithBandWidth(1e-300))
 	if !errors.Is(err, ErrOption) {
 		t.Errorf("width 1e-300: err = %v, want ErrOption", err)
 	}
-	rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(input), "leads.jsonl", fixtureAt, BandWidth(1e300))
+	rep, err := Run(context.Background(), oldRules, newRules, strings.NewReader(input), "leads.jsonl", fixtureAt, WithBandWidth(1e300))
 	if err != nil {
 		t.Fatal(err)
 	}

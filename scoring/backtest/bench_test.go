@@ -71,7 +71,7 @@ func BenchmarkRun(b *testing.B) {
 			b.SetBytes(int64(len(leads)))
 			for b.Loop() {
 				rep, err := Run(context.Background(), oldRules, newRules, bytes.NewReader(leads), "leads.jsonl", fixtureAt,
-					WithOutcomes("outcome"), Workers(workers))
+					WithOutcomes("outcome"), WithWorkers(workers))
 				if err != nil || rep.Counts.Compared != n {
 					b.Fatalf("%v %+v", err, rep.Counts)
 				}
@@ -91,7 +91,7 @@ func BenchmarkScoreLinesTwice(b *testing.B) {
 	for b.Loop() {
 		for _, rs := range []*scoring.RuleSet{oldRules, newRules} {
 			if _, err := rs.ScoreLines(context.Background(), bytes.NewReader(leads), "leads.jsonl", fixtureAt,
-				func(scoring.Record) error { return nil }, scoring.Workers(1)); err != nil {
+				func(scoring.Record) error { return nil }, scoring.WithWorkers(1)); err != nil {
 				b.Fatal(err)
 			}
 		}

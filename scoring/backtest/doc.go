@@ -11,7 +11,7 @@
 //	newRules, err := scoring.LoadFile("rules.next.yaml")  // the proposed change
 //	f, err := os.Open("leads.jsonl")
 //	rep, err := backtest.Run(ctx, oldRules, newRules, f, "leads.jsonl", at,
-//		backtest.WithOutcomes("outcome"), backtest.BandWidth(10))
+//		backtest.WithOutcomes("outcome"), backtest.WithBandWidth(10))
 //	fmt.Println(rep.Stages.Changed, "leads change stage")
 //	fmt.Println(rep.Stages.Count("lead", "mql"), "leads become MQLs")
 //
@@ -52,13 +52,13 @@
 //     count, mean, min, 10th percentile, median, 90th percentile and max of
 //     each side (see Distribution for the nearest-rank method); how many
 //     leads' scores went up, down or stayed (models in both files); and a
-//     histogram by score band. A band of width w (BandWidth, default 10)
+//     histogram by score band. A band of width w (WithBandWidth, default 10)
 //     holding score s is [⌊s/w⌋·w, ⌊s/w⌋·w + w); only bands holding a lead
 //     on either side are listed, ascending.
 //   - Segments: leads per segment, old and new, and how many entered or
 //     left it; by segment id.
 //   - Outcomes (WithOutcomes): per stage and per score band of one model
-//     (OutcomeModel; default the first model of the old file that the new
+//     (WithOutcomeModel; default the first model of the old file that the new
 //     file has too): leads, leads with an outcome, won, the conversion rate
 //     won / with outcome (absent when no lead has an outcome — never NaN)
 //     and the revenue sum. See OutcomeStats for the outcome values.

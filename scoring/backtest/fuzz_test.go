@@ -142,7 +142,7 @@ func FuzzRun(f *testing.F) {
 	f.Add([]byte(`{"fit": 9007199254740993, "outcome": "won", "events": 3}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rep, err := Run(context.Background(), oldRules, newRules, bytes.NewReader(data), "leads.jsonl", fixtureAt,
-			WithOutcomes("outcome"), MaxLeadBytes(256), Workers(2))
+			WithOutcomes("outcome"), MaxLineBytes(256), WithWorkers(2))
 		if err != nil {
 			if !errors.Is(err, ErrInput) {
 				t.Fatalf("err = %v, want nil or ErrInput", err)
