@@ -85,8 +85,8 @@
 // JSON become int or float as declared (1.5 for an int field is an error),
 // times are parsed (RFC 3339 or YYYY-MM-DD), missing optional fields take
 // their default (the zero value of their type when none is declared), and
-// a missing required field or a value of the wrong type is a *LeadError
-// naming the field. Reserved keys of lead data: "id", "events" (objects
+// a missing required field or a value of the wrong type is an *Error
+// matching ErrLead, with Kind "lead field" and the field in ID. Reserved keys of lead data: "id", "events" (objects
 // with "type", "time" and properties), "stage" (the lead's current stage;
 // the first stage when absent) and "stage_entered_at".
 //
@@ -122,9 +122,20 @@
 // (MaxSourceBytes), the number of rules (MaxRules), the size of each
 // expression (MaxNodes), and the list items (MaxListItems); Score bounds
 // the events per lead (MaxEvents) and the memory of expr's VM
-// (MemoryBudget). A rule that fails at evaluation time — an integer modulo
-// by zero, points that are NaN or ±Inf — is an *EvalError with its
-// position, never a panic.
+// (MaxMemory). A rule that fails at evaluation time — an integer modulo
+// by zero, points that are NaN or ±Inf — is an *Error matching ErrEval
+// with the rule's id and position, never a panic; a bug inside the library
+// is ErrInternal, never blamed on the lead.
+//
+// # Errors
+//
+// Every error the package returns is, or wraps, the module's one error type
+// *Error (survey.Error and attribution.Error are the same type): a file, a
+// 1-based line and column, a stable Code, the Kind and ID of its subject
+// (rule "enterprise", stage "mql", lead field "email") and a sentinel for
+// errors.Is. Messages read "name:line:col: subject: message". A rules file
+// with problems returns all of them at once as Errors, sorted by position;
+// errors.As finds the list or its first element.
 //
 // # Speed
 //
@@ -196,7 +207,11 @@
 //
 // # Batches
 //
-// ScoreLines scores a stream of JSON lines with a bounded pool of workers,
-// in input order; a bad line becomes a Record with its line number and the
-// error, and the batch goes on: Read == Scored + Rejected.
+// ScoreLines scores a stream of JSON lines (or one JSON array) with a
+// bounded pool of workers, in input order; a bad line becomes a Record with
+// its line number and the error, and the batch goes on: Read == Scored +
+// Rejected. ScoreSeq is the same as an iterator. Input is read the one way
+// the module reads text: a UTF-8 byte order mark is dropped, CRLF ends a
+// line, a line is bounded (MaxLineBytes), and data after an array's closing
+// ']' is an error.
 package scoring

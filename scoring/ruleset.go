@@ -26,7 +26,7 @@ const (
 	DefaultMaxNodes       = 256     // AST nodes per expression (expr.MaxNodes)
 	DefaultMaxListItems   = 10000   // items in all lists together
 	DefaultMaxEvents      = 10000   // events on one lead
-	DefaultMemoryBudget   = 100000  // expr VM memory budget per evaluation of one expression
+	DefaultMaxMemory      = 100000  // expr VM memory budget per evaluation of one expression
 )
 
 // Option configures Load.
@@ -49,7 +49,7 @@ func defaultOptions() options {
 		maxNodes:       DefaultMaxNodes,
 		maxListItems:   DefaultMaxListItems,
 		maxEvents:      DefaultMaxEvents,
-		memoryBudget:   DefaultMemoryBudget,
+		memoryBudget:   DefaultMaxMemory,
 	}
 }
 
