@@ -34,7 +34,7 @@ func BenchmarkReadCSV(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		batch, err := s.ReadCSV(context.Background(), "bench.csv", bytes.NewReader(data))
+		batch, err := s.ReadResponses(context.Background(), bytes.NewReader(data), "bench.csv")
 		if err != nil || batch.Accepted() != 10000 {
 			b.Fatal(err, batch.Err())
 		}
@@ -43,13 +43,13 @@ func BenchmarkReadCSV(b *testing.B) {
 
 func BenchmarkReport(b *testing.B) {
 	s := mustLoadFile(b, "testdata/pulse.yaml")
-	batch, err := s.ReadCSV(context.Background(), "bench.csv", bytes.NewReader(benchCSV(10000)))
+	batch, err := s.ReadResponses(context.Background(), bytes.NewReader(benchCSV(10000)), "bench.csv")
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := s.Report(context.Background(), batch, By("team")); err != nil {
+		if _, err := s.Report(context.Background(), batch, WithBreakdown("team")); err != nil {
 			b.Fatal(err)
 		}
 	}

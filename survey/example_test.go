@@ -76,26 +76,26 @@ func ExampleSampleSize() {
 }
 
 func ExampleLoad() {
-	_, err := survey.Load("pulse.yaml", strings.NewReader(`name: Pulse
+	_, err := survey.Load(strings.NewReader(`name: Pulse
 cadence: daily
 questions:
   - {id: enps, type: enps, text: "Recommend us?"}
   - {id: mood, type: likert}
-`))
+`), "pulse.yaml")
 	fmt.Println(err)
 	// Output:
 	// pulse.yaml:2:10: cadence "daily": want weekly, monthly or quarterly
-	// pulse.yaml:5:5: question 2: missing field "text"
+	// pulse.yaml:5:5: question "mood": missing field "text"
 }
 
-func ExampleSurvey_ReadCSV() {
+func ExampleSurvey_ReadResponses() {
 	f, err := os.Open("testdata/pulse.yaml")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer f.Close()
-	s, err := survey.Load("pulse.yaml", f)
+	s, err := survey.Load(f, "pulse.yaml")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -105,7 +105,7 @@ r1,2026-06,SDR,London,<1y,9,4
 r2,2026-06,SDR,London,<1y,10,7
 r3,2026-06,AE,Austin,3y+,six,
 `
-	b, err := s.ReadCSV(context.Background(), "responses.csv", strings.NewReader(csv))
+	b, err := s.ReadResponses(context.Background(), strings.NewReader(csv), "responses.csv")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -144,7 +144,7 @@ func ExampleSurvey_Report() {
 		fmt.Println(err)
 		return
 	}
-	rep, err := s.Report(ctx, b, survey.By("team"), survey.Invited(15))
+	rep, err := s.Report(ctx, b, survey.WithBreakdown("team"), survey.WithInvited(15))
 	if err != nil {
 		fmt.Println(err)
 		return

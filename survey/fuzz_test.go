@@ -22,7 +22,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add("name: x\ncadence: weekly\nquestions:\n  - &q {id: a, type: text, text: t}\n  - *q\n")
 	f.Add("{name: x, cadence: monthly, questions: [{id: a, type: choice, text: t, options: [x, x]}]}")
 	f.Fuzz(func(t *testing.T, src string) {
-		s, err := Load("f.yaml", strings.NewReader(src))
+		s, err := Load(strings.NewReader(src), "f.yaml")
 		if err != nil {
 			var list Errors
 			if !errors.As(err, &list) || len(list) == 0 {
@@ -49,7 +49,7 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add("respondent,wave,enps,tools,team,location,tenure\n")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, src string) {
-		b, err := s.ReadCSV(context.Background(), "f.csv", strings.NewReader(src))
+		b, err := s.ReadResponses(context.Background(), strings.NewReader(src), "f.csv")
 		if err != nil {
 			if b != nil {
 				t.Fatal("batch with an error")
@@ -65,7 +65,7 @@ func FuzzReadCSV(f *testing.F) {
 			}
 		}
 		for _, by := range []string{"", "team", "wave"} {
-			rep, err := s.Report(context.Background(), b, By(by), Threshold(1))
+			rep, err := s.Report(context.Background(), b, WithBreakdown(by), WithThreshold(1))
 			if err != nil {
 				t.Fatal(err)
 			}
