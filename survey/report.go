@@ -214,7 +214,7 @@ type Group struct {
 // Scope. Without WithWave the statistics pool every accepted response of
 // every wave, and the intervals treat each response as independent; when
 // the same people answer several waves that understates the uncertainty,
-// so prefer ForWave for an estimate and the Trend for change over time.
+// so prefer WithWave for an estimate and the Trend for change over time.
 //
 // Output is deterministic: questions in definition order, groups and
 // waves in natural label order, comments sorted.
