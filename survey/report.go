@@ -219,6 +219,11 @@ type Group struct {
 // Output is deterministic: questions in definition order, groups and
 // waves in natural label order, comments sorted.
 func (s *Survey) Report(ctx context.Context, b *Batch, opts ...ReportOption) (rep *Report, err error) {
+	defer func() {
+		if err != nil {
+			rep = nil // no partial result beside an error, a recovered panic included
+		}
+	}()
 	defer diag.Recover(&err, "survey: report")
 	if b == nil || b.survey != s {
 		return nil, errors.New("survey: batch was not read with this survey")

@@ -497,3 +497,19 @@ func TestComplementaryPooled(t *testing.T) {
 		t.Errorf("trend (-want +got):\n%s", diff)
 	}
 }
+
+// A panic inside the package (here forced by a batch whose records do
+// not match its survey, which the public API cannot build) is returned as
+// ErrInternal, with no partial report.
+func TestReportPanicIsInternal(t *testing.T) {
+	s := mustLoadFile(t, "testdata/pulse.yaml")
+	b := &Batch{survey: s, read: 1, accepted: []record{{respondent: "r1", wave: "W1"}}}
+	rep, err := s.Report(context.Background(), b, WithThreshold(1))
+	if rep != nil || !errors.Is(err, ErrInternal) {
+		t.Fatalf("report %v, err %v; want ErrInternal", rep, err)
+	}
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeInternal || !strings.Contains(e.Msg, "survey: report") {
+		t.Errorf("error = %+v", e)
+	}
+}

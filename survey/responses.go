@@ -260,6 +260,11 @@ func MaxRecordBytes(n int) ReadOption { return func(c *readConfig) { c.maxRecord
 // errors, cancellation of ctx and a line with no end (see MaxRecordBytes)
 // end the read with an error and no Batch.
 func (s *Survey) ReadResponses(ctx context.Context, r io.Reader, name string, opts ...ReadOption) (b *Batch, err error) {
+	defer func() {
+		if err != nil {
+			b = nil // no partial result beside an error, a recovered panic included
+		}
+	}()
 	defer diag.Recover(&err, "survey: read responses")
 	rr, err := s.openCSV(ctx, r, name, opts)
 	if err != nil {
@@ -518,6 +523,11 @@ func (s *Survey) segmentIndex(name string) int {
 //
 //	response "4": question "enps": answer required
 func (s *Survey) Check(ctx context.Context, responses []Response) (b *Batch, err error) {
+	defer func() {
+		if err != nil {
+			b = nil // no partial result beside an error, a recovered panic included
+		}
+	}()
 	defer diag.Recover(&err, "survey: check")
 	b = &Batch{survey: s}
 	seen := map[seenKey]int{}
