@@ -218,8 +218,9 @@ func quoteList(ss []string) string {
 type seenKey struct{ wave, respondent string }
 
 // DefaultMaxRecordBytes is the bound on one CSV record (all its lines, for
-// a quoted field over several) when no MaxRecordBytes option is given.
-const DefaultMaxRecordBytes = csvio.DefaultMaxRecord
+// a quoted field over several) when no MaxRecordBytes option is given:
+// 1 MiB.
+const DefaultMaxRecordBytes = 1 << 20
 
 // A ReadOption changes how ReadResponses and ReadResponsesSeq read CSV.
 type ReadOption func(*readConfig)
@@ -354,6 +355,9 @@ func (s *Survey) openCSV(ctx context.Context, r io.Reader, name string, opts []R
 	var cfg readConfig
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.maxRecord <= 0 {
+		cfg.maxRecord = DefaultMaxRecordBytes
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
