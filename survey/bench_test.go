@@ -41,6 +41,25 @@ func BenchmarkReadCSV(b *testing.B) {
 	}
 }
 
+func BenchmarkReadResponsesSeq(b *testing.B) {
+	s := mustLoadFile(b, "testdata/pulse.yaml")
+	data := benchCSV(10000)
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := 0
+		for _, err := range s.ReadResponsesSeq(context.Background(), bytes.NewReader(data), "bench.csv") {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 10000 {
+			b.Fatal(n)
+		}
+	}
+}
+
 func BenchmarkReport(b *testing.B) {
 	s := mustLoadFile(b, "testdata/pulse.yaml")
 	batch, err := s.ReadResponses(context.Background(), bytes.NewReader(benchCSV(10000)), "bench.csv")
