@@ -28,6 +28,8 @@ func benchCSV(n int) []byte {
 	return b.Bytes()
 }
 
+// BenchmarkReadCSV keeps the name it had before ReadCSV became
+// ReadResponses, so that runs before and after compare.
 func BenchmarkReadCSV(b *testing.B) {
 	s := mustLoadFile(b, "testdata/pulse.yaml")
 	data := benchCSV(10000)

@@ -49,7 +49,7 @@ func FuzzLoad(f *testing.F) {
 	})
 }
 
-func FuzzReadCSV(f *testing.F) {
+func FuzzReadResponses(f *testing.F) {
 	s := mustLoadFile(f, "testdata/pulse.yaml")
 	f.Add(header + "r1,W1,SDR,London,<1y,9,4,,Approvals,\nr2,W1,AE,Austin,3y+,6,2,5,,Fine\n")
 	f.Add(header + "r1,W1,SDR,London,<1y,11,7,x,y,\"\n")

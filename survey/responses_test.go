@@ -14,7 +14,7 @@ import (
 
 const header = "respondent,wave,team,location,tenure,enps,tools,manager,blocker,comment\n"
 
-func TestReadCSVRows(t *testing.T) {
+func TestReadResponsesRows(t *testing.T) {
 	s := mustLoadFile(t, "testdata/pulse.yaml")
 	tests := []struct {
 		name     string
@@ -87,7 +87,7 @@ func TestReadCSVRows(t *testing.T) {
 	}
 }
 
-func TestReadCSVHeader(t *testing.T) {
+func TestReadResponsesHeader(t *testing.T) {
 	s := mustLoadFile(t, "testdata/pulse.yaml")
 	tests := []struct {
 		name   string
@@ -139,7 +139,7 @@ func TestReadCSVHeader(t *testing.T) {
 	}
 }
 
-func TestReadCSVCancel(t *testing.T) {
+func TestReadResponsesCancel(t *testing.T) {
 	s := mustLoadFile(t, "testdata/pulse.yaml")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -186,7 +186,7 @@ response "4": question "enps": answer required`
 	}
 }
 
-func TestReadCSVIOError(t *testing.T) {
+func TestReadResponsesIOError(t *testing.T) {
 	s := mustLoadFile(t, "testdata/pulse.yaml")
 	boom := errors.New("connection reset")
 	r := io.MultiReader(strings.NewReader(header+"r1,W1,SDR,London,<1y,9,4,,,\n"), iotest.ErrReader(boom))
