@@ -28,28 +28,49 @@ func benchCSV(n int) []byte {
 	return b.Bytes()
 }
 
+// BenchmarkReadCSV keeps the name it had before ReadCSV became
+// ReadResponses, so that runs before and after compare.
 func BenchmarkReadCSV(b *testing.B) {
 	s := mustLoadFile(b, "testdata/pulse.yaml")
 	data := benchCSV(10000)
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		batch, err := s.ReadCSV(context.Background(), "bench.csv", bytes.NewReader(data))
+		batch, err := s.ReadResponses(context.Background(), bytes.NewReader(data), "bench.csv")
 		if err != nil || batch.Accepted() != 10000 {
 			b.Fatal(err, batch.Err())
 		}
 	}
 }
 
+func BenchmarkReadResponsesSeq(b *testing.B) {
+	s := mustLoadFile(b, "testdata/pulse.yaml")
+	data := benchCSV(10000)
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := 0
+		for _, err := range s.ReadResponsesSeq(context.Background(), bytes.NewReader(data), "bench.csv") {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 10000 {
+			b.Fatal(n)
+		}
+	}
+}
+
 func BenchmarkReport(b *testing.B) {
 	s := mustLoadFile(b, "testdata/pulse.yaml")
-	batch, err := s.ReadCSV(context.Background(), "bench.csv", bytes.NewReader(benchCSV(10000)))
+	batch, err := s.ReadResponses(context.Background(), bytes.NewReader(benchCSV(10000)), "bench.csv")
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := s.Report(context.Background(), batch, By("team")); err != nil {
+		if _, err := s.Report(context.Background(), batch, WithBreakdown("team")); err != nil {
 			b.Fatal(err)
 		}
 	}

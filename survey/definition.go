@@ -2,22 +2,26 @@ package survey
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/revengine/revengine/internal/diag"
+	"github.com/revengine/revengine/internal/lineio"
+	"github.com/revengine/revengine/internal/yamlx"
 )
 
 // MaxQuestions is the most questions a pulse survey may have.
 const MaxQuestions = 10
 
-// maxDefinitionSize bounds what Load reads, so a runaway input cannot
+// DefaultMaxDefinitionBytes is the size bound of a definition when no
+// MaxDefinitionBytes option is given: 1 MiB, so a runaway input cannot
 // exhaust memory.
-const maxDefinitionSize = 1 << 20
+const DefaultMaxDefinitionBytes = 1 << 20
 
 // Cadence is how often a pulse survey runs. It is descriptive: wave labels
 // are not checked against it.
@@ -54,13 +58,14 @@ const (
 	likertFavourable = 4 // 4 and 5 are favourable
 )
 
-// A Question is one question of a pulse survey.
+// A Question is one question of a pulse survey. Its JSON encoding has the
+// stable names id, type, text, options and optional, as in YAML.
 type Question struct {
-	ID       string   // column name in the responses, e.g. "enps"
-	Kind     Kind     // enps, likert, choice or text
-	Text     string   // the wording shown to respondents
-	Options  []string // the choices, for Choice only
-	Optional bool     // an empty answer is a skipped answer, not an error
+	ID       string   `json:"id"`                 // column name in the responses, e.g. "enps"
+	Kind     Kind     `json:"type"`               // enps, likert, choice or text
+	Text     string   `json:"text"`               // the wording shown to respondents
+	Options  []string `json:"options,omitempty"`  // the choices, for Choice only
+	Optional bool     `json:"optional,omitempty"` // an empty answer is a skipped answer, not an error
 }
 
 // Reserved column names of the responses.
@@ -112,9 +117,10 @@ func (s *Survey) Question(id string) (Question, bool) {
 	return q, true
 }
 
-// New returns a survey defined by Go values, validated as Load validates
-// YAML. Problems are returned together as Errors.
-func New(name string, cadence Cadence, questions []Question, segments ...string) (*Survey, error) {
+// New returns a survey defined by Go values, validated as Parse validates
+// YAML. Problems are returned together as Errors, without positions.
+func New(name string, cadence Cadence, questions []Question, segments ...string) (s *Survey, err error) {
+	defer diag.Recover(&err, "survey: new")
 	d := draft{name: name, cadence: string(cadence), hasName: true, hasCadence: true, hasQuestions: true}
 	for _, seg := range segments {
 		d.segments = append(d.segments, posString{v: seg})
@@ -128,11 +134,39 @@ func New(name string, cadence Cadence, questions []Question, segments ...string)
 		}
 		d.questions = append(d.questions, dq)
 	}
-	return d.build("")
+	w := yamlx.New("", nil)
+	s = d.build(w)
+	if err := finish(w); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
-// Load reads a survey definition in YAML from r; name is used in error
-// messages. The document is a mapping:
+// A LoadOption changes how Parse, Load and LoadFile read a definition.
+type LoadOption func(*loadConfig)
+
+type loadConfig struct {
+	maxBytes int
+}
+
+// MaxDefinitionBytes bounds the size of a definition (default
+// DefaultMaxDefinitionBytes; n <= 0 means the default). A larger one is an
+// error matching ErrSyntax, with the line the bound falls on.
+func MaxDefinitionBytes(n int) LoadOption { return func(c *loadConfig) { c.maxBytes = n } }
+
+func loadOptions(opts []LoadOption) loadConfig {
+	c := loadConfig{}
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.maxBytes <= 0 {
+		c.maxBytes = DefaultMaxDefinitionBytes
+	}
+	return c
+}
+
+// Parse reads a survey definition in YAML from src; name is the source's
+// name in error messages. The document is a mapping:
 //
 //	name: Revenue team pulse          # required
 //	cadence: monthly                  # required: weekly, monthly or quarterly
@@ -147,97 +181,101 @@ func New(name string, cadence Cadence, questions []Question, segments ...string)
 //	    text: Which tool slows you down most?
 //	    options: [CRM, dialer, CPQ]   # choice only: at least two distinct options
 //
-// Unknown fields, duplicate keys or ids, ids that clash with "respondent",
+// A UTF-8 byte order mark is dropped and "\r\n" line ends are accepted.
+// Unknown keys, duplicate keys or ids, ids that clash with "respondent",
 // "wave" or a segment, and an 11th question are errors. Every problem is
-// reported, each as "name:line:col: message", in one Errors value.
-func Load(name string, r io.Reader) (s *Survey, err error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxDefinitionSize+1))
-	if err != nil {
-		return nil, Errors{{File: name, Err: ErrSyntax, Msg: err.Error()}}
+// reported (at most 50, then a count of the rest), each as
+// `name:line:col: question "id": message` or `name:line:col: message`, in
+// one Errors value sorted by position.
+func Parse(name string, src []byte, opts ...LoadOption) (s *Survey, err error) {
+	defer diag.Recover(&err, "survey: parse")
+	cfg := loadOptions(opts)
+	if len(src) > cfg.maxBytes {
+		return nil, tooLarge(name, src, cfg.maxBytes)
 	}
-	if len(data) > maxDefinitionSize {
-		return nil, Errors{{File: name, Err: ErrSyntax, Msg: fmt.Sprintf("definition larger than %d bytes", maxDefinitionSize)}}
+	src = bytes.TrimPrefix(src, []byte(lineio.BOM))
+	w := yamlx.New(name, src)
+	root := w.Parse(src, "definition")
+	if root == nil {
+		return nil, finish(w)
 	}
-	root, perr := parseYAML(data)
-	if perr != nil {
-		perr.File = name
-		return nil, Errors{perr}
+	d := document(w, root)
+	s = d.build(w)
+	if err := finish(w); err != nil {
+		return nil, err
 	}
-	p := &yamlParser{file: name}
-	d := p.document(root)
-	s, err = d.build(name)
-	if len(p.errs) > 0 {
-		var all Errors
-		all = append(all, p.errs...)
-		var verr Errors
-		if errors.As(err, &verr) {
-			all = append(all, verr...)
-		}
-		all.sort()
-		return nil, capErrors(all)
-	}
-	var verr Errors
-	if errors.As(err, &verr) {
-		return nil, capErrors(verr)
-	}
-	return s, err
+	return s, nil
 }
 
-// maxLoadErrors bounds the problems Load reports, as compilers do; a file
-// with thousands of them is not a survey definition.
+// Load reads a survey definition in YAML from r, as Parse does; name is the
+// input's name in error messages. A read error is returned in an Errors
+// whose element unwraps to it.
+func Load(r io.Reader, name string, opts ...LoadOption) (*Survey, error) {
+	cfg := loadOptions(opts)
+	data, err := io.ReadAll(io.LimitReader(r, int64(cfg.maxBytes)+1))
+	if err != nil {
+		return nil, Errors{{File: name, Err: err, Msg: err.Error()}}
+	}
+	if len(data) > cfg.maxBytes {
+		return nil, tooLarge(name, data, cfg.maxBytes)
+	}
+	return Parse(name, data, opts...)
+}
+
+// LoadFile reads the survey definition in the file at path, as Parse does;
+// the path is the name in error messages. A file that cannot be opened is
+// the *os.PathError.
+func LoadFile(path string, opts ...LoadOption) (*Survey, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Load(f, path, opts...)
+}
+
+// tooLarge is the error of a definition over the bound, on the line where
+// the bound falls.
+func tooLarge(name string, src []byte, max int) error {
+	line := bytes.Count(src[:max], []byte("\n")) + 1
+	return Errors{{File: name, Line: line, Code: CodeLimit, Err: ErrSyntax,
+		Msg: fmt.Sprintf("definition larger than %d bytes", max)}}
+}
+
+// maxLoadErrors bounds the problems a definition reports, as compilers do;
+// a file with thousands of them is not a survey definition.
 const maxLoadErrors = 50
 
-func capErrors(l Errors) Errors {
+// finish gives every problem of w its sentinel, sorts them and caps their
+// number; it returns nil when there are none.
+func finish(w *yamlx.Walker) error {
+	l := w.Errs
+	if len(l) == 0 {
+		return nil
+	}
+	for _, e := range l {
+		if e.Err != nil {
+			continue
+		}
+		// The walker's own problems: duplicate keys, and shapes.
+		if e.Code == diag.CodeDuplicate {
+			e.Err = ErrDuplicate
+		} else {
+			e.Err = ErrDefinition
+		}
+	}
+	l.Sort()
 	if len(l) <= maxLoadErrors {
 		return l
 	}
 	last := l[maxLoadErrors-1]
 	out := append(Errors(nil), l[:maxLoadErrors]...)
-	return append(out, &Error{File: last.File, Line: last.Line, Column: last.Column, Err: last.Err,
+	return append(out, &Error{File: last.File, Line: last.Line, Column: last.Column, Code: CodeLimit, Err: last.Err,
 		Msg: fmt.Sprintf("too many errors (%d more not shown)", len(l)-maxLoadErrors)})
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// parseYAML parses one YAML document into a node, turning the parser's
-// errors (and any panic inside it) into a positioned *Error.
-func parseYAML(data []byte) (root *yaml.Node, perr *Error) {
-	defer func() {
-		if r := recover(); r != nil {
-			root, perr = nil, &Error{Line: 1, Column: 1, Err: ErrSyntax, Msg: fmt.Sprintf("YAML parser failed: %v", r)}
-		}
-	}()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if err == io.EOF {
-			return nil, &Error{Line: 1, Column: 1, Err: ErrDefinition, Msg: "empty definition"}
-		}
-		return nil, yamlError(err)
-	}
-	var next yaml.Node
-	if err := dec.Decode(&next); err != io.EOF {
-		if err != nil {
-			return nil, yamlError(err)
-		}
-		return nil, &Error{Line: next.Line, Column: next.Column, Err: ErrDefinition, Msg: "more than one YAML document"}
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
-		return nil, &Error{Line: 1, Column: 1, Err: ErrDefinition, Msg: "empty definition"}
-	}
-	return doc.Content[0], nil
-}
-
-func yamlError(err error) *Error {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{Line: line, Err: ErrSyntax, Msg: m[2]}
-	}
-	return &Error{Line: 1, Err: ErrSyntax, Msg: strings.TrimPrefix(msg, "yaml: ")}
-}
-
-// posString is a scalar with the place it came from.
+// posString is a scalar with the place it came from; line -1 means a
+// problem with it was already reported.
 type posString struct {
 	v         string
 	line, col int
@@ -262,159 +300,118 @@ type draft struct {
 	line, col                         int
 }
 
-type yamlParser struct {
-	file string
-	errs Errors
+// subject names question num for messages: `question "id"` when it has an
+// id, else the prefix "question N: " in the message itself.
+func subject(id string, num int) (diag.Subject, string) {
+	if id = strings.TrimSpace(id); id != "" {
+		return diag.Subject{Kind: "question", ID: id}, ""
+	}
+	return diag.Subject{}, fmt.Sprintf("question %d: ", num)
 }
 
-func (p *yamlParser) errorf(n *yaml.Node, sentinel error, format string, a ...any) {
-	line, col := 0, 0
-	if n != nil {
-		line, col = n.Line, n.Column
-	}
-	p.errs = append(p.errs, &Error{File: p.file, Line: line, Column: col, Err: sentinel, Msg: fmt.Sprintf(format, a...)})
-}
-
-// mapping checks that n is a mapping and returns its key/value pairs,
-// reporting duplicate and unknown keys.
-func (p *yamlParser) mapping(n *yaml.Node, what string, known ...string) (keys []*yaml.Node, vals []*yaml.Node, ok bool) {
-	if n.Kind == yaml.AliasNode {
-		p.errorf(n, ErrDefinition, "%s: aliases are not supported", what)
-		return nil, nil, false
-	}
-	if n.Kind != yaml.MappingNode {
-		p.errorf(n, ErrDefinition, "%s must be a mapping", what)
-		return nil, nil, false
-	}
-	seen := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			p.errorf(k, ErrDefinition, "%s: keys must be plain strings", what)
-			continue
-		}
-		if first, dup := seen[k.Value]; dup {
-			p.errorf(k, ErrDuplicate, "%s: duplicate key %q (first at line %d)", what, k.Value, first.Line)
-			continue
-		}
-		seen[k.Value] = k
-		isKnown := false
-		for _, kn := range known {
-			if k.Value == kn {
-				isKnown = true
-			}
-		}
-		if !isKnown {
-			p.errorf(k, ErrDefinition, "%s: unknown field %q (want one of %s)", what, k.Value, strings.Join(known, ", "))
-			continue
-		}
-		keys = append(keys, k)
-		vals = append(vals, v)
-	}
-	return keys, vals, true
-}
-
-func (p *yamlParser) scalar(n *yaml.Node, what string) (posString, bool) {
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		p.errorf(n, ErrDefinition, "%s must be a string", what)
-		return posString{line: n.Line, col: n.Column}, false
-	}
-	return posString{v: n.Value, line: n.Line, col: n.Column}, true
-}
-
-func (p *yamlParser) list(n *yaml.Node, what string) ([]*yaml.Node, bool) {
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, ErrDefinition, "%s must be a list", what)
-		return nil, false
-	}
-	return n.Content, true
-}
-
-func (p *yamlParser) document(root *yaml.Node) draft {
-	d := draft{line: root.Line, col: root.Column}
-	keys, vals, ok := p.mapping(root, "survey", "name", "cadence", "segments", "questions")
+func scalar(w *yamlx.Walker, n *yaml.Node, what string, s diag.Subject) posString {
+	v, ok := w.Scalar(n, what, s)
 	if !ok {
-		// Already reported; avoid a second round of "missing" errors.
+		return posString{line: -1}
+	}
+	return posString{v: v, line: n.Line, col: n.Column}
+}
+
+func document(w *yamlx.Walker, root *yaml.Node) draft {
+	d := draft{line: root.Line, col: root.Column}
+	if root.Kind != yaml.MappingNode {
+		w.Mapping(root, "survey", diag.Subject{}) // reports the shape
+		// Reported; avoid a second round of "missing" errors.
 		d.hasName, d.hasCadence, d.hasQuestions = true, true, true
 		d.name, d.cadence = "-", string(Monthly)
-		d.questions = nil
 		d.questionsLine = -1
 		return d
 	}
-	for i, k := range keys {
-		v := vals[i]
-		switch k.Value {
+	for _, p := range w.Mapping(root, "survey", diag.Subject{}, "name", "cadence", "segments", "questions") {
+		v := p.Val
+		switch p.Key.Value {
 		case "name":
 			d.hasName = true
-			d.nameAt, _ = p.scalar(v, "name")
+			d.nameAt = scalar(w, v, "name", diag.Subject{})
 			d.name = d.nameAt.v
 		case "cadence":
 			d.hasCadence = true
-			d.cadenceAt, _ = p.scalar(v, "cadence")
+			d.cadenceAt = scalar(w, v, "cadence", diag.Subject{})
 			d.cadence = d.cadenceAt.v
 		case "segments":
-			items, _ := p.list(v, "segments")
-			for _, it := range items {
-				if s, ok := p.scalar(it, "segment"); ok {
+			for _, it := range w.Sequence(v, "segments", diag.Subject{}) {
+				if s := scalar(w, it, "segment", diag.Subject{}); s.line >= 0 {
 					d.segments = append(d.segments, s)
 				}
 			}
 		case "questions":
 			d.hasQuestions = true
 			d.questionsLine, d.questionsCol = v.Line, v.Column
-			items, ok := p.list(v, "questions")
-			if !ok {
-				d.questionsLine = -1 // reported
+			if v.Kind != yaml.SequenceNode {
+				d.questionsLine = -1 // reported by Sequence
 			}
-			for _, it := range items {
-				d.questions = append(d.questions, p.question(it, len(d.questions)+1))
+			for _, it := range w.Sequence(v, "questions", diag.Subject{}) {
+				d.questions = append(d.questions, question(w, it, len(d.questions)+1))
 			}
 		}
 	}
 	return d
 }
 
-func (p *yamlParser) question(n *yaml.Node, num int) draftQuestion {
+// idOf returns the id scalar of a question mapping, before the mapping is
+// walked, so that every problem of the question can name it.
+func idOf(n *yaml.Node) string {
+	if n.Kind != yaml.MappingNode {
+		return ""
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.Value == "id" && v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
+			return v.Value
+		}
+	}
+	return ""
+}
+
+func question(w *yamlx.Walker, n *yaml.Node, num int) draftQuestion {
 	q := draftQuestion{line: n.Line, col: n.Column}
-	what := fmt.Sprintf("question %d", num)
-	keys, vals, ok := p.mapping(n, what, "id", "type", "text", "options", "optional")
-	if !ok {
+	s, pre := subject(idOf(n), num)
+	if n.Kind != yaml.MappingNode {
+		w.Mapping(n, fmt.Sprintf("question %d", num), s) // reports the shape
 		q.hasID, q.hasKind, q.hasText = true, true, true
 		q.id.v, q.kind.v, q.text.v = fmt.Sprintf("#%d", num), string(Text), "-"
 		q.id.line = -1 // reported; skip id checks
 		return q
 	}
-	for i, k := range keys {
-		v := vals[i]
-		switch k.Value {
+	// The walker names the mapping in its messages ("question 2: unknown
+	// key …"); with the question's id as the subject that is said already.
+	mark := len(w.Errs)
+	pairs := w.Mapping(n, fmt.Sprintf("question %d", num), s, "id", "type", "text", "options", "optional")
+	if s.ID != "" {
+		for _, e := range w.Errs[mark:] {
+			e.Msg = strings.TrimPrefix(e.Msg, fmt.Sprintf("question %d: ", num))
+		}
+	}
+	for _, p := range pairs {
+		v := p.Val
+		switch p.Key.Value {
 		case "id":
 			q.hasID = true
-			q.id, _ = p.scalar(v, what+": id")
+			q.id = scalar(w, v, pre+"id", s)
 		case "type":
 			q.hasKind = true
-			q.kind, _ = p.scalar(v, what+": type")
+			q.kind = scalar(w, v, pre+"type", s)
 		case "text":
 			q.hasText = true
-			q.text, _ = p.scalar(v, what+": text")
+			q.text = scalar(w, v, pre+"text", s)
 		case "optional":
-			s, ok := p.scalar(v, what+": optional")
-			if !ok {
-				continue
-			}
-			switch b := s.v; {
-			case b == "true" || b == "True" || b == "TRUE":
-				q.optional = true
-			case b == "false" || b == "False" || b == "FALSE":
-			default:
-				p.errorf(v, ErrDefinition, "%s: optional must be true or false, not %q", what, s.v)
-			}
+			q.optional, _ = w.Bool(v, pre+"optional", s)
 		case "options":
 			q.hasOptions = true
 			q.optsLine, q.optsCol = v.Line, v.Column
-			items, _ := p.list(v, what+": options")
-			for _, it := range items {
-				if s, ok := p.scalar(it, what+": option"); ok {
-					q.options = append(q.options, s)
+			for _, it := range w.Sequence(v, pre+"options", s) {
+				if o := scalar(w, it, pre+"option", s); o.line >= 0 {
+					q.options = append(q.options, o)
 				}
 			}
 		}
@@ -422,36 +419,43 @@ func (p *yamlParser) question(n *yaml.Node, num int) draftQuestion {
 	return q
 }
 
-// build validates the draft; errors carry the recorded positions.
-func (d draft) build(file string) (*Survey, error) {
-	var errs Errors
-	at := func(line, col int, sentinel error, format string, a ...any) {
+// build validates the draft, recording each problem in w at the recorded
+// position; it returns the survey, which is valid only when w has no
+// problems.
+func (d draft) build(w *yamlx.Walker) *Survey {
+	at := func(line, col int, s diag.Subject, code diag.Code, sentinel error, format string, a ...any) {
 		if line < 0 {
-			return
+			return // a problem already reported
 		}
-		errs = append(errs, &Error{File: file, Line: line, Column: col, Err: sentinel, Msg: fmt.Sprintf(format, a...)})
+		w.ErrAt(line, col, s, code, format, a...).Err = sentinel
 	}
+	none := diag.Subject{}
 	s := &Survey{name: strings.TrimSpace(d.name), cadence: Cadence(d.cadence), byID: map[string]int{}}
 	switch {
 	case !d.hasName:
-		at(d.line, d.col, ErrRequired, "missing field \"name\"")
+		at(d.line, d.col, none, diag.CodeMissing, ErrRequired, "missing field \"name\"")
 	case s.name == "":
-		at(d.nameAt.line, d.nameAt.col, ErrDefinition, "name is empty")
+		at(d.nameAt.line, d.nameAt.col, none, diag.CodeMissing, ErrDefinition, "name is empty")
 	}
 	switch {
 	case !d.hasCadence:
-		at(d.line, d.col, ErrRequired, "missing field \"cadence\"")
+		at(d.line, d.col, none, diag.CodeMissing, ErrRequired, "missing field \"cadence\"")
 	case s.cadence != Weekly && s.cadence != Monthly && s.cadence != Quarterly:
-		at(d.cadenceAt.line, d.cadenceAt.col, ErrDefinition, "cadence %q: want weekly, monthly or quarterly", d.cadence)
+		at(d.cadenceAt.line, d.cadenceAt.col, none, diag.CodeInvalid, ErrDefinition, "cadence %q: want weekly, monthly or quarterly", d.cadence)
 	}
 	reserved := map[string]string{ColumnRespondent: "a reserved column", ColumnWave: "a reserved column"}
 	for _, seg := range d.segments {
 		name := strings.TrimSpace(seg.v)
+		sub := diag.Subject{Kind: "segment", ID: seg.v}
 		switch {
 		case !idPattern.MatchString(name):
-			at(seg.line, seg.col, ErrDefinition, "segment %q: want letters, digits, '_', '.' or '-', starting with a letter or digit", seg.v)
+			at(seg.line, seg.col, sub, diag.CodeInvalid, ErrDefinition, "want letters, digits, '_', '.' or '-', starting with a letter or digit")
 		case reserved[name] != "":
-			at(seg.line, seg.col, ErrDuplicate, "segment %q is %s", name, reserved[name])
+			msg := "duplicate segment"
+			if reserved[name] == "a reserved column" {
+				msg = "the name of a reserved column"
+			}
+			at(seg.line, seg.col, sub, diag.CodeDuplicate, ErrDuplicate, "%s", msg)
 		default:
 			reserved[name] = "already a segment"
 			s.segments = append(s.segments, name)
@@ -459,40 +463,44 @@ func (d draft) build(file string) (*Survey, error) {
 	}
 	switch {
 	case !d.hasQuestions:
-		at(d.line, d.col, ErrRequired, "missing field \"questions\"")
+		at(d.line, d.col, none, diag.CodeMissing, ErrRequired, "missing field \"questions\"")
 	case len(d.questions) == 0:
-		at(d.questionsLine, d.questionsCol, ErrDefinition, "questions: at least one question is required")
+		at(d.questionsLine, d.questionsCol, none, diag.CodeMissing, ErrDefinition, "questions: at least one question is required")
 	}
 	for i, dq := range d.questions {
 		num := i + 1
-		if num == MaxQuestions+1 {
-			at(dq.line, dq.col, ErrTooManyQuestions, "question %d: a pulse survey has at most %d questions", num, MaxQuestions)
-		}
 		q := Question{ID: strings.TrimSpace(dq.id.v), Kind: Kind(strings.TrimSpace(dq.kind.v)),
 			Text: strings.TrimSpace(dq.text.v), Optional: dq.optional}
+		sub, pre := subject(q.ID, num)
+		if dq.id.line < 0 {
+			sub, pre = subject("", num)
+		}
+		if num == MaxQuestions+1 {
+			at(dq.line, dq.col, sub, diag.CodeLimit, ErrTooManyQuestions, "%sa pulse survey has at most %d questions, this is question %d", pre, MaxQuestions, num)
+		}
 		ok := true
 		switch {
 		case !dq.hasID:
-			at(dq.line, dq.col, ErrRequired, "question %d: missing field \"id\"", num)
+			at(dq.line, dq.col, sub, diag.CodeMissing, ErrRequired, "%smissing field \"id\"", pre)
 			ok = false
 		case !idPattern.MatchString(q.ID):
-			at(dq.id.line, dq.id.col, ErrDefinition, "question %d: id %q: want letters, digits, '_', '.' or '-', starting with a letter or digit", num, dq.id.v)
+			at(dq.id.line, dq.id.col, sub, diag.CodeInvalid, ErrDefinition, "%sinvalid id: want letters, digits, '_', '.' or '-', starting with a letter or digit", pre)
 			ok = false
 		case reserved[q.ID] != "":
-			at(dq.id.line, dq.id.col, ErrDuplicate, "question %d: id %q is %s", num, q.ID, reserved[q.ID])
+			at(dq.id.line, dq.id.col, sub, diag.CodeDuplicate, ErrDuplicate, "%sid is %s", pre, reserved[q.ID])
 			ok = false
 		}
 		switch {
 		case !dq.hasKind:
-			at(dq.line, dq.col, ErrRequired, "question %d: missing field \"type\"", num)
+			at(dq.line, dq.col, sub, diag.CodeMissing, ErrRequired, "%smissing field \"type\"", pre)
 		case q.Kind != ENPS && q.Kind != Likert && q.Kind != Choice && q.Kind != Text:
-			at(dq.kind.line, dq.kind.col, ErrDefinition, "question %d: type %q: want enps, likert, choice or text", num, dq.kind.v)
+			at(dq.kind.line, dq.kind.col, sub, diag.CodeInvalid, ErrDefinition, "%stype %q: want enps, likert, choice or text", pre, dq.kind.v)
 		}
 		switch {
 		case !dq.hasText:
-			at(dq.line, dq.col, ErrRequired, "question %d: missing field \"text\"", num)
+			at(dq.line, dq.col, sub, diag.CodeMissing, ErrRequired, "%smissing field \"text\"", pre)
 		case q.Text == "":
-			at(dq.text.line, dq.text.col, ErrDefinition, "question %d: text is empty", num)
+			at(dq.text.line, dq.text.col, sub, diag.CodeMissing, ErrDefinition, "%stext is empty", pre)
 		}
 		if q.Kind == Choice {
 			if !dq.hasOptions || len(dq.options) < 2 {
@@ -500,23 +508,23 @@ func (d draft) build(file string) (*Survey, error) {
 				if !dq.hasOptions {
 					line, col = dq.line, dq.col
 				}
-				at(line, col, ErrDefinition, "question %d: a choice question needs at least two options", num)
+				at(line, col, sub, diag.CodeMissing, ErrDefinition, "%sa choice question needs at least two options", pre)
 			}
 			seen := map[string]bool{}
 			for _, o := range dq.options {
 				v := strings.TrimSpace(o.v)
 				switch {
 				case v == "":
-					at(o.line, o.col, ErrDefinition, "question %d: empty option", num)
+					at(o.line, o.col, sub, diag.CodeMissing, ErrDefinition, "%sempty option", pre)
 				case seen[v]:
-					at(o.line, o.col, ErrDuplicate, "question %d: duplicate option %q", num, v)
+					at(o.line, o.col, sub, diag.CodeDuplicate, ErrDuplicate, "%sduplicate option %q", pre, v)
 				default:
 					seen[v] = true
 					q.Options = append(q.Options, v)
 				}
 			}
 		} else if dq.hasOptions {
-			at(dq.optsLine, dq.optsCol, ErrDefinition, "question %d: options are only for choice questions", num)
+			at(dq.optsLine, dq.optsCol, sub, diag.CodeInvalid, ErrDefinition, "%soptions are only for choice questions", pre)
 		}
 		if ok {
 			reserved[q.ID] = fmt.Sprintf("already the id of question %d", num)
@@ -524,9 +532,5 @@ func (d draft) build(file string) (*Survey, error) {
 		}
 		s.questions = append(s.questions, q)
 	}
-	if len(errs) > 0 {
-		errs.sort()
-		return nil, errs
-	}
-	return s, nil
+	return s
 }

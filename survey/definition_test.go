@@ -3,7 +3,6 @@ package survey
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -12,12 +11,7 @@ import (
 
 func mustLoadFile(t testing.TB, path string) *Survey {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	s, err := Load(path, f)
+	s, err := LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,17 +70,17 @@ func TestLoadErrors(t *testing.T) {
 		{"empty", "", []string{"p.yaml:1:1: empty definition"}, ErrDefinition},
 		// yaml.v3 reports the line only, as the parser sees it.
 		{"syntax", "name: [x\n", []string{"p.yaml:1: did not find expected ',' or ']'"}, ErrSyntax},
-		{"not a mapping", "- a\n- b\n", []string{"p.yaml:1:1: survey must be a mapping"}, ErrDefinition},
-		{"two documents", "name: x\n---\nname: y\n", []string{"p.yaml:2:1: more than one YAML document"}, ErrDefinition},
+		{"not a mapping", "- a\n- b\n", []string{"p.yaml:1:1: survey must be a mapping, got a list"}, ErrDefinition},
+		{"two documents", "name: x\n---\nname: y\n", []string{"p.yaml:2:1: more than one YAML document"}, ErrSyntax},
 		{"missing everything", "colour: red\n", []string{
 			`p.yaml:1:1: missing field "name"`,
 			`p.yaml:1:1: missing field "cadence"`,
 			`p.yaml:1:1: missing field "questions"`,
-			`p.yaml:1:1: survey: unknown field "colour" (want one of name, cadence, segments, questions)`,
+			`p.yaml:1:1: survey: unknown key "colour" (known: name, cadence, segments, questions)`,
 		}, ErrRequired},
 		{"10 questions are fine, 11 are not", questionsYAML(11), []string{
 			// The 11th item starts at line 3 + 10·3 + 1 = 34, column 5.
-			"p.yaml:34:5: question 11: a pulse survey has at most 10 questions",
+			`p.yaml:34:5: question "q11": a pulse survey has at most 10 questions, this is question 11`,
 		}, ErrTooManyQuestions},
 		{"no questions", "name: x\ncadence: weekly\nquestions: []\n", []string{
 			"p.yaml:3:12: questions: at least one question is required"}, ErrDefinition},
@@ -95,9 +89,9 @@ func TestLoadErrors(t *testing.T) {
 		{"empty name", "name: ' '\ncadence: weekly\nquestions:\n  - {id: a, type: text, text: t}\n", []string{
 			"p.yaml:1:7: name is empty"}, ErrDefinition},
 		{"null name", "name:\ncadence: weekly\nquestions:\n  - {id: a, type: text, text: t}\n", []string{
-			"p.yaml:1:6: name must be a string", "p.yaml:1:6: name is empty"}, ErrDefinition},
+			"p.yaml:1:6: name must be a scalar, got null"}, ErrDefinition},
 		{"duplicate key", "name: x\nname: y\ncadence: weekly\nquestions:\n  - {id: a, type: text, text: t}\n", []string{
-			`p.yaml:2:1: survey: duplicate key "name" (first at line 1)`}, ErrDuplicate},
+			`p.yaml:2:1: survey: duplicate key "name"`}, ErrDuplicate},
 		// Columns counted by hand: in "  - {id: a, type: …" the id value is
 		// column 10, the type value column 19, and in the choice lines the
 		// options list opens at column 45.
@@ -113,42 +107,42 @@ questions:
   - {type: text, text: z, optional: maybe}
   - "just text"
 `, []string{
-			`p.yaml:3:18: segment "wave" is a reserved column`,
+			`p.yaml:3:18: segment "wave": the name of a reserved column`,
 			`p.yaml:3:24: segment "bad id": want letters, digits, '_', '.' or '-', starting with a letter or digit`,
-			`p.yaml:5:34: question 1: unknown field "colour" (want one of id, type, text, options, optional)`,
-			`p.yaml:6:10: question 2: id "a" is already the id of question 1`,
-			`p.yaml:6:45: question 2: options are only for choice questions`,
-			`p.yaml:7:19: question 3: type "matrix": want enps, likert, choice or text`,
-			`p.yaml:8:49: question 4: duplicate option "x"`,
-			`p.yaml:8:55: question 4: empty option`,
-			`p.yaml:9:5: question 5: missing field "text"`,
-			`p.yaml:9:10: question 5: id "team" is already a segment`,
+			`p.yaml:5:34: question "a": unknown key "colour" (known: id, type, text, options, optional)`,
+			`p.yaml:6:10: question "a": id is already the id of question 1`,
+			`p.yaml:6:45: question "a": options are only for choice questions`,
+			`p.yaml:7:19: question "c": type "matrix": want enps, likert, choice or text`,
+			`p.yaml:8:49: question "d": duplicate option "x"`,
+			`p.yaml:8:55: question "d": empty option`,
+			`p.yaml:9:5: question "team": missing field "text"`,
+			`p.yaml:9:10: question "team": id is already a segment`,
 			`p.yaml:10:5: question 6: missing field "id"`,
-			`p.yaml:10:37: question 6: optional must be true or false, not "maybe"`,
-			`p.yaml:11:5: question 7 must be a mapping`,
+			`p.yaml:10:37: question 6: optional must be true or false, got "maybe"`,
+			`p.yaml:11:5: question 7 must be a mapping, got scalar "just text"`,
 		}, ErrDefinition},
 		{"choice without options", "name: x\ncadence: weekly\nquestions:\n  - {id: a, type: choice, text: t}\n  - {id: b, type: choice, text: t, options: [one]}\n", []string{
-			"p.yaml:4:5: question 1: a choice question needs at least two options",
-			"p.yaml:5:45: question 2: a choice question needs at least two options",
+			`p.yaml:4:5: question "a": a choice question needs at least two options`,
+			`p.yaml:5:45: question "b": a choice question needs at least two options`,
 		}, ErrDefinition},
 		{"alias", "base: &b {id: a}\nname: x\n", []string{
-			`p.yaml:1:1: survey: unknown field "base" (want one of name, cadence, segments, questions)`,
+			`p.yaml:1:1: survey: unknown key "base" (known: name, cadence, segments, questions)`,
 			`p.yaml:1:1: missing field "cadence"`, // root position for the missing fields
 			`p.yaml:1:1: missing field "questions"`,
 		}, ErrDefinition},
 		{"duplicate segment", "name: x\ncadence: weekly\nsegments: [team, team]\nquestions:\n  - {id: a, type: text, text: t, optional: True}\n", []string{
-			`p.yaml:3:18: segment "team" is already a segment`}, ErrDuplicate},
+			`p.yaml:3:18: segment "team": duplicate segment`}, ErrDuplicate},
 		{"segments not a list", "name: x\ncadence: weekly\nsegments: team\nquestions:\n  - {id: a, type: text, text: t}\n", []string{
-			"p.yaml:3:11: segments must be a list"}, ErrDefinition},
+			`p.yaml:3:11: segments must be a list, got scalar "team"`}, ErrDefinition},
 		{"questions not a list", "name: x\ncadence: weekly\nquestions: {id: a}\n", []string{
-			"p.yaml:3:12: questions must be a list"}, ErrDefinition},
+			"p.yaml:3:12: questions must be a list, got a mapping"}, ErrDefinition},
 		{"alias question", "name: x\ncadence: weekly\nquestions:\n  - &q {id: a, type: text, text: t}\n  - *q\n", []string{
-			"p.yaml:5:5: question 2: aliases are not supported",
+			"p.yaml:5:5: question 2 must be a mapping, got an alias",
 		}, ErrDefinition},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := Load("p.yaml", strings.NewReader(tt.src))
+			s, err := Load(strings.NewReader(tt.src), "p.yaml")
 			if err == nil {
 				t.Fatalf("no error; survey %+v", s)
 			}
@@ -171,7 +165,7 @@ questions:
 		})
 	}
 	// Exactly 10 questions load.
-	if _, err := Load("p.yaml", strings.NewReader(questionsYAML(10))); err != nil {
+	if _, err := Load(strings.NewReader(questionsYAML(10)), "p.yaml"); err != nil {
 		t.Errorf("10 questions: %v", err)
 	}
 }
@@ -209,7 +203,7 @@ func TestNew(t *testing.T) {
 	_, err = New("", "daily", []Question{{ID: "a", Kind: Choice, Text: "t", Options: []string{"x"}}})
 	want := "name is empty\n" +
 		`cadence "daily": want weekly, monthly or quarterly` + "\n" +
-		"question 1: a choice question needs at least two options"
+		`question "a": a choice question needs at least two options`
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v, want\n%s", err, want)
 	}
@@ -223,7 +217,7 @@ func TestLoadErrorCap(t *testing.T) {
 	// duplicates + the 3 missing fields = 64 problems; 50 are shown and a
 	// 51st says how many more (14).
 	src := strings.Repeat("x: y\n", 61)
-	_, err := Load("p.yaml", strings.NewReader(src))
+	_, err := Load(strings.NewReader(src), "p.yaml")
 	list, ok := err.(Errors)
 	if !ok || len(list) != 51 {
 		t.Fatalf("err = %T with %d entries", err, len(list))
@@ -235,16 +229,19 @@ func TestLoadErrorCap(t *testing.T) {
 
 type failingReader struct{}
 
-func (failingReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
+var errFire = errors.New("disk on fire")
+
+func (failingReader) Read([]byte) (int, error) { return 0, errFire }
 
 func TestLoadInput(t *testing.T) {
-	big := strings.Repeat("#", maxDefinitionSize+1)
-	_, err := Load("big.yaml", strings.NewReader(big))
-	if !errors.Is(err, ErrSyntax) || err.Error() != "big.yaml: definition larger than 1048576 bytes" {
+	big := strings.Repeat("#", DefaultMaxDefinitionBytes+1)
+	_, err := Load(strings.NewReader(big), "big.yaml")
+	// One line of 1 MiB + 1 bytes: the bound falls on line 1.
+	if !errors.Is(err, ErrSyntax) || err.Error() != "big.yaml:1: definition larger than 1048576 bytes" {
 		t.Errorf("oversize: %v", err)
 	}
-	_, err = Load("x.yaml", failingReader{})
-	if !errors.Is(err, ErrSyntax) || err.Error() != "x.yaml: disk on fire" {
+	_, err = Load(failingReader{}, "x.yaml")
+	if !errors.Is(err, errFire) || err.Error() != "x.yaml: disk on fire" {
 		t.Errorf("read error: %v", err)
 	}
 }

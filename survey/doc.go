@@ -30,29 +30,44 @@
 //
 // # Pulse surveys
 //
-// A pulse survey is defined in YAML ([Load]) or Go ([New]): a name, a
-// cadence (weekly, monthly, quarterly), optional segment columns and at
-// most ten questions of four kinds — enps (0–10), likert (1–5, favourable
-// 4–5), choice (one of a list) and text — each optionally optional. Load
-// reports every problem at once as "file:line:col: message".
+// A pulse survey is defined in YAML ([Parse] for bytes, [Load] for a
+// stream, [LoadFile] for a file) or Go ([New]): a name, a cadence (weekly,
+// monthly, quarterly), optional segment columns and at most ten questions
+// of four kinds — enps (0–10), likert (1–5, favourable 4–5), choice (one
+// of a list) and text — each optionally optional. Every problem is
+// reported at once, as `pulse.yaml:7:11: question "mood": type "slider":
+// want enps, likert, choice or text`.
 //
-// Responses come from CSV ([Survey.ReadCSV]) or Go values
-// ([Survey.Check]) and are validated against the survey. A response is
-// either accepted or rejected with all its problems ("responses.csv:12:7:
-// question "tools": value 7 out of range 1–5"); nothing is dropped
+// Responses come from CSV ([Survey.ReadResponses], or one at a time
+// [Survey.ReadResponsesSeq]) or Go values ([Survey.Check]) and are
+// validated against the survey. A response is either accepted or rejected
+// with all its problems ("responses.csv:12:7: question "tools": value 7 out
+// of range 1–5", the column being the field number); nothing is dropped
 // silently and Read = Accepted + Rejected. An empty answer to an optional
-// question is a skipped answer, not a zero.
+// question is a skipped answer, not a zero. The CSV reader is the
+// module's one: a byte order mark and "\r\n" are accepted, and every line
+// is bounded ([MaxRecordBytes]), so no input can exhaust memory.
 //
 // [Survey.Report] turns a [Batch] into per-question statistics (answered,
 // skipped, distribution, mean, % favourable, eNPS with both intervals),
 // the response rate against an invited count, an eNPS trend over waves with
 // the change and its significance between consecutive waves, and an
 // optional breakdown by a segment (team, location, tenure band) or by wave.
+// A Report has one JSON encoding, with stable snake_case names listed on
+// each type ([Report], [QuestionStats], [NPS], [Interval], …).
+//
+// # Errors
+//
+// Every problem is an [*Error] (the module's one error type) in an
+// [Errors] list, with its file, line, column, a [Code], its subject (Kind
+// "question" and the question id, or a column name) and a sentinel for
+// errors.Is: [ErrSyntax], [ErrDefinition], [ErrOutOfRange], [ErrType], …
+// A panic inside the package is returned as [ErrInternal], never raised.
 //
 // # Anonymity
 //
 // A group with fewer distinct respondents than the threshold (default 5,
-// option [Threshold]) is suppressed in every breakdown and in the trend:
+// option [WithThreshold]) is suppressed in every breakdown and in the trend:
 // its counts, statistics and comments. Because the total minus the shown
 // groups gives the combined answers of the hidden ones, the hidden groups
 // together must also reach the threshold: when the total is shown and they
@@ -66,11 +81,11 @@
 //
 // # Usage
 //
-//	s, err := survey.Load("pulse.yaml", f)            // every problem, positioned
-//	b, err := s.ReadCSV(ctx, "responses.csv", r)      // fatal only for header or I/O
-//	if err := b.Err(); err != nil { … }               // the rejected rows
-//	rep, err := s.Report(ctx, b, survey.By("team"), survey.Invited(40))
-//	rep.WriteText(os.Stdout)                          // or json.Marshal(rep)
+//	s, err := survey.LoadFile("pulse.yaml")             // every problem, positioned
+//	b, err := s.ReadResponses(ctx, r, "responses.csv")  // fatal only for header or I/O
+//	if err := b.Err(); err != nil { … }                 // the rejected rows
+//	rep, err := s.Report(ctx, b, survey.WithBreakdown("team"), survey.WithInvited(40))
+//	rep.WriteText(os.Stdout)                            // or json.Marshal(rep): the stable JSON
 //
 // Surveys and batches are immutable once built and safe for concurrent
 // use by multiple goroutines; a Report is a plain result value. Output is deterministic: questions

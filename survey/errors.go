@@ -2,17 +2,25 @@ package survey
 
 import (
 	"errors"
-	"fmt"
-	"sort"
-	"strings"
+
+	"github.com/revengine/revengine/internal/diag"
 )
 
-// Sentinel errors of the readers, wrapped by *Error. Test with errors.Is.
+// Sentinel errors of the readers, the Err of every *Error they return.
+// Test with errors.Is.
 var (
-	// ErrSyntax reports malformed YAML or CSV.
-	ErrSyntax = errors.New("survey: syntax error")
+	// ErrSyntax reports malformed YAML or CSV, or a definition larger
+	// than the bound set by MaxDefinitionBytes. It is the module's one
+	// syntax sentinel, shared with the other packages.
+	ErrSyntax = diag.ErrSyntax
+	// ErrLineTooLong reports a CSV line or record longer than the bound
+	// set by MaxRecordBytes.
+	ErrLineTooLong = diag.ErrLineTooLong
+	// ErrInternal reports a bug in revengine: a panic inside the package,
+	// recovered and returned instead of crashing the caller.
+	ErrInternal = diag.ErrInternal
 	// ErrDefinition reports an invalid survey definition: a missing,
-	// unknown, duplicate or ill-formed field.
+	// unknown or ill-formed field.
 	ErrDefinition = errors.New("survey: invalid definition")
 	// ErrTooManyQuestions reports an 11th question; a pulse survey has at
 	// most MaxQuestions.
@@ -25,99 +33,68 @@ var (
 	// for a Likert question.
 	ErrType = errors.New("survey: wrong answer type")
 	// ErrRequired reports a missing answer to a question that is not
-	// optional, or a missing respondent id, wave or column.
+	// optional, or a missing respondent id, wave, column or field.
 	ErrRequired = errors.New("survey: required")
 	// ErrOption reports a single-choice answer that is not one of the options.
 	ErrOption = errors.New("survey: not an option")
-	// ErrDuplicate reports a duplicate column or a respondent answering
-	// twice in one wave.
+	// ErrDuplicate reports a duplicate key, id, option or column, or a
+	// respondent answering twice in one wave.
 	ErrDuplicate = errors.New("survey: duplicate")
 )
 
-// An Error is one problem in a survey definition or a response, with its
-// place. Err is one of the sentinel errors (ErrSyntax, ErrDefinition,
-// ErrOutOfRange, …) and is what errors.Is matches; Msg is for people and
-// not promised to be stable.
-type Error struct {
-	File     string // source name, e.g. "pulse.yaml"; empty for Go values
-	Line     int    // 1-based line, 0 if unknown
-	Column   int    // 1-based column (YAML) or field number (CSV), 0 if unknown
-	Record   int    // 1-based index of a Go-value response, 0 otherwise
-	Question string // question id concerned, if any
-	Err      error  // the sentinel
-	Msg      string
-}
+// An Error is one problem in a survey definition or in a response, with
+// its place. It is the module's one error type (the same type as
+// scoring.Error and attribution.Error), so errors.As works alike
+// everywhere. Its message has the form
+//
+//	name:line:col: subject: message
+//
+// leaving out the parts that are unknown:
+//
+//	pulse.yaml:7:11: question "mood": type "slider": want enps, likert, choice or text
+//	responses.csv:12:7: question "tools": value 7 out of range 1–5
+//	responses.csv:8:1: respondent: "e001" already answered wave "2026-06" at line 2
+//	response "3": question "enps": answer required
+//
+// The fields hold data, not display text:
+//
+//   - File is the input's name ("pulse.yaml", "<stdin>"); empty for Go
+//     values (New, Survey.Check).
+//   - Line is 1-based: in YAML the line of the node, in CSV the line the
+//     record starts on; 0 when unknown.
+//   - Column is 1-based: in YAML the column (in runes) of the node, in CSV
+//     the number of the field; 0 when unknown.
+//   - Kind and ID name the subject: Kind "question" and the question's id;
+//     Kind "segment" and a segment name; Kind "response" and the 1-based
+//     index of a Go-value response; or no Kind and a column name
+//     ("respondent", "wave", "q7") for a CSV column.
+//   - Code classifies the problem (see the Code constants).
+//   - Err is the sentinel errors.Is matches: ErrSyntax, ErrDefinition,
+//     ErrOutOfRange, …; or, for a failed read, the I/O error.
+//   - Msg is for people and not promised to be stable.
+//
+// Its JSON encoding has the stable names file, line, column, code, kind,
+// id, message and source.
+type Error = diag.Error
 
-// Error formats the error as "file:line:col: message", leaving out the
-// parts that are unknown; Go-value responses are "response N: message".
-func (e *Error) Error() string {
-	var b strings.Builder
-	switch {
-	case e.Line > 0:
-		if e.File != "" {
-			b.WriteString(e.File + ":")
-		}
-		fmt.Fprintf(&b, "%d:", e.Line)
-		if e.Column > 0 {
-			fmt.Fprintf(&b, "%d:", e.Column)
-		}
-		b.WriteString(" ")
-	case e.Record > 0:
-		fmt.Fprintf(&b, "response %d: ", e.Record)
-	case e.File != "":
-		b.WriteString(e.File + ": ")
-	}
-	if e.Question != "" {
-		fmt.Fprintf(&b, "question %q: ", e.Question)
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+// Errors is every problem found in one input, sorted by position; every
+// reader returns all the problems it finds at once, as an Errors. It is
+// the module's one error list. Err is nil when the list is empty, and
+// Unwrap returns the elements, so errors.As(err, &e) with e an *Error
+// finds the first and errors.Is matches any element's sentinel.
+type Errors = diag.List
 
-// Unwrap returns the sentinel.
-func (e *Error) Unwrap() error { return e.Err }
+// Code classifies a problem, so that callers need not parse messages.
+// Codes are stable strings.
+type Code = diag.Code
 
-// Errors is a list of problems, sorted by position. Every reader returns
-// all the problems it finds at once, as an Errors.
-type Errors []*Error
-
-// Error joins the messages, one per line.
-func (l Errors) Error() string {
-	msgs := make([]string, len(l))
-	for i, e := range l {
-		msgs[i] = e.Error()
-	}
-	return strings.Join(msgs, "\n")
-}
-
-// Err returns nil when the list is empty and the list itself otherwise.
-func (l Errors) Err() error {
-	if len(l) == 0 {
-		return nil
-	}
-	return l
-}
-
-// Unwrap returns the errors, so errors.Is and errors.As look into each one.
-func (l Errors) Unwrap() []error {
-	out := make([]error, len(l))
-	for i, e := range l {
-		out[i] = e
-	}
-	return out
-}
-
-// sort orders the list by record, line and column; the sort is stable so
-// problems at one place keep the order they were found in.
-func (l Errors) sort() {
-	sort.SliceStable(l, func(i, j int) bool {
-		a, b := l[i], l[j]
-		if a.Record != b.Record {
-			return a.Record < b.Record
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Column < b.Column
-	})
-}
+// The codes of this package's errors.
+const (
+	CodeSyntax     = diag.CodeSyntax     // YAML or CSV that does not parse
+	CodeUnknownKey = diag.CodeUnknownKey // an unknown field, column, question or segment
+	CodeMissing    = diag.CodeMissing    // a required field, column or answer is absent or empty
+	CodeInvalid    = diag.CodeInvalid    // a value of the wrong shape, type or range
+	CodeDuplicate  = diag.CodeDuplicate  // a duplicate key, id, option, column or response
+	CodeLimit      = diag.CodeLimit      // a bound on size exceeded
+	CodeInternal   = diag.CodeInternal   // a bug in revengine
+)

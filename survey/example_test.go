@@ -76,26 +76,26 @@ func ExampleSampleSize() {
 }
 
 func ExampleLoad() {
-	_, err := survey.Load("pulse.yaml", strings.NewReader(`name: Pulse
+	_, err := survey.Load(strings.NewReader(`name: Pulse
 cadence: daily
 questions:
   - {id: enps, type: enps, text: "Recommend us?"}
   - {id: mood, type: likert}
-`))
+`), "pulse.yaml")
 	fmt.Println(err)
 	// Output:
 	// pulse.yaml:2:10: cadence "daily": want weekly, monthly or quarterly
-	// pulse.yaml:5:5: question 2: missing field "text"
+	// pulse.yaml:5:5: question "mood": missing field "text"
 }
 
-func ExampleSurvey_ReadCSV() {
+func ExampleSurvey_ReadResponses() {
 	f, err := os.Open("testdata/pulse.yaml")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer f.Close()
-	s, err := survey.Load("pulse.yaml", f)
+	s, err := survey.Load(f, "pulse.yaml")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -105,7 +105,7 @@ r1,2026-06,SDR,London,<1y,9,4
 r2,2026-06,SDR,London,<1y,10,7
 r3,2026-06,AE,Austin,3y+,six,
 `
-	b, err := s.ReadCSV(context.Background(), "responses.csv", strings.NewReader(csv))
+	b, err := s.ReadResponses(context.Background(), strings.NewReader(csv), "responses.csv")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -144,7 +144,7 @@ func ExampleSurvey_Report() {
 		fmt.Println(err)
 		return
 	}
-	rep, err := s.Report(ctx, b, survey.By("team"), survey.Invited(15))
+	rep, err := s.Report(ctx, b, survey.WithBreakdown("team"), survey.WithInvited(15))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -165,4 +165,122 @@ func ExampleSurvey_Report() {
 	// AE     suppressed: complementary
 	// RevOps suppressed: below-threshold
 	// SDR    -16.7
+}
+
+func ExampleParse() {
+	s, err := survey.Parse("pulse.yaml", []byte(`name: Pulse
+cadence: weekly
+segments: [team]
+questions:
+  - {id: enps, type: enps, text: "How likely are you to recommend us as a place to work?"}
+  - {id: blocker, type: choice, text: "What slows you down?", options: [CRM, Approvals], optional: true}
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, q := range s.Questions() {
+		fmt.Println(q.ID, q.Kind, q.Optional)
+	}
+	// Every problem at once, each with its place and question id.
+	_, err = survey.Parse("pulse.yaml", []byte(`name: Pulse
+cadence: weekly
+questions:
+  - {id: enps, type: enps, text: Recommend us, colour: red}
+  - {id: enps, type: slider, text: Mood}
+`))
+	fmt.Println(err)
+	var e *survey.Error
+	if errors.As(err, &e) {
+		fmt.Printf("first: line %d, column %d, %s %q, code %s\n", e.Line, e.Column, e.Kind, e.ID, e.Code)
+	}
+	// Output:
+	// enps enps false
+	// blocker choice true
+	// pulse.yaml:4:48: question "enps": unknown key "colour" (known: id, type, text, options, optional)
+	// pulse.yaml:5:10: question "enps": id is already the id of question 1
+	// pulse.yaml:5:22: question "enps": type "slider": want enps, likert, choice or text
+	// first: line 4, column 48, question "enps", code unknown_key
+}
+
+func ExampleLoadFile() {
+	s, err := survey.LoadFile("testdata/pulse.yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(s.Name(), s.Cadence(), len(s.Questions()), s.Segments())
+	_, err = survey.LoadFile("testdata/nope.yaml")
+	fmt.Println(errors.Is(err, os.ErrNotExist))
+	// Output:
+	// Revenue team pulse monthly 5 [team location tenure]
+	// true
+}
+
+func ExampleNew() {
+	s, err := survey.New("Pulse", survey.Monthly, []survey.Question{
+		{ID: "enps", Kind: survey.ENPS, Text: "Recommend us?"},
+	}, "team")
+	fmt.Println(s.Name(), err)
+	_, err = survey.New("Pulse", survey.Monthly, []survey.Question{
+		{ID: "team", Kind: survey.Likert, Text: "Good team?"},
+	}, "team")
+	fmt.Println(err, errors.Is(err, survey.ErrDuplicate))
+	// Output:
+	// Pulse <nil>
+	// question "team": id is already a segment true
+}
+
+func ExampleSurvey_ReadResponsesSeq() {
+	s, err := survey.LoadFile("testdata/pulse.yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	csv := "respondent,wave,team,location,tenure,enps,tools\r\n" +
+		"r1,2026-06,SDR,London,<1y,9,4\r\n" +
+		"r2,2026-06,SDR,London,<1y,10,7\r\n" +
+		"r3,2026-06,AE,Austin,3y+,6,5\r\n"
+	for resp, err := range s.ReadResponsesSeq(context.Background(), strings.NewReader(csv), "responses.csv") {
+		var rej *survey.Rejection
+		switch {
+		case errors.As(err, &rej):
+			fmt.Printf("rejected line %d: %v\n", rej.Line, err)
+		case err != nil:
+			fmt.Println("stopped:", err)
+			return
+		default:
+			fmt.Println(resp.Respondent, resp.Answers["enps"])
+		}
+	}
+	// Output:
+	// r1 9
+	// rejected line 3: responses.csv:3:7: question "tools": value 7 out of range 1–5
+	// r3 6
+}
+
+func ExampleSurvey_Check() {
+	s, err := survey.New("Pulse", survey.Weekly, []survey.Question{
+		{ID: "enps", Kind: survey.ENPS, Text: "Recommend us?"},
+		{ID: "why", Kind: survey.Text, Text: "Why?", Optional: true},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b, err := s.Check(context.Background(), []survey.Response{
+		{Respondent: "a", Wave: "W1", Answers: map[string]string{"enps": "9", "why": "Good people"}},
+		{Respondent: "b", Wave: "W1", Answers: map[string]string{"enps": "ten"}},
+		{Respondent: "a", Wave: "W1", Answers: map[string]string{"enps": "3"}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("read %d, accepted %d\n", b.Read(), b.Accepted())
+	fmt.Println(b.Err())
+	// Output:
+	// read 3, accepted 1
+	// response "2": question "enps": value "ten" is not a whole number 0–10
+	// response "3": respondent "a" already answered wave "W1" in response 1
 }

@@ -32,11 +32,13 @@ var (
 // A Scale says how a likelihood-to-recommend answer is classified. Answers
 // from Min to DetractorMax are detractors, from PromoterMin to Max promoters,
 // and the ones between passives. The zero Scale is not valid; use Standard or
-// NewScale. A Scale is a small value, safe to copy and to share.
+// NewScale. A Scale is a small value, safe to copy and to share. JSON names
+// (stable): min, max, detractor_max, promoter_min.
 type Scale struct {
-	Min, Max     int // the answer range, inclusive
-	DetractorMax int // highest detractor answer
-	PromoterMin  int // lowest promoter answer
+	Min          int `json:"min"`           // lowest answer, inclusive
+	Max          int `json:"max"`           // highest answer, inclusive
+	DetractorMax int `json:"detractor_max"` // highest detractor answer
+	PromoterMin  int `json:"promoter_min"`  // lowest promoter answer
 }
 
 // Standard is the Net Promoter scale as Bain & Company define it
@@ -105,7 +107,8 @@ func (s Scale) Classify(answer int) (Category, error) {
 	return Passive, nil
 }
 
-// Counts are the numbers of promoters, passives and detractors.
+// Counts are the numbers of promoters, passives and detractors. JSON names
+// (stable): promoters, passives, detractors.
 type Counts struct {
 	Promoters  int `json:"promoters"`
 	Passives   int `json:"passives"`
@@ -163,6 +166,10 @@ func (s Scale) NPS(answers []int) (NPS, error) {
 // Statistician 70(4), 2016, and Sauro & Lewis, "Quantifying the User
 // Experience" (2nd ed., 2016). Multiply Variance by 100² and StdErr by 100
 // for NPS points (see VariancePoints and StdErrPoints).
+//
+// JSON names (stable): promoters, passives and detractors (the Counts,
+// inline), n, promoter_share, passive_share, detractor_share (fractions,
+// 0–1), score (NPS points), variance and std_err (proportion scale).
 type NPS struct {
 	Counts
 	N              int     `json:"n"`
@@ -242,13 +249,30 @@ func (m Method) String() string {
 	return fmt.Sprintf("Method(%d)", int(m))
 }
 
-// MarshalText encodes the method by name.
+// MarshalText encodes the method by name: "wald" or "adjusted-wald".
 func (m Method) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText decodes a method from its name, so that a Report's JSON
+// decodes back into a Report.
+func (m *Method) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "wald":
+		*m = Wald
+	case "adjusted-wald":
+		*m = AdjustedWald
+	default:
+		return fmt.Errorf("survey: unknown interval method %q (want wald or adjusted-wald)", b)
+	}
+	return nil
+}
 
 // An Interval is a confidence interval for an NPS, in NPS points. Bounds
 // are not truncated to [−100, 100]: like the reference implementations, a
 // bound may fall outside the range for small or unanimous samples, which
 // itself says the normal approximation is poor there.
+//
+// JSON names (stable): method ("wald" or "adjusted-wald"), level (a
+// fraction, 0.95), centre, lower and upper (NPS points).
 type Interval struct {
 	Method Method  `json:"method"`
 	Level  float64 `json:"level"`  // e.g. 0.95
@@ -293,7 +317,8 @@ func (r NPS) Interval(level float64, m Method) (Interval, error) {
 	return Interval{Method: m, Level: level, Centre: centre, Lower: centre - half, Upper: centre + half}, nil
 }
 
-// A Difference is the test of whether two NPS values differ.
+// A Difference is the test of whether two NPS values differ. JSON names
+// (stable): delta and std_err (NPS points), z, p.
 type Difference struct {
 	Delta  float64 `json:"delta"`   // Score₁ − Score₂, NPS points
 	StdErr float64 `json:"std_err"` // √(Var₁/n₁ + Var₂/n₂), NPS points

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+
+	"github.com/revengine/revengine/internal/diag"
 )
 
 // Errors of Report's options and inputs. Test with errors.Is.
@@ -29,8 +31,8 @@ const DefaultThreshold = 5
 // DefaultLevel is the default confidence level of the eNPS intervals.
 const DefaultLevel = 0.95
 
-// An Option changes how Report works.
-type Option func(*config)
+// A ReportOption changes how Report works.
+type ReportOption func(*config)
 
 type config struct {
 	threshold  int
@@ -42,31 +44,35 @@ type config struct {
 	hasInvited bool
 }
 
-// Threshold sets the anonymity threshold (default DefaultThreshold): a group
-// with fewer distinct respondents is suppressed. Below 1 is ErrThreshold.
-func Threshold(n int) Option { return func(c *config) { c.threshold = n } }
+// WithThreshold sets the anonymity threshold (default DefaultThreshold): a
+// group with fewer distinct respondents is suppressed. Below 1 is
+// ErrThreshold.
+func WithThreshold(n int) ReportOption { return func(c *config) { c.threshold = n } }
 
-// Level sets the confidence level of the eNPS intervals and trend tests
+// WithLevel sets the confidence level of the eNPS intervals and trend tests
 // (default DefaultLevel). Outside (0, 1) is ErrLevel.
-func Level(level float64) Option { return func(c *config) { c.level = level } }
+func WithLevel(level float64) ReportOption { return func(c *config) { c.level = level } }
 
-// By breaks the report down by a segment column, or by "wave".
-func By(column string) Option { return func(c *config) { c.by = column } }
+// WithBreakdown breaks the report down by a segment column, or by "wave".
+// A column that is neither is ErrUnknownColumn.
+func WithBreakdown(column string) ReportOption { return func(c *config) { c.by = column } }
 
-// ForWave restricts the per-question statistics and the breakdown to one
-// wave; trends always cover every wave.
-func ForWave(label string) Option {
+// WithWave restricts the per-question statistics and the breakdown to one
+// wave; trends always cover every wave. A wave with no responses is
+// ErrUnknownWave.
+func WithWave(label string) ReportOption {
 	return func(c *config) { c.wave, c.hasWave = label, true }
 }
 
-// Invited gives the number of people invited, for the response rate. When
-// the report covers several waves, count every invitation of every wave.
-// Zero or fewer, or fewer than the responses, is ErrInvited.
-func Invited(n int) Option {
+// WithInvited gives the number of people invited, for the response rate.
+// When the report covers several waves, count every invitation of every
+// wave. Zero or fewer, or fewer than the responses, is ErrInvited.
+func WithInvited(n int) ReportOption {
 	return func(c *config) { c.invited, c.hasInvited = n, true }
 }
 
-// Suppression says why a group's numbers are hidden.
+// Suppression says why a group's numbers are hidden. In JSON it is its
+// string value: "below-threshold" or "complementary".
 type Suppression string
 
 // Reasons for suppression.
@@ -82,16 +88,24 @@ const (
 
 // A Report is a pulse-survey report. Numbers of suppressed groups are zero
 // or absent; Suppressed says which.
+//
+// Report owns its JSON encoding (json.Marshal of a *Report; the CLI's
+// --json prints exactly that). The names are stable: survey, cadence, wave
+// (with WithWave), threshold, level, read, accepted, rejected, responses,
+// respondents, invited and response_rate (with WithInvited; the rate as a
+// fraction, 0.879 for 87.9%), suppressed, questions ([QuestionStats]),
+// trends ([Trend]) and breakdown ([Breakdown]). Fields that do not apply
+// are left out. Every number is finite.
 type Report struct {
 	Survey       string          `json:"survey"`
 	Cadence      Cadence         `json:"cadence"`
-	Wave         string          `json:"wave,omitempty"` // set by ForWave
+	Wave         string          `json:"wave,omitempty"` // set by WithWave
 	Threshold    int             `json:"threshold"`
 	Level        float64         `json:"level"`
 	Read         int             `json:"read"`        // responses read
 	Accepted     int             `json:"accepted"`    // responses accepted (all waves)
 	Rejected     int             `json:"rejected"`    // Read − Accepted
-	Responses    int             `json:"responses"`   // accepted responses in scope (one wave with ForWave)
+	Responses    int             `json:"responses"`   // accepted responses in scope (one wave with WithWave)
 	Respondents  int             `json:"respondents"` // distinct respondent ids among Responses
 	Invited      int             `json:"invited,omitempty"`
 	ResponseRate *float64        `json:"response_rate,omitempty"` // Responses / Invited
@@ -102,6 +116,11 @@ type Report struct {
 }
 
 // QuestionStats are the statistics of one question in one group.
+//
+// JSON names (stable): id, type, answered, skipped, distribution
+// ([Bucket]s), mean, favourable (a percentage, 0–100), enps ([NPS]), wald
+// and adjusted_wald ([Interval]s) and comments; those that do not apply to
+// the question's type, or have no answers, are left out.
 type QuestionStats struct {
 	ID       string `json:"id"`
 	Kind     Kind   `json:"type"`
@@ -123,14 +142,15 @@ type QuestionStats struct {
 	Comments []string `json:"comments,omitempty"`
 }
 
-// A Bucket is the count of one answer.
+// A Bucket is the count of one answer. JSON names (stable): answer, count.
 type Bucket struct {
 	Answer string `json:"answer"`
 	Count  int    `json:"count"`
 }
 
 // A Trend is an eNPS question wave by wave, in natural order of the wave
-// labels ("2026-9" before "2026-10").
+// labels ("2026-9" before "2026-10"). JSON names (stable): question (the
+// question id) and waves ([WaveScore]s).
 type Trend struct {
 	Question string      `json:"question"`
 	Waves    []WaveScore `json:"waves"`
@@ -138,6 +158,10 @@ type Trend struct {
 
 // A WaveScore is one wave of a Trend. Waves are a breakdown, so the
 // anonymity rules apply to them as to any group.
+//
+// JSON names (stable): wave, suppressed, respondents, enps ([NPS]), wald,
+// adjusted_wald ([Interval]s) and change ([Difference]); a suppressed wave
+// has only wave and suppressed.
 type WaveScore struct {
 	Wave        string      `json:"wave"`
 	Suppressed  Suppression `json:"suppressed,omitempty"`
@@ -152,14 +176,16 @@ type WaveScore struct {
 	Change *Difference `json:"change,omitempty"`
 }
 
-// A Breakdown is the report per value of one column.
+// A Breakdown is the report per value of one column. JSON names (stable):
+// by (the column) and groups ([Group]s, in natural order of their values).
 type Breakdown struct {
 	By     string  `json:"by"`
 	Groups []Group `json:"groups"`
 }
 
 // A Group is one value of a breakdown column ("" is blank). Suppressed
-// groups carry only their value and the reason.
+// groups carry only their value and the reason. JSON names (stable): value,
+// suppressed, respondents, responses and questions ([QuestionStats]).
 type Group struct {
 	Value       string          `json:"value"`
 	Suppressed  Suppression     `json:"suppressed,omitempty"`
@@ -185,14 +211,20 @@ type Group struct {
 // threshold, so at most one group is added. Comments appear only where
 // the group's numbers do.
 //
-// Scope. Without ForWave the statistics pool every accepted response of
+// Scope. Without WithWave the statistics pool every accepted response of
 // every wave, and the intervals treat each response as independent; when
 // the same people answer several waves that understates the uncertainty,
-// so prefer ForWave for an estimate and the Trend for change over time.
+// so prefer WithWave for an estimate and the Trend for change over time.
 //
 // Output is deterministic: questions in definition order, groups and
 // waves in natural label order, comments sorted.
-func (s *Survey) Report(ctx context.Context, b *Batch, opts ...Option) (*Report, error) {
+func (s *Survey) Report(ctx context.Context, b *Batch, opts ...ReportOption) (rep *Report, err error) {
+	defer func() {
+		if err != nil {
+			rep = nil // no partial result beside an error, a recovered panic included
+		}
+	}()
+	defer diag.Recover(&err, "survey: report")
 	if b == nil || b.survey != s {
 		return nil, errors.New("survey: batch was not read with this survey")
 	}
@@ -223,7 +255,7 @@ func (s *Survey) Report(ctx context.Context, b *Batch, opts ...Option) (*Report,
 	if cfg.hasWave && len(scope) == 0 {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownWave, cfg.wave)
 	}
-	rep := &Report{
+	rep = &Report{
 		Survey: s.name, Cadence: s.cadence, Wave: cfg.wave, Threshold: cfg.threshold, Level: cfg.level,
 		Read: b.read, Accepted: len(b.accepted), Rejected: len(b.rejected),
 		Responses: len(scope), Respondents: distinct(scope),

@@ -48,7 +48,7 @@ func tenResponses(t *testing.T, s *Survey) *Batch {
 func TestReportByHand(t *testing.T) {
 	s := mustLoadFile(t, "testdata/pulse.yaml")
 	b := tenResponses(t, s)
-	rep, err := s.Report(context.Background(), b, Invited(40))
+	rep, err := s.Report(context.Background(), b, WithInvited(40))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestReportByHand(t *testing.T) {
 	}
 
 	// One wave: W2 only, 5 responses: P3 A1 D1 → 40.
-	one, err := s.Report(context.Background(), b, ForWave("W2"))
+	one, err := s.Report(context.Background(), b, WithWave("W2"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,17 +139,17 @@ func TestReportOptionErrors(t *testing.T) {
 	b := tenResponses(t, s)
 	tests := []struct {
 		name string
-		opts []Option
+		opts []ReportOption
 		want error
 	}{
-		{"threshold 0", []Option{Threshold(0)}, ErrThreshold},
-		{"level 95", []Option{Level(95)}, ErrLevel},
-		{"level 0", []Option{Level(0)}, ErrLevel},
-		{"unknown column", []Option{By("colour")}, ErrUnknownColumn},
-		{"unknown wave", []Option{ForWave("W9")}, ErrUnknownWave},
-		{"zero invited", []Option{Invited(0)}, ErrInvited},
-		{"negative invited", []Option{Invited(-3)}, ErrInvited},
-		{"fewer invited than responses", []Option{Invited(9)}, ErrInvited},
+		{"threshold 0", []ReportOption{WithThreshold(0)}, ErrThreshold},
+		{"level 95", []ReportOption{WithLevel(95)}, ErrLevel},
+		{"level 0", []ReportOption{WithLevel(0)}, ErrLevel},
+		{"unknown column", []ReportOption{WithBreakdown("colour")}, ErrUnknownColumn},
+		{"unknown wave", []ReportOption{WithWave("W9")}, ErrUnknownWave},
+		{"zero invited", []ReportOption{WithInvited(0)}, ErrInvited},
+		{"negative invited", []ReportOption{WithInvited(-3)}, ErrInvited},
+		{"fewer invited than responses", []ReportOption{WithInvited(9)}, ErrInvited},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -259,7 +259,7 @@ func TestAnonymity(t *testing.T) {
 	if err != nil || b.Err() != nil {
 		t.Fatal(err, b.Err())
 	}
-	rep, err := s.Report(ctx, b, By("team"))
+	rep, err := s.Report(ctx, b, WithBreakdown("team"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +312,7 @@ func TestAnonymity(t *testing.T) {
 	}
 
 	// Threshold 2: nobody is below it, nothing is hidden.
-	rep2, _ := s.Report(ctx, b, By("team"), Threshold(2))
+	rep2, _ := s.Report(ctx, b, WithBreakdown("team"), WithThreshold(2))
 	for _, g := range rep2.Breakdown.Groups {
 		if g.Suppressed != "" {
 			t.Errorf("threshold 2: %s suppressed", g.Value)
@@ -332,7 +332,7 @@ func TestAnonymity(t *testing.T) {
 	if err != nil || b2.Err() != nil {
 		t.Fatal(err, b2.Err())
 	}
-	rep3, _ := s.Report(ctx, b2, By("team"))
+	rep3, _ := s.Report(ctx, b2, WithBreakdown("team"))
 	if g := rep3.Breakdown.Groups[1]; g.Value != "RevOps" || g.Suppressed != BelowThreshold {
 		t.Errorf("RevOps = %+v", g)
 	}
@@ -343,7 +343,7 @@ func TestAnonymity(t *testing.T) {
 
 	// A whole report below the threshold shows no statistics and no comments.
 	small, _ := s.Check(ctx, team("AE", "W1", 0, 4))
-	rep4, err := s.Report(ctx, small, By("team"))
+	rep4, err := s.Report(ctx, small, WithBreakdown("team"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,7 +452,7 @@ func TestComplementaryPooled(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rep, err := s.Report(ctx, build(tt.sizes), By("team"))
+			rep, err := s.Report(ctx, build(tt.sizes), WithBreakdown("team"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -495,5 +495,21 @@ func TestComplementaryPooled(t *testing.T) {
 	want := []string{"W1:complementary", "W2:below-threshold", "W3:below-threshold", "W4:"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("trend (-want +got):\n%s", diff)
+	}
+}
+
+// A panic inside the package (here forced by a batch whose records do
+// not match its survey, which the public API cannot build) is returned as
+// ErrInternal, with no partial report.
+func TestReportPanicIsInternal(t *testing.T) {
+	s := mustLoadFile(t, "testdata/pulse.yaml")
+	b := &Batch{survey: s, read: 1, accepted: []record{{respondent: "r1", wave: "W1"}}}
+	rep, err := s.Report(context.Background(), b, WithThreshold(1))
+	if rep != nil || !errors.Is(err, ErrInternal) {
+		t.Fatalf("report %v, err %v; want ErrInternal", rep, err)
+	}
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeInternal || !strings.Contains(e.Msg, "survey: report") {
+		t.Errorf("error = %+v", e)
 	}
 }

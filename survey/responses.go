@@ -1,25 +1,32 @@
 package survey
 
 import (
+	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/revengine/revengine/internal/csvio"
+	"github.com/revengine/revengine/internal/diag"
 )
 
 // A Response is one respondent's answers in one wave, as Go values. Answers
 // are the raw text a CSV cell would hold ("9", "Approvals", a comment); an
 // absent or empty answer is a skipped answer. A segment that is absent is
 // blank, which is a group of its own in breakdowns.
+//
+// Its JSON encoding has the stable names respondent, wave, segments and
+// answers.
 type Response struct {
-	Respondent string            // respondent id; unique within a wave
-	Wave       string            // wave label, e.g. "2026-03"
-	Segments   map[string]string // segment name → value, e.g. "team" → "SDR"
-	Answers    map[string]string // question id → answer
+	Respondent string            `json:"respondent"`         // respondent id; unique within a wave
+	Wave       string            `json:"wave"`               // wave label, e.g. "2026-03"
+	Segments   map[string]string `json:"segments,omitempty"` // segment name → value, e.g. "team" → "SDR"
+	Answers    map[string]string `json:"answers,omitempty"`  // question id → answer
 }
 
 // answer is one validated answer.
@@ -37,13 +44,23 @@ type record struct {
 }
 
 // A Rejection is a response that failed validation, with every problem
-// found in it.
+// found in it. It is also the error ReadResponsesSeq yields for a rejected
+// row.
+//
+// Its JSON encoding has the stable names line, record, respondent and
+// errors.
 type Rejection struct {
-	Line       int    // CSV line where the row starts; 0 for Go values
-	Record     int    // 1-based index of a Go-value response; 0 for CSV
-	Respondent string // the respondent id, as given
-	Errors     Errors
+	Line       int    `json:"line,omitempty"`       // CSV line where the row starts; 0 for Go values
+	Record     int    `json:"record,omitempty"`     // 1-based index of a Go-value response; 0 for CSV
+	Respondent string `json:"respondent,omitempty"` // the respondent id, as given
+	Errors     Errors `json:"errors"`
 }
+
+// Error lists the problems of the response, one per line.
+func (r *Rejection) Error() string { return r.Errors.Error() }
+
+// Unwrap returns the problems, so errors.Is and errors.As look into each.
+func (r *Rejection) Unwrap() []error { return r.Errors.Unwrap() }
 
 // A Batch is a set of responses validated against one survey: the accepted
 // ones and the rejected ones, so that Read = Accepted + len(Rejected)
@@ -78,66 +95,106 @@ func (b *Batch) Err() error {
 // answers and segments trimmed, skipped answers absent.
 func (b *Batch) Responses() []Response {
 	out := make([]Response, len(b.accepted))
-	for i, rec := range b.accepted {
-		r := Response{Respondent: rec.respondent, Wave: rec.wave,
-			Segments: map[string]string{}, Answers: map[string]string{}}
-		for j, seg := range b.survey.segments {
-			r.Segments[seg] = rec.segments[j]
-		}
-		for j, q := range b.survey.questions {
-			a := rec.answers[j]
-			if !a.set {
-				continue
-			}
-			if q.Kind == ENPS || q.Kind == Likert {
-				r.Answers[q.ID] = strconv.Itoa(a.n)
-			} else {
-				r.Answers[q.ID] = a.s
-			}
-		}
-		out[i] = r
+	for i := range b.accepted {
+		out[i] = b.survey.response(&b.accepted[i])
 	}
 	return out
 }
 
+// response returns rec as a normalised Response.
+func (s *Survey) response(rec *record) Response {
+	r := Response{Respondent: rec.respondent, Wave: rec.wave,
+		Segments: map[string]string{}, Answers: map[string]string{}}
+	for j, seg := range s.segments {
+		r.Segments[seg] = rec.segments[j]
+	}
+	for j, q := range s.questions {
+		a := rec.answers[j]
+		if !a.set {
+			continue
+		}
+		if q.Kind == ENPS || q.Kind == Likert {
+			r.Answers[q.ID] = strconv.Itoa(a.n)
+		} else {
+			r.Answers[q.ID] = a.s
+		}
+	}
+	return r
+}
+
 // parseAnswer validates one raw answer to q; on failure it returns a
-// message and the sentinel.
-func parseAnswer(q Question, raw string) (a answer, msg string, sentinel error) {
+// message, the code and the sentinel.
+func parseAnswer(q Question, raw string) (a answer, msg string, code diag.Code, sentinel error) {
 	v := strings.TrimSpace(raw)
 	if v == "" {
 		if q.Optional {
-			return answer{}, "", nil
+			return answer{}, "", "", nil
 		}
-		return answer{}, "answer required", ErrRequired
+		return answer{}, "answer required", diag.CodeMissing, ErrRequired
 	}
 	switch q.Kind {
 	case ENPS, Likert:
-		lo, hi := Standard.Min, Standard.Max
-		if q.Kind == Likert {
-			lo, hi = likertMin, likertMax
-		}
+		lo, hi := scaleOf(q.Kind)
 		n, err := strconv.Atoi(v)
 		if errors.Is(err, strconv.ErrRange) {
 			// A whole number too large for an int is out of range, not of
 			// the wrong type.
-			return answer{}, fmt.Sprintf("value %s out of range %d–%d", clip(v), lo, hi), ErrOutOfRange
+			return answer{}, fmt.Sprintf("value %s out of range %d–%d", clip(v), lo, hi), diag.CodeInvalid, ErrOutOfRange
 		}
 		if err != nil {
-			return answer{}, fmt.Sprintf("value %q is not a whole number %d–%d", clip(v), lo, hi), ErrType
+			return answer{}, fmt.Sprintf("value %q is not a whole number %d–%d", clip(v), lo, hi), diag.CodeInvalid, ErrType
 		}
 		if n < lo || n > hi {
-			return answer{}, fmt.Sprintf("value %d out of range %d–%d", n, lo, hi), ErrOutOfRange
+			return answer{}, fmt.Sprintf("value %d out of range %d–%d", n, lo, hi), diag.CodeInvalid, ErrOutOfRange
 		}
-		return answer{set: true, n: n}, "", nil
+		return answer{set: true, n: n}, "", "", nil
 	case Choice:
 		for _, o := range q.Options {
 			if v == o {
-				return answer{set: true, s: v}, "", nil
+				return answer{set: true, s: o}, "", "", nil
 			}
 		}
-		return answer{}, fmt.Sprintf("%q is not one of %s", clip(v), quoteList(q.Options)), ErrOption
+		return answer{}, fmt.Sprintf("%q is not one of %s", clip(v), quoteList(q.Options)), diag.CodeInvalid, ErrOption
 	}
-	return answer{set: true, s: v}, "", nil
+	return answer{set: true, s: v}, "", "", nil
+}
+
+func scaleOf(k Kind) (lo, hi int) {
+	if k == Likert {
+		return likertMin, likertMax
+	}
+	return Standard.Min, Standard.Max
+}
+
+// parseField is parseAnswer for a CSV field, without allocating for the
+// common valid answers: a one- or two-digit number in range, or an option.
+func parseField(q Question, f []byte) (answer, string, diag.Code, error) {
+	v := bytes.TrimSpace(f)
+	switch {
+	case len(v) == 0:
+	case q.Kind == ENPS || q.Kind == Likert:
+		if len(v) > 2 {
+			break
+		}
+		n := 0
+		for _, c := range v {
+			if c < '0' || c > '9' {
+				n = -1
+				break
+			}
+			n = n*10 + int(c-'0')
+		}
+		if lo, hi := scaleOf(q.Kind); n >= lo && n <= hi {
+			return answer{set: true, n: n}, "", "", nil
+		}
+	case q.Kind == Choice:
+		for _, o := range q.Options {
+			if string(v) == o {
+				return answer{set: true, s: o}, "", "", nil
+			}
+		}
+	}
+	return parseAnswer(q, string(v))
 }
 
 // clip shortens a value quoted in a message.
@@ -160,193 +217,299 @@ func quoteList(ss []string) string {
 // seenKey identifies a respondent in a wave.
 type seenKey struct{ wave, respondent string }
 
-// ReadCSV reads and validates responses from CSV. The first row is the
-// header: "respondent" and "wave" are required, then the survey's segment
-// columns (all required) and one column per question id (a column may be
-// left out only for an optional question). Any other column is an
-// ErrUnknownQuestion. Header problems are fatal and returned as Errors.
+// DefaultMaxRecordBytes is the bound on one CSV record (all its lines, for
+// a quoted field over several) when no MaxRecordBytes option is given:
+// 1 MiB.
+const DefaultMaxRecordBytes = 1 << 20
+
+// A ReadOption changes how ReadResponses and ReadResponsesSeq read CSV.
+type ReadOption func(*readConfig)
+
+type readConfig struct {
+	maxRecord int
+}
+
+// MaxRecordBytes bounds the bytes of one CSV record (default
+// DefaultMaxRecordBytes; n <= 0 means the default). A longer line is a
+// rejected row matching ErrLineTooLong and the read goes on with the next
+// line; a line with no end within 64 times the bound (such as /dev/zero)
+// ends the read with that error, so no input can grow memory without
+// limit or read forever.
+func MaxRecordBytes(n int) ReadOption { return func(c *readConfig) { c.maxRecord = n } }
+
+// ReadResponses reads and validates responses from CSV; name is the
+// input's name in errors. The input is read the module's one way: a UTF-8
+// byte order mark is dropped, "\r\n" and "\n" end lines, blank lines (and
+// rows of only empty fields) are skipped, a quoted field may span lines,
+// and every record is bounded (MaxRecordBytes).
+//
+// The first row is the header: "respondent" and "wave" are required, then
+// the survey's segment columns (all required) and one column per question
+// id (a column may be left out only for an optional question). Any other
+// column is an ErrUnknownQuestion. Header problems are fatal and returned
+// together as Errors.
 //
 // Every data row is then either accepted or rejected with all its
-// problems, each named "name:line:column: message" where line is the file
-// line the field starts on and column the 1-based field number (for CSV
-// syntax errors, the byte column encoding/csv reports), e.g.
+// problems, each as "name:line:col: subject: message", where line is the
+// line the record starts on and col the 1-based field number, e.g.
 //
-//	responses.csv:12:4: question "tools": value 7 out of range 1–5
+//	responses.csv:12:7: question "tools": value 7 out of range 1–5
+//	responses.csv:13:1: respondent: empty; a respondent id is required
+//	responses.csv:14:10: 9 fields, the header has 10
 //
 // A respondent id may answer each wave once; a second row is rejected. I/O
-// errors and cancellation of ctx end the read with an error.
-func (s *Survey) ReadCSV(ctx context.Context, name string, r io.Reader) (*Batch, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = false
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, Errors{{File: name, Line: 1, Err: ErrRequired, Msg: "empty input: want a header row"}}
-	}
-	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, Errors{{File: name, Line: pe.Line, Column: pe.Column, Err: ErrSyntax, Msg: pe.Err.Error()}}
+// errors, cancellation of ctx and a line with no end (see MaxRecordBytes)
+// end the read with an error and no Batch.
+func (s *Survey) ReadResponses(ctx context.Context, r io.Reader, name string, opts ...ReadOption) (b *Batch, err error) {
+	defer func() {
+		if err != nil {
+			b = nil // no partial result beside an error, a recovered panic included
 		}
+	}()
+	defer diag.Recover(&err, "survey: read responses")
+	rr, err := s.openCSV(ctx, r, name, opts)
+	if err != nil {
 		return nil, err
 	}
-	cols, herrs := s.mapHeader(name, header)
-	if herrs != nil {
-		return nil, herrs
-	}
-	b := &Batch{survey: s}
-	seen := map[seenKey]int{}
+	b = &Batch{survey: s}
 	for {
-		if b.read%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		rec, err := cr.Read()
+		rec, rej, err := rr.next(ctx)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return nil, err
-			}
-			b.read++
-			b.rejected = append(b.rejected, Rejection{Line: pe.StartLine, Errors: Errors{{
-				File: name, Line: pe.Line, Column: pe.Column, Err: ErrSyntax, Msg: pe.Err.Error()}}})
+			return nil, err
+		}
+		if rej != nil {
+			b.rejected = append(b.rejected, *rej)
 			continue
 		}
-		b.read++
-		line, _ := cr.FieldPos(0)
-		fieldAt := func(i int) (int, int) {
-			l, _ := cr.FieldPos(i)
-			return l, i + 1
-		}
-		if len(rec) != len(header) {
-			b.rejected = append(b.rejected, Rejection{Line: line, Errors: Errors{{
-				File: name, Line: line, Column: min(len(rec), len(header)) + 1, Err: ErrSyntax,
-				Msg: fmt.Sprintf("row has %d fields, header has %d", len(rec), len(header))}}})
-			continue
-		}
-		var errs Errors
-		add := func(i int, q string, sentinel error, msg string) {
-			l, c := fieldAt(i)
-			errs = append(errs, &Error{File: name, Line: l, Column: c, Question: q, Err: sentinel, Msg: msg})
-		}
-		out := record{
-			respondent: strings.TrimSpace(rec[cols.respondent]),
-			wave:       strings.TrimSpace(rec[cols.wave]),
-			segments:   make([]string, len(s.segments)),
-			answers:    make([]answer, len(s.questions)),
-		}
-		if out.respondent == "" {
-			add(cols.respondent, "", ErrRequired, "respondent id is empty")
-		}
-		if out.wave == "" {
-			add(cols.wave, "", ErrRequired, "wave is empty")
-		}
-		for j, c := range cols.segments {
-			out.segments[j] = strings.TrimSpace(rec[c])
-		}
-		for j, q := range s.questions {
-			c := cols.questions[j]
-			if c < 0 {
-				continue // optional question without a column: skipped
-			}
-			a, msg, sentinel := parseAnswer(q, rec[c])
-			if sentinel != nil {
-				add(c, q.ID, sentinel, msg)
-			}
-			out.answers[j] = a
-		}
-		if len(errs) == 0 && out.respondent != "" && out.wave != "" {
-			k := seenKey{out.wave, out.respondent}
-			if first, dup := seen[k]; dup {
-				add(cols.respondent, "", ErrDuplicate, fmt.Sprintf("respondent %q already answered wave %q at line %d", clip(out.respondent), clip(out.wave), first))
-			} else {
-				seen[k] = line
-			}
-		}
-		if len(errs) > 0 {
-			errs.sort()
-			b.rejected = append(b.rejected, Rejection{Line: line, Respondent: out.respondent, Errors: errs})
-			continue
-		}
-		b.accepted = append(b.accepted, out)
+		b.accepted = append(b.accepted, rec)
 	}
+	b.read = rr.read
 	return b, nil
 }
 
-// columns maps the survey's fields to CSV field indexes; -1 is absent.
-type columns struct {
-	respondent, wave int
-	segments         []int
-	questions        []int
+// ReadResponsesSeq reads and validates responses from CSV as ReadResponses
+// does, one at a time, without keeping them. It yields each accepted
+// response, normalised as Batch.Responses returns them, with a nil error;
+// each rejected row as a zero Response with a *Rejection error (test with
+// errors.As); and a fatal problem (the header's Errors, an I/O error,
+// ctx's error, a line with no end) as a zero Response with that error,
+// after which the sequence ends.
+func (s *Survey) ReadResponsesSeq(ctx context.Context, r io.Reader, name string, opts ...ReadOption) iter.Seq2[Response, error] {
+	return func(yield func(Response, error) bool) {
+		rr, err := s.safeOpen(ctx, r, name, opts)
+		if err != nil {
+			yield(Response{}, err)
+			return
+		}
+		for {
+			rec, rej, err := rr.safeNext(ctx)
+			switch {
+			case err == io.EOF:
+				return
+			case err != nil:
+				yield(Response{}, err)
+				return
+			case rej != nil:
+				if !yield(Response{}, rej) {
+					return
+				}
+			default:
+				if !yield(s.response(&rec), nil) {
+					return
+				}
+			}
+		}
+	}
 }
 
-func (s *Survey) mapHeader(name string, header []string) (columns, Errors) {
-	cols := columns{respondent: -1, wave: -1, segments: make([]int, len(s.segments)), questions: make([]int, len(s.questions))}
-	for i := range cols.segments {
-		cols.segments[i] = -1
+// rowReader reads and validates the data rows of one CSV input.
+type rowReader struct {
+	s      *Survey
+	cr     *csvio.Reader
+	h      csvio.Header
+	seen   map[seenKey]int
+	intern map[string]string
+	read   int // data rows read
+	n      int // records read, for the ctx check
+}
+
+// Header column keys: respondent, wave, the segments, then the questions.
+const (
+	keyRespondent = 0
+	keyWave       = 1
+	keySegments   = 2
+)
+
+func (rr *rowReader) questionKey(j int) int { return keySegments + len(rr.s.segments) + j }
+
+func (s *Survey) safeOpen(ctx context.Context, r io.Reader, name string, opts []ReadOption) (rr *rowReader, err error) {
+	defer diag.Recover(&err, "survey: read responses")
+	return s.openCSV(ctx, r, name, opts)
+}
+
+// openCSV reads and maps the header.
+func (s *Survey) openCSV(ctx context.Context, r io.Reader, name string, opts []ReadOption) (*rowReader, error) {
+	var cfg readConfig
+	for _, o := range opts {
+		o(&cfg)
 	}
-	for i := range cols.questions {
-		cols.questions[i] = -1
+	if cfg.maxRecord <= 0 {
+		cfg.maxRecord = DefaultMaxRecordBytes
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cr := csvio.NewReader(ctx, r, name, csvio.Options{MaxRecord: cfg.maxRecord})
+	rec, err := cr.Read()
+	if err == io.EOF {
+		return nil, Errors{{File: name, Line: 1, Code: CodeMissing, Err: ErrRequired, Msg: "empty input: want a header row"}}
+	}
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return nil, Errors{e}
+		}
+		return nil, err
+	}
+	cols := make([]csvio.Column, 0, keySegments+len(s.segments)+len(s.questions))
+	cols = append(cols, csvio.Column{Name: ColumnRespondent, Required: true}, csvio.Column{Name: ColumnWave, Required: true})
+	for _, seg := range s.segments {
+		cols = append(cols, csvio.Column{Name: seg, Required: true})
+	}
+	for _, q := range s.questions {
+		cols = append(cols, csvio.Column{Name: q.ID, Required: !q.Optional})
+	}
+	h, err := cr.MapHeader(rec, cols, csvio.HeaderOptions{})
+	if err != nil {
+		var list Errors
+		errors.As(err, &list)
+		for _, e := range list {
+			switch e.Code {
+			case diag.CodeUnknownKey:
+				e.Err = ErrUnknownQuestion
+			case diag.CodeDuplicate:
+				e.Err = ErrDuplicate
+			case diag.CodeMissing:
+				e.Err = ErrRequired
+				if s.segmentIndex(e.ID) >= 0 {
+					e.Msg = "missing column (a segment of the survey)"
+				} else if _, ok := s.byID[e.ID]; ok {
+					e.Msg = "missing column (a required question)"
+				}
+			}
+		}
+		list.Sort()
+		return nil, list
+	}
+	return &rowReader{s: s, cr: cr, h: h, seen: map[seenKey]int{}, intern: map[string]string{}}, nil
+}
+
+func (rr *rowReader) safeNext(ctx context.Context) (rec record, rej *Rejection, err error) {
+	defer diag.Recover(&err, "survey: read responses")
+	return rr.next(ctx)
+}
+
+// next returns the next data row, accepted (rec) or rejected (rej), or
+// io.EOF at the end, or a fatal error.
+func (rr *rowReader) next(ctx context.Context) (record, *Rejection, error) {
+	cr, h, s := rr.cr, rr.h, rr.s
+	if rr.n%256 == 0 {
+		if err := ctx.Err(); err != nil {
+			return record{}, nil, err
+		}
+	}
+	rr.n++
+	rec, err := cr.Read()
+	if err == io.EOF {
+		return record{}, nil, io.EOF
+	}
+	if err != nil {
+		e, ok := err.(*Error)
+		if !ok || (cr.Stopped() && errors.Is(e, ErrLineTooLong)) {
+			// A read error, ctx, or a line so long that no end of it was
+			// found: the input cannot be read on.
+			if ok {
+				return record{}, nil, Errors{e}
+			}
+			return record{}, nil, err
+		}
+		// A malformed record (a bad quote, a line over the bound): the
+		// reader goes on with the next one.
+		rr.read++
+		return record{}, &Rejection{Line: e.Line, Errors: Errors{e}}, nil
+	}
+	rr.read++
+	line := rec.Line
+	if err := cr.CheckWidth(rec, h); err != nil {
+		return record{}, &Rejection{Line: line, Errors: Errors{err.(*Error)}}, nil
 	}
 	var errs Errors
-	seen := map[string]int{}
-	for i, h := range header {
-		if i == 0 {
-			h = strings.TrimPrefix(h, "\uFEFF") // a BOM from spreadsheet exports
+	add := func(k int, kind, id string, code diag.Code, sentinel error, format string, a ...any) {
+		e := cr.Errorf(line, h.Index[k]+1, id, code, sentinel, format, a...)
+		e.Kind = kind
+		errs = append(errs, e)
+	}
+	out := record{
+		respondent: string(bytes.TrimSpace(h.Field(rec, keyRespondent))),
+		wave:       rr.text(h.Field(rec, keyWave)),
+		segments:   make([]string, len(s.segments)),
+		answers:    make([]answer, len(s.questions)),
+	}
+	if out.respondent == "" {
+		add(keyRespondent, "", ColumnRespondent, diag.CodeMissing, ErrRequired, "empty; a respondent id is required")
+	}
+	if out.wave == "" {
+		add(keyWave, "", ColumnWave, diag.CodeMissing, ErrRequired, "empty; a wave label is required")
+	}
+	for j := range s.segments {
+		out.segments[j] = rr.text(h.Field(rec, keySegments+j))
+	}
+	for j, q := range s.questions {
+		k := rr.questionKey(j)
+		if !h.Has(k) {
+			continue // optional question without a column: skipped
 		}
-		h = strings.TrimSpace(h)
-		at := &Error{File: name, Line: 1, Column: i + 1}
-		if first, dup := seen[h]; dup {
-			at.Err, at.Msg = ErrDuplicate, fmt.Sprintf("duplicate column %q (first is column %d)", clip(h), first)
-			errs = append(errs, at)
-			continue
+		a, msg, code, sentinel := parseField(q, h.Field(rec, k))
+		if sentinel != nil {
+			add(k, "question", q.ID, code, sentinel, "%s", msg)
 		}
-		seen[h] = i + 1
-		switch {
-		case h == ColumnRespondent:
-			cols.respondent = i
-		case h == ColumnWave:
-			cols.wave = i
-		case s.segmentIndex(h) >= 0:
-			cols.segments[s.segmentIndex(h)] = i
-		default:
-			q, ok := s.byID[h]
-			if !ok {
-				at.Err, at.Msg = ErrUnknownQuestion, fmt.Sprintf("column %q is not a question, a segment, %q or %q", clip(h), ColumnRespondent, ColumnWave)
-				errs = append(errs, at)
-				continue
-			}
-			cols.questions[q] = i
-		}
+		out.answers[j] = a
 	}
-	missing := func(what string) {
-		errs = append(errs, &Error{File: name, Line: 1, Err: ErrRequired, Msg: "missing column " + what})
-	}
-	if cols.respondent < 0 {
-		missing(strconv.Quote(ColumnRespondent))
-	}
-	if cols.wave < 0 {
-		missing(strconv.Quote(ColumnWave))
-	}
-	for j, c := range cols.segments {
-		if c < 0 {
-			missing(fmt.Sprintf("%q (a segment of the survey)", s.segments[j]))
-		}
-	}
-	for j, c := range cols.questions {
-		if c < 0 && !s.questions[j].Optional {
-			missing(fmt.Sprintf("%q (a required question)", s.questions[j].ID))
+	if len(errs) == 0 {
+		key := seenKey{out.wave, out.respondent}
+		if first, dup := rr.seen[key]; dup {
+			add(keyRespondent, "", ColumnRespondent, diag.CodeDuplicate, ErrDuplicate,
+				"%q already answered wave %q at line %d", clip(out.respondent), clip(out.wave), first)
+		} else {
+			rr.seen[key] = line
 		}
 	}
 	if len(errs) > 0 {
-		errs.sort()
-		return cols, errs
+		errs.Sort()
+		return record{}, &Rejection{Line: line, Respondent: out.respondent, Errors: errs}, nil
 	}
-	return cols, nil
+	return out, nil, nil
+}
+
+// maxIntern bounds the distinct wave and segment values shared between
+// rows; past it, values are copied per row.
+const maxIntern = 4096
+
+// text returns f trimmed as a string, shared between rows with the same
+// value (waves and segments repeat).
+func (rr *rowReader) text(f []byte) string {
+	f = bytes.TrimSpace(f)
+	if v, ok := rr.intern[string(f)]; ok {
+		return v
+	}
+	v := string(f)
+	if len(rr.intern) < maxIntern {
+		rr.intern[v] = v
+	}
+	return v
 }
 
 func (s *Survey) segmentIndex(name string) int {
@@ -358,10 +521,19 @@ func (s *Survey) segmentIndex(name string) int {
 	return -1
 }
 
-// Check validates responses given as Go values, exactly as ReadCSV
-// validates rows; errors name the 1-based response number and question.
-func (s *Survey) Check(ctx context.Context, responses []Response) (*Batch, error) {
-	b := &Batch{survey: s}
+// Check validates responses given as Go values, exactly as ReadResponses
+// validates rows. Errors have no file or position: their subject is the
+// response, Kind "response" and ID its 1-based index, as in
+//
+//	response "4": question "enps": answer required
+func (s *Survey) Check(ctx context.Context, responses []Response) (b *Batch, err error) {
+	defer func() {
+		if err != nil {
+			b = nil // no partial result beside an error, a recovered panic included
+		}
+	}()
+	defer diag.Recover(&err, "survey: check")
+	b = &Batch{survey: s}
 	seen := map[seenKey]int{}
 	for i, in := range responses {
 		if i%256 == 0 {
@@ -372,8 +544,8 @@ func (s *Survey) Check(ctx context.Context, responses []Response) (*Batch, error
 		b.read++
 		num := i + 1
 		var errs Errors
-		add := func(q string, sentinel error, msg string) {
-			errs = append(errs, &Error{Record: num, Question: q, Err: sentinel, Msg: msg})
+		add := func(code diag.Code, sentinel error, format string, a ...any) {
+			errs = append(errs, &Error{Kind: "response", ID: strconv.Itoa(num), Code: code, Err: sentinel, Msg: fmt.Sprintf(format, a...)})
 		}
 		out := record{
 			respondent: strings.TrimSpace(in.Respondent),
@@ -382,35 +554,35 @@ func (s *Survey) Check(ctx context.Context, responses []Response) (*Batch, error
 			answers:    make([]answer, len(s.questions)),
 		}
 		if out.respondent == "" {
-			add("", ErrRequired, "respondent id is empty")
+			add(diag.CodeMissing, ErrRequired, "respondent id is empty")
 		}
 		if out.wave == "" {
-			add("", ErrRequired, "wave is empty")
+			add(diag.CodeMissing, ErrRequired, "wave is empty")
 		}
 		for _, k := range sortedKeys(in.Segments) {
 			j := s.segmentIndex(k)
 			if j < 0 {
-				add("", ErrUnknownQuestion, fmt.Sprintf("segment %q is not declared by the survey", clip(k)))
+				add(diag.CodeUnknownKey, ErrUnknownQuestion, "segment %q is not declared by the survey", clip(k))
 				continue
 			}
 			out.segments[j] = strings.TrimSpace(in.Segments[k])
 		}
 		for _, k := range sortedKeys(in.Answers) {
 			if _, ok := s.byID[k]; !ok {
-				add(k, ErrUnknownQuestion, "not a question of the survey")
+				add(diag.CodeUnknownKey, ErrUnknownQuestion, "question %q: not a question of the survey", clip(k))
 			}
 		}
 		for j, q := range s.questions {
-			a, msg, sentinel := parseAnswer(q, in.Answers[q.ID])
+			a, msg, code, sentinel := parseAnswer(q, in.Answers[q.ID])
 			if sentinel != nil {
-				add(q.ID, sentinel, msg)
+				add(code, sentinel, "question %q: %s", q.ID, msg)
 			}
 			out.answers[j] = a
 		}
 		if len(errs) == 0 {
 			k := seenKey{out.wave, out.respondent}
 			if first, dup := seen[k]; dup {
-				add("", ErrDuplicate, fmt.Sprintf("respondent %q already answered wave %q in response %d", clip(out.respondent), clip(out.wave), first))
+				add(diag.CodeDuplicate, ErrDuplicate, "respondent %q already answered wave %q in response %d", clip(out.respondent), clip(out.wave), first)
 			} else {
 				seen[k] = num
 			}

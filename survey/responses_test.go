@@ -14,7 +14,7 @@ import (
 
 const header = "respondent,wave,team,location,tenure,enps,tools,manager,blocker,comment\n"
 
-func TestReadCSVRows(t *testing.T) {
+func TestReadResponsesRows(t *testing.T) {
 	s := mustLoadFile(t, "testdata/pulse.yaml")
 	tests := []struct {
 		name     string
@@ -44,23 +44,24 @@ func TestReadCSVRows(t *testing.T) {
 		{"required missing", "r1,W1,SDR,London,<1y, ,4,,,\n", 0,
 			[]string{`r.csv:2:6: question "enps": answer required`}, ErrRequired},
 		{"empty ids", ",,SDR,London,<1y,7,4,,,\n", 0,
-			[]string{`r.csv:2:1: respondent id is empty`, `r.csv:2:2: wave is empty`}, ErrRequired},
+			[]string{`r.csv:2:1: respondent: empty; a respondent id is required`, `r.csv:2:2: wave: empty; a wave label is required`}, ErrRequired},
 		{"field count", "r1,W1,SDR,London,<1y,7,4,,\nr2,W1,SDR,London,<1y,7,4,,,,\n", 0, []string{
-			`r.csv:2:10: row has 9 fields, header has 10`,
-			`r.csv:3:11: row has 11 fields, header has 10`,
+			`r.csv:2:10: 9 fields, the header has 10`,
+			`r.csv:3:11: 11 fields, the header has 10`,
 		}, ErrSyntax},
-		// The bare quote is byte 3 of line 2 (r, 1, ").
+		// The bare quote is in field 1 of line 2; the column is the field
+		// number, not the byte.
 		{"bad quote", "r1\"x,W1,SDR,London,<1y,7,4,,,\nr2,W1,SDR,London,<1y,7,4,,,\n", 1,
-			[]string{`r.csv:2:3: bare " in non-quoted-field`}, ErrSyntax},
+			[]string{`r.csv:2:1: bare quote in unquoted field 1 (quote the whole field and double the quote)`}, ErrSyntax},
 		{"duplicate respondent in a wave", "r1,W1,SDR,London,<1y,7,4,,,\nr1,W1,SDR,London,<1y,8,4,,,\nr1,W2,SDR,London,<1y,8,4,,,\n", 2,
-			[]string{`r.csv:3:1: respondent "r1" already answered wave "W1" at line 2`}, ErrDuplicate},
+			[]string{`r.csv:3:1: respondent: "r1" already answered wave "W1" at line 2`}, ErrDuplicate},
 		// A quoted comment over two lines: the next row starts at line 4.
 		{"multi-line comment", "r1,W1,SDR,London,<1y,7,4,,,\"two\nlines\"\nr2,W1,SDR,London,<1y,7,9,,,\n", 1,
 			[]string{`r.csv:4:7: question "tools": value 9 out of range 1–5`}, ErrOutOfRange},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := s.ReadCSV(context.Background(), "r.csv", strings.NewReader(header+tt.rows))
+			b, err := s.ReadResponses(context.Background(), strings.NewReader(header+tt.rows), "r.csv")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +87,7 @@ func TestReadCSVRows(t *testing.T) {
 	}
 }
 
-func TestReadCSVHeader(t *testing.T) {
+func TestReadResponsesHeader(t *testing.T) {
 	s := mustLoadFile(t, "testdata/pulse.yaml")
 	tests := []struct {
 		name   string
@@ -96,20 +97,20 @@ func TestReadCSVHeader(t *testing.T) {
 	}{
 		{"empty input", "", []string{"r.csv:1: empty input: want a header row"}, ErrRequired},
 		{"unknown question", "respondent,wave,team,location,tenure,enps,tools,q7\n", []string{
-			`r.csv:1:8: column "q7" is not a question, a segment, "respondent" or "wave"`}, ErrUnknownQuestion},
+			`r.csv:1:8: q7: unknown column (known: respondent, wave, team, location, tenure, enps, tools, manager, blocker, comment)`}, ErrUnknownQuestion},
 		{"duplicate column", "respondent,wave,team,location,tenure,enps,tools,enps\n", []string{
-			`r.csv:1:8: duplicate column "enps" (first is column 6)`}, ErrDuplicate},
+			`r.csv:1:8: enps: duplicate column (also field 6)`}, ErrDuplicate},
 		{"missing columns", "wave,location,tools\n", []string{
-			`r.csv:1: missing column "respondent"`,
-			`r.csv:1: missing column "team" (a segment of the survey)`,
-			`r.csv:1: missing column "tenure" (a segment of the survey)`,
-			`r.csv:1: missing column "enps" (a required question)`,
+			`r.csv:1: respondent: missing column`,
+			`r.csv:1: team: missing column (a segment of the survey)`,
+			`r.csv:1: tenure: missing column (a segment of the survey)`,
+			`r.csv:1: enps: missing column (a required question)`,
 		}, ErrRequired},
-		{"bad quote in header", "respondent,wa\"ve\n", []string{`r.csv:1:14: bare " in non-quoted-field`}, ErrSyntax},
+		{"bad quote in header", "respondent,wa\"ve\n", []string{`r.csv:1:2: bare quote in unquoted field 2 (quote the whole field and double the quote)`}, ErrSyntax},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := s.ReadCSV(context.Background(), "r.csv", strings.NewReader(tt.header))
+			b, err := s.ReadResponses(context.Background(), strings.NewReader(tt.header), "r.csv")
 			if b != nil || err == nil {
 				t.Fatalf("batch %v, err %v; want a header error", b, err)
 			}
@@ -126,8 +127,7 @@ func TestReadCSVHeader(t *testing.T) {
 		})
 	}
 	// Optional question columns may be left out, and a spreadsheet BOM is ignored.
-	b, err := s.ReadCSV(context.Background(), "r.csv",
-		strings.NewReader("\uFEFFrespondent,wave,team,location,tenure,enps,tools\nr1,W1,SDR,London,<1y,10,5\n"))
+	b, err := s.ReadResponses(context.Background(), strings.NewReader("\uFEFFrespondent,wave,team,location,tenure,enps,tools\nr1,W1,SDR,London,<1y,10,5\n"), "r.csv")
 	if err != nil || b.Accepted() != 1 {
 		t.Fatalf("accepted %v, err %v", b, err)
 	}
@@ -139,11 +139,11 @@ func TestReadCSVHeader(t *testing.T) {
 	}
 }
 
-func TestReadCSVCancel(t *testing.T) {
+func TestReadResponsesCancel(t *testing.T) {
 	s := mustLoadFile(t, "testdata/pulse.yaml")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := s.ReadCSV(ctx, "r.csv", strings.NewReader(header+"r1,W1,SDR,London,<1y,9,4,,,\n"))
+	_, err := s.ReadResponses(ctx, strings.NewReader(header+"r1,W1,SDR,London,<1y,9,4,,,\n"), "r.csv")
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
@@ -169,12 +169,12 @@ func TestCheck(t *testing.T) {
 	if b.Read() != 4 || b.Accepted() != 1 || len(b.Rejected()) != 3 {
 		t.Fatalf("read %d accepted %d rejected %d", b.Read(), b.Accepted(), len(b.Rejected()))
 	}
-	want := `response 2: segment "colour" is not declared by the survey
-response 2: question "q9": not a question of the survey
-response 2: question "enps": value 12 out of range 0–10
-response 3: respondent "a" already answered wave "W1" in response 1
-response 4: respondent id is empty
-response 4: question "enps": answer required`
+	want := `response "2": segment "colour" is not declared by the survey
+response "2": question "q9": not a question of the survey
+response "2": question "enps": value 12 out of range 0–10
+response "3": respondent "a" already answered wave "W1" in response 1
+response "4": respondent id is empty
+response "4": question "enps": answer required`
 	if got := b.Err().Error(); got != want {
 		t.Errorf("errors:\n%s\nwant:\n%s", got, want)
 	}
@@ -186,15 +186,15 @@ response 4: question "enps": answer required`
 	}
 }
 
-func TestReadCSVIOError(t *testing.T) {
+func TestReadResponsesIOError(t *testing.T) {
 	s := mustLoadFile(t, "testdata/pulse.yaml")
 	boom := errors.New("connection reset")
 	r := io.MultiReader(strings.NewReader(header+"r1,W1,SDR,London,<1y,9,4,,,\n"), iotest.ErrReader(boom))
-	b, err := s.ReadCSV(context.Background(), "r.csv", r)
+	b, err := s.ReadResponses(context.Background(), r, "r.csv")
 	if b != nil || !errors.Is(err, boom) {
 		t.Errorf("batch %v, err %v; want the I/O error", b, err)
 	}
-	if _, err := s.ReadCSV(context.Background(), "r.csv", iotest.ErrReader(boom)); !errors.Is(err, boom) {
+	if _, err := s.ReadResponses(context.Background(), iotest.ErrReader(boom), "r.csv"); !errors.Is(err, boom) {
 		t.Errorf("header read: err %v", err)
 	}
 }
@@ -203,7 +203,7 @@ func TestReadCSVIOError(t *testing.T) {
 func TestConcurrentUse(t *testing.T) {
 	s := mustLoadFile(t, "testdata/pulse.yaml")
 	data := header + "r1,W1,SDR,London,<1y,9,4,,,x\nr2,W1,AE,London,<1y,3,2,,,y\n"
-	b, err := s.ReadCSV(context.Background(), "r.csv", strings.NewReader(data))
+	b, err := s.ReadResponses(context.Background(), strings.NewReader(data), "r.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,10 +212,10 @@ func TestConcurrentUse(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := s.ReadCSV(context.Background(), "r.csv", strings.NewReader(data)); err != nil {
+			if _, err := s.ReadResponses(context.Background(), strings.NewReader(data), "r.csv"); err != nil {
 				t.Error(err)
 			}
-			if _, err := s.Report(context.Background(), b, By("team"), Threshold(1)); err != nil {
+			if _, err := s.Report(context.Background(), b, WithBreakdown("team"), WithThreshold(1)); err != nil {
 				t.Error(err)
 			}
 			_ = b.Responses()

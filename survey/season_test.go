@@ -18,11 +18,11 @@ func TestSeason(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	b, err := s.ReadCSV(context.Background(), "season.csv", f)
+	b, err := s.ReadResponses(context.Background(), f, "season.csv")
 	if err != nil || b.Err() != nil {
 		t.Fatal(err, b.Err())
 	}
-	rep, err := s.Report(context.Background(), b, ForWave("2026-06"), By("team"), Invited(33))
+	rep, err := s.Report(context.Background(), b, WithWave("2026-06"), WithBreakdown("team"), WithInvited(33))
 	if err != nil {
 		t.Fatal(err)
 	}

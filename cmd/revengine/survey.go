@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 
 	"github.com/revengine/revengine/survey"
 )
@@ -60,15 +59,9 @@ func runSurvey(ctx context.Context, env *cmdEnv, args []string) int {
 		return usageError(fs, "--invited %d: want at least 1 (leave it out when unknown)", *invited)
 	}
 
-	f, err := os.Open(*defPath)
+	s, err := survey.LoadFile(*defPath)
 	if err != nil {
-		errorf(env, "survey", "%v", err)
-		return exitFindings
-	}
-	s, err := survey.Load(*defPath, f)
-	f.Close()
-	if err != nil {
-		printErrors(env, err)
+		printSurveyErrors(env, err)
 		return exitFindings
 	}
 
@@ -78,21 +71,21 @@ func runSurvey(ctx context.Context, env *cmdEnv, args []string) int {
 		return exitFindings
 	}
 	defer r.Close()
-	b, err := s.ReadCSV(ctx, name, r)
+	b, err := s.ReadResponses(ctx, r, name)
 	if err != nil {
-		printErrors(env, err)
+		printSurveyErrors(env, err)
 		return exitFindings
 	}
 
-	opts := []survey.Option{survey.Threshold(*threshold), survey.Level(*level)}
+	opts := []survey.ReportOption{survey.WithThreshold(*threshold), survey.WithLevel(*level)}
 	if *by != "" {
-		opts = append(opts, survey.By(*by))
+		opts = append(opts, survey.WithBreakdown(*by))
 	}
 	if set["wave"] {
-		opts = append(opts, survey.ForWave(*wave))
+		opts = append(opts, survey.WithWave(*wave))
 	}
 	if set["invited"] {
-		opts = append(opts, survey.Invited(*invited))
+		opts = append(opts, survey.WithInvited(*invited))
 	}
 	rep, err := s.Report(ctx, b, opts...)
 	switch {
@@ -104,6 +97,7 @@ func runSurvey(ctx context.Context, env *cmdEnv, args []string) int {
 	}
 
 	if *asJSON {
+		// The library's own encoding of the Report, indented.
 		out, err := json.MarshalIndent(rep, "", "  ")
 		if err != nil {
 			errorf(env, "survey", "%v", err)
@@ -116,21 +110,27 @@ func runSurvey(ctx context.Context, env *cmdEnv, args []string) int {
 	}
 
 	if err := b.Err(); err != nil {
-		printErrors(env, err)
+		printSurveyErrors(env, err)
 		errorf(env, "survey", "%d of %d rows rejected", len(b.Rejected()), b.Read())
 		return exitFindings
 	}
 	return exitOK
 }
 
-// printErrors writes one problem per line; survey errors already carry
-// their file:line:column.
-func printErrors(env *cmdEnv, err error) {
+// printSurveyErrors writes one problem per line; survey errors already
+// carry their file:line:column, other errors (a file that does not open)
+// get the command's prefix.
+func printSurveyErrors(env *cmdEnv, err error) {
 	var list survey.Errors
 	if errors.As(err, &list) {
 		for _, e := range list {
 			fmt.Fprintln(env.Stderr, e.Error())
 		}
+		return
+	}
+	var e *survey.Error
+	if errors.As(err, &e) && e.File != "" {
+		fmt.Fprintln(env.Stderr, e.Error())
 		return
 	}
 	errorf(env, "survey", "%v", err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -8,6 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/revengine/revengine/survey"
 )
 
 var updateSurvey = flag.Bool("update-survey", false, "rewrite testdata/survey/*.golden")
@@ -169,5 +174,72 @@ func TestSurveyFlagOrder(t *testing.T) {
 	code, _, stderr := runCLI(t, "", "survey", "--survey", dir+"pulse.yaml", "--", "--json")
 	if code != exitFindings || !strings.Contains(stderr, "--json") {
 		t.Errorf("-- --json: code %d, stderr %s", code, stderr)
+	}
+}
+
+// --json prints the library's encoding of its Report, nothing of the CLI's
+// own: decoded into survey.Report it equals the Report the library
+// computes from the same files and options, and re-encoding that Report
+// gives the output byte for byte.
+func TestSurveyJSONRoundTrip(t *testing.T) {
+	const dir = "testdata/survey/"
+	for _, tt := range []struct {
+		name string
+		args []string
+		opts []survey.ReportOption
+	}{
+		{"june by team", []string{"--wave", "2026-06", "--by", "team"},
+			[]survey.ReportOption{survey.WithWave("2026-06"), survey.WithBreakdown("team")}},
+		{"season, invited, by wave, threshold 10, level 0.9", []string{"--invited", "99", "--by", "wave", "--threshold", "10", "--level", "0.9"},
+			[]survey.ReportOption{survey.WithInvited(99), survey.WithBreakdown("wave"), survey.WithThreshold(10), survey.WithLevel(0.9)}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"survey", "--survey", dir + "pulse.yaml", "--json"}, tt.args...)
+			code, stdout, stderr := runCLI(t, "", append(args, dir+"responses.csv")...)
+			if code != exitOK {
+				t.Fatalf("code %d, stderr %s", code, stderr)
+			}
+			var got survey.Report
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatal(err)
+			}
+			s, err := survey.LoadFile(dir + "pulse.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Open(dir + "responses.csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			b, err := s.ReadResponses(context.Background(), f, dir+"responses.csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.Report(context.Background(), b, tt.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, &got); diff != "" {
+				t.Errorf("--json decoded (-library +cli):\n%s", diff)
+			}
+			enc, err := json.MarshalIndent(want, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(enc)+"\n" != stdout {
+				t.Error("--json is not the library's encoding of the Report")
+			}
+		})
+	}
+}
+
+// A responses file with no line end (as /dev/zero) ends with a positioned
+// error and exit status 1, instead of growing until the process dies.
+func TestSurveyEndlessInput(t *testing.T) {
+	code, stdout, stderr := runCLI(t, strings.Repeat("x", 65<<20), "survey", "--survey", "testdata/survey/pulse.yaml", "-")
+	want := "<stdin>:1: line longer than 1048576 bytes, and no end of line within 67108864 bytes: giving up\n"
+	if code != exitFindings || stdout != "" || stderr != want {
+		t.Errorf("code %d, stdout %q, stderr %q; want %q", code, stdout, stderr, want)
 	}
 }

@@ -28,11 +28,11 @@ var responses []byte
 
 func main() {
 	ctx := context.Background()
-	s, err := survey.Load("pulse.yaml", bytes.NewReader(definition))
+	s, err := survey.Parse("pulse.yaml", definition)
 	if err != nil {
 		log.Fatal(err)
 	}
-	batch, err := s.ReadCSV(ctx, "responses.csv", bytes.NewReader(responses))
+	batch, err := s.ReadResponses(ctx, bytes.NewReader(responses), "responses.csv")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func main() {
 		log.Fatal(err) // the sample data is clean; real data would list each bad row
 	}
 	// 33 people were invited to the June wave.
-	rep, err := s.Report(ctx, batch, survey.ForWave("2026-06"), survey.Invited(33), survey.By("team"))
+	rep, err := s.Report(ctx, batch, survey.WithWave("2026-06"), survey.WithInvited(33), survey.WithBreakdown("team"))
 	if err != nil {
 		log.Fatal(err)
 	}
