@@ -27,7 +27,8 @@ type Walker struct {
 	Errs  diag.List
 	lines []string // raw source lines, for carets and block-scalar positions
 	// Sentinel, when set, is the Err of every problem the walker reports
-	// (a package's ErrDefinition, say).
+	// (a package's ErrDefinition, say), except YAML that does not parse,
+	// which is always diag.ErrSyntax.
 	Sentinel error
 }
 
@@ -51,7 +52,7 @@ func (w *Walker) Lines() int { return len(w.lines) }
 func (w *Walker) ErrAt(line, col int, s diag.Subject, code diag.Code, format string, a ...any) *diag.Error {
 	e := &diag.Error{File: w.File, Line: line, Column: col, Kind: s.Kind, ID: s.ID, Code: code,
 		Msg: fmt.Sprintf(format, a...), Err: w.Sentinel}
-	if code == diag.CodeSyntax && e.Err == nil {
+	if code == diag.CodeSyntax {
 		e.Err = diag.ErrSyntax
 	}
 	e.SetSource(w.SourceLine(line))
