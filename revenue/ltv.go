@@ -3,6 +3,8 @@ package revenue
 import (
 	"fmt"
 	"math/big"
+
+	"github.com/revengine/revengine/money"
 )
 
 // ARPA and LTV variants.
@@ -23,8 +25,14 @@ const (
 // MRR) / active accounts (ChartMogul, Baremetrics). Rounded to minor units
 // with WithRounding (default HalfEven).
 // Errors: accounts zero (ErrDivisionByZero) or negative, revenue negative.
-func ARPA(revenue Money, accounts int64, opts ...KPIOption) (MoneyMetric, error) {
-	c, err := newConfig("arpa", opts, []string{"rounding"}, ARPAVariant)
+func ARPA(revenue money.Money, accounts int64, opts ...MoneyOption) (MoneyMetric, error) {
+	c, err := newConfig("arpa", func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyMoney(c)
+			}
+		}
+	}, ARPAVariant)
 	if err != nil {
 		return MoneyMetric{}, err
 	}
@@ -49,8 +57,14 @@ func ARPA(revenue Money, accounts int64, opts ...KPIOption) (MoneyMetric, error)
 // HalfEven); Exact keeps the quotient.
 // Errors: churn outside (0, 1], margin outside [0, 1], ARPA negative
 // (ErrInvalidInput).
-func LTV(arpa Money, churn float64, opts ...KPIOption) (MoneyMetric, error) {
-	c, err := newConfig("ltv", opts, []string{"rounding", "gross_margin"}, LTVRevenue)
+func LTV(arpa money.Money, churn float64, opts ...LTVOption) (MoneyMetric, error) {
+	c, err := newConfig("ltv", func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyLTV(c)
+			}
+		}
+	}, LTVRevenue)
 	if err != nil {
 		return MoneyMetric{}, err
 	}
@@ -82,8 +96,14 @@ func LTV(arpa Money, churn float64, opts ...KPIOption) (MoneyMetric, error) {
 // WithRounding (default HalfEven).
 // Errors: r outside [0, 1]; i negative or not finite; r = 1 with i = 0
 // (ErrDivisionByZero: the value is unbounded); m negative.
-func DiscountedCLV(margin Money, retention, discount float64, opts ...KPIOption) (MoneyMetric, error) {
-	c, err := newConfig("clv", opts, []string{"rounding"}, CLVDiscounted)
+func DiscountedCLV(margin money.Money, retention, discount float64, opts ...MoneyOption) (MoneyMetric, error) {
+	c, err := newConfig("clv", func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyMoney(c)
+			}
+		}
+	}, CLVDiscounted)
 	if err != nil {
 		return MoneyMetric{}, err
 	}
@@ -108,7 +128,7 @@ func DiscountedCLV(margin Money, retention, discount float64, opts ...KPIOption)
 // LTVToCAC returns LTV / CAC (3 or more is the usual SaaS benchmark, David
 // Skok). Errors: CAC zero (ErrDivisionByZero), negative amounts, currencies
 // that differ.
-func LTVToCAC(ltv, cac Money) (Metric, error) {
+func LTVToCAC(ltv, cac money.Money) (Metric, error) {
 	if err := checkMoney("ltv:cac", "ltv", ltv, false); err != nil {
 		return Metric{}, err
 	}

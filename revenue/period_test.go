@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/revengine/revengine/money"
 )
 
 func TestPeriods(t *testing.T) {
@@ -47,10 +49,10 @@ func TestPeriods(t *testing.T) {
 	if !r.Contains(Date(2024, 2, 14)) || r.Contains(Date(2024, 2, 15)) || r.Contains(Date(2024, 1, 14)) {
 		t.Error("Contains: wrong bounds")
 	}
-	if _, err := Quarter(2024, 5); !errors.Is(err, ErrInvalidInput) {
+	if _, err := Quarter(2024, 5); !errors.Is(err, money.ErrInvalidInput) {
 		t.Errorf("Quarter 5: %v", err)
 	}
-	if _, err := Range(Date(2024, 2, 1), Date(2024, 1, 1)); !errors.Is(err, ErrInvalidInput) {
+	if _, err := Range(Date(2024, 2, 1), Date(2024, 1, 1)); !errors.Is(err, money.ErrInvalidInput) {
 		t.Errorf("backwards range: %v", err)
 	}
 }

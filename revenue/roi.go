@@ -3,6 +3,8 @@ package revenue
 import (
 	"fmt"
 	"math/big"
+
+	"github.com/revengine/revengine/money"
 )
 
 // ROI variants.
@@ -35,8 +37,14 @@ const (
 //
 // Errors: cost zero (ErrDivisionByZero) or negative, revenue or baseline
 // negative, margin outside [0, 1] (ErrInvalidInput), currencies that differ.
-func ROI(revenue, cost Money, opts ...KPIOption) (Metric, error) {
-	c, err := newConfig("roi", opts, []string{"gross_margin", "baseline"}, ROIRevenue)
+func ROI(revenue, cost money.Money, opts ...ROIOption) (Metric, error) {
+	c, err := newConfig("roi", func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyROI(c)
+			}
+		}
+	}, ROIRevenue)
 	if err != nil {
 		return Metric{}, err
 	}
@@ -79,7 +87,7 @@ func ROI(revenue, cost Money, opts ...KPIOption) (Metric, error) {
 // ROAS returns return on ad spend, revenue / ad spend (Google Ads' and
 // Farris et al.'s definition): 4.0 means 4 of revenue per 1 spent.
 // Errors: spend zero (ErrDivisionByZero), negative amounts, mixed currencies.
-func ROAS(revenue, adSpend Money) (Metric, error) {
+func ROAS(revenue, adSpend money.Money) (Metric, error) {
 	if err := checkMoney("roas", "revenue", revenue, false); err != nil {
 		return Metric{}, err
 	}

@@ -1,0 +1,137 @@
+package goal_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/revengine/revengine/revenue"
+)
+
+func ExampleTarget_Split() {
+	q1, _ := revenue.Quarter(2024, 1)
+	t := revenue.Target{Period: q1, Amount: money.New(10000, "USD")} // USD 100.00
+
+	// By calendar days (31, 29, 31 of 91), reconciled to the cent.
+	g, _ := t.Split(revenue.SplitByDays(), q1.Months())
+	for _, p := range g.Parts {
+		fmt.Println(p.Period, p.Amount)
+	}
+	// Equal parts per month.
+	g, _ = t.Split(revenue.SplitEqual(), q1.Months())
+	fmt.Println(g.Parts[0].Amount, g.Parts[1].Amount, g.Parts[2].Amount)
+
+	// A zero target is refused.
+	_, err := revenue.Target{Period: q1, Amount: money.New(0, "USD")}.Split(revenue.SplitEqual(), q1.Months())
+	fmt.Println(errors.Is(err, money.ErrInvalidInput))
+	// Output:
+	// 2024-01 USD 34.07
+	// 2024-02 USD 31.87
+	// 2024-03 USD 34.06
+	// USD 33.34 USD 33.33 USD 33.33
+	// true
+}
+
+func ExampleGoal_Pace() {
+	q1, _ := revenue.Quarter(2024, 1)
+	target := revenue.Target{Period: q1, Amount: money.New(910000, "USD")} // 9,100.00: 100.00 a day
+	goal, _ := target.Split(revenue.SplitByDays(), q1.Months())
+	actuals := []revenue.PaceActual{
+		{Date: revenue.Date(2024, 1, 10), Amount: money.New(100000, "USD")},
+		{Date: revenue.Date(2024, 2, 1), Amount: money.New(250000, "USD")},
+		{Date: revenue.Date(2024, 2, 15), Amount: money.New(50000, "USD")},
+	}
+	r, err := goal.Pace(context.Background(), actuals, revenue.Date(2024, 2, 15),
+		revenue.PacePipeline(0.25, money.New(100000, "USD")))
+	if err != nil {
+		panic(err)
+	}
+	p := r.Total
+	fmt.Printf("day %d of %d: actual %v, expected %v, gap %v, attainment %.1f%%\n",
+		p.ElapsedDays, p.TotalDays, p.Actual, p.Expected, p.Gap, 100**p.Attainment)
+	fmt.Println("run rate:", *p.Projection, "needed a day:", *p.RequiredDaily)
+	fmt.Printf("pipeline needed: %v (%.1f deals, %.0fx coverage)\n", p.Pipeline.Needed, p.Pipeline.Deals, p.Pipeline.RequiredCoverage)
+	for _, m := range r.Parts {
+		fmt.Println(m.Period, m.Target, m.Actual, m.Gap)
+	}
+
+	// Negative actuals are refused.
+	_, err = goal.Pace(context.Background(), []revenue.PaceActual{{Date: revenue.Date(2024, 1, 2), Amount: money.New(-1, "USD")}}, revenue.Date(2024, 2, 15))
+	fmt.Println(errors.Is(err, money.ErrInvalidInput))
+	// Output:
+	// day 46 of 91: actual USD 4000.00, expected USD 4600.00, gap USD -600.00, attainment 44.0%
+	// run rate: USD 7913.04 needed a day: USD 113.33
+	// pipeline needed: USD 20400.00 (20.4 deals, 4x coverage)
+	// 2024-01 USD 3100.00 USD 1000.00 USD -2100.00
+	// 2024-02 USD 2900.00 USD 3000.00 USD 1500.00
+	// 2024-03 USD 3100.00 USD 0.00 USD 0.00
+	// true
+}
+
+func ExampleGoalFunnelFor() {
+	year := revenue.Target{Period: revenue.Year(2024), Amount: money.New(100000000, "USD")} // 1,000,000.00
+	f, err := revenue.GoalFunnelFor(year, money.New(3500000, "USD"),                        // 35,000.00 a deal
+		[]revenue.GoalStage{{Name: "MQL", Rate: 0.4}, {Name: "SQL", Rate: 0.6}, {Name: "opportunity", Rate: 0.25}},
+		revenue.GoalMarketingShare(0.6), revenue.GoalRoundCounts(revenue.GoalRoundUp))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("sourced:", f.Sourced, "deals:", f.Deals)
+	for _, s := range f.Stages {
+		fmt.Println(s.Name, s.Count)
+	}
+	// Output:
+	// sourced: USD 600000.00 deals: 18
+	// MQL 300
+	// SQL 120
+	// opportunity 72
+}
+
+func ExampleTarget_Pace() {
+	march := revenue.Target{Period: revenue.Month(2024, time.March), Amount: money.New(310000, "USD")} // 100.00 a day
+	actuals := []revenue.PaceActual{
+		{Date: revenue.Date(2024, 3, 5), Amount: money.New(50000, "USD")},
+		{Date: revenue.Date(2024, 3, 10), Amount: money.New(80000, "USD")},
+	}
+	for _, at := range []time.Time{revenue.Date(2024, 2, 28), revenue.Date(2024, 3, 10), revenue.Date(2024, 4, 2)} {
+		p, err := march.Pace(context.Background(), actuals, at)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%s: day %d/%d actual %v expected %v gap %v", at.Format(time.DateOnly),
+			p.ElapsedDays, p.TotalDays, p.Actual, p.Expected, p.Gap)
+		if p.Projection != nil {
+			fmt.Printf(", run rate %v", *p.Projection)
+		}
+		if p.RequiredDaily != nil {
+			fmt.Printf(", %v a day still needed", *p.RequiredDaily)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// 2024-02-28: day 0/31 actual USD 0.00 expected USD 0.00 gap USD 0.00, USD 100.00 a day still needed
+	// 2024-03-10: day 10/31 actual USD 1300.00 expected USD 1000.00 gap USD 300.00, run rate USD 4030.00, USD 85.71 a day still needed
+	// 2024-04-02: day 31/31 actual USD 1300.00 expected USD 3100.00 gap USD -1800.00, run rate USD 1300.00
+}
+
+func ExampleGoalFunnel_Pace() {
+	q1, _ := revenue.Quarter(2024, 1)
+	// 1,000,000.00 at 25,000.00 a deal: 40 deals, 160 opportunities, 320 SQLs, 400 MQLs.
+	f, err := revenue.GoalFunnelFor(revenue.Target{Period: q1, Amount: money.New(100000000, "USD")}, money.New(2500000, "USD"),
+		[]revenue.GoalStage{{Name: "MQL", Rate: 0.8}, {Name: "SQL", Rate: 0.5}, {Name: "opportunity", Rate: 0.25}})
+	if err != nil {
+		panic(err)
+	}
+	rows, err := f.Pace(revenue.Date(2024, 2, 15), map[string]float64{"MQL": 180, "won": 25})
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range rows {
+		fmt.Printf("%s: %.0f of %.0f (%.1f%%), expected %.2f, gap %.2f, %.2f a day still needed\n",
+			r.Stage, r.Actual, r.Target, 100*r.Attainment, r.Expected, r.Gap, *r.RequiredDaily)
+	}
+	// Output:
+	// MQL: 180 of 400 (45.0%), expected 202.20, gap -22.20, 4.89 a day still needed
+	// won: 25 of 40 (62.5%), expected 20.22, gap 4.78, 0.33 a day still needed
+}

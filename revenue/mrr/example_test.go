@@ -1,0 +1,72 @@
+package mrr_test
+
+func ExampleMRRBridge() {
+	log := `customer_id,date,mrr
+acme,2024-01-05,10000
+gamma,2024-01-12,3000
+gamma,2024-01-25,0
+acme,2024-02-01,15000
+gamma,2024-03-03,2000
+`
+	events, err := revenue.ReadEvents(context.Background(), strings.NewReader(log), "events.csv", "USD")
+	if err != nil {
+		panic(err)
+	}
+	for _, method := range []revenue.Method{revenue.MethodEvent, revenue.MethodNet} {
+		b, err := revenue.MRRBridge(context.Background(), events, method, "USD")
+		if err != nil {
+			panic(err)
+		}
+		for _, m := range b.Months {
+			fmt.Printf("%s %s start %d new %d exp %d react %d churn %d end %d\n", method, m.Month,
+				m.StartingMRR.Amount, m.New.Amount, m.Expansion.Amount, m.Reactivation.Amount, m.Churn.Amount, m.EndingMRR.Amount)
+		}
+	}
+	// Output:
+	// event 2024-01 start 0 new 13000 exp 0 react 0 churn 3000 end 10000
+	// event 2024-02 start 10000 new 0 exp 5000 react 0 churn 0 end 15000
+	// event 2024-03 start 15000 new 0 exp 0 react 2000 churn 0 end 17000
+	// net 2024-01 start 0 new 10000 exp 0 react 0 churn 0 end 10000
+	// net 2024-02 start 10000 new 0 exp 5000 react 0 churn 0 end 15000
+	// net 2024-03 start 15000 new 0 exp 0 react 2000 churn 0 end 17000
+}
+
+func ExampleReadEvents() {
+	_, err := revenue.ReadEvents(context.Background(),
+		strings.NewReader("customer_id,date,mrr\nacme,2024-01-05,100\nbeta,2024-02-30,5\n"), "events.csv", "USD")
+	fmt.Println(err)
+	// Output:
+	// events.csv:3:2: date: date "2024-02-30" is not a valid YYYY-MM-DD date
+}
+
+func ExampleCohortRetention() {
+	events := []revenue.Event{
+		{CustomerID: "a", Date: revenue.Date(2024, 1, 10), MRR: money.New(10_000, "USD")},
+		{CustomerID: "b", Date: revenue.Date(2024, 1, 20), MRR: money.New(5_000, "USD")},
+		{CustomerID: "a", Date: revenue.Date(2024, 2, 3), MRR: money.New(12_000, "USD")}, // expansion
+		{CustomerID: "b", Date: revenue.Date(2024, 2, 9), MRR: money.New(0, "USD")},      // churn
+		{CustomerID: "c", Date: revenue.Date(2024, 2, 9), MRR: money.New(9_000, "USD")},  // new: not in the cohort
+	}
+	c, err := revenue.CohortRetention(context.Background(), events, revenue.Month(2024, time.February), "USD")
+	if err != nil {
+		panic(err)
+	}
+	// NRR = 12,000 / 15,000; GRR = (15,000 − 5,000) / 15,000.
+	fmt.Printf("cohort of %d: NRR %.3f, GRR %.3f\n", c.Customers, c.NRR.Value, c.GRR.Value)
+	// Output:
+	// cohort of 2: NRR 0.800, GRR 0.667
+}
+
+func ExampleMRR() {
+	subs := []revenue.Subscription{
+		{CustomerID: "annual", Amount: money.New(100_000, "USD"), Interval: revenue.IntervalYear, Start: revenue.Date(2024, 1, 1)},
+	}
+	var year []string
+	for m := time.January; m <= time.December; m++ {
+		s, _ := revenue.MRR(subs, revenue.Month(2024, m), "USD")
+		year = append(year, fmt.Sprint(s.MRR.Amount))
+	}
+	fmt.Println(strings.Join(year, " "))
+	// Output:
+	// 8334 8334 8334 8334 8333 8333 8333 8333 8333 8333 8333 8333
+}
