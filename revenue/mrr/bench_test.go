@@ -1,5 +1,18 @@
 package mrr
 
+import (
+	"github.com/revengine/revengine/revenue"
+
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/revengine/revengine/money"
+)
+
 // benchEvents generates n events over 5,000 customers and three years.
 func benchEvents(n int) []Event {
 	r := rand.New(rand.NewPCG(7, 7))
@@ -10,7 +23,7 @@ func benchEvents(n int) []Event {
 			v = int64(1+r.IntN(50)) * 1000
 		}
 		evs[i] = Event{CustomerID: fmt.Sprintf("c%04d", r.IntN(5000)),
-			Date: Date(2022, 1, 1).AddDate(0, 0, r.IntN(3*365)), MRR: money.New(v, "USD")}
+			Date: revenue.Date(2022, 1, 1).AddDate(0, 0, r.IntN(3*365)), MRR: money.New(v, "USD")}
 	}
 	return evs
 }
@@ -20,7 +33,7 @@ func BenchmarkMRRBridge(b *testing.B) {
 	for _, m := range []Method{MethodEvent, MethodNet} {
 		b.Run(string(m), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := MRRBridge(context.Background(), evs, m, "USD"); err != nil {
+				if _, err := NewBridge(context.Background(), evs, m, "USD"); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -37,7 +50,7 @@ func BenchmarkReadEvents(b *testing.B) {
 	data := sb.String()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, err := ReadEvents(context.Background(), strings.NewReader(data), "b.csv", "USD"); err != nil {
+		if _, err := ReadEvents(context.Background(), strings.NewReader(data), "b.csv"); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,5 +1,17 @@
 package mrr
 
+import (
+	"github.com/revengine/revengine/revenue"
+
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/revengine/revengine/money"
+)
+
 func TestReadEvents(t *testing.T) {
 	tests := []struct {
 		name string
@@ -7,16 +19,16 @@ func TestReadEvents(t *testing.T) {
 		want []Event
 	}{
 		{"header", "customer_id,date,mrr\na,2024-01-05,1000\nb,2024-02-01,0\n",
-			[]Event{{"a", Date(2024, 1, 5), usd(1000), 2}, {"b", Date(2024, 2, 1), usd(0), 3}}},
-		{"no header", "a,2024-01-05,1000\n", []Event{{"a", Date(2024, 1, 5), usd(1000), 1}}},
-		{"reordered header, extra column, spaces, BOM", "\ufeffmrr, note ,date,customer_id\n 1000 ,x, 2024-01-05 , a \n",
-			[]Event{{"a", Date(2024, 1, 5), usd(1000), 2}}},
-		{"blank lines", "customer_id,date,mrr\n\na,2024-01-05,1\n\n", []Event{{"a", Date(2024, 1, 5), usd(1), 3}}},
-		{"quoted id with comma", "customer_id,date,mrr\n\"acme, inc\",2024-01-05,1\n", []Event{{"acme, inc", Date(2024, 1, 5), usd(1), 2}}},
+			[]Event{{"a", revenue.Date(2024, 1, 5), usd(1000), 2}, {"b", revenue.Date(2024, 2, 1), usd(0), 3}}},
+		{"no header", "a,2024-01-05,1000\n", []Event{{"a", revenue.Date(2024, 1, 5), usd(1000), 1}}},
+		{"reordered header, spaces, BOM", "\ufeffmrr,date,customer_id\n 1000 , 2024-01-05 , a \n",
+			[]Event{{"a", revenue.Date(2024, 1, 5), usd(1000), 2}}},
+		{"blank lines", "customer_id,date,mrr\n\na,2024-01-05,1\n\n", []Event{{"a", revenue.Date(2024, 1, 5), usd(1), 3}}},
+		{"quoted id with comma", "customer_id,date,mrr\n\"acme, inc\",2024-01-05,1\n", []Event{{"acme, inc", revenue.Date(2024, 1, 5), usd(1), 2}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ReadEvents(context.Background(), strings.NewReader(tt.in), "e.csv", "USD")
+			got, err := ReadEvents(context.Background(), strings.NewReader(tt.in), "e.csv")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -33,6 +45,7 @@ func TestReadEventsErrors(t *testing.T) {
 		in    string
 		valid int
 		want  []string
+		is    error // the sentinel every problem matches; nil: at least one matches money.ErrInvalidInput
 	}{
 		{"every problem, in line order",
 			"customer_id,date,mrr\na,2024-01-05,100\n,2024-02-30,x\nb,24-01-01,-1\nc,2024-01-01\nd,2024-1-5,5\n", 1,
@@ -42,24 +55,43 @@ func TestReadEventsErrors(t *testing.T) {
 				`e.csv:3:3: mrr: "x" is not an integer number of minor units`,
 				`e.csv:4:2: date: date "24-01-01" is not YYYY-MM-DD`,
 				`e.csv:4:3: mrr: negative amount -1`,
-				`e.csv:5:2: mrr: 2 fields, no mrr`,
+				// a short row: field 3 is missing (csvio's width check)
+				`e.csv:5:3: 2 fields, the header has 3`,
 				`e.csv:6:2: date: date "2024-1-5" is not YYYY-MM-DD`,
-			}},
-		{"bad quote", "customer_id,date,mrr\n\"a,2024-01-01,1\n", 0, []string{`e.csv:2:17: extraneous or missing " in quoted-field`}},
-		{"header lacks column", "customer_id,day,mrr\na,2024-01-01,1\n", 0, []string{"e.csv:1:1: date: header lacks column date"}},
-		{"empty", "", 0, []string{"e.csv:1: no events"}},
-		{"extra field without header", "a,2024-01-01,1\nb,2024-01-01,2,oops\n", 1, []string{"e.csv:2:4: 4 fields, want 3 (no header)"}},
-		{"overflow", "a,2024-01-01,99999999999999999999\n", 0, []string{`e.csv:1:3: mrr: "99999999999999999999" is not an integer number of minor units`}},
+			}, nil},
+		// the quote opened in field 1 of line 2 is never closed
+		{"bad quote", "customer_id,date,mrr\n\"a,2024-01-01,1\n", 0, []string{`e.csv:2:1: quoted field not closed before the end of the input`}, revenue.ErrSyntax},
+		{"header lacks column", "customer_id,day,mrr\na,2024-01-01,1\n", 0, []string{
+			"e.csv:1: date: missing column",
+			"e.csv:1:2: day: unknown column (known: customer_id, date, mrr)",
+		}, revenue.ErrSyntax},
+		{"unknown column is an error, not ignored", "customer_id,date,mrr,note\na,2024-01-01,1,x\n", 0, []string{
+			"e.csv:1:4: note: unknown column (known: customer_id, date, mrr)",
+		}, revenue.ErrSyntax},
+		{"repeated column", "customer_id,date,mrr,date\na,2024-01-01,1,2024-01-01\n", 0, []string{
+			"e.csv:1:4: date: duplicate column (also field 2)",
+		}, revenue.ErrSyntax},
+		{"empty", "", 0, []string{"e.csv:1: no events"}, nil},
+		{"extra field without header", "a,2024-01-01,1\nb,2024-01-01,2,oops\n", 1, []string{"e.csv:2:4: 4 fields, want 3 (customer_id,date,mrr; no header)"}, revenue.ErrSyntax},
+		{"overflow", "a,2024-01-01,99999999999999999999\n", 0, []string{`e.csv:1:3: mrr: "99999999999999999999" is not an integer number of minor units`}, nil},
+		// 0001-01-01 is time.Time's zero value: it would read as "no date"
+		{"zero date", "a,0001-01-01,1\n", 0, []string{`e.csv:1:2: date: date "0001-01-01" is the zero date`}, nil},
+		{"minus after plus", "a,2024-01-01,+-1\n", 0, []string{`e.csv:1:3: mrr: "+-1" is not an integer number of minor units`}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ReadEvents(context.Background(), strings.NewReader(tt.in), "e.csv", "USD")
-			var pe ParseErrors
+			got, err := ReadEvents(context.Background(), strings.NewReader(tt.in), "e.csv")
+			var pe revenue.Errors
 			if !errors.As(err, &pe) {
 				t.Fatalf("err = %v, want ParseErrors", err)
 			}
-			if !errors.Is(err, money.ErrInvalidInput) {
+			if tt.is == nil && !errors.Is(err, money.ErrInvalidInput) {
 				t.Errorf("errors.Is(ErrInvalidInput) false")
+			}
+			for _, e := range pe {
+				if tt.is != nil && !errors.Is(e, tt.is) {
+					t.Errorf("%v: errors.Is(%v) false", e, tt.is)
+				}
 			}
 			if len(got) != tt.valid {
 				t.Errorf("%d valid rows, want %d", len(got), tt.valid)
@@ -73,13 +105,13 @@ func TestReadEventsErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ReadEvents(context.Background(), strings.NewReader(""), "e.csv", "usd"); !errors.Is(err, money.ErrInvalidCurrency) {
+	if _, err := ReadEvents(context.Background(), strings.NewReader(""), "e.csv", revenue.WithCurrency("usd")); !errors.Is(err, money.ErrInvalidCurrency) {
 		t.Errorf("currency: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	big := strings.Repeat("a,2024-01-01,1\n", 3000)
-	if _, err := ReadEvents(ctx, strings.NewReader(big), "e.csv", "USD"); !errors.Is(err, context.Canceled) {
+	if _, err := ReadEvents(ctx, strings.NewReader(big), "e.csv"); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
@@ -92,7 +124,7 @@ func FuzzReadEvents(f *testing.F) {
 	f.Add("a,2024-01-01,9223372036854775807\nb,2024-01-02,9223372036854775807\n")
 	f.Add("a,1999-12-31,1\nb,2001-01-02,0\n")
 	f.Fuzz(func(t *testing.T, data string) {
-		evs, err := ReadEvents(context.Background(), strings.NewReader(data), "f.csv", "USD")
+		evs, err := ReadEvents(context.Background(), strings.NewReader(data), "f.csv")
 		var lines []int
 		for _, e := range evs {
 			lines = append(lines, e.Line)
@@ -101,11 +133,11 @@ func FuzzReadEvents(f *testing.F) {
 		if err == nil && len(evs) > 0 && len(evs) < 200 && spanYears(evs) <= 50 {
 			// Bridges of valid logs must reconcile or fail cleanly (overflow).
 			for _, m := range []Method{MethodEvent, MethodNet} {
-				if b, err := MRRBridge(context.Background(), evs, m, "USD"); err == nil {
+				if b, err := NewBridge(context.Background(), evs, m, "USD"); err == nil {
 					for _, mo := range b.Months {
 						if mo.StartingMRR.Amount+mo.New.Amount+mo.Expansion.Amount+mo.Reactivation.Amount-
 							mo.Contraction.Amount-mo.Churn.Amount != mo.EndingMRR.Amount {
-							t.Fatalf("%s %s does not reconcile", m, mo.Month)
+							t.Fatalf("%s %s does not reconcile", m, mo.Period)
 						}
 					}
 				} else if !errors.Is(err, money.ErrOverflow) {
@@ -124,4 +156,28 @@ func spanYears(evs []Event) int {
 		lo, hi = min(lo, e.Date.Year()), max(hi, e.Date.Year())
 	}
 	return hi - lo
+}
+
+// fuzzCheck checks that a reader neither panics nor loses a row: every
+// returned record carries a line within the input, and an error is a
+// revenue.Errors whose entries name the file.
+func fuzzCheck(t *testing.T, data string, lines []int, err error) {
+	t.Helper()
+	n := strings.Count(data, "\n") + 1
+	for _, l := range lines {
+		if l < 1 || l > n {
+			t.Fatalf("line %d outside 1..%d", l, n)
+		}
+	}
+	if err != nil {
+		var pe revenue.Errors
+		if !errors.As(err, &pe) || len(pe) == 0 {
+			t.Fatalf("err %v is not revenue.Errors", err)
+		}
+		for _, e := range pe {
+			if e.File != "f.csv" || e.Line < 0 {
+				t.Fatalf("bad position %+v", e)
+			}
+		}
+	}
 }

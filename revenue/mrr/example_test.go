@@ -1,6 +1,18 @@
 package mrr_test
 
-func ExampleMRRBridge() {
+import (
+	"github.com/revengine/revengine/revenue/mrr"
+
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue"
+)
+
+func ExampleNewBridge() {
 	log := `customer_id,date,mrr
 acme,2024-01-05,10000
 gamma,2024-01-12,3000
@@ -8,17 +20,17 @@ gamma,2024-01-25,0
 acme,2024-02-01,15000
 gamma,2024-03-03,2000
 `
-	events, err := revenue.ReadEvents(context.Background(), strings.NewReader(log), "events.csv", "USD")
+	events, err := mrr.ReadEvents(context.Background(), strings.NewReader(log), "events.csv")
 	if err != nil {
 		panic(err)
 	}
-	for _, method := range []revenue.Method{revenue.MethodEvent, revenue.MethodNet} {
-		b, err := revenue.MRRBridge(context.Background(), events, method, "USD")
+	for _, method := range []mrr.Method{mrr.MethodEvent, mrr.MethodNet} {
+		b, err := mrr.NewBridge(context.Background(), events, method, "USD")
 		if err != nil {
 			panic(err)
 		}
 		for _, m := range b.Months {
-			fmt.Printf("%s %s start %d new %d exp %d react %d churn %d end %d\n", method, m.Month,
+			fmt.Printf("%s %s start %d new %d exp %d react %d churn %d end %d\n", method, m.Period,
 				m.StartingMRR.Amount, m.New.Amount, m.Expansion.Amount, m.Reactivation.Amount, m.Churn.Amount, m.EndingMRR.Amount)
 		}
 	}
@@ -32,22 +44,22 @@ gamma,2024-03-03,2000
 }
 
 func ExampleReadEvents() {
-	_, err := revenue.ReadEvents(context.Background(),
-		strings.NewReader("customer_id,date,mrr\nacme,2024-01-05,100\nbeta,2024-02-30,5\n"), "events.csv", "USD")
+	_, err := mrr.ReadEvents(context.Background(),
+		strings.NewReader("customer_id,date,mrr\nacme,2024-01-05,100\nbeta,2024-02-30,5\n"), "events.csv")
 	fmt.Println(err)
 	// Output:
 	// events.csv:3:2: date: date "2024-02-30" is not a valid YYYY-MM-DD date
 }
 
-func ExampleCohortRetention() {
-	events := []revenue.Event{
+func ExampleRetention() {
+	events := []mrr.Event{
 		{CustomerID: "a", Date: revenue.Date(2024, 1, 10), MRR: money.New(10_000, "USD")},
 		{CustomerID: "b", Date: revenue.Date(2024, 1, 20), MRR: money.New(5_000, "USD")},
 		{CustomerID: "a", Date: revenue.Date(2024, 2, 3), MRR: money.New(12_000, "USD")}, // expansion
 		{CustomerID: "b", Date: revenue.Date(2024, 2, 9), MRR: money.New(0, "USD")},      // churn
 		{CustomerID: "c", Date: revenue.Date(2024, 2, 9), MRR: money.New(9_000, "USD")},  // new: not in the cohort
 	}
-	c, err := revenue.CohortRetention(context.Background(), events, revenue.Month(2024, time.February), "USD")
+	c, err := mrr.Retention(context.Background(), events, revenue.Month(2024, time.February), "USD")
 	if err != nil {
 		panic(err)
 	}
@@ -57,13 +69,13 @@ func ExampleCohortRetention() {
 	// cohort of 2: NRR 0.800, GRR 0.667
 }
 
-func ExampleMRR() {
-	subs := []revenue.Subscription{
-		{CustomerID: "annual", Amount: money.New(100_000, "USD"), Interval: revenue.IntervalYear, Start: revenue.Date(2024, 1, 1)},
+func ExampleMeasure() {
+	subs := []mrr.Subscription{
+		{CustomerID: "annual", Amount: money.New(100_000, "USD"), Interval: mrr.IntervalYear, Start: revenue.Date(2024, 1, 1)},
 	}
 	var year []string
 	for m := time.January; m <= time.December; m++ {
-		s, _ := revenue.MRR(subs, revenue.Month(2024, m), "USD")
+		s, _ := mrr.Measure(subs, revenue.Month(2024, m), "USD")
 		year = append(year, fmt.Sprint(s.MRR.Amount))
 	}
 	fmt.Println(strings.Join(year, " "))

@@ -8,16 +8,19 @@ import (
 	"slices"
 	"sort"
 	"time"
+
+	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue"
 )
 
 // Event is one row of a subscription event log: from Date on, the customer's
 // monthly-normalised MRR is MRR; an MRR of zero means no paid subscription.
 // Before a customer's first event its MRR is zero.
 type Event struct {
-	CustomerID string    `json:"customer_id"`
-	Date       time.Time `json:"date"` // a calendar day, midnight UTC
-	MRR        Money     `json:"mrr"`
-	Line       int       `json:"line,omitempty"` // source line when read from CSV, else 0
+	CustomerID string      `json:"customer_id"`
+	Date       time.Time   `json:"date"` // a calendar day, midnight UTC
+	MRR        money.Money `json:"mrr"`
+	Line       int         `json:"line,omitempty"` // source line when read from CSV, else 0
 }
 
 // Method is the classification of MRR movements.
@@ -59,40 +62,45 @@ type Movement struct {
 	CustomerID string       `json:"customer_id"`
 	// Date is the day of the change (event method) or of the customer's
 	// last event in the month (net method).
-	Date   time.Time `json:"date"`
-	From   Money     `json:"from"`   // MRR before
-	To     Money     `json:"to"`     // MRR after
-	Amount Money     `json:"amount"` // |To − From|, never negative
+	Date   time.Time   `json:"date"`
+	From   money.Money `json:"from"`   // MRR before
+	To     money.Money `json:"to"`     // MRR after
+	Amount money.Money `json:"amount"` // |To − From|, never negative
 	// Lines are the source lines of the rows behind the movement: for the
 	// event method the rows of that customer on that day (the last one
 	// wins), for the net method all the customer's rows in the month.
 	Lines []int `json:"lines,omitempty"`
 }
 
-// BridgeMonth is one calendar month of the MRR bridge. It always satisfies
+// Month is one calendar month of the MRR bridge. It always satisfies
 //
 //	StartingMRR + New + Expansion + Reactivation − Contraction − Churn = EndingMRR
 //
 // and NetNewMRR = EndingMRR − StartingMRR.
-type BridgeMonth struct {
-	Month          string     `json:"month"` // "2024-01"
-	Period         Period     `json:"-"`
-	StartingMRR    Money      `json:"starting_mrr"` // in effect before the month's first day
-	New            Money      `json:"new"`
-	Expansion      Money      `json:"expansion"`
-	Contraction    Money      `json:"contraction"`
-	Churn          Money      `json:"churn"`
-	Reactivation   Money      `json:"reactivation"`
-	EndingMRR      Money      `json:"ending_mrr"` // after the month's last event
-	NetNewMRR      Money      `json:"net_new_mrr"`
-	CustomersStart int        `json:"customers_start"` // customers with MRR > 0 at the start
-	CustomersEnd   int        `json:"customers_end"`   // customers with MRR > 0 at the end
-	Events         int        `json:"events"`          // rows dated in the month
-	Movements      []Movement `json:"movements"`       // the drill-down, see Bridge
+//
+// Its JSON names are stable: month ("2024-01"), starting_mrr, new,
+// expansion, contraction, churn, reactivation, ending_mrr, net_new_mrr
+// (each money, {"amount_minor":…,"currency":…}), customers_start,
+// customers_end, events and movements (the drill-down, each with kind,
+// customer_id, date, from, to, amount and lines).
+type Month struct {
+	Period         revenue.Period `json:"month"`        // the calendar month, "2024-01" in JSON
+	StartingMRR    money.Money    `json:"starting_mrr"` // in effect before the month's first day
+	New            money.Money    `json:"new"`
+	Expansion      money.Money    `json:"expansion"`
+	Contraction    money.Money    `json:"contraction"`
+	Churn          money.Money    `json:"churn"`
+	Reactivation   money.Money    `json:"reactivation"`
+	EndingMRR      money.Money    `json:"ending_mrr"` // after the month's last event
+	NetNewMRR      money.Money    `json:"net_new_mrr"`
+	CustomersStart int            `json:"customers_start"` // customers with MRR > 0 at the start
+	CustomersEnd   int            `json:"customers_end"`   // customers with MRR > 0 at the end
+	Events         int            `json:"events"`          // rows dated in the month
+	Movements      []Movement     `json:"movements"`       // the drill-down, see Bridge
 }
 
 // MovementsOf returns the month's movements of one kind.
-func (m BridgeMonth) MovementsOf(kind MovementKind) []Movement {
+func (m Month) MovementsOf(kind MovementKind) []Movement {
 	var out []Movement
 	for _, mv := range m.Movements {
 		if mv.Kind == kind {
@@ -102,15 +110,19 @@ func (m BridgeMonth) MovementsOf(kind MovementKind) []Movement {
 	return out
 }
 
-// Bridge is the monthly MRR bridge (movements table) of an event log.
+// Bridge is the monthly MRR bridge (movements table) of an event log:
+// the result of NewBridge, and what "revengine mrr --json" prints. It
+// encodes to JSON as {"method":…,"currency":…,"events":…,"months":[…]}
+// with the months as described on Month; json.Unmarshal gives the same
+// Bridge back.
 type Bridge struct {
-	Method   Method        `json:"method"`
-	Currency Currency      `json:"currency"`
-	Events   int           `json:"events"` // rows read, all of them dated in Months
-	Months   []BridgeMonth `json:"months"`
+	Method   Method         `json:"method"`
+	Currency money.Currency `json:"currency"`
+	Events   int            `json:"events"` // rows read, all of them dated in Months
+	Months   []Month  `json:"months"`
 }
 
-// MRRBridge computes the monthly MRR movements of an event log with the
+// NewBridge computes the monthly MRR movements of an event log with the
 // given classification (MethodEvent or MethodNet).
 //
 // Semantics. Each event sets its customer's MRR from its date on; zero
@@ -138,12 +150,12 @@ type Bridge struct {
 // (ErrCurrencyMismatch); a negative MRR, empty customer ID or zero date
 // (ErrInvalidInput); sums beyond int64 (ErrOverflow); ctx's error when it
 // is cancelled.
-func MRRBridge(ctx context.Context, events []Event, method Method, cur Currency) (*Bridge, error) {
+func NewBridge(ctx context.Context, events []Event, method Method, cur money.Currency) (*Bridge, error) {
 	if method != MethodEvent && method != MethodNet {
-		return nil, fmt.Errorf("revenue: mrr bridge: %w: unknown method %q (want event or net)", errInvalid, method)
+		return nil, fmt.Errorf("mrr: bridge: %w: unknown method %q (want event or net)", errInvalid, method)
 	}
 	if err := cur.Validate(); err != nil {
-		return nil, fmt.Errorf("revenue: mrr bridge: %w", err)
+		return nil, fmt.Errorf("mrr: bridge: %w", err)
 	}
 	if err := validateEvents("mrr bridge", events, cur); err != nil {
 		return nil, err
@@ -157,12 +169,12 @@ func MRRBridge(ctx context.Context, events []Event, method Method, cur Currency)
 	var total int64             // Σ state
 	var customers int           // count of state > 0
 	i := 0
-	for ms := Date(first.Year(), first.Month(), 1); !ms.After(last); ms = ms.AddDate(0, 1, 0) {
+	for ms := revenue.Date(first.Year(), first.Month(), 1); !ms.After(last); ms = ms.AddDate(0, 1, 0) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		p := Month(ms.Year(), ms.Month())
-		bm := BridgeMonth{Month: p.String(), Period: p, StartingMRR: Money{Amount: total, Currency: cur}, CustomersStart: customers, Movements: []Movement{}}
+		p := revenue.Month(ms.Year(), ms.Month())
+		bm := Month{Period: p, StartingMRR: money.Money{Amount: total, Currency: cur}, CustomersStart: customers, Movements: []Movement{}}
 		j := i
 		for j < len(changes) && changes[j].date.Before(p.End) {
 			j++
@@ -200,7 +212,7 @@ func MRRBridge(ctx context.Context, events []Event, method Method, cur Currency)
 			}
 			var err error
 			if total, err = add64(total, c.mrr-old); err != nil {
-				return nil, fmt.Errorf("revenue: mrr bridge: %s: total mrr: %w", p, err)
+				return nil, fmt.Errorf("mrr: bridge: %s: total mrr: %w", p, err)
 			}
 			switch {
 			case old == 0 && c.mrr > 0:
@@ -227,7 +239,7 @@ func MRRBridge(ctx context.Context, events []Event, method Method, cur Currency)
 				}
 			}
 		}
-		bm.EndingMRR, bm.CustomersEnd = Money{Amount: total, Currency: cur}, customers
+		bm.EndingMRR, bm.CustomersEnd = money.Money{Amount: total, Currency: cur}, customers
 		if err := bm.sum(cur); err != nil {
 			return nil, err
 		}
@@ -236,10 +248,10 @@ func MRRBridge(ctx context.Context, events []Event, method Method, cur Currency)
 	return b, nil
 }
 
-// validateEvents checks an event log for MRRBridge and CohortRetention.
-func validateEvents(kpi string, events []Event, cur Currency) error {
+// validateEvents checks an event log for NewBridge and Retention.
+func validateEvents(kpi string, events []Event, cur money.Currency) error {
 	if len(events) == 0 {
-		return fmt.Errorf("revenue: %s: %w: no events", kpi, errInvalid)
+		return fmt.Errorf("mrr: %s: %w: no events", kpi, errInvalid)
 	}
 	for i, e := range events {
 		where := func() string {
@@ -250,31 +262,31 @@ func validateEvents(kpi string, events []Event, cur Currency) error {
 		}
 		switch {
 		case e.MRR.Currency != cur:
-			return fmt.Errorf("revenue: %s: %s: %w", kpi, where(), &CurrencyMismatchError{Op: kpi, A: cur, B: e.MRR.Currency})
+			return fmt.Errorf("mrr: %s: %s: %w", kpi, where(), &money.CurrencyMismatchError{Op: kpi, A: cur, B: e.MRR.Currency})
 		case e.MRR.Amount < 0:
-			return fmt.Errorf("revenue: %s: %s: %w: negative mrr %d", kpi, where(), errInvalid, e.MRR.Amount)
+			return fmt.Errorf("mrr: %s: %s: %w: negative mrr %d", kpi, where(), errInvalid, e.MRR.Amount)
 		case e.CustomerID == "":
-			return fmt.Errorf("revenue: %s: %s: %w: empty customer id", kpi, where(), errInvalid)
+			return fmt.Errorf("mrr: %s: %s: %w: empty customer id", kpi, where(), errInvalid)
 		case e.Date.IsZero():
-			return fmt.Errorf("revenue: %s: %s: %w: no date", kpi, where(), errInvalid)
+			return fmt.Errorf("mrr: %s: %s: %w: no date", kpi, where(), errInvalid)
 		}
 	}
 	return nil
 }
 
 // sum fills the bridge totals from the movements and checks the bridge.
-func (bm *BridgeMonth) sum(cur Currency) error {
+func (bm *Month) sum(cur money.Currency) error {
 	var tot [5]int64
 	idx := map[MovementKind]int{MovementNew: 0, MovementExpansion: 1, MovementContraction: 2, MovementChurn: 3, MovementReactivation: 4}
 	for _, mv := range bm.Movements {
 		k := idx[mv.Kind]
 		var err error
 		if tot[k], err = add64(tot[k], mv.Amount.Amount); err != nil {
-			return fmt.Errorf("revenue: mrr bridge: %s: %s: %w", bm.Month, mv.Kind, err)
+			return fmt.Errorf("mrr: bridge: %s: %s: %w", bm.Period, mv.Kind, err)
 		}
 	}
-	bm.New, bm.Expansion, bm.Contraction = Money{Amount: tot[0], Currency: cur}, Money{Amount: tot[1], Currency: cur}, Money{Amount: tot[2], Currency: cur}
-	bm.Churn, bm.Reactivation = Money{Amount: tot[3], Currency: cur}, Money{Amount: tot[4], Currency: cur}
+	bm.New, bm.Expansion, bm.Contraction = money.Money{Amount: tot[0], Currency: cur}, money.Money{Amount: tot[1], Currency: cur}, money.Money{Amount: tot[2], Currency: cur}
+	bm.Churn, bm.Reactivation = money.Money{Amount: tot[3], Currency: cur}, money.Money{Amount: tot[4], Currency: cur}
 	// Check start + new + expansion + reactivation − contraction − churn = end
 	// in exact arithmetic; each partial sum is bounded by the customers'
 	// MRR, but an adversarial log could still overflow, so check each step.
@@ -282,18 +294,18 @@ func (bm *BridgeMonth) sum(cur Currency) error {
 	var err error
 	for _, d := range []int64{tot[0], tot[1], tot[4], -tot[2], -tot[3]} {
 		if v, err = add64(v, d); err != nil {
-			return fmt.Errorf("revenue: mrr bridge: %s: %w", bm.Month, err)
+			return fmt.Errorf("mrr: bridge: %s: %w", bm.Period, err)
 		}
 	}
 	if v != bm.EndingMRR.Amount {
 		// Cannot happen: every change is classified exactly once.
-		return fmt.Errorf("revenue: mrr bridge: %s: internal error: bridge gives %d, state gives %d", bm.Month, v, bm.EndingMRR.Amount)
+		return fmt.Errorf("mrr: bridge: %s: internal error: bridge gives %d, state gives %d", bm.Period, v, bm.EndingMRR.Amount)
 	}
 	net, err := add64(bm.EndingMRR.Amount, -bm.StartingMRR.Amount)
 	if err != nil {
-		return fmt.Errorf("revenue: mrr bridge: %s: net new: %w", bm.Month, err)
+		return fmt.Errorf("mrr: bridge: %s: net new: %w", bm.Period, err)
 	}
-	bm.NetNewMRR = Money{Amount: net, Currency: cur}
+	bm.NetNewMRR = money.Money{Amount: net, Currency: cur}
 	return nil
 }
 
@@ -360,11 +372,11 @@ func classify(old, new int64, paidBefore bool) (MovementKind, bool) {
 	return MovementContraction, true
 }
 
-func movement(kind MovementKind, customer string, date time.Time, old, new int64, lines []int, cur Currency) Movement {
+func movement(kind MovementKind, customer string, date time.Time, old, new int64, lines []int, cur money.Currency) Movement {
 	amt := new - old
 	if amt < 0 {
 		amt = -amt // both are in [0, MaxInt64], so the difference fits
 	}
-	return Movement{Kind: kind, CustomerID: customer, Date: date, From: Money{Amount: old, Currency: cur}, To: Money{Amount: new, Currency: cur},
-		Amount: Money{Amount: amt, Currency: cur}, Lines: append([]int(nil), lines...)}
+	return Movement{Kind: kind, CustomerID: customer, Date: date, From: money.Money{Amount: old, Currency: cur}, To: money.Money{Amount: new, Currency: cur},
+		Amount: money.Money{Amount: amt, Currency: cur}, Lines: append([]int(nil), lines...)}
 }

@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue"
 )
 
 func kpiEvent(id string, y int, m time.Month, d int, mrr int64) Event {
-	return Event{CustomerID: id, Date: Date(y, m, d), MRR: New(mrr, "USD")}
+	return Event{CustomerID: id, Date: revenue.Date(y, m, d), MRR: money.New(mrr, "USD")}
 }
 
 // bridgeRow is the figures of a month, in minor units.
@@ -25,7 +27,7 @@ type bridgeRow struct {
 func bridgeRows(b *Bridge) []bridgeRow {
 	var out []bridgeRow
 	for _, m := range b.Months {
-		out = append(out, bridgeRow{m.Month, m.StartingMRR.Amount, m.New.Amount, m.Expansion.Amount, m.Contraction.Amount,
+		out = append(out, bridgeRow{m.Period.String(), m.StartingMRR.Amount, m.New.Amount, m.Expansion.Amount, m.Contraction.Amount,
 			m.Churn.Amount, m.Reactivation.Amount, m.EndingMRR.Amount, m.NetNewMRR.Amount, m.CustomersStart, m.CustomersEnd})
 	}
 	return out
@@ -84,7 +86,7 @@ func TestMRRBridgeAllMovements(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := MRRBridge(context.Background(), allMovements, tt.method, "USD")
+			b, err := NewBridge(context.Background(), allMovements, tt.method, "USD")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -143,7 +145,7 @@ func TestMRRBridgeDrillDown(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := MRRBridge(context.Background(), allMovements, tt.method, "USD")
+			b, err := NewBridge(context.Background(), allMovements, tt.method, "USD")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -172,11 +174,11 @@ func TestMRRBridgeUnsorted(t *testing.T) {
 	// restore file order of d's two same-day rows (indexes 8, 9 → 2, 3 reversed)
 	rev[2], rev[3] = rev[3], rev[2]
 	for _, m := range []Method{MethodEvent, MethodNet} {
-		a, err := MRRBridge(context.Background(), allMovements, m, "USD")
+		a, err := NewBridge(context.Background(), allMovements, m, "USD")
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := MRRBridge(context.Background(), rev, m, "USD")
+		b, err := NewBridge(context.Background(), rev, m, "USD")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,15 +199,15 @@ func TestMRRBridgeReconcilesGenerated(t *testing.T) {
 		var evs []Event
 		for i := 0; i < n; i++ {
 			id := string(rune('a' + r.IntN(6)))
-			d := Date(2023, time.Month(1+r.IntN(14)), 1+r.IntN(28)) // spills into 2024
+			d := revenue.Date(2023, time.Month(1+r.IntN(14)), 1+r.IntN(28)) // spills into 2024
 			v := int64(0)
 			if r.IntN(3) > 0 {
 				v = int64(r.IntN(5)) * 1000
 			}
-			evs = append(evs, Event{CustomerID: id, Date: d, MRR: New(v, "USD")})
+			evs = append(evs, Event{CustomerID: id, Date: d, MRR: money.New(v, "USD")})
 		}
 		for _, m := range []Method{MethodEvent, MethodNet} {
-			b, err := MRRBridge(context.Background(), evs, m, "USD")
+			b, err := NewBridge(context.Background(), evs, m, "USD")
 			if err != nil {
 				t.Fatalf("trial %d %s: %v", trial, m, err)
 			}
@@ -230,10 +232,10 @@ func TestMRRBridgeReconcilesGenerated(t *testing.T) {
 					mo.Contraction.Amount - mo.Churn.Amount
 				if got != mo.EndingMRR.Amount || end != mo.EndingMRR.Amount || paying != mo.CustomersEnd {
 					t.Fatalf("trial %d %s %s: bridge %d, ending %d, replay %d (%d paying, bridge %d)",
-						trial, m, mo.Month, got, mo.EndingMRR.Amount, end, paying, mo.CustomersEnd)
+						trial, m, mo.Period, got, mo.EndingMRR.Amount, end, paying, mo.CustomersEnd)
 				}
 				if k > 0 && mo.StartingMRR != b.Months[k-1].EndingMRR {
-					t.Fatalf("trial %d %s %s: start %v ≠ previous end %v", trial, m, mo.Month, mo.StartingMRR, b.Months[k-1].EndingMRR)
+					t.Fatalf("trial %d %s %s: start %v ≠ previous end %v", trial, m, mo.Period, mo.StartingMRR, b.Months[k-1].EndingMRR)
 				}
 				sums := map[MovementKind]int64{}
 				for _, mv := range mo.Movements {
@@ -245,7 +247,7 @@ func TestMRRBridgeReconcilesGenerated(t *testing.T) {
 				if sums[MovementNew] != mo.New.Amount || sums[MovementChurn] != mo.Churn.Amount ||
 					sums[MovementExpansion] != mo.Expansion.Amount || sums[MovementContraction] != mo.Contraction.Amount ||
 					sums[MovementReactivation] != mo.Reactivation.Amount {
-					t.Fatalf("trial %d %s %s: drill-down %v does not sum to the figures", trial, m, mo.Month, sums)
+					t.Fatalf("trial %d %s %s: drill-down %v does not sum to the figures", trial, m, mo.Period, sums)
 				}
 			}
 		}
@@ -258,22 +260,22 @@ func TestMRRBridgeErrors(t *testing.T) {
 		name   string
 		events []Event
 		method Method
-		cur    Currency
+		cur    money.Currency
 		want   error
 		msg    string
 	}{
-		{"no events", nil, MethodEvent, "USD", ErrInvalidInput, "no events"},
-		{"bad method", ok, "gross", "USD", ErrInvalidInput, `unknown method "gross"`},
-		{"bad currency", ok, MethodNet, "usd", ErrInvalidCurrency, ""},
-		{"other currency", []Event{{CustomerID: "a", Date: Date(2024, 1, 1), MRR: New(1, "EUR")}}, MethodEvent, "USD", ErrCurrencyMismatch, "event 1"},
-		{"negative mrr", []Event{kpiEvent("a", 2024, 1, 1, -5)}, MethodEvent, "USD", ErrInvalidInput, "negative mrr"},
-		{"empty id", []Event{{Date: Date(2024, 1, 1), MRR: New(1, "USD"), Line: 7}}, MethodNet, "USD", ErrInvalidInput, "line 7: invalid input: empty customer id"},
-		{"no date", []Event{{CustomerID: "a", MRR: New(1, "USD")}}, MethodEvent, "USD", ErrInvalidInput, "no date"},
-		{"overflow", []Event{kpiEvent("a", 2024, 1, 1, 1<<62), kpiEvent("b", 2024, 1, 1, 1<<62)}, MethodEvent, "USD", ErrOverflow, ""},
+		{"no events", nil, MethodEvent, "USD", money.ErrInvalidInput, "no events"},
+		{"bad method", ok, "gross", "USD", money.ErrInvalidInput, `unknown method "gross"`},
+		{"bad currency", ok, MethodNet, "usd", money.ErrInvalidCurrency, ""},
+		{"other currency", []Event{{CustomerID: "a", Date: revenue.Date(2024, 1, 1), MRR: money.New(1, "EUR")}}, MethodEvent, "USD", money.ErrCurrencyMismatch, "event 1"},
+		{"negative mrr", []Event{kpiEvent("a", 2024, 1, 1, -5)}, MethodEvent, "USD", money.ErrInvalidInput, "negative mrr"},
+		{"empty id", []Event{{Date: revenue.Date(2024, 1, 1), MRR: money.New(1, "USD"), Line: 7}}, MethodNet, "USD", money.ErrInvalidInput, "line 7: invalid input: empty customer id"},
+		{"no date", []Event{{CustomerID: "a", MRR: money.New(1, "USD")}}, MethodEvent, "USD", money.ErrInvalidInput, "no date"},
+		{"overflow", []Event{kpiEvent("a", 2024, 1, 1, 1<<62), kpiEvent("b", 2024, 1, 1, 1<<62)}, MethodEvent, "USD", money.ErrOverflow, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := MRRBridge(context.Background(), tt.events, tt.method, tt.cur)
+			_, err := NewBridge(context.Background(), tt.events, tt.method, tt.cur)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -284,7 +286,7 @@ func TestMRRBridgeErrors(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := MRRBridge(ctx, ok, MethodEvent, "USD"); !errors.Is(err, context.Canceled) {
+	if _, err := NewBridge(ctx, ok, MethodEvent, "USD"); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: err = %v", err)
 	}
 }

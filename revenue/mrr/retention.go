@@ -1,33 +1,25 @@
 package mrr
 
 import (
+	"github.com/revengine/revengine/revenue"
+
 	"context"
 	"fmt"
 	"math/big"
 	"sort"
 	"time"
+
+	"github.com/revengine/revengine/money"
 )
 
 // Retention and churn variants.
 const (
 	// RetentionKotler names customer retention (E − N) / S.
-	RetentionKotler Variant = "end_minus_new_over_start"
-	// ChurnStart is customers lost / customers at the start: the default.
-	ChurnStart Variant = "start"
-	// ChurnStartPlusNew is customers lost / (customers at start + new).
-	ChurnStartPlusNew Variant = "start_plus_new"
-	// MRRGross names gross MRR churn, (churn + contraction) / starting MRR.
-	MRRGross Variant = "gross"
-	// MRRNet names net MRR churn, (churn + contraction − expansion) / starting MRR.
-	MRRNet Variant = "net"
-	// MRRNetReactivation names net MRR churn that also offsets
-	// reactivation, (churn + contraction − expansion − reactivation) /
-	// starting MRR, ChartMogul's "net MRR churn rate".
-	MRRNetReactivation Variant = "net_with_reactivation"
+	RetentionKotler revenue.Variant = "end_minus_new_over_start"
 	// CohortStart names rates over the MRR of the customers paying at the start.
-	CohortStart Variant = "starting_cohort"
+	CohortStart revenue.Variant = "starting_cohort"
 	// QuickRatioVariant names (new + expansion + reactivation) / (contraction + churn).
-	QuickRatioVariant Variant = "mamoon_hamid"
+	QuickRatioVariant revenue.Variant = "mamoon_hamid"
 )
 
 // CustomerRetention returns the customer retention rate
@@ -39,21 +31,21 @@ const (
 // marketing texts and HubSpot). Numerator and Denominator are counts.
 // Errors: a negative count, N above E (ErrInvalidInput), S zero
 // (ErrDivisionByZero).
-func CustomerRetention(start, end, newCustomers int64) (Metric, error) {
+func CustomerRetention(start, end, newCustomers int64) (revenue.Metric, error) {
 	const kpi = "customer retention"
 	for _, c := range []struct {
 		n string
 		v int64
 	}{{"start", start}, {"end", end}, {"new", newCustomers}} {
 		if err := checkCount(kpi, c.n+" customers", c.v); err != nil {
-			return Metric{}, err
+			return revenue.Metric{}, err
 		}
 	}
 	if newCustomers > end {
-		return Metric{}, fmt.Errorf("revenue: %s: %w: %d new customers but only %d at the end", kpi, errInvalid, newCustomers, end)
+		return revenue.Metric{}, fmt.Errorf("mrr: %s: %w: %d new customers but only %d at the end", kpi, errInvalid, newCustomers, end)
 	}
 	if end-newCustomers > start {
-		return Metric{}, fmt.Errorf("revenue: %s: %w: %d retained customers exceed %d at the start", kpi, errInvalid, end-newCustomers, start)
+		return revenue.Metric{}, fmt.Errorf("mrr: %s: %w: %d retained customers exceed %d at the start", kpi, errInvalid, end-newCustomers, start)
 	}
 	return newMetric("customer_retention", RetentionKotler, "(end − new) / start", float64(end-newCustomers), float64(start))
 }
@@ -61,61 +53,62 @@ func CustomerRetention(start, end, newCustomers int64) (Metric, error) {
 // CustomerChurn returns the customer churn rate over a period:
 //
 //	churn = lost / start               (default: start-of-period denominator)
-//	churn = lost / (start + new)       (WithVariant(ChurnStartPlusNew))
+//	churn = lost / (start + new)       (CustomerChurnStartPlusNew)
 //
 // The first is the definition of ChartMogul, Baremetrics and most SaaS
 // texts; the second counts customers acquired in the period as exposed to
 // churn. newCustomers is only read by the second.
 // Errors: negative counts; lost above the denominator (ErrInvalidInput);
 // a zero denominator (ErrDivisionByZero).
-func CustomerChurn(start, lost, newCustomers int64, opts ...KPIOption) (Metric, error) {
+func CustomerChurn(start, lost, newCustomers int64, v ...CustomerChurnVariant) (revenue.Metric, error) {
 	const kpi = "customer churn"
-	c, err := newConfig(kpi, opts, []string{"variant"}, ChurnStart, ChurnStart, ChurnStartPlusNew)
+	var err error
+	c, err := variant(kpi, CustomerChurnStart, v, CustomerChurnStart, CustomerChurnStartPlusNew)
 	if err != nil {
-		return Metric{}, err
+		return revenue.Metric{}, err
 	}
 	for _, x := range []struct {
 		n string
 		v int64
 	}{{"start customers", start}, {"lost customers", lost}, {"new customers", newCustomers}} {
 		if err := checkCount(kpi, x.n, x.v); err != nil {
-			return Metric{}, err
+			return revenue.Metric{}, err
 		}
 	}
 	den, formula := start, "lost / start"
-	if c.variant == ChurnStartPlusNew {
+	if c == CustomerChurnStartPlusNew {
 		if den, err = add64(start, newCustomers); err != nil {
-			return Metric{}, fmt.Errorf("revenue: %s: %w", kpi, err)
+			return revenue.Metric{}, fmt.Errorf("mrr: %s: %w", kpi, err)
 		}
 		formula = "lost / (start + new)"
 	}
 	if lost > den && den > 0 {
-		return Metric{}, fmt.Errorf("revenue: %s: %w: %d lost of %d", kpi, errInvalid, lost, den)
+		return revenue.Metric{}, fmt.Errorf("mrr: %s: %w: %d lost of %d", kpi, errInvalid, lost, den)
 	}
-	return newMetric("customer_churn", c.variant, formula, float64(lost), float64(den))
+	return newMetric("customer_churn", revenue.Variant(c), formula, float64(lost), float64(den))
 }
 
 // checkMovements validates the amounts of a bridge month for the MRR rates.
-func checkMovements(kpi string, m BridgeMonth) error {
+func checkMovements(kpi string, m Month) error {
 	cur := m.StartingMRR.Currency
 	if err := cur.Validate(); err != nil {
-		return fmt.Errorf("revenue: %s: %w", kpi, err)
+		return fmt.Errorf("mrr: %s: %w", kpi, err)
 	}
-	for _, a := range []Money{m.New, m.Expansion, m.Contraction, m.Churn, m.Reactivation} {
+	for _, a := range []money.Money{m.New, m.Expansion, m.Contraction, m.Churn, m.Reactivation} {
 		if err := sameCurrency(kpi, cur, a); err != nil {
 			return err
 		}
 		if a.Amount < 0 {
-			return fmt.Errorf("revenue: %s: %w: negative movement %v", kpi, errInvalid, a)
+			return fmt.Errorf("mrr: %s: %w: negative movement %v", kpi, errInvalid, a)
 		}
 	}
 	if m.StartingMRR.Amount < 0 {
-		return fmt.Errorf("revenue: %s: %w: negative starting MRR", kpi, errInvalid)
+		return fmt.Errorf("mrr: %s: %w: negative starting MRR", kpi, errInvalid)
 	}
 	return nil
 }
 
-func ratSum(ms ...Money) *big.Rat {
+func ratSum(ms ...money.Money) *big.Rat {
 	s := new(big.Int)
 	for _, m := range ms {
 		s.Add(s, big.NewInt(m.Amount))
@@ -123,44 +116,44 @@ func ratSum(ms ...Money) *big.Rat {
 	return new(big.Rat).SetInt(s)
 }
 
-func ratMetric(kpi string, v Variant, formula string, num, den *big.Rat) (Metric, error) {
+func ratMetric(kpi string, v revenue.Variant, formula string, num, den *big.Rat) (revenue.Metric, error) {
 	n, _ := num.Float64()
 	d, _ := den.Float64()
 	return newMetric(kpi, v, formula, n, d)
 }
 
-// MRRChurn returns MRR churn over one month of the bridge (ChartMogul,
+// Churn returns MRR churn over one month of the bridge (ChartMogul,
 // Baremetrics):
 //
 //	gross MRR churn = (churn + contraction) / starting MRR              (default)
-//	net MRR churn   = (churn + contraction − expansion) / starting MRR  (WithVariant(MRRNet))
+//	net MRR churn   = (churn + contraction − expansion) / starting MRR  (ChurnNet)
 //	net MRR churn   = (churn + contraction − expansion − reactivation) / starting MRR
-//	                                                      (WithVariant(MRRNetReactivation))
+//	                                                      (ChurnNetReactivation)
 //
 // Net MRR churn is negative when expansion outgrows losses ("net negative
-// churn"). The MRRNet form (Baremetrics, David Skok) counts reactivation
+// churn"). The ChurnNet form (Baremetrics, David Skok) counts reactivation
 // with new business; ChartMogul's net MRR churn rate also subtracts it.
 // Errors: starting MRR zero (ErrDivisionByZero); negative amounts;
 // currencies that differ.
-func MRRChurn(m BridgeMonth, opts ...KPIOption) (Metric, error) {
+func Churn(m Month, v ...ChurnVariant) (revenue.Metric, error) {
 	const kpi = "mrr churn"
-	c, err := newConfig(kpi, opts, []string{"variant"}, MRRGross, MRRGross, MRRNet, MRRNetReactivation)
+	c, err := variant(kpi, ChurnGross, v, ChurnGross, ChurnNet, ChurnNetReactivation)
 	if err != nil {
-		return Metric{}, err
+		return revenue.Metric{}, err
 	}
 	if err := checkMovements(kpi, m); err != nil {
-		return Metric{}, err
+		return revenue.Metric{}, err
 	}
 	num := ratSum(m.Churn, m.Contraction)
-	switch c.variant {
-	case MRRNet:
+	switch c {
+	case ChurnNet:
 		num.Sub(num, ratSum(m.Expansion))
-		return ratMetric("mrr_churn", MRRNet, "(churn + contraction − expansion) / starting mrr", num, ratSum(m.StartingMRR))
-	case MRRNetReactivation:
+		return ratMetric("mrr_churn", revenue.Variant(ChurnNet), "(churn + contraction − expansion) / starting mrr", num, ratSum(m.StartingMRR))
+	case ChurnNetReactivation:
 		num.Sub(num, ratSum(m.Expansion, m.Reactivation))
-		return ratMetric("mrr_churn", MRRNetReactivation, "(churn + contraction − expansion − reactivation) / starting mrr", num, ratSum(m.StartingMRR))
+		return ratMetric("mrr_churn", revenue.Variant(ChurnNetReactivation), "(churn + contraction − expansion − reactivation) / starting mrr", num, ratSum(m.StartingMRR))
 	}
-	return ratMetric("mrr_churn", MRRGross, "(churn + contraction) / starting mrr", num, ratSum(m.StartingMRR))
+	return ratMetric("mrr_churn", revenue.Variant(ChurnGross), "(churn + contraction) / starting mrr", num, ratSum(m.StartingMRR))
 }
 
 // NRR returns net revenue retention, (starting MRR + expansion −
@@ -168,12 +161,12 @@ func MRRChurn(m BridgeMonth, opts ...KPIOption) (Metric, error) {
 // and reactivated MRR are excluded. With MethodNet the movements of
 // customers paying at the start are exactly the starting cohort's; with
 // MethodEvent a starting customer who churns and comes back in the same
-// month shows churn (counted) and reactivation (not): use CohortRetention
+// month shows churn (counted) and reactivation (not): use Retention
 // for the exact cohort figure over any period.
 // Errors: starting MRR zero (ErrDivisionByZero); negative amounts.
-func NRR(m BridgeMonth) (Metric, error) {
+func NRR(m Month) (revenue.Metric, error) {
 	if err := checkMovements("nrr", m); err != nil {
-		return Metric{}, err
+		return revenue.Metric{}, err
 	}
 	num := ratSum(m.StartingMRR, m.Expansion)
 	num.Sub(num, ratSum(m.Contraction, m.Churn))
@@ -183,9 +176,9 @@ func NRR(m BridgeMonth) (Metric, error) {
 // GRR returns gross revenue retention, (starting MRR − contraction −
 // churn) / starting MRR, over one month of the bridge; see NRR.
 // Errors: starting MRR zero (ErrDivisionByZero); negative amounts.
-func GRR(m BridgeMonth) (Metric, error) {
+func GRR(m Month) (revenue.Metric, error) {
 	if err := checkMovements("grr", m); err != nil {
-		return Metric{}, err
+		return revenue.Metric{}, err
 	}
 	num := ratSum(m.StartingMRR)
 	num.Sub(num, ratSum(m.Contraction, m.Churn))
@@ -194,9 +187,9 @@ func GRR(m BridgeMonth) (Metric, error) {
 
 // ExpansionRate returns expansion / starting MRR over one month of the bridge.
 // Errors: starting MRR zero (ErrDivisionByZero); negative amounts.
-func ExpansionRate(m BridgeMonth) (Metric, error) {
+func ExpansionRate(m Month) (revenue.Metric, error) {
 	if err := checkMovements("expansion rate", m); err != nil {
-		return Metric{}, err
+		return revenue.Metric{}, err
 	}
 	return ratMetric("expansion_rate", CohortStart, "expansion / starting mrr", ratSum(m.Expansion), ratSum(m.StartingMRR))
 }
@@ -210,9 +203,9 @@ func ExpansionRate(m BridgeMonth) (Metric, error) {
 // quick ratio (Hamid's original has no separate reactivation line); above
 // 4 is efficient growth.
 // Errors: no contraction and no churn (ErrDivisionByZero); negative amounts.
-func QuickRatio(m BridgeMonth) (Metric, error) {
+func QuickRatio(m Month) (revenue.Metric, error) {
 	if err := checkMovements("quick ratio", m); err != nil {
-		return Metric{}, err
+		return revenue.Metric{}, err
 	}
 	return ratMetric("quick_ratio", QuickRatioVariant, "(new + expansion + reactivation) / (contraction + churn)",
 		ratSum(m.New, m.Expansion, m.Reactivation), ratSum(m.Contraction, m.Churn))
@@ -221,19 +214,19 @@ func QuickRatio(m BridgeMonth) (Metric, error) {
 // Cohort is the MRR of the customers paying at the start of a period,
 // followed to its end, and the retention rates over it.
 type Cohort struct {
-	Period      string `json:"period"`
-	Customers   int    `json:"customers"`    // customers with MRR > 0 at the start
-	StartingMRR Money  `json:"starting_mrr"` // their MRR before the period's first day
-	EndingMRR   Money  `json:"ending_mrr"`   // their MRR after the period's last day
-	Expansion   Money  `json:"expansion"`    // Σ rises, customer by customer, start vs end
-	Contraction Money  `json:"contraction"`  // Σ falls to a positive MRR
-	Churn       Money  `json:"churn"`        // Σ starting MRR of those at zero at the end
-	Retained    int    `json:"retained"`     // customers still paying at the end
-	NRR         Metric `json:"nrr"`          // ending / starting MRR
-	GRR         Metric `json:"grr"`          // (starting − contraction − churn) / starting
+	Period      string         `json:"period"`
+	Customers   int            `json:"customers"`    // customers with MRR > 0 at the start
+	StartingMRR money.Money    `json:"starting_mrr"` // their MRR before the period's first day
+	EndingMRR   money.Money    `json:"ending_mrr"`   // their MRR after the period's last day
+	Expansion   money.Money    `json:"expansion"`    // Σ rises, customer by customer, start vs end
+	Contraction money.Money    `json:"contraction"`  // Σ falls to a positive MRR
+	Churn       money.Money    `json:"churn"`        // Σ starting MRR of those at zero at the end
+	Retained    int            `json:"retained"`     // customers still paying at the end
+	NRR         revenue.Metric `json:"nrr"`          // ending / starting MRR
+	GRR         revenue.Metric `json:"grr"`          // (starting − contraction − churn) / starting
 }
 
-// CohortRetention follows the customers paying before p's first day to the
+// Retention follows the customers paying before p's first day to the
 // end of p and returns NRR and GRR over that starting cohort (the
 // definition of KeyBanc, ChartMogul and Baremetrics): customers who join
 // during p are left out, a starting customer who leaves and returns counts
@@ -244,11 +237,11 @@ type Cohort struct {
 //	NRR = (start + expansion − contraction − churn) / start = end / start
 //	GRR = (start − contraction − churn) / start
 //
-// Event semantics are those of MRRBridge. Errors: no MRR at the start
-// (ErrDivisionByZero), and MRRBridge's errors on events.
-func CohortRetention(ctx context.Context, events []Event, p Period, cur Currency) (Cohort, error) {
+// Event semantics are those of NewBridge. Errors: no MRR at the start
+// (ErrDivisionByZero), and NewBridge's errors on events.
+func Retention(ctx context.Context, events []Event, p revenue.Period, cur money.Currency) (Cohort, error) {
 	if err := cur.Validate(); err != nil {
-		return Cohort{}, fmt.Errorf("revenue: cohort retention: %w", err)
+		return Cohort{}, fmt.Errorf("mrr: retention: %w", err)
 	}
 	if err := validateEvents("cohort retention", events, cur); err != nil {
 		return Cohort{}, err
@@ -281,17 +274,17 @@ func CohortRetention(ctx context.Context, events []Event, p Period, cur Currency
 	for _, id := range ids {
 		a, z := start[id], end[id]
 		if s, err = add64(s, a); err != nil {
-			return Cohort{}, fmt.Errorf("revenue: cohort retention: %w", err)
+			return Cohort{}, fmt.Errorf("mrr: retention: %w", err)
 		}
 		if e, err = add64(e, z); err != nil {
-			return Cohort{}, fmt.Errorf("revenue: cohort retention: %w", err)
+			return Cohort{}, fmt.Errorf("mrr: retention: %w", err)
 		}
 		switch {
 		case z == 0:
 			churn += a // ≤ s
 		case z > a:
 			if exp, err = add64(exp, z-a); err != nil {
-				return Cohort{}, fmt.Errorf("revenue: cohort retention: %w", err)
+				return Cohort{}, fmt.Errorf("mrr: retention: %w", err)
 			}
 		case z < a:
 			con += a - z
@@ -300,10 +293,10 @@ func CohortRetention(ctx context.Context, events []Event, p Period, cur Currency
 			co.Retained++
 		}
 	}
-	co.StartingMRR, co.EndingMRR = Money{Amount: s, Currency: cur}, Money{Amount: e, Currency: cur}
-	co.Expansion, co.Contraction, co.Churn = Money{Amount: exp, Currency: cur}, Money{Amount: con, Currency: cur}, Money{Amount: churn, Currency: cur}
+	co.StartingMRR, co.EndingMRR = money.Money{Amount: s, Currency: cur}, money.Money{Amount: e, Currency: cur}
+	co.Expansion, co.Contraction, co.Churn = money.Money{Amount: exp, Currency: cur}, money.Money{Amount: con, Currency: cur}, money.Money{Amount: churn, Currency: cur}
 	if s == 0 {
-		return Cohort{}, fmt.Errorf("revenue: cohort retention: %s: %w: no MRR at the start", p, errDivZero)
+		return Cohort{}, fmt.Errorf("mrr: retention: %s: %w: no MRR at the start", p, errDivZero)
 	}
 	if co.NRR, err = ratMetric("nrr", CohortStart, "(starting mrr + expansion − contraction − churn) / starting mrr", ratSum(co.EndingMRR), ratSum(co.StartingMRR)); err != nil {
 		return Cohort{}, err

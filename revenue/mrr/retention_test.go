@@ -1,32 +1,36 @@
 package mrr
 
 import (
+	"github.com/revengine/revengine/revenue"
+
 	"context"
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/revengine/revengine/money"
 )
 
 // month: start 10,000.00, new 1,500, expansion 800, contraction 200,
 // churn 500, reactivation 100 (end 11,700).
-var rateMonth = BridgeMonth{StartingMRR: usd(1_000_000), New: usd(150_000), Expansion: usd(80_000),
+var rateMonth = Month{StartingMRR: usd(1_000_000), New: usd(150_000), Expansion: usd(80_000),
 	Contraction: usd(20_000), Churn: usd(50_000), Reactivation: usd(10_000), EndingMRR: usd(1_170_000)}
 
 func TestMRRRates(t *testing.T) {
 	tests := []struct {
 		name    string
-		f       func(BridgeMonth) (Metric, error)
+		f       func(Month) (revenue.Metric, error)
 		want    float64
-		variant Variant
+		variant revenue.Variant
 	}{
 		// ChartMogul gross MRR churn: (500 + 200) / 10,000 = 0.07
-		{"gross churn", func(m BridgeMonth) (Metric, error) { return MRRChurn(m) }, 0.07, MRRGross},
+		{"gross churn", func(m Month) (revenue.Metric, error) { return Churn(m) }, 0.07, revenue.Variant(ChurnGross)},
 		// net MRR churn: (500 + 200 − 800) / 10,000 = −0.01 (net negative churn)
-		{"net churn", func(m BridgeMonth) (Metric, error) { return MRRChurn(m, WithVariant(MRRNet)) }, -0.01, MRRNet},
+		{"net churn", func(m Month) (revenue.Metric, error) { return Churn(m, ChurnNet) }, -0.01, revenue.Variant(ChurnNet)},
 		// ChartMogul net MRR churn: (500 + 200 − 800 − 100) / 10,000 = −0.02
-		{"net churn with reactivation", func(m BridgeMonth) (Metric, error) {
-			return MRRChurn(m, WithVariant(MRRNetReactivation))
-		}, -0.02, MRRNetReactivation},
+		{"net churn with reactivation", func(m Month) (revenue.Metric, error) {
+			return Churn(m, ChurnNetReactivation)
+		}, -0.02, revenue.Variant(ChurnNetReactivation)},
 		// NRR: (10,000 + 800 − 200 − 500) / 10,000 = 1.01
 		{"nrr", NRR, 1.01, CohortStart},
 		// GRR: (10,000 − 200 − 500) / 10,000 = 0.93
@@ -49,23 +53,23 @@ func TestMRRRates(t *testing.T) {
 			zero := rateMonth
 			zero.StartingMRR = usd(0)
 			if tt.name != "quick ratio" {
-				if _, err := tt.f(zero); !errors.Is(err, ErrDivisionByZero) {
+				if _, err := tt.f(zero); !errors.Is(err, money.ErrDivisionByZero) {
 					t.Errorf("zero start: %v", err)
 				}
 			}
 		})
 	}
-	if _, err := QuickRatio(BridgeMonth{StartingMRR: usd(1), New: usd(1), Expansion: usd(0), Contraction: usd(0), Churn: usd(0), Reactivation: usd(0)}); !errors.Is(err, ErrDivisionByZero) {
+	if _, err := QuickRatio(Month{StartingMRR: usd(1), New: usd(1), Expansion: usd(0), Contraction: usd(0), Churn: usd(0), Reactivation: usd(0)}); !errors.Is(err, money.ErrDivisionByZero) {
 		t.Errorf("quick ratio without losses: %v", err)
 	}
 	bad := rateMonth
-	bad.Churn = New(1, "EUR")
-	if _, err := NRR(bad); !errors.Is(err, ErrCurrencyMismatch) {
+	bad.Churn = money.New(1, "EUR")
+	if _, err := NRR(bad); !errors.Is(err, money.ErrCurrencyMismatch) {
 		t.Errorf("mixed currencies: %v", err)
 	}
 	bad = rateMonth
 	bad.Expansion = usd(-1)
-	if _, err := GRR(bad); !errors.Is(err, ErrInvalidInput) {
+	if _, err := GRR(bad); !errors.Is(err, money.ErrInvalidInput) {
 		t.Errorf("negative movement: %v", err)
 	}
 }
@@ -73,11 +77,11 @@ func TestMRRRates(t *testing.T) {
 // TestCohortRetention follows the starting cohort of allMovements (see
 // mrr_test.go).
 func TestCohortRetention(t *testing.T) {
-	feb := Month(2024, time.February)
-	springQ, _ := Range(Date(2024, 2, 1), Date(2024, 4, 30))
+	feb := revenue.Month(2024, time.February)
+	springQ, _ := revenue.Range(revenue.Date(2024, 2, 1), revenue.Date(2024, 4, 30))
 	tests := []struct {
 		name                        string
-		p                           Period
+		p                           revenue.Period
 		start, end, exp, con, churn int64
 		customers, retained         int
 		nrr, grr                    float64
@@ -91,7 +95,7 @@ func TestCohortRetention(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := CohortRetention(context.Background(), allMovements, tt.p, "USD")
+			c, err := Retention(context.Background(), allMovements, tt.p, "USD")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +107,7 @@ func TestCohortRetention(t *testing.T) {
 			kpiApprox(t, "grr", c.GRR.Value, tt.grr)
 		})
 	}
-	if _, err := CohortRetention(context.Background(), allMovements, Month(2024, time.January), "USD"); !errors.Is(err, ErrDivisionByZero) {
+	if _, err := Retention(context.Background(), allMovements, revenue.Month(2024, time.January), "USD"); !errors.Is(err, money.ErrDivisionByZero) {
 		t.Errorf("empty cohort: %v", err)
 	}
 }

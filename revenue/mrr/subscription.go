@@ -3,6 +3,9 @@ package mrr
 import (
 	"fmt"
 	"time"
+
+	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue"
 )
 
 // Interval is a subscription's billing interval.
@@ -25,17 +28,17 @@ func (i Interval) months() (int, error) {
 	case IntervalYear:
 		return 12, nil
 	}
-	return 0, fmt.Errorf("revenue: %w: unknown billing interval %q", errInvalid, i)
+	return 0, fmt.Errorf("mrr: %w: unknown billing interval %q", errInvalid, i)
 }
 
 // Subscription is a paid plan: Amount is charged every Interval from Start
 // until End (the first day without service; zero while it runs).
 type Subscription struct {
-	CustomerID string    `json:"customer_id"`
-	Amount     Money     `json:"amount"` // per billing interval
-	Interval   Interval  `json:"interval"`
-	Start      time.Time `json:"start"`
-	End        time.Time `json:"end,omitzero"`
+	CustomerID string      `json:"customer_id"`
+	Amount     money.Money `json:"amount"` // per billing interval
+	Interval   Interval    `json:"interval"`
+	Start      time.Time   `json:"start"`
+	End        time.Time   `json:"end,omitzero"`
 }
 
 // MonthlySchedule returns the MRR of each month of one billing term: the
@@ -44,7 +47,7 @@ type Subscription struct {
 // 1,000.00 gives 83.34 for the first four months and 83.33 for the other
 // eight: ARR comes back to the cent, which amount ÷ 12 rounded each month
 // (83.33 × 12 = 999.96) would not.
-func MonthlySchedule(amount Money, interval Interval) ([]Money, error) {
+func MonthlySchedule(amount money.Money, interval Interval) ([]money.Money, error) {
 	n, err := interval.months()
 	if err != nil {
 		return nil, err
@@ -59,19 +62,19 @@ func MonthlySchedule(amount Money, interval Interval) ([]Money, error) {
 	return amount.Allocate(w...)
 }
 
-// MRRSnapshot is the recurring revenue of the subscriptions active in a month.
-type MRRSnapshot struct {
-	Variant   Variant `json:"variant"`   // "allocated_monthly"
-	Month     string  `json:"month"`     // "2024-01"
-	MRR       Money   `json:"mrr"`       // Σ this month's part of each active plan
-	ARR       Money   `json:"arr"`       // Σ annualised contract values: 12 × monthly, 4 × quarterly, 1 × annual
-	Customers int     `json:"customers"` // distinct customers with an active plan
+// Snapshot is the recurring revenue of the subscriptions active in a month.
+type Snapshot struct {
+	Variant   revenue.Variant `json:"variant"`   // "allocated_monthly"
+	Month     string          `json:"month"`     // "2024-01"
+	MRR       money.Money     `json:"mrr"`       // Σ this month's part of each active plan
+	ARR       money.Money     `json:"arr"`       // Σ annualised contract values: 12 × monthly, 4 × quarterly, 1 × annual
+	Customers int             `json:"customers"` // distinct customers with an active plan
 }
 
-// MRRAllocated names MRR computed from MonthlySchedule.
-const MRRAllocated Variant = "allocated_monthly"
+// Allocated names MRR computed from MonthlySchedule.
+const Allocated revenue.Variant = "allocated_monthly"
 
-// MRR returns the monthly recurring revenue of subscriptions in month m
+// Measure returns the monthly recurring revenue of subscriptions in month m
 // (monthly-normalised as ChartMogul and Baremetrics do). A subscription is
 // active in the calendar months from the month of its Start through the
 // month before the month of its End (all months when End is zero). Its
@@ -82,46 +85,46 @@ const MRRAllocated Variant = "allocated_monthly"
 //
 // Errors: a currency other than cur (ErrCurrencyMismatch), a negative
 // amount, an unknown interval, End before Start (ErrInvalidInput), overflow.
-func MRR(subs []Subscription, m Period, cur Currency) (MRRSnapshot, error) {
+func Measure(subs []Subscription, m revenue.Period, cur money.Currency) (Snapshot, error) {
 	if err := cur.Validate(); err != nil {
-		return MRRSnapshot{}, fmt.Errorf("revenue: mrr: %w", err)
+		return Snapshot{}, fmt.Errorf("mrr: %w", err)
 	}
-	month := Month(m.Start.Year(), m.Start.Month())
-	snap := MRRSnapshot{Variant: MRRAllocated, Month: month.String()}
+	month := revenue.Month(m.Start.Year(), m.Start.Month())
+	snap := Snapshot{Variant: Allocated, Month: month.String()}
 	var mrr, arr int64
 	customers := map[string]bool{}
 	for i, s := range subs {
 		where := fmt.Sprintf("subscription %d (%s)", i+1, s.CustomerID)
 		if s.Amount.Currency != cur {
-			return MRRSnapshot{}, fmt.Errorf("revenue: mrr: %s: %w", where, &CurrencyMismatchError{Op: "mrr", A: cur, B: s.Amount.Currency})
+			return Snapshot{}, fmt.Errorf("mrr: %s: %w", where, &money.CurrencyMismatchError{Op: "mrr", A: cur, B: s.Amount.Currency})
 		}
 		if !s.End.IsZero() && s.End.Before(s.Start) {
-			return MRRSnapshot{}, fmt.Errorf("revenue: mrr: %s: %w: ends before it starts", where, errInvalid)
+			return Snapshot{}, fmt.Errorf("mrr: %s: %w: ends before it starts", where, errInvalid)
 		}
 		sched, err := MonthlySchedule(s.Amount, s.Interval)
 		if err != nil {
-			return MRRSnapshot{}, fmt.Errorf("revenue: mrr: %s: %w", where, err)
+			return Snapshot{}, fmt.Errorf("mrr: %s: %w", where, err)
 		}
-		first := Date(s.Start.Year(), s.Start.Month(), 1)
+		first := revenue.Date(s.Start.Year(), s.Start.Month(), 1)
 		if month.Start.Before(first) {
 			continue
 		}
-		if !s.End.IsZero() && !month.Start.Before(Date(s.End.Year(), s.End.Month(), 1)) {
+		if !s.End.IsZero() && !month.Start.Before(revenue.Date(s.End.Year(), s.End.Month(), 1)) {
 			continue
 		}
 		k := (month.Start.Year()-first.Year())*12 + int(month.Start.Month()-first.Month())
 		if mrr, err = add64(mrr, sched[k%len(sched)].Amount); err != nil {
-			return MRRSnapshot{}, fmt.Errorf("revenue: mrr: %w", err)
+			return Snapshot{}, fmt.Errorf("mrr: %w", err)
 		}
-		annual, err := s.Amount.MulFrac(int64(12/len(sched)), 1, HalfEven) // exact: integer factor
+		annual, err := s.Amount.MulFrac(int64(12/len(sched)), 1, money.HalfEven) // exact: integer factor
 		if err != nil {
-			return MRRSnapshot{}, fmt.Errorf("revenue: mrr: %s: %w", where, err)
+			return Snapshot{}, fmt.Errorf("mrr: %s: %w", where, err)
 		}
 		if arr, err = add64(arr, annual.Amount); err != nil {
-			return MRRSnapshot{}, fmt.Errorf("revenue: arr: %w", err)
+			return Snapshot{}, fmt.Errorf("mrr: arr: %w", err)
 		}
 		customers[s.CustomerID] = true
 	}
-	snap.MRR, snap.ARR, snap.Customers = Money{Amount: mrr, Currency: cur}, Money{Amount: arr, Currency: cur}, len(customers)
+	snap.MRR, snap.ARR, snap.Customers = money.Money{Amount: mrr, Currency: cur}, money.Money{Amount: arr, Currency: cur}, len(customers)
 	return snap, nil
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue"
 )
 
 func TestMonthlySchedule(t *testing.T) {
@@ -30,19 +32,19 @@ func TestMonthlySchedule(t *testing.T) {
 		t.Errorf("year sums to %d", sum)
 	}
 	q, _ := MonthlySchedule(usd(100), IntervalQuarter) // 34 + 33 + 33
-	if diff := cmp.Diff([]Money{usd(34), usd(33), usd(33)}, q); diff != "" {
+	if diff := cmp.Diff([]money.Money{usd(34), usd(33), usd(33)}, q); diff != "" {
 		t.Errorf("quarter (-want +got):\n%s", diff)
 	}
-	if _, err := MonthlySchedule(usd(1), "week"); !errors.Is(err, ErrInvalidInput) {
+	if _, err := MonthlySchedule(usd(1), "week"); !errors.Is(err, money.ErrInvalidInput) {
 		t.Errorf("unknown interval: %v", err)
 	}
 }
 
 func TestMRRSubscriptions(t *testing.T) {
 	subs := []Subscription{
-		{CustomerID: "annual", Amount: usd(100_000), Interval: IntervalYear, Start: Date(2024, 3, 15)},
-		{CustomerID: "monthly", Amount: usd(5_000), Interval: IntervalMonth, Start: Date(2024, 1, 1), End: Date(2024, 6, 1)},
-		{CustomerID: "quarterly", Amount: usd(30_000), Interval: IntervalQuarter, Start: Date(2024, 2, 1)},
+		{CustomerID: "annual", Amount: usd(100_000), Interval: IntervalYear, Start: revenue.Date(2024, 3, 15)},
+		{CustomerID: "monthly", Amount: usd(5_000), Interval: IntervalMonth, Start: revenue.Date(2024, 1, 1), End: revenue.Date(2024, 6, 1)},
+		{CustomerID: "quarterly", Amount: usd(30_000), Interval: IntervalQuarter, Start: revenue.Date(2024, 2, 1)},
 	}
 	tests := []struct {
 		month     time.Month
@@ -62,7 +64,7 @@ func TestMRRSubscriptions(t *testing.T) {
 		{time.March, 2025, 18_334, 2},
 	}
 	for _, tt := range tests {
-		s, err := MRR(subs, Month(tt.year, tt.month), "USD")
+		s, err := Measure(subs, revenue.Month(tt.year, tt.month), "USD")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,14 +73,14 @@ func TestMRRSubscriptions(t *testing.T) {
 		}
 	}
 	// March's ARR: 100,000 + 12 × 5,000 + 4 × 30,000 = 280,000.
-	s, _ := MRR(subs, Month(2024, time.March), "USD")
-	if s.ARR.Amount != 280_000 || s.Variant != MRRAllocated {
+	s, _ := Measure(subs, revenue.Month(2024, time.March), "USD")
+	if s.ARR.Amount != 280_000 || s.Variant != Allocated {
 		t.Errorf("arr %v variant %q", s.ARR, s.Variant)
 	}
 	// Twelve months of the annual plan's MRR give its price back exactly.
 	var year int64
-	for _, p := range (Period{Start: Date(2024, 3, 1), End: Date(2025, 3, 1)}).Months() {
-		s, err := MRR(subs[:1], p, "USD")
+	for _, p := range (revenue.Period{Start: revenue.Date(2024, 3, 1), End: revenue.Date(2025, 3, 1)}).Months() {
+		s, err := Measure(subs[:1], p, "USD")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,12 +94,12 @@ func TestMRRSubscriptions(t *testing.T) {
 		s    Subscription
 		want error
 	}{
-		{"currency", Subscription{Amount: New(1, "EUR"), Interval: IntervalMonth}, ErrCurrencyMismatch},
-		{"negative", Subscription{Amount: usd(-1), Interval: IntervalMonth}, ErrInvalidInput},
-		{"interval", Subscription{Amount: usd(1), Interval: "week"}, ErrInvalidInput},
-		{"backwards", Subscription{Amount: usd(1), Interval: IntervalMonth, Start: Date(2024, 2, 1), End: Date(2024, 1, 1)}, ErrInvalidInput},
+		{"currency", Subscription{Amount: money.New(1, "EUR"), Interval: IntervalMonth}, money.ErrCurrencyMismatch},
+		{"negative", Subscription{Amount: usd(-1), Interval: IntervalMonth}, money.ErrInvalidInput},
+		{"interval", Subscription{Amount: usd(1), Interval: "week"}, money.ErrInvalidInput},
+		{"backwards", Subscription{Amount: usd(1), Interval: IntervalMonth, Start: revenue.Date(2024, 2, 1), End: revenue.Date(2024, 1, 1)}, money.ErrInvalidInput},
 	} {
-		if _, err := MRR([]Subscription{bad.s}, Month(2024, 1), "USD"); !errors.Is(err, bad.want) {
+		if _, err := Measure([]Subscription{bad.s}, revenue.Month(2024, 1), "USD"); !errors.Is(err, bad.want) {
 			t.Errorf("%s: err = %v, want %v", bad.name, err, bad.want)
 		}
 	}

@@ -160,11 +160,17 @@ func All[T any](ctx context.Context, src io.Reader, name string, cfg Config, spe
 	return func(yield func(T, error) bool) {
 		var zero T
 		cr := csvio.NewReader(ctx, src, name, csvio.Options{MaxRecord: cfg.MaxRecord, Comment: spec.Comment})
-		n := len(spec.Columns)
-		idx := make([]int, n)
+		ncol := len(spec.Columns)
+		idx := make([]int, ncol)
 		width := -1 // fields of every row when a header was read
 		first := true
-		for {
+		for n := 0; ; n++ {
+			if n&1023 == 0 {
+				if err := ctx.Err(); err != nil {
+					yield(zero, err)
+					return
+				}
+			}
 			rec, err := cr.Read()
 			if err == io.EOF {
 				return
@@ -207,12 +213,12 @@ func All[T any](ctx context.Context, src io.Reader, name string, cfg Config, spe
 					}
 					continue
 				}
-			} else if rec.Len() > n || rec.Len() < n-spec.OptionalTail {
-				want := strconv.Itoa(n)
+			} else if rec.Len() > ncol || rec.Len() < ncol-spec.OptionalTail {
+				want := strconv.Itoa(ncol)
 				if spec.OptionalTail > 0 {
-					want = fmt.Sprintf("%d to %d", n-spec.OptionalTail, n)
+					want = fmt.Sprintf("%d to %d", ncol-spec.OptionalTail, ncol)
 				}
-				e := cr.Errorf(rec.Line, min(rec.Len(), n)+1, "", diag.CodeSyntax, diag.ErrSyntax, "%d fields, want %s (%s; no header)", rec.Len(), want, names(spec.Columns))
+				e := cr.Errorf(rec.Line, min(rec.Len(), ncol)+1, "", diag.CodeSyntax, diag.ErrSyntax, "%d fields, want %s (%s; no header)", rec.Len(), want, names(spec.Columns))
 				if !yield(zero, e) {
 					return
 				}
