@@ -146,7 +146,7 @@ func ParsePeriod(s string) (Period, error) {
 		}
 	case len(s) == 7 && s[4] == '-' && s[5] == 'Q':
 		y, ok := year(s[:4])
-		if q := s[6]; ok && q >= '1' && q <= '4' {
+		if q := s[6]; ok && q >= '0' && q <= '9' {
 			return Quarter(y, int(q-'0'))
 		}
 	case len(s) == 7 && s[4] == '-':

@@ -56,3 +56,16 @@ func TestPeriods(t *testing.T) {
 		t.Errorf("backwards range: %v", err)
 	}
 }
+
+func TestCalendarQuarters(t *testing.T) {
+	r, _ := revenue.Range(revenue.Date(2024, 2, 10), revenue.Date(2024, 8, 5))
+	got := r.Quarters()
+	var names []string
+	for _, p := range got {
+		names = append(names, p.String())
+	}
+	want := []string{"2024-02-10..2024-03-31", "2024-Q2", "2024-07-01..2024-08-05"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("CalendarQuarters (-want +got):\n%s", diff)
+	}
+}

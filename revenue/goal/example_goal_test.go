@@ -1,6 +1,9 @@
 package goal_test
 
 import (
+	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue/goal"
+
 	"context"
 	"errors"
 	"fmt"
@@ -11,19 +14,19 @@ import (
 
 func ExampleTarget_Split() {
 	q1, _ := revenue.Quarter(2024, 1)
-	t := revenue.Target{Period: q1, Amount: money.New(10000, "USD")} // USD 100.00
+	t := goal.Target{Period: q1, Amount: money.New(10000, "USD")} // USD 100.00
 
 	// By calendar days (31, 29, 31 of 91), reconciled to the cent.
-	g, _ := t.Split(revenue.SplitByDays(), q1.Months())
+	g, _ := t.Split(goal.SplitByDays(), q1.Months())
 	for _, p := range g.Parts {
 		fmt.Println(p.Period, p.Amount)
 	}
 	// Equal parts per month.
-	g, _ = t.Split(revenue.SplitEqual(), q1.Months())
+	g, _ = t.Split(goal.SplitEqual(), q1.Months())
 	fmt.Println(g.Parts[0].Amount, g.Parts[1].Amount, g.Parts[2].Amount)
 
 	// A zero target is refused.
-	_, err := revenue.Target{Period: q1, Amount: money.New(0, "USD")}.Split(revenue.SplitEqual(), q1.Months())
+	_, err := goal.Target{Period: q1, Amount: money.New(0, "USD")}.Split(goal.SplitEqual(), q1.Months())
 	fmt.Println(errors.Is(err, money.ErrInvalidInput))
 	// Output:
 	// 2024-01 USD 34.07
@@ -33,17 +36,17 @@ func ExampleTarget_Split() {
 	// true
 }
 
-func ExampleGoal_Pace() {
+func ExamplePlan_Pace() {
 	q1, _ := revenue.Quarter(2024, 1)
-	target := revenue.Target{Period: q1, Amount: money.New(910000, "USD")} // 9,100.00: 100.00 a day
-	goal, _ := target.Split(revenue.SplitByDays(), q1.Months())
-	actuals := []revenue.PaceActual{
+	target := goal.Target{Period: q1, Amount: money.New(910000, "USD")} // 9,100.00: 100.00 a day
+	plan, _ := target.Split(goal.SplitByDays(), q1.Months())
+	actuals := []goal.Actual{
 		{Date: revenue.Date(2024, 1, 10), Amount: money.New(100000, "USD")},
 		{Date: revenue.Date(2024, 2, 1), Amount: money.New(250000, "USD")},
 		{Date: revenue.Date(2024, 2, 15), Amount: money.New(50000, "USD")},
 	}
-	r, err := goal.Pace(context.Background(), actuals, revenue.Date(2024, 2, 15),
-		revenue.PacePipeline(0.25, money.New(100000, "USD")))
+	r, err := plan.Pace(context.Background(), actuals, revenue.Date(2024, 2, 15),
+		goal.WithPipeline(0.25, money.New(100000, "USD")))
 	if err != nil {
 		panic(err)
 	}
@@ -57,7 +60,7 @@ func ExampleGoal_Pace() {
 	}
 
 	// Negative actuals are refused.
-	_, err = goal.Pace(context.Background(), []revenue.PaceActual{{Date: revenue.Date(2024, 1, 2), Amount: money.New(-1, "USD")}}, revenue.Date(2024, 2, 15))
+	_, err = plan.Pace(context.Background(), []goal.Actual{{Date: revenue.Date(2024, 1, 2), Amount: money.New(-1, "USD")}}, revenue.Date(2024, 2, 15))
 	fmt.Println(errors.Is(err, money.ErrInvalidInput))
 	// Output:
 	// day 46 of 91: actual USD 4000.00, expected USD 4600.00, gap USD -600.00, attainment 44.0%
@@ -69,11 +72,11 @@ func ExampleGoal_Pace() {
 	// true
 }
 
-func ExampleGoalFunnelFor() {
-	year := revenue.Target{Period: revenue.Year(2024), Amount: money.New(100000000, "USD")} // 1,000,000.00
-	f, err := revenue.GoalFunnelFor(year, money.New(3500000, "USD"),                        // 35,000.00 a deal
-		[]revenue.GoalStage{{Name: "MQL", Rate: 0.4}, {Name: "SQL", Rate: 0.6}, {Name: "opportunity", Rate: 0.25}},
-		revenue.GoalMarketingShare(0.6), revenue.GoalRoundCounts(revenue.GoalRoundUp))
+func ExampleNewFunnel() {
+	year := goal.Target{Period: revenue.Year(2024), Amount: money.New(100000000, "USD")} // 1,000,000.00
+	f, err := goal.NewFunnel(year, money.New(3500000, "USD"),                            // 35,000.00 a deal
+		[]goal.Stage{{Name: "MQL", Rate: 0.4}, {Name: "SQL", Rate: 0.6}, {Name: "opportunity", Rate: 0.25}},
+		goal.WithMarketingShare(0.6), goal.WithCountRounding(money.Up))
 	if err != nil {
 		panic(err)
 	}
@@ -89,8 +92,8 @@ func ExampleGoalFunnelFor() {
 }
 
 func ExampleTarget_Pace() {
-	march := revenue.Target{Period: revenue.Month(2024, time.March), Amount: money.New(310000, "USD")} // 100.00 a day
-	actuals := []revenue.PaceActual{
+	march := goal.Target{Period: revenue.Month(2024, time.March), Amount: money.New(310000, "USD")} // 100.00 a day
+	actuals := []goal.Actual{
 		{Date: revenue.Date(2024, 3, 5), Amount: money.New(50000, "USD")},
 		{Date: revenue.Date(2024, 3, 10), Amount: money.New(80000, "USD")},
 	}
@@ -115,11 +118,11 @@ func ExampleTarget_Pace() {
 	// 2024-04-02: day 31/31 actual USD 1300.00 expected USD 3100.00 gap USD -1800.00, run rate USD 1300.00
 }
 
-func ExampleGoalFunnel_Pace() {
+func ExampleFunnel_Pace() {
 	q1, _ := revenue.Quarter(2024, 1)
 	// 1,000,000.00 at 25,000.00 a deal: 40 deals, 160 opportunities, 320 SQLs, 400 MQLs.
-	f, err := revenue.GoalFunnelFor(revenue.Target{Period: q1, Amount: money.New(100000000, "USD")}, money.New(2500000, "USD"),
-		[]revenue.GoalStage{{Name: "MQL", Rate: 0.8}, {Name: "SQL", Rate: 0.5}, {Name: "opportunity", Rate: 0.25}})
+	f, err := goal.NewFunnel(goal.Target{Period: q1, Amount: money.New(100000000, "USD")}, money.New(2500000, "USD"),
+		[]goal.Stage{{Name: "MQL", Rate: 0.8}, {Name: "SQL", Rate: 0.5}, {Name: "opportunity", Rate: 0.25}})
 	if err != nil {
 		panic(err)
 	}

@@ -1,23 +1,26 @@
 package goal
 
 import (
+	"github.com/revengine/revengine/revenue"
+
 	"errors"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/revengine/revengine/money"
 )
 
-func goalQuarter(t *testing.T, y, q int) Period {
+func goalQuarter(t *testing.T, y, q int) revenue.Period {
 	t.Helper()
-	p, err := Quarter(y, q)
+	p, err := revenue.Quarter(y, q)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
 
-func goalAmounts(g Goal) []int64 {
+func goalAmounts(g Plan) []int64 {
 	out := make([]int64, len(g.Parts))
 	for i, p := range g.Parts {
 		out[i] = p.Amount.Amount
@@ -30,19 +33,19 @@ func TestCalendar(t *testing.T) {
 	// + Mon 29, Tue 30, Wed 31 = 23 weekdays; minus New Year's Day = 22.
 	// February 2024 starts on a Thursday: 4 weeks (20) + Thu 29 = 21.
 	// March 2024 starts on a Friday: 4 weeks (20) + Fri 29 = 21.
-	cal := CalendarMonFri(Date(2024, 1, 1))
+	cal := revenue.MondayToFriday(revenue.Date(2024, 1, 1))
 	tests := []struct {
 		name string
-		p    Period
+		p    revenue.Period
 		want int
 	}{
-		{"January with holiday", Month(2024, time.January), 22},
-		{"leap February", Month(2024, time.February), 21},
-		{"March", Month(2024, time.March), 21},
+		{"January with holiday", revenue.Month(2024, time.January), 22},
+		{"leap February", revenue.Month(2024, time.February), 21},
+		{"March", revenue.Month(2024, time.March), 21},
 		{"Q1", goalQuarter(t, 2024, 1), 22 + 21 + 21},
 		// 2024 has 366 days = 52 weeks + 2 days (Mon 1 Jan, Tue 31 Dec):
 		// 52×5 + 2 = 262 weekdays, minus the holiday = 261.
-		{"leap year", Year(2024), 261},
+		{"leap year", revenue.Year(2024), 261},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,39 +54,26 @@ func TestCalendar(t *testing.T) {
 			}
 		})
 	}
-	if cal.IsWorkingDay(Date(2024, 1, 1)) || cal.IsWorkingDay(Date(2024, 1, 6)) || !cal.IsWorkingDay(Date(2024, 1, 2)) {
+	if cal.IsWorkingDay(revenue.Date(2024, 1, 1)) || cal.IsWorkingDay(revenue.Date(2024, 1, 6)) || !cal.IsWorkingDay(revenue.Date(2024, 1, 2)) {
 		t.Error("IsWorkingDay: want holiday and Saturday off, Tuesday on")
 	}
-	if got := (Calendar{}).WorkingDays(Year(2023)); got != 365 {
+	if got := (revenue.Calendar{}).WorkingDays(revenue.Year(2023)); got != 365 {
 		t.Errorf("zero Calendar: WorkingDays(2023) = %d, want every day (365)", got)
 	}
-	if err := (Calendar{Weekend: []time.Weekday{9}}).Validate(); !errors.Is(err, ErrInvalidInput) {
+	if err := (revenue.Calendar{Weekend: []time.Weekday{9}}).Validate(); !errors.Is(err, money.ErrInvalidInput) {
 		t.Errorf("bad weekday: err = %v, want ErrInvalidInput", err)
-	}
-}
-
-func TestCalendarQuarters(t *testing.T) {
-	r, _ := Range(Date(2024, 2, 10), Date(2024, 8, 5))
-	got := CalendarQuarters(r)
-	var names []string
-	for _, p := range got {
-		names = append(names, p.String())
-	}
-	want := []string{"2024-02-10..2024-03-31", "2024-Q2", "2024-07-01..2024-08-05"}
-	if diff := cmp.Diff(want, names); diff != "" {
-		t.Errorf("CalendarQuarters (-want +got):\n%s", diff)
 	}
 }
 
 func TestTargetSplit(t *testing.T) {
 	q1 := goalQuarter(t, 2024, 1)
 	q1_23 := goalQuarter(t, 2023, 1)
-	cal := CalendarMonFri(Date(2024, 1, 1))
+	cal := revenue.MondayToFriday(revenue.Date(2024, 1, 1))
 	tests := []struct {
 		name  string
 		t     Target
 		split Split
-		parts []Period
+		parts []revenue.Period
 		want  []int64
 	}{
 		// 10000 / 3 = 3333 r 1: the cent left goes to the first part (tie).
@@ -97,18 +87,18 @@ func TestTargetSplit(t *testing.T) {
 		{"100.00 over Q1 2023 by days", Target{q1_23, usd(10000)}, SplitByDays(), q1_23.Months(), []int64{3445, 3111, 3444}},
 		{"zero Split is by days", Target{q1_23, usd(10000)}, Split{}, q1_23.Months(), []int64{3445, 3111, 3444}},
 		// 1 / 12 truncates to 0 everywhere; the one cent goes to January.
-		{"1 cent over 12 months equal", Target{Year(2024), usd(1)}, SplitEqual(), Year(2024).Months(),
+		{"1 cent over 12 months equal", Target{revenue.Year(2024), usd(1)}, SplitEqual(), revenue.Year(2024).Months(),
 			[]int64{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
 		// By days the largest remainder is a 31-day month; January is the first.
-		{"1 cent over 12 months by days", Target{Year(2023), usd(1)}, SplitByDays(), Year(2023).Months(),
+		{"1 cent over 12 months by days", Target{revenue.Year(2023), usd(1)}, SplitByDays(), revenue.Year(2023).Months(),
 			[]int64{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
 		// 366.00 over 366 days is 1.00 a day: each month gets its days.
-		{"leap year by days", Target{Year(2024), usd(36600)}, SplitByDays(), Year(2024).Months(),
+		{"leap year by days", Target{revenue.Year(2024), usd(36600)}, SplitByDays(), revenue.Year(2024).Months(),
 			[]int64{3100, 2900, 3100, 3000, 3100, 3000, 3100, 3100, 3000, 3100, 3000, 3100}},
-		{"common year by days", Target{Year(2023), usd(36500)}, SplitByDays(), Year(2023).Months(),
+		{"common year by days", Target{revenue.Year(2023), usd(36500)}, SplitByDays(), revenue.Year(2023).Months(),
 			[]int64{3100, 2800, 3100, 3000, 3100, 3000, 3100, 3100, 3000, 3100, 3000, 3100}},
 		// Quarters of 2024: 31+29+31 = 91, 30+31+30 = 91, 31+31+30 = 92, 31+30+31 = 92.
-		{"leap year quarters by days", Target{Year(2024), usd(36600)}, SplitByDays(), CalendarQuarters(Year(2024)),
+		{"leap year quarters by days", Target{revenue.Year(2024), usd(36600)}, SplitByDays(), revenue.Year(2024).Quarters(),
 			[]int64{9100, 9100, 9200, 9200}},
 		// Working days 22, 21, 21 of 64 (see TestCalendar): 640.00 → 10.00 a day.
 		{"640.00 by working days", Target{q1, usd(64000)}, SplitByWorkingDays(cal), q1.Months(), []int64{22000, 21000, 21000}},
@@ -120,7 +110,7 @@ func TestTargetSplit(t *testing.T) {
 		// 0.3 is 0.29999999999999998889… in binary: quotas 50, 29.99…, 20.00…1;
 		// sum 99; the cent goes to the largest remainder, February: 50, 30, 20.
 		{"seasonal shares in binary", Target{q1, usd(100)}, SplitByWeights(0.5, 0.3, 0.2), q1.Months(), []int64{50, 30, 20}},
-		{"single part", Target{q1, usd(777)}, SplitEqual(), []Period{q1}, []int64{777}},
+		{"single part", Target{q1, usd(777)}, SplitEqual(), []revenue.Period{q1}, []int64{777}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,30 +137,30 @@ func TestTargetSplit(t *testing.T) {
 
 func TestTargetSplitErrors(t *testing.T) {
 	q1 := goalQuarter(t, 2024, 1)
-	jan, feb, mar := Month(2024, 1), Month(2024, 2), Month(2024, 3)
-	allWeekend := Calendar{Weekend: []time.Weekday{0, 1, 2, 3, 4, 5, 6}}
+	jan, feb, mar := revenue.Month(2024, 1), revenue.Month(2024, 2), revenue.Month(2024, 3)
+	allWeekend := revenue.Calendar{Weekend: []time.Weekday{0, 1, 2, 3, 4, 5, 6}}
 	tests := []struct {
 		name  string
 		t     Target
 		split Split
-		parts []Period
+		parts []revenue.Period
 		want  []error
 	}{
-		{"zero target", Target{q1, usd(0)}, SplitByDays(), q1.Months(), []error{ErrInvalidInput, ErrDivisionByZero}},
-		{"negative target", Target{q1, usd(-1)}, SplitByDays(), q1.Months(), []error{ErrInvalidInput}},
-		{"bad currency", Target{q1, New(100, "usd")}, SplitByDays(), q1.Months(), []error{ErrInvalidCurrency}},
-		{"empty period", Target{Period{}, usd(100)}, SplitByDays(), nil, []error{ErrInvalidInput}},
-		{"not midnight", Target{Period{Date(2024, 1, 1).Add(time.Hour), Date(2024, 2, 1)}, usd(100)}, SplitByDays(), nil, []error{ErrInvalidInput}},
-		{"no parts", Target{q1, usd(100)}, SplitByDays(), nil, []error{ErrInvalidInput}},
-		{"too many parts", Target{goalLongRange(t), usd(100)}, SplitByDays(), goalLongRange(t).Months(), []error{ErrInvalidInput}},
-		{"gap", Target{q1, usd(100)}, SplitByDays(), []Period{jan, mar}, []error{ErrInvalidInput}},
-		{"short", Target{q1, usd(100)}, SplitByDays(), []Period{jan, feb}, []error{ErrInvalidInput}},
-		{"overlap", Target{q1, usd(100)}, SplitByDays(), []Period{jan, jan, feb, mar}, []error{ErrInvalidInput}},
-		{"weights count", Target{q1, usd(100)}, SplitByWeights(1, 2), q1.Months(), []error{ErrInvalidInput}},
-		{"negative weight", Target{q1, usd(100)}, SplitByWeights(1, -2, 1), q1.Months(), []error{ErrInvalidInput}},
-		{"zero weights", Target{q1, usd(100)}, SplitByWeights(0, 0, 0), q1.Months(), []error{ErrDivisionByZero}},
-		{"no working day", Target{q1, usd(100)}, SplitByWorkingDays(allWeekend), q1.Months(), []error{ErrDivisionByZero}},
-		{"bad calendar", Target{q1, usd(100)}, SplitByWorkingDays(Calendar{Weekend: []time.Weekday{-1}}), q1.Months(), []error{ErrInvalidInput}},
+		{"zero target", Target{q1, usd(0)}, SplitByDays(), q1.Months(), []error{money.ErrInvalidInput, money.ErrDivisionByZero}},
+		{"negative target", Target{q1, usd(-1)}, SplitByDays(), q1.Months(), []error{money.ErrInvalidInput}},
+		{"bad currency", Target{q1, money.New(100, "usd")}, SplitByDays(), q1.Months(), []error{money.ErrInvalidCurrency}},
+		{"empty period", Target{revenue.Period{}, usd(100)}, SplitByDays(), nil, []error{money.ErrInvalidInput}},
+		{"not midnight", Target{revenue.Period{Start: revenue.Date(2024, 1, 1).Add(time.Hour), End: revenue.Date(2024, 2, 1)}, usd(100)}, SplitByDays(), nil, []error{money.ErrInvalidInput}},
+		{"no parts", Target{q1, usd(100)}, SplitByDays(), nil, []error{money.ErrInvalidInput}},
+		{"too many parts", Target{goalLongRange(t), usd(100)}, SplitByDays(), goalLongRange(t).Months(), []error{money.ErrInvalidInput}},
+		{"gap", Target{q1, usd(100)}, SplitByDays(), []revenue.Period{jan, mar}, []error{money.ErrInvalidInput}},
+		{"short", Target{q1, usd(100)}, SplitByDays(), []revenue.Period{jan, feb}, []error{money.ErrInvalidInput}},
+		{"overlap", Target{q1, usd(100)}, SplitByDays(), []revenue.Period{jan, jan, feb, mar}, []error{money.ErrInvalidInput}},
+		{"weights count", Target{q1, usd(100)}, SplitByWeights(1, 2), q1.Months(), []error{money.ErrInvalidInput}},
+		{"negative weight", Target{q1, usd(100)}, SplitByWeights(1, -2, 1), q1.Months(), []error{money.ErrInvalidInput}},
+		{"zero weights", Target{q1, usd(100)}, SplitByWeights(0, 0, 0), q1.Months(), []error{money.ErrDivisionByZero}},
+		{"no working day", Target{q1, usd(100)}, SplitByWorkingDays(allWeekend), q1.Months(), []error{money.ErrDivisionByZero}},
+		{"bad calendar", Target{q1, usd(100)}, SplitByWorkingDays(revenue.Calendar{Weekend: []time.Weekday{-1}}), q1.Months(), []error{money.ErrInvalidInput}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,16 +178,16 @@ func TestTargetSplitErrors(t *testing.T) {
 }
 
 func TestSplitString(t *testing.T) {
-	for want, s := range map[string]Split{"equal": SplitEqual(), "days": SplitByDays(), "working_days": SplitByWorkingDays(Calendar{}), "weights": SplitByWeights(1)} {
+	for want, s := range map[string]Split{"equal": SplitEqual(), "days": SplitByDays(), "working_days": SplitByWorkingDays(revenue.Calendar{}), "weights": SplitByWeights(1)} {
 		if s.String() != want {
 			t.Errorf("String = %q, want %q", s.String(), want)
 		}
 	}
 }
 
-// goalLongRange is 101 years: 1212 months, more than GoalMaxParts.
-func goalLongRange(t *testing.T) Period {
-	r, err := Range(Date(1900, 1, 1), Date(2000, 12, 31))
+// goalLongRange is 101 years: 1212 months, more than MaxParts.
+func goalLongRange(t *testing.T) revenue.Period {
+	r, err := revenue.Range(revenue.Date(1900, 1, 1), revenue.Date(2000, 12, 31))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,8 +202,8 @@ func FuzzGoalSplit(f *testing.F) {
 	f.Add(int64(-5), 0.0, 0.0, 0.0, uint8(1))
 	f.Add(int64(9223372036854775807), 1e308, 1e-308, 3.0, uint8(2))
 	f.Fuzz(func(t *testing.T, amount int64, w1, w2, w3 float64, method uint8) {
-		q1 := Period{Date(2024, 1, 1), Date(2024, 4, 1)}
-		splits := []Split{SplitEqual(), SplitByDays(), SplitByWorkingDays(CalendarMonFri(Date(2024, 1, 1))), SplitByWeights(w1, w2, w3)}
+		q1 := revenue.Period{Start: revenue.Date(2024, 1, 1), End: revenue.Date(2024, 4, 1)}
+		splits := []Split{SplitEqual(), SplitByDays(), SplitByWorkingDays(revenue.MondayToFriday(revenue.Date(2024, 1, 1))), SplitByWeights(w1, w2, w3)}
 		g, err := Target{q1, usd(amount)}.Split(splits[int(method)%len(splits)], q1.Months())
 		if err != nil {
 			if amount > 0 && method%4 != 3 {

@@ -10,93 +10,94 @@ import (
 	"time"
 
 	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue"
 )
 
-// PaceActual is one dated actual: revenue booked on a day (a won deal, an
+// Actual is one dated actual: revenue booked on a day (a won deal, an
 // invoice). Amounts must be zero or positive and in the target's currency;
 // refunds are not netted here (book them against the day they reverse, as
 // a smaller actual, before pacing).
-type PaceActual struct {
-	Date   time.Time `json:"date"`
-	Amount Money     `json:"amount"`
+type Actual struct {
+	Date   time.Time   `json:"date"`
+	Amount money.Money `json:"amount"`
 }
 
-// PaceMethod names how the amount expected to date is computed.
-type PaceMethod string
+// Method names how the amount expected to date is computed.
+type Method string
 
 // The pacing methods.
 const (
-	// PaceMethodLinear expects target × elapsed days / total days
+	// MethodLinear expects target × elapsed days / total days
 	// (calendar days, linear pacing). The default.
-	PaceMethodLinear PaceMethod = "linear"
-	// PaceMethodPlan expects, for the whole goal, the targets of the
+	MethodLinear Method = "linear"
+	// MethodPlan expects, for the whole goal, the targets of the
 	// sub-periods already over plus the current sub-period's target × its
 	// elapsed days / its days: the pace of the split, for instance the
 	// seasonal weights. Each sub-period row is linear within itself.
-	PaceMethodPlan PaceMethod = "plan"
-	// PaceMethodWorkingDays expects target × elapsed working days / working
+	MethodPlan Method = "plan"
+	// MethodWorkingDays expects target × elapsed working days / working
 	// days in the period, with an explicit Calendar.
-	PaceMethodWorkingDays PaceMethod = "working_days"
+	MethodWorkingDays Method = "working_days"
 )
 
-// PaceOption is an optional setting of Target.Pace and Goal.Pace.
+// PaceOption is an optional setting of Target.Pace and Plan.Pace.
 type PaceOption func(*paceConfig)
 
 type paceConfig struct {
-	method   PaceMethod
-	cal      Calendar
+	method   Method
+	cal      revenue.Calendar
 	pipeline bool
 	winRate  float64
-	avgDeal  Money
-	rounding Rounding
+	avgDeal  money.Money
+	rounding money.Rounding
 }
 
-// PaceLinear selects linear pacing by elapsed calendar days (the default).
-func PaceLinear() PaceOption { return func(c *paceConfig) { c.method = PaceMethodLinear } }
+// WithLinearPace selects linear pacing by elapsed calendar days (the default).
+func WithLinearPace() PaceOption { return func(c *paceConfig) { c.method = MethodLinear } }
 
-// PaceByPlan selects pacing by the goal's split (seasonal weights, working
-// days or any other Split): see PaceMethodPlan. For a lone Target, which is
-// its own one-part plan, it is the same as PaceLinear.
-func PaceByPlan() PaceOption { return func(c *paceConfig) { c.method = PaceMethodPlan } }
+// WithPlanPace selects pacing by the goal's split (seasonal weights, working
+// days or any other Split): see MethodPlan. For a lone Target, which is
+// its own one-part plan, it is the same as WithLinearPace.
+func WithPlanPace() PaceOption { return func(c *paceConfig) { c.method = MethodPlan } }
 
-// PaceByWorkingDays selects pacing by elapsed working days of cal.
-func PaceByWorkingDays(cal Calendar) PaceOption {
-	return func(c *paceConfig) { c.method = PaceMethodWorkingDays; c.cal = cal }
+// WithWorkingDayPace selects pacing by elapsed working days of cal.
+func WithWorkingDayPace(cal revenue.Calendar) PaceOption {
+	return func(c *paceConfig) { c.method = MethodWorkingDays; c.cal = cal }
 }
 
-// PacePipeline adds the pipeline still needed to close the remaining amount
+// WithPipeline adds the pipeline still needed to close the remaining amount
 // at a win rate in (0, 1] and an average deal size (positive, in the
-// target's currency): see PacePipelineNeed.
-func PacePipeline(winRate float64, averageDeal Money) PaceOption {
+// target's currency): see PipelineNeed.
+func WithPipeline(winRate float64, averageDeal money.Money) PaceOption {
 	return func(c *paceConfig) { c.pipeline = true; c.winRate = winRate; c.avgDeal = averageDeal }
 }
 
-// PaceRounding sets how the money results (expected, projection, daily
+// WithRounding sets how the money results (expected, projection, daily
 // rate, pipeline) round to the minor unit. The default is HalfEven.
-func PaceRounding(r Rounding) PaceOption { return func(c *paceConfig) { c.rounding = r } }
+func WithRounding(r money.Rounding) PaceOption { return func(c *paceConfig) { c.rounding = r } }
 
-func newPaceConfig(cur Currency, opts []PaceOption) (paceConfig, error) {
-	c := paceConfig{method: PaceMethodLinear, rounding: HalfEven}
+func newPaceConfig(cur money.Currency, opts []PaceOption) (paceConfig, error) {
+	c := paceConfig{method: MethodLinear, rounding: money.HalfEven}
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
 		}
 	}
-	if c.rounding < HalfEven || c.rounding > Ceil {
-		return c, fmt.Errorf("revenue: pace: %w: unknown rounding %v", ErrInvalidInput, c.rounding)
+	if c.rounding < money.HalfEven || c.rounding > money.Ceil {
+		return c, fmt.Errorf("goal: pace: %w: unknown rounding %v", money.ErrInvalidInput, c.rounding)
 	}
 	if err := c.cal.Validate(); err != nil {
-		return c, fmt.Errorf("revenue: pace: %w", err)
+		return c, fmt.Errorf("goal: pace: %w", err)
 	}
 	if c.pipeline {
 		if math.IsNaN(c.winRate) || c.winRate <= 0 || c.winRate > 1 {
-			return c, fmt.Errorf("revenue: pace: %w: win rate %v not in (0, 1]", ErrInvalidInput, c.winRate)
+			return c, fmt.Errorf("goal: pace: %w: win rate %v not in (0, 1]", money.ErrInvalidInput, c.winRate)
 		}
 		if c.avgDeal.Currency != cur {
-			return c, fmt.Errorf("revenue: pace: average deal: %w", &CurrencyMismatchError{Op: "pipeline", A: cur, B: c.avgDeal.Currency})
+			return c, fmt.Errorf("goal: pace: average deal: %w", &money.CurrencyMismatchError{Op: "pipeline", A: cur, B: c.avgDeal.Currency})
 		}
 		if c.avgDeal.Amount <= 0 {
-			return c, fmt.Errorf("revenue: pace: %w: average deal %v must be positive", ErrInvalidInput, c.avgDeal)
+			return c, fmt.Errorf("goal: pace: %w: average deal %v must be positive", money.ErrInvalidInput, c.avgDeal)
 		}
 	}
 	return c, nil
@@ -112,75 +113,83 @@ func newPaceConfig(cur Currency, opts []PaceOption) (paceConfig, error) {
 //	              included: 0 before the period, D on or after its last day
 //	Actual      = Σ actuals dated in the period on or before At
 //	Attainment  = A / T
-//	Expected    = T × e / D                    (linear; see PaceMethod)
+//	Expected    = T × e / D                    (linear; see Method)
 //	Gap         = A − Expected                 (negative: behind pace)
 //	Projection  = A × D / e                    (run rate; absent while e = 0)
 //	Remaining   = max(T − A, 0)
 //	RequiredDaily = Remaining / (D − e)        (absent once D − e = 0)
 //
-// Money results are rounded once to the minor unit with the PaceRounding
+// Money results are rounded once to the minor unit with the WithRounding
 // (HalfEven by default). Absent values are nil pointers, never 0, NaN or Inf:
 // Attainment is nil only for a sub-period whose target is zero (a zero
 // weight), Projection while no day has elapsed, RequiredDaily once no day
 // remains. The run rate and the daily rate use calendar days whatever the
 // pacing method.
 type Pace struct {
-	Period        Period     `json:"period"`
-	At            time.Time  `json:"at"`
-	Method        PaceMethod `json:"method"`
-	Target        Money      `json:"target"`
-	Actual        Money      `json:"actual"`
-	Actuals       int        `json:"actuals"` // how many actuals make up Actual
-	Attainment    *float64   `json:"attainment"`
-	TotalDays     int        `json:"total_days"`
-	ElapsedDays   int        `json:"elapsed_days"`
-	RemainingDays int        `json:"remaining_days"`
+	Period        revenue.Period `json:"period"`
+	At            time.Time      `json:"at"`
+	Method        Method         `json:"method"`
+	Target        money.Money    `json:"target"`
+	Actual        money.Money    `json:"actual"`
+	Actuals       int            `json:"actuals"` // how many actuals make up Actual
+	Attainment    *float64       `json:"attainment"`
+	TotalDays     int            `json:"total_days"`
+	ElapsedDays   int            `json:"elapsed_days"`
+	RemainingDays int            `json:"remaining_days"`
 	// ExpectedShare is the fraction of the target expected by At (e/D for
 	// linear pacing, the working-day or plan share otherwise).
-	ExpectedShare float64           `json:"expected_share"`
-	Expected      Money             `json:"expected"`
-	Gap           Money             `json:"gap"`
-	Projection    *Money            `json:"projection"`
-	Remaining     Money             `json:"remaining"`
-	RequiredDaily *Money            `json:"required_daily"`
-	Pipeline      *PacePipelineNeed `json:"pipeline,omitempty"`
+	ExpectedShare float64       `json:"expected_share"`
+	Expected      money.Money   `json:"expected"`
+	Gap           money.Money   `json:"gap"`
+	Projection    *money.Money  `json:"projection"`
+	Remaining     money.Money   `json:"remaining"`
+	RequiredDaily *money.Money  `json:"required_daily"`
+	Pipeline      *PipelineNeed `json:"pipeline,omitempty"`
 }
 
-// PacePipelineNeed is the pipeline still needed to close the remaining
+// PipelineNeed is the pipeline still needed to close the remaining
 // amount R at win rate w and average deal size S (the coverage rule of
 // thumb run backwards):
 //
 //	Needed           = R / w          (money, rounded like the other results)
 //	Deals            = R / (w × S)    (opportunities, fractional)
 //	RequiredCoverage = Needed / R = 1 / w
-type PacePipelineNeed struct {
-	WinRate          float64 `json:"win_rate"`
-	AverageDeal      Money   `json:"average_deal"`
-	Needed           Money   `json:"needed"`
-	Deals            float64 `json:"deals"`
-	RequiredCoverage float64 `json:"required_coverage"`
+type PipelineNeed struct {
+	WinRate          float64     `json:"win_rate"`
+	AverageDeal      money.Money `json:"average_deal"`
+	Needed           money.Money `json:"needed"`
+	Deals            float64     `json:"deals"`
+	RequiredCoverage float64     `json:"required_coverage"`
 }
 
-// PaceReport is a goal's pacing: the whole period and each sub-period.
+// Report is a goal's pacing: the whole period and each sub-period.
 // Every actual is accounted for: Counted + Later + Outside is the number
 // of actuals given.
-type PaceReport struct {
-	At      time.Time  `json:"at"`
-	Method  PaceMethod `json:"method"`
-	Total   Pace       `json:"total"`
-	Parts   []Pace     `json:"parts"`
-	Counted int        `json:"counted"` // dated in the period on or before At
-	Later   int        `json:"later"`   // dated in the period after At, not counted yet
-	Outside int        `json:"outside"` // dated outside the period, ignored
+//
+// Its JSON encoding is what "revengine pace --json" prints; the names are
+// stable: at ("2024-02-15"), period ("2024-Q1") and currency of the whole
+// target, split (the Split's name), by (see By), method, counted, later,
+// outside, total and parts (each a Pace). json.Unmarshal of that encoding
+// gives the same Report back.
+type Report struct {
+	At      time.Time `json:"at"`
+	Method  Method    `json:"method"`
+	Split   string    `json:"split"`        // the plan's Split: "equal", "days", "working_days" or "weights"
+	By      string    `json:"by,omitempty"` // how the parts were cut ("month", "quarter", "none"), set by Spec.Pace
+	Total   Pace      `json:"total"`
+	Parts   []Pace    `json:"parts"`
+	Counted int       `json:"counted"` // dated in the period on or before At
+	Later   int       `json:"later"`   // dated in the period after At, not counted yet
+	Outside int       `json:"outside"` // dated outside the period, ignored
 }
 
 // Pace paces t at the end of the day at against the dated actuals. It is
-// Goal.Pace for a one-part goal and returns the total; Pace.Actuals counts
-// the actuals in Actual, and Goal.Pace's PaceReport also counts those after
+// Plan.Pace for a one-part goal and returns the total; Pace.Actuals counts
+// the actuals in Actual, and Plan.Pace's Report also counts those after
 // at or outside the period. Zero or negative targets, negative actuals and
 // actuals in another currency are errors.
-func (t Target) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts ...PaceOption) (Pace, error) {
-	g, err := t.Split(SplitByDays(), []Period{t.Period})
+func (t Target) Pace(ctx context.Context, actuals []Actual, at time.Time, opts ...PaceOption) (Pace, error) {
+	g, err := t.Split(SplitByDays(), []revenue.Period{t.Period})
 	if err != nil {
 		return Pace{}, err
 	}
@@ -192,30 +201,30 @@ func (t Target) Pace(ctx context.Context, actuals []PaceActual, at time.Time, op
 }
 
 // Pace paces the goal at the end of the day at against the dated actuals:
-// the total with the selected PaceMethod (PaceLinear by default) and each
+// the total with the selected Method (WithLinearPace by default) and each
 // sub-period against its own target (linear within it, or by its working
-// days under PaceByWorkingDays). Actuals dated outside the period are
-// counted in PaceReport.Outside and ignored; those after at in Later.
+// days under WithWorkingDayPace). Actuals dated outside the period are
+// counted in Report.Outside and ignored; those after at in Later.
 //
 // Errors: an invalid goal (zero or negative target, parts that do not tile
 // the period or do not add up to the target), a negative actual
 // (ErrInvalidInput), an actual in another currency (ErrCurrencyMismatch),
-// a period without working days under PaceByWorkingDays
+// a period without working days under WithWorkingDayPace
 // (ErrDivisionByZero), and ctx's error if it is cancelled. Every invalid
 // actual is reported at once (errors.Join, each naming its index and date;
 // beyond 100 they are counted), so errors.Is finds each sentinel.
-func (g Goal) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts ...PaceOption) (PaceReport, error) {
+func (g Plan) Pace(ctx context.Context, actuals []Actual, at time.Time, opts ...PaceOption) (Report, error) {
 	if err := g.validate(); err != nil {
-		return PaceReport{}, err
+		return Report{}, err
 	}
 	t := g.Target
 	cur := t.Amount.Currency
 	cfg, err := newPaceConfig(cur, opts)
 	if err != nil {
-		return PaceReport{}, err
+		return Report{}, err
 	}
-	a := day(at)
-	rep := PaceReport{At: a, Method: cfg.method, Parts: make([]Pace, len(g.Parts))}
+	a := revenue.Day(at)
+	rep := Report{At: a, Method: cfg.method, Split: g.Split.String(), Parts: make([]Pace, len(g.Parts))}
 	partSum := make([]int64, len(g.Parts))
 	partN := make([]int, len(g.Parts))
 	// Days as integers since the Unix epoch: the loop below runs once per
@@ -231,12 +240,12 @@ func (g Goal) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts
 	for i, x := range actuals {
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
-				return PaceReport{}, err
+				return Report{}, err
 			}
 		}
 		if err := paceCheckActual(x, cur); err != nil {
 			if bad++; bad <= paceMaxErrors {
-				errs = append(errs, fmt.Errorf("revenue: pace: actual %d (%s): %w", i, x.Date.UTC().Format(time.DateOnly), err))
+				errs = append(errs, fmt.Errorf("goal: pace: actual %d (%s): %w", i, x.Date.UTC().Format(time.DateOnly), err))
 			}
 			continue
 		}
@@ -251,7 +260,7 @@ func (g Goal) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts
 		}
 		rep.Counted++
 		if total+x.Amount.Amount < total {
-			return PaceReport{}, fmt.Errorf("revenue: pace: actual %d: sum: %w", i, ErrOverflow)
+			return Report{}, fmt.Errorf("goal: pace: actual %d: sum: %w", i, money.ErrOverflow)
 		}
 		total += x.Amount.Amount
 		k, _ := slices.BinarySearch(partEnd, d+1) // first part ending after d
@@ -260,28 +269,28 @@ func (g Goal) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts
 	}
 	if bad > 0 {
 		if bad > paceMaxErrors {
-			errs = append(errs, fmt.Errorf("revenue: pace: %d more invalid actuals", bad-paceMaxErrors))
+			errs = append(errs, fmt.Errorf("goal: pace: %d more invalid actuals", bad-paceMaxErrors))
 		}
-		return PaceReport{}, errors.Join(errs...)
+		return Report{}, errors.Join(errs...)
 	}
 
-	var wd calWorkdays
-	if cfg.method == PaceMethodWorkingDays {
-		wd = cfg.cal.prepare()
+	var wd revenue.Calendar
+	if cfg.method == MethodWorkingDays {
+		wd = cfg.cal
 	}
 	for k, p := range g.Parts {
 		num, den := paceElapsedShare(p.Period, a, cfg.method, wd)
-		rep.Parts[k], err = pacePart(p, a, Money{Amount: partSum[k], Currency: cur}, partN[k], num, den, cfg)
+		rep.Parts[k], err = pacePart(p, a, money.Money{Amount: partSum[k], Currency: cur}, partN[k], num, den, cfg)
 		if err != nil {
-			return PaceReport{}, err
+			return Report{}, err
 		}
 	}
 
 	// The total's expected amount, by the selected method.
-	var expected Money
+	var expected money.Money
 	var share float64
 	switch cfg.method {
-	case PaceMethodPlan:
+	case MethodPlan:
 		// Exact share Σ partᵢ × eᵢ/Dᵢ / T, rounded once. Only the part
 		// containing At is partly elapsed (the others count 0 or in full),
 		// so the rounded total equals the sum of the rounded part rows.
@@ -293,28 +302,28 @@ func (g Goal) Pace(ctx context.Context, actuals []PaceActual, at time.Time, opts
 		}
 		v, err := cfg.rounding.Round(exact)
 		if err != nil {
-			return PaceReport{}, err
+			return Report{}, err
 		}
-		expected = Money{Amount: v, Currency: cur}
+		expected = money.Money{Amount: v, Currency: cur}
 		share, _ = new(big.Rat).Quo(exact, new(big.Rat).SetInt64(t.Amount.Amount)).Float64()
 	default:
 		num, den := paceElapsedShare(t.Period, a, cfg.method, wd)
 		if den == 0 {
-			return PaceReport{}, fmt.Errorf("revenue: pace %s: %w: no working day in the period", t.Period, ErrDivisionByZero)
+			return Report{}, fmt.Errorf("goal: pace %s: %w: no working day in the period", t.Period, money.ErrDivisionByZero)
 		}
 		if expected, err = t.Amount.MulFrac(num, den, cfg.rounding); err != nil {
-			return PaceReport{}, err
+			return Report{}, err
 		}
 		share = float64(num) / float64(den)
 	}
-	rep.Total, err = paceWith(t, a, Money{Amount: total, Currency: cur}, rep.Counted, expected, share, cfg)
+	rep.Total, err = paceWith(t, a, money.Money{Amount: total, Currency: cur}, rep.Counted, expected, share, cfg)
 	if err != nil {
-		return PaceReport{}, err
+		return Report{}, err
 	}
 	return rep, nil
 }
 
-// paceMaxErrors is how many invalid actuals Goal.Pace describes; the rest
+// paceMaxErrors is how many invalid actuals Plan.Pace describes; the rest
 // are counted.
 const paceMaxErrors = 100
 
@@ -329,61 +338,61 @@ func paceUnixDay(t time.Time) int64 {
 	return d
 }
 
-// validate checks a Goal built by hand as strictly as Target.Split builds one.
-func (g Goal) validate() error {
+// validate checks a Plan built by hand as strictly as Target.Split builds one.
+func (g Plan) validate() error {
 	t := g.Target
 	if err := t.validate(); err != nil {
 		return err
 	}
 	if len(g.Parts) == 0 {
-		return fmt.Errorf("revenue: goal %s: %w: no sub-periods", t.Period, ErrInvalidInput)
+		return fmt.Errorf("goal: plan %s: %w: no sub-periods", t.Period, money.ErrInvalidInput)
 	}
 	next := t.Period.Start
 	var sum int64
 	for i, p := range g.Parts {
 		if err := goalCheckPeriod(p.Period); err != nil {
-			return fmt.Errorf("revenue: goal %s: part %d: %w", t.Period, i, err)
+			return fmt.Errorf("goal: plan %s: part %d: %w", t.Period, i, err)
 		}
 		if !p.Period.Start.Equal(next) {
-			return fmt.Errorf("revenue: goal %s: %w: part %d (%s) does not start where the previous part ends", t.Period, ErrInvalidInput, i, p.Period)
+			return fmt.Errorf("goal: plan %s: %w: part %d (%s) does not start where the previous part ends", t.Period, money.ErrInvalidInput, i, p.Period)
 		}
 		next = p.Period.End
 		if p.Amount.Currency != t.Amount.Currency {
-			return fmt.Errorf("revenue: goal %s: part %d: %w", t.Period, i, &CurrencyMismatchError{Op: "goal", A: t.Amount.Currency, B: p.Amount.Currency})
+			return fmt.Errorf("goal: plan %s: part %d: %w", t.Period, i, &money.CurrencyMismatchError{Op: "goal", A: t.Amount.Currency, B: p.Amount.Currency})
 		}
 		if p.Amount.Amount < 0 {
-			return fmt.Errorf("revenue: goal %s: part %d: %w: negative target %v", t.Period, i, ErrInvalidInput, p.Amount)
+			return fmt.Errorf("goal: plan %s: part %d: %w: negative target %v", t.Period, i, money.ErrInvalidInput, p.Amount)
 		}
 		if sum+p.Amount.Amount < sum {
-			return fmt.Errorf("revenue: goal %s: parts: %w", t.Period, ErrOverflow)
+			return fmt.Errorf("goal: plan %s: parts: %w", t.Period, money.ErrOverflow)
 		}
 		sum += p.Amount.Amount
 	}
 	if !next.Equal(t.Period.End) {
-		return fmt.Errorf("revenue: goal %s: %w: parts end %s, not at the period's end", t.Period, ErrInvalidInput, next.Format(time.DateOnly))
+		return fmt.Errorf("goal: plan %s: %w: parts end %s, not at the period's end", t.Period, money.ErrInvalidInput, next.Format(time.DateOnly))
 	}
 	if sum != t.Amount.Amount {
-		return fmt.Errorf("revenue: goal %s: %w: parts add up to %v, target is %v", t.Period, ErrInvalidInput, Money{Amount: sum, Currency: t.Amount.Currency}, t.Amount)
+		return fmt.Errorf("goal: plan %s: %w: parts add up to %v, target is %v", t.Period, money.ErrInvalidInput, money.Money{Amount: sum, Currency: t.Amount.Currency}, t.Amount)
 	}
 	return nil
 }
 
-func paceCheckActual(x PaceActual, cur Currency) error {
+func paceCheckActual(x Actual, cur money.Currency) error {
 	if err := x.Amount.Currency.Validate(); err != nil {
 		return err
 	}
 	if x.Amount.Currency != cur {
-		return &CurrencyMismatchError{Op: "pace", A: cur, B: x.Amount.Currency}
+		return &money.CurrencyMismatchError{Op: "pace", A: cur, B: x.Amount.Currency}
 	}
 	if x.Amount.Amount < 0 {
-		return fmt.Errorf("%w: negative amount %v", ErrInvalidInput, x.Amount)
+		return fmt.Errorf("%w: negative amount %v", money.ErrInvalidInput, x.Amount)
 	}
 	return nil
 }
 
 // paceElapsedDays returns the days of p from its start through a, both included,
 // clamped to [0, p.Days()].
-func paceElapsedDays(p Period, a time.Time) int {
+func paceElapsedDays(p revenue.Period, a time.Time) int {
 	switch {
 	case a.Before(p.Start):
 		return 0
@@ -396,17 +405,17 @@ func paceElapsedDays(p Period, a time.Time) int {
 // paceElapsedShare returns the fraction num/den of p expected by the end of day
 // a: elapsed calendar days over days, or elapsed working days over working
 // days (den 0 when p has none).
-func paceElapsedShare(p Period, a time.Time, m PaceMethod, wd calWorkdays) (num, den int64) {
+func paceElapsedShare(p revenue.Period, a time.Time, m Method, wd revenue.Calendar) (num, den int64) {
 	e := paceElapsedDays(p, a)
-	if m != PaceMethodWorkingDays {
+	if m != MethodWorkingDays {
 		return int64(e), int64(p.Days())
 	}
-	return int64(wd.count(p.Start, p.Start.AddDate(0, 0, e))), int64(wd.count(p.Start, p.End))
+	return int64(wd.WorkingDays(revenue.Period{Start: p.Start, End: p.Start.AddDate(0, 0, e)})), int64(wd.WorkingDays(revenue.Period{Start: p.Start, End: p.End}))
 }
 
 // pacePart paces one part: num/den is its expected share. A part without
 // working days expects nothing until it is over, then all of its target.
-func pacePart(t Target, a time.Time, actual Money, n int, num, den int64, cfg paceConfig) (Pace, error) {
+func pacePart(t Target, a time.Time, actual money.Money, n int, num, den int64, cfg paceConfig) (Pace, error) {
 	if den == 0 {
 		num, den = 0, 1
 		if paceElapsedDays(t.Period, a) == t.Period.Days() {
@@ -418,15 +427,15 @@ func pacePart(t Target, a time.Time, actual Money, n int, num, den int64, cfg pa
 		return Pace{}, err
 	}
 	m := cfg.method
-	if m == PaceMethodPlan {
-		m = PaceMethodLinear
+	if m == MethodPlan {
+		m = MethodLinear
 	}
 	cfg.method = m
 	return paceWith(t, a, actual, n, expected, float64(num)/float64(den), cfg)
 }
 
 // paceWith fills in a Pace from its actual and expected amounts.
-func paceWith(t Target, a time.Time, actual Money, n int, expected Money, share float64, cfg paceConfig) (Pace, error) {
+func paceWith(t Target, a time.Time, actual money.Money, n int, expected money.Money, share float64, cfg paceConfig) (Pace, error) {
 	cur := t.Amount.Currency
 	D := t.Period.Days()
 	e := paceElapsedDays(t.Period, a)
@@ -447,11 +456,11 @@ func paceWith(t Target, a time.Time, actual Money, n int, expected Money, share 
 	if e > 0 {
 		proj, err := actual.MulFrac(int64(D), int64(e), cfg.rounding)
 		if err != nil {
-			return Pace{}, fmt.Errorf("revenue: pace %s: projection: %w", t.Period, err)
+			return Pace{}, fmt.Errorf("goal: pace %s: projection: %w", t.Period, err)
 		}
 		p.Projection = &proj
 	}
-	p.Remaining = Money{Amount: 0, Currency: cur}
+	p.Remaining = money.Money{Amount: 0, Currency: cur}
 	if actual.Amount < t.Amount.Amount {
 		p.Remaining.Amount = t.Amount.Amount - actual.Amount // both ≥ 0: no overflow
 	}
@@ -465,9 +474,9 @@ func paceWith(t Target, a time.Time, actual Money, n int, expected Money, share 
 	if cfg.pipeline {
 		need, err := paceDivFloat(p.Remaining, cfg.winRate, cfg.rounding)
 		if err != nil {
-			return Pace{}, fmt.Errorf("revenue: pace %s: pipeline: %w", t.Period, err)
+			return Pace{}, fmt.Errorf("goal: pace %s: pipeline: %w", t.Period, err)
 		}
-		p.Pipeline = &PacePipelineNeed{
+		p.Pipeline = &PipelineNeed{
 			WinRate:          cfg.winRate,
 			AverageDeal:      cfg.avgDeal,
 			Needed:           need,
@@ -480,15 +489,15 @@ func paceWith(t Target, a time.Time, actual Money, n int, expected Money, share 
 
 // paceDivFloat returns m / f for a finite positive f, computed exactly from f's
 // shortest decimal (0.3 is 3/10) and rounded once with r.
-func paceDivFloat(m Money, f float64, r Rounding) (Money, error) {
+func paceDivFloat(m money.Money, f float64, r money.Rounding) (money.Money, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) || f <= 0 {
-		return Money{}, fmt.Errorf("%w: divisor %v", ErrInvalidInput, f)
+		return money.Money{}, fmt.Errorf("%w: divisor %v", money.ErrInvalidInput, f)
 	}
 	q := new(big.Rat).SetInt64(m.Amount)
 	q.Quo(q, money.Decimal(f))
 	v, err := r.Round(q)
 	if err != nil {
-		return Money{}, err
+		return money.Money{}, err
 	}
-	return Money{Amount: v, Currency: m.Currency}, nil
+	return money.Money{Amount: v, Currency: m.Currency}, nil
 }

@@ -119,7 +119,7 @@ type Bridge struct {
 	Method   Method         `json:"method"`
 	Currency money.Currency `json:"currency"`
 	Events   int            `json:"events"` // rows read, all of them dated in Months
-	Months   []Month  `json:"months"`
+	Months   []Month        `json:"months"`
 }
 
 // NewBridge computes the monthly MRR movements of an event log with the

@@ -135,15 +135,23 @@ func ParseDate(s string) (time.Time, error) {
 	return t, nil
 }
 
-// ParseMinor reads an amount in minor units: an integer, zero or positive,
-// optionally with a leading "+" (white space around it is trimmed by the
-// row). Every reader of the module's revenue packages reads amounts this
-// way.
-func ParseMinor(s string) (int64, error) {
+// ParseSigned reads an amount in minor units: an integer with an optional
+// leading "+" or "-", white space around it trimmed. Every reader of the
+// revenue packages reads amounts this way.
+func ParseSigned(s string) (int64, error) {
 	s = strings.TrimSpace(s)
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not an integer number of minor units", s)
+	}
+	return v, nil
+}
+
+// ParseMinor is ParseSigned for an amount that must be zero or positive.
+func ParseMinor(s string) (int64, error) {
+	v, err := ParseSigned(s)
+	if err != nil {
+		return 0, err
 	}
 	if v < 0 {
 		return 0, fmt.Errorf("negative amount %d", v)
