@@ -1,5 +1,10 @@
 package plan
 
+import (
+	"context"
+	"testing"
+)
+
 func BenchmarkHoltWinters(b *testing.B) {
 	y := make([]float64, 10_000)
 	for i := range y {

@@ -3,14 +3,17 @@ package plan
 import (
 	"fmt"
 	"sort"
+
+	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue"
 )
 
 // SourceRevenue is the revenue of one source (a product, channel, segment or
 // customer) over a period, and whether it is recurring.
 type SourceRevenue struct {
-	Source    string `json:"source"`
-	Amount    Money  `json:"amount"`
-	Recurring bool   `json:"recurring"`
+	Source    string      `json:"source"`
+	Amount    money.Money `json:"amount"`
+	Recurring bool        `json:"recurring"`
 }
 
 // SourceShare is one source's share of total revenue.
@@ -21,8 +24,8 @@ type SourceShare struct {
 
 // Diversification describes how concentrated revenue is.
 type Diversification struct {
-	Variant Variant `json:"variant"` // "herfindahl"
-	Total   Money   `json:"total"`
+	Variant revenue.Variant `json:"variant"` // "herfindahl"
+	Total   money.Money     `json:"total"`
 	// HHI is the Herfindahl–Hirschman index Σ sᵢ² over the shares sᵢ
 	// (fractions, so HHI is in (0, 1]; 1 is a single source).
 	HHI float64 `json:"hhi"`
@@ -35,7 +38,7 @@ type Diversification struct {
 }
 
 // HerfindahlVariant names the Herfindahl-index definition of diversification.
-const HerfindahlVariant Variant = "herfindahl"
+const HerfindahlVariant revenue.Variant = "herfindahl"
 
 // Diversify measures the concentration of revenue across sources with the
 // Herfindahl–Hirschman index, HHI = Σ sᵢ² where sᵢ = amountᵢ / total
@@ -49,11 +52,11 @@ const HerfindahlVariant Variant = "herfindahl"
 func Diversify(sources []SourceRevenue) (Diversification, error) {
 	const kpi = "diversification"
 	if len(sources) == 0 {
-		return Diversification{}, fmt.Errorf("revenue: %s: %w: no sources", kpi, errInvalid)
+		return Diversification{}, fmt.Errorf("plan: %s: %w: no sources", kpi, errInvalid)
 	}
 	cur := sources[0].Amount.Currency
 	if err := cur.Validate(); err != nil {
-		return Diversification{}, fmt.Errorf("revenue: %s: %w", kpi, err)
+		return Diversification{}, fmt.Errorf("plan: %s: %w", kpi, err)
 	}
 	by := map[string]int64{}
 	var total, recurring int64
@@ -62,11 +65,11 @@ func Diversify(sources []SourceRevenue) (Diversification, error) {
 			return Diversification{}, err
 		}
 		if s.Amount.Amount < 0 {
-			return Diversification{}, fmt.Errorf("revenue: %s: source %q: %w: negative amount %v", kpi, s.Source, errInvalid, s.Amount)
+			return Diversification{}, fmt.Errorf("plan: %s: source %q: %w: negative amount %v", kpi, s.Source, errInvalid, s.Amount)
 		}
 		var err error
 		if total, err = add64(total, s.Amount.Amount); err != nil {
-			return Diversification{}, fmt.Errorf("revenue: %s: %w", kpi, err)
+			return Diversification{}, fmt.Errorf("plan: %s: %w", kpi, err)
 		}
 		by[s.Source] += s.Amount.Amount // ≤ total
 		if s.Recurring {
@@ -74,9 +77,9 @@ func Diversify(sources []SourceRevenue) (Diversification, error) {
 		}
 	}
 	if total == 0 {
-		return Diversification{}, fmt.Errorf("revenue: %s: %w: total revenue is zero", kpi, errDivZero)
+		return Diversification{}, fmt.Errorf("plan: %s: %w: total revenue is zero", kpi, errDivZero)
 	}
-	d := Diversification{Variant: HerfindahlVariant, Total: Money{Amount: total, Currency: cur}}
+	d := Diversification{Variant: HerfindahlVariant, Total: money.Money{Amount: total, Currency: cur}}
 	for src, a := range by {
 		d.Shares = append(d.Shares, SourceShare{src, float64(a) / float64(total)})
 	}

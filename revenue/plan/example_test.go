@@ -1,7 +1,18 @@
 package plan_test
 
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/revengine/revengine/revenue/plan"
+
+	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue"
+)
+
 func ExampleForecastFunnel() {
-	f, _ := revenue.ForecastFunnel("visits", 1000, revenue.Step{Stage: "leads", Rate: 0.01}, revenue.Step{Stage: "customers", Rate: 0.05})
+	f, _ := plan.ForecastFunnel("visits", 1000, plan.Step{Stage: "leads", Rate: 0.01}, plan.Step{Stage: "customers", Rate: 0.05})
 	for _, s := range f.Stages {
 		fmt.Printf("%s %g\n", s.Stage, s.Count)
 	}
@@ -11,13 +22,13 @@ func ExampleForecastFunnel() {
 	// customers 0.5
 }
 
-func ExampleProfitPlans() {
-	plans, err := revenue.ProfitPlans([]revenue.PlanInput{
+func ExampleProfits() {
+	plans, err := plan.Profits([]plan.Input{
 		{Name: "smb", RevenueGoal: money.New(1_000_000, "USD"), RevenuePerCustomer: money.New(40_000, "USD"),
 			VisitToLead: 0.02, LeadToCustomer: 0.05, CostPerLead: money.New(500, "USD"), GrossMargin: 0.8},
 		{Name: "enterprise", RevenueGoal: money.New(1_000_000, "USD"), RevenuePerCustomer: money.New(300_000, "USD"),
 			VisitToLead: 0.02, LeadToCustomer: 0.05, CostPerLead: money.New(500, "USD"), GrossMargin: 0.8},
-	}, revenue.WithCountRounding(revenue.CountUp))
+	}, plan.WithCountRounding(money.Up))
 	if err != nil {
 		panic(err)
 	}
@@ -31,13 +42,13 @@ func ExampleProfitPlans() {
 
 func ExampleHoltWinters() {
 	sales := []float64{10, 20, 10, 20, 10, 20} // a two-month season
-	s, err := revenue.HoltWinters(context.Background(), sales, 2, 0.3, 0.1, 0.2, 4)
+	s, err := plan.HoltWinters(context.Background(), sales, 2, 0.3, 0.1, 0.2, 4)
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(s.Forecast)
 
-	_, err = revenue.HoltWinters(context.Background(), sales[:3], 2, 0.3, 0.1, 0.2, 4)
+	_, err = plan.HoltWinters(context.Background(), sales[:3], 2, 0.3, 0.1, 0.2, 4)
 	fmt.Println(errors.Is(err, money.ErrInvalidInput))
 	// Output:
 	// [10 20 10 20]
@@ -45,7 +56,7 @@ func ExampleHoltWinters() {
 }
 
 func ExampleDiversify() {
-	d, _ := revenue.Diversify([]revenue.SourceRevenue{
+	d, _ := plan.Diversify([]plan.SourceRevenue{
 		{Source: "subscriptions", Amount: money.New(5000, "USD"), Recurring: true},
 		{Source: "services", Amount: money.New(3000, "USD")},
 		{Source: "partners", Amount: money.New(2000, "USD")},
@@ -55,12 +66,12 @@ func ExampleDiversify() {
 	// HHI 0.38, 2.63 effective sources, 50% recurring
 }
 
-func ExampleScenarioBaseline_Compare() {
-	base := revenue.ScenarioBaseline{
+func ExampleBaseline_Compare() {
+	base := plan.Baseline{
 		Price: money.New(10000, "USD"), Volume: 1000, // 1000 units at 100.00
 		UnitCost: money.New(6000, "USD"), MarketingCost: money.New(1000000, "USD"),
 	}
-	rows, err := base.Compare(revenue.Scenario{Name: "10% off", PriceChange: -0.10, VolumeChange: 0.25})
+	rows, err := base.Compare(plan.Scenario{Name: "10% off", PriceChange: -0.10, VolumeChange: 0.25})
 	if err != nil {
 		panic(err)
 	}
@@ -75,20 +86,20 @@ func ExampleScenarioBaseline_Compare() {
 
 func ExampleBreakEvenVolumeChange() {
 	// A 10% discount at a 40% gross margin: −(−0.10)/(0.40 − 0.10).
-	dv, _ := revenue.BreakEvenVolumeChange(-0.10, 0.40)
+	dv, _ := plan.BreakEvenVolumeChange(-0.10, 0.40)
 	fmt.Printf("%+.1f%%\n", 100*dv)
 
 	// A 50% discount at a 40% margin sells below cost: no volume helps.
-	_, err := revenue.BreakEvenVolumeChange(-0.50, 0.40)
-	var ue *revenue.BreakEvenUnreachableError
+	_, err := plan.BreakEvenVolumeChange(-0.50, 0.40)
+	var ue *plan.BreakEvenUnreachableError
 	fmt.Println(errors.As(err, &ue))
 	// Output:
 	// +33.3%
 	// true
 }
 
-func ExampleScenarioBaseline_BreakEven() {
-	base := revenue.ScenarioBaseline{Price: money.New(10000, "USD"), Volume: 1000, UnitCost: money.New(6000, "USD")}
+func ExampleBaseline_BreakEven() {
+	base := plan.Baseline{Price: money.New(10000, "USD"), Volume: 1000, UnitCost: money.New(6000, "USD")}
 	be, _ := base.BreakEven(-0.10)
 	fmt.Printf("%+.1f%% = %+.2f units; revenue %v (%v more)\n", 100*be.VolumeChange, be.Units, be.Revenue, be.RevenueChange)
 	// Output:
@@ -96,7 +107,7 @@ func ExampleScenarioBaseline_BreakEven() {
 }
 
 func ExamplePromotion_MRR() {
-	p := revenue.Promotion{Name: "spring", Discount: 0.20, Start: revenue.Date(2024, 1, 1), Months: 2}
+	p := plan.Promotion{Name: "spring", Discount: 0.20, Start: revenue.Date(2024, 1, 1), Months: 2}
 	r, err := p.MRR(money.New(5000, "USD"), 1000, 300, 3)
 	if err != nil {
 		panic(err)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math"
 	"testing"
+
+	"github.com/revengine/revengine/money"
 )
 
 // TestForecastFunnelSeed is the task's seed example: 1,000 visits × 1% =
@@ -30,7 +32,7 @@ func TestForecastFunnelSeed(t *testing.T) {
 		{"rate > 1", 10, []Step{{"leads", 1.5}}},
 		{"negative rate", 10, []Step{{"leads", -0.1}}},
 	} {
-		if _, err := ForecastFunnel("visits", bad.top, bad.steps...); !errors.Is(err, ErrInvalidInput) {
+		if _, err := ForecastFunnel("visits", bad.top, bad.steps...); !errors.Is(err, money.ErrInvalidInput) {
 			t.Errorf("%s: err = %v", bad.name, err)
 		}
 	}
@@ -41,58 +43,58 @@ func TestReverseFunnel(t *testing.T) {
 	tests := []struct {
 		name   string
 		target float64
-		r      CountRounding
+		r      []FunnelOption
 		want   []float64 // visits, leads, customers
 	}{
 		// 0.5 customers ÷ 5% = 10 leads ÷ 1% = 1,000 visits (the seed, backwards)
-		{"seed exact", 0.5, CountExact, []float64{1000, 10, 0.5}},
+		{"seed exact", 0.5, nil, []float64{1000, 10, 0.5}},
 		// 2.2 customers ÷ 5% = 44 leads ÷ 1% = 4,400 visits
-		{"exact fraction", 2.2, CountExact, []float64{4400, 44, 2.2}},
+		{"exact fraction", 2.2, nil, []float64{4400, 44, 2.2}},
 		// up: ceil(2.2) = 3 customers; 3 ÷ 5% = 60 leads; 60 ÷ 1% = 6,000 visits
-		{"up", 2.2, CountUp, []float64{6000, 60, 3}},
+		{"up", 2.2, []FunnelOption{WithCountRounding(money.Up)}, []float64{6000, 60, 3}},
 		// up on 0.5: 1 customer, 20 leads, 2,000 visits
-		{"up seed", 0.5, CountUp, []float64{2000, 20, 1}},
+		{"up seed", 0.5, []FunnelOption{WithCountRounding(money.Up)}, []float64{2000, 20, 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v, err := ReverseFunnel("visits", tt.target, tt.r, steps...)
+			v, err := ReverseFunnel("visits", tt.target, steps, tt.r...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for i, w := range tt.want {
 				kpiApprox(t, v[i].Stage, v[i].Count, w)
-				if tt.r == CountUp && v[i].Count != math.Trunc(v[i].Count) {
+				if tt.r != nil && v[i].Count != math.Trunc(v[i].Count) {
 					t.Errorf("%s not whole: %v", v[i].Stage, v[i].Count)
 				}
 			}
 		})
 	}
 	// 3 ÷ 0.1 is 30.000000000000004 in float64; rounding up must not give 31.
-	v, err := ReverseFunnel("leads", 3, CountUp, Step{"customers", 0.1})
+	v, err := ReverseFunnel("leads", 3, []Step{{"customers", 0.1}}, WithCountRounding(money.Up))
 	if err != nil || v[0].Count != 30 {
 		t.Errorf("float noise: %v, %v", v, err)
 	}
 	for _, bad := range []struct {
 		name   string
 		target float64
-		r      CountRounding
+		r      []FunnelOption
 		steps  []Step
 		want   error
 	}{
-		{"zero rate", 1, CountExact, []Step{{"leads", 0}}, ErrInvalidInput},
-		{"rate > 1", 1, CountExact, []Step{{"leads", 2}}, ErrInvalidInput},
-		{"negative target", -1, CountExact, nil, ErrInvalidInput},
-		{"bad rounding", 1, "down", nil, ErrInvalidInput},
-		{"overflow", math.MaxFloat64, CountExact, []Step{{"leads", 1e-300}}, ErrOverflow},
+		{"zero rate", 1, nil, []Step{{"leads", 0}}, money.ErrInvalidInput},
+		{"rate > 1", 1, nil, []Step{{"leads", 2}}, money.ErrInvalidInput},
+		{"negative target", -1, nil, nil, money.ErrInvalidInput},
+		{"bad rounding", 1, []FunnelOption{WithCountRounding(money.Rounding(9))}, nil, money.ErrInvalidInput},
+		{"overflow", math.MaxFloat64, nil, []Step{{"leads", 1e-300}}, money.ErrOverflow},
 	} {
-		if _, err := ReverseFunnel("visits", bad.target, bad.r, bad.steps...); !errors.Is(err, bad.want) {
+		if _, err := ReverseFunnel("visits", bad.target, bad.steps, bad.r...); !errors.Is(err, bad.want) {
 			t.Errorf("%s: err = %v, want %v", bad.name, err, bad.want)
 		}
 	}
 }
 
-func TestProfitPlan(t *testing.T) {
-	base := PlanInput{Name: "base", RevenueGoal: usd(1_000_000), RevenuePerCustomer: usd(40_000),
+func TestProfit(t *testing.T) {
+	base := Input{Name: "base", RevenueGoal: usd(1_000_000), RevenuePerCustomer: usd(40_000),
 		VisitToLead: 0.02, LeadToCustomer: 0.05, CostPerLead: usd(500), GrossMargin: 0.8}
 	big := base
 	big.Name, big.RevenuePerCustomer = "enterprise", usd(300_000)
@@ -103,8 +105,8 @@ func TestProfitPlan(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		in   PlanInput
-		opts []KPIOption
+		in   Input
+		opts []ProfitOption
 		want want
 	}{
 		// 10,000.00 ÷ 400.00 = 25 customers ÷ 5% = 500 leads ÷ 2% = 25,000 visits;
@@ -117,11 +119,11 @@ func TestProfitPlan(t *testing.T) {
 		{"fractions kept", big, nil, want{10.0 / 3, 200.0 / 3, 10000.0 / 3, 1_000_000, 33_333, 800_000, 766_667, 766_667.0 / 33_333}},
 		// up: 4 customers, 80 leads, 4,000 visits; revenue 4 × 3,000 = 12,000.00;
 		// budget 80 × 5 = 400.00; gross profit 9,600.00; profit 9,200.00; ROI 23.
-		{"rounded up", big, []KPIOption{WithCountRounding(CountUp)}, want{4, 80, 4000, 1_200_000, 40_000, 960_000, 920_000, 23}},
+		{"rounded up", big, []ProfitOption{WithCountRounding(money.Up)}, want{4, 80, 4000, 1_200_000, 40_000, 960_000, 920_000, 23}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := ProfitPlan(tt.in, tt.opts...)
+			p, err := Profit(tt.in, tt.opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,31 +141,30 @@ func TestProfitPlan(t *testing.T) {
 		})
 	}
 	// Side by side: same order as given, names kept.
-	plans, err := ProfitPlans([]PlanInput{base, big}, WithCountRounding(CountUp))
-	if err != nil || len(plans) != 2 || plans[0].Name != "base" || plans[1].Name != "enterprise" || plans[1].Variant != CountUp {
+	plans, err := Profits([]Input{base, big}, WithCountRounding(money.Up))
+	if err != nil || len(plans) != 2 || plans[0].Name != "base" || plans[1].Name != "enterprise" || plans[1].Variant != "up" {
 		t.Fatalf("plans %+v, %v", plans, err)
 	}
-	bad := func(f func(*PlanInput)) PlanInput { p := base; f(&p); return p }
+	bad := func(f func(*Input)) Input { p := base; f(&p); return p }
 	for _, tt := range []struct {
 		name string
-		in   PlanInput
-		opts []KPIOption
+		in   Input
+		opts []ProfitOption
 		want error
 	}{
-		{"zero per customer", bad(func(p *PlanInput) { p.RevenuePerCustomer = usd(0) }), nil, ErrDivisionByZero},
-		{"negative per customer", bad(func(p *PlanInput) { p.RevenuePerCustomer = usd(-1) }), nil, ErrInvalidInput},
-		{"negative goal", bad(func(p *PlanInput) { p.RevenueGoal = usd(-1) }), nil, ErrInvalidInput},
-		{"currency", bad(func(p *PlanInput) { p.CostPerLead = New(500, "EUR") }), nil, ErrCurrencyMismatch},
-		{"zero rate", bad(func(p *PlanInput) { p.VisitToLead = 0 }), nil, ErrInvalidInput},
-		{"margin", bad(func(p *PlanInput) { p.GrossMargin = 1.5 }), nil, ErrInvalidInput},
-		{"count rounding", base, []KPIOption{WithCountRounding("sideways")}, ErrInvalidInput},
-		{"foreign option", base, []KPIOption{WithGrossMargin(0.5)}, ErrInvalidInput},
+		{"zero per customer", bad(func(p *Input) { p.RevenuePerCustomer = usd(0) }), nil, money.ErrDivisionByZero},
+		{"negative per customer", bad(func(p *Input) { p.RevenuePerCustomer = usd(-1) }), nil, money.ErrInvalidInput},
+		{"negative goal", bad(func(p *Input) { p.RevenueGoal = usd(-1) }), nil, money.ErrInvalidInput},
+		{"currency", bad(func(p *Input) { p.CostPerLead = money.New(500, "EUR") }), nil, money.ErrCurrencyMismatch},
+		{"zero rate", bad(func(p *Input) { p.VisitToLead = 0 }), nil, money.ErrInvalidInput},
+		{"margin", bad(func(p *Input) { p.GrossMargin = 1.5 }), nil, money.ErrInvalidInput},
+		{"count rounding", base, []ProfitOption{WithCountRounding(money.Rounding(-1))}, money.ErrInvalidInput},
 	} {
-		if _, err := ProfitPlan(tt.in, tt.opts...); !errors.Is(err, tt.want) {
+		if _, err := Profit(tt.in, tt.opts...); !errors.Is(err, tt.want) {
 			t.Errorf("%s: err = %v, want %v", tt.name, err, tt.want)
 		}
 	}
-	if _, err := ProfitPlans([]PlanInput{base, bad(func(p *PlanInput) { p.VisitToLead = 0 })}); err == nil {
-		t.Error("ProfitPlans accepted a bad scenario")
+	if _, err := Profits([]Input{base, bad(func(p *Input) { p.VisitToLead = 0 })}); err == nil {
+		t.Error("Profits accepted a bad scenario")
 	}
 }

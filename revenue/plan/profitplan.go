@@ -1,42 +1,48 @@
 package plan
 
 import (
+	"github.com/revengine/revengine/revenue"
+
+	"github.com/revengine/revengine/revenue/internal/kpi"
+
 	"fmt"
 	"math"
 	"math/big"
+
+	"github.com/revengine/revengine/money"
 )
 
-// PlanInput is one scenario of a reverse profit plan.
-type PlanInput struct {
-	Name               string  `json:"name"`
-	RevenueGoal        Money   `json:"revenue_goal"`         // revenue wanted in the plan period
-	RevenuePerCustomer Money   `json:"revenue_per_customer"` // average revenue a new customer brings in the period
-	VisitToLead        float64 `json:"visit_to_lead"`        // in (0, 1]
-	LeadToCustomer     float64 `json:"lead_to_customer"`     // in (0, 1]
-	CostPerLead        Money   `json:"cost_per_lead"`        // marketing cost of one lead
-	GrossMargin        float64 `json:"gross_margin"`         // in [0, 1]
+// Input is one scenario of a reverse profit plan.
+type Input struct {
+	Name               string      `json:"name"`
+	RevenueGoal        money.Money `json:"revenue_goal"`         // revenue wanted in the plan period
+	RevenuePerCustomer money.Money `json:"revenue_per_customer"` // average revenue a new customer brings in the period
+	VisitToLead        float64     `json:"visit_to_lead"`        // in (0, 1]
+	LeadToCustomer     float64     `json:"lead_to_customer"`     // in (0, 1]
+	CostPerLead        money.Money `json:"cost_per_lead"`        // marketing cost of one lead
+	GrossMargin        float64     `json:"gross_margin"`         // in [0, 1]
 }
 
-// Plan is a worked reverse profit plan.
-type Plan struct {
-	Name      string        `json:"name"`
-	Variant   CountRounding `json:"variant"`  // "none" or "up"
-	Rounding  string        `json:"rounding"` // of money amounts, e.g. "half_even"
-	Customers float64       `json:"customers"`
-	Leads     float64       `json:"leads"`
-	Visits    float64       `json:"visits"`
+// Result is a worked reverse profit plan.
+type Result struct {
+	Name      string  `json:"name"`
+	Variant   string  `json:"variant"`  // the count rounding: "none" (fractions kept) or its name, e.g. "up"
+	Rounding  string  `json:"rounding"` // of money amounts, e.g. "half_even"
+	Customers float64 `json:"customers"`
+	Leads     float64 `json:"leads"`
+	Visits    float64 `json:"visits"`
 	// Revenue is Customers × RevenuePerCustomer: the goal itself when
 	// counts are exact, possibly more when they are rounded up.
-	Revenue     Money `json:"revenue"`
-	Budget      Money `json:"budget"`       // Leads × CostPerLead
-	GrossProfit Money `json:"gross_profit"` // Revenue × GrossMargin
-	Profit      Money `json:"profit"`       // GrossProfit − Budget
+	Revenue     money.Money `json:"revenue"`
+	Budget      money.Money `json:"budget"`       // Leads × CostPerLead
+	GrossProfit money.Money `json:"gross_profit"` // Revenue × GrossMargin
+	Profit      money.Money `json:"profit"`       // GrossProfit − Budget
 	// ROI is (GrossProfit − Budget) / Budget (marketing ROI on gross
 	// profit); nil when the budget is zero.
-	ROI *Metric `json:"roi"`
+	ROI *revenue.Metric `json:"roi"`
 }
 
-// ProfitPlan works a revenue goal back to the marketing budget and profit:
+// Profit works a revenue goal back to the marketing budget and profit:
 //
 //	customers = goal ÷ revenue per customer
 //	leads     = customers ÷ lead-to-customer rate
@@ -46,85 +52,91 @@ type Plan struct {
 //
 // the reverse funnel of the revenue-marketing planning method (seed example
 // read backwards: 0.5 customers ÷ 5% = 10 leads ÷ 1% = 1,000 visits).
-// Options: WithCountRounding (CountExact, the default, keeps fractions;
-// CountUp rounds customers, then leads, then visits up), WithRounding for
-// money (default HalfEven). Money is computed exactly from the counts and
+// Options: WithCountRounding (without it fractions are kept;
+// WithCountRounding(money.Up) rounds customers, then leads, then visits
+// up), WithRounding for money (default HalfEven). Money is computed exactly from the counts and
 // rounded once per amount.
 //
 // Errors: currencies that differ (ErrCurrencyMismatch); a negative goal or
 // cost; revenue per customer not positive (ErrDivisionByZero when zero);
 // rates outside (0, 1] or margin outside [0, 1] (ErrInvalidInput).
-func ProfitPlan(in PlanInput, opts ...KPIOption) (Plan, error) {
-	c, err := newConfig("profit plan", opts, []string{"rounding", "count_rounding"}, "")
+func Profit(in Input, opts ...ProfitOption) (Result, error) {
+	c, err := newConfig("profit plan", func(c *config) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyProfit(c)
+			}
+		}
+	})
 	if err != nil {
-		return Plan{}, err
+		return Result{}, err
 	}
 	kpi := "profit plan"
 	if in.Name != "" {
 		kpi = "profit plan " + in.Name
 	}
-	if c.countRound != CountExact && c.countRound != CountUp {
-		return Plan{}, fmt.Errorf("revenue: %s: %w: unknown count rounding %q", kpi, errInvalid, c.countRound)
-	}
 	cur := in.RevenueGoal.Currency
 	if err := checkMoney(kpi, "revenue goal", in.RevenueGoal, false); err != nil {
-		return Plan{}, err
+		return Result{}, err
 	}
 	if err := sameCurrency(kpi, cur, in.RevenuePerCustomer, in.CostPerLead); err != nil {
-		return Plan{}, err
+		return Result{}, err
 	}
 	if err := checkMoney(kpi, "cost per lead", in.CostPerLead, false); err != nil {
-		return Plan{}, err
+		return Result{}, err
 	}
 	switch {
 	case in.RevenuePerCustomer.Amount == 0:
-		return Plan{}, fmt.Errorf("revenue: %s: %w: revenue per customer is zero", kpi, errDivZero)
+		return Result{}, fmt.Errorf("plan: %s: %w: revenue per customer is zero", kpi, errDivZero)
 	case in.RevenuePerCustomer.Amount < 0:
-		return Plan{}, fmt.Errorf("revenue: %s: %w: revenue per customer %v is negative", kpi, errInvalid, in.RevenuePerCustomer)
+		return Result{}, fmt.Errorf("plan: %s: %w: revenue per customer %v is negative", kpi, errInvalid, in.RevenuePerCustomer)
 	}
 	if err := checkFraction(kpi, "gross margin", in.GrossMargin, true); err != nil {
-		return Plan{}, err
+		return Result{}, err
 	}
 	customers := new(big.Rat).SetFrac64(in.RevenueGoal.Amount, in.RevenuePerCustomer.Amount)
 	cf, _ := customers.Float64()
-	vols, err := ReverseFunnel("visits", cf, c.countRound,
-		Step{"leads", in.VisitToLead}, Step{"customers", in.LeadToCustomer})
-	if err != nil {
-		return Plan{}, fmt.Errorf("revenue: %s: %w", kpi, err)
+	var fo []FunnelOption
+	if c.count != nil {
+		fo = append(fo, WithCountRounding(*c.count))
 	}
-	p := Plan{Name: in.Name, Variant: c.countRound, Rounding: c.rounding.String(),
+	vols, err := ReverseFunnel("visits", cf, []Step{{"leads", in.VisitToLead}, {"customers", in.LeadToCustomer}}, fo...)
+	if err != nil {
+		return Result{}, fmt.Errorf("plan: %s: %w", kpi, err)
+	}
+	p := Result{Name: in.Name, Variant: kpiRoundingName(c.count), Rounding: c.rounding.String(),
 		Visits: vols[0].Count, Leads: vols[1].Count, Customers: vols[2].Count}
 	// Exact money: use the rational customers when no rounding applies.
 	custR := customers
-	if c.countRound == CountUp {
+	if c.count != nil {
 		custR = ratFloat(p.Customers)
 	}
 	leadsR := new(big.Rat).Quo(custR, ratFloat(in.LeadToCustomer))
-	if c.countRound == CountUp {
+	if c.count != nil {
 		leadsR = ratFloat(p.Leads)
 	}
 	revR := new(big.Rat).Mul(custR, ratInt(in.RevenuePerCustomer.Amount))
-	amt := func(q *big.Rat, what string) (Money, error) {
+	amt := func(q *big.Rat, what string) (money.Money, error) {
 		v, err := c.rounding.Round(q)
 		if err != nil {
-			return Money{}, fmt.Errorf("revenue: %s: %s: %w", kpi, what, err)
+			return money.Money{}, fmt.Errorf("plan: %s: %s: %w", kpi, what, err)
 		}
-		return Money{Amount: v, Currency: cur}, nil
+		return money.Money{Amount: v, Currency: cur}, nil
 	}
 	if p.Revenue, err = amt(revR, "revenue"); err != nil {
-		return Plan{}, err
+		return Result{}, err
 	}
 	if p.Budget, err = amt(new(big.Rat).Mul(leadsR, ratInt(in.CostPerLead.Amount)), "budget"); err != nil {
-		return Plan{}, err
+		return Result{}, err
 	}
 	if p.GrossProfit, err = amt(new(big.Rat).Mul(revR, ratFloat(in.GrossMargin)), "gross profit"); err != nil {
-		return Plan{}, err
+		return Result{}, err
 	}
 	if p.Profit, err = p.GrossProfit.Sub(p.Budget); err != nil {
-		return Plan{}, fmt.Errorf("revenue: %s: profit: %w", kpi, err)
+		return Result{}, fmt.Errorf("plan: %s: profit: %w", kpi, err)
 	}
 	if p.Budget.Amount != 0 {
-		roi, err := newMetric("roi", ROIGrossProfit, "(gross profit − budget) / budget",
+		roi, err := newMetric("roi", revenue.ROIGrossProfit, "(gross profit − budget) / budget",
 			float64(p.Profit.Amount), float64(p.Budget.Amount))
 		if err == nil && !math.IsInf(roi.Value, 0) {
 			p.ROI = &roi
@@ -133,13 +145,13 @@ func ProfitPlan(in PlanInput, opts ...KPIOption) (Plan, error) {
 	return p, nil
 }
 
-// ProfitPlans works several scenarios with the same options and returns
+// Profits works several scenarios with the same options and returns
 // them in input order, to be read side by side. The first failing scenario
 // stops the computation; its error names it.
-func ProfitPlans(scenarios []PlanInput, opts ...KPIOption) ([]Plan, error) {
-	out := make([]Plan, 0, len(scenarios))
+func Profits(scenarios []Input, opts ...ProfitOption) ([]Result, error) {
+	out := make([]Result, 0, len(scenarios))
 	for i, s := range scenarios {
-		p, err := ProfitPlan(s, opts...)
+		p, err := Profit(s, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("scenario %d: %w", i+1, err)
 		}
@@ -147,3 +159,5 @@ func ProfitPlans(scenarios []PlanInput, opts ...KPIOption) ([]Plan, error) {
 	}
 	return out, nil
 }
+
+func kpiRoundingName(r *money.Rounding) string { return kpi.RoundingName(r) }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue"
 )
 
 // Promotion is a subscription discount over a window: Discount off the
@@ -21,13 +22,13 @@ type Promotion struct {
 
 // PromotionMonth is one calendar month of a promotion's MRR impact.
 type PromotionMonth struct {
-	Month       Period `json:"month"`
-	Discounted  bool   `json:"discounted"`
-	Price       Money  `json:"price"`        // MRR per subscriber this month
-	Subscribers int64  `json:"subscribers"`  // existing + won
-	BaselineMRR Money  `json:"baseline_mrr"` // existing × list: the month without the promotion
-	MRR         Money  `json:"mrr"`          // Subscribers × Price
-	Impact      Money  `json:"impact"`       // MRR − BaselineMRR
+	Month       revenue.Period `json:"month"`
+	Discounted  bool           `json:"discounted"`
+	Price       money.Money    `json:"price"`        // MRR per subscriber this month
+	Subscribers int64          `json:"subscribers"`  // existing + won
+	BaselineMRR money.Money    `json:"baseline_mrr"` // existing × list: the month without the promotion
+	MRR         money.Money    `json:"mrr"`          // Subscribers × Price
+	Impact      money.Money    `json:"impact"`       // MRR − BaselineMRR
 }
 
 // PromotionMRR is a promotion's MRR impact month by month and in total.
@@ -42,14 +43,14 @@ type PromotionMonth struct {
 // Totals are the sums over the months; every figure is exact.
 type PromotionMRR struct {
 	Promotion       Promotion        `json:"promotion"`
-	List            Money            `json:"list"`
-	DiscountedPrice Money            `json:"discounted_price"`
+	List            money.Money      `json:"list"`
+	DiscountedPrice money.Money      `json:"discounted_price"`
 	Existing        int64            `json:"existing"`
 	Won             int64            `json:"won"`
 	Months          []PromotionMonth `json:"months"`
-	TotalBaseline   Money            `json:"total_baseline"`
-	Total           Money            `json:"total"`
-	TotalImpact     Money            `json:"total_impact"`
+	TotalBaseline   money.Money      `json:"total_baseline"`
+	Total           money.Money      `json:"total"`
+	TotalImpact     money.Money      `json:"total_impact"`
 }
 
 // MRR returns the promotion's MRR impact over horizon months from the
@@ -59,38 +60,38 @@ type PromotionMRR struct {
 // discount with it; won are the subscribers the promotion brings, who pay
 // the discounted price in the window and list after it. Churn is not
 // modelled: subscriber counts are constant over the horizon.
-func (p Promotion) MRR(list Money, existing, won int64, horizon int) (PromotionMRR, error) {
+func (p Promotion) MRR(list money.Money, existing, won int64, horizon int) (PromotionMRR, error) {
 	if err := list.Currency.Validate(); err != nil {
-		return PromotionMRR{}, fmt.Errorf("revenue: promotion %q: list price: %w", p.Name, err)
+		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: list price: %w", p.Name, err)
 	}
 	switch {
 	case list.Amount <= 0:
-		return PromotionMRR{}, fmt.Errorf("revenue: promotion %q: %w: list price %v must be positive", p.Name, ErrInvalidInput, list)
+		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: list price %v must be positive", p.Name, money.ErrInvalidInput, list)
 	case math.IsNaN(p.Discount) || p.Discount < 0 || p.Discount > 1:
-		return PromotionMRR{}, fmt.Errorf("revenue: promotion %q: %w: discount %v not in [0, 1]", p.Name, ErrInvalidInput, p.Discount)
+		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: discount %v not in [0, 1]", p.Name, money.ErrInvalidInput, p.Discount)
 	case p.Months < 1:
-		return PromotionMRR{}, fmt.Errorf("revenue: promotion %q: %w: %d months, want at least 1", p.Name, ErrInvalidInput, p.Months)
+		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: %d months, want at least 1", p.Name, money.ErrInvalidInput, p.Months)
 	case horizon < p.Months || horizon > 1200:
-		return PromotionMRR{}, fmt.Errorf("revenue: promotion %q: %w: horizon %d months, want %d to 1200", p.Name, ErrInvalidInput, horizon, p.Months)
+		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: horizon %d months, want %d to 1200", p.Name, money.ErrInvalidInput, horizon, p.Months)
 	case existing < 0 || won < 0 || existing > math.MaxInt64-won:
-		return PromotionMRR{}, fmt.Errorf("revenue: promotion %q: %w: subscribers %d existing, %d won", p.Name, ErrInvalidInput, existing, won)
+		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: subscribers %d existing, %d won", p.Name, money.ErrInvalidInput, existing, won)
 	}
-	disc, err := list.MulRat(money.OnePlus(-p.Discount), HalfEven)
+	disc, err := list.MulRat(money.OnePlus(-p.Discount), money.HalfEven)
 	if err != nil {
-		return PromotionMRR{}, fmt.Errorf("revenue: promotion %q: %w", p.Name, err)
+		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w", p.Name, err)
 	}
 	cur := list.Currency
 	r := PromotionMRR{Promotion: p, List: list, DiscountedPrice: disc, Existing: existing, Won: won,
-		TotalBaseline: Zero(cur), Total: Zero(cur), TotalImpact: Zero(cur)}
+		TotalBaseline: money.Zero(cur), Total: money.Zero(cur), TotalImpact: money.Zero(cur)}
 	subs := existing + won
 	baseline, err := promoTimes(list, existing)
 	if err != nil {
-		return PromotionMRR{}, fmt.Errorf("revenue: promotion %q: %w", p.Name, err)
+		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w", p.Name, err)
 	}
-	first := Month(p.Start.UTC().Year(), p.Start.UTC().Month())
+	first := revenue.Month(p.Start.UTC().Year(), p.Start.UTC().Month())
 	for i := 0; i < horizon; i++ {
 		s := first.Start.AddDate(0, i, 0)
-		m := PromotionMonth{Month: Month(s.Year(), s.Month()), Discounted: i < p.Months, Price: list,
+		m := PromotionMonth{Month: revenue.Month(s.Year(), s.Month()), Discounted: i < p.Months, Price: list,
 			Subscribers: subs, BaselineMRR: baseline}
 		if m.Discounted {
 			m.Price = disc
@@ -105,7 +106,7 @@ func (p Promotion) MRR(list Money, existing, won int64, horizon int) (PromotionM
 			}
 		}
 		if err != nil {
-			return PromotionMRR{}, fmt.Errorf("revenue: promotion %q: month %s: %w", p.Name, m.Month, err)
+			return PromotionMRR{}, fmt.Errorf("plan: promotion %q: month %s: %w", p.Name, m.Month, err)
 		}
 		r.Months = append(r.Months, m)
 	}
@@ -113,6 +114,6 @@ func (p Promotion) MRR(list Money, existing, won int64, horizon int) (PromotionM
 }
 
 // promoTimes returns m × n exactly, or ErrOverflow.
-func promoTimes(m Money, n int64) (Money, error) {
-	return m.MulFrac(n, 1, Down)
+func promoTimes(m money.Money, n int64) (money.Money, error) {
+	return m.MulFrac(n, 1, money.Down)
 }

@@ -5,12 +5,15 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue"
 )
 
 func TestPromotionMRR(t *testing.T) {
 	// 20% off 50.00 = 40.00 for January–March 2024 to the 1000 existing
 	// subscribers and 300 won ones; list again April–June.
-	p := Promotion{Name: "spring", Discount: 0.20, Start: Date(2024, 1, 15), Months: 3}
+	p := Promotion{Name: "spring", Discount: 0.20, Start: revenue.Date(2024, 1, 15), Months: 3}
 	got, err := p.MRR(usd(5000), 1000, 300, 6)
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +28,7 @@ func TestPromotionMRR(t *testing.T) {
 		if i >= 3 {
 			wantMRR, wantImpact = 6500000, 1500000
 		}
-		if m.Month != Month(2024, promoMonth(i+1)) || m.Discounted != (i < 3) || m.BaselineMRR != usd(5000000) ||
+		if m.Month != revenue.Month(2024, promoMonth(i+1)) || m.Discounted != (i < 3) || m.BaselineMRR != usd(5000000) ||
 			m.MRR != usd(wantMRR) || m.Impact != usd(wantImpact) || m.Subscribers != 1300 {
 			t.Errorf("month %d = %+v; want MRR %d impact %d", i, m, wantMRR, wantImpact)
 		}
@@ -39,12 +42,12 @@ func TestPromotionMRR(t *testing.T) {
 	// Awkward price: 49.99 × 0.85 = 42.4915 → 42.49 on the invoice. Three
 	// existing subscribers, two months off, three reported, from December:
 	// 3 × 42.49 = 127.47 vs 149.97 (−22.50) twice, then 0: total −45.00.
-	p = Promotion{Discount: 0.15, Start: Date(2023, 12, 31), Months: 2}
+	p = Promotion{Discount: 0.15, Start: revenue.Date(2023, 12, 31), Months: 2}
 	got, err = p.MRR(usd(4999), 3, 0, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.DiscountedPrice != usd(4249) || got.Months[0].Impact != usd(-2250) || got.Months[1].Month != Month(2024, 1) ||
+	if got.DiscountedPrice != usd(4249) || got.Months[0].Impact != usd(-2250) || got.Months[1].Month != revenue.Month(2024, 1) ||
 		got.Months[2].Impact != usd(0) || got.TotalImpact != usd(-4500) {
 		t.Errorf("awkward = %+v", got)
 	}
@@ -54,7 +57,7 @@ func TestPromotionDecimalDiscount(t *testing.T) {
 	// 10% off 10.05 = 9.045 exactly → 9.04 half-even (the binary 1 − 0.1 =
 	// 0.900000000000000022… gave 9.05). Two subscribers, one month: MRR
 	// 18.08 against 20.10, impact −2.02.
-	p := Promotion{Discount: 0.1, Start: Date(2024, 1, 1), Months: 1}
+	p := Promotion{Discount: 0.1, Start: revenue.Date(2024, 1, 1), Months: 1}
 	got, err := p.MRR(usd(1005), 2, 0, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -67,23 +70,23 @@ func TestPromotionDecimalDiscount(t *testing.T) {
 func promoMonth(m int) time.Month { return time.Month(m) }
 
 func TestPromotionErrors(t *testing.T) {
-	ok := Promotion{Discount: 0.2, Start: Date(2024, 1, 1), Months: 3}
+	ok := Promotion{Discount: 0.2, Start: revenue.Date(2024, 1, 1), Months: 3}
 	tests := []struct {
 		name          string
 		p             Promotion
-		list          Money
+		list          money.Money
 		existing, won int64
 		horizon       int
 		want          error
 	}{
-		{"discount above 1", Promotion{Discount: 1.5, Months: 1}, usd(100), 1, 0, 1, ErrInvalidInput},
-		{"NaN discount", Promotion{Discount: math.NaN(), Months: 1}, usd(100), 1, 0, 1, ErrInvalidInput},
-		{"no months", Promotion{Discount: 0.1}, usd(100), 1, 0, 1, ErrInvalidInput},
-		{"horizon short", ok, usd(100), 1, 0, 2, ErrInvalidInput},
-		{"zero list", ok, usd(0), 1, 0, 3, ErrInvalidInput},
-		{"no currency", ok, Money{Amount: 100}, 1, 0, 3, ErrInvalidCurrency},
-		{"negative subscribers", ok, usd(100), -1, 0, 3, ErrInvalidInput},
-		{"overflow", ok, usd(math.MaxInt64 / 2), 3, 0, 3, ErrOverflow},
+		{"discount above 1", Promotion{Discount: 1.5, Months: 1}, usd(100), 1, 0, 1, money.ErrInvalidInput},
+		{"NaN discount", Promotion{Discount: math.NaN(), Months: 1}, usd(100), 1, 0, 1, money.ErrInvalidInput},
+		{"no months", Promotion{Discount: 0.1}, usd(100), 1, 0, 1, money.ErrInvalidInput},
+		{"horizon short", ok, usd(100), 1, 0, 2, money.ErrInvalidInput},
+		{"zero list", ok, usd(0), 1, 0, 3, money.ErrInvalidInput},
+		{"no currency", ok, money.Money{Amount: 100}, 1, 0, 3, money.ErrInvalidCurrency},
+		{"negative subscribers", ok, usd(100), -1, 0, 3, money.ErrInvalidInput},
+		{"overflow", ok, usd(math.MaxInt64 / 2), 3, 0, 3, money.ErrOverflow},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,31 +8,31 @@ import (
 	"github.com/revengine/revengine/money"
 )
 
-// ScenarioBaseline is the current state of one product over one period,
+// Baseline is the current state of one product over one period,
 // against which price and promotion scenarios are compared: what a unit
 // sells for, how many units sell, what a unit costs to deliver and what
-// marketing spends. All money in one currency. A ScenarioBaseline is a
+// marketing spends. All money in one currency. A Baseline is a
 // plain value, safe for concurrent use.
 //
 // Scenarios answer "what if we discount 10% and volume rises 20%?" side by
-// side (ScenarioBaseline.Compare), and the break-even volume change tells
+// side (Baseline.Compare), and the break-even volume change tells
 // how much volume a price change must win or may lose before gross profit
-// moves (ScenarioBaseline.BreakEven, BreakEvenVolumeChange).
-type ScenarioBaseline struct {
-	Price         Money   `json:"price"`          // list price per unit, positive
-	Volume        float64 `json:"volume"`         // units in the period, positive (fractional allowed)
-	UnitCost      Money   `json:"unit_cost"`      // variable cost per unit, ≥ 0
-	MarketingCost Money   `json:"marketing_cost"` // marketing spend in the period, positive
+// moves (Baseline.BreakEven, BreakEvenVolumeChange).
+type Baseline struct {
+	Price         money.Money `json:"price"`          // list price per unit, positive
+	Volume        float64     `json:"volume"`         // units in the period, positive (fractional allowed)
+	UnitCost      money.Money `json:"unit_cost"`      // variable cost per unit, ≥ 0
+	MarketingCost money.Money `json:"marketing_cost"` // marketing spend in the period, positive
 }
 
-// ScenarioUnitCost returns the variable unit cost that gives price the
+// UnitCost returns the variable unit cost that gives price the
 // gross margin gm (in [0, 1]): price × (1 − gm), rounded half-even. Use it
-// to fill ScenarioBaseline.UnitCost when only the margin is known.
-func ScenarioUnitCost(price Money, gm float64) (Money, error) {
+// to fill Baseline.UnitCost when only the margin is known.
+func UnitCost(price money.Money, gm float64) (money.Money, error) {
 	if math.IsNaN(gm) || gm < 0 || gm > 1 {
-		return Money{}, fmt.Errorf("revenue: scenario: %w: gross margin %v not in [0, 1]", ErrInvalidInput, gm)
+		return money.Money{}, fmt.Errorf("plan: scenario: %w: gross margin %v not in [0, 1]", money.ErrInvalidInput, gm)
 	}
-	return price.MulRat(money.OnePlus(-gm), HalfEven)
+	return price.MulRat(money.OnePlus(-gm), money.HalfEven)
 }
 
 // Scenario is a change to the baseline. Changes are fractions of the
@@ -46,7 +46,7 @@ type Scenario struct {
 	MarketingCostChange float64 `json:"marketing_cost_change"` // ≥ −1
 	// ExtraMarketing is spend added on top, such as the promotion's own
 	// campaign; the zero Money means none.
-	ExtraMarketing Money `json:"extra_marketing"`
+	ExtraMarketing money.Money `json:"extra_marketing"`
 }
 
 // ScenarioResult is one column of the comparison: the scenario's figures
@@ -67,78 +67,78 @@ type Scenario struct {
 // profit" variant of marketing ROI), not revenue ROI: a discount that buys
 // revenue at no profit shows as a loss.
 type ScenarioResult struct {
-	Name          string  `json:"name"`
-	Price         Money   `json:"price"`
-	UnitCost      Money   `json:"unit_cost"`
-	Volume        float64 `json:"volume"`
-	Revenue       Money   `json:"revenue"`
-	VariableCost  Money   `json:"variable_cost"`
-	GrossProfit   Money   `json:"gross_profit"`
-	GrossMargin   float64 `json:"gross_margin"`
-	MarketingCost Money   `json:"marketing_cost"`
-	Contribution  Money   `json:"contribution"`
-	MarketingROI  float64 `json:"marketing_roi"`
+	Name          string      `json:"name"`
+	Price         money.Money `json:"price"`
+	UnitCost      money.Money `json:"unit_cost"`
+	Volume        float64     `json:"volume"`
+	Revenue       money.Money `json:"revenue"`
+	VariableCost  money.Money `json:"variable_cost"`
+	GrossProfit   money.Money `json:"gross_profit"`
+	GrossMargin   float64     `json:"gross_margin"`
+	MarketingCost money.Money `json:"marketing_cost"`
+	Contribution  money.Money `json:"contribution"`
+	MarketingROI  float64     `json:"marketing_roi"`
 	// Differences from the baseline (this minus baseline); zero for the
 	// baseline column.
-	DeltaRevenue      Money   `json:"delta_revenue"`
-	DeltaGrossProfit  Money   `json:"delta_gross_profit"`
-	DeltaContribution Money   `json:"delta_contribution"`
-	DeltaMarketingROI float64 `json:"delta_marketing_roi"`
-	DeltaVolume       float64 `json:"delta_volume"`
+	DeltaRevenue      money.Money `json:"delta_revenue"`
+	DeltaGrossProfit  money.Money `json:"delta_gross_profit"`
+	DeltaContribution money.Money `json:"delta_contribution"`
+	DeltaMarketingROI float64     `json:"delta_marketing_roi"`
+	DeltaVolume       float64     `json:"delta_volume"`
 }
 
 // validateUnits checks the price, volume and unit cost.
-func (b ScenarioBaseline) validateUnits() error {
+func (b Baseline) validateUnits() error {
 	cur := b.Price.Currency
 	if err := cur.Validate(); err != nil {
-		return fmt.Errorf("revenue: scenario baseline: price: %w", err)
+		return fmt.Errorf("plan: scenario baseline: price: %w", err)
 	}
 	if b.UnitCost.Currency != cur {
-		return fmt.Errorf("revenue: scenario baseline: unit cost: %w", &CurrencyMismatchError{Op: "scenario", A: cur, B: b.UnitCost.Currency})
+		return fmt.Errorf("plan: scenario baseline: unit cost: %w", &money.CurrencyMismatchError{Op: "scenario", A: cur, B: b.UnitCost.Currency})
 	}
 	switch {
 	case b.Price.Amount <= 0:
-		return fmt.Errorf("revenue: scenario baseline: %w: price %v must be positive", ErrInvalidInput, b.Price)
+		return fmt.Errorf("plan: scenario baseline: %w: price %v must be positive", money.ErrInvalidInput, b.Price)
 	case math.IsNaN(b.Volume) || math.IsInf(b.Volume, 0) || b.Volume <= 0:
-		return fmt.Errorf("revenue: scenario baseline: %w: volume %v must be positive", ErrInvalidInput, b.Volume)
+		return fmt.Errorf("plan: scenario baseline: %w: volume %v must be positive", money.ErrInvalidInput, b.Volume)
 	case b.UnitCost.Amount < 0:
-		return fmt.Errorf("revenue: scenario baseline: %w: unit cost %v is negative", ErrInvalidInput, b.UnitCost)
+		return fmt.Errorf("plan: scenario baseline: %w: unit cost %v is negative", money.ErrInvalidInput, b.UnitCost)
 	}
 	return nil
 }
 
 // validate checks the whole baseline, marketing cost included.
-func (b ScenarioBaseline) validate() error {
+func (b Baseline) validate() error {
 	if err := b.validateUnits(); err != nil {
 		return err
 	}
 	if b.MarketingCost.Currency != b.Price.Currency {
-		return fmt.Errorf("revenue: scenario baseline: marketing cost: %w", &CurrencyMismatchError{Op: "scenario", A: b.Price.Currency, B: b.MarketingCost.Currency})
+		return fmt.Errorf("plan: scenario baseline: marketing cost: %w", &money.CurrencyMismatchError{Op: "scenario", A: b.Price.Currency, B: b.MarketingCost.Currency})
 	}
 	if b.MarketingCost.Amount <= 0 {
-		return fmt.Errorf("revenue: scenario baseline: %w: marketing cost %v must be positive (it divides marketing ROI)", ErrDivisionByZero, b.MarketingCost)
+		return fmt.Errorf("plan: scenario baseline: %w: marketing cost %v must be positive (it divides marketing ROI)", money.ErrDivisionByZero, b.MarketingCost)
 	}
 	return nil
 }
 
-func (s Scenario) validate(cur Currency) error {
+func (s Scenario) validate(cur money.Currency) error {
 	fin := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	switch {
 	case !fin(s.PriceChange) || s.PriceChange <= -1:
-		return fmt.Errorf("%w: price change %v must be finite and above −1", ErrInvalidInput, s.PriceChange)
+		return fmt.Errorf("%w: price change %v must be finite and above −1", money.ErrInvalidInput, s.PriceChange)
 	case !fin(s.VolumeChange) || s.VolumeChange <= -1:
-		return fmt.Errorf("%w: volume change %v must be finite and above −1", ErrInvalidInput, s.VolumeChange)
+		return fmt.Errorf("%w: volume change %v must be finite and above −1", money.ErrInvalidInput, s.VolumeChange)
 	case !fin(s.UnitCostChange) || s.UnitCostChange < -1:
-		return fmt.Errorf("%w: unit cost change %v must be finite and at least −1", ErrInvalidInput, s.UnitCostChange)
+		return fmt.Errorf("%w: unit cost change %v must be finite and at least −1", money.ErrInvalidInput, s.UnitCostChange)
 	case !fin(s.MarketingCostChange) || s.MarketingCostChange < -1:
-		return fmt.Errorf("%w: marketing cost change %v must be finite and at least −1", ErrInvalidInput, s.MarketingCostChange)
+		return fmt.Errorf("%w: marketing cost change %v must be finite and at least −1", money.ErrInvalidInput, s.MarketingCostChange)
 	}
-	if s.ExtraMarketing != (Money{}) {
+	if s.ExtraMarketing != (money.Money{}) {
 		if s.ExtraMarketing.Currency != cur {
-			return fmt.Errorf("extra marketing: %w", &CurrencyMismatchError{Op: "scenario", A: cur, B: s.ExtraMarketing.Currency})
+			return fmt.Errorf("extra marketing: %w", &money.CurrencyMismatchError{Op: "scenario", A: cur, B: s.ExtraMarketing.Currency})
 		}
 		if s.ExtraMarketing.Amount < 0 {
-			return fmt.Errorf("%w: extra marketing %v is negative", ErrInvalidInput, s.ExtraMarketing)
+			return fmt.Errorf("%w: extra marketing %v is negative", money.ErrInvalidInput, s.ExtraMarketing)
 		}
 	}
 	return nil
@@ -146,28 +146,28 @@ func (s Scenario) validate(cur Currency) error {
 
 // Compare computes the baseline and each scenario side by side: the first
 // result is the baseline (named "baseline"), then one per scenario in
-// order. Errors name the scenario: invalid changes (ErrInvalidInput), money
-// in another currency (ErrCurrencyMismatch), a marketing cost of zero
-// (ErrDivisionByZero, it divides marketing ROI), a revenue that rounds to
-// zero (ErrDivisionByZero, it divides gross margin), overflow.
-func (b ScenarioBaseline) Compare(scenarios ...Scenario) ([]ScenarioResult, error) {
+// order. Errors name the scenario: invalid changes (money.ErrInvalidInput), money
+// in another currency (money.ErrCurrencyMismatch), a marketing cost of zero
+// (money.ErrDivisionByZero, it divides marketing ROI), a revenue that rounds to
+// zero (money.ErrDivisionByZero, it divides gross margin), overflow.
+func (b Baseline) Compare(scenarios ...Scenario) ([]ScenarioResult, error) {
 	if err := b.validate(); err != nil {
 		return nil, err
 	}
 	base, err := b.apply(Scenario{Name: "baseline"})
 	if err != nil {
-		return nil, fmt.Errorf("revenue: scenario baseline: %w", err)
+		return nil, fmt.Errorf("plan: scenario baseline: %w", err)
 	}
 	cur := b.Price.Currency
-	base.DeltaRevenue, base.DeltaGrossProfit, base.DeltaContribution = Zero(cur), Zero(cur), Zero(cur)
+	base.DeltaRevenue, base.DeltaGrossProfit, base.DeltaContribution = money.Zero(cur), money.Zero(cur), money.Zero(cur)
 	out := []ScenarioResult{base}
 	for i, s := range scenarios {
 		if err := s.validate(cur); err != nil {
-			return nil, fmt.Errorf("revenue: scenario %d (%q): %w", i, s.Name, err)
+			return nil, fmt.Errorf("plan: scenario %d (%q): %w", i, s.Name, err)
 		}
 		r, err := b.apply(s)
 		if err != nil {
-			return nil, fmt.Errorf("revenue: scenario %d (%q): %w", i, s.Name, err)
+			return nil, fmt.Errorf("plan: scenario %d (%q): %w", i, s.Name, err)
 		}
 		if r.DeltaRevenue, err = r.Revenue.Sub(base.Revenue); err == nil {
 			if r.DeltaGrossProfit, err = r.GrossProfit.Sub(base.GrossProfit); err == nil {
@@ -175,7 +175,7 @@ func (b ScenarioBaseline) Compare(scenarios ...Scenario) ([]ScenarioResult, erro
 			}
 		}
 		if err != nil {
-			return nil, fmt.Errorf("revenue: scenario %d (%q): %w", i, s.Name, err)
+			return nil, fmt.Errorf("plan: scenario %d (%q): %w", i, s.Name, err)
 		}
 		r.DeltaMarketingROI = r.MarketingROI - base.MarketingROI
 		r.DeltaVolume = r.Volume - base.Volume
@@ -185,38 +185,40 @@ func (b ScenarioBaseline) Compare(scenarios ...Scenario) ([]ScenarioResult, erro
 }
 
 // apply computes one scenario's figures (without deltas).
-func (b ScenarioBaseline) apply(s Scenario) (ScenarioResult, error) {
+func (b Baseline) apply(s Scenario) (ScenarioResult, error) {
 	r := ScenarioResult{Name: s.Name, Volume: b.Volume * (1 + s.VolumeChange)}
 	var err error
-	step := func(f func() (Money, error)) Money {
+	step := func(f func() (money.Money, error)) money.Money {
 		if err != nil {
-			return Money{}
+			return money.Money{}
 		}
-		var m Money
+		var m money.Money
 		m, err = f()
 		return m
 	}
 	// Every change scales by exactly 1 + change (changes taken as decimals),
 	// and revenue and variable cost use the exact volume, rounded once.
 	vol := new(big.Rat).Mul(money.Decimal(b.Volume), money.OnePlus(s.VolumeChange))
-	r.Price = step(func() (Money, error) { return b.Price.MulRat(money.OnePlus(s.PriceChange), HalfEven) })
-	r.UnitCost = step(func() (Money, error) { return b.UnitCost.MulRat(money.OnePlus(s.UnitCostChange), HalfEven) })
-	r.Revenue = step(func() (Money, error) { return r.Price.MulRat(vol, HalfEven) })
-	r.VariableCost = step(func() (Money, error) { return r.UnitCost.MulRat(vol, HalfEven) })
-	r.GrossProfit = step(func() (Money, error) { return r.Revenue.Sub(r.VariableCost) })
-	r.MarketingCost = step(func() (Money, error) { return b.MarketingCost.MulRat(money.OnePlus(s.MarketingCostChange), HalfEven) })
-	if s.ExtraMarketing != (Money{}) {
-		r.MarketingCost = step(func() (Money, error) { return r.MarketingCost.Add(s.ExtraMarketing) })
+	r.Price = step(func() (money.Money, error) { return b.Price.MulRat(money.OnePlus(s.PriceChange), money.HalfEven) })
+	r.UnitCost = step(func() (money.Money, error) { return b.UnitCost.MulRat(money.OnePlus(s.UnitCostChange), money.HalfEven) })
+	r.Revenue = step(func() (money.Money, error) { return r.Price.MulRat(vol, money.HalfEven) })
+	r.VariableCost = step(func() (money.Money, error) { return r.UnitCost.MulRat(vol, money.HalfEven) })
+	r.GrossProfit = step(func() (money.Money, error) { return r.Revenue.Sub(r.VariableCost) })
+	r.MarketingCost = step(func() (money.Money, error) {
+		return b.MarketingCost.MulRat(money.OnePlus(s.MarketingCostChange), money.HalfEven)
+	})
+	if s.ExtraMarketing != (money.Money{}) {
+		r.MarketingCost = step(func() (money.Money, error) { return r.MarketingCost.Add(s.ExtraMarketing) })
 	}
-	r.Contribution = step(func() (Money, error) { return r.GrossProfit.Sub(r.MarketingCost) })
+	r.Contribution = step(func() (money.Money, error) { return r.GrossProfit.Sub(r.MarketingCost) })
 	if err != nil {
 		return ScenarioResult{}, err
 	}
 	if r.Revenue.Amount == 0 {
-		return ScenarioResult{}, fmt.Errorf("%w: revenue rounds to zero, gross margin undefined", ErrDivisionByZero)
+		return ScenarioResult{}, fmt.Errorf("%w: revenue rounds to zero, gross margin undefined", money.ErrDivisionByZero)
 	}
 	if r.MarketingCost.Amount == 0 {
-		return ScenarioResult{}, fmt.Errorf("%w: marketing cost is zero, marketing ROI undefined", ErrDivisionByZero)
+		return ScenarioResult{}, fmt.Errorf("%w: marketing cost is zero, marketing ROI undefined", money.ErrDivisionByZero)
 	}
 	r.GrossMargin = float64(r.GrossProfit.Amount) / float64(r.Revenue.Amount)
 	r.MarketingROI = float64(r.Contribution.Amount) / float64(r.MarketingCost.Amount)
@@ -225,7 +227,7 @@ func (b ScenarioBaseline) apply(s Scenario) (ScenarioResult, error) {
 
 // BreakEvenUnreachableError reports a price cut at least as deep as the
 // gross margin (GM + ΔP ≤ 0): each unit then sells at or below its variable
-// cost and no volume gain restores gross profit. It matches ErrInvalidInput
+// cost and no volume gain restores gross profit. It matches money.ErrInvalidInput
 // with errors.Is.
 type BreakEvenUnreachableError struct {
 	PriceChange float64 // ΔP, a fraction of price
@@ -234,12 +236,12 @@ type BreakEvenUnreachableError struct {
 
 // Error describes the price change and margin.
 func (e *BreakEvenUnreachableError) Error() string {
-	return fmt.Sprintf("revenue: break-even: price change %v at gross margin %v leaves no margin (GM + ΔP ≤ 0): no volume breaks even",
+	return fmt.Sprintf("plan: break-even: price change %v at gross margin %v leaves no margin (GM + ΔP ≤ 0): no volume breaks even",
 		e.PriceChange, e.GrossMargin)
 }
 
-// Is reports whether target is ErrInvalidInput.
-func (e *BreakEvenUnreachableError) Is(target error) bool { return target == ErrInvalidInput }
+// Is reports whether target is money.ErrInvalidInput.
+func (e *BreakEvenUnreachableError) Is(target error) bool { return target == money.ErrInvalidInput }
 
 // BreakEvenVolumeChange returns the percentage break-even sales change for
 // a price change: the change in unit volume, as a fraction, at which the
@@ -257,14 +259,14 @@ func (e *BreakEvenUnreachableError) Is(target error) bool { return target == Err
 // −ΔP / (CM + ΔP)", CM the contribution margin), as in the earlier editions
 // by Nagle, Hogan and Zale.
 //
-// GM must be in [0, 1] and ΔP finite and above −1 (ErrInvalidInput);
+// GM must be in [0, 1] and ΔP finite and above −1 (money.ErrInvalidInput);
 // GM + ΔP ≤ 0 is a *BreakEvenUnreachableError.
 func BreakEvenVolumeChange(priceChange, grossMargin float64) (float64, error) {
 	if math.IsNaN(grossMargin) || grossMargin < 0 || grossMargin > 1 {
-		return 0, fmt.Errorf("revenue: break-even: %w: gross margin %v not in [0, 1]", ErrInvalidInput, grossMargin)
+		return 0, fmt.Errorf("plan: break-even: %w: gross margin %v not in [0, 1]", money.ErrInvalidInput, grossMargin)
 	}
 	if math.IsNaN(priceChange) || math.IsInf(priceChange, 0) || priceChange <= -1 {
-		return 0, fmt.Errorf("revenue: break-even: %w: price change %v must be finite and above −1", ErrInvalidInput, priceChange)
+		return 0, fmt.Errorf("plan: break-even: %w: price change %v must be finite and above −1", money.ErrInvalidInput, priceChange)
 	}
 	if grossMargin+priceChange <= 0 {
 		return 0, &BreakEvenUnreachableError{PriceChange: priceChange, GrossMargin: grossMargin}
@@ -287,26 +289,26 @@ func BreakEvenVolumeChange(priceChange, grossMargin float64) (float64, error) {
 //
 // GM is the baseline's (price − unit cost) / price.
 type BreakEven struct {
-	PriceChange   float64 `json:"price_change"`
-	GrossMargin   float64 `json:"gross_margin"`
-	VolumeChange  float64 `json:"volume_change"`
-	Units         float64 `json:"units"`
-	Volume        float64 `json:"volume"`
-	Price         Money   `json:"price"`
-	Revenue       Money   `json:"revenue"`
-	RevenueChange Money   `json:"revenue_change"`
+	PriceChange   float64     `json:"price_change"`
+	GrossMargin   float64     `json:"gross_margin"`
+	VolumeChange  float64     `json:"volume_change"`
+	Units         float64     `json:"units"`
+	Volume        float64     `json:"volume"`
+	Price         money.Money `json:"price"`
+	Revenue       money.Money `json:"revenue"`
+	RevenueChange money.Money `json:"revenue_change"`
 }
 
 // BreakEven returns the break-even volume change for priceChange at the
 // baseline's gross margin, in units and revenue. See BreakEven and
 // BreakEvenVolumeChange for the definitions and errors.
-func (b ScenarioBaseline) BreakEven(priceChange float64) (BreakEven, error) {
+func (b Baseline) BreakEven(priceChange float64) (BreakEven, error) {
 	if err := b.validateUnits(); err != nil { // marketing cost plays no part here
 		return BreakEven{}, err
 	}
 	gm := float64(b.Price.Amount-b.UnitCost.Amount) / float64(b.Price.Amount)
 	if gm < 0 {
-		return BreakEven{}, fmt.Errorf("revenue: break-even: %w: unit cost %v above price %v", ErrInvalidInput, b.UnitCost, b.Price)
+		return BreakEven{}, fmt.Errorf("plan: break-even: %w: unit cost %v above price %v", money.ErrInvalidInput, b.UnitCost, b.Price)
 	}
 	dv, err := BreakEvenVolumeChange(priceChange, gm)
 	if err != nil {
@@ -324,13 +326,13 @@ func (b ScenarioBaseline) BreakEven(priceChange float64) (BreakEven, error) {
 		dvR := new(big.Rat).Quo(new(big.Rat).Neg(dp), new(big.Rat).Add(gmR, dp))
 		vol.Mul(vol, dvR.Add(dvR, big.NewRat(1, 1)))
 	}
-	if be.Price, err = b.Price.MulRat(money.OnePlus(priceChange), HalfEven); err != nil {
+	if be.Price, err = b.Price.MulRat(money.OnePlus(priceChange), money.HalfEven); err != nil {
 		return BreakEven{}, err
 	}
-	if be.Revenue, err = be.Price.MulRat(vol, HalfEven); err != nil {
+	if be.Revenue, err = be.Price.MulRat(vol, money.HalfEven); err != nil {
 		return BreakEven{}, err
 	}
-	base, err := b.Price.Mul(b.Volume, HalfEven)
+	base, err := b.Price.Mul(b.Volume, money.HalfEven)
 	if err != nil {
 		return BreakEven{}, err
 	}

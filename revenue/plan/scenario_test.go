@@ -7,12 +7,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/revengine/revengine/money"
 )
 
 // scenarioBase: 1000 units at 100.00, unit cost 60.00 (gross margin 40%),
 // marketing 10,000.00.
-func scenarioBase() ScenarioBaseline {
-	return ScenarioBaseline{Price: usd(10000), Volume: 1000, UnitCost: usd(6000), MarketingCost: usd(1000000)}
+func scenarioBase() Baseline {
+	return Baseline{Price: usd(10000), Volume: 1000, UnitCost: usd(6000), MarketingCost: usd(1000000)}
 }
 
 func TestScenarioCompare(t *testing.T) {
@@ -68,7 +69,7 @@ func TestScenarioDecimalChanges(t *testing.T) {
 	// variable cost 1.40 × 1100 = 1,540.00, gross profit 8,404.00.
 	// Marketing 100.05 × (1 − 0.10) = 90.045 → 90.04; contribution
 	// 8,404.00 − 90.04 = 8,313.96.
-	b := ScenarioBaseline{Price: usd(1005), Volume: 1000, UnitCost: usd(150), MarketingCost: usd(10005)}
+	b := Baseline{Price: usd(1005), Volume: 1000, UnitCost: usd(150), MarketingCost: usd(10005)}
 	got, err := b.Compare(Scenario{Name: "s", PriceChange: -0.10, VolumeChange: 0.1, UnitCostChange: -0.07, MarketingCostChange: -0.10})
 	if err != nil {
 		t.Fatal(err)
@@ -82,16 +83,16 @@ func TestScenarioDecimalChanges(t *testing.T) {
 
 func TestScenarioUnitCost(t *testing.T) {
 	// 49.99 × (1 − 0.35) = 32.4935 → 32.49.
-	c, err := ScenarioUnitCost(usd(4999), 0.35)
+	c, err := UnitCost(usd(4999), 0.35)
 	if err != nil || c != usd(3249) {
-		t.Errorf("ScenarioUnitCost = %v, %v; want USD 32.49", c, err)
+		t.Errorf("UnitCost = %v, %v; want USD 32.49", c, err)
 	}
 	// A decimal tie: 1.50 × (1 − 0.07) = 1.395 exactly → 1.40 (139.5 cents,
 	// half-even up to 140); the float 1 − 0.07 = 0.9299999999999999 gave 139.
-	if c, err := ScenarioUnitCost(usd(150), 0.07); err != nil || c != usd(140) {
-		t.Errorf("ScenarioUnitCost(1.50, 0.07) = %v, %v; want USD 1.40", c, err)
+	if c, err := UnitCost(usd(150), 0.07); err != nil || c != usd(140) {
+		t.Errorf("UnitCost(1.50, 0.07) = %v, %v; want USD 1.40", c, err)
 	}
-	if _, err := ScenarioUnitCost(usd(4999), 1.5); !errors.Is(err, ErrInvalidInput) {
+	if _, err := UnitCost(usd(4999), 1.5); !errors.Is(err, money.ErrInvalidInput) {
 		t.Errorf("margin 1.5: err = %v", err)
 	}
 }
@@ -101,25 +102,25 @@ func TestScenarioErrors(t *testing.T) {
 	noMarketing := base
 	noMarketing.MarketingCost = usd(0)
 	eurCost := base
-	eurCost.UnitCost = New(6000, "EUR")
+	eurCost.UnitCost = money.New(6000, "EUR")
 	zeroVolume := base
 	zeroVolume.Volume = 0
 	tests := []struct {
 		name string
-		base ScenarioBaseline
+		base Baseline
 		s    Scenario
 		want error
 	}{
-		{"zero marketing", noMarketing, Scenario{}, ErrDivisionByZero},
-		{"marketing cut to zero", base, Scenario{MarketingCostChange: -1}, ErrDivisionByZero},
-		{"mixed currency", eurCost, Scenario{}, ErrCurrencyMismatch},
-		{"zero volume", zeroVolume, Scenario{}, ErrInvalidInput},
-		{"price to zero", base, Scenario{PriceChange: -1}, ErrInvalidInput},
-		{"volume to zero", base, Scenario{VolumeChange: -1}, ErrInvalidInput},
-		{"NaN change", base, Scenario{UnitCostChange: math.NaN()}, ErrInvalidInput},
-		{"extra in EUR", base, Scenario{ExtraMarketing: New(5, "EUR")}, ErrCurrencyMismatch},
-		{"negative extra", base, Scenario{ExtraMarketing: usd(-5)}, ErrInvalidInput},
-		{"overflow", base, Scenario{VolumeChange: 1e30}, ErrOverflow},
+		{"zero marketing", noMarketing, Scenario{}, money.ErrDivisionByZero},
+		{"marketing cut to zero", base, Scenario{MarketingCostChange: -1}, money.ErrDivisionByZero},
+		{"mixed currency", eurCost, Scenario{}, money.ErrCurrencyMismatch},
+		{"zero volume", zeroVolume, Scenario{}, money.ErrInvalidInput},
+		{"price to zero", base, Scenario{PriceChange: -1}, money.ErrInvalidInput},
+		{"volume to zero", base, Scenario{VolumeChange: -1}, money.ErrInvalidInput},
+		{"NaN change", base, Scenario{UnitCostChange: math.NaN()}, money.ErrInvalidInput},
+		{"extra in EUR", base, Scenario{ExtraMarketing: money.New(5, "EUR")}, money.ErrCurrencyMismatch},
+		{"negative extra", base, Scenario{ExtraMarketing: usd(-5)}, money.ErrInvalidInput},
+		{"overflow", base, Scenario{VolumeChange: 1e30}, money.ErrOverflow},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,12 +165,12 @@ func TestBreakEvenVolumeChange(t *testing.T) {
 	for _, tt := range errs {
 		_, err := BreakEvenVolumeChange(tt.dp, tt.gm)
 		var ue *BreakEvenUnreachableError
-		if !errors.As(err, &ue) || !errors.Is(err, ErrInvalidInput) || ue.PriceChange != tt.dp || ue.GrossMargin != tt.gm {
+		if !errors.As(err, &ue) || !errors.Is(err, money.ErrInvalidInput) || ue.PriceChange != tt.dp || ue.GrossMargin != tt.gm {
 			t.Errorf("%s: err = %v, want *BreakEvenUnreachableError", tt.name, err)
 		}
 	}
 	for _, in := range [][2]float64{{-1, 0.4}, {math.NaN(), 0.4}, {math.Inf(1), 0.4}, {0.1, 1.2}, {0.1, -0.1}, {0.1, math.NaN()}} {
-		if _, err := BreakEvenVolumeChange(in[0], in[1]); !errors.Is(err, ErrInvalidInput) {
+		if _, err := BreakEvenVolumeChange(in[0], in[1]); !errors.Is(err, money.ErrInvalidInput) {
 			t.Errorf("BreakEvenVolumeChange(%v, %v): err = %v, want ErrInvalidInput", in[0], in[1], err)
 		}
 	}
@@ -177,7 +178,7 @@ func TestBreakEvenVolumeChange(t *testing.T) {
 
 func TestScenarioBreakEven(t *testing.T) {
 	b := scenarioBase()
-	b.MarketingCost = Money{} // not needed for break-even
+	b.MarketingCost = money.Money{} // not needed for break-even
 	tests := []struct {
 		name string
 		dp   float64
@@ -210,7 +211,7 @@ func TestScenarioBreakEven(t *testing.T) {
 	}
 	above := b
 	above.UnitCost = usd(12000)
-	if _, err := above.BreakEven(0.1); !errors.Is(err, ErrInvalidInput) {
+	if _, err := above.BreakEven(0.1); !errors.Is(err, money.ErrInvalidInput) {
 		t.Errorf("unit cost above price: err = %v", err)
 	}
 }

@@ -4,16 +4,19 @@ import (
 	"context"
 	"fmt"
 	"math"
+
+	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue"
 )
 
 // Growth and forecast variants.
 const (
 	// CMGRVariant names (last / first)^(1/months) − 1.
-	CMGRVariant Variant = "compound_monthly"
+	CMGRVariant revenue.Variant = "compound_monthly"
 	// TrendOLS names the ordinary-least-squares line through the series.
-	TrendOLS Variant = "ordinary_least_squares"
+	TrendOLS revenue.Variant = "ordinary_least_squares"
 	// HoltWintersAdditive names additive Holt–Winters.
-	HoltWintersAdditive Variant = "holt_winters_additive"
+	HoltWintersAdditive revenue.Variant = "holt_winters_additive"
 )
 
 // CMGR returns the compound monthly growth rate
@@ -26,34 +29,34 @@ const (
 // first in minor units.
 // Errors: first not positive (zero: ErrDivisionByZero), last negative,
 // months not positive (ErrInvalidInput), currencies that differ.
-func CMGR(first, last Money, months int) (Metric, error) {
+func CMGR(first, last money.Money, months int) (revenue.Metric, error) {
 	if err := checkMoney("cmgr", "first", first, false); err != nil {
-		return Metric{}, err
+		return revenue.Metric{}, err
 	}
 	if err := checkMoney("cmgr", "last", last, false); err != nil {
-		return Metric{}, err
+		return revenue.Metric{}, err
 	}
 	if err := sameCurrency("cmgr", first.Currency, last); err != nil {
-		return Metric{}, err
+		return revenue.Metric{}, err
 	}
 	if months <= 0 {
-		return Metric{}, fmt.Errorf("revenue: cmgr: %w: months %d is not positive", errInvalid, months)
+		return revenue.Metric{}, fmt.Errorf("plan: cmgr: %w: months %d is not positive", errInvalid, months)
 	}
 	if first.Amount == 0 {
-		return Metric{}, fmt.Errorf("revenue: cmgr: %w: first value is zero", errDivZero)
+		return revenue.Metric{}, fmt.Errorf("plan: cmgr: %w: first value is zero", errDivZero)
 	}
 	v := math.Pow(float64(last.Amount)/float64(first.Amount), 1/float64(months)) - 1
-	return Metric{KPI: "cmgr", Variant: CMGRVariant, Formula: "(last / first)^(1 / months) − 1",
+	return revenue.Metric{KPI: "cmgr", Variant: CMGRVariant, Formula: "(last / first)^(1 / months) − 1",
 		Value: v, Numerator: float64(last.Amount), Denominator: float64(first.Amount)}, nil
 }
 
 // Trend is a straight line y = Intercept + Slope × t fitted to a series
 // observed at t = 0, 1, …, n−1, and its forecast for t = n, n+1, ….
 type Trend struct {
-	Variant   Variant   `json:"variant"`
-	Intercept float64   `json:"intercept"` // value at t = 0
-	Slope     float64   `json:"slope"`     // change per step
-	Forecast  []float64 `json:"forecast"`  // t = n … n+horizon−1
+	Variant   revenue.Variant `json:"variant"`
+	Intercept float64         `json:"intercept"` // value at t = 0
+	Slope     float64         `json:"slope"`     // change per step
+	Forecast  []float64       `json:"forecast"`  // t = n … n+horizon−1
 }
 
 // LinearTrend fits y = a + b·t by ordinary least squares to y observed at
@@ -68,10 +71,10 @@ type Trend struct {
 // (ErrInvalidInput).
 func LinearTrend(y []float64, horizon int) (Trend, error) {
 	if len(y) < 2 {
-		return Trend{}, fmt.Errorf("revenue: linear trend: %w: want at least 2 values, have %d", errInvalid, len(y))
+		return Trend{}, fmt.Errorf("plan: linear trend: %w: want at least 2 values, have %d", errInvalid, len(y))
 	}
 	if horizon < 0 {
-		return Trend{}, fmt.Errorf("revenue: linear trend: %w: negative horizon %d", errInvalid, horizon)
+		return Trend{}, fmt.Errorf("plan: linear trend: %w: negative horizon %d", errInvalid, horizon)
 	}
 	n := float64(len(y))
 	tbar := (n - 1) / 2
@@ -104,7 +107,7 @@ func LinearTrend(y []float64, horizon int) (Trend, error) {
 func finiteAll(kpi string, vs []float64) error {
 	for _, v := range vs {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("revenue: %s: %w: result is not finite", kpi, errOverflow)
+			return fmt.Errorf("plan: %s: %w: result is not finite", kpi, errOverflow)
 		}
 	}
 	return nil
@@ -112,11 +115,11 @@ func finiteAll(kpi string, vs []float64) error {
 
 // Seasonal is an additive Holt–Winters fit and forecast.
 type Seasonal struct {
-	Variant Variant `json:"variant"`
-	Period  int     `json:"period"` // m, observations per season
-	Alpha   float64 `json:"alpha"`
-	Beta    float64 `json:"beta"`
-	Gamma   float64 `json:"gamma"`
+	Variant revenue.Variant `json:"variant"`
+	Period  int             `json:"period"` // m, observations per season
+	Alpha   float64         `json:"alpha"`
+	Beta    float64         `json:"beta"`
+	Gamma   float64         `json:"gamma"`
 	// Level, Trend and Seasonal are the final state: ℓ_n, b_n and the last
 	// m seasonal components s_{n−m+1} … s_n.
 	Level    float64   `json:"level"`
@@ -159,13 +162,13 @@ type Seasonal struct {
 func HoltWinters(ctx context.Context, y []float64, m int, alpha, beta, gamma float64, horizon int) (Seasonal, error) {
 	const kpi = "holt-winters"
 	if m < 1 {
-		return Seasonal{}, fmt.Errorf("revenue: %s: %w: season length %d is not positive", kpi, errInvalid, m)
+		return Seasonal{}, fmt.Errorf("plan: %s: %w: season length %d is not positive", kpi, errInvalid, m)
 	}
 	if m > len(y)/2 { // not len(y) < 2*m, which overflows for huge m
-		return Seasonal{}, fmt.Errorf("revenue: %s: %w: want at least two full seasons of %d values, have %d values", kpi, errInvalid, m, len(y))
+		return Seasonal{}, fmt.Errorf("plan: %s: %w: want at least two full seasons of %d values, have %d values", kpi, errInvalid, m, len(y))
 	}
 	if horizon < 0 {
-		return Seasonal{}, fmt.Errorf("revenue: %s: %w: negative horizon %d", kpi, errInvalid, horizon)
+		return Seasonal{}, fmt.Errorf("plan: %s: %w: negative horizon %d", kpi, errInvalid, horizon)
 	}
 	for _, p := range []struct {
 		n string

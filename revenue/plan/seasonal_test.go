@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/revengine/revengine/money"
 )
 
 // TestHoltWintersWorked follows the recursions of Hyndman & Athanasopoulos
@@ -74,12 +75,12 @@ func TestHoltWintersErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := HoltWinters(context.Background(), tt.y, tt.m, tt.a, tt.b, tt.g, tt.h); !errors.Is(err, ErrInvalidInput) {
+			if _, err := HoltWinters(context.Background(), tt.y, tt.m, tt.a, tt.b, tt.g, tt.h); !errors.Is(err, money.ErrInvalidInput) {
 				t.Errorf("err = %v", err)
 			}
 		})
 	}
-	if _, err := HoltWinters(context.Background(), []float64{1e308, 1e308, -1e308, -1e308}, 2, 0.5, 0.5, 0.5, 2); !errors.Is(err, ErrOverflow) {
+	if _, err := HoltWinters(context.Background(), []float64{1e308, 1e308, -1e308, -1e308}, 2, 0.5, 0.5, 0.5, 2); !errors.Is(err, money.ErrOverflow) {
 		t.Errorf("overflow: %v", err)
 	}
 }
@@ -111,11 +112,11 @@ func TestLinearTrend(t *testing.T) {
 		})
 	}
 	for _, bad := range [][]float64{nil, {1}, {1, math.NaN()}} {
-		if _, err := LinearTrend(bad, 1); !errors.Is(err, ErrInvalidInput) {
+		if _, err := LinearTrend(bad, 1); !errors.Is(err, money.ErrInvalidInput) {
 			t.Errorf("%v: err = %v", bad, err)
 		}
 	}
-	if _, err := LinearTrend([]float64{1, 2}, -1); !errors.Is(err, ErrInvalidInput) {
+	if _, err := LinearTrend([]float64{1, 2}, -1); !errors.Is(err, money.ErrInvalidInput) {
 		t.Errorf("negative horizon: %v", err)
 	}
 }
@@ -146,10 +147,10 @@ func TestDiversify(t *testing.T) {
 		in   []SourceRevenue
 		want error
 	}{
-		{"none", nil, ErrInvalidInput},
-		{"zero", []SourceRevenue{{"a", usd(0), false}}, ErrDivisionByZero},
-		{"negative", []SourceRevenue{{"a", usd(5), false}, {"b", usd(-1), false}}, ErrInvalidInput},
-		{"currencies", []SourceRevenue{{"a", usd(5), false}, {"b", New(1, "EUR"), false}}, ErrCurrencyMismatch},
+		{"none", nil, money.ErrInvalidInput},
+		{"zero", []SourceRevenue{{"a", usd(0), false}}, money.ErrDivisionByZero},
+		{"negative", []SourceRevenue{{"a", usd(5), false}, {"b", usd(-1), false}}, money.ErrInvalidInput},
+		{"currencies", []SourceRevenue{{"a", usd(5), false}, {"b", money.New(1, "EUR"), false}}, money.ErrCurrencyMismatch},
 	} {
 		if _, err := Diversify(bad.in); !errors.Is(err, bad.want) {
 			t.Errorf("%s: err = %v, want %v", bad.name, err, bad.want)
