@@ -131,3 +131,28 @@ func TestParsePeriod(t *testing.T) {
 		})
 	}
 }
+func TestParsePeriodForms(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		ok             bool
+	}{
+		{"year", "2024", "2024", true},
+		{"quarter", "2024-Q2", "2024-Q2", true},
+		{"month", "2024-02", "2024-02", true},
+		{"range", "2024-01-15..2024-02-14", "2024-01-15..2024-02-14", true},
+		{"quarter 5", "2024-Q5", "", false},
+		{"month 13", "2024-13", "", false},
+		{"signed month", "2024-+1", "", false},
+		{"reversed range", "2024-02-14..2024-01-15", "", false},
+		{"bad date", "2024-02-30..2024-03-01", "", false},
+		{"word", "soon", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := ParsePeriod(tt.in)
+			if (err == nil) != tt.ok || (tt.ok && p.String() != tt.want) {
+				t.Errorf("ParsePeriod(%q) = %v, %v; want %q", tt.in, p, err, tt.want)
+			}
+		})
+	}
+}

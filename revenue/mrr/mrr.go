@@ -3,6 +3,7 @@ package mrr
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -379,4 +380,34 @@ func movement(kind MovementKind, customer string, date time.Time, old, new int64
 	}
 	return Movement{Kind: kind, CustomerID: customer, Date: date, From: money.Money{Amount: old, Currency: cur}, To: money.Money{Amount: new, Currency: cur},
 		Amount: money.Money{Amount: amt, Currency: cur}, Lines: append([]int(nil), lines...)}
+}
+
+// movementJSON is the wire form of a Movement: its date as YYYY-MM-DD.
+type movementJSON struct {
+	Kind       MovementKind `json:"kind"`
+	CustomerID string       `json:"customer_id"`
+	Date       string       `json:"date"`
+	From       money.Money  `json:"from"`
+	To         money.Money  `json:"to"`
+	Amount     money.Money  `json:"amount"`
+	Lines      []int        `json:"lines,omitempty"`
+}
+
+// MarshalJSON encodes m with its date as "2024-01-05".
+func (m Movement) MarshalJSON() ([]byte, error) {
+	return json.Marshal(movementJSON{m.Kind, m.CustomerID, m.Date.UTC().Format(time.DateOnly), m.From, m.To, m.Amount, m.Lines})
+}
+
+// UnmarshalJSON decodes the form MarshalJSON writes.
+func (m *Movement) UnmarshalJSON(b []byte) error {
+	var w movementJSON
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	d, err := time.Parse(time.DateOnly, w.Date)
+	if err != nil {
+		return fmt.Errorf("mrr: movement date %q is not YYYY-MM-DD", w.Date)
+	}
+	*m = Movement{Kind: w.Kind, CustomerID: w.CustomerID, Date: d, From: w.From, To: w.To, Amount: w.Amount, Lines: w.Lines}
+	return nil
 }
