@@ -13,27 +13,6 @@ import (
 	"github.com/revengine/revengine/revenue/internal/rows"
 )
 
-// The CSV readers of this package (and of mrr and goal) share one shape:
-//
-//   - Read… takes (ctx, r, name, opts...) and returns every valid record
-//     together with an Errors listing every problem as
-//     "name:line:col: column: message", sorted by position; Scan… yields
-//     the records one at a time as an iter.Seq2 of the record or one
-//     problem (*Error), without holding the file in memory.
-//   - A first row naming a column is the header: columns in any order,
-//     names case-insensitive; a missing, repeated or unknown column is an
-//     error (ErrSyntax), nothing is ignored silently. Without a header the
-//     columns are positional and a row must have exactly their number.
-//   - A UTF-8 byte order mark, CRLF line ends, blank lines and quoted
-//     fields (with commas, doubled quotes, line breaks) are read as
-//     spreadsheets write them; a record longer than MaxLine is an error
-//     matching ErrLineTooLong.
-//   - Fields are trimmed. Dates are YYYY-MM-DD (0001-01-01 is rejected);
-//     amounts are integers of minor units in the WithCurrency currency
-//     (default USD), zero or positive, with an optional leading "+".
-//   - Data problems wrap money.ErrInvalidInput; ctx's error and read
-//     errors are returned alone.
-
 // Columns of the deals file.
 const (
 	dealID = iota
@@ -55,8 +34,7 @@ var dealSpec = rows.Spec{Columns: []csvio.Column{
 // while open), status (open, won or lost), amount (minor units), channel
 // and touches. touches is a list separated by ";" of
 // "YYYY-MM-DD|channel|kind" with kind marketing or sales, possibly empty.
-// See the comment at the top of this file (the package doc) for what
-// every reader shares.
+// What every reader shares is in the package doc ("Reading CSV").
 func ReadDeals(ctx context.Context, r io.Reader, name string, opts ...ReadOption) ([]Deal, error) {
 	cfg, err := rows.Configure(opts)
 	if err != nil {

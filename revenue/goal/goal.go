@@ -30,14 +30,12 @@ import (
 //   - NewFunnel derives the marketing-sourced revenue target and the
 //     stage counts (MQL, SQL, …) a revenue target implies; Funnel.Pace
 //     paces the counts.
-//   - ScenarioBaseline.Compare, BreakEvenVolumeChange and Promotion.MRR
-//     weigh price changes and promotions against gross profit.
 //
 // Sketch:
 //
-//	t := goal.Target{Period: revenue.Year(2024), Amount: revenue.New(120_000_000_00, "USD")}
-//	goal, err := t.Split(goal.SplitByDays(), t.Period.Months())
-//	rep, err := goal.Pace(ctx, actuals, revenue.Date(2024, 8, 15), revenue.WithPipeline(0.25, avgDeal))
+//	t := goal.Target{Period: revenue.Year(2024), Amount: money.New(120_000_000_00, "USD")}
+//	plan, err := t.Split(goal.SplitByDays(), t.Period.Months())
+//	rep, err := plan.Pace(ctx, actuals, revenue.Date(2024, 8, 15), goal.WithPipeline(0.25, avgDeal))
 //	fmt.Println(rep.Total.Attainment, rep.Total.Gap, rep.Total.RequiredDaily)
 type Target struct {
 	Period revenue.Period `json:"period"`
