@@ -1,6 +1,8 @@
 package goal_test
 
 import (
+	"strings"
+
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/revenue/goal"
 
@@ -137,4 +139,51 @@ func ExampleFunnel_Pace() {
 	// Output:
 	// MQL: 180 of 400 (45.0%), expected 202.20, gap -22.20, 4.89 a day still needed
 	// won: 25 of 40 (62.5%), expected 20.22, gap 4.78, 0.33 a day still needed
+}
+
+func ExampleParse() {
+	spec, err := goal.Parse("q1.yaml", []byte("period: 2024-Q1\namount_minor: 910000\ncurrency: USD\nby: month\n"))
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range spec.Plan.Parts {
+		fmt.Println(p.Period, p.Amount)
+	}
+	_, err = goal.Parse("bad.yaml", []byte("period: 2024-Q1\namount_minor: -5\ncurrency: USD\nsplit: evenly\n"))
+	fmt.Println(err)
+	// Output:
+	// 2024-01 USD 3100.00
+	// 2024-02 USD 2900.00
+	// 2024-03 USD 3100.00
+	// bad.yaml:2:15: amount_minor: the target must be positive, got -5
+	// bad.yaml:4:8: split: "evenly": want equal, days, working_days or weights
+}
+
+func ExampleSpec_Pace() {
+	spec, err := goal.Parse("q1.yaml", []byte("period: 2024-Q1\namount_minor: 910000\ncurrency: USD\n"))
+	if err != nil {
+		panic(err)
+	}
+	actuals, err := goal.ReadActuals(context.Background(), strings.NewReader(
+		"date,amount_minor\n2024-01-10,100000\n2024-02-01,250000\n2024-02-15,50000\n"), "actuals.csv",
+		revenue.WithCurrency(spec.Target.Amount.Currency))
+	if err != nil {
+		panic(err)
+	}
+	rep, err := spec.Pace(context.Background(), actuals, revenue.Date(2024, 2, 15))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(rep.By, rep.Split, rep.Method, rep.Counted)
+	fmt.Println(rep.Total.Actual, rep.Total.Expected, rep.Total.Gap)
+	// Output:
+	// month days linear 3
+	// USD 4000.00 USD 4600.00 USD -600.00
+}
+
+func ExampleReadActuals() {
+	_, err := goal.ReadActuals(context.Background(), strings.NewReader("2024-01-10,100000\n2024-01-11,-5\n"), "actuals.csv")
+	fmt.Println(err)
+	// Output:
+	// actuals.csv:2:2: amount_minor: negative amount -5 (actuals must be zero or positive; net refunds into the day's actual)
 }

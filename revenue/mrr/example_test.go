@@ -1,6 +1,8 @@
 package mrr_test
 
 import (
+	"errors"
+
 	"github.com/revengine/revengine/revenue/mrr"
 
 	"context"
@@ -81,4 +83,36 @@ func ExampleMeasure() {
 	fmt.Println(strings.Join(year, " "))
 	// Output:
 	// 8334 8334 8334 8334 8333 8333 8333 8333 8333 8333 8333 8333
+}
+
+func ExampleScanEvents() {
+	log := "customer_id,date,mrr\nacme,2024-01-05,10000\nbeta,2024-13-01,5000\n"
+	for e, err := range mrr.ScanEvents(context.Background(), strings.NewReader(log), "events.csv") {
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(e.CustomerID, e.Date.Format(time.DateOnly), e.MRR)
+	}
+	// Output:
+	// acme 2024-01-05 USD 100.00
+	// events.csv:3:2: date: date "2024-13-01" is not a valid YYYY-MM-DD date
+}
+
+func ExampleChurn() {
+	// One month: 10,000.00 at the start, 500.00 churned, 200.00 contracted,
+	// 800.00 of expansion.
+	m := mrr.Month{StartingMRR: money.New(1_000_000, "USD"), Churn: money.New(50_000, "USD"),
+		Contraction: money.New(20_000, "USD"), Expansion: money.New(80_000, "USD"),
+		New: money.Zero("USD"), Reactivation: money.Zero("USD")}
+	gross, _ := mrr.Churn(m)
+	net, _ := mrr.Churn(m, mrr.ChurnNet)
+	fmt.Printf("%s %.2f\n%s %.2f\n", gross.Variant, gross.Value, net.Variant, net.Value)
+	z := money.Zero("USD") // a month with no MRR at its start
+	_, err := mrr.Churn(mrr.Month{StartingMRR: z, New: z, Expansion: z, Contraction: z, Churn: z, Reactivation: z})
+	fmt.Println(errors.Is(err, money.ErrDivisionByZero))
+	// Output:
+	// gross 0.07
+	// net -0.01
+	// true
 }

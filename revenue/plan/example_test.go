@@ -122,3 +122,19 @@ func ExamplePromotion_MRR() {
 	// 2024-03 USD 50.00 USD 65000.00 USD 15000.00
 	// total impact: USD 19000.00
 }
+
+func ExampleReverseFunnel() {
+	steps := []plan.Step{{Stage: "leads", Rate: 0.01}, {Stage: "customers", Rate: 0.05}}
+	exact, _ := plan.ReverseFunnel("visits", 2.2, steps)
+	up, _ := plan.ReverseFunnel("visits", 2.2, steps, plan.WithCountRounding(money.Up))
+	for i := range exact {
+		fmt.Printf("%s %g %g\n", exact[i].Stage, exact[i].Count, up[i].Count)
+	}
+	_, err := plan.ReverseFunnel("visits", 1, []plan.Step{{Stage: "leads", Rate: 0}})
+	fmt.Println(errors.Is(err, money.ErrInvalidInput))
+	// Output:
+	// visits 4400 6000
+	// leads 44 60
+	// customers 2.2 3
+	// true
+}
