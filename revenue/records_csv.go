@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/revengine/revengine/internal/csvio"
+	"github.com/revengine/revengine/internal/diag"
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/revenue/internal/rows"
 )
@@ -35,7 +36,8 @@ var dealSpec = rows.Spec{Columns: []csvio.Column{
 // and touches. touches is a list separated by ";" of
 // "YYYY-MM-DD|channel|kind" with kind marketing or sales, possibly empty.
 // What every reader shares is in the package doc ("Reading CSV").
-func ReadDeals(ctx context.Context, r io.Reader, name string, opts ...ReadOption) ([]Deal, error) {
+func ReadDeals(ctx context.Context, r io.Reader, name string, opts ...ReadOption) (_ []Deal, err error) {
+	defer diag.Recover(&err, "revenue: read deals")
 	cfg, err := rows.Configure(opts)
 	if err != nil {
 		return nil, fmt.Errorf("revenue: read deals %s: %w", name, err)
@@ -120,7 +122,8 @@ var leadSpec = rows.Spec{Columns: []csvio.Column{
 // no Scan form: a prospect is complete only at the end of the file.
 // Header and error handling are those of ReadDeals; WithCurrency does not
 // apply.
-func ReadProspects(ctx context.Context, r io.Reader, name string, opts ...ReadOption) ([]Prospect, error) {
+func ReadProspects(ctx context.Context, r io.Reader, name string, opts ...ReadOption) (_ []Prospect, err error) {
+	defer diag.Recover(&err, "revenue: read prospects")
 	cfg, err := rows.Configure(opts)
 	if err != nil {
 		return nil, fmt.Errorf("revenue: read prospects %s: %w", name, err)
@@ -181,7 +184,8 @@ var spendSpec = rows.Spec{Columns: []csvio.Column{
 // ReadSpend reads spend: CSV with the columns month (YYYY-MM), channel,
 // category (marketing or sales) and amount (minor units). Header and error
 // handling are those of ReadDeals.
-func ReadSpend(ctx context.Context, r io.Reader, name string, opts ...ReadOption) ([]Spend, error) {
+func ReadSpend(ctx context.Context, r io.Reader, name string, opts ...ReadOption) (_ []Spend, err error) {
+	defer diag.Recover(&err, "revenue: read spend")
 	cfg, err := rows.Configure(opts)
 	if err != nil {
 		return nil, fmt.Errorf("revenue: read spend %s: %w", name, err)

@@ -7,6 +7,7 @@ import (
 	"iter"
 
 	"github.com/revengine/revengine/internal/csvio"
+	"github.com/revengine/revengine/internal/diag"
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/revenue"
 	"github.com/revengine/revengine/revenue/internal/rows"
@@ -32,7 +33,8 @@ var actualSpec = rows.Spec{
 // (date, amount_minor, currency, in any order); lines starting with # are
 // comments. Header, options and errors are those of every revenue reader
 // (see the package doc of revenue).
-func ReadActuals(ctx context.Context, r io.Reader, name string, opts ...revenue.ReadOption) ([]Actual, error) {
+func ReadActuals(ctx context.Context, r io.Reader, name string, opts ...revenue.ReadOption) (_ []Actual, err error) {
+	defer diag.Recover(&err, "goal: read actuals")
 	cfg, err := rows.Configure(opts)
 	if err != nil {
 		return nil, fmt.Errorf("goal: read actuals %s: %w", name, err)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/revengine/revengine/internal/diag"
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/revenue"
 )
@@ -213,7 +214,8 @@ func (t Target) Pace(ctx context.Context, actuals []Actual, at time.Time, opts .
 // (ErrDivisionByZero), and ctx's error if it is cancelled. Every invalid
 // actual is reported at once (errors.Join, each naming its index and date;
 // beyond 100 they are counted), so errors.Is finds each sentinel.
-func (g Plan) Pace(ctx context.Context, actuals []Actual, at time.Time, opts ...PaceOption) (Report, error) {
+func (g Plan) Pace(ctx context.Context, actuals []Actual, at time.Time, opts ...PaceOption) (_ Report, err error) {
+	defer diag.Recover(&err, "goal: pace")
 	if err := g.validate(); err != nil {
 		return Report{}, err
 	}

@@ -36,7 +36,8 @@ var eventSpec = rows.Spec{Columns: []csvio.Column{
 // revenue.Errors, each "events.csv:3:2: date: …". An input without a
 // single event is an error too. Rows keep file order, which NewBridge uses
 // to let the later of two same-day rows win.
-func ReadEvents(ctx context.Context, r io.Reader, name string, opts ...revenue.ReadOption) ([]Event, error) {
+func ReadEvents(ctx context.Context, r io.Reader, name string, opts ...revenue.ReadOption) (_ []Event, err error) {
+	defer diag.Recover(&err, "mrr: read events")
 	cfg, err := rows.Configure(opts)
 	if err != nil {
 		return nil, fmt.Errorf("mrr: read events %s: %w", name, err)

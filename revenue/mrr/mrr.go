@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/revengine/revengine/internal/diag"
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/revenue"
 )
@@ -151,7 +152,8 @@ type Bridge struct {
 // (ErrCurrencyMismatch); a negative MRR, empty customer ID or zero date
 // (ErrInvalidInput); sums beyond int64 (ErrOverflow); ctx's error when it
 // is cancelled.
-func NewBridge(ctx context.Context, events []Event, method Method, cur money.Currency) (*Bridge, error) {
+func NewBridge(ctx context.Context, events []Event, method Method, cur money.Currency) (_ *Bridge, err error) {
+	defer diag.Recover(&err, "mrr: bridge")
 	if method != MethodEvent && method != MethodNet {
 		return nil, fmt.Errorf("mrr: bridge: %w: unknown method %q (want event or net)", errInvalid, method)
 	}
