@@ -54,9 +54,9 @@ func (t Target) validate() error {
 	}
 	switch {
 	case t.Amount.Amount == 0:
-		return fmt.Errorf("goal: target for %s: zero target %v: %w (%w)", t.Period, t.Amount, money.ErrInvalidInput, money.ErrDivisionByZero)
+		return fmt.Errorf("goal: target for %s: zero target %v: %w (%w)", t.Period, t.Amount, errInvalid, errDivZero)
 	case t.Amount.Amount < 0:
-		return fmt.Errorf("goal: target for %s: negative target %v: %w", t.Period, t.Amount, money.ErrInvalidInput)
+		return fmt.Errorf("goal: target for %s: negative target %v: %w", t.Period, t.Amount, errInvalid)
 	}
 	return nil
 }
@@ -64,7 +64,7 @@ func (t Target) validate() error {
 // goalCheckPeriod requires a non-empty period whose bounds are midnight UTC.
 func goalCheckPeriod(p revenue.Period) error {
 	if !p.End.After(p.Start) {
-		return fmt.Errorf("%w: empty period %s", money.ErrInvalidInput, p)
+		return fmt.Errorf("%w: empty period %s", errInvalid, p)
 	}
 	if !p.Start.Equal(revenue.Day(p.Start)) || !p.End.Equal(revenue.Day(p.End)) ||
 		p.Start.Location() != time.UTC || p.End.Location() != time.UTC {
@@ -159,7 +159,7 @@ func (s Split) weightsFor(parts []revenue.Period) ([]float64, error) {
 		}
 	case splitWeights:
 		if len(s.weights) != len(parts) {
-			return nil, fmt.Errorf("%w: %d seasonal weights for %d sub-periods", money.ErrInvalidInput, len(s.weights), len(parts))
+			return nil, fmt.Errorf("%w: %d seasonal weights for %d sub-periods", errInvalid, len(s.weights), len(parts))
 		}
 		copy(w, s.weights)
 	}
@@ -199,7 +199,7 @@ func (t Target) Split(s Split, parts []revenue.Period) (Plan, error) {
 		return Plan{}, err
 	}
 	if len(parts) == 0 || len(parts) > MaxParts {
-		return Plan{}, fmt.Errorf("goal: split target for %s: %w: %d sub-periods, want 1 to %d", t.Period, money.ErrInvalidInput, len(parts), MaxParts)
+		return Plan{}, fmt.Errorf("goal: split target for %s: %w: %d sub-periods, want 1 to %d", t.Period, errInvalid, len(parts), MaxParts)
 	}
 	next := t.Period.Start
 	for i, p := range parts {

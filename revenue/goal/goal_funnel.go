@@ -96,28 +96,28 @@ func NewFunnel(t Target, averageDeal money.Money, stages []Stage, opts ...Funnel
 		return Funnel{}, err
 	}
 	if math.IsNaN(cfg.share) || cfg.share <= 0 || cfg.share > 1 {
-		return Funnel{}, fmt.Errorf("goal: funnel: %w: marketing share %v not in (0, 1]", money.ErrInvalidInput, cfg.share)
+		return Funnel{}, fmt.Errorf("goal: funnel: %w: marketing share %v not in (0, 1]", errInvalid, cfg.share)
 	}
 	if cfg.rounding != nil && !kpi.ValidRounding(*cfg.rounding) {
-		return Funnel{}, fmt.Errorf("goal: funnel: %w: unknown rounding %d", money.ErrInvalidInput, int(*cfg.rounding))
+		return Funnel{}, fmt.Errorf("goal: funnel: %w: unknown rounding %d", errInvalid, int(*cfg.rounding))
 	}
 	if averageDeal.Currency != t.Amount.Currency {
 		return Funnel{}, fmt.Errorf("goal: funnel: average deal: %w", &money.CurrencyMismatchError{Op: "goal funnel", A: t.Amount.Currency, B: averageDeal.Currency})
 	}
 	if averageDeal.Amount <= 0 {
-		return Funnel{}, fmt.Errorf("goal: funnel: %w: average deal %v must be positive", money.ErrInvalidInput, averageDeal)
+		return Funnel{}, fmt.Errorf("goal: funnel: %w: average deal %v must be positive", errInvalid, averageDeal)
 	}
 	if len(stages) == 0 {
-		return Funnel{}, fmt.Errorf("goal: funnel: %w: no stages", money.ErrInvalidInput)
+		return Funnel{}, fmt.Errorf("goal: funnel: %w: no stages", errInvalid)
 	}
 	seen := map[string]bool{"won": true}
 	for i, s := range stages {
 		if s.Name == "" || seen[s.Name] {
-			return Funnel{}, fmt.Errorf("goal: funnel: stage %d: %w: name %q empty, repeated or reserved", i, money.ErrInvalidInput, s.Name)
+			return Funnel{}, fmt.Errorf("goal: funnel: stage %d: %w: name %q empty, repeated or reserved", i, errInvalid, s.Name)
 		}
 		seen[s.Name] = true
 		if math.IsNaN(s.Rate) || s.Rate <= 0 || s.Rate > 1 {
-			return Funnel{}, fmt.Errorf("goal: funnel: stage %q: %w: rate %v not in (0, 1]", s.Name, money.ErrInvalidInput, s.Rate)
+			return Funnel{}, fmt.Errorf("goal: funnel: stage %q: %w: rate %v not in (0, 1]", s.Name, errInvalid, s.Rate)
 		}
 	}
 	sourced, err := t.Amount.Mul(cfg.share, money.HalfEven)
@@ -179,7 +179,7 @@ func (f Funnel) Pace(at time.Time, actual map[string]float64, opts ...PaceOption
 		return nil, err
 	}
 	if err := goalCheckPeriod(f.Target.Period); err != nil {
-		return nil, fmt.Errorf("revenue: goal funnel pace: %w", err)
+		return nil, fmt.Errorf("goal: funnel pace: %w", err)
 	}
 	targets := map[string]float64{"won": f.Deals}
 	order := make([]string, 0, len(f.Stages)+1)
@@ -191,10 +191,10 @@ func (f Funnel) Pace(at time.Time, actual map[string]float64, opts ...PaceOption
 	for _, name := range slices.Sorted(maps.Keys(actual)) { // sorted: deterministic errors
 		v := actual[name]
 		if _, ok := targets[name]; !ok {
-			return nil, fmt.Errorf("revenue: goal funnel pace: %w: unknown stage %q", money.ErrInvalidInput, name)
+			return nil, fmt.Errorf("goal: funnel pace: %w: unknown stage %q", errInvalid, name)
 		}
 		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-			return nil, fmt.Errorf("revenue: goal funnel pace: stage %q: %w: actual count %v", name, money.ErrInvalidInput, v)
+			return nil, fmt.Errorf("goal: funnel pace: stage %q: %w: actual count %v", name, errInvalid, v)
 		}
 	}
 	var wd revenue.Calendar
@@ -209,7 +209,7 @@ func (f Funnel) Pace(at time.Time, actual map[string]float64, opts ...PaceOption
 	a := revenue.Day(at)
 	num, den := paceElapsedShare(p, a, method, wd)
 	if den == 0 {
-		return nil, fmt.Errorf("revenue: goal funnel pace %s: %w: no working day in the period", p, money.ErrDivisionByZero)
+		return nil, fmt.Errorf("goal: funnel pace %s: %w: no working day in the period", p, errDivZero)
 	}
 	D := p.Days()
 	e := paceElapsedDays(p, a)
@@ -221,7 +221,7 @@ func (f Funnel) Pace(at time.Time, actual map[string]float64, opts ...PaceOption
 		}
 		T := targets[name]
 		if T <= 0 {
-			return nil, fmt.Errorf("revenue: goal funnel pace: stage %q: %w: target count %v", name, money.ErrDivisionByZero, T)
+			return nil, fmt.Errorf("goal: funnel pace: stage %q: %w: target count %v", name, errDivZero, T)
 		}
 		c := CountPace{
 			Stage: name, Method: method, Target: T, Actual: A, Attainment: A / T,

@@ -85,20 +85,20 @@ func newPaceConfig(cur money.Currency, opts []PaceOption) (paceConfig, error) {
 		}
 	}
 	if c.rounding < money.HalfEven || c.rounding > money.Ceil {
-		return c, fmt.Errorf("goal: pace: %w: unknown rounding %v", money.ErrInvalidInput, c.rounding)
+		return c, fmt.Errorf("goal: pace: %w: unknown rounding %v", errInvalid, c.rounding)
 	}
 	if err := c.cal.Validate(); err != nil {
 		return c, fmt.Errorf("goal: pace: %w", err)
 	}
 	if c.pipeline {
 		if math.IsNaN(c.winRate) || c.winRate <= 0 || c.winRate > 1 {
-			return c, fmt.Errorf("goal: pace: %w: win rate %v not in (0, 1]", money.ErrInvalidInput, c.winRate)
+			return c, fmt.Errorf("goal: pace: %w: win rate %v not in (0, 1]", errInvalid, c.winRate)
 		}
 		if c.avgDeal.Currency != cur {
 			return c, fmt.Errorf("goal: pace: average deal: %w", &money.CurrencyMismatchError{Op: "pipeline", A: cur, B: c.avgDeal.Currency})
 		}
 		if c.avgDeal.Amount <= 0 {
-			return c, fmt.Errorf("goal: pace: %w: average deal %v must be positive", money.ErrInvalidInput, c.avgDeal)
+			return c, fmt.Errorf("goal: pace: %w: average deal %v must be positive", errInvalid, c.avgDeal)
 		}
 	}
 	return c, nil
@@ -262,7 +262,7 @@ func (g Plan) Pace(ctx context.Context, actuals []Actual, at time.Time, opts ...
 		}
 		rep.Counted++
 		if total+x.Amount.Amount < total {
-			return Report{}, fmt.Errorf("goal: pace: actual %d: sum: %w", i, money.ErrOverflow)
+			return Report{}, fmt.Errorf("goal: pace: actual %d: sum: %w", i, errOverflow)
 		}
 		total += x.Amount.Amount
 		k, _ := slices.BinarySearch(partEnd, d+1) // first part ending after d
@@ -311,7 +311,7 @@ func (g Plan) Pace(ctx context.Context, actuals []Actual, at time.Time, opts ...
 	default:
 		num, den := paceElapsedShare(t.Period, a, cfg.method, wd)
 		if den == 0 {
-			return Report{}, fmt.Errorf("goal: pace %s: %w: no working day in the period", t.Period, money.ErrDivisionByZero)
+			return Report{}, fmt.Errorf("goal: pace %s: %w: no working day in the period", t.Period, errDivZero)
 		}
 		if expected, err = t.Amount.MulFrac(num, den, cfg.rounding); err != nil {
 			return Report{}, err
@@ -347,7 +347,7 @@ func (g Plan) validate() error {
 		return err
 	}
 	if len(g.Parts) == 0 {
-		return fmt.Errorf("goal: plan %s: %w: no sub-periods", t.Period, money.ErrInvalidInput)
+		return fmt.Errorf("goal: plan %s: %w: no sub-periods", t.Period, errInvalid)
 	}
 	next := t.Period.Start
 	var sum int64
@@ -356,25 +356,25 @@ func (g Plan) validate() error {
 			return fmt.Errorf("goal: plan %s: part %d: %w", t.Period, i, err)
 		}
 		if !p.Period.Start.Equal(next) {
-			return fmt.Errorf("goal: plan %s: %w: part %d (%s) does not start where the previous part ends", t.Period, money.ErrInvalidInput, i, p.Period)
+			return fmt.Errorf("goal: plan %s: %w: part %d (%s) does not start where the previous part ends", t.Period, errInvalid, i, p.Period)
 		}
 		next = p.Period.End
 		if p.Amount.Currency != t.Amount.Currency {
 			return fmt.Errorf("goal: plan %s: part %d: %w", t.Period, i, &money.CurrencyMismatchError{Op: "goal", A: t.Amount.Currency, B: p.Amount.Currency})
 		}
 		if p.Amount.Amount < 0 {
-			return fmt.Errorf("goal: plan %s: part %d: %w: negative target %v", t.Period, i, money.ErrInvalidInput, p.Amount)
+			return fmt.Errorf("goal: plan %s: part %d: %w: negative target %v", t.Period, i, errInvalid, p.Amount)
 		}
 		if sum+p.Amount.Amount < sum {
-			return fmt.Errorf("goal: plan %s: parts: %w", t.Period, money.ErrOverflow)
+			return fmt.Errorf("goal: plan %s: parts: %w", t.Period, errOverflow)
 		}
 		sum += p.Amount.Amount
 	}
 	if !next.Equal(t.Period.End) {
-		return fmt.Errorf("goal: plan %s: %w: parts end %s, not at the period's end", t.Period, money.ErrInvalidInput, next.Format(time.DateOnly))
+		return fmt.Errorf("goal: plan %s: %w: parts end %s, not at the period's end", t.Period, errInvalid, next.Format(time.DateOnly))
 	}
 	if sum != t.Amount.Amount {
-		return fmt.Errorf("goal: plan %s: %w: parts add up to %v, target is %v", t.Period, money.ErrInvalidInput, money.Money{Amount: sum, Currency: t.Amount.Currency}, t.Amount)
+		return fmt.Errorf("goal: plan %s: %w: parts add up to %v, target is %v", t.Period, errInvalid, money.Money{Amount: sum, Currency: t.Amount.Currency}, t.Amount)
 	}
 	return nil
 }
@@ -387,7 +387,7 @@ func paceCheckActual(x Actual, cur money.Currency) error {
 		return &money.CurrencyMismatchError{Op: "pace", A: cur, B: x.Amount.Currency}
 	}
 	if x.Amount.Amount < 0 {
-		return fmt.Errorf("%w: negative amount %v", money.ErrInvalidInput, x.Amount)
+		return fmt.Errorf("%w: negative amount %v", errInvalid, x.Amount)
 	}
 	return nil
 }
@@ -493,7 +493,7 @@ func paceWith(t Target, a time.Time, actual money.Money, n int, expected money.M
 // shortest decimal (0.3 is 3/10) and rounded once with r.
 func paceDivFloat(m money.Money, f float64, r money.Rounding) (money.Money, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) || f <= 0 {
-		return money.Money{}, fmt.Errorf("%w: divisor %v", money.ErrInvalidInput, f)
+		return money.Money{}, fmt.Errorf("%w: divisor %v", errInvalid, f)
 	}
 	q := new(big.Rat).SetInt64(m.Amount)
 	q.Quo(q, money.Decimal(f))

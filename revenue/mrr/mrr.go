@@ -160,7 +160,7 @@ func NewBridge(ctx context.Context, events []Event, method Method, cur money.Cur
 	if err := cur.Validate(); err != nil {
 		return nil, fmt.Errorf("mrr: bridge: %w", err)
 	}
-	if err := validateEvents("mrr bridge", events, cur); err != nil {
+	if err := validateEvents("bridge", events, cur); err != nil {
 		return nil, err
 	}
 	changes := collapse(events)

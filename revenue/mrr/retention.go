@@ -136,7 +136,7 @@ func ratMetric(kpi string, v revenue.Variant, formula string, num, den *big.Rat)
 // Errors: starting MRR zero (ErrDivisionByZero); negative amounts;
 // currencies that differ.
 func Churn(m Month, v ...ChurnVariant) (revenue.Metric, error) {
-	const kpi = "mrr churn"
+	const kpi = "churn"
 	c, err := variant(kpi, ChurnGross, v, ChurnGross, ChurnNet, ChurnNetReactivation)
 	if err != nil {
 		return revenue.Metric{}, err
@@ -243,7 +243,7 @@ func Retention(ctx context.Context, events []Event, p revenue.Period, cur money.
 	if err := cur.Validate(); err != nil {
 		return Cohort{}, fmt.Errorf("mrr: retention: %w", err)
 	}
-	if err := validateEvents("cohort retention", events, cur); err != nil {
+	if err := validateEvents("retention", events, cur); err != nil {
 		return Cohort{}, err
 	}
 	if err := ctx.Err(); err != nil {

@@ -66,15 +66,15 @@ func (p Promotion) MRR(list money.Money, existing, won int64, horizon int) (Prom
 	}
 	switch {
 	case list.Amount <= 0:
-		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: list price %v must be positive", p.Name, money.ErrInvalidInput, list)
+		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: list price %v must be positive", p.Name, errInvalid, list)
 	case math.IsNaN(p.Discount) || p.Discount < 0 || p.Discount > 1:
-		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: discount %v not in [0, 1]", p.Name, money.ErrInvalidInput, p.Discount)
+		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: discount %v not in [0, 1]", p.Name, errInvalid, p.Discount)
 	case p.Months < 1:
-		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: %d months, want at least 1", p.Name, money.ErrInvalidInput, p.Months)
+		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: %d months, want at least 1", p.Name, errInvalid, p.Months)
 	case horizon < p.Months || horizon > 1200:
-		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: horizon %d months, want %d to 1200", p.Name, money.ErrInvalidInput, horizon, p.Months)
+		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: horizon %d months, want %d to 1200", p.Name, errInvalid, horizon, p.Months)
 	case existing < 0 || won < 0 || existing > math.MaxInt64-won:
-		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: subscribers %d existing, %d won", p.Name, money.ErrInvalidInput, existing, won)
+		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: subscribers %d existing, %d won", p.Name, errInvalid, existing, won)
 	}
 	disc, err := list.MulRat(money.OnePlus(-p.Discount), money.HalfEven)
 	if err != nil {

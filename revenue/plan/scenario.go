@@ -30,7 +30,7 @@ type Baseline struct {
 // to fill Baseline.UnitCost when only the margin is known.
 func UnitCost(price money.Money, gm float64) (money.Money, error) {
 	if math.IsNaN(gm) || gm < 0 || gm > 1 {
-		return money.Money{}, fmt.Errorf("plan: scenario: %w: gross margin %v not in [0, 1]", money.ErrInvalidInput, gm)
+		return money.Money{}, fmt.Errorf("plan: scenario: %w: gross margin %v not in [0, 1]", errInvalid, gm)
 	}
 	return price.MulRat(money.OnePlus(-gm), money.HalfEven)
 }
@@ -98,11 +98,11 @@ func (b Baseline) validateUnits() error {
 	}
 	switch {
 	case b.Price.Amount <= 0:
-		return fmt.Errorf("plan: scenario baseline: %w: price %v must be positive", money.ErrInvalidInput, b.Price)
+		return fmt.Errorf("plan: scenario baseline: %w: price %v must be positive", errInvalid, b.Price)
 	case math.IsNaN(b.Volume) || math.IsInf(b.Volume, 0) || b.Volume <= 0:
-		return fmt.Errorf("plan: scenario baseline: %w: volume %v must be positive", money.ErrInvalidInput, b.Volume)
+		return fmt.Errorf("plan: scenario baseline: %w: volume %v must be positive", errInvalid, b.Volume)
 	case b.UnitCost.Amount < 0:
-		return fmt.Errorf("plan: scenario baseline: %w: unit cost %v is negative", money.ErrInvalidInput, b.UnitCost)
+		return fmt.Errorf("plan: scenario baseline: %w: unit cost %v is negative", errInvalid, b.UnitCost)
 	}
 	return nil
 }
@@ -116,7 +116,7 @@ func (b Baseline) validate() error {
 		return fmt.Errorf("plan: scenario baseline: marketing cost: %w", &money.CurrencyMismatchError{Op: "scenario", A: b.Price.Currency, B: b.MarketingCost.Currency})
 	}
 	if b.MarketingCost.Amount <= 0 {
-		return fmt.Errorf("plan: scenario baseline: %w: marketing cost %v must be positive (it divides marketing ROI)", money.ErrDivisionByZero, b.MarketingCost)
+		return fmt.Errorf("plan: scenario baseline: %w: marketing cost %v must be positive (it divides marketing ROI)", errDivZero, b.MarketingCost)
 	}
 	return nil
 }
@@ -125,20 +125,20 @@ func (s Scenario) validate(cur money.Currency) error {
 	fin := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	switch {
 	case !fin(s.PriceChange) || s.PriceChange <= -1:
-		return fmt.Errorf("%w: price change %v must be finite and above −1", money.ErrInvalidInput, s.PriceChange)
+		return fmt.Errorf("%w: price change %v must be finite and above −1", errInvalid, s.PriceChange)
 	case !fin(s.VolumeChange) || s.VolumeChange <= -1:
-		return fmt.Errorf("%w: volume change %v must be finite and above −1", money.ErrInvalidInput, s.VolumeChange)
+		return fmt.Errorf("%w: volume change %v must be finite and above −1", errInvalid, s.VolumeChange)
 	case !fin(s.UnitCostChange) || s.UnitCostChange < -1:
-		return fmt.Errorf("%w: unit cost change %v must be finite and at least −1", money.ErrInvalidInput, s.UnitCostChange)
+		return fmt.Errorf("%w: unit cost change %v must be finite and at least −1", errInvalid, s.UnitCostChange)
 	case !fin(s.MarketingCostChange) || s.MarketingCostChange < -1:
-		return fmt.Errorf("%w: marketing cost change %v must be finite and at least −1", money.ErrInvalidInput, s.MarketingCostChange)
+		return fmt.Errorf("%w: marketing cost change %v must be finite and at least −1", errInvalid, s.MarketingCostChange)
 	}
 	if s.ExtraMarketing != (money.Money{}) {
 		if s.ExtraMarketing.Currency != cur {
 			return fmt.Errorf("extra marketing: %w", &money.CurrencyMismatchError{Op: "scenario", A: cur, B: s.ExtraMarketing.Currency})
 		}
 		if s.ExtraMarketing.Amount < 0 {
-			return fmt.Errorf("%w: extra marketing %v is negative", money.ErrInvalidInput, s.ExtraMarketing)
+			return fmt.Errorf("%w: extra marketing %v is negative", errInvalid, s.ExtraMarketing)
 		}
 	}
 	return nil
@@ -215,10 +215,10 @@ func (b Baseline) apply(s Scenario) (ScenarioResult, error) {
 		return ScenarioResult{}, err
 	}
 	if r.Revenue.Amount == 0 {
-		return ScenarioResult{}, fmt.Errorf("%w: revenue rounds to zero, gross margin undefined", money.ErrDivisionByZero)
+		return ScenarioResult{}, fmt.Errorf("%w: revenue rounds to zero, gross margin undefined", errDivZero)
 	}
 	if r.MarketingCost.Amount == 0 {
-		return ScenarioResult{}, fmt.Errorf("%w: marketing cost is zero, marketing ROI undefined", money.ErrDivisionByZero)
+		return ScenarioResult{}, fmt.Errorf("%w: marketing cost is zero, marketing ROI undefined", errDivZero)
 	}
 	r.GrossMargin = float64(r.GrossProfit.Amount) / float64(r.Revenue.Amount)
 	r.MarketingROI = float64(r.Contribution.Amount) / float64(r.MarketingCost.Amount)
@@ -263,10 +263,10 @@ func (e *BreakEvenUnreachableError) Is(target error) bool { return target == mon
 // GM + ΔP ≤ 0 is a *BreakEvenUnreachableError.
 func BreakEvenVolumeChange(priceChange, grossMargin float64) (float64, error) {
 	if math.IsNaN(grossMargin) || grossMargin < 0 || grossMargin > 1 {
-		return 0, fmt.Errorf("plan: break-even: %w: gross margin %v not in [0, 1]", money.ErrInvalidInput, grossMargin)
+		return 0, fmt.Errorf("plan: break-even: %w: gross margin %v not in [0, 1]", errInvalid, grossMargin)
 	}
 	if math.IsNaN(priceChange) || math.IsInf(priceChange, 0) || priceChange <= -1 {
-		return 0, fmt.Errorf("plan: break-even: %w: price change %v must be finite and above −1", money.ErrInvalidInput, priceChange)
+		return 0, fmt.Errorf("plan: break-even: %w: price change %v must be finite and above −1", errInvalid, priceChange)
 	}
 	if grossMargin+priceChange <= 0 {
 		return 0, &BreakEvenUnreachableError{PriceChange: priceChange, GrossMargin: grossMargin}
@@ -308,7 +308,7 @@ func (b Baseline) BreakEven(priceChange float64) (BreakEven, error) {
 	}
 	gm := float64(b.Price.Amount-b.UnitCost.Amount) / float64(b.Price.Amount)
 	if gm < 0 {
-		return BreakEven{}, fmt.Errorf("plan: break-even: %w: unit cost %v above price %v", money.ErrInvalidInput, b.UnitCost, b.Price)
+		return BreakEven{}, fmt.Errorf("plan: break-even: %w: unit cost %v above price %v", errInvalid, b.UnitCost, b.Price)
 	}
 	dv, err := BreakEvenVolumeChange(priceChange, gm)
 	if err != nil {
