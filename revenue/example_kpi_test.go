@@ -149,3 +149,16 @@ func ExampleScanSpend() {
 	// 2024-01 search marketing EUR 1500.00
 	// 2024-01 sdr sales EUR 900.00
 }
+
+func ExampleReadProspects() {
+	prospects, err := revenue.ReadProspects(context.Background(), strings.NewReader(
+		"id,channel,stage,date\nL1,web,lead,2024-01-02\nL2,events,lead,2024-01-03\nL1,web,mql,2024-01-05\nL3,web,churned,2024-01-06\n"), "leads.csv")
+	for _, p := range prospects {
+		fmt.Println(p.ID, p.Channel, len(p.History), "stages")
+	}
+	fmt.Println(err)
+	// Output:
+	// L1 web 2 stages
+	// L2 events 1 stages
+	// leads.csv:5:3: stage: unknown stage "churned"
+}

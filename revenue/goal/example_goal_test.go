@@ -187,3 +187,27 @@ func ExampleReadActuals() {
 	// Output:
 	// actuals.csv:2:2: amount_minor: negative amount -5 (actuals must be zero or positive; net refunds into the day's actual)
 }
+
+func ExampleLoad() {
+	src := "period: 2024\namount_minor: 120000000\ncurrency: USD\nby: quarter\nsplit: equal\npace: plan\n"
+	spec, err := goal.Load(context.Background(), strings.NewReader(src), "year.yaml")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(spec.Target.Period, spec.Target.Amount, spec.By, spec.Plan.Split, spec.Method)
+	for _, p := range spec.Plan.Parts {
+		fmt.Println(p.Period, p.Amount)
+	}
+	_, err = goal.Load(context.Background(), strings.NewReader("period: 2024\n"), "short.yaml")
+	fmt.Println(errors.Is(err, goal.ErrSpec))
+	fmt.Println(err)
+	// Output:
+	// 2024 USD 1200000.00 quarter equal plan
+	// 2024-Q1 USD 300000.00
+	// 2024-Q2 USD 300000.00
+	// 2024-Q3 USD 300000.00
+	// 2024-Q4 USD 300000.00
+	// true
+	// short.yaml:1:1: amount_minor: missing
+	// short.yaml:1:1: currency: missing
+}

@@ -116,3 +116,16 @@ func ExampleChurn() {
 	// net -0.01
 	// true
 }
+
+func ExampleCustomerChurn() {
+	// 200 customers at the start, 20 lost, 30 new during the period.
+	start, _ := mrr.CustomerChurn(200, 20, 30)                                  // 20 / 200
+	withNew, _ := mrr.CustomerChurn(200, 20, 30, mrr.CustomerChurnStartPlusNew) // 20 / 230
+	fmt.Printf("%s %.4f\n%s %.4f\n", start.Variant, start.Value, withNew.Variant, withNew.Value)
+	_, err := mrr.CustomerChurn(0, 0, 5)
+	fmt.Println(errors.Is(err, money.ErrDivisionByZero))
+	// Output:
+	// start 0.1000
+	// start_plus_new 0.0870
+	// true
+}

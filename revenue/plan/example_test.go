@@ -138,3 +138,22 @@ func ExampleReverseFunnel() {
 	// customers 2.2 3
 	// true
 }
+
+func ExampleCMGR() {
+	// 100.00 to 121.00 in two months: (121/100)^(1/2) − 1 = 10% a month.
+	m, _ := plan.CMGR(money.New(10000, "USD"), money.New(12100, "USD"), 2)
+	fmt.Printf("%s %.2f\n", m.Variant, m.Value)
+	_, err := plan.CMGR(money.New(0, "USD"), money.New(100, "USD"), 2)
+	fmt.Println(errors.Is(err, money.ErrDivisionByZero))
+	// Output:
+	// compound_monthly 0.10
+	// true
+}
+
+func ExampleLinearTrend() {
+	// 1, 2, 3 at t = 0, 1, 2: y = 1 + 1·t, so t = 3 and 4 give 4 and 5.
+	tr, _ := plan.LinearTrend([]float64{1, 2, 3}, 2)
+	fmt.Printf("%.1f %.1f %v\n", tr.Intercept, tr.Slope, tr.Forecast)
+	// Output:
+	// 1.0 1.0 [4 5]
+}
