@@ -6,9 +6,13 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/revengine/revengine/money"
 )
+
+// day is a sales-cycle day: 24 hours.
+const day = 24 * time.Hour
 
 func kpiApprox(t *testing.T, what string, got, want float64) {
 	t.Helper()
@@ -89,7 +93,7 @@ func TestMoneyPerCount(t *testing.T) {
 		// no retention: m × 0 / (1 + i) = 0
 		{"clv r=0", func() (MoneyMetric, error) { return DiscountedCLV(usd(10000), 0, 0.1) }, 0, 0, CLVDiscounted},
 		// velocity: 20 opps × 0.25 × 5,000.00 / 50 days = 500.00 a day
-		{"velocity", func() (MoneyMetric, error) { return PipelineVelocity(20, 0.25, usd(500000), 50) }, 50000, 50000, VelocityVariant},
+		{"velocity", func() (MoneyMetric, error) { return PipelineVelocity(20, 0.25, usd(500000), 50*day) }, 50000, 50000, VelocityVariant},
 		// Decimal rates are exact decimals, so half-even ties are ties (the
 		// binary 0.4 = 0.400000000000000022… made these round the other way;
 		// found by the random cross-check against an exact reference):
@@ -102,7 +106,7 @@ func TestMoneyPerCount(t *testing.T) {
 		// CLV = 149.49 × 0.9 / (1 + 0.1 − 0.9) = 134.541 / 0.2 = 672.705 → 672.70 (67270.5 cents → 67270, even).
 		{"clv decimal tie", func() (MoneyMetric, error) { return DiscountedCLV(usd(14949), 0.9, 0.1) }, 67270, 67270.5, CLVDiscounted},
 		// velocity = 31 × 0.25 × 196.69 / 0.26 = 5,862.875 → 5,862.88 (586287.5 cents → 586288).
-		{"velocity decimal tie", func() (MoneyMetric, error) { return PipelineVelocity(31, 0.25, usd(19669), 0.26) }, 586288, 586287.5, VelocityVariant},
+		{"velocity decimal tie", func() (MoneyMetric, error) { return PipelineVelocity(31, 0.25, usd(19669), 26*day/100) }, 586288, 586287.5, VelocityVariant},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -193,9 +197,10 @@ func TestCalculatorErrors(t *testing.T) {
 		{"clv i Inf", func() error { _, err := DiscountedCLV(usd(1), 0.5, math.Inf(1)); return err }, money.ErrInvalidInput},
 		{"ltv:cac zero", func() error { _, err := LTVToCAC(usd(1), usd(0)); return err }, money.ErrDivisionByZero},
 		{"velocity zero days", func() error { _, err := PipelineVelocity(1, 0.5, usd(1), 0); return err }, money.ErrDivisionByZero},
-		{"velocity win rate", func() error { _, err := PipelineVelocity(1, 2, usd(1), 1); return err }, money.ErrInvalidInput},
-		{"velocity opps", func() error { _, err := PipelineVelocity(-1, 0.5, usd(1), 1); return err }, money.ErrInvalidInput},
-		{"velocity days NaN", func() error { _, err := PipelineVelocity(1, 0.5, usd(1), math.NaN()); return err }, money.ErrInvalidInput},
+		{"velocity win rate", func() error { _, err := PipelineVelocity(1, 2, usd(1), day); return err }, money.ErrInvalidInput},
+		{"velocity opps", func() error { _, err := PipelineVelocity(-1, 0.5, usd(1), day); return err }, money.ErrInvalidInput},
+		// a NaN cycle is no longer representable (time.Duration); a negative one is refused
+		{"velocity negative cycle", func() error { _, err := PipelineVelocity(1, 0.5, usd(1), -day); return err }, money.ErrInvalidInput},
 		{"coverage quota met", func() error { _, err := PipelineCoverage(usd(1), usd(5), usd(5)); return err }, money.ErrDivisionByZero},
 		{"coverage quota exceeded", func() error { _, err := PipelineCoverage(usd(1), usd(5), usd(6)); return err }, money.ErrInvalidInput},
 		{"required coverage 0", func() error { _, err := RequiredCoverage(0); return err }, money.ErrDivisionByZero},

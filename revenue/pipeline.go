@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
+	"time"
 
 	"github.com/revengine/revengine/money"
 )
@@ -280,11 +281,15 @@ func SalesCycleLength(deals []Deal) (SalesCycle, error) {
 //
 //	velocity = opportunities × win rate × average deal size / sales cycle days
 //
-// (the sales velocity equation as HubSpot and Salesforce give it). The
-// result is money per day rounded with WithRounding (default HalfEven).
+// (the sales velocity equation as HubSpot and Salesforce give it), with
+// the sales cycle a time.Duration counted in days of 24 hours (the
+// SalesCycle of won deals is in days: pass
+// time.Duration(c.MeanDays*24*float64(time.Hour))). The result is money
+// per day rounded with WithRounding (default HalfEven); Denominator is the
+// cycle in days.
 // Errors: negative opportunities, win rate outside [0, 1], negative deal
-// size, cycle days zero (ErrDivisionByZero), negative or not finite.
-func PipelineVelocity(opportunities int64, winRate float64, averageDeal money.Money, cycleDays float64, opts ...MoneyOption) (MoneyMetric, error) {
+// size, a zero cycle (ErrDivisionByZero) or a negative one.
+func PipelineVelocity(opportunities int64, winRate float64, averageDeal money.Money, cycle time.Duration, opts ...MoneyOption) (MoneyMetric, error) {
 	const kpi = "pipeline velocity"
 	c, err := newConfig(kpi, func(c *kpiConfig) {
 		for _, o := range opts {
@@ -305,16 +310,15 @@ func PipelineVelocity(opportunities int64, winRate float64, averageDeal money.Mo
 	if err := checkMoney(kpi, "average deal size", averageDeal, false); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkFinite(kpi, "cycle days", cycleDays); err != nil {
-		return MoneyMetric{}, err
+	if cycle < 0 {
+		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w: sales cycle %v is negative", kpi, errInvalid, cycle)
 	}
-	if cycleDays < 0 {
-		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w: cycle days %v is negative", kpi, errInvalid, cycleDays)
-	}
+	// Days exactly: nanoseconds over the nanoseconds of a day.
+	days := new(big.Rat).SetFrac(big.NewInt(int64(cycle)), big.NewInt(int64(24*time.Hour)))
 	num := new(big.Rat).Mul(ratInt(opportunities), ratFloat(winRate))
 	num.Mul(num, ratInt(averageDeal.Amount))
 	return moneyQuotient("pipeline_velocity", VelocityVariant, "opportunities × win rate × average deal size / cycle days",
-		num, ratFloat(cycleDays), averageDeal.Currency, c.rounding)
+		num, days, averageDeal.Currency, c.rounding)
 }
 
 // PipelineCoverage returns open pipeline / remaining quota, with remaining

@@ -10,6 +10,8 @@
 package main
 
 import (
+	"time"
+
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/revenue/mrr"
 	"github.com/revengine/revengine/revenue/plan"
@@ -322,7 +324,7 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 		}
 	}
 	if wrErr == nil && avgErr == nil && cycErr == nil {
-		v, err := revenue.PipelineVelocity(int64(len(open)), wr.Value, avg.Value, cycle.MeanDays)
+		v, err := revenue.PipelineVelocity(int64(len(open)), wr.Value, avg.Value, time.Duration(cycle.MeanDays*float64(24*time.Hour)))
 		d.money("pipeline velocity (per day)", v, err)
 	}
 	quota := money.New(3_000_000, cur)
