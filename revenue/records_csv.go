@@ -206,12 +206,12 @@ func ScanSpend(ctx context.Context, r io.Reader, name string, opts ...ReadOption
 func scanSpend(ctx context.Context, r io.Reader, name string, cfg rows.Config) iter.Seq2[Spend, error] {
 	return rows.All(ctx, r, name, cfg, spendSpec, func(row *rows.Row) (Spend, bool) {
 		s := Spend{Line: row.Line(), Channel: row.Get(spendChannel), Category: SpendCategory(strings.ToLower(row.Get(spendCategory)))}
+		// The module's one period grammar, restricted to a calendar month.
 		m := row.Get(spendMonth)
-		t, err := time.Parse("2006-01", m)
-		if err != nil || len(m) != 7 || t.Year() < 1 {
+		if p, err := ParsePeriod(m); err != nil || len(m) != 7 || m[4] != '-' || m[5] == 'Q' {
 			row.Errorf(spendMonth, "month %q is not YYYY-MM", m)
 		} else {
-			s.Period = Month(t.Year(), t.Month())
+			s.Period = p
 		}
 		if s.Category != SpendMarketing && s.Category != SpendSales {
 			row.Errorf(spendCategory, "category %q is not marketing or sales", row.Get(spendCategory))

@@ -359,7 +359,7 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 	if err != nil {
 		return err
 	}
-	pp, err := plan.Profit(plan.Input{Name: "next month", RevenueGoal: money.New(3_000_000, cur),
+	pp, err := plan.Profit(plan.ProfitInput{Name: "next month", RevenueGoal: money.New(3_000_000, cur),
 		RevenuePerCustomer: perCustomer, VisitToLead: 0.02, LeadToCustomer: 0.08,
 		CostPerLead: cplOr(cpl), GrossMargin: grossMargin}, plan.WithCountRounding(money.Up))
 	if err != nil {

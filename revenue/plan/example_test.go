@@ -23,7 +23,7 @@ func ExampleForecastFunnel() {
 }
 
 func ExampleProfits() {
-	plans, err := plan.Profits([]plan.Input{
+	plans, err := plan.Profits([]plan.ProfitInput{
 		{Name: "smb", RevenueGoal: money.New(1_000_000, "USD"), RevenuePerCustomer: money.New(40_000, "USD"),
 			VisitToLead: 0.02, LeadToCustomer: 0.05, CostPerLead: money.New(500, "USD"), GrossMargin: 0.8},
 		{Name: "enterprise", RevenueGoal: money.New(1_000_000, "USD"), RevenuePerCustomer: money.New(300_000, "USD"),

@@ -94,7 +94,7 @@ func TestReverseFunnel(t *testing.T) {
 }
 
 func TestProfit(t *testing.T) {
-	base := Input{Name: "base", RevenueGoal: usd(1_000_000), RevenuePerCustomer: usd(40_000),
+	base := ProfitInput{Name: "base", RevenueGoal: usd(1_000_000), RevenuePerCustomer: usd(40_000),
 		VisitToLead: 0.02, LeadToCustomer: 0.05, CostPerLead: usd(500), GrossMargin: 0.8}
 	big := base
 	big.Name, big.RevenuePerCustomer = "enterprise", usd(300_000)
@@ -105,7 +105,7 @@ func TestProfit(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		in   Input
+		in   ProfitInput
 		opts []ProfitOption
 		want want
 	}{
@@ -141,30 +141,30 @@ func TestProfit(t *testing.T) {
 		})
 	}
 	// Side by side: same order as given, names kept.
-	plans, err := Profits([]Input{base, big}, WithCountRounding(money.Up))
+	plans, err := Profits([]ProfitInput{base, big}, WithCountRounding(money.Up))
 	if err != nil || len(plans) != 2 || plans[0].Name != "base" || plans[1].Name != "enterprise" || plans[1].Variant != "up" {
 		t.Fatalf("plans %+v, %v", plans, err)
 	}
-	bad := func(f func(*Input)) Input { p := base; f(&p); return p }
+	bad := func(f func(*ProfitInput)) ProfitInput { p := base; f(&p); return p }
 	for _, tt := range []struct {
 		name string
-		in   Input
+		in   ProfitInput
 		opts []ProfitOption
 		want error
 	}{
-		{"zero per customer", bad(func(p *Input) { p.RevenuePerCustomer = usd(0) }), nil, money.ErrDivisionByZero},
-		{"negative per customer", bad(func(p *Input) { p.RevenuePerCustomer = usd(-1) }), nil, money.ErrInvalidInput},
-		{"negative goal", bad(func(p *Input) { p.RevenueGoal = usd(-1) }), nil, money.ErrInvalidInput},
-		{"currency", bad(func(p *Input) { p.CostPerLead = money.New(500, "EUR") }), nil, money.ErrCurrencyMismatch},
-		{"zero rate", bad(func(p *Input) { p.VisitToLead = 0 }), nil, money.ErrInvalidInput},
-		{"margin", bad(func(p *Input) { p.GrossMargin = 1.5 }), nil, money.ErrInvalidInput},
+		{"zero per customer", bad(func(p *ProfitInput) { p.RevenuePerCustomer = usd(0) }), nil, money.ErrDivisionByZero},
+		{"negative per customer", bad(func(p *ProfitInput) { p.RevenuePerCustomer = usd(-1) }), nil, money.ErrInvalidInput},
+		{"negative goal", bad(func(p *ProfitInput) { p.RevenueGoal = usd(-1) }), nil, money.ErrInvalidInput},
+		{"currency", bad(func(p *ProfitInput) { p.CostPerLead = money.New(500, "EUR") }), nil, money.ErrCurrencyMismatch},
+		{"zero rate", bad(func(p *ProfitInput) { p.VisitToLead = 0 }), nil, money.ErrInvalidInput},
+		{"margin", bad(func(p *ProfitInput) { p.GrossMargin = 1.5 }), nil, money.ErrInvalidInput},
 		{"count rounding", base, []ProfitOption{WithCountRounding(money.Rounding(-1))}, money.ErrInvalidInput},
 	} {
 		if _, err := Profit(tt.in, tt.opts...); !errors.Is(err, tt.want) {
 			t.Errorf("%s: err = %v, want %v", tt.name, err, tt.want)
 		}
 	}
-	if _, err := Profits([]Input{base, bad(func(p *Input) { p.VisitToLead = 0 })}); err == nil {
+	if _, err := Profits([]ProfitInput{base, bad(func(p *ProfitInput) { p.VisitToLead = 0 })}); err == nil {
 		t.Error("Profits accepted a bad scenario")
 	}
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/revengine/revengine/money"
 )
 
-// Input is one scenario of a reverse profit plan.
-type Input struct {
+// ProfitInput is one scenario of a reverse profit plan.
+type ProfitInput struct {
 	Name               string      `json:"name"`
 	RevenueGoal        money.Money `json:"revenue_goal"`         // revenue wanted in the plan period
 	RevenuePerCustomer money.Money `json:"revenue_per_customer"` // average revenue a new customer brings in the period
@@ -23,8 +23,8 @@ type Input struct {
 	GrossMargin        float64     `json:"gross_margin"`         // in [0, 1]
 }
 
-// Result is a worked reverse profit plan.
-type Result struct {
+// ProfitResult is a worked reverse profit plan.
+type ProfitResult struct {
 	Name      string  `json:"name"`
 	Variant   string  `json:"variant"`  // the count rounding: "none" (fractions kept) or its name, e.g. "up"
 	Rounding  string  `json:"rounding"` // of money amounts, e.g. "half_even"
@@ -60,7 +60,7 @@ type Result struct {
 // Errors: currencies that differ (ErrCurrencyMismatch); a negative goal or
 // cost; revenue per customer not positive (ErrDivisionByZero when zero);
 // rates outside (0, 1] or margin outside [0, 1] (ErrInvalidInput).
-func Profit(in Input, opts ...ProfitOption) (Result, error) {
+func Profit(in ProfitInput, opts ...ProfitOption) (ProfitResult, error) {
 	c, err := newConfig("profit plan", func(c *config) {
 		for _, o := range opts {
 			if o != nil {
@@ -69,7 +69,7 @@ func Profit(in Input, opts ...ProfitOption) (Result, error) {
 		}
 	})
 	if err != nil {
-		return Result{}, err
+		return ProfitResult{}, err
 	}
 	kpi := "profit plan"
 	if in.Name != "" {
@@ -77,22 +77,22 @@ func Profit(in Input, opts ...ProfitOption) (Result, error) {
 	}
 	cur := in.RevenueGoal.Currency
 	if err := checkMoney(kpi, "revenue goal", in.RevenueGoal, false); err != nil {
-		return Result{}, err
+		return ProfitResult{}, err
 	}
 	if err := sameCurrency(kpi, cur, in.RevenuePerCustomer, in.CostPerLead); err != nil {
-		return Result{}, err
+		return ProfitResult{}, err
 	}
 	if err := checkMoney(kpi, "cost per lead", in.CostPerLead, false); err != nil {
-		return Result{}, err
+		return ProfitResult{}, err
 	}
 	switch {
 	case in.RevenuePerCustomer.Amount == 0:
-		return Result{}, fmt.Errorf("plan: %s: %w: revenue per customer is zero", kpi, errDivZero)
+		return ProfitResult{}, fmt.Errorf("plan: %s: %w: revenue per customer is zero", kpi, errDivZero)
 	case in.RevenuePerCustomer.Amount < 0:
-		return Result{}, fmt.Errorf("plan: %s: %w: revenue per customer %v is negative", kpi, errInvalid, in.RevenuePerCustomer)
+		return ProfitResult{}, fmt.Errorf("plan: %s: %w: revenue per customer %v is negative", kpi, errInvalid, in.RevenuePerCustomer)
 	}
 	if err := checkFraction(kpi, "gross margin", in.GrossMargin, true); err != nil {
-		return Result{}, err
+		return ProfitResult{}, err
 	}
 	customers := new(big.Rat).SetFrac64(in.RevenueGoal.Amount, in.RevenuePerCustomer.Amount)
 	cf, _ := customers.Float64()
@@ -102,9 +102,9 @@ func Profit(in Input, opts ...ProfitOption) (Result, error) {
 	}
 	vols, err := ReverseFunnel("visits", cf, []Step{{"leads", in.VisitToLead}, {"customers", in.LeadToCustomer}}, fo...)
 	if err != nil {
-		return Result{}, fmt.Errorf("plan: %s: %w", kpi, err)
+		return ProfitResult{}, fmt.Errorf("plan: %s: %w", kpi, err)
 	}
-	p := Result{Name: in.Name, Variant: kpiRoundingName(c.count), Rounding: c.rounding.String(),
+	p := ProfitResult{Name: in.Name, Variant: kpiRoundingName(c.count), Rounding: c.rounding.String(),
 		Visits: vols[0].Count, Leads: vols[1].Count, Customers: vols[2].Count}
 	// Exact money: use the rational customers when no rounding applies.
 	custR := customers
@@ -124,16 +124,16 @@ func Profit(in Input, opts ...ProfitOption) (Result, error) {
 		return money.Money{Amount: v, Currency: cur}, nil
 	}
 	if p.Revenue, err = amt(revR, "revenue"); err != nil {
-		return Result{}, err
+		return ProfitResult{}, err
 	}
 	if p.Budget, err = amt(new(big.Rat).Mul(leadsR, ratInt(in.CostPerLead.Amount)), "budget"); err != nil {
-		return Result{}, err
+		return ProfitResult{}, err
 	}
 	if p.GrossProfit, err = amt(new(big.Rat).Mul(revR, ratFloat(in.GrossMargin)), "gross profit"); err != nil {
-		return Result{}, err
+		return ProfitResult{}, err
 	}
 	if p.Profit, err = p.GrossProfit.Sub(p.Budget); err != nil {
-		return Result{}, fmt.Errorf("plan: %s: profit: %w", kpi, err)
+		return ProfitResult{}, fmt.Errorf("plan: %s: profit: %w", kpi, err)
 	}
 	if p.Budget.Amount != 0 {
 		roi, err := newMetric("roi", revenue.ROIGrossProfit, "(gross profit − budget) / budget",
@@ -148,8 +148,8 @@ func Profit(in Input, opts ...ProfitOption) (Result, error) {
 // Profits works several scenarios with the same options and returns
 // them in input order, to be read side by side. The first failing scenario
 // stops the computation; its error names it.
-func Profits(scenarios []Input, opts ...ProfitOption) ([]Result, error) {
-	out := make([]Result, 0, len(scenarios))
+func Profits(scenarios []ProfitInput, opts ...ProfitOption) ([]ProfitResult, error) {
+	out := make([]ProfitResult, 0, len(scenarios))
 	for i, s := range scenarios {
 		p, err := Profit(s, opts...)
 		if err != nil {
