@@ -37,7 +37,8 @@ import (
 //
 // Parse, Load and LoadFile report every problem of a file at once, as a
 // revenue.Errors of *revenue.Error sorted by position, each
-// "name:line:col: key: message", matching ErrSpec. A Spec is a plain
+// "name:line:col: key: message", matching ErrSpec (YAML that does not
+// parse matches revenue.ErrSyntax as well, or instead). A Spec is a plain
 // value, safe for concurrent use once built.
 type Spec struct {
 	Target   Target           // the period and amount
@@ -56,7 +57,8 @@ type Pipeline struct {
 	AverageDeal money.Money
 }
 
-// ErrSpec is what every problem of a target file matches with errors.Is.
+// ErrSpec is what every problem of a target file's content matches with
+// errors.Is.
 var ErrSpec = errors.New("goal: invalid target file")
 
 // MaxSpecSize is the default bound on a target file: it is a few lines of
