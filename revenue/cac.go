@@ -41,10 +41,10 @@ func CostPerLead(spend money.Money, leads int64, opts ...MoneyOption) (MoneyMetr
 	if err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkMoney("cost per lead", "spend", spend, false); err != nil {
+	if err := op.Money("cost per lead", "spend", spend, false); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkCount("cost per lead", "leads", leads); err != nil {
+	if err := op.Count("cost per lead", "leads", leads); err != nil {
 		return MoneyMetric{}, err
 	}
 	return moneyQuotient("cost_per_lead", CostPerLeadVariant, "spend / leads",
@@ -72,13 +72,13 @@ func CAC(marketing, sales money.Money, newCustomers int64, opts ...CACOption) (M
 	if err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkMoney("cac", "marketing cost", marketing, false); err != nil {
+	if err := op.Money("cac", "marketing cost", marketing, false); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkMoney("cac", "sales cost", sales, false); err != nil {
+	if err := op.Money("cac", "sales cost", sales, false); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkCount("cac", "new customers", newCustomers); err != nil {
+	if err := op.Count("cac", "new customers", newCustomers); err != nil {
 		return MoneyMetric{}, err
 	}
 	cost, formula := marketing, "marketing cost / new customers"
@@ -101,16 +101,16 @@ func CAC(marketing, sales money.Money, newCustomers int64, opts ...CACOption) (M
 // Errors: margin outside [0, 1]; ARPA or margin zero (ErrDivisionByZero);
 // negative amounts; currencies that differ.
 func CACPayback(cac, arpa money.Money, grossMargin float64) (Metric, error) {
-	if err := checkMoney("cac payback", "cac", cac, false); err != nil {
+	if err := op.Money("cac payback", "cac", cac, false); err != nil {
 		return Metric{}, err
 	}
-	if err := checkMoney("cac payback", "arpa", arpa, false); err != nil {
+	if err := op.Money("cac payback", "arpa", arpa, false); err != nil {
 		return Metric{}, err
 	}
-	if err := sameCurrency("cac payback", cac.Currency, arpa); err != nil {
+	if err := op.Same("cac payback", cac.Currency, arpa); err != nil {
 		return Metric{}, err
 	}
-	if err := checkFraction("cac payback", "gross margin", grossMargin, true); err != nil {
+	if err := op.Fraction("cac payback", "gross margin", grossMargin, true); err != nil {
 		return Metric{}, err
 	}
 	den, _ := new(big.Rat).Mul(ratInt(arpa.Amount), ratFloat(grossMargin)).Float64()

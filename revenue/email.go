@@ -77,7 +77,7 @@ func EmailEngagement(s EmailStats, opts ...EmailOption) (EmailRates, error) {
 		n string
 		v int64
 	}{{"sent", s.Sent}, {"delivered", s.Delivered}, {"bounced", s.Bounced}, {"opens", s.Opens}, {"clicks", s.Clicks}, {"unsubscribes", s.Unsubscribes}} {
-		if err := checkCount(kpi, f.n, f.v); err != nil {
+		if err := op.Count(kpi, f.n, f.v); err != nil {
 			return EmailRates{}, err
 		}
 	}

@@ -131,14 +131,17 @@ func newConfig(name string, apply func(*kpiConfig), def Variant, variants ...Var
 		return nil, fmt.Errorf("revenue: %s: %w: unknown rounding %v", name, errInvalid, c.rounding)
 	}
 	if c.hasMargin {
-		if err := checkFraction(name, "gross margin", c.margin, true); err != nil {
+		if err := op.Fraction(name, "gross margin", c.margin, true); err != nil {
 			return nil, err
 		}
 	}
 	return c, nil
 }
 
-// Package-local forms of the shared checks, with the "revenue: " prefix.
+// op prefixes the messages of the shared checks.
+const op kpi.Op = "revenue: "
+
+// Short forms of the shared sentinels and helpers.
 var (
 	errInvalid  = kpi.ErrInvalid
 	errDivZero  = kpi.ErrDivZero
@@ -148,23 +151,9 @@ var (
 	add64       = kpi.Add64
 )
 
-func checkFraction(k, name string, f float64, zeroOK bool) error {
-	return kpi.CheckFraction("revenue: "+k, name, f, zeroOK)
-}
-func checkCount(k, name string, n int64) error { return kpi.CheckCount("revenue: "+k, name, n) }
-func checkFinite(k, name string, f float64) error {
-	return kpi.CheckFinite("revenue: "+k, name, f)
-}
-func checkMoney(k, name string, m money.Money, negOK bool) error {
-	return kpi.CheckMoney("revenue: "+k, name, m, negOK)
-}
-func sameCurrency(k string, cur money.Currency, ms ...money.Money) error {
-	return kpi.SameCurrency(k, cur, ms...)
-}
-
 // newMetric builds a Metric, refusing a zero denominator or a non-finite value.
 func newMetric(name string, v Variant, formula string, num, den float64) (Metric, error) {
-	val, err := kpi.Quotient("revenue: "+name, formula, num, den)
+	val, err := op.Quotient(name, formula, num, den)
 	if err != nil {
 		return Metric{}, err
 	}

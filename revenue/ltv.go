@@ -36,10 +36,10 @@ func ARPA(revenue money.Money, accounts int64, opts ...MoneyOption) (MoneyMetric
 	if err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkMoney("arpa", "revenue", revenue, false); err != nil {
+	if err := op.Money("arpa", "revenue", revenue, false); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkCount("arpa", "accounts", accounts); err != nil {
+	if err := op.Count("arpa", "accounts", accounts); err != nil {
 		return MoneyMetric{}, err
 	}
 	return moneyQuotient("arpa", ARPAVariant, "revenue / accounts", ratInt(revenue.Amount), ratInt(accounts), revenue.Currency, c.rounding)
@@ -68,10 +68,10 @@ func LTV(arpa money.Money, churn float64, opts ...LTVOption) (MoneyMetric, error
 	if err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkMoney("ltv", "arpa", arpa, false); err != nil {
+	if err := op.Money("ltv", "arpa", arpa, false); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkFraction("ltv", "churn", churn, false); err != nil {
+	if err := op.Fraction("ltv", "churn", churn, false); err != nil {
 		return MoneyMetric{}, err
 	}
 	num := ratInt(arpa.Amount)
@@ -107,13 +107,13 @@ func DiscountedCLV(margin money.Money, retention, discount float64, opts ...Mone
 	if err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkMoney("clv", "margin", margin, false); err != nil {
+	if err := op.Money("clv", "margin", margin, false); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkFraction("clv", "retention", retention, true); err != nil {
+	if err := op.Fraction("clv", "retention", retention, true); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkFinite("clv", "discount rate", discount); err != nil {
+	if err := op.Finite("clv", "discount rate", discount); err != nil {
 		return MoneyMetric{}, err
 	}
 	if discount < 0 {
@@ -129,13 +129,13 @@ func DiscountedCLV(margin money.Money, retention, discount float64, opts ...Mone
 // Skok). Errors: CAC zero (ErrDivisionByZero), negative amounts, currencies
 // that differ.
 func LTVToCAC(ltv, cac money.Money) (Metric, error) {
-	if err := checkMoney("ltv:cac", "ltv", ltv, false); err != nil {
+	if err := op.Money("ltv:cac", "ltv", ltv, false); err != nil {
 		return Metric{}, err
 	}
-	if err := checkMoney("ltv:cac", "cac", cac, false); err != nil {
+	if err := op.Money("ltv:cac", "cac", cac, false); err != nil {
 		return Metric{}, err
 	}
-	if err := sameCurrency("ltv:cac", ltv.Currency, cac); err != nil {
+	if err := op.Same("ltv:cac", ltv.Currency, cac); err != nil {
 		return Metric{}, err
 	}
 	return newMetric("ltv_to_cac", LTVToCACVariant, "ltv / cac", float64(ltv.Amount), float64(cac.Amount))

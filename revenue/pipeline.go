@@ -301,13 +301,13 @@ func PipelineVelocity(opportunities int64, winRate float64, averageDeal money.Mo
 	if err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkCount(kpi, "opportunities", opportunities); err != nil {
+	if err := op.Count(kpi, "opportunities", opportunities); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkFraction(kpi, "win rate", winRate, true); err != nil {
+	if err := op.Fraction(kpi, "win rate", winRate, true); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkMoney(kpi, "average deal size", averageDeal, false); err != nil {
+	if err := op.Money(kpi, "average deal size", averageDeal, false); err != nil {
 		return MoneyMetric{}, err
 	}
 	if cycle < 0 {
@@ -333,11 +333,11 @@ func PipelineCoverage(openPipeline, quota, closedWon money.Money) (Metric, error
 		n string
 		m money.Money
 	}{{"open pipeline", openPipeline}, {"quota", quota}, {"closed won", closedWon}} {
-		if err := checkMoney(kpi, a.n, a.m, false); err != nil {
+		if err := op.Money(kpi, a.n, a.m, false); err != nil {
 			return Metric{}, err
 		}
 	}
-	if err := sameCurrency(kpi, quota.Currency, openPipeline, closedWon); err != nil {
+	if err := op.Same(kpi, quota.Currency, openPipeline, closedWon); err != nil {
 		return Metric{}, err
 	}
 	remaining := quota.Amount - closedWon.Amount // both ≥ 0: no overflow
@@ -354,7 +354,7 @@ func RequiredCoverage(winRate float64) (Metric, error) {
 	if winRate == 0 {
 		return Metric{}, fmt.Errorf("revenue: required coverage: %w: win rate is zero", errDivZero)
 	}
-	if err := checkFraction("required coverage", "win rate", winRate, false); err != nil {
+	if err := op.Fraction("required coverage", "win rate", winRate, false); err != nil {
 		return Metric{}, err
 	}
 	return newMetric("required_coverage", CoverageRequiredVariant, "1 / win rate", 1, winRate)

@@ -48,22 +48,22 @@ func ROI(revenue, cost money.Money, opts ...ROIOption) (Metric, error) {
 	if err != nil {
 		return Metric{}, err
 	}
-	if err := checkMoney("roi", "revenue", revenue, false); err != nil {
+	if err := op.Money("roi", "revenue", revenue, false); err != nil {
 		return Metric{}, err
 	}
-	if err := checkMoney("roi", "cost", cost, false); err != nil {
+	if err := op.Money("roi", "cost", cost, false); err != nil {
 		return Metric{}, err
 	}
-	if err := sameCurrency("roi", revenue.Currency, cost); err != nil {
+	if err := op.Same("roi", revenue.Currency, cost); err != nil {
 		return Metric{}, err
 	}
 	base := new(big.Rat).SetInt64(revenue.Amount)
 	v, formula := ROIRevenue, "(revenue − cost) / cost"
 	if c.hasBaseline {
-		if err := checkMoney("roi", "baseline", c.baseline, false); err != nil {
+		if err := op.Money("roi", "baseline", c.baseline, false); err != nil {
 			return Metric{}, err
 		}
-		if err := sameCurrency("roi", revenue.Currency, c.baseline); err != nil {
+		if err := op.Same("roi", revenue.Currency, c.baseline); err != nil {
 			return Metric{}, err
 		}
 		base.Sub(base, ratInt(c.baseline.Amount))
@@ -88,13 +88,13 @@ func ROI(revenue, cost money.Money, opts ...ROIOption) (Metric, error) {
 // Farris et al.'s definition): 4.0 means 4 of revenue per 1 spent.
 // Errors: spend zero (ErrDivisionByZero), negative amounts, mixed currencies.
 func ROAS(revenue, adSpend money.Money) (Metric, error) {
-	if err := checkMoney("roas", "revenue", revenue, false); err != nil {
+	if err := op.Money("roas", "revenue", revenue, false); err != nil {
 		return Metric{}, err
 	}
-	if err := checkMoney("roas", "ad spend", adSpend, false); err != nil {
+	if err := op.Money("roas", "ad spend", adSpend, false); err != nil {
 		return Metric{}, err
 	}
-	if err := sameCurrency("roas", revenue.Currency, adSpend); err != nil {
+	if err := op.Same("roas", revenue.Currency, adSpend); err != nil {
 		return Metric{}, err
 	}
 	return newMetric("roas", ROASVariant, "revenue / ad spend", float64(revenue.Amount), float64(adSpend.Amount))

@@ -3,34 +3,18 @@ package mrr
 import (
 	"fmt"
 
-	"github.com/revengine/revengine/money"
-	"github.com/revengine/revengine/revenue"
 	"github.com/revengine/revengine/revenue/internal/kpi"
 )
 
-// Package-local forms of the shared checks, with the "mrr: " prefix.
+// op prefixes the messages of the shared checks.
+const op kpi.Op = "mrr: "
+
+// Short forms of the shared sentinels and helpers.
 var (
 	errInvalid = kpi.ErrInvalid
 	errDivZero = kpi.ErrDivZero
 	add64      = kpi.Add64
 )
-
-func checkCount(k, name string, n int64) error { return kpi.CheckCount("mrr: "+k, name, n) }
-func checkMoney(k, name string, m money.Money, negOK bool) error {
-	return kpi.CheckMoney("mrr: "+k, name, m, negOK)
-}
-func sameCurrency(k string, cur money.Currency, ms ...money.Money) error {
-	return kpi.SameCurrency(k, cur, ms...)
-}
-
-// newMetric builds a Metric, refusing a zero denominator or a non-finite value.
-func newMetric(name string, v revenue.Variant, formula string, num, den float64) (revenue.Metric, error) {
-	val, err := kpi.Quotient("mrr: "+name, formula, num, den)
-	if err != nil {
-		return revenue.Metric{}, err
-	}
-	return revenue.Metric{KPI: name, Variant: v, Formula: formula, Value: val, Numerator: num, Denominator: den}, nil
-}
 
 // CustomerChurnVariant selects the denominator of CustomerChurn; it is an
 // option of CustomerChurn only.

@@ -2,6 +2,7 @@ package mrr
 
 import (
 	"github.com/revengine/revengine/revenue"
+	"github.com/revengine/revengine/revenue/internal/metric"
 
 	"context"
 	"fmt"
@@ -37,7 +38,7 @@ func CustomerRetention(start, end, newCustomers int64) (revenue.Metric, error) {
 		n string
 		v int64
 	}{{"start", start}, {"end", end}, {"new", newCustomers}} {
-		if err := checkCount(kpi, c.n+" customers", c.v); err != nil {
+		if err := op.Count(kpi, c.n+" customers", c.v); err != nil {
 			return revenue.Metric{}, err
 		}
 	}
@@ -47,7 +48,7 @@ func CustomerRetention(start, end, newCustomers int64) (revenue.Metric, error) {
 	if end-newCustomers > start {
 		return revenue.Metric{}, fmt.Errorf("mrr: %s: %w: %d retained customers exceed %d at the start", kpi, errInvalid, end-newCustomers, start)
 	}
-	return newMetric("customer_retention", RetentionKotler, "(end − new) / start", float64(end-newCustomers), float64(start))
+	return metric.New(op, "customer_retention", RetentionKotler, "(end − new) / start", float64(end-newCustomers), float64(start))
 }
 
 // CustomerChurn returns the customer churn rate over a period:
@@ -71,7 +72,7 @@ func CustomerChurn(start, lost, newCustomers int64, v ...CustomerChurnVariant) (
 		n string
 		v int64
 	}{{"start customers", start}, {"lost customers", lost}, {"new customers", newCustomers}} {
-		if err := checkCount(kpi, x.n, x.v); err != nil {
+		if err := op.Count(kpi, x.n, x.v); err != nil {
 			return revenue.Metric{}, err
 		}
 	}
@@ -85,7 +86,7 @@ func CustomerChurn(start, lost, newCustomers int64, v ...CustomerChurnVariant) (
 	if lost > den && den > 0 {
 		return revenue.Metric{}, fmt.Errorf("mrr: %s: %w: %d lost of %d", kpi, errInvalid, lost, den)
 	}
-	return newMetric("customer_churn", revenue.Variant(c), formula, float64(lost), float64(den))
+	return metric.New(op, "customer_churn", revenue.Variant(c), formula, float64(lost), float64(den))
 }
 
 // checkMovements validates the amounts of a bridge month for the MRR rates.
@@ -95,7 +96,7 @@ func checkMovements(kpi string, m Month) error {
 		return fmt.Errorf("mrr: %s: %w", kpi, err)
 	}
 	for _, a := range []money.Money{m.New, m.Expansion, m.Contraction, m.Churn, m.Reactivation} {
-		if err := sameCurrency(kpi, cur, a); err != nil {
+		if err := op.Same(kpi, cur, a); err != nil {
 			return err
 		}
 		if a.Amount < 0 {
@@ -119,7 +120,7 @@ func ratSum(ms ...money.Money) *big.Rat {
 func ratMetric(kpi string, v revenue.Variant, formula string, num, den *big.Rat) (revenue.Metric, error) {
 	n, _ := num.Float64()
 	d, _ := den.Float64()
-	return newMetric(kpi, v, formula, n, d)
+	return metric.New(op, kpi, v, formula, n, d)
 }
 
 // Churn returns MRR churn over one month of the bridge (ChartMogul,

@@ -52,7 +52,7 @@ func MonthlySchedule(amount money.Money, interval Interval) ([]money.Money, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := checkMoney("monthly schedule", "amount", amount, false); err != nil {
+	if err := op.Money("monthly schedule", "amount", amount, false); err != nil {
 		return nil, err
 	}
 	w := make([]float64, n)

@@ -61,7 +61,7 @@ func Diversify(sources []SourceRevenue) (Diversification, error) {
 	by := map[string]int64{}
 	var total, recurring int64
 	for _, s := range sources {
-		if err := sameCurrency(kpi, cur, s.Amount); err != nil {
+		if err := op.Same(kpi, cur, s.Amount); err != nil {
 			return Diversification{}, err
 		}
 		if s.Amount.Amount < 0 {

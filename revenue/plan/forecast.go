@@ -38,7 +38,7 @@ type Forecast struct {
 //
 // Errors: top negative or not finite, a rate outside [0, 1] (ErrInvalidInput).
 func ForecastFunnel(topStage string, top float64, steps ...Step) (Forecast, error) {
-	if err := checkFinite("funnel forecast", "top volume", top); err != nil {
+	if err := op.Finite("funnel forecast", "top volume", top); err != nil {
 		return Forecast{}, err
 	}
 	if top < 0 {
@@ -47,7 +47,7 @@ func ForecastFunnel(topStage string, top float64, steps ...Step) (Forecast, erro
 	out := Forecast{Variant: "forward", Stages: []Volume{{topStage, top}}}
 	v := top
 	for _, s := range steps {
-		if err := checkFraction("funnel forecast", "rate of "+s.Stage, s.Rate, true); err != nil {
+		if err := op.Fraction("funnel forecast", "rate of "+s.Stage, s.Rate, true); err != nil {
 			return Forecast{}, err
 		}
 		v *= s.Rate
@@ -86,7 +86,7 @@ func ReverseFunnel(topStage string, target float64, steps []Step, opts ...Funnel
 		}
 		return x
 	}
-	if err := checkFinite("reverse funnel", "target", target); err != nil {
+	if err := op.Finite("reverse funnel", "target", target); err != nil {
 		return nil, err
 	}
 	if target < 0 {
@@ -99,7 +99,7 @@ func ReverseFunnel(topStage string, target float64, steps []Step, opts ...Funnel
 	v := round(target)
 	for k := len(steps) - 1; k >= 0; k-- {
 		s := steps[k]
-		if err := checkFraction("reverse funnel", "rate of "+s.Stage, s.Rate, false); err != nil {
+		if err := op.Fraction("reverse funnel", "rate of "+s.Stage, s.Rate, false); err != nil {
 			return nil, err
 		}
 		out[k+1] = Volume{s.Stage, v}

@@ -2,11 +2,13 @@ package plan
 
 import (
 	"github.com/revengine/revengine/money"
-	"github.com/revengine/revengine/revenue"
 	"github.com/revengine/revengine/revenue/internal/kpi"
 )
 
-// Package-local forms of the shared checks, with the "plan: " prefix.
+// op prefixes the messages of the shared checks.
+const op kpi.Op = "plan: "
+
+// Short forms of the shared sentinels and helpers.
 var (
 	errInvalid  = kpi.ErrInvalid
 	errDivZero  = kpi.ErrDivZero
@@ -15,26 +17,6 @@ var (
 	ratFloat    = kpi.RatFloat
 	add64       = kpi.Add64
 )
-
-func checkFraction(k, name string, f float64, zeroOK bool) error {
-	return kpi.CheckFraction("plan: "+k, name, f, zeroOK)
-}
-func checkFinite(k, name string, f float64) error { return kpi.CheckFinite("plan: "+k, name, f) }
-func checkMoney(k, name string, m money.Money, negOK bool) error {
-	return kpi.CheckMoney("plan: "+k, name, m, negOK)
-}
-func sameCurrency(k string, cur money.Currency, ms ...money.Money) error {
-	return kpi.SameCurrency(k, cur, ms...)
-}
-
-// newMetric builds a Metric, refusing a zero denominator or a non-finite value.
-func newMetric(name string, v revenue.Variant, formula string, num, den float64) (revenue.Metric, error) {
-	val, err := kpi.Quotient("plan: "+name, formula, num, den)
-	if err != nil {
-		return revenue.Metric{}, err
-	}
-	return revenue.Metric{KPI: name, Variant: v, Formula: formula, Value: val, Numerator: num, Denominator: den}, nil
-}
 
 // Options of the reverse plans. ReverseFunnel reads only the count
 // rounding; Profit reads both.

@@ -4,6 +4,7 @@ import (
 	"github.com/revengine/revengine/revenue"
 
 	"github.com/revengine/revengine/revenue/internal/kpi"
+	"github.com/revengine/revengine/revenue/internal/metric"
 
 	"fmt"
 	"math"
@@ -76,13 +77,13 @@ func Profit(in ProfitInput, opts ...ProfitOption) (ProfitResult, error) {
 		kpi = "profit plan " + in.Name
 	}
 	cur := in.RevenueGoal.Currency
-	if err := checkMoney(kpi, "revenue goal", in.RevenueGoal, false); err != nil {
+	if err := op.Money(kpi, "revenue goal", in.RevenueGoal, false); err != nil {
 		return ProfitResult{}, err
 	}
-	if err := sameCurrency(kpi, cur, in.RevenuePerCustomer, in.CostPerLead); err != nil {
+	if err := op.Same(kpi, cur, in.RevenuePerCustomer, in.CostPerLead); err != nil {
 		return ProfitResult{}, err
 	}
-	if err := checkMoney(kpi, "cost per lead", in.CostPerLead, false); err != nil {
+	if err := op.Money(kpi, "cost per lead", in.CostPerLead, false); err != nil {
 		return ProfitResult{}, err
 	}
 	switch {
@@ -91,7 +92,7 @@ func Profit(in ProfitInput, opts ...ProfitOption) (ProfitResult, error) {
 	case in.RevenuePerCustomer.Amount < 0:
 		return ProfitResult{}, fmt.Errorf("plan: %s: %w: revenue per customer %v is negative", kpi, errInvalid, in.RevenuePerCustomer)
 	}
-	if err := checkFraction(kpi, "gross margin", in.GrossMargin, true); err != nil {
+	if err := op.Fraction(kpi, "gross margin", in.GrossMargin, true); err != nil {
 		return ProfitResult{}, err
 	}
 	customers := new(big.Rat).SetFrac64(in.RevenueGoal.Amount, in.RevenuePerCustomer.Amount)
@@ -136,7 +137,7 @@ func Profit(in ProfitInput, opts ...ProfitOption) (ProfitResult, error) {
 		return ProfitResult{}, fmt.Errorf("plan: %s: profit: %w", kpi, err)
 	}
 	if p.Budget.Amount != 0 {
-		roi, err := newMetric("roi", revenue.ROIGrossProfit, "(gross profit − budget) / budget",
+		roi, err := metric.New(op, "roi", revenue.ROIGrossProfit, "(gross profit − budget) / budget",
 			float64(p.Profit.Amount), float64(p.Budget.Amount))
 		if err == nil && !math.IsInf(roi.Value, 0) {
 			p.ROI = &roi

@@ -30,13 +30,13 @@ const (
 // Errors: first not positive (zero: ErrDivisionByZero), last negative,
 // months not positive (ErrInvalidInput), currencies that differ.
 func CMGR(first, last money.Money, months int) (revenue.Metric, error) {
-	if err := checkMoney("cmgr", "first", first, false); err != nil {
+	if err := op.Money("cmgr", "first", first, false); err != nil {
 		return revenue.Metric{}, err
 	}
-	if err := checkMoney("cmgr", "last", last, false); err != nil {
+	if err := op.Money("cmgr", "last", last, false); err != nil {
 		return revenue.Metric{}, err
 	}
-	if err := sameCurrency("cmgr", first.Currency, last); err != nil {
+	if err := op.Same("cmgr", first.Currency, last); err != nil {
 		return revenue.Metric{}, err
 	}
 	if months <= 0 {
@@ -81,7 +81,7 @@ func LinearTrend(y []float64, horizon int) (Trend, error) {
 	var ybar float64
 	for i, v := range y {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return Trend{}, checkFinite("linear trend", fmt.Sprintf("value %d", i), v)
+			return Trend{}, op.Finite("linear trend", fmt.Sprintf("value %d", i), v)
 		}
 		ybar += v
 	}
@@ -174,13 +174,13 @@ func HoltWinters(ctx context.Context, y []float64, m int, alpha, beta, gamma flo
 		n string
 		v float64
 	}{{"alpha", alpha}, {"beta", beta}, {"gamma", gamma}} {
-		if err := checkFraction(kpi, p.n, p.v, true); err != nil {
+		if err := op.Fraction(kpi, p.n, p.v, true); err != nil {
 			return Seasonal{}, err
 		}
 	}
 	for i, v := range y {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return Seasonal{}, checkFinite(kpi, fmt.Sprintf("value %d", i), v)
+			return Seasonal{}, op.Finite(kpi, fmt.Sprintf("value %d", i), v)
 		}
 	}
 	fm := float64(m)

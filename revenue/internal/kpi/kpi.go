@@ -157,3 +157,35 @@ func (e *invalid) Unwrap() error { return money.ErrInvalidInput }
 // Invalidf returns an error with exactly the formatted message that
 // matches money.ErrInvalidInput with errors.Is.
 func Invalidf(format string, a ...any) error { return &invalid{fmt.Sprintf(format, a...)} }
+
+// Op is the package prefix of a calculator's messages ("mrr: "); its
+// methods are the checks above with that prefix, so each package writes
+// op.Count("churn", "lost", n) rather than wrapping every check.
+type Op string
+
+// Fraction is CheckFraction with the prefix.
+func (p Op) Fraction(k, name string, f float64, zeroOK bool) error {
+	return CheckFraction(string(p)+k, name, f, zeroOK)
+}
+
+// Count is CheckCount with the prefix.
+func (p Op) Count(k, name string, n int64) error { return CheckCount(string(p)+k, name, n) }
+
+// Finite is CheckFinite with the prefix.
+func (p Op) Finite(k, name string, f float64) error { return CheckFinite(string(p)+k, name, f) }
+
+// Money is CheckMoney with the prefix.
+func (p Op) Money(k, name string, m money.Money, negOK bool) error {
+	return CheckMoney(string(p)+k, name, m, negOK)
+}
+
+// Quotient is Quotient with the prefix.
+func (p Op) Quotient(k, formula string, num, den float64) (float64, error) {
+	return Quotient(string(p)+k, formula, num, den)
+}
+
+// Same is SameCurrency; the mismatch error names the operation k without
+// the prefix, as money's errors do.
+func (p Op) Same(k string, cur money.Currency, ms ...money.Money) error {
+	return SameCurrency(k, cur, ms...)
+}
