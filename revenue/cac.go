@@ -3,14 +3,23 @@ package revenue
 import (
 	"fmt"
 	"math/big"
+
+	"github.com/revengine/revengine/money"
 )
 
-// CAC and cost-per-lead variants.
+// CACVariant selects a definition of CAC; it is an option of CAC only.
+type CACVariant string
+
+// The CAC variants.
 const (
 	// CACFullyLoaded is (marketing + sales cost) / new customers, the default.
-	CACFullyLoaded Variant = "fully_loaded"
+	CACFullyLoaded CACVariant = "fully_loaded"
 	// CACMarketingOnly is marketing cost / new customers.
-	CACMarketingOnly Variant = "marketing_only"
+	CACMarketingOnly CACVariant = "marketing_only"
+)
+
+// Names of the cost-per-lead and payback definitions.
+const (
 	// CostPerLeadVariant names spend / leads.
 	CostPerLeadVariant Variant = "spend_over_leads"
 	// PaybackGrossMargin names CAC / (ARPA × gross margin).
@@ -21,15 +30,21 @@ const (
 // WithRounding (default HalfEven); Exact keeps the quotient. HubSpot and
 // Salesforce define cost per lead this way over the same period.
 // Errors: leads zero (ErrDivisionByZero) or negative, spend negative.
-func CostPerLead(spend Money, leads int64, opts ...KPIOption) (MoneyMetric, error) {
-	c, err := newConfig("cost per lead", opts, []string{"rounding"}, CostPerLeadVariant)
+func CostPerLead(spend money.Money, leads int64, opts ...MoneyOption) (MoneyMetric, error) {
+	c, err := newConfig("cost per lead", func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyMoney(c)
+			}
+		}
+	}, CostPerLeadVariant)
 	if err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkMoney("cost per lead", "spend", spend, false); err != nil {
+	if err := op.Money("cost per lead", "spend", spend, false); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkCount("cost per lead", "leads", leads); err != nil {
+	if err := op.Count("cost per lead", "leads", leads); err != nil {
 		return MoneyMetric{}, err
 	}
 	return moneyQuotient("cost_per_lead", CostPerLeadVariant, "spend / leads",
@@ -39,29 +54,35 @@ func CostPerLead(spend Money, leads int64, opts ...KPIOption) (MoneyMetric, erro
 // CAC returns customer acquisition cost:
 //
 //	CAC = (marketing cost + sales cost) / new customers      (fully_loaded, default)
-//	CAC = marketing cost / new customers                     (WithVariant(CACMarketingOnly))
+//	CAC = marketing cost / new customers                     (CACMarketingOnly)
 //
 // over the same period (HubSpot's and David Skok's "fully loaded" CAC;
 // the marketing-only variant is Salesforce's marketing CAC). The amount is
 // rounded to minor units with WithRounding (default HalfEven).
 // Errors: new customers zero (ErrDivisionByZero) or negative, negative
 // cost, currencies that differ.
-func CAC(marketing, sales Money, newCustomers int64, opts ...KPIOption) (MoneyMetric, error) {
-	c, err := newConfig("cac", opts, []string{"rounding", "variant"}, CACFullyLoaded, CACFullyLoaded, CACMarketingOnly)
+func CAC(marketing, sales money.Money, newCustomers int64, opts ...CACOption) (MoneyMetric, error) {
+	c, err := newConfig("cac", func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyCAC(c)
+			}
+		}
+	}, Variant(CACFullyLoaded), Variant(CACFullyLoaded), Variant(CACMarketingOnly))
 	if err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkMoney("cac", "marketing cost", marketing, false); err != nil {
+	if err := op.Money("cac", "marketing cost", marketing, false); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkMoney("cac", "sales cost", sales, false); err != nil {
+	if err := op.Money("cac", "sales cost", sales, false); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkCount("cac", "new customers", newCustomers); err != nil {
+	if err := op.Count("cac", "new customers", newCustomers); err != nil {
 		return MoneyMetric{}, err
 	}
 	cost, formula := marketing, "marketing cost / new customers"
-	if c.variant == CACFullyLoaded {
+	if c.variant == Variant(CACFullyLoaded) {
 		if cost, err = marketing.Add(sales); err != nil {
 			return MoneyMetric{}, fmt.Errorf("revenue: cac: %w", err)
 		}
@@ -79,17 +100,17 @@ func CAC(marketing, sales Money, newCustomers int64, opts ...KPIOption) (MoneyMe
 // fractional months.
 // Errors: margin outside [0, 1]; ARPA or margin zero (ErrDivisionByZero);
 // negative amounts; currencies that differ.
-func CACPayback(cac, arpa Money, grossMargin float64) (Metric, error) {
-	if err := checkMoney("cac payback", "cac", cac, false); err != nil {
+func CACPayback(cac, arpa money.Money, grossMargin float64) (Metric, error) {
+	if err := op.Money("cac payback", "cac", cac, false); err != nil {
 		return Metric{}, err
 	}
-	if err := checkMoney("cac payback", "arpa", arpa, false); err != nil {
+	if err := op.Money("cac payback", "arpa", arpa, false); err != nil {
 		return Metric{}, err
 	}
-	if err := sameCurrency("cac payback", cac.Currency, arpa); err != nil {
+	if err := op.Same("cac payback", cac.Currency, arpa); err != nil {
 		return Metric{}, err
 	}
-	if err := checkFraction("cac payback", "gross margin", grossMargin, true); err != nil {
+	if err := op.Fraction("cac payback", "gross margin", grossMargin, true); err != nil {
 		return Metric{}, err
 	}
 	den, _ := new(big.Rat).Mul(ratInt(arpa.Amount), ratFloat(grossMargin)).Float64()

@@ -17,9 +17,9 @@ type Calendar struct {
 	Holidays []time.Time    // further non-working dates
 }
 
-// CalendarMonFri returns the calendar whose weekend is Saturday and Sunday,
-// with the given holidays.
-func CalendarMonFri(holidays ...time.Time) Calendar {
+// MondayToFriday returns the calendar whose weekend is Saturday and
+// Sunday, with the given holidays.
+func MondayToFriday(holidays ...time.Time) Calendar {
 	return Calendar{Weekend: []time.Weekday{time.Saturday, time.Sunday}, Holidays: holidays}
 }
 
@@ -27,7 +27,7 @@ func CalendarMonFri(holidays ...time.Time) Calendar {
 func (c Calendar) Validate() error {
 	for i, w := range c.Weekend {
 		if w < time.Sunday || w > time.Saturday {
-			return fmt.Errorf("%w: calendar weekend[%d] = %d is not a weekday", ErrInvalidInput, i, int(w))
+			return fmt.Errorf("%w: calendar weekend[%d] = %d is not a weekday", errInvalid, i, int(w))
 		}
 	}
 	return nil
@@ -48,7 +48,7 @@ func (c Calendar) prepare() calWorkdays {
 	}
 	w.holidays = make(map[time.Time]bool, len(c.Holidays))
 	for _, h := range c.Holidays {
-		w.holidays[day(h)] = true
+		w.holidays[Day(h)] = true
 	}
 	return w
 }
@@ -71,7 +71,7 @@ func (w calWorkdays) count(from, to time.Time) int {
 // IsWorkingDay reports whether the UTC calendar date of t is a working day:
 // neither a weekend weekday nor a holiday.
 func (c Calendar) IsWorkingDay(t time.Time) bool {
-	return c.prepare().isWorking(day(t))
+	return c.prepare().isWorking(Day(t))
 }
 
 // WorkingDays returns the number of working days in p.
@@ -79,9 +79,9 @@ func (c Calendar) WorkingDays(p Period) int {
 	return c.prepare().count(p.Start, p.End)
 }
 
-// CalendarQuarters splits p into calendar quarters (January–March, …), the
-// first and last cut to p, as Period.Months does for months.
-func CalendarQuarters(p Period) []Period {
+// Quarters splits p into calendar quarters (January–March, …), the first
+// and last cut to p, as Months does for months.
+func (p Period) Quarters() []Period {
 	var out []Period
 	for s := p.Start; s.Before(p.End); {
 		qm := time.Month((int(s.Month())-1)/3*3 + 1)

@@ -1,11 +1,23 @@
-// Package revenue holds exact money and the revenue-marketing KPI
-// calculators: marketing ROI and ROAS, cost per lead, CAC and its payback,
-// ARPA, LTV and discounted CLV, marketing-sourced and -influenced revenue,
-// the pipeline (average deal size, win rate, sales cycle, velocity,
-// coverage), the demand-waterfall funnel, email engagement, retention and
-// churn, MRR and its monthly movements, funnel forecasts and reverse profit
-// plans, and the long-run view of a revenue engine (diversification, growth,
-// linear and seasonal forecasts).
+// Package revenue holds the building blocks of revenue marketing and the
+// acquisition KPIs: periods and working-day calendars, the records of a
+// revenue engine (deals, prospects moving through the demand waterfall,
+// spend) with their CSV readers, and the calculators of marketing ROI and
+// ROAS, cost per lead, CAC and its payback, ARPA, LTV and discounted CLV,
+// marketing-sourced and -influenced revenue, the pipeline (average deal
+// size, win rate, sales cycle, velocity, coverage), the funnel and email
+// engagement.
+//
+// Its sub-packages take one job each:
+//
+//   - revenue/mrr: subscriptions, the monthly MRR bridge (new, expansion,
+//     contraction, churn, reactivation), retention and churn.
+//   - revenue/goal: revenue targets, their split into sub-periods, pacing
+//     against dated actuals, goal funnels and the pace target file.
+//   - revenue/plan: funnel forecasts, reverse profit plans, seasonality
+//     and growth, diversification, price scenarios and promotions.
+//
+// Money is package money's: integer minor units with an ISO 4217
+// currency; mixing currencies is an error.
 //
 // # Definitions are named
 //
@@ -16,71 +28,60 @@
 // a typed result that names the definition used (its Variant) and the
 // formula, with the numerator and denominator it divided:
 //
-//	cac, err := revenue.CAC(marketing, sales, 40)            // fully_loaded
-//	mkt, err := revenue.CAC(marketing, sales, 40,
-//		revenue.WithVariant(revenue.CACMarketingOnly))       // marketing_only
+//	cac, err := revenue.CAC(marketing, sales, 40)                          // fully_loaded
+//	mkt, err := revenue.CAC(marketing, sales, 40, revenue.CACMarketingOnly) // marketing_only
 //	fmt.Println(cac.Variant, cac.Value, cac.Exact)
+//
+// Options are typed per calculator: a CACVariant is a CACOption and
+// nothing else, so revenue.ROI(r, c, revenue.CACMarketingOnly) does not
+// compile. WithRounding, WithGrossMargin and WithBaseline are options of
+// every calculator that reads them.
 //
 // Dimensionless results are a Metric (rates are fractions: 0.25, not 25);
 // money divided by a count (CAC, ARPA, cost per lead, average deal size,
-// LTV) is a MoneyMetric, rounded to minor units with an explicit Rounding
-// (HalfEven unless WithRounding says otherwise) and carrying the exact
-// quotient as well. Results marshal to JSON with stable snake_case names.
+// LTV) is a MoneyMetric, rounded to minor units with an explicit
+// money.Rounding (HalfEven unless WithRounding says otherwise) and carrying
+// the exact quotient as well. Results marshal to JSON with stable
+// snake_case names; money is {"amount_minor":…,"currency":…}, periods are
+// strings such as "2024-Q1".
 //
 // # Errors, not NaN
 //
-// A zero denominator is an error wrapping ErrDivisionByZero; a count below
-// zero, a churn rate outside (0, 1], a margin outside [0, 1] or an option a
-// calculator does not read wraps ErrInvalidInput; amounts in two currencies
-// give a *CurrencyMismatchError (ErrCurrencyMismatch). No calculator returns
-// NaN or ±Inf. Readers of CSV input (ReadEvents, ReadDeals, ReadLeads,
-// ReadSpend) report every bad row at once as ParseErrors, each
-// "file:line:column: field: message".
+// A zero denominator is an error wrapping money.ErrDivisionByZero; a count
+// below zero, a churn rate outside (0, 1], a margin outside [0, 1] or an
+// unknown variant wraps money.ErrInvalidInput; amounts in two currencies
+// give a *money.CurrencyMismatchError (money.ErrCurrencyMismatch). No
+// calculator returns NaN or ±Inf.
 //
-// # Money
+// # Periods
 //
-// Money is an integer number of minor units with an ISO 4217 currency;
-// arithmetic refuses to mix currencies; scaling and division name their
-// rounding; Allocate splits an amount into parts that add back up exactly.
-// MRR normalises annual and quarterly plans with Allocate so that twelve
-// months of MRR give back the annual amount to the cent.
+// A Period is a half-open range of whole UTC days. ParsePeriod is the one
+// period grammar of the module — 2024, 2024-Q1, 2024-03 and
+// 2024-01-15..2024-06-30 — and Period.String writes the same forms.
 //
-// # MRR movements
+// # Reading CSV
 //
-// MRRBridge turns a subscription event log (customer_id, date, mrr: each
-// row sets that customer's MRR from that date on, 0 meaning no paid
-// subscription) into the monthly bridge
+// The readers of this package (ReadDeals, ReadProspects, ReadSpend) and of
+// its sub-packages (mrr.ReadEvents, goal.ReadActuals) share one shape:
 //
-//	starting + new + expansion + reactivation − contraction − churn = ending
-//
-// under either classification, MethodEvent (each change on its own) or
-// MethodNet (each customer's month start against month end), with the
-// movements behind every figure for drill-down. The command
-// "revengine mrr" prints it.
-//
-// # Plans and forecasts
-//
-// ForecastFunnel runs traffic down the funnel keeping fractions (1,000
-// visits × 1% × 5% = 0.5 customers); ReverseFunnel and ProfitPlan work a
-// revenue goal back to customers, leads, visits, budget and profit, with
-// rounding up as an option and several plans side by side. Diversify,
-// CMGR, LinearTrend and HoltWinters describe a revenue engine across
-// business cycles.
-//
-// # Goals, pacing and scenarios
-//
-// A Target is a revenue goal for a Period; Target.Split divides it into
-// sub-periods by calendar days (the default), equally, by working days of
-// an explicit Calendar, or by seasonal weights, always reconciling to the
-// cent (largest remainder). Target.Pace and Goal.Pace compare actuals with
-// the plan at an evaluation date: attainment, expected to date, pace gap,
-// run-rate projection, the daily rate still required and, with
-// PacePipeline, the pipeline still needed. GoalFunnelFor turns a revenue
-// goal into the MQL/SQL/opportunity counts it implies, with their own
-// pacing. ScenarioBaseline.Compare sets price, volume and cost scenarios
-// side by side; BreakEvenVolumeChange gives the volume change a price change
-// needs at a gross margin, ΔV/V = −ΔP/(GM + ΔP); Promotion.MRR prices a
-// discount over a window for subscriptions.
+//   - Read… takes (ctx, r, name, opts...) and returns every valid record
+//     together with an Errors listing every problem at once as
+//     "name:line:col: column: message", sorted by position; Scan… yields
+//     the records one at a time as an iter.Seq2 of the record or one
+//     problem (*Error), without holding the file in memory.
+//   - A first row naming a column is the header: columns in any order,
+//     names case-insensitive; a missing, repeated or unknown column is an
+//     error (ErrSyntax): nothing is ignored silently. Without a header the
+//     columns are positional and a row must have exactly their number.
+//   - A UTF-8 byte order mark, CRLF line ends, blank lines and quoted
+//     fields (with commas, doubled quotes, line breaks) are read as
+//     spreadsheets write them; a record longer than MaxLine (1 MiB by
+//     default) is an error matching ErrLineTooLong and the read goes on.
+//   - Fields are trimmed. Dates are YYYY-MM-DD (0001-01-01 is rejected);
+//     amounts are integers of minor units in the WithCurrency currency
+//     (default USD) with an optional leading "+".
+//   - Data problems wrap money.ErrInvalidInput; ctx's error and read
+//     errors are returned alone.
 //
 // All functions are safe for concurrent use; results are plain values.
 // Nothing reads the clock: dates and periods are arguments.

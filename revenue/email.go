@@ -2,13 +2,21 @@ package revenue
 
 import "fmt"
 
-// Email engagement variants.
+// EmailVariant selects the base of the email engagement rates; it is an
+// option of EmailEngagement only.
+type EmailVariant string
+
+// The email engagement variants.
 const (
 	// EmailOverDelivered divides opens, clicks and unsubscribes by emails
 	// delivered (sent − bounced): the default, as Mailchimp and HubSpot report.
-	EmailOverDelivered Variant = "over_delivered"
+	EmailOverDelivered EmailVariant = "over_delivered"
 	// EmailOverSent divides them by emails sent.
-	EmailOverSent Variant = "over_sent"
+	EmailOverSent EmailVariant = "over_sent"
+)
+
+// Names of the other email definitions.
+const (
 	// ClickToOpenVariant names unique clicks / unique opens.
 	ClickToOpenVariant Variant = "clicks_over_opens"
 	// BounceOverSent names bounces / sent.
@@ -44,7 +52,7 @@ type EmailRates struct {
 //	unsubscribe rate   = unsubscribes / delivered
 //	bounce rate        = bounced / sent
 //
-// WithVariant(EmailOverSent) divides open, click-through and unsubscribe by
+// The EmailOverSent option divides open, click-through and unsubscribe by
 // sent instead of delivered. Click-to-open is over opens and bounce over
 // sent in both variants: bounces are by definition not delivered, and each
 // Metric names its own definition.
@@ -53,9 +61,15 @@ type EmailRates struct {
 // delivered or sent (ErrDivisionByZero). With no opens, click-to-open is
 // undefined and ClickToOpen is nil rather than an error, so that the other
 // rates of a send nobody opened are still reported.
-func EmailEngagement(s EmailStats, opts ...KPIOption) (EmailRates, error) {
+func EmailEngagement(s EmailStats, opts ...EmailOption) (EmailRates, error) {
 	const kpi = "email engagement"
-	c, err := newConfig(kpi, opts, []string{"variant"}, EmailOverDelivered, EmailOverDelivered, EmailOverSent)
+	c, err := newConfig(kpi, func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyEmail(c)
+			}
+		}
+	}, Variant(EmailOverDelivered), Variant(EmailOverDelivered), Variant(EmailOverSent))
 	if err != nil {
 		return EmailRates{}, err
 	}
@@ -63,7 +77,7 @@ func EmailEngagement(s EmailStats, opts ...KPIOption) (EmailRates, error) {
 		n string
 		v int64
 	}{{"sent", s.Sent}, {"delivered", s.Delivered}, {"bounced", s.Bounced}, {"opens", s.Opens}, {"clicks", s.Clicks}, {"unsubscribes", s.Unsubscribes}} {
-		if err := checkCount(kpi, f.n, f.v); err != nil {
+		if err := op.Count(kpi, f.n, f.v); err != nil {
 			return EmailRates{}, err
 		}
 	}
@@ -74,7 +88,7 @@ func EmailEngagement(s EmailStats, opts ...KPIOption) (EmailRates, error) {
 		return EmailRates{}, fmt.Errorf("revenue: %s: %w: opens, clicks and unsubscribes cannot exceed delivered %d", kpi, errInvalid, s.Delivered)
 	}
 	base, name := s.Delivered, "delivered"
-	if c.variant == EmailOverSent {
+	if c.variant == Variant(EmailOverSent) {
 		base, name = s.Sent, "sent"
 	}
 	var r EmailRates

@@ -7,20 +7,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/revenue"
 )
 
 func ExampleCAC() {
-	marketing := revenue.New(3_000_000, "USD") // USD 30,000.00
-	sales := revenue.New(2_000_000, "USD")     // USD 20,000.00
+	marketing := money.New(3_000_000, "USD") // USD 30,000.00
+	sales := money.New(2_000_000, "USD")     // USD 20,000.00
 
 	full, _ := revenue.CAC(marketing, sales, 40)
-	mkt, _ := revenue.CAC(marketing, sales, 40, revenue.WithVariant(revenue.CACMarketingOnly))
+	mkt, _ := revenue.CAC(marketing, sales, 40, revenue.CACMarketingOnly)
 	fmt.Println(full.Variant, full.Value)
 	fmt.Println(mkt.Variant, mkt.Value)
 
 	_, err := revenue.CAC(marketing, sales, 0)
-	fmt.Println(errors.Is(err, revenue.ErrDivisionByZero))
+	fmt.Println(errors.Is(err, money.ErrDivisionByZero))
 	// Output:
 	// fully_loaded USD 1250.00
 	// marketing_only USD 750.00
@@ -28,7 +29,7 @@ func ExampleCAC() {
 }
 
 func ExampleLTV() {
-	arpa := revenue.New(10_000, "USD") // USD 100.00 a month
+	arpa := money.New(10_000, "USD") // USD 100.00 a month
 	ltv, _ := revenue.LTV(arpa, 0.02)
 	gm, _ := revenue.LTV(arpa, 0.02, revenue.WithGrossMargin(0.75))
 	clv, _ := revenue.DiscountedCLV(arpa, 0.8, 0.1)
@@ -37,7 +38,7 @@ func ExampleLTV() {
 	fmt.Println(clv.Variant, clv.Value)
 
 	_, err := revenue.LTV(arpa, 0)
-	fmt.Println(errors.Is(err, revenue.ErrInvalidInput))
+	fmt.Println(errors.Is(err, money.ErrInvalidInput))
 	// Output:
 	// arpa_over_churn USD 5000.00
 	// gross_margin USD 3750.00
@@ -46,84 +47,16 @@ func ExampleLTV() {
 }
 
 func ExampleROI() {
-	roi, _ := revenue.ROI(revenue.New(5_000_000, "USD"), revenue.New(1_000_000, "USD"),
-		revenue.WithBaseline(revenue.New(2_000_000, "USD")))
+	roi, _ := revenue.ROI(money.New(5_000_000, "USD"), money.New(1_000_000, "USD"),
+		revenue.WithBaseline(money.New(2_000_000, "USD")))
 	fmt.Printf("%s %.2f = %s\n", roi.Variant, roi.Value, roi.Formula)
 	// Output:
 	// incremental 2.00 = (revenue − baseline − cost) / cost
 }
 
-func ExampleMRRBridge() {
-	log := `customer_id,date,mrr
-acme,2024-01-05,10000
-gamma,2024-01-12,3000
-gamma,2024-01-25,0
-acme,2024-02-01,15000
-gamma,2024-03-03,2000
-`
-	events, err := revenue.ReadEvents(context.Background(), strings.NewReader(log), "events.csv", "USD")
-	if err != nil {
-		panic(err)
-	}
-	for _, method := range []revenue.Method{revenue.MethodEvent, revenue.MethodNet} {
-		b, err := revenue.MRRBridge(context.Background(), events, method, "USD")
-		if err != nil {
-			panic(err)
-		}
-		for _, m := range b.Months {
-			fmt.Printf("%s %s start %d new %d exp %d react %d churn %d end %d\n", method, m.Month,
-				m.StartingMRR.Amount, m.New.Amount, m.Expansion.Amount, m.Reactivation.Amount, m.Churn.Amount, m.EndingMRR.Amount)
-		}
-	}
-	// Output:
-	// event 2024-01 start 0 new 13000 exp 0 react 0 churn 3000 end 10000
-	// event 2024-02 start 10000 new 0 exp 5000 react 0 churn 0 end 15000
-	// event 2024-03 start 15000 new 0 exp 0 react 2000 churn 0 end 17000
-	// net 2024-01 start 0 new 10000 exp 0 react 0 churn 0 end 10000
-	// net 2024-02 start 10000 new 0 exp 5000 react 0 churn 0 end 15000
-	// net 2024-03 start 15000 new 0 exp 0 react 2000 churn 0 end 17000
-}
-
-func ExampleReadEvents() {
-	_, err := revenue.ReadEvents(context.Background(),
-		strings.NewReader("customer_id,date,mrr\nacme,2024-01-05,100\nbeta,2024-02-30,5\n"), "events.csv", "USD")
-	fmt.Println(err)
-	// Output:
-	// events.csv:3:2: date: date "2024-02-30" is not a valid YYYY-MM-DD date
-}
-
-func ExampleForecastFunnel() {
-	f, _ := revenue.ForecastFunnel("visits", 1000, revenue.Step{Stage: "leads", Rate: 0.01}, revenue.Step{Stage: "customers", Rate: 0.05})
-	for _, s := range f.Stages {
-		fmt.Printf("%s %g\n", s.Stage, s.Count)
-	}
-	// Output:
-	// visits 1000
-	// leads 10
-	// customers 0.5
-}
-
-func ExampleProfitPlans() {
-	plans, err := revenue.ProfitPlans([]revenue.PlanInput{
-		{Name: "smb", RevenueGoal: revenue.New(1_000_000, "USD"), RevenuePerCustomer: revenue.New(40_000, "USD"),
-			VisitToLead: 0.02, LeadToCustomer: 0.05, CostPerLead: revenue.New(500, "USD"), GrossMargin: 0.8},
-		{Name: "enterprise", RevenueGoal: revenue.New(1_000_000, "USD"), RevenuePerCustomer: revenue.New(300_000, "USD"),
-			VisitToLead: 0.02, LeadToCustomer: 0.05, CostPerLead: revenue.New(500, "USD"), GrossMargin: 0.8},
-	}, revenue.WithCountRounding(revenue.CountUp))
-	if err != nil {
-		panic(err)
-	}
-	for _, p := range plans {
-		fmt.Printf("%-10s customers %g leads %g visits %g budget %v profit %v\n", p.Name, p.Customers, p.Leads, p.Visits, p.Budget, p.Profit)
-	}
-	// Output:
-	// smb        customers 25 leads 500 visits 25000 budget USD 2500.00 profit USD 5500.00
-	// enterprise customers 4 leads 80 visits 4000 budget USD 400.00 profit USD 9200.00
-}
-
 func ExampleConversions() {
 	d := func(day int) time.Time { return revenue.Date(2024, time.January, day) }
-	leads := []revenue.Lead{
+	leads := []revenue.Prospect{
 		{ID: "1", Channel: "web", History: []revenue.StageChange{{Stage: revenue.StageLead, At: d(2)}, {Stage: revenue.StageMQL, At: d(5)}}},
 		{ID: "2", Channel: "web", History: []revenue.StageChange{{Stage: revenue.StageLead, At: d(3)}}},
 		{ID: "3", Channel: "events", History: []revenue.StageChange{{Stage: revenue.StageLead, At: d(4)}, {Stage: revenue.StageMQL, At: d(9)}}},
@@ -143,50 +76,6 @@ func ExampleConversions() {
 	// "web"   lead→mql 0.500
 }
 
-func ExampleHoltWinters() {
-	sales := []float64{10, 20, 10, 20, 10, 20} // a two-month season
-	s, err := revenue.HoltWinters(context.Background(), sales, 2, 0.3, 0.1, 0.2, 4)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(s.Forecast)
-
-	_, err = revenue.HoltWinters(context.Background(), sales[:3], 2, 0.3, 0.1, 0.2, 4)
-	fmt.Println(errors.Is(err, revenue.ErrInvalidInput))
-	// Output:
-	// [10 20 10 20]
-	// true
-}
-
-func ExampleDiversify() {
-	d, _ := revenue.Diversify([]revenue.SourceRevenue{
-		{Source: "subscriptions", Amount: revenue.New(5000, "USD"), Recurring: true},
-		{Source: "services", Amount: revenue.New(3000, "USD")},
-		{Source: "partners", Amount: revenue.New(2000, "USD")},
-	})
-	fmt.Printf("HHI %.2f, %.2f effective sources, %.0f%% recurring\n", d.HHI, d.Effective, 100*d.RecurringShare)
-	// Output:
-	// HHI 0.38, 2.63 effective sources, 50% recurring
-}
-
-func ExampleCohortRetention() {
-	events := []revenue.Event{
-		{CustomerID: "a", Date: revenue.Date(2024, 1, 10), MRR: revenue.New(10_000, "USD")},
-		{CustomerID: "b", Date: revenue.Date(2024, 1, 20), MRR: revenue.New(5_000, "USD")},
-		{CustomerID: "a", Date: revenue.Date(2024, 2, 3), MRR: revenue.New(12_000, "USD")}, // expansion
-		{CustomerID: "b", Date: revenue.Date(2024, 2, 9), MRR: revenue.New(0, "USD")},      // churn
-		{CustomerID: "c", Date: revenue.Date(2024, 2, 9), MRR: revenue.New(9_000, "USD")},  // new: not in the cohort
-	}
-	c, err := revenue.CohortRetention(context.Background(), events, revenue.Month(2024, time.February), "USD")
-	if err != nil {
-		panic(err)
-	}
-	// NRR = 12,000 / 15,000; GRR = (15,000 − 5,000) / 15,000.
-	fmt.Printf("cohort of %d: NRR %.3f, GRR %.3f\n", c.Customers, c.NRR.Value, c.GRR.Value)
-	// Output:
-	// cohort of 2: NRR 0.800, GRR 0.667
-}
-
 func ExampleEmailEngagement() {
 	r, err := revenue.EmailEngagement(revenue.EmailStats{Sent: 10000, Delivered: 9800, Bounced: 200, Opens: 2450, Clicks: 490, Unsubscribes: 49})
 	if err != nil {
@@ -201,22 +90,75 @@ func ExampleEmailEngagement() {
 func ExampleWinRate() {
 	deals := []revenue.Deal{{Status: revenue.DealWon}, {Status: revenue.DealWon}, {Status: revenue.DealLost}, {Status: revenue.DealOpen}}
 	closed, _ := revenue.WinRate(deals)
-	all, _ := revenue.WinRate(deals, revenue.WithVariant(revenue.WinRateAll))
+	all, _ := revenue.WinRate(deals, revenue.WinRateAll)
 	fmt.Printf("%s %.3f, %s %.3f\n", closed.Variant, closed.Value, all.Variant, all.Value)
 	// Output:
 	// closed_only 0.667, all 0.500
 }
 
-func ExampleMRR() {
-	subs := []revenue.Subscription{
-		{CustomerID: "annual", Amount: revenue.New(100_000, "USD"), Interval: revenue.IntervalYear, Start: revenue.Date(2024, 1, 1)},
-	}
-	var year []string
-	for m := time.January; m <= time.December; m++ {
-		s, _ := revenue.MRR(subs, revenue.Month(2024, m), "USD")
-		year = append(year, fmt.Sprint(s.MRR.Amount))
-	}
-	fmt.Println(strings.Join(year, " "))
+func ExampleCalendar_WorkingDays() {
+	cal := revenue.MondayToFriday(revenue.Date(2024, 1, 1)) // New Year's Day off
+	fmt.Println(cal.WorkingDays(revenue.Month(2024, time.January)))
+	fmt.Println(cal.IsWorkingDay(revenue.Date(2024, 1, 6))) // a Saturday
 	// Output:
-	// 8334 8334 8334 8334 8333 8333 8333 8333 8333 8333 8333 8333
+	// 22
+	// false
+}
+
+func ExampleParsePeriod() {
+	for _, s := range []string{"2024", "2024-Q1", "2024-02", "2024-01-15..2024-06-30", "2024-Q5"} {
+		p, err := revenue.ParsePeriod(s)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(p, p.Days(), "days")
+	}
+	// Output:
+	// 2024 366 days
+	// 2024-Q1 91 days
+	// 2024-02 29 days
+	// 2024-01-15..2024-06-30 168 days
+	// invalid input: quarter 5 not in 1..4
+}
+
+func ExampleReadDeals() {
+	deals, err := revenue.ReadDeals(context.Background(), strings.NewReader(
+		"id,created,closed,status,amount,channel,touches\n"+
+			"D-1,2024-01-02,2024-02-10,won,250000,webinar,2024-01-02|webinar|marketing\n"+
+			"D-2,2024-01-05,,pending,90000,outbound,\n"), "deals.csv")
+	for _, d := range deals {
+		fmt.Println(d.ID, d.Status, d.Amount, len(d.Touches), "touch")
+	}
+	fmt.Println(err)
+	// Output:
+	// D-1 won USD 2500.00 1 touch
+	// deals.csv:3:4: status: status "pending" is not open, won or lost
+}
+
+func ExampleScanSpend() {
+	in := "month,channel,category,amount\n2024-01,search,marketing,150000\n2024-01,sdr,sales,90000\n"
+	for s, err := range revenue.ScanSpend(context.Background(), strings.NewReader(in), "spend.csv", revenue.WithCurrency("EUR")) {
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(s.Period, s.Channel, s.Category, s.Amount)
+	}
+	// Output:
+	// 2024-01 search marketing EUR 1500.00
+	// 2024-01 sdr sales EUR 900.00
+}
+
+func ExampleReadProspects() {
+	prospects, err := revenue.ReadProspects(context.Background(), strings.NewReader(
+		"id,channel,stage,date\nL1,web,lead,2024-01-02\nL2,events,lead,2024-01-03\nL1,web,mql,2024-01-05\nL3,web,churned,2024-01-06\n"), "leads.csv")
+	for _, p := range prospects {
+		fmt.Println(p.ID, p.Channel, len(p.History), "stages")
+	}
+	fmt.Println(err)
+	// Output:
+	// L1 web 2 stages
+	// L2 events 1 stages
+	// leads.csv:5:3: stage: unknown stage "churned"
 }

@@ -97,7 +97,7 @@ func (f Funnel) Rate(from, to Stage) (Metric, error) {
 //
 // Errors: a history entry with a stage not in stages or without a date
 // (ErrInvalidInput); ctx's error when cancelled.
-func Conversions(ctx context.Context, leads []Lead, p Period, view FunnelView, stages []Stage) (FunnelReport, error) {
+func Conversions(ctx context.Context, leads []Prospect, p Period, view FunnelView, stages []Stage) (FunnelReport, error) {
 	if view != FunnelCohort && view != FunnelPeriod {
 		return FunnelReport{}, fmt.Errorf("revenue: funnel: %w: unknown view %q", errInvalid, view)
 	}
@@ -131,7 +131,7 @@ func Conversions(ctx context.Context, leads []Lead, p Period, view FunnelView, s
 			if h.At.IsZero() {
 				return FunnelReport{}, fmt.Errorf("revenue: funnel: lead %q: %w: stage %q without a date", l.ID, errInvalid, h.Stage)
 			}
-			d := dayOf(h.At)
+			d := Day(h.At)
 			for j := 0; j <= k; j++ {
 				if reach[j].IsZero() || d.Before(reach[j]) {
 					reach[j] = d

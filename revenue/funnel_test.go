@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/revengine/revengine/money"
 )
 
 func funnelEntry(s Stage, m time.Month, d int) StageChange {
@@ -19,7 +20,7 @@ func funnelEntry(s Stage, m time.Month, d int) StageChange {
 
 // funnelLeads: L1 skips SAL (reaches it on its SQL day), L5 entered in
 // December 2023.
-var funnelLeads = []Lead{
+var funnelLeads = []Prospect{
 	{ID: "L1", Channel: "web", History: []StageChange{funnelEntry(StageLead, 1, 2), funnelEntry(StageMQL, 1, 5), funnelEntry(StageSQL, 1, 20), funnelEntry(StageOpportunity, 2, 3), funnelEntry(StageWon, 3, 1)}},
 	{ID: "L2", Channel: "web", History: []StageChange{funnelEntry(StageLead, 1, 10), funnelEntry(StageMQL, 1, 15)}},
 	{ID: "L3", Channel: "web", History: []StageChange{funnelEntry(StageLead, 1, 20)}},
@@ -88,7 +89,7 @@ func TestFunnelCohort(t *testing.T) {
 	if c := rep.ByChannel[0].Conversions[4]; c.Rate != nil || c.Cumulative == nil || c.Cumulative.Value != 0 {
 		t.Errorf("events opp→won %+v", c)
 	}
-	if _, err := rep.ByChannel[0].Rate(StageOpportunity, StageWon); !errors.Is(err, ErrDivisionByZero) {
+	if _, err := rep.ByChannel[0].Rate(StageOpportunity, StageWon); !errors.Is(err, money.ErrDivisionByZero) {
 		t.Errorf("Rate on empty stage: %v", err)
 	}
 	m, err := rep.Total.Rate(StageMQL, StageWon) // 1/3
@@ -99,7 +100,7 @@ func TestFunnelCohort(t *testing.T) {
 	if m.Variant != Variant(FunnelCohort) {
 		t.Errorf("variant %q", m.Variant)
 	}
-	if _, err := rep.Total.Rate("churned", StageWon); !errors.Is(err, ErrInvalidInput) {
+	if _, err := rep.Total.Rate("churned", StageWon); !errors.Is(err, money.ErrInvalidInput) {
 		t.Errorf("unknown stage: %v", err)
 	}
 }
@@ -134,11 +135,11 @@ func TestFunnelPeriod(t *testing.T) {
 
 func TestFunnelErrors(t *testing.T) {
 	jan := Month(2024, time.January)
-	bad := []Lead{{ID: "x", History: []StageChange{{Stage: "churned", At: Date(2024, 1, 1)}}}}
-	noDate := []Lead{{ID: "x", History: []StageChange{{Stage: StageLead}}}}
+	bad := []Prospect{{ID: "x", History: []StageChange{{Stage: "churned", At: Date(2024, 1, 1)}}}}
+	noDate := []Prospect{{ID: "x", History: []StageChange{{Stage: StageLead}}}}
 	tests := []struct {
 		name   string
-		leads  []Lead
+		leads  []Prospect
 		view   FunnelView
 		stages []Stage
 	}{
@@ -150,7 +151,7 @@ func TestFunnelErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := Conversions(context.Background(), tt.leads, jan, tt.view, tt.stages); !errors.Is(err, ErrInvalidInput) {
+			if _, err := Conversions(context.Background(), tt.leads, jan, tt.view, tt.stages); !errors.Is(err, money.ErrInvalidInput) {
 				t.Errorf("err = %v", err)
 			}
 		})
@@ -163,7 +164,7 @@ func TestFunnelErrors(t *testing.T) {
 }
 
 func TestFunnelNoChannel(t *testing.T) {
-	leads := []Lead{{ID: "x", History: []StageChange{{StageLead, Date(2024, 1, 3)}}}}
+	leads := []Prospect{{ID: "x", History: []StageChange{{StageLead, Date(2024, 1, 3)}}}}
 	rep, err := Conversions(context.Background(), leads, Month(2024, time.January), FunnelCohort, nil)
 	if err != nil {
 		t.Fatal(err)

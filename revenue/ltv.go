@@ -3,6 +3,8 @@ package revenue
 import (
 	"fmt"
 	"math/big"
+
+	"github.com/revengine/revengine/money"
 )
 
 // ARPA and LTV variants.
@@ -23,15 +25,21 @@ const (
 // MRR) / active accounts (ChartMogul, Baremetrics). Rounded to minor units
 // with WithRounding (default HalfEven).
 // Errors: accounts zero (ErrDivisionByZero) or negative, revenue negative.
-func ARPA(revenue Money, accounts int64, opts ...KPIOption) (MoneyMetric, error) {
-	c, err := newConfig("arpa", opts, []string{"rounding"}, ARPAVariant)
+func ARPA(revenue money.Money, accounts int64, opts ...MoneyOption) (MoneyMetric, error) {
+	c, err := newConfig("arpa", func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyMoney(c)
+			}
+		}
+	}, ARPAVariant)
 	if err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkMoney("arpa", "revenue", revenue, false); err != nil {
+	if err := op.Money("arpa", "revenue", revenue, false); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkCount("arpa", "accounts", accounts); err != nil {
+	if err := op.Count("arpa", "accounts", accounts); err != nil {
 		return MoneyMetric{}, err
 	}
 	return moneyQuotient("arpa", ARPAVariant, "revenue / accounts", ratInt(revenue.Amount), ratInt(accounts), revenue.Currency, c.rounding)
@@ -49,15 +57,21 @@ func ARPA(revenue Money, accounts int64, opts ...KPIOption) (MoneyMetric, error)
 // HalfEven); Exact keeps the quotient.
 // Errors: churn outside (0, 1], margin outside [0, 1], ARPA negative
 // (ErrInvalidInput).
-func LTV(arpa Money, churn float64, opts ...KPIOption) (MoneyMetric, error) {
-	c, err := newConfig("ltv", opts, []string{"rounding", "gross_margin"}, LTVRevenue)
+func LTV(arpa money.Money, churn float64, opts ...LTVOption) (MoneyMetric, error) {
+	c, err := newConfig("ltv", func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyLTV(c)
+			}
+		}
+	}, LTVRevenue)
 	if err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkMoney("ltv", "arpa", arpa, false); err != nil {
+	if err := op.Money("ltv", "arpa", arpa, false); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkFraction("ltv", "churn", churn, false); err != nil {
+	if err := op.Fraction("ltv", "churn", churn, false); err != nil {
 		return MoneyMetric{}, err
 	}
 	num := ratInt(arpa.Amount)
@@ -82,18 +96,24 @@ func LTV(arpa Money, churn float64, opts ...KPIOption) (MoneyMetric, error) {
 // WithRounding (default HalfEven).
 // Errors: r outside [0, 1]; i negative or not finite; r = 1 with i = 0
 // (ErrDivisionByZero: the value is unbounded); m negative.
-func DiscountedCLV(margin Money, retention, discount float64, opts ...KPIOption) (MoneyMetric, error) {
-	c, err := newConfig("clv", opts, []string{"rounding"}, CLVDiscounted)
+func DiscountedCLV(margin money.Money, retention, discount float64, opts ...MoneyOption) (MoneyMetric, error) {
+	c, err := newConfig("clv", func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyMoney(c)
+			}
+		}
+	}, CLVDiscounted)
 	if err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkMoney("clv", "margin", margin, false); err != nil {
+	if err := op.Money("clv", "margin", margin, false); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkFraction("clv", "retention", retention, true); err != nil {
+	if err := op.Fraction("clv", "retention", retention, true); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkFinite("clv", "discount rate", discount); err != nil {
+	if err := op.Finite("clv", "discount rate", discount); err != nil {
 		return MoneyMetric{}, err
 	}
 	if discount < 0 {
@@ -108,14 +128,14 @@ func DiscountedCLV(margin Money, retention, discount float64, opts ...KPIOption)
 // LTVToCAC returns LTV / CAC (3 or more is the usual SaaS benchmark, David
 // Skok). Errors: CAC zero (ErrDivisionByZero), negative amounts, currencies
 // that differ.
-func LTVToCAC(ltv, cac Money) (Metric, error) {
-	if err := checkMoney("ltv:cac", "ltv", ltv, false); err != nil {
+func LTVToCAC(ltv, cac money.Money) (Metric, error) {
+	if err := op.Money("ltv:cac", "ltv", ltv, false); err != nil {
 		return Metric{}, err
 	}
-	if err := checkMoney("ltv:cac", "cac", cac, false); err != nil {
+	if err := op.Money("ltv:cac", "cac", cac, false); err != nil {
 		return Metric{}, err
 	}
-	if err := sameCurrency("ltv:cac", ltv.Currency, cac); err != nil {
+	if err := op.Same("ltv:cac", ltv.Currency, cac); err != nil {
 		return Metric{}, err
 	}
 	return newMetric("ltv_to_cac", LTVToCACVariant, "ltv / cac", float64(ltv.Amount), float64(cac.Amount))

@@ -2,7 +2,11 @@ package revenue
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"time"
+
+	"github.com/revengine/revengine/revenue/internal/kpi"
 )
 
 // Period is a half-open range of calendar days [Start, End): Start is the
@@ -19,8 +23,9 @@ func Date(year int, month time.Month, day int) time.Time {
 	return time.Date(year, month, day, 0, 0, 0, 0, time.UTC)
 }
 
-// day truncates t to midnight UTC of its UTC calendar date.
-func day(t time.Time) time.Time {
+// Day returns midnight UTC of t's UTC calendar date: the form every date
+// of this package and its sub-packages takes.
+func Day(t time.Time) time.Time {
 	y, m, d := t.UTC().Date()
 	return Date(y, m, d)
 }
@@ -34,7 +39,7 @@ func Month(year int, m time.Month) Period {
 // Quarter returns calendar quarter q (1–4) of year. Other q are an error.
 func Quarter(year, q int) (Period, error) {
 	if q < 1 || q > 4 {
-		return Period{}, fmt.Errorf("%w: quarter %d not in 1..4", ErrInvalidInput, q)
+		return Period{}, fmt.Errorf("%w: quarter %d not in 1..4", errInvalid, q)
 	}
 	s := Date(year, time.Month(3*(q-1)+1), 1)
 	return Period{s, s.AddDate(0, 3, 0)}, nil
@@ -49,10 +54,10 @@ func Year(year int) Period {
 // Range returns the custom period from the date of first through the date of
 // last, both included. last before first is an error.
 func Range(first, last time.Time) (Period, error) {
-	s, l := day(first), day(last)
+	s, l := Day(first), Day(last)
 	if l.Before(s) {
 		return Period{}, fmt.Errorf("%w: period ends %s before it starts %s",
-			ErrInvalidInput, l.Format(time.DateOnly), s.Format(time.DateOnly))
+			errInvalid, l.Format(time.DateOnly), s.Format(time.DateOnly))
 	}
 	return Period{s, l.AddDate(0, 0, 1)}, nil
 }
@@ -68,7 +73,7 @@ func (p Period) Days() int {
 
 // Contains reports whether t falls on a day of p (t's UTC date).
 func (p Period) Contains(t time.Time) bool {
-	d := day(t)
+	d := Day(t)
 	return !d.Before(p.Start) && d.Before(p.End)
 }
 
@@ -105,4 +110,74 @@ func (p Period) String() string {
 		}
 	}
 	return s.Format(time.DateOnly) + ".." + p.Last().Format(time.DateOnly)
+}
+
+var rangeRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$`)
+
+// ParsePeriod reads a period in the forms Period.String writes: "2024" (a
+// calendar year), "2024-Q1" (a calendar quarter), "2024-03" (a calendar
+// month) or "2024-01-15..2024-06-30" (first and last day, both included).
+// Years run from 0001 to 9999. It is the one period grammar of the module:
+// target files, flags and JSON all read periods with it. Errors wrap
+// money.ErrInvalidInput.
+func ParsePeriod(s string) (Period, error) {
+	bad := kpi.Invalidf("%q is not YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD..YYYY-MM-DD", s)
+	if m := rangeRE.FindStringSubmatch(s); m != nil {
+		first, err1 := time.Parse(time.DateOnly, m[1])
+		last, err2 := time.Parse(time.DateOnly, m[2])
+		if err1 != nil || err2 != nil || first.Year() < 1 {
+			return Period{}, bad
+		}
+		return Range(first, last)
+	}
+	year := func(y string) (int, bool) {
+		for _, c := range y {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+		}
+		n, err := strconv.Atoi(y)
+		return n, err == nil && n >= 1
+	}
+	switch {
+	case len(s) == 4:
+		if y, ok := year(s); ok {
+			return Year(y), nil
+		}
+	case len(s) == 7 && s[4] == '-' && s[5] == 'Q':
+		y, ok := year(s[:4])
+		if q := s[6]; ok && q >= '0' && q <= '9' {
+			return Quarter(y, int(q-'0'))
+		}
+	case len(s) == 7 && s[4] == '-':
+		y, ok := year(s[:4])
+		m, okm := year(s[5:])
+		if ok && okm && m <= 12 {
+			return Month(y, time.Month(m)), nil
+		}
+	}
+	return Period{}, bad
+}
+
+// MarshalText encodes p as Period.String does ("2024-Q1"); the zero Period
+// is "". Periods therefore appear in JSON as strings.
+func (p Period) MarshalText() ([]byte, error) {
+	if p == (Period{}) {
+		return nil, nil
+	}
+	return []byte(p.String()), nil
+}
+
+// UnmarshalText decodes the forms of ParsePeriod; "" is the zero Period.
+func (p *Period) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*p = Period{}
+		return nil
+	}
+	q, err := ParsePeriod(string(b))
+	if err != nil {
+		return err
+	}
+	*p = q
+	return nil
 }

@@ -4,14 +4,25 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
+	"time"
+
+	"github.com/revengine/revengine/money"
 )
 
-// Pipeline variants.
+// WinRateVariant selects a definition of the win rate; it is an option of
+// WinRate only.
+type WinRateVariant string
+
+// The win-rate variants.
 const (
 	// WinRateClosed is won / (won + lost), open deals ignored: the default.
-	WinRateClosed Variant = "closed_only"
+	WinRateClosed WinRateVariant = "closed_only"
 	// WinRateAll is won / all deals, open ones included.
-	WinRateAll Variant = "all"
+	WinRateAll WinRateVariant = "all"
+)
+
+// Names of the other pipeline definitions.
+const (
 	// AverageDealWon names Σ won amount / won deals.
 	AverageDealWon Variant = "won_deals"
 	// CycleWon names the created-to-closed days of won deals.
@@ -58,14 +69,14 @@ func dealName(i int, d Deal) string {
 }
 
 // checkDeal validates a deal's status, amount and currency.
-func checkDeal(kpi string, i int, d Deal, cur Currency) error {
+func checkDeal(kpi string, i int, d Deal, cur money.Currency) error {
 	switch d.Status {
 	case DealOpen, DealWon, DealLost:
 	default:
 		return fmt.Errorf("revenue: %s: %s: %w: unknown status %q", kpi, dealName(i, d), errInvalid, d.Status)
 	}
 	if d.Amount.Currency != cur {
-		return fmt.Errorf("revenue: %s: %s: %w", kpi, dealName(i, d), &CurrencyMismatchError{Op: kpi, A: cur, B: d.Amount.Currency})
+		return fmt.Errorf("revenue: %s: %s: %w", kpi, dealName(i, d), &money.CurrencyMismatchError{Op: kpi, A: cur, B: d.Amount.Currency})
 	}
 	if d.Amount.Amount < 0 {
 		return fmt.Errorf("revenue: %s: %s: %w: negative amount %v", kpi, dealName(i, d), errInvalid, d.Amount)
@@ -75,10 +86,10 @@ func checkDeal(kpi string, i int, d Deal, cur Currency) error {
 
 // MarketingContribution is the won revenue marketing sourced and influenced.
 type MarketingContribution struct {
-	Won        Money `json:"won"`        // revenue of all won deals given
-	Sourced    Money `json:"sourced"`    // first touch is marketing
-	Influenced Money `json:"influenced"` // any marketing touch on or before the close date
-	WonDeals   int   `json:"won_deals"`
+	Won        money.Money `json:"won"`        // revenue of all won deals given
+	Sourced    money.Money `json:"sourced"`    // first touch is marketing
+	Influenced money.Money `json:"influenced"` // any marketing touch on or before the close date
+	WonDeals   int         `json:"won_deals"`
 	// SourcedShare is Sourced / Won and InfluencedShare Influenced / Won:
 	// the "% of revenue from marketing" in its two definitions.
 	SourcedShare    Metric `json:"sourced_share"`
@@ -99,7 +110,7 @@ type MarketingContribution struct {
 // neither; a won deal without a close date counts every marketing touch.
 // Errors: no won revenue (ErrDivisionByZero, the shares are undefined);
 // deals in another currency; negative amounts; unknown status.
-func MarketingRevenue(deals []Deal, cur Currency) (MarketingContribution, error) {
+func MarketingRevenue(deals []Deal, cur money.Currency) (MarketingContribution, error) {
 	const kpi = "marketing revenue"
 	if err := cur.Validate(); err != nil {
 		return MarketingContribution{}, fmt.Errorf("revenue: %s: %w", kpi, err)
@@ -120,12 +131,12 @@ func MarketingRevenue(deals []Deal, cur Currency) (MarketingContribution, error)
 		}
 		first := -1
 		influenced := false
-		closeDay := dayOf(d.Closed)
+		closeDay := Day(d.Closed)
 		for k, t := range d.Touches {
-			if first < 0 || dayOf(t.At).Before(dayOf(d.Touches[first].At)) {
+			if first < 0 || Day(t.At).Before(Day(d.Touches[first].At)) {
 				first = k
 			}
-			if t.Kind == TouchMarketing && (d.Closed.IsZero() || !dayOf(t.At).After(closeDay)) {
+			if t.Kind == TouchMarketing && (d.Closed.IsZero() || !Day(t.At).After(closeDay)) {
 				influenced = true
 			}
 		}
@@ -136,7 +147,7 @@ func MarketingRevenue(deals []Deal, cur Currency) (MarketingContribution, error)
 			inf += d.Amount.Amount
 		}
 	}
-	out := MarketingContribution{Won: Money{Amount: won, Currency: cur}, Sourced: Money{Amount: src, Currency: cur}, Influenced: Money{Amount: inf, Currency: cur}, WonDeals: n}
+	out := MarketingContribution{Won: money.Money{Amount: won, Currency: cur}, Sourced: money.Money{Amount: src, Currency: cur}, Influenced: money.Money{Amount: inf, Currency: cur}, WonDeals: n}
 	var err error
 	if out.SourcedShare, err = newMetric("marketing_sourced_share", SourcedFirstTouch, "sourced won revenue / won revenue", float64(src), float64(won)); err != nil {
 		return MarketingContribution{}, err
@@ -151,9 +162,15 @@ func MarketingRevenue(deals []Deal, cur Currency) (MarketingContribution, error)
 // among the deals given (HubSpot, Salesforce), rounded with WithRounding
 // (default HalfEven). Errors: no won deals (ErrDivisionByZero); currency,
 // amount or status problems.
-func AverageDealSize(deals []Deal, cur Currency, opts ...KPIOption) (MoneyMetric, error) {
+func AverageDealSize(deals []Deal, cur money.Currency, opts ...MoneyOption) (MoneyMetric, error) {
 	const kpi = "average deal size"
-	c, err := newConfig(kpi, opts, []string{"rounding"}, AverageDealWon)
+	c, err := newConfig(kpi, func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyMoney(c)
+			}
+		}
+	}, AverageDealWon)
 	if err != nil {
 		return MoneyMetric{}, err
 	}
@@ -179,13 +196,19 @@ func AverageDealSize(deals []Deal, cur Currency, opts ...KPIOption) (MoneyMetric
 // them with ClosedIn or CreatedIn):
 //
 //	win rate = won / (won + lost)            (closed_only, default)
-//	win rate = won / (won + lost + open)     (WithVariant(WinRateAll))
+//	win rate = won / (won + lost + open)     (WinRateAll)
 //
 // HubSpot and Salesforce report the closed-only rate; the "all" variant
 // counts open deals as not won. Numerator and Denominator are deal counts.
 // Errors: no deals in the denominator (ErrDivisionByZero); unknown status.
-func WinRate(deals []Deal, opts ...KPIOption) (Metric, error) {
-	c, err := newConfig("win rate", opts, []string{"variant"}, WinRateClosed, WinRateClosed, WinRateAll)
+func WinRate(deals []Deal, opts ...WinRateOption) (Metric, error) {
+	c, err := newConfig("win rate", func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyWinRate(c)
+			}
+		}
+	}, Variant(WinRateClosed), Variant(WinRateClosed), Variant(WinRateAll))
 	if err != nil {
 		return Metric{}, err
 	}
@@ -202,10 +225,10 @@ func WinRate(deals []Deal, opts ...KPIOption) (Metric, error) {
 			return Metric{}, fmt.Errorf("revenue: win rate: %s: %w: unknown status %q", dealName(i, d), errInvalid, d.Status)
 		}
 	}
-	if c.variant == WinRateAll {
-		return newMetric("win_rate", WinRateAll, "won / (won + lost + open)", float64(won), float64(won+lost+open))
+	if c.variant == Variant(WinRateAll) {
+		return newMetric("win_rate", Variant(WinRateAll), "won / (won + lost + open)", float64(won), float64(won+lost+open))
 	}
-	return newMetric("win_rate", WinRateClosed, "won / (won + lost)", float64(won), float64(won+lost))
+	return newMetric("win_rate", Variant(WinRateClosed), "won / (won + lost)", float64(won), float64(won+lost))
 }
 
 // SalesCycle is the length of the sales cycle of won deals in days.
@@ -232,7 +255,7 @@ func SalesCycleLength(deals []Deal) (SalesCycle, error) {
 			return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %s: %w: won deal without created and closed dates", dealName(i, d), errInvalid)
 		}
 		// Unix seconds, not Time.Sub, which saturates beyond 292 years.
-		n := int((dayOf(d.Closed).Unix() - dayOf(d.Created).Unix()) / 86400)
+		n := int((Day(d.Closed).Unix() - Day(d.Created).Unix()) / 86400)
 		if n < 0 {
 			return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %s: %w: closed before created", dealName(i, d), errInvalid)
 		}
@@ -258,35 +281,44 @@ func SalesCycleLength(deals []Deal) (SalesCycle, error) {
 //
 //	velocity = opportunities × win rate × average deal size / sales cycle days
 //
-// (the sales velocity equation as HubSpot and Salesforce give it). The
-// result is money per day rounded with WithRounding (default HalfEven).
+// (the sales velocity equation as HubSpot and Salesforce give it), with
+// the sales cycle a time.Duration counted in days of 24 hours (the
+// SalesCycle of won deals is in days: pass
+// time.Duration(c.MeanDays*24*float64(time.Hour))). The result is money
+// per day rounded with WithRounding (default HalfEven); Denominator is the
+// cycle in days.
 // Errors: negative opportunities, win rate outside [0, 1], negative deal
-// size, cycle days zero (ErrDivisionByZero), negative or not finite.
-func PipelineVelocity(opportunities int64, winRate float64, averageDeal Money, cycleDays float64, opts ...KPIOption) (MoneyMetric, error) {
+// size, a zero cycle (ErrDivisionByZero) or a negative one.
+func PipelineVelocity(opportunities int64, winRate float64, averageDeal money.Money, cycle time.Duration, opts ...MoneyOption) (MoneyMetric, error) {
 	const kpi = "pipeline velocity"
-	c, err := newConfig(kpi, opts, []string{"rounding"}, VelocityVariant)
+	c, err := newConfig(kpi, func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyMoney(c)
+			}
+		}
+	}, VelocityVariant)
 	if err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkCount(kpi, "opportunities", opportunities); err != nil {
+	if err := op.Count(kpi, "opportunities", opportunities); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkFraction(kpi, "win rate", winRate, true); err != nil {
+	if err := op.Fraction(kpi, "win rate", winRate, true); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkMoney(kpi, "average deal size", averageDeal, false); err != nil {
+	if err := op.Money(kpi, "average deal size", averageDeal, false); err != nil {
 		return MoneyMetric{}, err
 	}
-	if err := checkFinite(kpi, "cycle days", cycleDays); err != nil {
-		return MoneyMetric{}, err
+	if cycle < 0 {
+		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w: sales cycle %v is negative", kpi, errInvalid, cycle)
 	}
-	if cycleDays < 0 {
-		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w: cycle days %v is negative", kpi, errInvalid, cycleDays)
-	}
+	// Days exactly: nanoseconds over the nanoseconds of a day.
+	days := new(big.Rat).SetFrac(big.NewInt(int64(cycle)), big.NewInt(int64(24*time.Hour)))
 	num := new(big.Rat).Mul(ratInt(opportunities), ratFloat(winRate))
 	num.Mul(num, ratInt(averageDeal.Amount))
 	return moneyQuotient("pipeline_velocity", VelocityVariant, "opportunities × win rate × average deal size / cycle days",
-		num, ratFloat(cycleDays), averageDeal.Currency, c.rounding)
+		num, days, averageDeal.Currency, c.rounding)
 }
 
 // PipelineCoverage returns open pipeline / remaining quota, with remaining
@@ -295,17 +327,17 @@ func PipelineVelocity(opportunities int64, winRate float64, averageDeal Money, c
 // Denominator are in minor units.
 // Errors: quota already met (remaining zero: ErrDivisionByZero; negative:
 // ErrInvalidInput); negative amounts; currencies that differ.
-func PipelineCoverage(openPipeline, quota, closedWon Money) (Metric, error) {
+func PipelineCoverage(openPipeline, quota, closedWon money.Money) (Metric, error) {
 	const kpi = "pipeline coverage"
 	for _, a := range []struct {
 		n string
-		m Money
+		m money.Money
 	}{{"open pipeline", openPipeline}, {"quota", quota}, {"closed won", closedWon}} {
-		if err := checkMoney(kpi, a.n, a.m, false); err != nil {
+		if err := op.Money(kpi, a.n, a.m, false); err != nil {
 			return Metric{}, err
 		}
 	}
-	if err := sameCurrency(kpi, quota.Currency, openPipeline, closedWon); err != nil {
+	if err := op.Same(kpi, quota.Currency, openPipeline, closedWon); err != nil {
 		return Metric{}, err
 	}
 	remaining := quota.Amount - closedWon.Amount // both ≥ 0: no overflow
@@ -322,7 +354,7 @@ func RequiredCoverage(winRate float64) (Metric, error) {
 	if winRate == 0 {
 		return Metric{}, fmt.Errorf("revenue: required coverage: %w: win rate is zero", errDivZero)
 	}
-	if err := checkFraction("required coverage", "win rate", winRate, false); err != nil {
+	if err := op.Fraction("required coverage", "win rate", winRate, false); err != nil {
 		return Metric{}, err
 	}
 	return newMetric("required_coverage", CoverageRequiredVariant, "1 / win rate", 1, winRate)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/revengine/revengine/money"
 )
 
 func dealTouch(y int, m time.Month, d int, ch string, k TouchKind) Touch {
@@ -61,12 +63,12 @@ func TestPipelineKPIs(t *testing.T) {
 		t.Fatal(err)
 	}
 	kpiApprox(t, "win rate", wr.Value, 0.8)
-	wa, err := WinRate(pipelineDeals, WithVariant(WinRateAll))
+	wa, err := WinRate(pipelineDeals, WinRateAll)
 	if err != nil {
 		t.Fatal(err)
 	}
 	kpiApprox(t, "win rate all", wa.Value, 4.0/6)
-	if wr.Variant != WinRateClosed || wa.Variant != WinRateAll {
+	if wr.Variant != Variant(WinRateClosed) || wa.Variant != Variant(WinRateAll) {
 		t.Errorf("variants %q %q", wr.Variant, wa.Variant)
 	}
 	// Cycle: 30, 40, 10, 30 days → mean 27.5, median (30 + 30)/2 = 30.
@@ -103,28 +105,28 @@ func TestPipelineErrors(t *testing.T) {
 		f    func() error
 		want error
 	}{
-		{"no won revenue", func() error { _, err := MarketingRevenue(lostOnly, "USD"); return err }, ErrDivisionByZero},
-		{"average no won", func() error { _, err := AverageDealSize(lostOnly, "USD"); return err }, ErrDivisionByZero},
-		{"win rate none", func() error { _, err := WinRate(nil); return err }, ErrDivisionByZero},
-		{"win rate only open", func() error { _, err := WinRate([]Deal{{Status: DealOpen}}); return err }, ErrDivisionByZero},
-		{"win rate bad status", func() error { _, err := WinRate([]Deal{{Status: "pending"}}); return err }, ErrInvalidInput},
-		{"cycle none", func() error { _, err := SalesCycleLength(lostOnly); return err }, ErrDivisionByZero},
+		{"no won revenue", func() error { _, err := MarketingRevenue(lostOnly, "USD"); return err }, money.ErrDivisionByZero},
+		{"average no won", func() error { _, err := AverageDealSize(lostOnly, "USD"); return err }, money.ErrDivisionByZero},
+		{"win rate none", func() error { _, err := WinRate(nil); return err }, money.ErrDivisionByZero},
+		{"win rate only open", func() error { _, err := WinRate([]Deal{{Status: DealOpen}}); return err }, money.ErrDivisionByZero},
+		{"win rate bad status", func() error { _, err := WinRate([]Deal{{Status: "pending"}}); return err }, money.ErrInvalidInput},
+		{"cycle none", func() error { _, err := SalesCycleLength(lostOnly); return err }, money.ErrDivisionByZero},
 		{"cycle backwards", func() error {
 			_, err := SalesCycleLength([]Deal{{Status: DealWon, Created: Date(2024, 2, 1), Closed: Date(2024, 1, 1)}})
 			return err
-		}, ErrInvalidInput},
+		}, money.ErrInvalidInput},
 		{"cycle no date", func() error {
 			_, err := SalesCycleLength([]Deal{{Status: DealWon, Created: Date(2024, 2, 1)}})
 			return err
-		}, ErrInvalidInput},
+		}, money.ErrInvalidInput},
 		{"other currency", func() error {
-			_, err := AverageDealSize([]Deal{{Status: DealWon, Amount: New(1, "EUR")}}, "USD")
+			_, err := AverageDealSize([]Deal{{Status: DealWon, Amount: money.New(1, "EUR")}}, "USD")
 			return err
-		}, ErrCurrencyMismatch},
+		}, money.ErrCurrencyMismatch},
 		{"negative amount", func() error {
 			_, err := MarketingRevenue([]Deal{{Status: DealWon, Amount: usd(-1)}}, "USD")
 			return err
-		}, ErrInvalidInput},
+		}, money.ErrInvalidInput},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,14 +141,14 @@ func TestEmailEngagement(t *testing.T) {
 	s := EmailStats{Sent: 10000, Delivered: 9800, Bounced: 200, Opens: 2450, Clicks: 490, Unsubscribes: 49}
 	tests := []struct {
 		name                   string
-		opts                   []KPIOption
+		opts                   []EmailOption
 		open, ctr, ctor, unsub float64
 		variant                Variant
 	}{
 		// Mailchimp: 2450/9800 = 0.25, 490/9800 = 0.05, 490/2450 = 0.2, 49/9800 = 0.005
-		{"over delivered", nil, 0.25, 0.05, 0.2, 0.005, EmailOverDelivered},
+		{"over delivered", nil, 0.25, 0.05, 0.2, 0.005, Variant(EmailOverDelivered)},
 		// over sent: 2450/10000 = 0.245, 490/10000 = 0.049, CTOR unchanged, 49/10000 = 0.0049
-		{"over sent", []KPIOption{WithVariant(EmailOverSent)}, 0.245, 0.049, 0.2, 0.0049, EmailOverSent},
+		{"over sent", []EmailOption{EmailOverSent}, 0.245, 0.049, 0.2, 0.0049, Variant(EmailOverSent)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,18 +175,18 @@ func TestEmailEngagement(t *testing.T) {
 		s    EmailStats
 		want error
 	}{
-		{"nothing sent", EmailStats{}, ErrDivisionByZero},
-		{"negative", EmailStats{Sent: 10, Delivered: 10, Opens: -1}, ErrInvalidInput},
-		{"delivered > sent", EmailStats{Sent: 10, Delivered: 11}, ErrInvalidInput},
-		{"delivered + bounced > sent", EmailStats{Sent: 10, Delivered: 9, Bounced: 2}, ErrInvalidInput},
-		{"opens > delivered", EmailStats{Sent: 10, Delivered: 5, Opens: 6}, ErrInvalidInput},
-		{"all bounced", EmailStats{Sent: 10, Bounced: 10}, ErrDivisionByZero},
+		{"nothing sent", EmailStats{}, money.ErrDivisionByZero},
+		{"negative", EmailStats{Sent: 10, Delivered: 10, Opens: -1}, money.ErrInvalidInput},
+		{"delivered > sent", EmailStats{Sent: 10, Delivered: 11}, money.ErrInvalidInput},
+		{"delivered + bounced > sent", EmailStats{Sent: 10, Delivered: 9, Bounced: 2}, money.ErrInvalidInput},
+		{"opens > delivered", EmailStats{Sent: 10, Delivered: 5, Opens: 6}, money.ErrInvalidInput},
+		{"all bounced", EmailStats{Sent: 10, Bounced: 10}, money.ErrDivisionByZero},
 	} {
 		if _, err := EmailEngagement(bad.s); !errors.Is(err, bad.want) {
 			t.Errorf("%s: err = %v, want %v", bad.name, err, bad.want)
 		}
 	}
-	if _, err := EmailEngagement(s, WithVariant(WinRateAll)); !errors.Is(err, ErrInvalidInput) {
-		t.Errorf("foreign variant: %v", err)
+	if _, err := EmailEngagement(s, EmailVariant("over_opened")); !errors.Is(err, money.ErrInvalidInput) {
+		t.Errorf("unknown variant: %v", err)
 	}
 }

@@ -1,8 +1,9 @@
 package revenue
 
 import (
-	"encoding/json"
 	"time"
+
+	"github.com/revengine/revengine/money"
 )
 
 // DealStatus is where a deal (opportunity) stands: open, won or lost.
@@ -36,15 +37,15 @@ type Touch struct {
 // another, or still open; its amount in one currency; the channel that
 // sourced it and the touches that led to it, in any order.
 type Deal struct {
-	ID      string     `json:"id"`
-	Created time.Time  `json:"created"`
-	Closed  time.Time  `json:"closed,omitzero"` // zero while open
-	Status  DealStatus `json:"status"`
-	Stage   string     `json:"stage,omitempty"` // CRM stage name, informational
-	Amount  Money      `json:"amount"`
-	Channel string     `json:"channel,omitempty"` // source channel
-	Touches []Touch    `json:"touches,omitempty"`
-	Line    int        `json:"line,omitempty"` // source line when read from CSV
+	ID      string      `json:"id"`
+	Created time.Time   `json:"created"`
+	Closed  time.Time   `json:"closed,omitzero"` // zero while open
+	Status  DealStatus  `json:"status"`
+	Stage   string      `json:"stage,omitempty"` // CRM stage name, informational
+	Amount  money.Money `json:"amount"`
+	Channel string      `json:"channel,omitempty"` // source channel
+	Touches []Touch     `json:"touches,omitempty"`
+	Line    int         `json:"line,omitempty"` // source line when read from CSV
 }
 
 // Stage is a stage of the demand waterfall.
@@ -74,11 +75,12 @@ type StageChange struct {
 	At    time.Time `json:"at"`
 }
 
-// Lead is a person or account moving through the funnel, with the channel
-// that brought it and the stages it entered. History may skip stages (a lead
-// may go straight to SQL); the funnel then counts the skipped stages as
-// reached on the date of the later one.
-type Lead struct {
+// Prospect is a person or account moving through the demand funnel, with
+// the channel that brought it and the stages it entered (a lead in CRM
+// terms; the scoring package's Lead is the data a rule set scores). History
+// may skip stages (a prospect may go straight to SQL); the funnel then
+// counts the skipped stages as reached on the date of the later one.
+type Prospect struct {
 	ID      string        `json:"id"`
 	Channel string        `json:"channel"`
 	History []StageChange `json:"history"`
@@ -95,28 +97,19 @@ const (
 
 // Spend is money spent in a period on a channel.
 type Spend struct {
-	Period   Period        `json:"-"`
+	Period   Period        `json:"period"` // "2024-01" for a month
 	Channel  string        `json:"channel"`
 	Category SpendCategory `json:"category"`
-	Amount   Money         `json:"amount"`
+	Amount   money.Money   `json:"amount"`
 	Line     int           `json:"line,omitempty"`
-}
-
-// MarshalJSON encodes s with its period as text ("2024-01" for a month).
-func (s Spend) MarshalJSON() ([]byte, error) {
-	type plain Spend // no methods: avoids recursion
-	return json.Marshal(struct {
-		Period string `json:"period"`
-		plain
-	}{s.Period.String(), plain(s)})
 }
 
 // TotalSpend sums the spend of category cat (or all categories when cat is
 // "") whose period starts within p. Currencies must all be cur.
-func TotalSpend(spend []Spend, p Period, cat SpendCategory, cur Currency) (Money, error) {
-	total := Zero(cur)
+func TotalSpend(spend []Spend, p Period, cat SpendCategory, cur money.Currency) (money.Money, error) {
+	total := money.Zero(cur)
 	if err := cur.Validate(); err != nil {
-		return Money{}, err
+		return money.Money{}, err
 	}
 	for _, s := range spend {
 		if (cat != "" && s.Category != cat) || !p.Contains(s.Period.Start) {
@@ -124,7 +117,7 @@ func TotalSpend(spend []Spend, p Period, cat SpendCategory, cur Currency) (Money
 		}
 		var err error
 		if total, err = total.Add(s.Amount); err != nil {
-			return Money{}, err
+			return money.Money{}, err
 		}
 	}
 	return total, nil

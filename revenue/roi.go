@@ -3,6 +3,8 @@ package revenue
 import (
 	"fmt"
 	"math/big"
+
+	"github.com/revengine/revengine/money"
 )
 
 // ROI variants.
@@ -35,27 +37,33 @@ const (
 //
 // Errors: cost zero (ErrDivisionByZero) or negative, revenue or baseline
 // negative, margin outside [0, 1] (ErrInvalidInput), currencies that differ.
-func ROI(revenue, cost Money, opts ...KPIOption) (Metric, error) {
-	c, err := newConfig("roi", opts, []string{"gross_margin", "baseline"}, ROIRevenue)
+func ROI(revenue, cost money.Money, opts ...ROIOption) (Metric, error) {
+	c, err := newConfig("roi", func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyROI(c)
+			}
+		}
+	}, ROIRevenue)
 	if err != nil {
 		return Metric{}, err
 	}
-	if err := checkMoney("roi", "revenue", revenue, false); err != nil {
+	if err := op.Money("roi", "revenue", revenue, false); err != nil {
 		return Metric{}, err
 	}
-	if err := checkMoney("roi", "cost", cost, false); err != nil {
+	if err := op.Money("roi", "cost", cost, false); err != nil {
 		return Metric{}, err
 	}
-	if err := sameCurrency("roi", revenue.Currency, cost); err != nil {
+	if err := op.Same("roi", revenue.Currency, cost); err != nil {
 		return Metric{}, err
 	}
 	base := new(big.Rat).SetInt64(revenue.Amount)
 	v, formula := ROIRevenue, "(revenue − cost) / cost"
 	if c.hasBaseline {
-		if err := checkMoney("roi", "baseline", c.baseline, false); err != nil {
+		if err := op.Money("roi", "baseline", c.baseline, false); err != nil {
 			return Metric{}, err
 		}
-		if err := sameCurrency("roi", revenue.Currency, c.baseline); err != nil {
+		if err := op.Same("roi", revenue.Currency, c.baseline); err != nil {
 			return Metric{}, err
 		}
 		base.Sub(base, ratInt(c.baseline.Amount))
@@ -79,14 +87,14 @@ func ROI(revenue, cost Money, opts ...KPIOption) (Metric, error) {
 // ROAS returns return on ad spend, revenue / ad spend (Google Ads' and
 // Farris et al.'s definition): 4.0 means 4 of revenue per 1 spent.
 // Errors: spend zero (ErrDivisionByZero), negative amounts, mixed currencies.
-func ROAS(revenue, adSpend Money) (Metric, error) {
-	if err := checkMoney("roas", "revenue", revenue, false); err != nil {
+func ROAS(revenue, adSpend money.Money) (Metric, error) {
+	if err := op.Money("roas", "revenue", revenue, false); err != nil {
 		return Metric{}, err
 	}
-	if err := checkMoney("roas", "ad spend", adSpend, false); err != nil {
+	if err := op.Money("roas", "ad spend", adSpend, false); err != nil {
 		return Metric{}, err
 	}
-	if err := sameCurrency("roas", revenue.Currency, adSpend); err != nil {
+	if err := op.Same("roas", revenue.Currency, adSpend); err != nil {
 		return Metric{}, err
 	}
 	return newMetric("roas", ROASVariant, "revenue / ad spend", float64(revenue.Amount), float64(adSpend.Amount))

@@ -1,3 +1,5 @@
 package revenue
 
-func usd(a int64) Money { return New(a, "USD") }
+import "github.com/revengine/revengine/money"
+
+func usd(a int64) money.Money { return money.New(a, "USD") }

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/revenue"
+	"github.com/revengine/revengine/revenue/mrr"
 )
 
 func init() {
@@ -32,27 +34,6 @@ customer's MRR at the month's start and end (the same customer nets to
 nothing). 0→x is reactivation when the customer had paid MRR at any earlier
 time, else new.`
 
-// mrrJSON is the --json document; money in minor units.
-type mrrJSON struct {
-	Method   string         `json:"method"`
-	Currency string         `json:"currency"`
-	Months   []mrrMonthJSON `json:"months"`
-}
-
-type mrrMonthJSON struct {
-	Month          string `json:"month"`
-	StartingMRR    int64  `json:"starting_mrr"`
-	New            int64  `json:"new"`
-	Expansion      int64  `json:"expansion"`
-	Contraction    int64  `json:"contraction"`
-	Churn          int64  `json:"churn"`
-	Reactivation   int64  `json:"reactivation"`
-	EndingMRR      int64  `json:"ending_mrr"`
-	NetNewMRR      int64  `json:"net_new_mrr"`
-	CustomersStart int    `json:"customers_start"`
-	CustomersEnd   int    `json:"customers_end"`
-}
-
 func runMRR(ctx context.Context, env *cmdEnv, args []string) int {
 	fs := newFlagSet(env, "mrr", mrrSynopsis)
 	method := fs.String("method", "event", "classification of movements: event (each change) or net (month start vs end per customer)")
@@ -66,11 +47,11 @@ func runMRR(ctx context.Context, env *cmdEnv, args []string) int {
 	if len(files) != 1 {
 		return usageError(fs, "want exactly one EVENTS.csv (or - for standard input), got %d arguments", len(files))
 	}
-	m := revenue.Method(*method)
-	if m != revenue.MethodEvent && m != revenue.MethodNet {
+	m := mrr.Method(*method)
+	if m != mrr.MethodEvent && m != mrr.MethodNet {
 		return usageError(fs, "--method %q: want event or net", *method)
 	}
-	cur := revenue.Currency(*currency)
+	cur := money.Currency(*currency)
 	if err := cur.Validate(); err != nil {
 		return usageError(fs, "--currency %q: want an ISO 4217 code such as USD", *currency)
 	}
@@ -80,9 +61,9 @@ func runMRR(ctx context.Context, env *cmdEnv, args []string) int {
 		return exitFindings
 	}
 	defer r.Close()
-	events, err := revenue.ReadEvents(ctx, r, name, cur)
+	events, err := mrr.ReadEvents(ctx, r, name, revenue.WithCurrency(cur))
 	if err != nil {
-		var pe revenue.ParseErrors
+		var pe revenue.Errors
 		if errors.As(err, &pe) {
 			for _, e := range pe {
 				errorf(env, "mrr", "%v", e)
@@ -93,24 +74,16 @@ func runMRR(ctx context.Context, env *cmdEnv, args []string) int {
 		errorf(env, "mrr", "%s: %v", name, err)
 		return exitFindings
 	}
-	b, err := revenue.MRRBridge(ctx, events, m, cur)
+	b, err := mrr.NewBridge(ctx, events, m, cur)
 	if err != nil {
 		errorf(env, "mrr", "%s: %v", name, err)
 		return exitFindings
 	}
 	if *asJSON {
-		doc := mrrJSON{Method: string(b.Method), Currency: string(b.Currency), Months: make([]mrrMonthJSON, 0, len(b.Months))}
-		for _, mo := range b.Months {
-			doc.Months = append(doc.Months, mrrMonthJSON{
-				Month: mo.Month, StartingMRR: mo.StartingMRR.Amount, New: mo.New.Amount,
-				Expansion: mo.Expansion.Amount, Contraction: mo.Contraction.Amount, Churn: mo.Churn.Amount,
-				Reactivation: mo.Reactivation.Amount, EndingMRR: mo.EndingMRR.Amount, NetNewMRR: mo.NetNewMRR.Amount,
-				CustomersStart: mo.CustomersStart, CustomersEnd: mo.CustomersEnd,
-			})
-		}
+		// The library's own encoding of the bridge (mrr.Bridge), nothing else.
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(doc); err != nil {
+		if err := enc.Encode(b); err != nil {
 			errorf(env, "mrr", "%v", err)
 			return exitFindings
 		}
@@ -120,7 +93,7 @@ func runMRR(ctx context.Context, env *cmdEnv, args []string) int {
 	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "month\tstarting\tnew\texpansion\tcontraction\tchurn\treactivation\tending\tnet new\tcust start\tcust end\t")
 	for _, mo := range b.Months {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t\n", mo.Month,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t\n", mo.Period,
 			amount(mo.StartingMRR), amount(mo.New), amount(mo.Expansion), amount(mo.Contraction),
 			amount(mo.Churn), amount(mo.Reactivation), amount(mo.EndingMRR), amount(mo.NetNewMRR),
 			mo.CustomersStart, mo.CustomersEnd)
@@ -133,6 +106,6 @@ func runMRR(ctx context.Context, env *cmdEnv, args []string) int {
 }
 
 // amount formats money without its currency code, e.g. "1234.56".
-func amount(m revenue.Money) string {
+func amount(m money.Money) string {
 	return strings.TrimPrefix(m.String(), string(m.Currency)+" ")
 }

@@ -1,12 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue"
+	"github.com/revengine/revengine/revenue/mrr"
 )
 
 var updateMRR = flag.Bool("update-mrr", false, "rewrite the golden files of the mrr command")
@@ -70,10 +76,20 @@ func TestMRRHandChecked(t *testing.T) {
 		Month                                                string
 		Start, New, Exp, Con, Churn, React, End, Net, CS, CE int64
 	}
+	var t0 *testing.T
 	month := func(m map[string]any) row {
+		t := t0
+		// Counts are numbers; money is {"amount_minor":…,"currency":"USD"}.
 		g := func(k string) int64 { return int64(m[k].(float64)) }
-		return row{m["month"].(string), g("starting_mrr"), g("new"), g("expansion"), g("contraction"), g("churn"),
-			g("reactivation"), g("ending_mrr"), g("net_new_mrr"), g("customers_start"), g("customers_end")}
+		mon := func(k string) int64 {
+			o := m[k].(map[string]any)
+			if o["currency"] != "USD" {
+				t.Errorf("%s: currency %v", k, o["currency"])
+			}
+			return int64(o["amount_minor"].(float64))
+		}
+		return row{m["month"].(string), mon("starting_mrr"), mon("new"), mon("expansion"), mon("contraction"), mon("churn"),
+			mon("reactivation"), mon("ending_mrr"), mon("net_new_mrr"), g("customers_start"), g("customers_end")}
 	}
 	tests := []struct {
 		name   string
@@ -139,6 +155,7 @@ func TestMRRHandChecked(t *testing.T) {
 			if len(doc.Months) != len(tt.want) {
 				t.Fatalf("%d months, want %d", len(doc.Months), len(tt.want))
 			}
+			t0 = t
 			for i, w := range tt.want {
 				if got := month(doc.Months[i]); got != w {
 					t.Errorf("month %d:\n got %+v\nwant %+v", i, got, w)
@@ -187,7 +204,17 @@ func TestMRRErrors(t *testing.T) {
 				`<stdin>:5:3: mrr: "1.5" is not an integer number of minor units`,
 				"4 rows rejected, 1 read",
 			}},
-		{"header missing column", "customer,date,mrr\n", []string{"mrr", "-"}, exitFindings, []string{"<stdin>:1:1: customer_id: header lacks column customer_id"}},
+		{"header missing column", "customer,date,mrr\n", []string{"mrr", "-"}, exitFindings, []string{
+			"<stdin>:1: customer_id: missing column",
+			"<stdin>:1:1: customer: unknown column (known: customer_id, date, mrr)",
+		}},
+		{"unknown column", "customer_id,date,mrr,plan\na,2024-01-01,100,pro\n", []string{"mrr", "-"}, exitFindings, []string{
+			"<stdin>:1:4: plan: unknown column (known: customer_id, date, mrr)",
+		}},
+		{"huge line", "a,2024-01-01,1\nb,2024-01-01," + strings.Repeat("7", 2<<20) + "\n", []string{"mrr", "-"}, exitFindings, []string{
+			"<stdin>:2: line longer than 1048576 bytes",
+			"1 rows rejected, 1 read",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -202,6 +229,60 @@ func TestMRRErrors(t *testing.T) {
 				if !strings.Contains(errOut, w) {
 					t.Errorf("stderr lacks %q:\n%s", w, errOut)
 				}
+			}
+		})
+	}
+}
+
+// TestMRRJSONIsTheLibrarys: --json prints exactly the library's encoding
+// of mrr.Bridge. Decoded with json.Unmarshal into the library type it
+// equals the bridge the library computes from the same file, and encoding
+// that bridge gives the same bytes.
+func TestMRRJSONIsTheLibrarys(t *testing.T) {
+	tests := []struct {
+		name, file string
+		method     mrr.Method
+		currency   money.Currency
+	}{
+		{"event", "events.csv", mrr.MethodEvent, "USD"},
+		{"net", "events.csv", mrr.MethodNet, "USD"},
+		{"eur", "events.csv", mrr.MethodEvent, "EUR"},
+		{"all movements event", "all_movements.csv", mrr.MethodEvent, "USD"},
+		{"all movements net", "all_movements.csv", mrr.MethodNet, "USD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join("testdata", "mrr", tt.file)
+			code, stdout, stderr := runCLI(t, "", "mrr", "--json", "--method", string(tt.method), "--currency", string(tt.currency), path)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var got mrr.Bridge
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			events, err := mrr.ReadEvents(context.Background(), f, path, revenue.WithCurrency(tt.currency))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := mrr.NewBridge(context.Background(), events, tt.method, tt.currency)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, &got); diff != "" {
+				t.Errorf("CLI JSON decoded (-library +cli):\n%s", diff)
+			}
+			b, err := json.MarshalIndent(want, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b)+"\n" != stdout {
+				t.Errorf("CLI JSON is not the library's encoding:\n%s\nlibrary:\n%s", stdout, b)
 			}
 		})
 	}

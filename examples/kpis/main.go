@@ -10,6 +10,12 @@
 package main
 
 import (
+	"time"
+
+	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue/mrr"
+	"github.com/revengine/revengine/revenue/plan"
+
 	"bytes"
 	"context"
 	"embed"
@@ -20,7 +26,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/revengine/revengine/revenue"
 )
@@ -29,7 +34,7 @@ import (
 var data embed.FS
 
 const (
-	cur         = revenue.Currency("USD")
+	cur         = money.Currency("USD")
 	grossMargin = 0.8 // of subscription revenue, for payback and LTV
 )
 
@@ -44,10 +49,10 @@ func main() {
 
 // inputs are the shipped records.
 type inputs struct {
-	events []revenue.Event
+	events []mrr.Event
 	deals  []revenue.Deal
 	spend  []revenue.Spend
-	leads  []revenue.Lead
+	leads  []revenue.Prospect
 	email  map[string]revenue.EmailStats // by month, "2024-03"
 }
 
@@ -59,25 +64,25 @@ func load(ctx context.Context) (*inputs, error) {
 	var in inputs
 	r, err := open("events.csv")
 	if err == nil {
-		in.events, err = revenue.ReadEvents(ctx, r, "events.csv", cur)
+		in.events, err = mrr.ReadEvents(ctx, r, "events.csv", revenue.WithCurrency(cur))
 	}
 	if err != nil {
 		return nil, err
 	}
 	if r, err = open("deals.csv"); err == nil {
-		in.deals, err = revenue.ReadDeals(ctx, r, "deals.csv", cur)
+		in.deals, err = revenue.ReadDeals(ctx, r, "deals.csv", revenue.WithCurrency(cur))
 	}
 	if err != nil {
 		return nil, err
 	}
 	if r, err = open("spend.csv"); err == nil {
-		in.spend, err = revenue.ReadSpend(ctx, r, "spend.csv", cur)
+		in.spend, err = revenue.ReadSpend(ctx, r, "spend.csv", revenue.WithCurrency(cur))
 	}
 	if err != nil {
 		return nil, err
 	}
 	if r, err = open("leads.csv"); err == nil {
-		in.leads, err = revenue.ReadLeads(ctx, r, "leads.csv")
+		in.leads, err = revenue.ReadProspects(ctx, r, "leads.csv")
 	}
 	if err != nil {
 		return nil, err
@@ -166,11 +171,11 @@ func reason(err error) string {
 func pct(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
 
 func run(ctx context.Context, w io.Writer, monthArg string) error {
-	t, err := time.Parse("2006-01", monthArg)
-	if err != nil {
+	// The module's one period grammar; the dashboard wants a month.
+	month, err := revenue.ParsePeriod(monthArg)
+	if err != nil || len(month.Months()) != 1 || month.Months()[0] != month {
 		return fmt.Errorf("-month %q: want YYYY-MM", monthArg)
 	}
-	month := revenue.Month(t.Year(), t.Month())
 	in, err := load(ctx)
 	if err != nil {
 		return err
@@ -179,27 +184,27 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 	fmt.Fprintf(w, "Revenue-marketing dashboard, %s (%s)\n", month, cur)
 
 	// Subscription revenue: the MRR bridge, both classifications.
-	bridges := map[revenue.Method]revenue.BridgeMonth{}
-	for _, m := range []revenue.Method{revenue.MethodEvent, revenue.MethodNet} {
-		b, err := revenue.MRRBridge(ctx, in.events, m, cur)
+	bridges := map[mrr.Method]mrr.Month{}
+	for _, m := range []mrr.Method{mrr.MethodEvent, mrr.MethodNet} {
+		b, err := mrr.NewBridge(ctx, in.events, m, cur)
 		if err != nil {
 			return err
 		}
 		for _, bm := range b.Months {
-			if bm.Month == month.String() {
+			if bm.Period == month {
 				bridges[m] = bm
 			}
 		}
 	}
-	net, ok := bridges[revenue.MethodNet]
+	net, ok := bridges[mrr.MethodNet]
 	if !ok {
 		return fmt.Errorf("no subscription events cover %s", month)
 	}
-	ev := bridges[revenue.MethodEvent]
+	ev := bridges[mrr.MethodEvent]
 	d.section("MRR bridge (event | net)")
 	for _, r := range []struct {
 		label string
-		a, b  revenue.Money
+		a, b  money.Money
 	}{
 		{"starting MRR", ev.StartingMRR, net.StartingMRR},
 		{"+ new", ev.New, net.New},
@@ -216,21 +221,21 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 	}
 
 	d.section("Retention (net classification)")
-	m, err := revenue.NRR(net)
+	m, err := mrr.NRR(net)
 	d.metric("net revenue retention", m, err, "%.3f")
-	m, err = revenue.GRR(net)
+	m, err = mrr.GRR(net)
 	d.metric("gross revenue retention", m, err, "%.3f")
-	m, err = revenue.MRRChurn(net)
+	m, err = mrr.Churn(net)
 	d.metric("MRR churn", m, err, "%.4f")
-	m, err = revenue.MRRChurn(net, revenue.WithVariant(revenue.MRRNet))
+	m, err = mrr.Churn(net, mrr.ChurnNet)
 	d.metric("MRR churn", m, err, "%.4f")
-	m, err = revenue.QuickRatio(ev)
+	m, err = mrr.QuickRatio(ev)
 	d.metric("quick ratio (event)", m, err, "%.2f")
-	newCustomers := int64(len(net.MovementsOf(revenue.MovementNew)))
-	lost := int64(len(net.MovementsOf(revenue.MovementChurn)))
-	churn, churnErr := revenue.CustomerChurn(int64(net.CustomersStart), lost, newCustomers)
+	newCustomers := int64(len(net.MovementsOf(mrr.MovementNew)))
+	lost := int64(len(net.MovementsOf(mrr.MovementChurn)))
+	churn, churnErr := mrr.CustomerChurn(int64(net.CustomersStart), lost, newCustomers)
 	d.metric("customer churn", churn, churnErr, "%.4f")
-	m, err = revenue.CustomerRetention(int64(net.CustomersStart), int64(net.CustomersEnd), newCustomers+int64(len(net.MovementsOf(revenue.MovementReactivation))))
+	m, err = mrr.CustomerRetention(int64(net.CustomersStart), int64(net.CustomersEnd), newCustomers+int64(len(net.MovementsOf(mrr.MovementReactivation))))
 	d.metric("customer retention", m, err, "%.4f")
 
 	d.section("Acquisition")
@@ -255,7 +260,7 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 	d.money("cost per lead", cpl, err)
 	cac, cacErr := revenue.CAC(mkt, sales, newCustomers)
 	d.money("CAC", cac, cacErr)
-	mc, err := revenue.CAC(mkt, sales, newCustomers, revenue.WithVariant(revenue.CACMarketingOnly))
+	mc, err := revenue.CAC(mkt, sales, newCustomers, revenue.CACMarketingOnly)
 	d.money("CAC", mc, err)
 	arpa, arpaErr := revenue.ARPA(net.EndingMRR, int64(net.CustomersEnd))
 	d.money("ARPA", arpa, arpaErr)
@@ -302,7 +307,7 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 	}
 	wr, wrErr := revenue.WinRate(closed)
 	d.metric("win rate", wr, wrErr, "%.3f")
-	m, err = revenue.WinRate(revenue.CreatedIn(in.deals, month), revenue.WithVariant(revenue.WinRateAll))
+	m, err = revenue.WinRate(revenue.CreatedIn(in.deals, month), revenue.WinRateAll)
 	d.metric("win rate, deals created", m, err, "%.3f")
 	avg, avgErr := revenue.AverageDealSize(closed, cur)
 	d.money("average deal size", avg, avgErr)
@@ -319,11 +324,11 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 		}
 	}
 	if wrErr == nil && avgErr == nil && cycErr == nil {
-		v, err := revenue.PipelineVelocity(int64(len(open)), wr.Value, avg.Value, cycle.MeanDays)
+		v, err := revenue.PipelineVelocity(int64(len(open)), wr.Value, avg.Value, time.Duration(cycle.MeanDays*float64(24*time.Hour)))
 		d.money("pipeline velocity (per day)", v, err)
 	}
-	quota := revenue.New(3_000_000, cur)
-	m, err = revenue.PipelineCoverage(revenue.New(openAmount, cur), quota, revenue.Zero(cur))
+	quota := money.New(3_000_000, cur)
+	m, err = revenue.PipelineCoverage(money.New(openAmount, cur), quota, money.Zero(cur))
 	d.metric("pipeline coverage", m, err, "%.2fx")
 	if wrErr == nil {
 		m, err = revenue.RequiredCoverage(wr.Value)
@@ -350,32 +355,32 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 
 	// A new customer is worth twelve months of today's ARPA in its first year.
 	d.section("Plan: USD 30,000.00 of first-year revenue from new customers")
-	perCustomer, err := arpaOr(arpa, arpaErr).MulFrac(12, 1, revenue.HalfEven)
+	perCustomer, err := arpaOr(arpa, arpaErr).MulFrac(12, 1, money.HalfEven)
 	if err != nil {
 		return err
 	}
-	plan, err := revenue.ProfitPlan(revenue.PlanInput{Name: "next month", RevenueGoal: revenue.New(3_000_000, cur),
+	pp, err := plan.Profit(plan.ProfitInput{Name: "next month", RevenueGoal: money.New(3_000_000, cur),
 		RevenuePerCustomer: perCustomer, VisitToLead: 0.02, LeadToCustomer: 0.08,
-		CostPerLead: cplOr(cpl), GrossMargin: grossMargin}, revenue.WithCountRounding(revenue.CountUp))
+		CostPerLead: cplOr(cpl), GrossMargin: grossMargin}, plan.WithCountRounding(money.Up))
 	if err != nil {
 		d.line("plan", "n/a ("+reason(err)+")", "")
 	} else {
-		d.line("customers / leads / visits", fmt.Sprintf("%g / %g / %g", plan.Customers, plan.Leads, plan.Visits), revenue.Variant(plan.Variant))
-		d.line("budget / profit", plan.Budget.String()+" / "+plan.Profit.String(), "")
+		d.line("customers / leads / visits", fmt.Sprintf("%g / %g / %g", pp.Customers, pp.Leads, pp.Visits), revenue.Variant(pp.Variant))
+		d.line("budget / profit", pp.Budget.String()+" / "+pp.Profit.String(), "")
 	}
 	return nil
 }
 
-func arpaOr(a revenue.MoneyMetric, err error) revenue.Money {
+func arpaOr(a revenue.MoneyMetric, err error) money.Money {
 	if err != nil {
-		return revenue.New(1, cur)
+		return money.New(1, cur)
 	}
 	return a.Value
 }
 
-func cplOr(c revenue.MoneyMetric) revenue.Money {
+func cplOr(c revenue.MoneyMetric) money.Money {
 	if c.Value.Currency == "" {
-		return revenue.Zero(cur)
+		return money.Zero(cur)
 	}
 	return c.Value
 }

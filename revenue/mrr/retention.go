@@ -1,0 +1,311 @@
+package mrr
+
+import (
+	"github.com/revengine/revengine/revenue"
+	"github.com/revengine/revengine/revenue/internal/metric"
+
+	"context"
+	"fmt"
+	"math/big"
+	"sort"
+	"time"
+
+	"github.com/revengine/revengine/money"
+)
+
+// Retention and churn variants.
+const (
+	// RetentionKotler names customer retention (E − N) / S.
+	RetentionKotler revenue.Variant = "end_minus_new_over_start"
+	// CohortStart names rates over the MRR of the customers paying at the start.
+	CohortStart revenue.Variant = "starting_cohort"
+	// QuickRatioVariant names (new + expansion + reactivation) / (contraction + churn).
+	QuickRatioVariant revenue.Variant = "mamoon_hamid"
+)
+
+// CustomerRetention returns the customer retention rate
+//
+//	CRR = (E − N) / S
+//
+// with S customers at the start of the period, E at the end and N new
+// customers acquired during it (the standard CRR of Kotler-school
+// marketing texts and HubSpot). Numerator and Denominator are counts.
+// Errors: a negative count, N above E (ErrInvalidInput), S zero
+// (ErrDivisionByZero).
+func CustomerRetention(start, end, newCustomers int64) (revenue.Metric, error) {
+	const kpi = "customer retention"
+	for _, c := range []struct {
+		n string
+		v int64
+	}{{"start", start}, {"end", end}, {"new", newCustomers}} {
+		if err := op.Count(kpi, c.n+" customers", c.v); err != nil {
+			return revenue.Metric{}, err
+		}
+	}
+	if newCustomers > end {
+		return revenue.Metric{}, fmt.Errorf("mrr: %s: %w: %d new customers but only %d at the end", kpi, errInvalid, newCustomers, end)
+	}
+	if end-newCustomers > start {
+		return revenue.Metric{}, fmt.Errorf("mrr: %s: %w: %d retained customers exceed %d at the start", kpi, errInvalid, end-newCustomers, start)
+	}
+	return metric.New(op, "customer_retention", RetentionKotler, "(end − new) / start", float64(end-newCustomers), float64(start))
+}
+
+// CustomerChurn returns the customer churn rate over a period:
+//
+//	churn = lost / start               (default: start-of-period denominator)
+//	churn = lost / (start + new)       (CustomerChurnStartPlusNew)
+//
+// The first is the definition of ChartMogul, Baremetrics and most SaaS
+// texts; the second counts customers acquired in the period as exposed to
+// churn. newCustomers is only read by the second.
+// Errors: negative counts; lost above the denominator (ErrInvalidInput);
+// a zero denominator (ErrDivisionByZero).
+func CustomerChurn(start, lost, newCustomers int64, v ...CustomerChurnVariant) (revenue.Metric, error) {
+	const kpi = "customer churn"
+	var err error
+	c, err := variant(kpi, CustomerChurnStart, v, CustomerChurnStart, CustomerChurnStartPlusNew)
+	if err != nil {
+		return revenue.Metric{}, err
+	}
+	for _, x := range []struct {
+		n string
+		v int64
+	}{{"start customers", start}, {"lost customers", lost}, {"new customers", newCustomers}} {
+		if err := op.Count(kpi, x.n, x.v); err != nil {
+			return revenue.Metric{}, err
+		}
+	}
+	den, formula := start, "lost / start"
+	if c == CustomerChurnStartPlusNew {
+		if den, err = add64(start, newCustomers); err != nil {
+			return revenue.Metric{}, fmt.Errorf("mrr: %s: %w", kpi, err)
+		}
+		formula = "lost / (start + new)"
+	}
+	if lost > den && den > 0 {
+		return revenue.Metric{}, fmt.Errorf("mrr: %s: %w: %d lost of %d", kpi, errInvalid, lost, den)
+	}
+	return metric.New(op, "customer_churn", revenue.Variant(c), formula, float64(lost), float64(den))
+}
+
+// checkMovements validates the amounts of a bridge month for the MRR rates.
+func checkMovements(kpi string, m Month) error {
+	cur := m.StartingMRR.Currency
+	if err := cur.Validate(); err != nil {
+		return fmt.Errorf("mrr: %s: %w", kpi, err)
+	}
+	for _, a := range []money.Money{m.New, m.Expansion, m.Contraction, m.Churn, m.Reactivation} {
+		if err := op.Same(kpi, cur, a); err != nil {
+			return err
+		}
+		if a.Amount < 0 {
+			return fmt.Errorf("mrr: %s: %w: negative movement %v", kpi, errInvalid, a)
+		}
+	}
+	if m.StartingMRR.Amount < 0 {
+		return fmt.Errorf("mrr: %s: %w: negative starting MRR", kpi, errInvalid)
+	}
+	return nil
+}
+
+func ratSum(ms ...money.Money) *big.Rat {
+	s := new(big.Int)
+	for _, m := range ms {
+		s.Add(s, big.NewInt(m.Amount))
+	}
+	return new(big.Rat).SetInt(s)
+}
+
+func ratMetric(kpi string, v revenue.Variant, formula string, num, den *big.Rat) (revenue.Metric, error) {
+	n, _ := num.Float64()
+	d, _ := den.Float64()
+	return metric.New(op, kpi, v, formula, n, d)
+}
+
+// Churn returns MRR churn over one month of the bridge (ChartMogul,
+// Baremetrics):
+//
+//	gross MRR churn = (churn + contraction) / starting MRR              (default)
+//	net MRR churn   = (churn + contraction − expansion) / starting MRR  (ChurnNet)
+//	net MRR churn   = (churn + contraction − expansion − reactivation) / starting MRR
+//	                                                      (ChurnNetReactivation)
+//
+// Net MRR churn is negative when expansion outgrows losses ("net negative
+// churn"). The ChurnNet form (Baremetrics, David Skok) counts reactivation
+// with new business; ChartMogul's net MRR churn rate also subtracts it.
+// Errors: starting MRR zero (ErrDivisionByZero); negative amounts;
+// currencies that differ.
+func Churn(m Month, v ...ChurnVariant) (revenue.Metric, error) {
+	const kpi = "churn"
+	c, err := variant(kpi, ChurnGross, v, ChurnGross, ChurnNet, ChurnNetReactivation)
+	if err != nil {
+		return revenue.Metric{}, err
+	}
+	if err := checkMovements(kpi, m); err != nil {
+		return revenue.Metric{}, err
+	}
+	num := ratSum(m.Churn, m.Contraction)
+	switch c {
+	case ChurnNet:
+		num.Sub(num, ratSum(m.Expansion))
+		return ratMetric("mrr_churn", revenue.Variant(ChurnNet), "(churn + contraction − expansion) / starting mrr", num, ratSum(m.StartingMRR))
+	case ChurnNetReactivation:
+		num.Sub(num, ratSum(m.Expansion, m.Reactivation))
+		return ratMetric("mrr_churn", revenue.Variant(ChurnNetReactivation), "(churn + contraction − expansion − reactivation) / starting mrr", num, ratSum(m.StartingMRR))
+	}
+	return ratMetric("mrr_churn", revenue.Variant(ChurnGross), "(churn + contraction) / starting mrr", num, ratSum(m.StartingMRR))
+}
+
+// NRR returns net revenue retention, (starting MRR + expansion −
+// contraction − churn) / starting MRR, over one month of the bridge. New
+// and reactivated MRR are excluded. With MethodNet the movements of
+// customers paying at the start are exactly the starting cohort's; with
+// MethodEvent a starting customer who churns and comes back in the same
+// month shows churn (counted) and reactivation (not): use Retention
+// for the exact cohort figure over any period.
+// Errors: starting MRR zero (ErrDivisionByZero); negative amounts.
+func NRR(m Month) (revenue.Metric, error) {
+	if err := checkMovements("nrr", m); err != nil {
+		return revenue.Metric{}, err
+	}
+	num := ratSum(m.StartingMRR, m.Expansion)
+	num.Sub(num, ratSum(m.Contraction, m.Churn))
+	return ratMetric("nrr", CohortStart, "(starting mrr + expansion − contraction − churn) / starting mrr", num, ratSum(m.StartingMRR))
+}
+
+// GRR returns gross revenue retention, (starting MRR − contraction −
+// churn) / starting MRR, over one month of the bridge; see NRR.
+// Errors: starting MRR zero (ErrDivisionByZero); negative amounts.
+func GRR(m Month) (revenue.Metric, error) {
+	if err := checkMovements("grr", m); err != nil {
+		return revenue.Metric{}, err
+	}
+	num := ratSum(m.StartingMRR)
+	num.Sub(num, ratSum(m.Contraction, m.Churn))
+	return ratMetric("grr", CohortStart, "(starting mrr − contraction − churn) / starting mrr", num, ratSum(m.StartingMRR))
+}
+
+// ExpansionRate returns expansion / starting MRR over one month of the bridge.
+// Errors: starting MRR zero (ErrDivisionByZero); negative amounts.
+func ExpansionRate(m Month) (revenue.Metric, error) {
+	if err := checkMovements("expansion rate", m); err != nil {
+		return revenue.Metric{}, err
+	}
+	return ratMetric("expansion_rate", CohortStart, "expansion / starting mrr", ratSum(m.Expansion), ratSum(m.StartingMRR))
+}
+
+// QuickRatio returns the SaaS quick ratio of Mamoon Hamid (Social
+// Capital), growth MRR over lost MRR in one month of the bridge:
+//
+//	quick ratio = (new + expansion + reactivation) / (contraction + churn)
+//
+// Reactivated MRR counts as growth, as in ChartMogul's and Baremetrics'
+// quick ratio (Hamid's original has no separate reactivation line); above
+// 4 is efficient growth.
+// Errors: no contraction and no churn (ErrDivisionByZero); negative amounts.
+func QuickRatio(m Month) (revenue.Metric, error) {
+	if err := checkMovements("quick ratio", m); err != nil {
+		return revenue.Metric{}, err
+	}
+	return ratMetric("quick_ratio", QuickRatioVariant, "(new + expansion + reactivation) / (contraction + churn)",
+		ratSum(m.New, m.Expansion, m.Reactivation), ratSum(m.Contraction, m.Churn))
+}
+
+// Cohort is the MRR of the customers paying at the start of a period,
+// followed to its end, and the retention rates over it.
+type Cohort struct {
+	Period      string         `json:"period"`
+	Customers   int            `json:"customers"`    // customers with MRR > 0 at the start
+	StartingMRR money.Money    `json:"starting_mrr"` // their MRR before the period's first day
+	EndingMRR   money.Money    `json:"ending_mrr"`   // their MRR after the period's last day
+	Expansion   money.Money    `json:"expansion"`    // Σ rises, customer by customer, start vs end
+	Contraction money.Money    `json:"contraction"`  // Σ falls to a positive MRR
+	Churn       money.Money    `json:"churn"`        // Σ starting MRR of those at zero at the end
+	Retained    int            `json:"retained"`     // customers still paying at the end
+	NRR         revenue.Metric `json:"nrr"`          // ending / starting MRR
+	GRR         revenue.Metric `json:"grr"`          // (starting − contraction − churn) / starting
+}
+
+// Retention follows the customers paying before p's first day to the
+// end of p and returns NRR and GRR over that starting cohort (the
+// definition of KeyBanc, ChartMogul and Baremetrics): customers who join
+// during p are left out, a starting customer who leaves and returns counts
+// with their MRR at the end. For each cohort customer, the end-versus-start
+// difference is expansion (rise), contraction (fall to a positive MRR) or
+// churn (fall to zero), so
+//
+//	NRR = (start + expansion − contraction − churn) / start = end / start
+//	GRR = (start − contraction − churn) / start
+//
+// Event semantics are those of NewBridge. Errors: no MRR at the start
+// (ErrDivisionByZero), and NewBridge's errors on events.
+func Retention(ctx context.Context, events []Event, p revenue.Period, cur money.Currency) (Cohort, error) {
+	if err := cur.Validate(); err != nil {
+		return Cohort{}, fmt.Errorf("mrr: retention: %w", err)
+	}
+	if err := validateEvents("retention", events, cur); err != nil {
+		return Cohort{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Cohort{}, err
+	}
+	var err error
+	changes := collapse(events)
+	at := func(before time.Time) map[string]int64 {
+		s := map[string]int64{}
+		for _, c := range changes {
+			if !c.date.Before(before) {
+				break
+			}
+			s[c.customer] = c.mrr
+		}
+		return s
+	}
+	start, end := at(p.Start), at(p.End)
+	ids := make([]string, 0, len(start))
+	for id, v := range start {
+		if v > 0 {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	var s, e, exp, con, churn int64
+	co := Cohort{Period: p.String(), Customers: len(ids)}
+	for _, id := range ids {
+		a, z := start[id], end[id]
+		if s, err = add64(s, a); err != nil {
+			return Cohort{}, fmt.Errorf("mrr: retention: %w", err)
+		}
+		if e, err = add64(e, z); err != nil {
+			return Cohort{}, fmt.Errorf("mrr: retention: %w", err)
+		}
+		switch {
+		case z == 0:
+			churn += a // ≤ s
+		case z > a:
+			if exp, err = add64(exp, z-a); err != nil {
+				return Cohort{}, fmt.Errorf("mrr: retention: %w", err)
+			}
+		case z < a:
+			con += a - z
+		}
+		if z > 0 {
+			co.Retained++
+		}
+	}
+	co.StartingMRR, co.EndingMRR = money.Money{Amount: s, Currency: cur}, money.Money{Amount: e, Currency: cur}
+	co.Expansion, co.Contraction, co.Churn = money.Money{Amount: exp, Currency: cur}, money.Money{Amount: con, Currency: cur}, money.Money{Amount: churn, Currency: cur}
+	if s == 0 {
+		return Cohort{}, fmt.Errorf("mrr: retention: %s: %w: no MRR at the start", p, errDivZero)
+	}
+	if co.NRR, err = ratMetric("nrr", CohortStart, "(starting mrr + expansion − contraction − churn) / starting mrr", ratSum(co.EndingMRR), ratSum(co.StartingMRR)); err != nil {
+		return Cohort{}, err
+	}
+	grr := ratSum(co.StartingMRR)
+	grr.Sub(grr, ratSum(co.Contraction, co.Churn))
+	if co.GRR, err = ratMetric("grr", CohortStart, "(starting mrr − contraction − churn) / starting mrr", grr, ratSum(co.StartingMRR)); err != nil {
+		return Cohort{}, err
+	}
+	return co, nil
+}

@@ -1,0 +1,113 @@
+package mrr
+
+import (
+	"github.com/revengine/revengine/revenue"
+
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/revengine/revengine/money"
+)
+
+// month: start 10,000.00, new 1,500, expansion 800, contraction 200,
+// churn 500, reactivation 100 (end 11,700).
+var rateMonth = Month{StartingMRR: usd(1_000_000), New: usd(150_000), Expansion: usd(80_000),
+	Contraction: usd(20_000), Churn: usd(50_000), Reactivation: usd(10_000), EndingMRR: usd(1_170_000)}
+
+func TestMRRRates(t *testing.T) {
+	tests := []struct {
+		name    string
+		f       func(Month) (revenue.Metric, error)
+		want    float64
+		variant revenue.Variant
+	}{
+		// ChartMogul gross MRR churn: (500 + 200) / 10,000 = 0.07
+		{"gross churn", func(m Month) (revenue.Metric, error) { return Churn(m) }, 0.07, revenue.Variant(ChurnGross)},
+		// net MRR churn: (500 + 200 − 800) / 10,000 = −0.01 (net negative churn)
+		{"net churn", func(m Month) (revenue.Metric, error) { return Churn(m, ChurnNet) }, -0.01, revenue.Variant(ChurnNet)},
+		// ChartMogul net MRR churn: (500 + 200 − 800 − 100) / 10,000 = −0.02
+		{"net churn with reactivation", func(m Month) (revenue.Metric, error) {
+			return Churn(m, ChurnNetReactivation)
+		}, -0.02, revenue.Variant(ChurnNetReactivation)},
+		// NRR: (10,000 + 800 − 200 − 500) / 10,000 = 1.01
+		{"nrr", NRR, 1.01, CohortStart},
+		// GRR: (10,000 − 200 − 500) / 10,000 = 0.93
+		{"grr", GRR, 0.93, CohortStart},
+		// expansion rate: 800 / 10,000 = 0.08
+		{"expansion", ExpansionRate, 0.08, CohortStart},
+		// quick ratio: (1,500 + 800 + 100) / (200 + 500) = 24/7
+		{"quick ratio", QuickRatio, 24.0 / 7, QuickRatioVariant},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := tt.f(rateMonth)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kpiApprox(t, tt.name, m.Value, tt.want)
+			if m.Variant != tt.variant {
+				t.Errorf("variant %q", m.Variant)
+			}
+			zero := rateMonth
+			zero.StartingMRR = usd(0)
+			if tt.name != "quick ratio" {
+				if _, err := tt.f(zero); !errors.Is(err, money.ErrDivisionByZero) {
+					t.Errorf("zero start: %v", err)
+				}
+			}
+		})
+	}
+	if _, err := QuickRatio(Month{StartingMRR: usd(1), New: usd(1), Expansion: usd(0), Contraction: usd(0), Churn: usd(0), Reactivation: usd(0)}); !errors.Is(err, money.ErrDivisionByZero) {
+		t.Errorf("quick ratio without losses: %v", err)
+	}
+	bad := rateMonth
+	bad.Churn = money.New(1, "EUR")
+	if _, err := NRR(bad); !errors.Is(err, money.ErrCurrencyMismatch) {
+		t.Errorf("mixed currencies: %v", err)
+	}
+	bad = rateMonth
+	bad.Expansion = usd(-1)
+	if _, err := GRR(bad); !errors.Is(err, money.ErrInvalidInput) {
+		t.Errorf("negative movement: %v", err)
+	}
+}
+
+// TestCohortRetention follows the starting cohort of allMovements (see
+// mrr_test.go).
+func TestCohortRetention(t *testing.T) {
+	feb := revenue.Month(2024, time.February)
+	springQ, _ := revenue.Range(revenue.Date(2024, 2, 1), revenue.Date(2024, 4, 30))
+	tests := []struct {
+		name                        string
+		p                           revenue.Period
+		start, end, exp, con, churn int64
+		customers, retained         int
+		nrr, grr                    float64
+	}{
+		// Before Feb 1: a 1000, b 500 (c churned in January, not in the cohort).
+		// End of Feb: a 1500 (+500), b 0 (churn 500): NRR 1500/1500 = 1, GRR (1500 − 500)/1500 = 2/3.
+		{"february", feb, 1500, 1500, 500, 0, 500, 2, 1, 1, 2.0 / 3},
+		// End of April: a 1200 (+200), b 700 (+200, back after churning); c and d
+		// joined after the start and are left out: NRR 1900/1500, GRR 1.
+		{"feb to apr", springQ, 1500, 1900, 400, 0, 0, 2, 2, 1900.0 / 1500, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Retention(context.Background(), allMovements, tt.p, "USD")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.StartingMRR.Amount != tt.start || c.EndingMRR.Amount != tt.end || c.Expansion.Amount != tt.exp ||
+				c.Contraction.Amount != tt.con || c.Churn.Amount != tt.churn || c.Customers != tt.customers || c.Retained != tt.retained {
+				t.Errorf("got %+v", c)
+			}
+			kpiApprox(t, "nrr", c.NRR.Value, tt.nrr)
+			kpiApprox(t, "grr", c.GRR.Value, tt.grr)
+		})
+	}
+	if _, err := Retention(context.Background(), allMovements, revenue.Month(2024, time.January), "USD"); !errors.Is(err, money.ErrDivisionByZero) {
+		t.Errorf("empty cohort: %v", err)
+	}
+}

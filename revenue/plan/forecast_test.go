@@ -1,0 +1,170 @@
+package plan
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/revengine/revengine/money"
+)
+
+// TestForecastFunnelSeed is the task's seed example: 1,000 visits × 1% =
+// 10 leads × 5% = 0.5 customers a month, the fraction kept.
+func TestForecastFunnelSeed(t *testing.T) {
+	f, err := ForecastFunnel("visits", 1000, Step{"leads", 0.01}, Step{"customers", 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Volume{{"visits", 1000}, {"leads", 10}, {"customers", 0.5}}
+	for i, w := range want {
+		if f.Stages[i].Stage != w.Stage {
+			t.Errorf("stage %d = %q", i, f.Stages[i].Stage)
+		}
+		kpiApprox(t, w.Stage, f.Stages[i].Count, w.Count)
+	}
+	for _, bad := range []struct {
+		name  string
+		top   float64
+		steps []Step
+	}{
+		{"negative top", -1, nil},
+		{"NaN top", math.NaN(), nil},
+		{"rate > 1", 10, []Step{{"leads", 1.5}}},
+		{"negative rate", 10, []Step{{"leads", -0.1}}},
+	} {
+		if _, err := ForecastFunnel("visits", bad.top, bad.steps...); !errors.Is(err, money.ErrInvalidInput) {
+			t.Errorf("%s: err = %v", bad.name, err)
+		}
+	}
+}
+
+func TestReverseFunnel(t *testing.T) {
+	steps := []Step{{"leads", 0.01}, {"customers", 0.05}}
+	tests := []struct {
+		name   string
+		target float64
+		r      []FunnelOption
+		want   []float64 // visits, leads, customers
+	}{
+		// 0.5 customers ÷ 5% = 10 leads ÷ 1% = 1,000 visits (the seed, backwards)
+		{"seed exact", 0.5, nil, []float64{1000, 10, 0.5}},
+		// 2.2 customers ÷ 5% = 44 leads ÷ 1% = 4,400 visits
+		{"exact fraction", 2.2, nil, []float64{4400, 44, 2.2}},
+		// up: ceil(2.2) = 3 customers; 3 ÷ 5% = 60 leads; 60 ÷ 1% = 6,000 visits
+		{"up", 2.2, []FunnelOption{WithCountRounding(money.Up)}, []float64{6000, 60, 3}},
+		// up on 0.5: 1 customer, 20 leads, 2,000 visits
+		{"up seed", 0.5, []FunnelOption{WithCountRounding(money.Up)}, []float64{2000, 20, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := ReverseFunnel("visits", tt.target, steps, tt.r...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, w := range tt.want {
+				kpiApprox(t, v[i].Stage, v[i].Count, w)
+				if tt.r != nil && v[i].Count != math.Trunc(v[i].Count) {
+					t.Errorf("%s not whole: %v", v[i].Stage, v[i].Count)
+				}
+			}
+		})
+	}
+	// 3 ÷ 0.1 is 30.000000000000004 in float64; rounding up must not give 31.
+	v, err := ReverseFunnel("leads", 3, []Step{{"customers", 0.1}}, WithCountRounding(money.Up))
+	if err != nil || v[0].Count != 30 {
+		t.Errorf("float noise: %v, %v", v, err)
+	}
+	for _, bad := range []struct {
+		name   string
+		target float64
+		r      []FunnelOption
+		steps  []Step
+		want   error
+	}{
+		{"zero rate", 1, nil, []Step{{"leads", 0}}, money.ErrInvalidInput},
+		{"rate > 1", 1, nil, []Step{{"leads", 2}}, money.ErrInvalidInput},
+		{"negative target", -1, nil, nil, money.ErrInvalidInput},
+		{"bad rounding", 1, []FunnelOption{WithCountRounding(money.Rounding(9))}, nil, money.ErrInvalidInput},
+		{"overflow", math.MaxFloat64, nil, []Step{{"leads", 1e-300}}, money.ErrOverflow},
+	} {
+		if _, err := ReverseFunnel("visits", bad.target, bad.steps, bad.r...); !errors.Is(err, bad.want) {
+			t.Errorf("%s: err = %v, want %v", bad.name, err, bad.want)
+		}
+	}
+}
+
+func TestProfit(t *testing.T) {
+	base := ProfitInput{Name: "base", RevenueGoal: usd(1_000_000), RevenuePerCustomer: usd(40_000),
+		VisitToLead: 0.02, LeadToCustomer: 0.05, CostPerLead: usd(500), GrossMargin: 0.8}
+	big := base
+	big.Name, big.RevenuePerCustomer = "enterprise", usd(300_000)
+	type want struct {
+		customers, leads, visits             float64
+		revenue, budget, grossProfit, profit int64
+		roi                                  float64
+	}
+	tests := []struct {
+		name string
+		in   ProfitInput
+		opts []ProfitOption
+		want want
+	}{
+		// 10,000.00 ÷ 400.00 = 25 customers ÷ 5% = 500 leads ÷ 2% = 25,000 visits;
+		// budget 500 × 5.00 = 2,500.00; gross profit 10,000 × 0.8 = 8,000.00;
+		// profit 8,000 − 2,500 = 5,500.00; ROI 5,500/2,500 = 2.2.
+		{"whole numbers", base, nil, want{25, 500, 25000, 1_000_000, 250_000, 800_000, 550_000, 2.2}},
+		// 10,000 ÷ 3,000 = 3.333… customers, 66.667 leads, 3,333.33 visits;
+		// budget 66.667 × 5.00 = 333.333… → 333.33; gross profit 8,000.00;
+		// profit 8,000.00 − 333.33 = 7,666.67.
+		{"fractions kept", big, nil, want{10.0 / 3, 200.0 / 3, 10000.0 / 3, 1_000_000, 33_333, 800_000, 766_667, 766_667.0 / 33_333}},
+		// up: 4 customers, 80 leads, 4,000 visits; revenue 4 × 3,000 = 12,000.00;
+		// budget 80 × 5 = 400.00; gross profit 9,600.00; profit 9,200.00; ROI 23.
+		{"rounded up", big, []ProfitOption{WithCountRounding(money.Up)}, want{4, 80, 4000, 1_200_000, 40_000, 960_000, 920_000, 23}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Profit(tt.in, tt.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kpiApprox(t, "customers", p.Customers, tt.want.customers)
+			kpiApprox(t, "leads", p.Leads, tt.want.leads)
+			kpiApprox(t, "visits", p.Visits, tt.want.visits)
+			if p.Revenue != usd(tt.want.revenue) || p.Budget != usd(tt.want.budget) ||
+				p.GrossProfit != usd(tt.want.grossProfit) || p.Profit != usd(tt.want.profit) {
+				t.Errorf("money: revenue %v budget %v gross profit %v profit %v", p.Revenue, p.Budget, p.GrossProfit, p.Profit)
+			}
+			if p.ROI == nil {
+				t.Fatal("no ROI")
+			}
+			kpiApprox(t, "roi", p.ROI.Value, tt.want.roi)
+		})
+	}
+	// Side by side: same order as given, names kept.
+	plans, err := Profits([]ProfitInput{base, big}, WithCountRounding(money.Up))
+	if err != nil || len(plans) != 2 || plans[0].Name != "base" || plans[1].Name != "enterprise" || plans[1].Variant != "up" {
+		t.Fatalf("plans %+v, %v", plans, err)
+	}
+	bad := func(f func(*ProfitInput)) ProfitInput { p := base; f(&p); return p }
+	for _, tt := range []struct {
+		name string
+		in   ProfitInput
+		opts []ProfitOption
+		want error
+	}{
+		{"zero per customer", bad(func(p *ProfitInput) { p.RevenuePerCustomer = usd(0) }), nil, money.ErrDivisionByZero},
+		{"negative per customer", bad(func(p *ProfitInput) { p.RevenuePerCustomer = usd(-1) }), nil, money.ErrInvalidInput},
+		{"negative goal", bad(func(p *ProfitInput) { p.RevenueGoal = usd(-1) }), nil, money.ErrInvalidInput},
+		{"currency", bad(func(p *ProfitInput) { p.CostPerLead = money.New(500, "EUR") }), nil, money.ErrCurrencyMismatch},
+		{"zero rate", bad(func(p *ProfitInput) { p.VisitToLead = 0 }), nil, money.ErrInvalidInput},
+		{"margin", bad(func(p *ProfitInput) { p.GrossMargin = 1.5 }), nil, money.ErrInvalidInput},
+		{"count rounding", base, []ProfitOption{WithCountRounding(money.Rounding(-1))}, money.ErrInvalidInput},
+	} {
+		if _, err := Profit(tt.in, tt.opts...); !errors.Is(err, tt.want) {
+			t.Errorf("%s: err = %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	if _, err := Profits([]ProfitInput{base, bad(func(p *ProfitInput) { p.VisitToLead = 0 })}); err == nil {
+		t.Error("Profits accepted a bad scenario")
+	}
+}

@@ -1,0 +1,68 @@
+package plan
+
+import (
+	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue/internal/kpi"
+)
+
+// op prefixes the messages of the shared checks.
+const op kpi.Op = "plan: "
+
+// Short forms of the shared sentinels and helpers.
+var (
+	errInvalid  = kpi.ErrInvalid
+	errDivZero  = kpi.ErrDivZero
+	errOverflow = kpi.ErrOverflow
+	ratInt      = kpi.RatInt
+	ratFloat    = kpi.RatFloat
+	add64       = kpi.Add64
+)
+
+// Options of the reverse plans. ReverseFunnel reads only the count
+// rounding; Profit reads both.
+type (
+	// FunnelOption is an optional setting of ReverseFunnel: WithCountRounding.
+	FunnelOption interface{ applyFunnel(*config) }
+	// ProfitOption is an optional setting of Profit and Profits:
+	// WithCountRounding or WithRounding.
+	ProfitOption interface{ applyProfit(*config) }
+)
+
+type config struct {
+	count    *money.Rounding // nil: counts kept fractional
+	rounding money.Rounding
+}
+
+// CountRoundingOption is the option WithCountRounding returns.
+type CountRoundingOption struct{ r money.Rounding }
+
+// WithCountRounding rounds customers, leads and visits to whole numbers
+// with r, from the bottom of the funnel upwards: money.Up gives
+// ceil(customers), then ceil(that ÷ rate) leads, and so on. Values within
+// 1e-9 (relative) of a whole number count as that number. Without it the
+// counts keep their fractions (0.5 customers): the expected-value plan.
+func WithCountRounding(r money.Rounding) CountRoundingOption { return CountRoundingOption{r} }
+
+func (o CountRoundingOption) applyFunnel(c *config) { c.count = &o.r }
+func (o CountRoundingOption) applyProfit(c *config) { c.count = &o.r }
+
+// RoundingOption is the option WithRounding returns.
+type RoundingOption struct{ r money.Rounding }
+
+// WithRounding sets how the money of a profit plan is rounded to minor
+// units (default money.HalfEven).
+func WithRounding(r money.Rounding) RoundingOption { return RoundingOption{r} }
+
+func (o RoundingOption) applyProfit(c *config) { c.rounding = o.r }
+
+func newConfig(name string, apply func(*config)) (*config, error) {
+	c := &config{rounding: money.HalfEven}
+	apply(c)
+	if !kpi.ValidRounding(c.rounding) {
+		return nil, kpi.Invalidf("plan: %s: invalid input: unknown rounding %v", name, c.rounding)
+	}
+	if c.count != nil && !kpi.ValidRounding(*c.count) {
+		return nil, kpi.Invalidf("plan: %s: invalid input: unknown count rounding %v", name, *c.count)
+	}
+	return c, nil
+}
