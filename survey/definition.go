@@ -18,10 +18,10 @@ import (
 // MaxQuestions is the most questions a pulse survey may have.
 const MaxQuestions = 10
 
-// DefaultMaxDefinitionBytes is the size bound of a definition when no
-// MaxDefinitionBytes option is given: 1 MiB, so a runaway input cannot
+// DefaultMaxSourceBytes is the size bound of a definition when no
+// MaxSourceBytes option is given: 1 MiB, so a runaway input cannot
 // exhaust memory.
-const DefaultMaxDefinitionBytes = 1 << 20
+const DefaultMaxSourceBytes = 1 << 20
 
 // Cadence is how often a pulse survey runs. It is descriptive: wave labels
 // are not checked against it.
@@ -149,10 +149,10 @@ type loadConfig struct {
 	maxBytes int
 }
 
-// MaxDefinitionBytes bounds the size of a definition (default
-// DefaultMaxDefinitionBytes; n <= 0 means the default). A larger one is an
+// MaxSourceBytes bounds the size of a definition (default
+// DefaultMaxSourceBytes; n <= 0 means the default). A larger one is an
 // error matching ErrSyntax, with the line the bound falls on.
-func MaxDefinitionBytes(n int) LoadOption { return func(c *loadConfig) { c.maxBytes = n } }
+func MaxSourceBytes(n int) LoadOption { return func(c *loadConfig) { c.maxBytes = n } }
 
 func loadOptions(opts []LoadOption) loadConfig {
 	c := loadConfig{}
@@ -160,7 +160,7 @@ func loadOptions(opts []LoadOption) loadConfig {
 		o(&c)
 	}
 	if c.maxBytes <= 0 {
-		c.maxBytes = DefaultMaxDefinitionBytes
+		c.maxBytes = DefaultMaxSourceBytes
 	}
 	return c
 }

@@ -234,7 +234,7 @@ var errFire = errors.New("disk on fire")
 func (failingReader) Read([]byte) (int, error) { return 0, errFire }
 
 func TestLoadInput(t *testing.T) {
-	big := strings.Repeat("#", DefaultMaxDefinitionBytes+1)
+	big := strings.Repeat("#", DefaultMaxSourceBytes+1)
 	_, err := Load(strings.NewReader(big), "big.yaml")
 	// One line of 1 MiB + 1 bytes: the bound falls on line 1.
 	if !errors.Is(err, ErrSyntax) || err.Error() != "big.yaml:1: definition larger than 1048576 bytes" {

@@ -10,7 +10,7 @@ import (
 // Test with errors.Is.
 var (
 	// ErrSyntax reports malformed YAML or CSV, or a definition larger
-	// than the bound set by MaxDefinitionBytes. It is the module's one
+	// than the bound set by MaxSourceBytes. It is the module's one
 	// syntax sentinel, shared with the other packages.
 	ErrSyntax = diag.ErrSyntax
 	// ErrLineTooLong reports a CSV line or record longer than the bound

@@ -314,7 +314,7 @@ func TestLoadHugeAndEndlessLine(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
-			mem := allocated(func() { _, err = Load(tt.r, "p.yaml", MaxDefinitionBytes(64<<10)) })
+			mem := allocated(func() { _, err = Load(tt.r, "p.yaml", MaxSourceBytes(64<<10)) })
 			// The bound falls on line 3, the comment.
 			if want := "p.yaml:3: definition larger than 65536 bytes"; err == nil || err.Error() != want || !errors.Is(err, ErrSyntax) {
 				t.Errorf("err = %v, want %s", err, want)
@@ -325,7 +325,7 @@ func TestLoadHugeAndEndlessLine(t *testing.T) {
 		})
 	}
 	// Parse applies the same bound to bytes in memory.
-	if _, err := Parse("p.yaml", []byte(strings.Repeat("#", 100)), MaxDefinitionBytes(10)); err == nil || err.Error() != "p.yaml:1: definition larger than 10 bytes" {
+	if _, err := Parse("p.yaml", []byte(strings.Repeat("#", 100)), MaxSourceBytes(10)); err == nil || err.Error() != "p.yaml:1: definition larger than 10 bytes" {
 		t.Errorf("Parse: %v", err)
 	}
 }

@@ -85,7 +85,7 @@ func runPace(ctx context.Context, env *cmdEnv, args []string) int {
 		errorf(env, "pace", "%v", err)
 		return exitFindings
 	}
-	spec, err := goal.Load(ctx, r, name)
+	spec, err := goal.Load(r, name)
 	r.Close()
 	if err != nil {
 		errorf(env, "pace", "%v", err)

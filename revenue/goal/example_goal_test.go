@@ -190,7 +190,7 @@ func ExampleReadActuals() {
 
 func ExampleLoad() {
 	src := "period: 2024\namount_minor: 120000000\ncurrency: USD\nby: quarter\nsplit: equal\npace: plan\n"
-	spec, err := goal.Load(context.Background(), strings.NewReader(src), "year.yaml")
+	spec, err := goal.Load(strings.NewReader(src), "year.yaml")
 	if err != nil {
 		panic(err)
 	}
@@ -198,7 +198,7 @@ func ExampleLoad() {
 	for _, p := range spec.Plan.Parts {
 		fmt.Println(p.Period, p.Amount)
 	}
-	_, err = goal.Load(context.Background(), strings.NewReader("period: 2024\n"), "short.yaml")
+	_, err = goal.Load(strings.NewReader("period: 2024\n"), "short.yaml")
 	fmt.Println(errors.Is(err, goal.ErrSpec))
 	fmt.Println(err)
 	// Output:

@@ -61,32 +61,32 @@ type Pipeline struct {
 // errors.Is.
 var ErrSpec = errors.New("goal: invalid target file")
 
-// MaxSpecSize is the default bound on a target file: it is a few lines of
-// YAML.
-const MaxSpecSize = 1 << 20
+// DefaultMaxSourceBytes is the default bound on a target file: it is a
+// few lines of YAML.
+const DefaultMaxSourceBytes = 1 << 20
 
 // LoadOption is an optional setting of Load and LoadFile.
 type LoadOption func(*loadConfig)
 
 type loadConfig struct{ maxSize int64 }
 
-// MaxSize bounds the bytes Load reads (default MaxSpecSize); a larger
-// file is an error matching revenue.ErrLineTooLong.
-func MaxSize(n int64) LoadOption { return func(c *loadConfig) { c.maxSize = n } }
+// MaxSourceBytes bounds the bytes Load and LoadFile read (default
+// DefaultMaxSourceBytes); a larger file is an error matching
+// revenue.ErrLineTooLong.
+func MaxSourceBytes(n int) LoadOption { return func(c *loadConfig) { c.maxSize = int64(n) } }
 
 // Load reads and parses the target file r, called name in errors.
-func Load(ctx context.Context, r io.Reader, name string, opts ...LoadOption) (*Spec, error) {
-	cfg := loadConfig{maxSize: MaxSpecSize}
+// A target file is small and bounded, so Load takes no context, like
+// scoring.Load and survey.Load.
+func Load(r io.Reader, name string, opts ...LoadOption) (*Spec, error) {
+	cfg := loadConfig{maxSize: DefaultMaxSourceBytes}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
 		}
 	}
 	if cfg.maxSize <= 0 {
-		cfg.maxSize = MaxSpecSize
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
+		cfg.maxSize = DefaultMaxSourceBytes
 	}
 	data, err := io.ReadAll(io.LimitReader(r, cfg.maxSize+1))
 	if err != nil {
@@ -107,7 +107,7 @@ func LoadFile(path string, opts ...LoadOption) (*Spec, error) {
 		return nil, fmt.Errorf("goal: %w", err)
 	}
 	defer f.Close()
-	return Load(context.Background(), f, path, opts...)
+	return Load(f, path, opts...)
 }
 
 var weekdays = map[string]time.Weekday{
