@@ -15,11 +15,11 @@ func WithCurrency(cur money.Currency) ReadOption {
 	return func(c *rows.Config) { c.Currency = cur }
 }
 
-// MaxLine bounds the bytes of one record, all its lines included (default
+// MaxRecordBytes bounds the bytes of one record, all its lines included (default
 // 1 MiB). A longer record is reported as an *Error matching ErrLineTooLong
 // with its line and the read goes on with the next one (a line longer than
 // 64 times the bound ends the read), so no input can exhaust memory.
-func MaxLine(n int) ReadOption { return func(c *rows.Config) { c.MaxRecord = n } }
+func MaxRecordBytes(n int) ReadOption { return func(c *rows.Config) { c.MaxRecord = n } }
 
 // MaxErrors bounds the problems a reader reports before it stops (default
 // 1000); the last one says so.
