@@ -45,6 +45,7 @@ func Ordered[In, Out any](ctx context.Context, workers, window int,
 	if window < workers {
 		window = workers
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -68,7 +69,9 @@ func Ordered[In, Out any](ctx context.Context, workers, window int,
 		return panicErr
 	}
 
+	produced := make(chan struct{})
 	go func() {
+		defer close(produced)
 		defer close(jobs)
 		defer func() {
 			if r := recover(); r != nil {
@@ -139,6 +142,11 @@ func Ordered[In, Out any](ctx context.Context, workers, window int,
 			}
 		}
 	}
+	// Workers stop at cancellation without draining jobs, so the producer
+	// may still be returning; wait for it, so that it no longer touches its
+	// input once Ordered returns and its error is safe to read.
+	cancel()
+	<-produced
 	switch {
 	case emitErr != nil:
 		return emitErr
@@ -147,5 +155,5 @@ func Ordered[In, Out any](ctx context.Context, workers, window int,
 	case prodErr != nil:
 		return prodErr
 	}
-	return ctx.Err()
+	return parent.Err()
 }
