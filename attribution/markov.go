@@ -57,7 +57,7 @@ func ParseMarkovValueRule(s string) (MarkovValueRule, error) {
 	case "share":
 		return ShareValue, nil
 	}
-	return 0, fmt.Errorf("%w: markov value rule %q (want removal or share)", ErrUnknownModel, s)
+	return 0, fmt.Errorf("attribution: unknown markov value rule %q (want removal or share)", s)
 }
 
 // WithMarkovValue selects the value rule of the Markov model (default
