@@ -469,6 +469,38 @@ func ReadTouches(ctx context.Context, r io.Reader, name string, opts ...Option) 
 	return a, nil
 }
 
+// each calls row for every record of the table, collecting the bad records
+// and row's problems in errs; it returns errs' error, or a read error or
+// ctx's, which end the reading.
+func (t *table) each(ctx context.Context, errs *errorList, row func() *Error) error {
+	for n := 0; ; n++ {
+		if n&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		_, fatal, err := t.read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				return err
+			}
+			errs.add(e)
+			if fatal {
+				break
+			}
+			continue
+		}
+		if e := row(); e != nil {
+			errs.add(e)
+		}
+	}
+	return errs.err()
+}
+
 // lineErrAt is lineErr for a journey that started on line.
 func (t *table) lineErrAt(line int, err error) *Error {
 	e := t.lineErr(err)
@@ -555,32 +587,7 @@ func ReadPaths(ctx context.Context, r io.Reader, name string, opts ...Option) (a
 		}
 		return nil
 	}
-	for n := 0; ; n++ {
-		if n&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		_, fatal, err := t.read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) {
-				return nil, err
-			}
-			errs.add(e)
-			if fatal {
-				break
-			}
-			continue
-		}
-		if e := row(); e != nil {
-			errs.add(e)
-		}
-	}
-	if err := errs.err(); err != nil {
+	if err := t.each(ctx, &errs, row); err != nil {
 		return nil, err
 	}
 	return a, nil

@@ -2,7 +2,6 @@ package attribution
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -63,30 +62,7 @@ func ReadSpend(ctx context.Context, r io.Reader, name string, opts ...Option) (s
 		s[ch], lines[ch] = money.New(cost, t.cur), t.rec.Line
 		return nil
 	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		_, fatal, err := t.read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) {
-				return nil, err
-			}
-			errs.add(e)
-			if fatal {
-				break
-			}
-			continue
-		}
-		if e := row(); e != nil {
-			errs.add(e)
-		}
-	}
-	if err := errs.err(); err != nil {
+	if err := t.each(ctx, &errs, row); err != nil {
 		return nil, err
 	}
 	return s, nil
