@@ -51,6 +51,7 @@ type table struct {
 	h    csvio.Header
 	cur  money.Currency // the input's currency
 	rec  *csvio.Record  // the record read last
+	eof  bool           // the input has ended
 }
 
 // openTable reads the header of a CSV input with columns cols.
@@ -76,11 +77,26 @@ func openTable(ctx context.Context, r io.Reader, name string, c config, cols []c
 // read returns the next record, or io.EOF. A bad record is an *Error and
 // fatal reports whether reading can go on after it.
 func (t *table) read() (rec *csvio.Record, fatal bool, err error) {
+	if t.eof {
+		return nil, true, io.EOF
+	}
 	rec, err = t.cr.Read()
 	t.rec = rec
 	if err != nil {
 		var e *Error
-		return nil, !errors.As(err, &e) || t.cr.Stopped(), err
+		if !errors.As(err, &e) {
+			return nil, true, err // reading, or ctx
+		}
+		if t.cr.Stopped() {
+			// Either the input ended with this bad record (the next Read
+			// is io.EOF) or the reader gave up for good (a line with no
+			// end in sight: the next Read is the same error).
+			if _, again := t.cr.Read(); !errors.Is(again, io.EOF) {
+				return nil, true, err
+			}
+			t.eof = true
+		}
+		return nil, false, err
 	}
 	return rec, false, nil
 }
