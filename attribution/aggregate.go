@@ -238,16 +238,19 @@ func (a *Aggregate) addPathKey(key []byte, journeys, conversions, value int64) {
 // does not keep j or its touches.
 func (a *Aggregate) Add(j Journey) (err error) {
 	defer diag.Recover(&err, "attribution: Aggregate.Add")
-	return a.add(&j)
-}
-
-// add is Add without the panic guard, for the readers (which have their own).
-func (a *Aggregate) add(j *Journey) error {
 	if err := j.validate(); err != nil {
 		return err
 	}
-	if err := a.checkCurrency(j.ID, j.Value); err != nil {
-		return err
+	return a.add(&j)
+}
+
+// add is Add without the panic guard and the validation, for the touch
+// reader, which has checked everything validate checks, row by row.
+func (a *Aggregate) add(j *Journey) error {
+	if j.Value.Currency != a.currency || !a.currencyOK {
+		if err := a.checkCurrency(j.ID, j.Value); err != nil {
+			return err
+		}
 	}
 	touches := j.Touches
 	if a.lookback > 0 && j.Converted {
@@ -290,9 +293,12 @@ func (a *Aggregate) add(j *Journey) error {
 // checkCurrency rejects a value in another currency than the aggregate's; a
 // zero value without a currency is accepted.
 func (a *Aggregate) checkCurrency(id string, v money.Money) error {
-	cur := a.Currency()
+	if a.currency == "" {
+		a.currency = DefaultCurrency // the zero Aggregate
+	}
+	cur := a.currency
 	if v.Currency == cur || (v.Currency == "" && v.Amount == 0) {
-		if a.currency == "" || a.currencyOK {
+		if a.currencyOK {
 			return nil
 		}
 		if err := cur.Validate(); err != nil {

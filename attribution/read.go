@@ -40,6 +40,7 @@ const (
 	colConvTime
 	colCampaign
 	colCurrency
+	nTouchCols
 )
 
 // table is a CSV input with its header mapped: the one reader behind the
@@ -336,7 +337,15 @@ func (tr *TouchReader) parseRow() (done bool, err error) {
 	if err := t.cr.CheckWidth(rec, t.h); err != nil {
 		return false, err
 	}
-	f := t.field
+	// The fields by column, nil for an absent optional column; every index
+	// is in range after CheckWidth.
+	var fv [nTouchCols][]byte
+	for k, i := range t.h.Index[:nTouchCols] {
+		if i >= 0 {
+			fv[k] = rec.Fields[i]
+		}
+	}
+	f := func(k int) []byte { return fv[k] }
 	id := f(colID)
 	if len(id) == 0 {
 		return false, t.errf(colID, ErrSyntax, "empty")
@@ -422,7 +431,10 @@ func (tr *TouchReader) parseRow() (done bool, err error) {
 		done = !tr.pendBad // a rejected journey is dropped here
 		tr.pendBad = false
 	}
-	j.ID, j.Converted, j.Value, j.ConversionTime = sid, converted, money.New(value, t.cur), convTime
+	j.ID, j.Converted, j.Value.Amount, j.ConversionTime = sid, converted, value, convTime
+	if j.Value.Currency != t.cur {
+		j.Value.Currency = t.cur // once: the same on every journey
+	}
 	j.Touches = j.Touches[:0]
 	if len(channel) > 0 {
 		j.Touches = append(j.Touches, touch)
