@@ -279,3 +279,22 @@ func ExampleResult_json() {
 	// Output:
 	// {"model":"linear","total_conversions":3,"total_value":{"amount_minor":100,"currency":"USD"},"unattributed":{"journeys":0,"conversions":0,"value":{"amount_minor":0,"currency":"USD"}},"channels":[{"channel":"a","conversions":1.5,"value":{"amount_minor":50,"currency":"USD"},"value_minor":50,"share":0.5},{"channel":"b","conversions":1.5,"value":{"amount_minor":50,"currency":"USD"},"value_minor":50,"share":0.5}]}
 }
+
+func ExampleReadPaths() {
+	paths := `path,total_conversions,total_conversion_value,total_null
+search > email,3,4500,7
+search,1,1000,x
+`
+	_, err := attribution.ReadPaths(context.Background(), strings.NewReader(paths), "paths.csv")
+	fmt.Println(err)
+	agg, err := attribution.ReadPaths(context.Background(), strings.NewReader(paths[:strings.LastIndex(paths, "search,")]), "paths.csv",
+		attribution.WithCurrency("EUR"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(agg.Totals())
+	// Output:
+	// paths.csv:3:4: total_null: "x" is not a non-negative integer
+	// {10 3 EUR 45.00}
+}
