@@ -82,7 +82,8 @@ type Result struct {
 // the floor of its credit, and the minor units left over go one each to
 // the channels with the largest fractional remainders, ties to the channel
 // first by name — so the channels' Values add up to TotalValue exactly and
-// each differs from its ValueMinor by less than one minor unit.
+// each differs from its ValueMinor by less than one minor unit (below 2^53
+// minor units, where float64 credit is exact to well under a unit).
 // Participation, which does not sum to the total, credits each channel the
 // exact value of the converting journeys it took part in.
 type ChannelCredit struct {

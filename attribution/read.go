@@ -1,6 +1,7 @@
 package attribution
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -43,6 +44,10 @@ const (
 	nTouchCols
 )
 
+// readBuffer is the read buffer of the CSV readers: large inputs (a million
+// journeys is 150 MB) are read in fewer, larger reads than lineio's default.
+const readBuffer = 1 << 20
+
 // table is a CSV input with its header mapped: the one reader behind the
 // touch, path and spend formats.
 type table struct {
@@ -59,6 +64,9 @@ type table struct {
 func openTable(ctx context.Context, r io.Reader, name string, c config, cols []csvio.Column) (*table, error) {
 	if err := c.currency.Validate(); err != nil {
 		return nil, &Error{File: name, Code: diag.CodeInvalid, Err: err, Msg: fmt.Sprintf("currency: %v", err)}
+	}
+	if _, ok := r.(*bufio.Reader); !ok {
+		r = bufio.NewReaderSize(r, readBuffer)
 	}
 	t := &table{cr: csvio.NewReader(ctx, r, name, csvio.Options{MaxRecord: c.maxLine}), name: name, cols: cols, cur: c.currency}
 	rec, err := t.cr.Read()
@@ -134,7 +142,7 @@ func (t *table) lineErr(err error) *Error {
 // or the input's currency.
 func (t *table) checkCurrency(k int) *Error {
 	if c := t.field(k); len(c) > 0 && string(c) != string(t.cur) {
-		return t.errf(k, money.ErrCurrencyMismatch, "%q, but the input is in %s (one currency per input, set with WithCurrency)", c, t.cur)
+		return t.errf(k, money.ErrCurrencyMismatch, "%q, but the input is in %s (one currency per input)", c, t.cur)
 	}
 	return nil
 }
@@ -334,8 +342,8 @@ func (tr *TouchReader) parseRow() (done bool, err error) {
 			tr.skipping = false
 		}
 	}
-	if err := t.cr.CheckWidth(rec, t.h); err != nil {
-		return false, err
+	if len(rec.Fields) != t.h.Width {
+		return false, t.cr.CheckWidth(rec, t.h)
 	}
 	// The fields by column, nil for an absent optional column; every index
 	// is in range after CheckWidth.

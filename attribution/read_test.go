@@ -72,7 +72,7 @@ func TestReadTouchesErrors(t *testing.T) {
 		{"other currency", strings.TrimSuffix(touchHeader, "\n") + ",currency\n" +
 			"j1,2026-01-01T00:00:00Z,email,0,0,1,10,2026-01-05T00:00:00Z,USD\n" +
 			"j2,2026-01-01T00:00:00Z,email,0,0,1,10,2026-01-05T00:00:00Z,EUR\n",
-			`t.csv:3:9: currency: "EUR", but the input is in USD (one currency per input, set with WithCurrency)`},
+			`t.csv:3:9: currency: "EUR", but the input is in USD (one currency per input)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,7 +166,7 @@ func TestReadPathsErrors(t *testing.T) {
 		{"every bad line", h + "a,x,0,0\nb,1,1,0\nc,1,1,-2\n",
 			"p.csv:2:2: total_conversions: \"x\" is not a non-negative integer\np.csv:4:4: total_null: \"-2\" is not a non-negative integer"},
 		{"other currency", "path,total_conversions,total_conversion_value,total_null,currency\na,1,5,0,EUR\n",
-			`p.csv:2:5: currency: "EUR", but the input is in USD (one currency per input, set with WithCurrency)`},
+			`p.csv:2:5: currency: "EUR", but the input is in USD (one currency per input)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

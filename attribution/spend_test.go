@@ -26,7 +26,7 @@ func TestReadSpend(t *testing.T) {
 		{"duplicate", "channel,cost_minor\nsearch,1\nsearch,2\n", nil, `s.csv:3:1: channel: "search" is listed twice (first on line 2)`},
 		{"empty channel", "channel,cost_minor\n,2\n", nil, "s.csv:2:1: channel: empty"},
 		{"no header", "", nil, "s.csv:1: empty input: a header line is required"},
-		{"other currency", "channel,cost_minor,currency\ntv,7,EUR\n", nil, `s.csv:2:3: currency: "EUR", but the input is in USD (one currency per input, set with WithCurrency)`},
+		{"other currency", "channel,cost_minor,currency\ntv,7,EUR\n", nil, `s.csv:2:3: currency: "EUR", but the input is in USD (one currency per input)`},
 		{"every bad line", "channel,cost_minor\na,x\nb,1\nc,-3\n", nil, "s.csv:2:2: cost_minor: \"x\" is not a non-negative integer (minor units)\n" +
 			"s.csv:4:2: cost_minor: \"-3\" is not a non-negative integer (minor units)"},
 	}
