@@ -169,22 +169,23 @@ func (t *table) checkCurrency(k int) *Error {
 // MaxLine is an error matching ErrLineTooLong. A TouchReader is not safe for
 // concurrent use.
 type TouchReader struct {
-	t         *table
-	curCol    bool
-	seen      *idSet // journey ids with their first line
-	intern    map[string]string
-	out, pend Journey // the journey returned, the journey being read
-	outLine   int     // first line of out
-	pendLine  int     // first line of pend
-	pendEmpty bool    // pend's row had an empty channel
-	pendBad   bool    // a row of pend was rejected: never return it
-	has       bool    // pend holds a journey started by a row already read
-	ready     bool    // out holds a journey to return before reading on
-	rowID     []byte  // journey id of the row being parsed, if known
-	badID     []byte  // a rejected journey whose further rows are skipped
-	skipping  bool    // badID is set
-	done      bool
-	err       error
+	t           *table
+	curCol      bool
+	seen        *idSet // journey ids with their first line
+	intern      map[string]string
+	out, pend   Journey // the journey returned, the journey being read
+	outLine     int     // first line of out
+	pendLine    int     // first line of pend
+	pendEmpty   bool    // pend's row had an empty channel
+	pendBad     bool    // a row of pend was rejected: never return it
+	pendConvRaw []byte  // pend's conversion_time field, as read
+	has         bool    // pend holds a journey started by a row already read
+	ready       bool    // out holds a journey to return before reading on
+	rowID       []byte  // journey id of the row being parsed, if known
+	badID       []byte  // a rejected journey whose further rows are skipped
+	skipping    bool    // badID is set
+	done        bool
+	err         error
 }
 
 // NewTouchReader reads the header of r; name is used in error messages.
@@ -345,15 +346,15 @@ func (tr *TouchReader) parseRow() (done bool, err error) {
 	if len(rec.Fields) != t.h.Width {
 		return false, t.cr.CheckWidth(rec, t.h)
 	}
-	// The fields by column, nil for an absent optional column; every index
-	// is in range after CheckWidth.
-	var fv [nTouchCols][]byte
-	for k, i := range t.h.Index[:nTouchCols] {
-		if i >= 0 {
-			fv[k] = rec.Fields[i]
+	// The field of column k, nil for an absent optional column; every
+	// index is in range after the width check.
+	idx, fields := t.h.Index, rec.Fields
+	f := func(k int) []byte {
+		if i := idx[k]; i >= 0 {
+			return fields[i]
 		}
+		return nil
 	}
-	f := func(k int) []byte { return fv[k] }
 	id := f(colID)
 	if len(id) == 0 {
 		return false, t.errf(colID, ErrSyntax, "empty")
@@ -382,7 +383,9 @@ func (tr *TouchReader) parseRow() (done bool, err error) {
 	}
 	var convTime time.Time
 	if ct := f(colConvTime); converted {
-		if convTime, err = parseTime(ct); err != nil {
+		if tr.has && tr.pend.Converted && string(ct) == string(tr.pendConvRaw) && string(id) == tr.pend.ID {
+			convTime = tr.pend.ConversionTime // another row of the journey: parsed on its first row
+		} else if convTime, err = parseTime(ct); err != nil {
 			return false, t.errf(colConvTime, ErrSyntax, "%v", err)
 		}
 	} else if len(ct) != 0 {
@@ -449,6 +452,7 @@ func (tr *TouchReader) parseRow() (done bool, err error) {
 	}
 	tr.pendEmpty = len(channel) == 0
 	tr.pendLine = rec.Line
+	tr.pendConvRaw = append(tr.pendConvRaw[:0], f(colConvTime)...)
 	tr.has = true
 	return done, nil
 }

@@ -91,10 +91,11 @@ func parseHalfLife(s string) (time.Duration, error) {
 // days (the flag's meaning before durations), or a duration (90d, 12w).
 func parseLookback(s string) (time.Duration, error) {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		if n < 0 || n > 100000 {
-			return 0, fmt.Errorf("--lookback %d: want 0 or more days (at most 100000), or a duration such as 90d", n)
+		if n < 0 {
+			return 0, fmt.Errorf("--lookback %d: want 0 or more days, or a duration such as 90d", n)
 		}
-		return time.Duration(n) * 24 * time.Hour, nil
+		// More than 100000 days (273 years) is every touch, as before.
+		return time.Duration(min(n, 100000)) * 24 * time.Hour, nil
 	}
 	d, err := duration.Parse(s)
 	if err != nil {
