@@ -7,68 +7,49 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/revengine/revengine/internal/diag"
+	"github.com/revengine/revengine/money"
 )
 
 // DefaultHalfLife is the time-decay half-life used when none is given.
 const DefaultHalfLife = 7 * 24 * time.Hour
 
-// Totals counts journeys, conversions and conversion value (minor units).
+// Totals counts journeys, conversions and conversion value.
 type Totals struct {
-	Journeys    int64
-	Conversions int64
-	Value       int64
+	Journeys    int64       `json:"journeys"`
+	Conversions int64       `json:"conversions"`
+	Value       money.Money `json:"value"`
+}
+
+// counts is Totals inside an aggregate, the value in minor units of the
+// aggregate's currency.
+type counts struct {
+	journeys, conversions, value int64
 }
 
 // fits reports whether t + o fits in int64 (all terms are non-negative).
-func (t Totals) fits(o Totals) bool {
-	return t.Journeys <= math.MaxInt64-o.Journeys && t.Conversions <= math.MaxInt64-o.Conversions && t.Value <= math.MaxInt64-o.Value
+func (t counts) fits(o counts) bool {
+	return t.journeys <= math.MaxInt64-o.journeys && t.conversions <= math.MaxInt64-o.conversions && t.value <= math.MaxInt64-o.value
 }
 
-func (t *Totals) add(o Totals) {
-	t.Journeys += o.Journeys
-	t.Conversions += o.Conversions
-	t.Value += o.Value
+func (t *counts) add(o counts) {
+	t.journeys += o.journeys
+	t.conversions += o.conversions
+	t.value += o.value
+}
+
+func (t counts) totals(cur money.Currency) Totals {
+	return Totals{Journeys: t.journeys, Conversions: t.conversions, Value: money.New(t.value, cur)}
 }
 
 // A Path is one distinct channel sequence of an aggregate with the journeys
 // that followed it: how many, how many converted, and their total value.
 type Path struct {
-	Channels    []string
-	Journeys    int64
-	Conversions int64
-	Value       int64
-}
-
-// An AggregateOption configures NewAggregate.
-type AggregateOption func(*Aggregate)
-
-// WithHalfLife sets the half-life of the time-decay model (default
-// DefaultHalfLife). Time-decay credit is accumulated journey by journey as the
-// data streams in, so the half-life is fixed when the aggregate is built.
-// A non-positive d keeps the default.
-func WithHalfLife(d time.Duration) AggregateOption {
-	return func(a *Aggregate) {
-		if d > 0 {
-			a.halfLife = d
-		}
-	}
-}
-
-// maxLookback keeps days×24h inside time.Duration; 100000 days is 273 years.
-const maxLookback = 100000
-
-// WithLookback keeps only the touches of a converting journey that happened
-// at most days×24h before its conversion. A converting journey left with no
-// touches is unattributed. Journeys that did not convert keep all their
-// touches (they have no conversion to look back from). Every model sees
-// only the touches inside the window: a lead created by a touch before it is
-// a missing W-shaped role. days ≤ 0 disables the window (the default).
-func WithLookback(days int) AggregateOption {
-	return func(a *Aggregate) {
-		if days > 0 {
-			a.lookback = min(days, maxLookback)
-		}
-	}
+	Channels    []string    `json:"channels"`
+	Journeys    int64       `json:"journeys"`
+	Conversions int64       `json:"conversions"`
+	Value       money.Money `json:"value"`
 }
 
 // An Aggregate is the streaming, mergeable summary every model runs from:
@@ -82,9 +63,11 @@ func WithLookback(days int) AggregateOption {
 // An Aggregate is not safe for concurrent building (Add, AddPath, Merge);
 // once built, any number of goroutines may run models on it concurrently.
 type Aggregate struct {
-	halfLife time.Duration
-	lookback int
-	noTimes  bool // some data came in as paths, without times or milestones
+	halfLife   time.Duration
+	lookback   time.Duration
+	currency   money.Currency // "" in the zero Aggregate: DefaultCurrency
+	currencyOK bool           // currency has been validated
+	noTimes    bool           // some data came in as paths, without times or milestones
 
 	chanID  map[string]uint16
 	chans   []string
@@ -94,7 +77,7 @@ type Aggregate struct {
 	// per-channel credits of the journey-level models, indexed by channel id
 	timeDecay, wShaped, fullPath []credit
 
-	total, unattributed Totals
+	total, unattributed counts
 
 	keybuf  []byte
 	weights []float64
@@ -109,17 +92,29 @@ type pathStat struct {
 
 type credit struct{ conv, value float64 }
 
-// NewAggregate returns an empty aggregate.
-func NewAggregate(opts ...AggregateOption) *Aggregate {
-	a := &Aggregate{
-		halfLife: DefaultHalfLife,
+// NewAggregate returns an empty aggregate configured by WithHalfLife,
+// WithLookback and WithCurrency (other options are ignored). With an
+// invalid currency every Add fails.
+func NewAggregate(opts ...Option) *Aggregate {
+	return newAggregate(newConfig(opts))
+}
+
+func newAggregate(c config) *Aggregate {
+	return &Aggregate{
+		halfLife: c.halfLife,
+		lookback: c.lookback,
+		currency: c.currency,
 		chanID:   map[string]uint16{},
 		pathIdx:  map[string]int32{},
 	}
-	for _, o := range opts {
-		o(a)
+}
+
+// Currency reports the currency of the aggregate's values.
+func (a *Aggregate) Currency() money.Currency {
+	if a.currency == "" {
+		return DefaultCurrency // the zero Aggregate
 	}
-	return a
+	return a.currency
 }
 
 // HalfLife reports the time-decay half-life the aggregate was built with.
@@ -138,8 +133,8 @@ func (a *Aggregate) init() {
 	}
 }
 
-// Lookback reports the lookback window in days (0: none).
-func (a *Aggregate) Lookback() int { return a.lookback }
+// Lookback reports the lookback window (0: none).
+func (a *Aggregate) Lookback() time.Duration { return a.lookback }
 
 // HasTimes reports whether every journey came with touch times and
 // milestones, which the time-decay, W-shaped and full-path models need.
@@ -147,19 +142,19 @@ func (a *Aggregate) HasTimes() bool { return !a.noTimes }
 
 // Totals reports the journeys, conversions and value that went in, credited
 // or not: Totals() = credited + Unattributed().
-func (a *Aggregate) Totals() Totals { return a.total }
+func (a *Aggregate) Totals() Totals { return a.total.totals(a.Currency()) }
 
 // Unattributed reports the journeys that no model can credit: those without
 // touches, and converting journeys with no touch inside the lookback window.
-func (a *Aggregate) Unattributed() Totals { return a.unattributed }
+func (a *Aggregate) Unattributed() Totals { return a.unattributed.totals(a.Currency()) }
 
 // attributable is what models credit: the conversions and value of journeys
 // with at least one touch.
-func (a *Aggregate) attributable() Totals {
-	return Totals{
-		Journeys:    a.total.Journeys - a.unattributed.Journeys,
-		Conversions: a.total.Conversions - a.unattributed.Conversions,
-		Value:       a.total.Value - a.unattributed.Value,
+func (a *Aggregate) attributable() counts {
+	return counts{
+		journeys:    a.total.journeys - a.unattributed.journeys,
+		conversions: a.total.conversions - a.unattributed.conversions,
+		value:       a.total.value - a.unattributed.value,
 	}
 }
 
@@ -175,7 +170,7 @@ func (a *Aggregate) Paths() []Path {
 	out := make([]Path, len(a.paths))
 	keys := make([]string, len(a.paths))
 	for i, p := range a.paths {
-		out[i] = Path{Channels: a.decode(p.key), Journeys: p.journeys, Conversions: p.conversions, Value: p.value}
+		out[i] = Path{Channels: a.decode(p.key), Journeys: p.journeys, Conversions: p.conversions, Value: money.New(p.value, a.Currency())}
 		keys[i] = strings.Join(out[i].Channels, "\x00")
 	}
 	idx := make([]int, len(out))
@@ -236,25 +231,39 @@ func (a *Aggregate) addPathKey(key []byte, journeys, conversions, value int64) {
 }
 
 // Add adds one journey. The journey is validated (touches in time order, none
-// after the conversion, value only on a converted journey); an invalid one is
-// rejected with a *JourneyError and leaves the aggregate unchanged. Add does
-// not keep j or its touches.
-func (a *Aggregate) Add(j Journey) error {
+// after the conversion, value only on a converted journey, in the
+// aggregate's currency — a zero value may have none); an invalid one is
+// rejected with an *Error about the journey (matching ErrInvalidJourney,
+// or money.ErrCurrencyMismatch) and leaves the aggregate unchanged. Add
+// does not keep j or its touches.
+func (a *Aggregate) Add(j Journey) (err error) {
+	defer diag.Recover(&err, "attribution: Aggregate.Add")
 	if err := j.validate(); err != nil {
 		return err
 	}
+	return a.add(&j)
+}
+
+// add is Add without the panic guard and the validation, for the touch
+// reader, which has checked everything validate checks, row by row.
+func (a *Aggregate) add(j *Journey) error {
+	if j.Value.Currency != a.currency || !a.currencyOK {
+		if err := a.checkCurrency(j.ID, j.Value); err != nil {
+			return err
+		}
+	}
 	touches := j.Touches
 	if a.lookback > 0 && j.Converted {
-		from := j.ConversionTime.Add(-time.Duration(a.lookback) * 24 * time.Hour)
+		from := j.ConversionTime.Add(-a.lookback)
 		k := 0
 		for k < len(touches) && touches[k].Time.Before(from) {
 			k++
 		}
 		touches = touches[k:] // touches are in time order: the window is a suffix
 	}
-	in := Totals{Journeys: 1}
+	in := counts{journeys: 1}
 	if j.Converted {
-		in.Conversions, in.Value = 1, j.Value
+		in.conversions, in.value = 1, j.Value.Amount
 	}
 	if !a.total.fits(in) {
 		return ErrOverflow
@@ -274,26 +283,52 @@ func (a *Aggregate) Add(j Journey) error {
 		a.unattributed.add(in)
 		return nil
 	}
-	a.addPathKey(key, in.Journeys, in.Conversions, in.Value)
+	a.addPathKey(key, in.journeys, in.conversions, in.value)
 	if j.Converted {
-		a.creditJourney(key, touches, j.ConversionTime, float64(j.Value))
+		a.creditJourney(key, touches, j.ConversionTime, float64(j.Value.Amount))
 	}
 	return nil
 }
 
+// checkCurrency rejects a value in another currency than the aggregate's; a
+// zero value without a currency is accepted.
+func (a *Aggregate) checkCurrency(id string, v money.Money) error {
+	if a.currency == "" {
+		a.currency = DefaultCurrency // the zero Aggregate
+	}
+	cur := a.currency
+	if v.Currency == cur || (v.Currency == "" && v.Amount == 0) {
+		if a.currencyOK {
+			return nil
+		}
+		if err := cur.Validate(); err != nil {
+			return journeyError(id, err, "the aggregate's currency: %v", err)
+		}
+		a.currencyOK = true
+		return nil
+	}
+	return journeyError(id, money.ErrCurrencyMismatch, "value in %q, but the aggregate is in %s (one currency per aggregate)", string(v.Currency), cur)
+}
+
 // AddPath adds journeys known only by their channel path, as in the
 // path-aggregated format: conversions converting journeys with total value
-// (minor units) and nulls journeys that did not convert. An aggregate with
-// paths has no times or milestones, so the time-decay, W-shaped and
-// full-path models refuse it, and so does a lookback window.
-func (a *Aggregate) AddPath(channels []string, conversions, nulls, value int64) error {
+// and nulls journeys that did not convert. An aggregate with paths has no
+// times or milestones, so the time-decay, W-shaped and full-path models
+// refuse it, and so does a lookback window.
+func (a *Aggregate) AddPath(channels []string, conversions, nulls int64, value money.Money) (err error) {
+	defer diag.Recover(&err, "attribution: Aggregate.AddPath")
 	switch {
-	case conversions < 0 || nulls < 0 || value < 0:
+	case conversions < 0 || nulls < 0 || value.Amount < 0:
 		return fmt.Errorf("%w: negative count or value", ErrInvalidJourney)
-	case conversions == 0 && value != 0:
-		return fmt.Errorf("%w: value %d on a path without conversions", ErrInvalidJourney, value)
+	case conversions == 0 && value.Amount != 0:
+		return fmt.Errorf("%w: value %d on a path without conversions", ErrInvalidJourney, value.Amount)
 	case a.lookback > 0:
 		return fmt.Errorf("%w: a lookback window needs touch times", ErrNeedsTimes)
+	}
+	if err := a.checkCurrency("", value); err != nil {
+		e := err.(*Error)
+		e.Kind, e.ID = "path", strings.Join(channels, " > ")
+		return e
 	}
 	key := a.keybuf[:0]
 	for _, c := range channels {
@@ -311,7 +346,7 @@ func (a *Aggregate) AddPath(channels []string, conversions, nulls, value int64) 
 	if conversions > math.MaxInt64-nulls {
 		return ErrOverflow
 	}
-	in := Totals{Journeys: conversions + nulls, Conversions: conversions, Value: value}
+	in := counts{journeys: conversions + nulls, conversions: conversions, value: value.Amount}
 	if !a.total.fits(in) {
 		return ErrOverflow
 	}
@@ -320,22 +355,24 @@ func (a *Aggregate) AddPath(channels []string, conversions, nulls, value int64) 
 		a.unattributed.add(in)
 		return nil
 	}
-	if in.Journeys > 0 {
-		a.addPathKey(key, in.Journeys, in.Conversions, in.Value)
+	if in.journeys > 0 {
+		a.addPathKey(key, in.journeys, in.conversions, in.value)
 	}
 	return nil
 }
 
 // Merge adds everything in o to a. Both must have been built with the same
-// half-life and lookback window (ErrIncompatible otherwise). o is unchanged;
-// a nil o adds nothing.
-func (a *Aggregate) Merge(o *Aggregate) error {
+// half-life, lookback window and currency (ErrIncompatible otherwise). o is
+// unchanged; a nil o adds nothing.
+func (a *Aggregate) Merge(o *Aggregate) (err error) {
+	defer diag.Recover(&err, "attribution: Aggregate.Merge")
 	if o == nil {
 		return nil
 	}
 	a.init()
-	if a.HalfLife() != o.HalfLife() || a.lookback != o.lookback {
-		return fmt.Errorf("%w: half-life %v/%v, lookback %d/%d days", ErrIncompatible, a.HalfLife(), o.HalfLife(), a.lookback, o.lookback)
+	if a.HalfLife() != o.HalfLife() || a.lookback != o.lookback || a.Currency() != o.Currency() {
+		return fmt.Errorf("%w: half-life %v/%v, lookback %v/%v, currency %s/%s", ErrIncompatible,
+			a.HalfLife(), o.HalfLife(), a.lookback, o.lookback, a.Currency(), o.Currency())
 	}
 	if !a.total.fits(o.total) {
 		return ErrOverflow

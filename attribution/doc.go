@@ -6,8 +6,10 @@
 //
 // A [Journey] is one buyer's [Touchpoint]s (channel, time, optional campaign,
 // the B2B milestones lead created and opportunity created) and its outcome:
-// converted or not, the value in integer minor units, the conversion time.
-// Two CSV formats are read:
+// converted or not, the value as [money.Money], the conversion time.
+// Two CSV formats are read, through the module's one CSV reader (a UTF-8
+// byte order mark dropped, CRLF or LF, quoted fields that may span lines,
+// every record bounded by [MaxLine]):
 //
 //   - the touch format, one row per touchpoint, read by [ReadTouches] or,
 //     journey by journey, by a [TouchReader];
@@ -15,10 +17,13 @@
 //     (path,total_conversions,total_conversion_value,total_null), read by
 //     [ReadPaths].
 //
-// Every bad line is a [*ParseError] naming the file, line and column:
-// ungrouped journey ids, touches out of time order, a non-integer value,
-// journey-level columns that disagree between rows. [ReadTouches] reports
-// all of them in one pass ([ParseErrors]). Nothing is dropped
+// Every bad line is an [*Error] (the module's one error type) reading
+// "name:line:col: column: message": ungrouped journey ids, touches out of
+// time order, a non-integer value, journey-level columns that disagree
+// between rows, a currency other than the input's. [ReadTouches] reports
+// all of them in one pass ([Errors]); errors.Is matches [ErrSyntax],
+// [ErrInvalidJourney], [ErrLineTooLong] or [money.ErrCurrencyMismatch], and
+// a panic inside the package is [ErrInternal], never a crash. Nothing is dropped
 // silently: journeys without touches (and converting journeys with no touch
 // inside a lookback window) are counted as unattributed, and
 // [Aggregate.Totals] = credited + [Aggregate.Unattributed].
@@ -31,17 +36,24 @@
 // milestones (time decay, W-shaped, full-path), computed journey by journey
 // as the data streams in. Aggregates of two shards [Aggregate.Merge] into
 // the aggregate of all of the data, so the same code can run on a
-// distributed engine. The time-decay half-life and the lookback window are
-// therefore options of the aggregate ([WithHalfLife], [WithLookback]), not
-// of the model. An aggregate built from paths has no times: the time-based
+// distributed engine. The time-decay half-life, the lookback window and the
+// currency are therefore options of the aggregate ([WithHalfLife],
+// [WithLookback], [WithCurrency]), not of the model. An aggregate, and
+// every input, has one currency: mixing currencies is an error. An aggregate built from paths has no times: the time-based
 // models refuse it with [ErrNeedsTimes].
 //
 // # Models
 //
-// A [Model] is an immutable value; [Run] applies it to an aggregate and
-// returns a [Result] with each channel's credited conversions, credited value
-// (float64 minor units) and share. Each converting journey's credit sums to
-// one conversion and to its value, except for [Participation].
+// A [Model] is an immutable value, built by its constructor or by name
+// ([ModelByName], [Models]); [Run] applies it to an aggregate and returns a
+// [Result] with each channel's credited conversions, credited value and
+// share. Each converting journey's credit sums to one conversion and to its
+// value, except for [Participation]. Credit is fractional: a channel's
+// [ChannelCredit.ValueMinor] keeps it unrounded, and its
+// [ChannelCredit.Value] is money, the total allocated by largest
+// remainders so that the channels add up to [Result.TotalValue] to the
+// minor unit. A Result has one JSON encoding (snake_case names, money as
+// {"amount_minor":…,"currency":…}), which the CLI prints.
 //
 //   - Rules: [FirstTouch], [LastTouch], [LastNonDirect], [Linear],
 //     [PositionBased] with the presets [UShaped] (40/20/40), [JShaped]
@@ -59,24 +71,30 @@
 //     channels, and beyond that for sets of up to 12 channels, a seeded
 //     sampling estimate for larger sets (or on request, [WithSampling]).
 //
-// A [Spend] table (read by [ReadSpend]) turns a result into [Return]s:
-// ROAS, ROI and cost per credited conversion, nil where a denominator is
-// zero. Credits never contain NaN or infinities; zero denominators are
+// A [Spend] table (read by [ReadSpend]) turns a result into [Return]s
+// ([Result.Returns], or a [Report]): ROAS, ROI and cost per credited
+// conversion, nil where a denominator is zero; spend in another currency
+// is an error. Credits never contain NaN or infinities; zero denominators are
 // errors ([ErrNoConversions]) or absent values.
 //
 // # Usage
 //
 //	agg, err := attribution.ReadTouches(ctx, f, "journeys.csv",
-//		attribution.WithHalfLife(7*24*time.Hour), attribution.WithLookback(90))
+//		attribution.WithHalfLife(7*24*time.Hour), attribution.WithLookback(90*24*time.Hour),
+//		attribution.WithCurrency("EUR"))
 //	if err != nil {
-//		return err // e.g. journeys.csv:42: timestamp: ... is before the journey's previous touch
+//		return err // e.g. journeys.csv:42:2: timestamp: ... is before the journey's previous touch
 //	}
-//	res, err := attribution.Run(ctx, agg, attribution.Markov(2))
+//	m, err := attribution.ModelByName("markov", attribution.WithOrder(2))
+//	if err != nil {
+//		return err
+//	}
+//	res, err := attribution.Run(ctx, agg, m)
 //	if err != nil {
 //		return err
 //	}
 //	for _, c := range res.Channels {
-//		fmt.Println(c.Channel, c.Conversions, c.Value, c.RemovalEffect)
+//		fmt.Println(c.Channel, c.Conversions, c.Value, c.RemovalEffect) // c.Value is e.g. EUR 1234.56
 //	}
 //
 // Building an aggregate is not safe for concurrent use; a built aggregate

@@ -2,6 +2,7 @@ package attribution_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/revengine/revengine/attribution"
+	"github.com/revengine/revengine/money"
 )
 
 // Two converting journeys: email → search → direct (value 900) and
@@ -35,16 +37,16 @@ func ExampleRun() {
 			return
 		}
 		for _, c := range res.Channels {
-			fmt.Printf("%-15s %-6s %.4f conversions %7.2f value\n", m.Name(), c.Channel, c.Conversions, c.Value)
+			fmt.Printf("%-15s %-6s %.4f conversions %v\n", m.Name(), c.Channel, c.Conversions, c.Value)
 		}
 	}
 	// Output:
-	// last_non_direct direct 0.0000 conversions    0.00 value
-	// last_non_direct email  0.0000 conversions    0.00 value
-	// last_non_direct search 2.0000 conversions 1200.00 value
-	// linear          direct 0.3333 conversions  300.00 value
-	// linear          email  0.3333 conversions  300.00 value
-	// linear          search 1.3333 conversions  600.00 value
+	// last_non_direct direct 0.0000 conversions USD 0.00
+	// last_non_direct email  0.0000 conversions USD 0.00
+	// last_non_direct search 2.0000 conversions USD 12.00
+	// linear          direct 0.3333 conversions USD 3.00
+	// linear          email  0.3333 conversions USD 3.00
+	// linear          search 1.3333 conversions USD 6.00
 }
 
 func ExampleMarkov() {
@@ -68,12 +70,13 @@ b > a,1,40,0
 	}
 	fmt.Printf("P(conversion) = %.4f\n", res.Markov.ConversionProbability)
 	for _, c := range res.Channels {
-		fmt.Printf("%s: removal effect %.2f, %.4f conversions, value %.2f\n", c.Channel, c.RemovalEffect, c.Conversions, c.Value)
+		fmt.Printf("%s: removal effect %.2f, %.4f conversions, value %.2f minor units, allocated %d\n",
+			c.Channel, c.RemovalEffect, c.Conversions, c.ValueMinor, c.Value.Amount)
 	}
 	// Output:
 	// P(conversion) = 0.5714
-	// a: removal effect 0.55, 1.6296 conversions, value 133.33
-	// b: removal effect 0.80, 2.3704 conversions, value 266.67
+	// a: removal effect 0.55, 1.6296 conversions, value 133.33 minor units, allocated 133
+	// b: removal effect 0.80, 2.3704 conversions, value 266.67 minor units, allocated 267
 }
 
 func ExampleShapley() {
@@ -85,7 +88,7 @@ b,1,50,3
 	res, _ := attribution.Run(context.Background(), agg, attribution.Shapley())
 	for _, c := range res.Channels {
 		// a: half of {a,b}'s 2 conversions; b: the other half plus {b}'s 1.
-		fmt.Printf("%s %.1f %.1f\n", c.Channel, c.Conversions, c.Value)
+		fmt.Printf("%s %.1f %.1f\n", c.Channel, c.Conversions, c.ValueMinor)
 	}
 	// Output:
 	// a 1.0 100.0
@@ -98,22 +101,27 @@ j1,2026-01-02T00:00:00Z,email,0,0,0,0,
 j1,2026-01-01T00:00:00Z,search,0,0,0,0,
 `
 	_, err := attribution.ReadTouches(context.Background(), strings.NewReader(bad), "journeys.csv")
-	var pe *attribution.ParseError
-	if errors.As(err, &pe) {
-		fmt.Println(pe.Line, pe.Field)
+	var e *attribution.Error
+	if errors.As(err, &e) {
+		fmt.Println(e.Line, e.Column, e.ID, errors.Is(err, attribution.ErrInvalidJourney))
 	}
 	fmt.Println(err)
 	// Output:
-	// 3 timestamp
-	// journeys.csv:3: timestamp: 2026-01-01T00:00:00Z is before the journey's previous touch (2026-01-02T00:00:00Z): rows must be in time order
+	// 3 2 timestamp true
+	// journeys.csv:3:2: timestamp: 2026-01-01T00:00:00Z is before the journey's previous touch (2026-01-02T00:00:00Z): rows must be in time order
 }
 
 func ExampleResult_Returns() {
 	paths := "path,total_conversions,total_conversion_value,total_null\nsearch,4,2000,6\nemail > search,1,1000,0\n"
 	agg, _ := attribution.ReadPaths(context.Background(), strings.NewReader(paths), "paths.csv")
 	res, _ := attribution.Run(context.Background(), agg, attribution.LastTouch())
-	for _, r := range res.Returns(attribution.Spend{"search": 1500, "email": 0}) {
-		fmt.Printf("%s cost %d", r.Channel, r.Cost)
+	rets, err := res.Returns(attribution.Spend{"search": money.New(1500, "USD"), "email": money.New(0, "USD")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range rets {
+		fmt.Printf("%s cost %v", r.Channel, r.Cost)
 		if r.ROAS != nil {
 			fmt.Printf(" ROAS %.1f ROI %.1f", *r.ROAS, *r.ROI)
 		}
@@ -122,9 +130,13 @@ func ExampleResult_Returns() {
 		}
 		fmt.Println()
 	}
+	// Spend in another currency is an error.
+	_, err = res.Returns(attribution.Spend{"search": money.New(1500, "EUR")})
+	fmt.Println(errors.Is(err, money.ErrCurrencyMismatch))
 	// Output:
-	// email cost 0
-	// search cost 1500 ROAS 2.0 ROI 1.0 per conversion 300
+	// email cost USD 0.00
+	// search cost USD 15.00 ROAS 2.0 ROI 1.0 per conversion 300
+	// true
 }
 
 func ExampleAggregate_Merge() {
@@ -138,12 +150,12 @@ func ExampleAggregate_Merge() {
 		fmt.Println(p.Channels, p.Journeys, p.Conversions, p.Value)
 	}
 	// Output:
-	// [a b] 5 3 40
-	// [b] 5 0 0
+	// [a b] 5 3 USD 0.40
+	// [b] 5 0 USD 0.00
 }
 
 func ExampleTouchReader() {
-	tr, err := attribution.NewTouchReader(strings.NewReader(exampleCSV), "journeys.csv")
+	tr, err := attribution.NewTouchReader(context.Background(), strings.NewReader(exampleCSV), "journeys.csv")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -157,19 +169,47 @@ func ExampleTouchReader() {
 			fmt.Println(err)
 			return
 		}
-		fmt.Printf("%s (line %d): %d touches, converted %v, value %d\n", j.ID, tr.Line(), len(j.Touches), j.Converted, j.Value)
+		fmt.Printf("%s (line %d): %d touches, converted %v, value %v\n", j.ID, tr.Line(), len(j.Touches), j.Converted, j.Value)
 	}
 	// Output:
-	// j1 (line 2): 3 touches, converted true, value 900
-	// j2 (line 5): 1 touches, converted true, value 300
-	// j3 (line 6): 1 touches, converted false, value 0
+	// j1 (line 2): 3 touches, converted true, value USD 9.00
+	// j2 (line 5): 1 touches, converted true, value USD 3.00
+	// j3 (line 6): 1 touches, converted false, value USD 0.00
+}
+
+func ExampleTouchReader_All() {
+	in := `journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time,currency
+j1,2026-01-01T09:00:00Z,email,0,0,1,900,2026-01-20T00:00:00Z,EUR
+j2,2026-01-10T09:00:00Z,search,0,0,1,3.00,2026-01-12T00:00:00Z,EUR
+j3,2026-01-10T09:00:00Z,email,0,0,0,0,,
+`
+	tr, err := attribution.NewTouchReader(context.Background(), strings.NewReader(in), "eur.csv",
+		attribution.WithCurrency("EUR"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Bad lines come as errors, and the iteration goes on. A journey is
+	// complete only when the next one starts, so j1 comes after the problem
+	// on the line that follows it.
+	for j, err := range tr.All() {
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(j.ID, j.Value)
+	}
+	// Output:
+	// eur.csv:3:7: value_minor: "3.00" is not an integer (minor units)
+	// j1 EUR 9.00
+	// j3 EUR 0.00
 }
 
 func ExampleAggregate_Add() {
 	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
 	agg := attribution.NewAggregate(attribution.WithHalfLife(24 * time.Hour))
 	err := agg.Add(attribution.Journey{
-		ID: "acme", Converted: true, Value: 1000, ConversionTime: day(3),
+		ID: "acme", Converted: true, Value: money.New(1000, "USD"), ConversionTime: day(3),
 		Touches: []attribution.Touchpoint{
 			{Channel: "webinar", Time: day(1), LeadCreated: true},
 			{Channel: "sales", Time: day(2), OppCreated: true},
@@ -195,8 +235,66 @@ func ExampleAggregate_Add() {
 }
 
 func ExampleReadSpend() {
-	spend, err := attribution.ReadSpend(context.Background(), strings.NewReader("channel,cost_minor\nsearch,150000\nemail,abc\n"), "spend.csv")
+	spend, err := attribution.ReadSpend(context.Background(), strings.NewReader("channel,cost_minor\nsearch,150000\nemail,1200\n"), "spend.csv")
 	fmt.Println(spend, err)
+	_, err = attribution.ReadSpend(context.Background(), strings.NewReader("channel,cost_minor\nsearch,150000\nemail,abc\n"), "spend.csv")
+	fmt.Println(err)
 	// Output:
-	// map[] spend.csv:3: cost_minor: "abc" is not a non-negative integer (minor units)
+	// map[email:USD 12.00 search:USD 1500.00] <nil>
+	// spend.csv:3:2: cost_minor: "abc" is not a non-negative integer (minor units)
+}
+
+func ExampleModelByName() {
+	agg, err := attribution.ReadTouches(context.Background(), strings.NewReader(exampleCSV), "journeys.csv")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m, err := attribution.ModelByName("markov", attribution.WithOrder(2))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := attribution.Run(context.Background(), agg, m)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Model, res.Markov.Order, res.TotalValue)
+	_, err = attribution.ModelByName("magic")
+	fmt.Println(errors.Is(err, attribution.ErrUnknownModel))
+	fmt.Println(len(attribution.Models()), attribution.Models()[0])
+	// Output:
+	// markov 2 USD 12.00
+	// true
+	// 14 first_touch
+}
+
+// A Result has one JSON encoding, the one the CLI's --json prints.
+func ExampleResult_json() {
+	agg, _ := attribution.ReadPaths(context.Background(), strings.NewReader("path,total_conversions,total_conversion_value,total_null\na > b,3,100,1\n"), "paths.csv")
+	res, _ := attribution.Run(context.Background(), agg, attribution.Linear())
+	b, _ := json.Marshal(res)
+	fmt.Println(string(b))
+	// Output:
+	// {"model":"linear","total_conversions":3,"total_value":{"amount_minor":100,"currency":"USD"},"unattributed":{"journeys":0,"conversions":0,"value":{"amount_minor":0,"currency":"USD"}},"channels":[{"channel":"a","conversions":1.5,"value":{"amount_minor":50,"currency":"USD"},"value_minor":50,"share":0.5},{"channel":"b","conversions":1.5,"value":{"amount_minor":50,"currency":"USD"},"value_minor":50,"share":0.5}]}
+}
+
+func ExampleReadPaths() {
+	paths := `path,total_conversions,total_conversion_value,total_null
+search > email,3,4500,7
+search,1,1000,x
+`
+	_, err := attribution.ReadPaths(context.Background(), strings.NewReader(paths), "paths.csv")
+	fmt.Println(err)
+	agg, err := attribution.ReadPaths(context.Background(), strings.NewReader(paths[:strings.LastIndex(paths, "search,")]), "paths.csv",
+		attribution.WithCurrency("EUR"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(agg.Totals())
+	// Output:
+	// paths.csv:3:4: total_null: "x" is not a non-negative integer
+	// {10 3 EUR 45.00}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/revengine/revengine/attribution"
 	"github.com/revengine/revengine/attribution/internal/synth"
+	"github.com/revengine/revengine/money"
 )
 
 // synthCSV returns n synthetic journeys as touch CSV.
@@ -19,7 +20,7 @@ func synthCSV(t testing.TB, n int, seed uint64) []byte {
 	return b.Bytes()
 }
 
-func synthAgg(t testing.TB, n int, seed uint64, opts ...attribution.AggregateOption) *attribution.Aggregate {
+func synthAgg(t testing.TB, n int, seed uint64, opts ...attribution.Option) *attribution.Aggregate {
 	t.Helper()
 	a, err := attribution.ReadTouches(context.Background(), bytes.NewReader(synthCSV(t, n, seed)), "synth.csv", opts...)
 	if err != nil {
@@ -27,3 +28,6 @@ func synthAgg(t testing.TB, n int, seed uint64, opts ...attribution.AggregateOpt
 	}
 	return a
 }
+
+// usd is n minor units of US dollars, the default currency.
+func usd(n int64) money.Money { return money.New(n, "USD") }

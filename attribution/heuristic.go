@@ -94,8 +94,10 @@ func (m rule) run(ctx context.Context, a *Aggregate) (*Result, error) {
 		cr[id].value += f * value
 	}
 	var seen []bool
+	var exact []int64 // participation: each channel's value, exactly
 	if m.kind == ruleParticipation {
 		seen = make([]bool, len(a.chans))
+		exact = make([]int64, len(a.chans))
 	}
 	for pi, p := range a.paths {
 		if pi&4095 == 0 {
@@ -151,6 +153,7 @@ func (m rule) run(ctx context.Context, a *Aggregate) (*Result, error) {
 				if !seen[id] {
 					seen[id] = true
 					give(id, 1, conv, value)
+					exact[id] += p.value // ≤ the total value: no overflow
 				}
 			}
 			for i := 0; i < n; i++ {
@@ -158,8 +161,11 @@ func (m rule) run(ctx context.Context, a *Aggregate) (*Result, error) {
 			}
 		}
 	}
-	return newResult(m.name, a).finish(a, cr), nil
+	return newResult(m.name, a).finish(a, cr, exact), nil
 }
+
+// NeedsTimes reports false: the rules need only the channel paths.
+func (m rule) NeedsTimes() bool { return false }
 
 type journeyKind int
 
@@ -214,5 +220,8 @@ func (m journeyRule) run(ctx context.Context, a *Aggregate) (*Result, error) {
 	default:
 		cr = a.fullPath
 	}
-	return newResult(m.name, a).finish(a, cr), nil
+	return newResult(m.name, a).finish(a, cr, nil), nil
 }
+
+// NeedsTimes reports true: the model needs touch times or milestones.
+func (m journeyRule) NeedsTimes() bool { return true }

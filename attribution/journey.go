@@ -4,36 +4,40 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/revengine/revengine/internal/diag"
+	"github.com/revengine/revengine/money"
 )
 
 // A Touchpoint is one marketing touch in a journey: the channel that reached
 // the buyer, when, and the B2B milestones that touch produced.
 type Touchpoint struct {
-	Channel     string    // e.g. "paid_search"; never empty
-	Time        time.Time // when the touch happened
-	Campaign    string    // optional campaign name; not used by the models
-	LeadCreated bool      // this touch created the lead
-	OppCreated  bool      // this touch created the opportunity
+	Channel     string    `json:"channel"`            // e.g. "paid_search"; never empty
+	Time        time.Time `json:"time"`               // when the touch happened
+	Campaign    string    `json:"campaign,omitempty"` // optional campaign name; not used by the models
+	LeadCreated bool      `json:"lead_created"`       // this touch created the lead
+	OppCreated  bool      `json:"opp_created"`        // this touch created the opportunity
 }
 
 // A Journey is one buyer's touches, in time order, and its outcome.
-// Value is in integer minor units (cents) and is zero when the journey did
-// not convert; ConversionTime is the zero time when it did not convert.
+// Value is zero when the journey did not convert (its currency may then be
+// empty); ConversionTime is the zero time when it did not convert.
 type Journey struct {
-	ID             string
-	Touches        []Touchpoint
-	Converted      bool
-	Value          int64
-	ConversionTime time.Time
+	ID             string       `json:"id"`
+	Touches        []Touchpoint `json:"touches"`
+	Converted      bool         `json:"converted"`
+	Value          money.Money  `json:"value"`
+	ConversionTime time.Time    `json:"conversion_time,omitzero"`
 }
 
 // Errors a journey or aggregate can be rejected with; test with errors.Is.
+// A currency other than the aggregate's matches money.ErrCurrencyMismatch.
 var (
 	// ErrInvalidJourney marks a journey whose fields contradict each other
 	// (touches out of time order, value on a non-converted journey, ...).
 	ErrInvalidJourney = errors.New("invalid journey")
 	// ErrIncompatible is returned by Merge for aggregates built with
-	// different half-lives or lookback windows.
+	// different half-lives, lookback windows or currencies.
 	ErrIncompatible = errors.New("incompatible aggregates")
 	// ErrOverflow is returned when a count or value total would overflow
 	// int64; the aggregate is left unchanged.
@@ -43,30 +47,20 @@ var (
 	ErrTooManyChannels = errors.New("too many distinct channels (max 65535)")
 )
 
-// A JourneyError says which journey was rejected and why. It unwraps to
-// ErrInvalidJourney.
-type JourneyError struct {
-	ID  string // journey id
-	Msg string // what is wrong, e.g. "touch 3 is before touch 2"
+// journeyError is the *Error for journey id: `journey "ID": message`.
+func journeyError(id string, sentinel error, format string, a ...any) *Error {
+	return &Error{Kind: "journey", ID: id, Code: diag.CodeInvalid, Err: sentinel, Msg: fmt.Sprintf(format, a...)}
 }
-
-// Error returns "journey \"ID\": message".
-func (e *JourneyError) Error() string { return fmt.Sprintf("journey %q: %s", e.ID, e.Msg) }
-
-// Unwrap makes errors.Is(err, ErrInvalidJourney) true.
-func (e *JourneyError) Unwrap() error { return ErrInvalidJourney }
 
 // validate checks the journey's internal consistency.
 func (j *Journey) validate() error {
-	bad := func(format string, a ...any) error {
-		return &JourneyError{ID: j.ID, Msg: fmt.Sprintf(format, a...)}
-	}
-	if j.Value < 0 {
-		return bad("negative value %d", j.Value)
+	bad := func(format string, a ...any) error { return journeyError(j.ID, ErrInvalidJourney, format, a...) }
+	if j.Value.Amount < 0 {
+		return bad("negative value %d", j.Value.Amount)
 	}
 	if !j.Converted {
-		if j.Value != 0 {
-			return bad("value %d on a journey that did not convert", j.Value)
+		if j.Value.Amount != 0 {
+			return bad("value %d on a journey that did not convert", j.Value.Amount)
 		}
 		if !j.ConversionTime.IsZero() {
 			return bad("conversion time on a journey that did not convert")

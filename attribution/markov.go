@@ -35,36 +35,65 @@ func (r MarkovValueRule) String() string {
 	return "removal"
 }
 
-// A MarkovOption configures the Markov model.
-type MarkovOption func(*markov)
+// MarshalText encodes the rule by its name, "removal" or "share" (so it is
+// a string in JSON).
+func (r MarkovValueRule) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
-// WithMarkovValue selects the value rule (default RemovalValue).
-func WithMarkovValue(r MarkovValueRule) MarkovOption { return func(m *markov) { m.value = r } }
+// UnmarshalText decodes "removal" or "share".
+func (r *MarkovValueRule) UnmarshalText(b []byte) error {
+	v, err := ParseMarkovValueRule(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
+}
+
+// ParseMarkovValueRule returns the rule named s: "removal" or "share".
+func ParseMarkovValueRule(s string) (MarkovValueRule, error) {
+	switch s {
+	case "removal":
+		return RemovalValue, nil
+	case "share":
+		return ShareValue, nil
+	}
+	return 0, fmt.Errorf("attribution: unknown markov value rule %q (want removal or share)", s)
+}
+
+// WithMarkovValue selects the value rule of the Markov model (default
+// RemovalValue).
+func WithMarkovValue(r MarkovValueRule) ModelOption { return func(c *modelConfig) { c.value = r } }
 
 // MarkovDetails is the fitted chain behind a Markov result.
+//
+// JSON: order, value_rule ("removal" or "share"), conversion_probability,
+// expected_value_minor, states and transitions (from, to, count,
+// probability).
 type MarkovDetails struct {
-	Order     int
-	ValueRule MarkovValueRule
+	Order     int             `json:"order"`
+	ValueRule MarkovValueRule `json:"value_rule"`
 	// ConversionProbability is P(reaching ConversionState from StartState)
 	// in the full chain. For a chain fitted to complete journeys it equals
 	// the attributable conversions / journeys with touches.
-	ConversionProbability float64
-	// ExpectedValue is V, the expected conversion value per journey (minor
-	// units) in the full chain: attributable value / journeys with touches.
-	ExpectedValue float64
+	ConversionProbability float64 `json:"conversion_probability"`
+	// ExpectedValue is V, the expected conversion value per journey in
+	// the full chain, in minor units of the result's currency (a mean, so
+	// fractional): attributable value / journeys with touches.
+	ExpectedValue float64 `json:"expected_value_minor"`
 	// States names the transient states: StartState, then each window of
 	// up to Order channels, e.g. "email > paid_search", sorted.
-	States []string
+	States []string `json:"states"`
 	// Transitions is the transition matrix, sparse: every observed
 	// transition with its count and probability, sorted by From then To.
-	Transitions []Transition
+	Transitions []Transition `json:"transitions"`
 }
 
 // A Transition is one entry of the Markov transition matrix.
 type Transition struct {
-	From, To    string
-	Count       int64   // journeys (weighted by path counts) making the step
-	Probability float64 // Count / all steps out of From
+	From        string  `json:"from"`
+	To          string  `json:"to"`
+	Count       int64   `json:"count"`       // journeys (weighted by path counts) making the step
+	Probability float64 `json:"probability"` // Count / all steps out of From
 }
 
 type markov struct {
@@ -100,16 +129,19 @@ type markov struct {
 // Gauss–Seidel iteration to a relative change and an estimated relative
 // error below 1e-14 above — never by simulating random walks, so results are
 // the same on every run.
-func Markov(order int, opts ...MarkovOption) Model {
-	m := markov{order: order}
-	for _, o := range opts {
-		o(&m)
-	}
-	return m
+//
+// The options that apply are WithMarkovValue (WithOrder is ModelByName's:
+// order wins here).
+func Markov(order int, opts ...ModelOption) Model {
+	c := newModelConfig(opts)
+	return markov{order: order, value: c.value}
 }
 
 // Name returns "markov".
 func (m markov) Name() string { return "markov" }
+
+// NeedsTimes reports false: the chain needs only the channel paths.
+func (m markov) NeedsTimes() bool { return false }
 
 // chain is the fitted state graph. State 0 is the start.
 type chain struct {
@@ -406,12 +438,12 @@ func (m markov) run(ctx context.Context, a *Aggregate) (*Result, error) {
 		cr[ch].conv = share * float64(res.TotalConversions)
 		switch {
 		case m.value == ShareValue:
-			cr[ch].value = share * float64(res.TotalValue)
+			cr[ch].value = share * float64(res.TotalValue.Amount)
 		case sumVRE > 0:
-			cr[ch].value = vre[ch] / sumVRE * float64(res.TotalValue)
+			cr[ch].value = vre[ch] / sumVRE * float64(res.TotalValue.Amount)
 		}
 	}
-	res.finish(a, cr)
+	res.finish(a, cr, nil)
 	for i := range res.Channels {
 		id := a.chanID[res.Channels[i].Channel]
 		res.Channels[i].RemovalEffect = re[id]

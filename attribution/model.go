@@ -4,7 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"math/big"
 	"sort"
+
+	"github.com/revengine/revengine/internal/diag"
+	"github.com/revengine/revengine/money"
 )
 
 // Errors a model can fail with; test with errors.Is.
@@ -28,10 +33,13 @@ var (
 // A Model credits the conversions and value of an aggregate's journeys to
 // channels. Models are immutable values, safe for concurrent use; the set is
 // closed (the interface has an unexported method), which keeps Result's
-// guarantees checkable.
+// guarantees checkable. ModelByName builds one from its name.
 type Model interface {
-	// Name is the model's CLI name, e.g. "last_touch" or "markov".
+	// Name is the model's name, e.g. "last_touch" or "markov" (see Models).
 	Name() string
+	// NeedsTimes reports whether the model needs touch times and
+	// milestones, which path-aggregated input does not have.
+	NeedsTimes() bool
 	run(ctx context.Context, a *Aggregate) (*Result, error)
 }
 
@@ -40,50 +48,70 @@ type Model interface {
 // TotalConversions and TotalValue are the attributable conversions and value
 // (journeys with at least one touch); Unattributed holds the rest, so
 // TotalConversions + Unattributed.Conversions = Aggregate.Totals().Conversions.
-// Every model except participation credits exactly the totals (up to float
-// rounding): the channels' Conversions sum to TotalConversions and their
-// Value to TotalValue.
+// Every model except participation credits exactly the totals: the
+// channels' Conversions sum to TotalConversions (up to float rounding) and
+// their Value to TotalValue exactly, to the minor unit (see ChannelCredit).
+//
+// JSON: a Result encodes with the snake_case names of its fields' tags —
+// model, total_conversions, total_value, unattributed, channels, and
+// markov or estimate when set — and money as
+// {"amount_minor":…,"currency":…}. These names are stable.
 type Result struct {
-	Model            string
-	TotalConversions int64
-	TotalValue       int64 // minor units
-	Unattributed     Totals
+	Model            string      `json:"model"`
+	TotalConversions int64       `json:"total_conversions"`
+	TotalValue       money.Money `json:"total_value"`
+	Unattributed     Totals      `json:"unattributed"`
 	// Channels holds every channel of the aggregate, sorted by name, with
 	// zero credit where the model gives it none.
-	Channels []ChannelCredit
+	Channels []ChannelCredit `json:"channels"`
 	// Markov holds the chain and removal effects of the Markov model; nil
 	// for the other models.
-	Markov *MarkovDetails
+	Markov *MarkovDetails `json:"markov,omitempty"`
 	// Estimate describes the sampling of a sampled Shapley estimate; nil when
 	// the result is exact.
-	Estimate *Estimate
+	Estimate *Estimate `json:"estimate,omitempty"`
 }
 
 // A ChannelCredit is one channel's share of the conversions and value.
+//
+// Fractional credit: a model's credit is a fraction of a journey's value,
+// which ValueMinor keeps (in minor units of the result's currency, as exact
+// as float64 allows). Value is that credit as money: the result's
+// TotalValue allocated over the channels in proportion to their
+// ValueMinor by the largest-remainder (Hamilton) method — each channel gets
+// the floor of its credit, and the minor units left over go one each to
+// the channels with the largest fractional remainders, ties to the channel
+// first by name — so the channels' Values add up to TotalValue exactly and
+// each differs from its ValueMinor by less than one minor unit (below 2^53
+// minor units, where float64 credit is exact to well under a unit).
+// Participation, which does not sum to the total, credits each channel the
+// exact value of the converting journeys it took part in.
 type ChannelCredit struct {
-	Channel     string
-	Conversions float64 // credited conversions
-	Value       float64 // credited value, minor units (fractional)
+	Channel     string      `json:"channel"`
+	Conversions float64     `json:"conversions"` // credited conversions
+	Value       money.Money `json:"value"`       // credited value, allocated to the minor unit
+	ValueMinor  float64     `json:"value_minor"` // credited value before rounding, minor units
 	// Share is Conversions / TotalConversions (0 when there are none). For
 	// participation it is the fraction of converting journeys the channel
 	// took part in, so shares need not sum to 1.
-	Share float64
+	Share float64 `json:"share"`
 	// RemovalEffect and ValueRemovalEffect are set by the Markov model only:
 	// 1 − P(conversion without the channel)/P(conversion), and the same ratio
-	// for the expected conversion value.
-	RemovalEffect      float64
-	ValueRemovalEffect float64
+	// for the expected conversion value. JSON omits them when zero.
+	RemovalEffect      float64 `json:"removal_effect,omitempty"`
+	ValueRemovalEffect float64 `json:"value_removal_effect,omitempty"`
 }
 
 // An Estimate says a result was estimated by sampling, and how.
 type Estimate struct {
-	Samples int    // permutations sampled per converting channel set
-	Seed    uint64 // seed of the pseudo-random generator
+	Samples int    `json:"samples"` // permutations sampled per converting channel set
+	Seed    uint64 `json:"seed"`    // seed of the pseudo-random generator
 }
 
 // Run credits the aggregate's conversions with the model. It honours ctx
 // cancellation and never returns NaN or infinite credits.
-func Run(ctx context.Context, a *Aggregate, m Model) (*Result, error) {
+func Run(ctx context.Context, a *Aggregate, m Model) (res *Result, err error) {
+	defer diag.Recover(&err, "attribution: Run")
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -106,27 +134,93 @@ func newResult(name string, a *Aggregate) *Result {
 	at := a.attributable()
 	return &Result{
 		Model:            name,
-		TotalConversions: at.Conversions,
-		TotalValue:       at.Value,
-		Unattributed:     a.unattributed,
+		TotalConversions: at.conversions,
+		TotalValue:       money.New(at.value, a.Currency()),
+		Unattributed:     a.Unattributed(),
 	}
 }
 
-// finish turns per-channel-id credits into the sorted channel list.
-func (r *Result) finish(a *Aggregate, cr []credit) *Result {
+// finish turns per-channel-id credits into the sorted channel list, with
+// the value allocated to the minor unit (see ChannelCredit). exact, when
+// not nil, holds each channel's credited value in whole minor units
+// instead (participation).
+func (r *Result) finish(a *Aggregate, cr []credit, exact []int64) *Result {
 	r.Channels = make([]ChannelCredit, len(a.chans))
 	for id, name := range a.chans {
 		c := ChannelCredit{Channel: name}
 		if id < len(cr) {
-			c.Conversions, c.Value = cr[id].conv, cr[id].value
+			c.Conversions, c.ValueMinor = cr[id].conv, cr[id].value
 		}
 		if r.TotalConversions > 0 {
 			c.Share = c.Conversions / float64(r.TotalConversions)
 		}
 		r.Channels[id] = c
 	}
+	if exact != nil {
+		for id := range r.Channels {
+			r.Channels[id].Value = money.New(exact[id], r.TotalValue.Currency)
+		}
+	}
 	sort.Slice(r.Channels, func(i, j int) bool { return r.Channels[i].Channel < r.Channels[j].Channel })
+	if exact == nil {
+		q := make([]float64, len(r.Channels))
+		for i, c := range r.Channels {
+			q[i] = c.ValueMinor
+		}
+		for i, v := range allocate(q, r.TotalValue.Amount) {
+			r.Channels[i].Value = money.New(v, r.TotalValue.Currency)
+		}
+	}
 	return r
+}
+
+// allocate rounds the credits q (minor units) to whole minor units that
+// add up to total exactly, by the largest-remainder method: each credit
+// first gets its floor, then the units left over go one each to the
+// largest remainders, ties to the earlier credit. When float error (or a
+// total beyond 2^53) leaves more units over than there are credits, or
+// fewer than none, every credit takes its even part first.
+func allocate(q []float64, total int64) []int64 {
+	n := len(q)
+	out := make([]int64, n)
+	if n == 0 {
+		return out
+	}
+	rem := make([]float64, n)
+	left := new(big.Int).SetInt64(total)
+	for i, x := range q {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			x = 0 // cannot happen: Run never yields them
+		}
+		fl := math.Floor(x)
+		switch {
+		case fl >= math.MaxInt64:
+			out[i] = math.MaxInt64
+		case fl <= math.MinInt64:
+			out[i] = math.MinInt64
+		default:
+			out[i] = int64(fl)
+			rem[i] = x - fl
+		}
+		left.Sub(left, big.NewInt(out[i]))
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rem[order[a]] > rem[order[b]] })
+	// left = n·each + extra, 0 ≤ extra < n (Euclidean division).
+	each, extra := new(big.Int).DivMod(left, big.NewInt(int64(n)), new(big.Int))
+	if !each.IsInt64() {
+		return out // totals this far apart cannot come from a model
+	}
+	for i := range out {
+		out[i] += each.Int64()
+	}
+	for k := int64(0); k < extra.Int64(); k++ {
+		out[order[k]]++
+	}
+	return out
 }
 
 // Channel returns the credit of the named channel, if the result has it.

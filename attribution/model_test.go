@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/revengine/revengine/attribution"
 )
@@ -40,7 +41,7 @@ j7,2026-04-03T00:00:00Z,paid_search,0,0,1,600,2026-04-05T00:00:00Z
 j7,2026-04-04T00:00:00Z,social,0,0,1,600,2026-04-05T00:00:00Z
 `
 
-func readHand(t *testing.T, opts ...attribution.AggregateOption) *attribution.Aggregate {
+func readHand(t *testing.T, opts ...attribution.Option) *attribution.Aggregate {
 	t.Helper()
 	a, err := attribution.ReadTouches(context.Background(), strings.NewReader(handCSV), "hand.csv", opts...)
 	if err != nil {
@@ -60,8 +61,12 @@ func checkResult(t *testing.T, r *attribution.Result, wants map[string]want) {
 			t.Errorf("%s: no channel %q", r.Model, ch)
 			continue
 		}
-		if math.Abs(c.Conversions-w.conv) > 1e-9 || math.Abs(c.Value-w.value) > 1e-6 {
-			t.Errorf("%s: %s = (%.10g conv, %.10g value), want (%.10g, %.10g)", r.Model, ch, c.Conversions, c.Value, w.conv, w.value)
+		if math.Abs(c.Conversions-w.conv) > 1e-9 || math.Abs(c.ValueMinor-w.value) > 1e-6 {
+			t.Errorf("%s: %s = (%.10g conv, %.10g value), want (%.10g, %.10g)", r.Model, ch, c.Conversions, c.ValueMinor, w.conv, w.value)
+		}
+		// The money credit is the exact credit to within one minor unit.
+		if c.Value.Currency != r.TotalValue.Currency || math.Abs(float64(c.Value.Amount)-w.value) >= 1 {
+			t.Errorf("%s: %s value %v, want within a minor unit of %g %s", r.Model, ch, c.Value, w.value, r.TotalValue.Currency)
 		}
 		if r.TotalConversions > 0 && math.Abs(c.Share-c.Conversions/float64(r.TotalConversions)) > 1e-12 {
 			t.Errorf("%s: %s share = %g, want conversions/total", r.Model, ch, c.Share)
@@ -72,15 +77,32 @@ func checkResult(t *testing.T, r *attribution.Result, wants map[string]want) {
 			t.Errorf("%s: unexpected channel %q", r.Model, c.Channel)
 		}
 	}
+	checkAllocation(t, r)
+}
+
+// checkAllocation checks that the channels' money values add up exactly to
+// the total value (every model but participation).
+func checkAllocation(t testing.TB, r *attribution.Result) {
+	t.Helper()
+	if r.Model == "participation" {
+		return
+	}
+	var sum int64
+	for _, c := range r.Channels {
+		sum += c.Value.Amount
+	}
+	if sum != r.TotalValue.Amount {
+		t.Errorf("%s: channel values sum to %d, want the total %v exactly", r.Model, sum, r.TotalValue)
+	}
 }
 
 func TestTotals(t *testing.T) {
 	a := readHand(t)
-	if got, want := a.Totals(), (attribution.Totals{Journeys: 7, Conversions: 5, Value: 2600}); got != want {
+	if got, want := a.Totals(), (attribution.Totals{Journeys: 7, Conversions: 5, Value: usd(2600)}); got != want {
 		t.Errorf("Totals = %+v, want %+v", got, want)
 	}
 	// j5 (converted, 200) and j6 (not converted) have no touches.
-	if got, want := a.Unattributed(), (attribution.Totals{Journeys: 2, Conversions: 1, Value: 200}); got != want {
+	if got, want := a.Unattributed(), (attribution.Totals{Journeys: 2, Conversions: 1, Value: usd(200)}); got != want {
 		t.Errorf("Unattributed = %+v, want %+v", got, want)
 	}
 }
@@ -197,8 +219,8 @@ func TestHeuristicModels(t *testing.T) {
 			if r.Model != tt.name {
 				t.Errorf("Model = %q, want %q", r.Model, tt.name)
 			}
-			if r.TotalConversions != 4 || r.TotalValue != 2400 {
-				t.Errorf("totals = %d, %d, want 4, 2400", r.TotalConversions, r.TotalValue)
+			if r.TotalConversions != 4 || r.TotalValue != usd(2400) {
+				t.Errorf("totals = %d, %v, want 4, USD 24.00", r.TotalConversions, r.TotalValue)
 			}
 			checkResult(t, r, tt.wants)
 			if tt.name == "participation" {
@@ -207,7 +229,7 @@ func TestHeuristicModels(t *testing.T) {
 			var conv, value float64
 			for _, c := range r.Channels {
 				conv += c.Conversions
-				value += c.Value
+				value += c.ValueMinor
 			}
 			if math.Abs(conv-4) > 1e-9 || math.Abs(value-2400) > 1e-6 {
 				t.Errorf("credited %g conversions, %g value; want 4, 2400", conv, value)
@@ -400,11 +422,11 @@ j1,2026-03-26T00:00:00Z,social,0,0,1,100,2026-03-31T00:00:00Z
 j2,2026-01-30T00:00:00Z,email,0,0,1,50,2026-03-31T00:00:00Z
 j3,2026-01-01T00:00:00Z,display,0,0,0,0,
 `
-	a, err := attribution.ReadTouches(context.Background(), strings.NewReader(in), "lb.csv", attribution.WithLookback(30))
+	a, err := attribution.ReadTouches(context.Background(), strings.NewReader(in), "lb.csv", attribution.WithLookback(30*24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := a.Unattributed(), (attribution.Totals{Journeys: 1, Conversions: 1, Value: 50}); got != want {
+	if got, want := a.Unattributed(), (attribution.Totals{Journeys: 1, Conversions: 1, Value: usd(50)}); got != want {
 		t.Errorf("Unattributed = %+v, want %+v", got, want)
 	}
 	r, err := attribution.Run(context.Background(), a, attribution.FirstTouch())

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/revengine/revengine/attribution"
+	"github.com/revengine/revengine/money"
 )
 
 const touchHeader = "journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time\n"
@@ -24,46 +25,54 @@ func TestReadTouchesErrors(t *testing.T) {
 		want string // the error message
 	}{
 		{"empty input", "", "t.csv:1: empty input: a header line is required"},
-		{"missing column", "journey_id,timestamp,channel\n", `t.csv:1: missing column "lead_created"`},
-		{"unknown column", strings.TrimSuffix(touchHeader, "\n") + ",colour\n", `t.csv:1: unknown column "colour" (want journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time,campaign)`},
-		{"field count", touchHeader + "j1,2026-01-01T00:00:00Z,email,0,0,0,0\n", "t.csv:2: 7 fields, want 8"},
+		{"missing column", "journey_id,timestamp,channel\n", "t.csv:1: lead_created: missing column\n" +
+			"t.csv:1: opp_created: missing column\nt.csv:1: converted: missing column\n" +
+			"t.csv:1: value_minor: missing column\nt.csv:1: conversion_time: missing column"},
+		{"unknown column", strings.TrimSuffix(touchHeader, "\n") + ",colour\n", `t.csv:1:9: colour: unknown column (known: journey_id, timestamp, channel, lead_created, opp_created, converted, value_minor, conversion_time, campaign, currency)`},
+		{"field count", touchHeader + "j1,2026-01-01T00:00:00Z,email,0,0,0,0\n", "t.csv:2:8: 7 fields, the header has 8"},
 		{"non-integer value", touchHeader + "j1,2026-01-01T00:00:00Z,email,0,0,1,12.50,2026-01-02T00:00:00Z\n",
-			`t.csv:2: value_minor: "12.50" is not an integer (minor units)`},
-		{"bad flag", touchHeader + "j1,2026-01-01T00:00:00Z,email,yes,0,0,0,\n", `t.csv:2: lead_created: "yes" is not 0 or 1`},
-		{"bad timestamp", touchHeader + "j1,01/02/2026,email,0,0,0,0,\n", `t.csv:2: timestamp: "01/02/2026" is not an RFC 3339 timestamp`},
+			`t.csv:2:7: value_minor: "12.50" is not an integer (minor units)`},
+		{"bad flag", touchHeader + "j1,2026-01-01T00:00:00Z,email,yes,0,0,0,\n", `t.csv:2:4: lead_created: "yes" is not 0 or 1`},
+		{"bad timestamp", touchHeader + "j1,01/02/2026,email,0,0,0,0,\n", `t.csv:2:2: timestamp: "01/02/2026" is not an RFC 3339 timestamp`},
 		{"value without conversion", touchHeader + "j1,2026-01-01T00:00:00Z,email,0,0,0,5,\n",
-			"t.csv:2: value_minor: 5 on a journey that did not convert (want 0)"},
+			"t.csv:2:7: value_minor: 5 on a journey that did not convert (want 0)"},
 		{"converted without time", touchHeader + "j1,2026-01-01T00:00:00Z,email,0,0,1,5,\n",
-			"t.csv:2: conversion_time: empty timestamp (want RFC 3339)"},
+			"t.csv:2:8: conversion_time: empty timestamp (want RFC 3339)"},
 		{"ungrouped", touchHeader +
 			"j1,2026-01-01T00:00:00Z,email,0,0,0,0,\n" +
 			"j2,2026-01-01T00:00:00Z,email,0,0,0,0,\n" +
 			"j1,2026-01-02T00:00:00Z,email,0,0,0,0,\n",
-			`t.csv:4: journey_id: journey "j1" is not grouped: its rows started on line 2 and resume here after another journey`},
+			`t.csv:4:1: journey_id: journey "j1" is not grouped: its rows started on line 2 and resume here after another journey`},
 		{"out of order", touchHeader +
 			"j1,2026-01-02T00:00:00Z,email,0,0,0,0,\n" +
 			"j1,2026-01-01T00:00:00Z,social,0,0,0,0,\n",
-			"t.csv:3: timestamp: 2026-01-01T00:00:00Z is before the journey's previous touch (2026-01-02T00:00:00Z): rows must be in time order"},
+			"t.csv:3:2: timestamp: 2026-01-01T00:00:00Z is before the journey's previous touch (2026-01-02T00:00:00Z): rows must be in time order"},
 		{"inconsistent converted", touchHeader +
 			"j1,2026-01-01T00:00:00Z,email,0,0,1,10,2026-01-05T00:00:00Z\n" +
 			"j1,2026-01-02T00:00:00Z,social,0,0,0,0,\n",
-			`t.csv:3: converted: 0, but 1 on line 2 (first row of journey "j1")`},
+			`t.csv:3:6: converted: 0, but 1 on line 2 (first row of journey "j1")`},
 		{"inconsistent value", touchHeader +
 			"j1,2026-01-01T00:00:00Z,email,0,0,1,10,2026-01-05T00:00:00Z\n" +
 			"j1,2026-01-02T00:00:00Z,social,0,0,1,11,2026-01-05T00:00:00Z\n",
-			`t.csv:3: value_minor: 11, but 10 on line 2 (first row of journey "j1")`},
+			`t.csv:3:7: value_minor: 11, but 10 on line 2 (first row of journey "j1")`},
 		{"inconsistent conversion time", touchHeader +
 			"j1,2026-01-01T00:00:00Z,email,0,0,1,10,2026-01-05T00:00:00Z\n" +
 			"j1,2026-01-02T00:00:00Z,social,0,0,1,10,2026-01-06T00:00:00Z\n",
-			`t.csv:3: conversion_time: 2026-01-06T00:00:00Z, but 2026-01-05T00:00:00Z on line 2 (first row of journey "j1")`},
+			`t.csv:3:8: conversion_time: 2026-01-06T00:00:00Z, but 2026-01-05T00:00:00Z on line 2 (first row of journey "j1")`},
 		{"touch after conversion", touchHeader + "j1,2026-01-09T00:00:00Z,email,0,0,1,10,2026-01-05T00:00:00Z\n",
-			"t.csv:2: timestamp: 2026-01-09T00:00:00Z is after the conversion (2026-01-05T00:00:00Z)"},
+			"t.csv:2:2: timestamp: 2026-01-09T00:00:00Z is after the conversion (2026-01-05T00:00:00Z)"},
 		{"empty channel among touches", touchHeader +
 			"j1,2026-01-01T00:00:00Z,email,0,0,0,0,\n" +
 			"j1,,,0,0,0,0,\n",
-			`t.csv:3: channel: empty channel in journey "j1", which has other rows (a journey without touchpoints has a single row with an empty channel)`},
+			`t.csv:3:3: channel: empty channel in journey "j1", which has other rows (a journey without touchpoints has a single row with an empty channel)`},
 		{"unterminated quote", touchHeader + "\"j1,2026-01-01T00:00:00Z,email,0,0,0,0,\n",
-			"t.csv:2: field 1: unterminated quoted field (fields spanning lines are not supported)"},
+			"t.csv:2:1: quoted field not closed before the end of the input"},
+		{"bare quote", touchHeader + "j\"1,2026-01-01T00:00:00Z,email,0,0,0,0,\n",
+			"t.csv:2:1: bare quote in unquoted field 1 (quote the whole field and double the quote)"},
+		{"other currency", strings.TrimSuffix(touchHeader, "\n") + ",currency\n" +
+			"j1,2026-01-01T00:00:00Z,email,0,0,1,10,2026-01-05T00:00:00Z,USD\n" +
+			"j2,2026-01-01T00:00:00Z,email,0,0,1,10,2026-01-05T00:00:00Z,EUR\n",
+			`t.csv:3:9: currency: "EUR", but the input is in USD (one currency per input)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,9 +83,12 @@ func TestReadTouchesErrors(t *testing.T) {
 			if err.Error() != tt.want {
 				t.Errorf("error:\n got %s\nwant %s", err, tt.want)
 			}
-			var pe *attribution.ParseError
+			var pe *attribution.Error
 			if !errors.As(err, &pe) {
-				t.Errorf("%T is not a *ParseError", err)
+				t.Errorf("%T is not an *Error", err)
+			}
+			if !errors.Is(err, attribution.ErrSyntax) && !errors.Is(err, attribution.ErrInvalidJourney) && !errors.Is(err, money.ErrCurrencyMismatch) {
+				t.Errorf("%v matches no sentinel", err)
 			}
 		})
 	}
@@ -88,7 +100,7 @@ func TestReadTouchesQuotesAndOrder(t *testing.T) {
 	in := "channel,journey_id,timestamp,lead_created,opp_created,converted,value_minor,conversion_time,campaign\r\n" +
 		"\"paid, search\",j1,2026-01-01T02:00:00+02:00,0,0,1,70,2026-01-01T00:00:00Z,\"spring \"\"sale\"\"\"\r\n" +
 		"email,j1,2026-01-01T00:00:00Z,0,0,1,70,2026-01-01T00:00:00Z,\r\n"
-	tr, err := attribution.NewTouchReader(strings.NewReader(in), "q.csv")
+	tr, err := attribution.NewTouchReader(context.Background(), strings.NewReader(in), "q.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +110,7 @@ func TestReadTouchesQuotesAndOrder(t *testing.T) {
 	}
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	want := attribution.Journey{
-		ID: "j1", Converted: true, Value: 70, ConversionTime: at,
+		ID: "j1", Converted: true, Value: usd(70), ConversionTime: at,
 		Touches: []attribution.Touchpoint{
 			{Channel: "paid, search", Time: at, Campaign: `spring "sale"`},
 			{Channel: "email", Time: at},
@@ -123,17 +135,17 @@ func TestReadPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []attribution.Path{
-		{Channels: []string{"a", "b", "a"}, Journeys: 8, Conversions: 3, Value: 400},
-		{Channels: []string{"b", "c"}, Journeys: 1},
+		{Channels: []string{"a", "b", "a"}, Journeys: 8, Conversions: 3, Value: usd(400)},
+		{Channels: []string{"b", "c"}, Journeys: 1, Value: usd(0)},
 	}
 	if diff := cmp.Diff(want, a.Paths()); diff != "" {
 		t.Errorf("paths (-want +got):\n%s", diff)
 	}
 	// 3+0+1+1 conversions, 300+100+40 value, 8+1+3 journeys.
-	if got, want := a.Totals(), (attribution.Totals{Journeys: 12, Conversions: 4, Value: 440}); got != want {
+	if got, want := a.Totals(), (attribution.Totals{Journeys: 12, Conversions: 4, Value: usd(440)}); got != want {
 		t.Errorf("Totals = %+v, want %+v", got, want)
 	}
-	if got, want := a.Unattributed(), (attribution.Totals{Journeys: 3, Conversions: 1, Value: 40}); got != want {
+	if got, want := a.Unattributed(), (attribution.Totals{Journeys: 3, Conversions: 1, Value: usd(40)}); got != want {
 		t.Errorf("Unattributed = %+v, want %+v", got, want)
 	}
 	if a.HasTimes() {
@@ -146,13 +158,15 @@ func TestReadPathsErrors(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
-		{"decimal value", h + "a > b,1,12.5,0\n", `p.csv:2: total_conversion_value: "12.5" is not a non-negative integer (minor units)`},
-		{"negative count", h + "a,-1,0,0\n", `p.csv:2: total_conversions: "-1" is not a non-negative integer`},
-		{"empty channel", h + "a > > b,1,1,0\n", `p.csv:2: path: empty channel at position 2 of "a > > b"`},
-		{"value without conversions", h + "a,0,5,1\n", "p.csv:2: total_conversion_value: 5 on a path without conversions"},
-		{"missing column", "path,total_conversions\n", `p.csv:1: missing column "total_conversion_value"`},
+		{"decimal value", h + "a > b,1,12.5,0\n", `p.csv:2:3: total_conversion_value: "12.5" is not a non-negative integer (minor units)`},
+		{"negative count", h + "a,-1,0,0\n", `p.csv:2:2: total_conversions: "-1" is not a non-negative integer`},
+		{"empty channel", h + "a > > b,1,1,0\n", `p.csv:2:1: path: empty channel at position 2 of "a > > b"`},
+		{"value without conversions", h + "a,0,5,1\n", "p.csv:2:3: total_conversion_value: 5 on a path without conversions"},
+		{"missing column", "path,total_conversions\n", "p.csv:1: total_conversion_value: missing column\np.csv:1: total_null: missing column"},
 		{"every bad line", h + "a,x,0,0\nb,1,1,0\nc,1,1,-2\n",
-			"p.csv:2: total_conversions: \"x\" is not a non-negative integer\np.csv:4: total_null: \"-2\" is not a non-negative integer"},
+			"p.csv:2:2: total_conversions: \"x\" is not a non-negative integer\np.csv:4:4: total_null: \"-2\" is not a non-negative integer"},
+		{"other currency", "path,total_conversions,total_conversion_value,total_null,currency\na,1,5,0,EUR\n",
+			`p.csv:2:5: currency: "EUR", but the input is in USD (one currency per input)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,7 +176,7 @@ func TestReadPathsErrors(t *testing.T) {
 			}
 		})
 	}
-	_, err := attribution.ReadPaths(context.Background(), strings.NewReader(h), "p.csv", attribution.WithLookback(30))
+	_, err := attribution.ReadPaths(context.Background(), strings.NewReader(h), "p.csv", attribution.WithLookback(30*24*time.Hour))
 	if !errors.Is(err, attribution.ErrNeedsTimes) {
 		t.Errorf("lookback on paths: %v, want ErrNeedsTimes", err)
 	}
@@ -183,7 +197,7 @@ func TestMergeEqualsWhole(t *testing.T) {
 	shard1 := bytes.Join(lines[:cut], nil)
 	shard2 := append(append([]byte(nil), header...), bytes.Join(lines[cut:], nil)...)
 	read := func(b []byte) *attribution.Aggregate {
-		a, err := attribution.ReadTouches(context.Background(), bytes.NewReader(b), "s.csv", attribution.WithLookback(20))
+		a, err := attribution.ReadTouches(context.Background(), bytes.NewReader(b), "s.csv", attribution.WithLookback(20*24*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,7 +205,7 @@ func TestMergeEqualsWhole(t *testing.T) {
 	}
 	whole, a1, a2 := read(data), read(shard1), read(shard2)
 	// Merge in the order that gives a different channel numbering.
-	merged := attribution.NewAggregate(attribution.WithLookback(20))
+	merged := attribution.NewAggregate(attribution.WithLookback(20 * 24 * time.Hour))
 	for _, a := range []*attribution.Aggregate{a2, a1} {
 		if err := merged.Merge(a); err != nil {
 			t.Fatal(err)
@@ -217,10 +231,12 @@ func TestMergeEqualsWhole(t *testing.T) {
 		for i := range rw.Channels {
 			w, g := rw.Channels[i], rm.Channels[i]
 			// Float sums in another order: equal to rounding.
-			if w.Channel != g.Channel || math.Abs(w.Conversions-g.Conversions) > 1e-9 || math.Abs(w.Value-g.Value) > 1e-4 {
+			if w.Channel != g.Channel || math.Abs(w.Conversions-g.Conversions) > 1e-9 || math.Abs(w.ValueMinor-g.ValueMinor) > 1e-4 {
 				t.Errorf("%s: whole %+v, merged %+v", m.Name(), w, g)
 			}
 		}
+		checkAllocation(t, rw)
+		checkAllocation(t, rm)
 	}
 	if err := merged.Merge(attribution.NewAggregate()); !errors.Is(err, attribution.ErrIncompatible) {
 		t.Errorf("merging different lookbacks: %v, want ErrIncompatible", err)
@@ -238,7 +254,7 @@ func TestAggregateAddRejects(t *testing.T) {
 		j    attribution.Journey
 	}{
 		{"out of order", attribution.Journey{ID: "x", Touches: []attribution.Touchpoint{{Channel: "a", Time: at.Add(time.Hour)}, {Channel: "b", Time: at}}}},
-		{"value without conversion", attribution.Journey{ID: "x", Value: 5}},
+		{"value without conversion", attribution.Journey{ID: "x", Value: usd(5)}},
 		{"no conversion time", attribution.Journey{ID: "x", Converted: true}},
 		{"empty channel", attribution.Journey{ID: "x", Touches: []attribution.Touchpoint{{Time: at}}}},
 	}
@@ -249,7 +265,7 @@ func TestAggregateAddRejects(t *testing.T) {
 			if !errors.Is(err, attribution.ErrInvalidJourney) {
 				t.Errorf("err = %v, want ErrInvalidJourney", err)
 			}
-			if a.Totals() != (attribution.Totals{}) {
+			if a.Totals() != (attribution.Totals{Value: usd(0)}) {
 				t.Errorf("rejected journey counted: %+v", a.Totals())
 			}
 		})
@@ -263,7 +279,7 @@ func FuzzReadTouches(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// A TouchReader that goes on after errors ends, within one call per
 		// line (plus the final io.EOF).
-		if tr, err := attribution.NewTouchReader(bytes.NewReader(data), "f.csv"); err == nil {
+		if tr, err := attribution.NewTouchReader(context.Background(), bytes.NewReader(data), "f.csv"); err == nil {
 			calls := 0
 			for ; calls <= bytes.Count(data, []byte("\n"))+2; calls++ {
 				if _, err := tr.Next(); err == io.EOF {
@@ -292,10 +308,11 @@ func FuzzReadTouches(f *testing.F) {
 				continue
 			}
 			for _, c := range r.Channels {
-				if math.IsNaN(c.Conversions) || math.IsInf(c.Conversions, 0) || math.IsNaN(c.Value) || math.IsInf(c.Value, 0) {
+				if math.IsNaN(c.Conversions) || math.IsInf(c.Conversions, 0) || math.IsNaN(c.ValueMinor) || math.IsInf(c.ValueMinor, 0) {
 					t.Fatalf("%s: %+v", m.Name(), c)
 				}
 			}
+			checkAllocation(t, r)
 		}
 	})
 }
@@ -314,10 +331,11 @@ func FuzzReadPaths(f *testing.F) {
 				continue
 			}
 			for _, c := range r.Channels {
-				if math.IsNaN(c.Conversions) || math.IsInf(c.Conversions, 0) || math.IsNaN(c.Value) || math.IsInf(c.Value, 0) {
+				if math.IsNaN(c.Conversions) || math.IsInf(c.Conversions, 0) || math.IsNaN(c.ValueMinor) || math.IsInf(c.ValueMinor, 0) {
 					t.Fatalf("%s: %+v", m.Name(), c)
 				}
 			}
+			checkAllocation(t, r)
 		}
 	})
 }
@@ -332,20 +350,24 @@ func TestReadTouchesReportsEveryProblem(t *testing.T) {
 		"j4,2026-01-01T00:00:00Z,display,0,0,1,9,2026-01-03T00:00:00Z\n" + // 7: good
 		"j1,2026-01-05T00:00:00Z,email,0,0,0,0,\n" // 8: j1 again, not grouped
 	_, err := attribution.ReadTouches(context.Background(), strings.NewReader(in), "m.csv")
-	want := `m.csv:3: value_minor: "0.5" is not an integer (minor units)
-m.csv:5: timestamp: "yesterday" is not an RFC 3339 timestamp
-m.csv:8: journey_id: journey "j1" is not grouped: its rows started on line 2 and resume here after another journey`
+	want := `m.csv:3:7: value_minor: "0.5" is not an integer (minor units)
+m.csv:5:2: timestamp: "yesterday" is not an RFC 3339 timestamp
+m.csv:8:1: journey_id: journey "j1" is not grouped: its rows started on line 2 and resume here after another journey`
 	if err == nil || err.Error() != want {
 		t.Errorf("error:\n got %v\nwant %s", err, want)
 	}
-	var pe *attribution.ParseError
-	if !errors.As(err, &pe) || pe.Line != 3 {
-		t.Errorf("errors.As: %v", pe)
+	var pe *attribution.Error
+	if !errors.As(err, &pe) || pe.Line != 3 || pe.Column != 7 || pe.ID != "value_minor" {
+		t.Errorf("errors.As: %+v", pe)
+	}
+	var list attribution.Errors
+	if !errors.As(err, &list) || len(list) != 3 {
+		t.Errorf("errors.As into Errors: %v", list)
 	}
 
 	// A TouchReader goes on after each problem and returns only the good
 	// journeys.
-	tr, err := attribution.NewTouchReader(strings.NewReader(in), "m.csv")
+	tr, err := attribution.NewTouchReader(context.Background(), strings.NewReader(in), "m.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,19 +395,23 @@ m.csv:8: journey_id: journey "j1" is not grouped: its rows started on line 2 and
 	}
 }
 
-func TestParseErrorsCap(t *testing.T) {
+func TestErrorsCap(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(touchHeader)
 	for i := 0; i < attribution.MaxErrors+5; i++ {
 		fmt.Fprintf(&b, "j%d,2026-01-01T00:00:00Z,email,2,0,0,0,\n", i) // lead_created 2
 	}
 	_, err := attribution.ReadTouches(context.Background(), strings.NewReader(b.String()), "c.csv")
-	var pes *attribution.ParseErrors
-	if !errors.As(err, &pes) || len(pes.List) != attribution.MaxErrors || pes.Total != attribution.MaxErrors+5 {
+	// The first MaxErrors problems, then one line counting the rest.
+	var list attribution.Errors
+	if !errors.As(err, &list) || len(list) != attribution.MaxErrors+1 {
 		t.Fatalf("err = %T %v", err, err)
 	}
-	if !strings.HasSuffix(err.Error(), "\n... and 5 more problems") {
-		t.Errorf("error ends %q", err.Error()[len(err.Error())-40:])
+	if got, want := list[attribution.MaxErrors-1].Line, attribution.MaxErrors+1; got != want {
+		t.Errorf("last listed problem on line %d, want %d", got, want)
+	}
+	if !strings.HasSuffix(err.Error(), "\nc.csv: ... and 5 more problems (the first 100 are listed)") {
+		t.Errorf("error ends %q", err.Error()[len(err.Error())-60:])
 	}
 }
 
@@ -404,7 +430,7 @@ func TestZeroAggregate(t *testing.T) {
 	// The zero Aggregate is usable: default half-life, no lookback.
 	var a attribution.Aggregate
 	at := time.Date(2026, 1, 8, 0, 0, 0, 0, time.UTC)
-	err := a.Add(attribution.Journey{ID: "z", Converted: true, Value: 80, ConversionTime: at,
+	err := a.Add(attribution.Journey{ID: "z", Converted: true, Value: usd(80), ConversionTime: at,
 		Touches: []attribution.Touchpoint{{Channel: "a", Time: at.Add(-7 * 24 * time.Hour)}, {Channel: "b", Time: at}}})
 	if err != nil {
 		t.Fatal(err)

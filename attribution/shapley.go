@@ -43,8 +43,11 @@ func (shapley) run(ctx context.Context, a *Aggregate) (*Result, error) {
 			cr[id].value += f * float64(p.value)
 		}
 	}
-	return newResult("shapley", a).finish(a, cr), nil
+	return newResult("shapley", a).finish(a, cr, nil), nil
 }
+
+// NeedsTimes reports false.
+func (shapley) NeedsTimes() bool { return false }
 
 // channelSet appends the sorted distinct channel ids of an encoded path.
 func channelSet(dst []uint16, key string) []uint16 {
@@ -55,17 +58,14 @@ func channelSet(dst []uint16, key string) []uint16 {
 	return slices.Compact(dst)
 }
 
-// A ShapleyOption configures ShapleyLocalRate.
-type ShapleyOption func(*localRate)
-
 // WithSampling makes ShapleyLocalRate estimate the Shapley values from
 // samples random channel orders per converting channel set, drawn from a
 // PCG generator seeded with seed, instead of computing them exactly.
 // Without it, sampling (with DefaultSamples and seed 1) is used only for
 // converting sets of more than 12 channels in aggregates with more than 64
 // channels.
-func WithSampling(samples int, seed uint64) ShapleyOption {
-	return func(m *localRate) { m.samples, m.seed, m.forceSample = max(samples, 1), seed, true }
+func WithSampling(samples int, seed uint64) ModelOption {
+	return func(c *modelConfig) { c.samples, c.seed, c.forceSample = max(samples, 1), seed, true }
 }
 
 // DefaultSamples is the number of permutations per converting channel set
@@ -93,16 +93,18 @@ type localRate struct {
 // exactly, over its 2^|T| subsets, and larger ones are a seeded Monte Carlo
 // estimate over random channel orders, recorded in Result.Estimate (nil
 // when nothing was sampled); WithSampling samples every set.
-func ShapleyLocalRate(opts ...ShapleyOption) Model {
-	m := localRate{samples: DefaultSamples, seed: 1}
-	for _, o := range opts {
-		o(&m)
-	}
-	return m
+//
+// The option that applies is WithSampling.
+func ShapleyLocalRate(opts ...ModelOption) Model {
+	c := newModelConfig(opts)
+	return localRate{samples: c.samples, seed: c.seed, forceSample: c.forceSample}
 }
 
 // Name returns "shapley_local_rate".
 func (localRate) Name() string { return "shapley_local_rate" }
+
+// NeedsTimes reports false.
+func (localRate) NeedsTimes() bool { return false }
 
 type setStat struct {
 	ids                          []uint16 // sorted channel ids
@@ -150,7 +152,7 @@ func (m localRate) run(ctx context.Context, a *Aggregate) (*Result, error) {
 		if sampled {
 			res.Estimate = &Estimate{Samples: m.samples, Seed: m.seed}
 		}
-		return res.finish(a, cr), nil
+		return res.finish(a, cr, nil), nil
 	}
 	// coef[t][s]: weight of a seen subset S (|S| = s) of a converting set T
 	// (|T| = t) in φ_i^T: (s−1)!(t−s)!/t! when i ∈ S, −s!(t−s−1)!/t! when not.
@@ -196,7 +198,7 @@ func (m localRate) run(ctx context.Context, a *Aggregate) (*Result, error) {
 		}
 		m.distribute(T, rate(T), func(id uint16) float64 { return phi[id] }, cr)
 	}
-	return res.finish(a, cr), nil
+	return res.finish(a, cr, nil), nil
 }
 
 // distribute splits T's conversions and value over its channels in

@@ -205,18 +205,19 @@ func TestShapleyAxioms(t *testing.T) {
 			var conv, value float64
 			for _, c := range r.Channels {
 				conv += c.Conversions
-				value += c.Value
+				value += c.ValueMinor
 			}
 			// Efficiency: 3+3+1+1+2+2 = 12 conversions, 920 value.
 			if math.Abs(conv-12) > 1e-9 || math.Abs(value-920) > 1e-9 {
 				t.Errorf("efficiency: credited %g, %g; want 12, 920", conv, value)
 			}
+			checkAllocation(t, r)
 			b, _ := r.Channel("b")
 			c, _ := r.Channel("c")
-			if math.Abs(b.Conversions-c.Conversions) > 1e-12 || math.Abs(b.Value-c.Value) > 1e-9 {
+			if math.Abs(b.Conversions-c.Conversions) > 1e-12 || math.Abs(b.ValueMinor-c.ValueMinor) > 1e-9 {
 				t.Errorf("symmetry: b %+v, c %+v", b, c)
 			}
-			if z, _ := r.Channel("z"); z.Conversions != 0 || z.Value != 0 {
+			if z, _ := r.Channel("z"); z.Conversions != 0 || z.ValueMinor != 0 || z.Value.Amount != 0 {
 				t.Errorf("null player: z %+v", z)
 			}
 		})

@@ -2,104 +2,147 @@ package attribution
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/revengine/revengine/internal/csvio"
+	"github.com/revengine/revengine/internal/diag"
+	"github.com/revengine/revengine/money"
 )
 
-// Spend is what each channel cost, in integer minor units of the same
-// currency as the conversion values.
-type Spend map[string]int64
+// Spend is what each channel cost, in the currency of the conversion
+// values. JSON: an object from channel to money.
+type Spend map[string]money.Money
+
+var spendColumns = []csvio.Column{
+	{Name: "channel", Required: true},
+	{Name: "cost_minor", Required: true},
+	{Name: "currency"},
+}
 
 // ReadSpend reads a spend table: CSV with the header "channel,cost_minor"
-// (columns in any order), one row per channel, cost a non-negative integer
-// in minor units. A channel listed twice is an error. name is used in error
-// messages.
-func ReadSpend(ctx context.Context, r io.Reader, name string) (Spend, error) {
-	lr := newLineReader(r, name)
-	pos, ncols, err := lr.header([]string{"channel", "cost_minor"}, nil)
+// (columns in any order; an optional currency column, as in the touch
+// format), one row per channel, cost a non-negative integer in minor units
+// of the input's currency (WithCurrency, default DefaultCurrency). A channel
+// listed twice is an error. name is used in error messages; lines are read
+// as by ReadTouches (MaxLine bounds a record), and every bad line is
+// reported.
+func ReadSpend(ctx context.Context, r io.Reader, name string, opts ...Option) (s Spend, err error) {
+	defer diag.Recover(&err, "attribution: ReadSpend")
+	c := newConfig(opts)
+	t, err := openTable(ctx, r, name, c, spendColumns)
 	if err != nil {
 		return nil, err
 	}
-	s := Spend{}
+	s = Spend{}
 	lines := map[string]int{}
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	errs := errorList{name: name}
+	row := func() *Error {
+		if err := t.cr.CheckWidth(t.rec, t.h); err != nil {
+			return err.(*Error)
 		}
-		b, err := lr.next()
-		if errors.Is(err, io.EOF) {
-			return s, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := lr.split(b); err != nil {
-			return nil, err
-		}
-		if len(lr.fields) != ncols {
-			return nil, &ParseError{File: name, Line: lr.line, Msg: fmt.Sprintf("%d fields, want %d", len(lr.fields), ncols), Err: ErrSyntax}
-		}
-		ch := strings.TrimSpace(string(lr.fields[pos[0]]))
+		ch := strings.TrimSpace(string(t.field(0)))
 		if ch == "" {
-			return nil, lr.errf("channel", "empty")
+			return t.errf(0, ErrSyntax, "empty")
 		}
 		if l, dup := lines[ch]; dup {
-			return nil, lr.errf("channel", "%q is listed twice (first on line %d)", ch, l)
+			return t.errf(0, ErrSyntax, "%q is listed twice (first on line %d)", ch, l)
 		}
-		cs := strings.TrimSpace(string(lr.fields[pos[1]]))
+		cs := strings.TrimSpace(string(t.field(1)))
 		cost, err := strconv.ParseInt(cs, 10, 64)
 		if err != nil || cost < 0 {
-			return nil, lr.errf("cost_minor", "%q is not a non-negative integer (minor units)", cs)
+			return t.errf(1, ErrSyntax, "%q is not a non-negative integer (minor units)", cs)
 		}
-		s[ch], lines[ch] = cost, lr.line
+		if e := t.checkCurrency(2); e != nil {
+			return e
+		}
+		s[ch], lines[ch] = money.New(cost, t.cur), t.rec.Line
+		return nil
 	}
+	if err := t.each(ctx, &errs, row); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // A Return is a channel's credited results set against its cost. A ratio
-// whose denominator is zero is nil, never infinite or NaN.
+// whose denominator is zero is nil, never infinite or NaN. The ratios use
+// the unrounded credit (ValueMinor), so they do not depend on how the
+// credit was rounded to the minor unit.
 type Return struct {
-	Channel     string
-	Cost        int64   // minor units; 0 when the channel is not in the spend table
-	Conversions float64 // credited conversions
-	Value       float64 // credited value, minor units
-	// ROAS is Value/Cost (return on ad spend); nil when Cost is 0.
-	ROAS *float64
-	// ROI is (Value − Cost)/Cost; nil when Cost is 0.
-	ROI *float64
-	// CostPerConversion is Cost/Conversions; nil when the channel has no
-	// positive credited conversions.
-	CostPerConversion *float64
+	Channel     string      `json:"channel"`
+	Cost        money.Money `json:"cost"`        // zero when the channel is not in the spend table
+	Conversions float64     `json:"conversions"` // credited conversions
+	Value       money.Money `json:"value"`       // credited value (ChannelCredit.Value)
+	ValueMinor  float64     `json:"value_minor"` // credited value before rounding, minor units
+	// ROAS is ValueMinor/Cost (return on ad spend); nil when Cost is 0.
+	ROAS *float64 `json:"roas,omitempty"`
+	// ROI is (ValueMinor − Cost)/Cost; nil when Cost is 0.
+	ROI *float64 `json:"roi,omitempty"`
+	// CostPerConversion is Cost/Conversions in minor units; nil when the
+	// channel has no positive credited conversions.
+	CostPerConversion *float64 `json:"cost_per_conversion_minor,omitempty"`
 }
 
 // Returns sets the result's credit against spend: one Return per channel of
-// the result or the spend table, sorted by channel.
-func (r *Result) Returns(spend Spend) []Return {
-	var out []Return
+// the result or the spend table, sorted by channel. Spend in a currency
+// other than the result's is an error matching money.ErrCurrencyMismatch.
+func (r *Result) Returns(spend Spend) (out []Return, err error) {
+	defer diag.Recover(&err, "attribution: Result.Returns")
+	cur := r.TotalValue.Currency
+	for ch, c := range spend {
+		if c.Currency != cur {
+			return nil, fmt.Errorf("attribution: spend on %q in %q, but the result is in %s: %w", ch, string(c.Currency), cur, money.ErrCurrencyMismatch)
+		}
+		if c.Amount < 0 {
+			return nil, fmt.Errorf("attribution: negative spend %v on %q: %w", c, ch, money.ErrInvalidInput)
+		}
+	}
+	out = []Return{}
 	for _, c := range r.Channels {
-		out = append(out, Return{Channel: c.Channel, Conversions: c.Conversions, Value: c.Value})
+		out = append(out, Return{Channel: c.Channel, Conversions: c.Conversions, Value: c.Value, ValueMinor: c.ValueMinor})
 	}
 	for ch := range spend {
 		if _, ok := r.Channel(ch); !ok {
-			out = append(out, Return{Channel: ch})
+			out = append(out, Return{Channel: ch, Value: money.Zero(cur)})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Channel < out[j].Channel })
 	for i := range out {
 		ret := &out[i]
-		ret.Cost = spend[ret.Channel]
-		if ret.Cost > 0 {
-			c := float64(ret.Cost)
-			roas, roi := ret.Value/c, (ret.Value-c)/c
+		ret.Cost = money.Zero(cur)
+		if c, ok := spend[ret.Channel]; ok {
+			ret.Cost = c
+		}
+		if ret.Cost.Amount > 0 {
+			c := float64(ret.Cost.Amount)
+			roas, roi := ret.ValueMinor/c, (ret.ValueMinor-c)/c
 			ret.ROAS, ret.ROI = &roas, &roi
 		}
 		if ret.Conversions > 0 {
-			cpc := float64(ret.Cost) / ret.Conversions
+			cpc := float64(ret.Cost.Amount) / ret.Conversions
 			ret.CostPerConversion = &cpc
 		}
 	}
-	return out
+	return out, nil
+}
+
+// A Report is a Result with its channels' returns on a spend table, the
+// shape `revengine attribute --spend --json` prints. JSON: the Result's
+// fields, then returns.
+type Report struct {
+	*Result
+	Returns []Return `json:"returns"`
+}
+
+// Report returns r with its returns on spend (see Returns).
+func (r *Result) Report(spend Spend) (*Report, error) {
+	rets, err := r.Returns(spend)
+	if err != nil {
+		return nil, err
+	}
+	return &Report{Result: r, Returns: rets}, nil
 }

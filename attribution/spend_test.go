@@ -3,11 +3,13 @@ package attribution_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/revengine/revengine/attribution"
+	"github.com/revengine/revengine/money"
 )
 
 func TestReadSpend(t *testing.T) {
@@ -16,13 +18,17 @@ func TestReadSpend(t *testing.T) {
 		want     attribution.Spend
 		err      string
 	}{
-		{"ok", "channel,cost_minor\nsearch,1500\n\"email, newsletter\",0\n", attribution.Spend{"search": 1500, "email, newsletter": 0}, ""},
-		{"columns swapped", "cost_minor,channel\n7,tv\n", attribution.Spend{"tv": 7}, ""},
-		{"decimal cost", "channel,cost_minor\nsearch,15.00\n", nil, `s.csv:2: cost_minor: "15.00" is not a non-negative integer (minor units)`},
-		{"negative cost", "channel,cost_minor\nsearch,-1\n", nil, `s.csv:2: cost_minor: "-1" is not a non-negative integer (minor units)`},
-		{"duplicate", "channel,cost_minor\nsearch,1\nsearch,2\n", nil, `s.csv:3: channel: "search" is listed twice (first on line 2)`},
-		{"empty channel", "channel,cost_minor\n,2\n", nil, "s.csv:2: channel: empty"},
+		{"ok", "channel,cost_minor\nsearch,1500\n\"email, newsletter\",0\n", attribution.Spend{"search": usd(1500), "email, newsletter": usd(0)}, ""},
+		{"columns swapped", "cost_minor,channel\n7,tv\n", attribution.Spend{"tv": usd(7)}, ""},
+		{"currency column", "channel,cost_minor,currency\ntv,7,USD\nradio,3,\n", attribution.Spend{"tv": usd(7), "radio": usd(3)}, ""},
+		{"decimal cost", "channel,cost_minor\nsearch,15.00\n", nil, `s.csv:2:2: cost_minor: "15.00" is not a non-negative integer (minor units)`},
+		{"negative cost", "channel,cost_minor\nsearch,-1\n", nil, `s.csv:2:2: cost_minor: "-1" is not a non-negative integer (minor units)`},
+		{"duplicate", "channel,cost_minor\nsearch,1\nsearch,2\n", nil, `s.csv:3:1: channel: "search" is listed twice (first on line 2)`},
+		{"empty channel", "channel,cost_minor\n,2\n", nil, "s.csv:2:1: channel: empty"},
 		{"no header", "", nil, "s.csv:1: empty input: a header line is required"},
+		{"other currency", "channel,cost_minor,currency\ntv,7,EUR\n", nil, `s.csv:2:3: currency: "EUR", but the input is in USD (one currency per input)`},
+		{"every bad line", "channel,cost_minor\na,x\nb,1\nc,-3\n", nil, "s.csv:2:2: cost_minor: \"x\" is not a non-negative integer (minor units)\n" +
+			"s.csv:4:2: cost_minor: \"-3\" is not a non-negative integer (minor units)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,7 +57,10 @@ func TestReturns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rets := r.Returns(attribution.Spend{"search": 1000, "email": 300, "tv": 200})
+	rets, err := r.Returns(attribution.Spend{"search": usd(1000), "email": usd(300), "tv": usd(200)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(rets) != 3 || rets[0].Channel != "email" || rets[1].Channel != "search" || rets[2].Channel != "tv" {
 		t.Fatalf("returns %+v", rets)
 	}
@@ -68,10 +77,17 @@ func TestReturns(t *testing.T) {
 		}
 	}
 	// Without spend entries: cost 0, no ratios.
-	for _, e := range r.Returns(nil) {
-		if e.ROAS != nil || e.ROI != nil || e.Cost != 0 {
+	none, err := r.Returns(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range none {
+		if e.ROAS != nil || e.ROI != nil || e.Cost != usd(0) {
 			t.Errorf("no spend: %+v", e)
 		}
+	}
+	if _, err := r.Returns(attribution.Spend{"search": money.New(1, "EUR")}); !errors.Is(err, money.ErrCurrencyMismatch) {
+		t.Errorf("spend in EUR on a USD result: %v, want ErrCurrencyMismatch", err)
 	}
 }
 
@@ -84,8 +100,8 @@ func FuzzReadSpend(f *testing.F) {
 			return
 		}
 		for ch, c := range s {
-			if ch == "" || c < 0 {
-				t.Fatalf("accepted %q: %d", ch, c)
+			if ch == "" || c.Amount < 0 || c.Currency != "USD" {
+				t.Fatalf("accepted %q: %v", ch, c)
 			}
 		}
 	})

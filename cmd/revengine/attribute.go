@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/revengine/revengine/attribution"
+	"github.com/revengine/revengine/internal/duration"
+	"github.com/revengine/revengine/money"
 )
 
 func init() {
@@ -19,12 +21,14 @@ func init() {
 }
 
 const attributeSynopsis = `--model NAME [--order K] [--half-life DURATION] [--format touches|paths]
-         [--spend FILE] [--lookback DAYS] [--markov-value removal|share] [--json] FILE|-
+         [--spend FILE] [--lookback DURATION] [--markov-value removal|share]
+         [--currency CODE] [--json] FILE|-
 
 Credits the conversions and conversion value of customer journeys to the
 channels that earned them. FILE ("-" for standard input) is CSV with a
 header; exit status 1 when a line is invalid (every bad line is reported,
-as FILE:LINE: field: message, and nothing is credited), 2 on a usage error.
+as FILE:LINE:COLUMN: field: message, and nothing is credited), 2 on a
+usage error.
 
 Models (NAME):
   first_touch, last_touch, last_non_direct (skips channel "direct" unless
@@ -44,6 +48,7 @@ and in time order:
   not converted); converted, value_minor, conversion_time repeated on every
   row of a journey; conversion_time empty when not converted; a single row
   with an empty channel is a journey without touchpoints (unattributed).
+  Optional columns: campaign, and currency (empty or the --currency code).
 
 --format paths, one row per distinct path (ChannelAttribution/DP6 style):
   path,total_conversions,total_conversion_value,total_null
@@ -54,70 +59,47 @@ units of the same currency as the values; adds cost, ROAS (value/cost),
 ROI ((value-cost)/cost) and cost per credited conversion; "-" (or an
 absent JSON field) where the denominator is zero.
 
+Durations (--half-life, --lookback) are numbers with units w, d, h, m, s
+(7d, 36h, 1w2d); --lookback also takes a plain number of days, and 0 (the
+default) counts every touch.
+
 Unattributed journeys (no touches, or none inside the lookback window) are
-reported separately: conversions in = credited + unattributed. In JSON,
-total_conversions and total_value_minor are what the model credits and
-unattributed_conversions and unattributed_value_minor the rest; share is
-conversions / total_conversions; removal_effect is given for markov only.
-With all, --json prints an array of these objects.`
+reported separately: conversions in = credited + unattributed. --json
+prints the attribution library's encoding of the result: model,
+total_conversions and total_value (what the model credits), unattributed
+(the rest), and channels, each with conversions, value (money, allocated
+to the minor unit so the channels add up to total_value exactly),
+value_minor (the unrounded credit), share, and removal effects for markov;
+with --spend, returns (cost, roas, roi, cost_per_conversion_minor). Money
+is {"amount_minor":...,"currency":...}. With all, an array of results.`
 
-// attributeModels lists the model names in the order of the "all" table.
-var attributeModels = []string{
-	"first_touch", "last_touch", "last_non_direct", "linear", "position_based", "j_shaped", "inverse_j",
-	"time_decay", "w_shaped", "full_path", "participation", "markov", "shapley", "shapley_local_rate",
+// attributeModel builds the named model with the Markov settings.
+func attributeModel(name string, order int, mv attribution.MarkovValueRule) (attribution.Model, error) {
+	return attribution.ModelByName(name, attribution.WithOrder(order), attribution.WithMarkovValue(mv))
 }
 
-func attributeModel(name string, order int, mv attribution.MarkovValueRule) (attribution.Model, bool) {
-	switch name {
-	case "first_touch":
-		return attribution.FirstTouch(), true
-	case "last_touch":
-		return attribution.LastTouch(), true
-	case "last_non_direct":
-		return attribution.LastNonDirect(), true
-	case "linear":
-		return attribution.Linear(), true
-	case "position_based":
-		return attribution.UShaped(), true
-	case "j_shaped":
-		return attribution.JShaped(), true
-	case "inverse_j":
-		return attribution.InverseJ(), true
-	case "time_decay":
-		return attribution.TimeDecay(), true
-	case "w_shaped":
-		return attribution.WShaped(), true
-	case "full_path":
-		return attribution.FullPath(), true
-	case "participation":
-		return attribution.Participation(), true
-	case "markov":
-		return attribution.Markov(order, attribution.WithMarkovValue(mv)), true
-	case "shapley":
-		return attribution.Shapley(), true
-	case "shapley_local_rate":
-		return attribution.ShapleyLocalRate(), true
-	}
-	return nil, false
-}
-
-// needsTimes reports whether a model needs touch times or milestones.
-func needsTimes(name string) bool {
-	return name == "time_decay" || name == "w_shaped" || name == "full_path"
-}
-
-// parseHalfLife accepts a Go duration ("168h") or a number of days ("7d").
+// parseHalfLife reads a positive duration in the module's grammar (7d, 168h).
 func parseHalfLife(s string) (time.Duration, error) {
-	if d, ok := strings.CutSuffix(s, "d"); ok {
-		f, err := strconv.ParseFloat(d, 64)
-		if err != nil || !(f > 0) || f > 100000 {
-			return 0, fmt.Errorf("%q is not a positive number of days", s)
-		}
-		return time.Duration(f * float64(24*time.Hour)), nil
+	d, err := duration.Parse(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a positive duration (w d h m s, e.g. 168h or 7d)", s)
 	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%q is not a positive duration (e.g. 168h or 7d)", s)
+	return d, nil
+}
+
+// parseLookback reads the lookback window: 0 for none, a whole number of
+// days (the flag's meaning before durations), or a duration (90d, 12w).
+func parseLookback(s string) (time.Duration, error) {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n < 0 {
+			return 0, fmt.Errorf("--lookback %d: want 0 or more days, or a duration such as 90d", n)
+		}
+		// More than 100000 days (273 years) is every touch, as before.
+		return time.Duration(min(n, 100000)) * 24 * time.Hour, nil
+	}
+	d, err := duration.Parse(s)
+	if err != nil {
+		return 0, fmt.Errorf("--lookback %q: want a duration such as 90d or 12w (w d h m s), a number of days, or 0 for every touch", s)
 	}
 	return d, nil
 }
@@ -126,27 +108,25 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	fs := newFlagSet(env, "attribute", attributeSynopsis)
 	model := fs.String("model", "", "model `NAME` (see above), or all")
 	order := fs.Int("order", 1, "Markov chain order `K` (≥ 1)")
-	halfLife := fs.String("half-life", "7d", "time-decay half-life `DURATION` (Go duration like 168h, or days like 7d)")
+	halfLife := fs.String("half-life", "7d", "time-decay half-life `DURATION` (w d h m s, like 7d or 168h)")
 	format := fs.String("format", "touches", "input format: touches or paths")
 	spendPath := fs.String("spend", "", "spend `FILE` (CSV channel,cost_minor)")
-	lookback := fs.Int("lookback", 0, "count only touches within `DAYS` days before the conversion (0: all)")
+	lookbackFlag := fs.String("lookback", "0", "count only touches within `DURATION` before the conversion (90d, or a number of days; 0: all)")
 	markovValue := fs.String("markov-value", "removal", "Markov value rule: removal (value removal effects) or share (conversion share x total value)")
+	currency := fs.String("currency", string(attribution.DefaultCurrency), "ISO 4217 currency `CODE` of the values and costs")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if code, ok := parseFlags(fs, args); !ok { // flags may also follow the file
 		return code
 	}
 	pos := fs.Args()
 
-	var mv attribution.MarkovValueRule
-	switch *markovValue {
-	case "removal":
-		mv = attribution.RemovalValue
-	case "share":
-		mv = attribution.ShareValue
-	default:
+	mv, err := attribution.ParseMarkovValueRule(*markovValue)
+	if err != nil {
 		return usageError(fs, "--markov-value %q: want removal or share", *markovValue)
 	}
-	hl, err := parseHalfLife(*halfLife)
+	hl, hlErr := parseHalfLife(*halfLife)
+	lookback, lbErr := parseLookback(*lookbackFlag)
+	cur := money.Currency(*currency)
 	switch {
 	case len(pos) != 1:
 		return usageError(fs, "want exactly one input FILE (or - for standard input), got %d", len(pos))
@@ -154,22 +134,24 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		return usageError(fs, "--model is required")
 	case *order < 1:
 		return usageError(fs, "--order %d: want 1 or more", *order)
-	case err != nil:
-		return usageError(fs, "--half-life: %v", err)
+	case hlErr != nil:
+		return usageError(fs, "--half-life: %v", hlErr)
 	case *format != "touches" && *format != "paths":
 		return usageError(fs, "--format %q: want touches or paths", *format)
-	case *lookback < 0:
-		return usageError(fs, "--lookback %d: want 0 or more days", *lookback)
-	case *format == "paths" && *lookback > 0:
+	case lbErr != nil:
+		return usageError(fs, "%v", lbErr)
+	case cur.Validate() != nil:
+		return usageError(fs, "--currency %q: want an ISO 4217 code such as USD", *currency)
+	case *format == "paths" && lookback > 0:
 		return usageError(fs, "--lookback needs touch times: use --format touches")
-	case *format == "paths" && needsTimes(*model):
-		return usageError(fs, "--model %s needs touch times and milestones: use --format touches", *model)
 	}
 	names := []string{*model}
 	if *model == "all" {
-		names = attributeModels
-	} else if _, ok := attributeModel(*model, *order, mv); !ok {
-		return usageError(fs, "unknown --model %q (want one of %s, or all)", *model, strings.Join(attributeModels, ", "))
+		names = attribution.Models()
+	} else if m, err := attributeModel(*model, *order, mv); err != nil {
+		return usageError(fs, "unknown --model %q (want one of %s, or all)", *model, strings.Join(attribution.Models(), ", "))
+	} else if *format == "paths" && m.NeedsTimes() {
+		return usageError(fs, "--model %s needs touch times and milestones: use --format touches", *model)
 	}
 
 	var spend attribution.Spend
@@ -182,7 +164,7 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 			errorf(env, "attribute", "%v", err)
 			return exitFindings
 		}
-		spend, err = attribution.ReadSpend(ctx, r, name)
+		spend, err = attribution.ReadSpend(ctx, r, name, attribution.WithCurrency(cur))
 		r.Close()
 		if err != nil {
 			errorf(env, "attribute", "%v", err)
@@ -195,7 +177,7 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		errorf(env, "attribute", "%v", err)
 		return exitFindings
 	}
-	opts := []attribution.AggregateOption{attribution.WithHalfLife(hl), attribution.WithLookback(*lookback)}
+	opts := []attribution.Option{attribution.WithHalfLife(hl), attribution.WithLookback(lookback), attribution.WithCurrency(cur)}
 	var agg *attribution.Aggregate
 	if *format == "paths" {
 		agg, err = attribution.ReadPaths(ctx, r, name, opts...)
@@ -211,7 +193,11 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	var results []*attribution.Result
 	var skipped []string
 	for _, n := range names {
-		m, _ := attributeModel(n, *order, mv)
+		m, err := attributeModel(n, *order, mv)
+		if err != nil {
+			errorf(env, "attribute", "%v", err)
+			return exitFindings
+		}
 		res, err := attribution.Run(ctx, agg, m)
 		if err != nil {
 			if len(names) > 1 && (errors.Is(err, attribution.ErrNeedsTimes) || errors.Is(err, attribution.ErrNoConversions)) {
@@ -228,11 +214,11 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		errorf(env, "attribute", "skipped %s", s)
 	}
 	if *asJSON {
-		err = writeAttributeJSON(env.Stdout, agg, results, spend, len(names) > 1)
+		err = writeAttributeJSON(env.Stdout, results, spend, len(names) > 1)
 	} else if len(names) > 1 {
 		err = writeAttributeAll(env.Stdout, agg, names, results, *order, mv)
 	} else {
-		err = writeAttributeTable(env.Stdout, agg, results[0], spend, *order, mv)
+		err = writeAttributeTable(env.Stdout, agg, results[0], spend)
 	}
 	if err != nil {
 		errorf(env, "attribute", "%v", err)
@@ -241,90 +227,43 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	return exitOK
 }
 
-type attributeJSONChannel struct {
-	Channel           string   `json:"channel"`
-	Conversions       float64  `json:"conversions"`
-	ValueMinor        float64  `json:"value_minor"`
-	Share             float64  `json:"share"`
-	RemovalEffect     *float64 `json:"removal_effect,omitempty"`
-	CostMinor         *int64   `json:"cost_minor,omitempty"`
-	ROAS              *float64 `json:"roas,omitempty"`
-	ROI               *float64 `json:"roi,omitempty"`
-	CostPerConversion *float64 `json:"cost_per_conversion,omitempty"`
-}
-
-type attributeJSON struct {
-	Model                   string                 `json:"model"`
-	TotalConversions        int64                  `json:"total_conversions"`
-	TotalValueMinor         int64                  `json:"total_value_minor"`
-	UnattributedConversions int64                  `json:"unattributed_conversions"`
-	UnattributedValueMinor  int64                  `json:"unattributed_value_minor"`
-	Channels                []attributeJSONChannel `json:"channels"`
-}
-
-func attributeJSONOf(res *attribution.Result, spend attribution.Spend) attributeJSON {
-	out := attributeJSON{
-		Model:                   res.Model,
-		TotalConversions:        res.TotalConversions,
-		TotalValueMinor:         res.TotalValue,
-		UnattributedConversions: res.Unattributed.Conversions,
-		UnattributedValueMinor:  res.Unattributed.Value,
-		Channels:                []attributeJSONChannel{},
-	}
-	byName := map[string]attribution.ChannelCredit{}
-	for _, c := range res.Channels {
-		byName[c.Channel] = c
-	}
-	add := func(c attribution.ChannelCredit) attributeJSONChannel {
-		jc := attributeJSONChannel{Channel: c.Channel, Conversions: c.Conversions, ValueMinor: c.Value, Share: c.Share}
-		if res.Markov != nil {
-			re := c.RemovalEffect
-			jc.RemovalEffect = &re
+// writeAttributeJSON prints the library's encoding: the Result (a Report
+// with --spend), or with all an array of them.
+func writeAttributeJSON(w io.Writer, results []*attribution.Result, spend attribution.Spend, all bool) error {
+	var docs []any
+	for _, r := range results {
+		if r == nil {
+			continue // skipped
 		}
-		return jc
-	}
-	if spend == nil {
-		for _, c := range res.Channels {
-			out.Channels = append(out.Channels, add(c))
+		if spend == nil {
+			docs = append(docs, r)
+			continue
 		}
-		return out
-	}
-	for _, ret := range res.Returns(spend) {
-		c, ok := byName[ret.Channel]
-		if !ok {
-			c = attribution.ChannelCredit{Channel: ret.Channel}
+		rep, err := r.Report(spend)
+		if err != nil {
+			return err
 		}
-		jc := add(c)
-		cost := ret.Cost
-		jc.CostMinor, jc.ROAS, jc.ROI, jc.CostPerConversion = &cost, ret.ROAS, ret.ROI, ret.CostPerConversion
-		out.Channels = append(out.Channels, jc)
+		docs = append(docs, rep)
 	}
-	return out
-}
-
-func writeAttributeJSON(w io.Writer, agg *attribution.Aggregate, results []*attribution.Result, spend attribution.Spend, all bool) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if !all {
-		return enc.Encode(attributeJSONOf(results[0], spend))
+		return enc.Encode(docs[0])
 	}
-	list := []attributeJSON{}
-	for _, r := range results {
-		if r != nil {
-			list = append(list, attributeJSONOf(r, spend))
-		}
+	if docs == nil {
+		docs = []any{}
 	}
-	return enc.Encode(list)
+	return enc.Encode(docs)
 }
 
-func modelTitle(res *attribution.Result, order int, mv attribution.MarkovValueRule) string {
+func modelTitle(res *attribution.Result) string {
 	switch {
 	case res.Markov != nil:
 		rule := "removal effects"
-		if mv == attribution.ShareValue {
+		if res.Markov.ValueRule == attribution.ShareValue {
 			rule = "conversion share x total value"
 		}
-		return fmt.Sprintf("markov (order %d, value: %s)", order, rule)
+		return fmt.Sprintf("markov (order %d, value: %s)", res.Markov.Order, rule)
 	case res.Estimate != nil:
 		return fmt.Sprintf("%s (sampled estimate, %d permutations, seed %d)", res.Model, res.Estimate.Samples, res.Estimate.Seed)
 	}
@@ -334,7 +273,7 @@ func modelTitle(res *attribution.Result, order int, mv attribution.MarkovValueRu
 func writeAttributeHeader(w io.Writer, agg *attribution.Aggregate) {
 	in, un := agg.Totals(), agg.Unattributed()
 	fmt.Fprintf(w, "journeys %d, conversions %d, value_minor %d; unattributed: %d journeys, %d conversions, value_minor %d\n",
-		in.Journeys, in.Conversions, in.Value, un.Journeys, un.Conversions, un.Value)
+		in.Journeys, in.Conversions, in.Value.Amount, un.Journeys, un.Conversions, un.Value.Amount)
 }
 
 func optFloat(p *float64, format string) string {
@@ -344,8 +283,15 @@ func optFloat(p *float64, format string) string {
 	return fmt.Sprintf(format, *p)
 }
 
-func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attribution.Result, spend attribution.Spend, order int, mv attribution.MarkovValueRule) error {
-	fmt.Fprintf(w, "model: %s\n", modelTitle(res, order, mv))
+func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attribution.Result, spend attribution.Spend) error {
+	var list []attribution.Return
+	if spend != nil {
+		var err error
+		if list, err = res.Returns(spend); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w, "model: %s\n", modelTitle(res))
 	writeAttributeHeader(w, agg)
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -361,7 +307,7 @@ func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attributi
 	if spend != nil {
 		rets = map[string]attribution.Return{}
 		rows = nil
-		for _, ret := range res.Returns(spend) {
+		for _, ret := range list {
 			rets[ret.Channel] = ret
 			c, ok := res.Channel(ret.Channel)
 			if !ok {
@@ -374,17 +320,17 @@ func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attributi
 	width := channelWidth(rowNames(rows))
 	fmt.Fprintln(tw, fmt.Sprintf("%-*s", width, "channel")+strings.TrimPrefix(head, "channel"))
 	for _, c := range rows {
-		line := fmt.Sprintf("%-*s\t%.4f\t%.2f\t%.2f%%\t", width, c.Channel, c.Conversions, c.Value, 100*c.Share)
+		line := fmt.Sprintf("%-*s\t%.4f\t%.2f\t%.2f%%\t", width, c.Channel, c.Conversions, c.ValueMinor, 100*c.Share)
 		if res.Markov != nil {
 			line += fmt.Sprintf("%.6f\t", c.RemovalEffect)
 		}
 		if spend != nil {
 			ret := rets[c.Channel]
-			line += fmt.Sprintf("%d\t%s\t%s\t%s\t", ret.Cost, optFloat(ret.ROAS, "%.4f"), optFloat(ret.ROI, "%.4f"), optFloat(ret.CostPerConversion, "%.2f"))
+			line += fmt.Sprintf("%d\t%s\t%s\t%s\t", ret.Cost.Amount, optFloat(ret.ROAS, "%.4f"), optFloat(ret.ROI, "%.4f"), optFloat(ret.CostPerConversion, "%.2f"))
 		}
 		fmt.Fprintln(tw, line)
 		conv += c.Conversions
-		value += c.Value
+		value += c.ValueMinor
 		share += c.Share
 	}
 	fmt.Fprintf(tw, "%-*s\t%.4f\t%.2f\t%.2f%%\t\n", width, "total", conv, value, 100*share)
@@ -402,7 +348,7 @@ func writeAttributeAll(w io.Writer, agg *attribution.Aggregate, names []string, 
 		fmt   string
 	}{
 		{"credited conversions", func(c attribution.ChannelCredit) float64 { return c.Conversions }, "%.4f"},
-		{"credited value_minor", func(c attribution.ChannelCredit) float64 { return c.Value }, "%.2f"},
+		{"credited value_minor", func(c attribution.ChannelCredit) float64 { return c.ValueMinor }, "%.2f"},
 	} {
 		fmt.Fprintf(w, "\n%s\n", part.title)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

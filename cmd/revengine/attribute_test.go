@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"math"
@@ -8,6 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/revengine/revengine/attribution"
+	"github.com/revengine/revengine/money"
 )
 
 var updateAttribute = flag.Bool("update-attribute", false, "rewrite testdata/attribute/*.golden")
@@ -63,9 +68,9 @@ func TestAttributeExitCodes(t *testing.T) {
 		stderrHas  string
 		stdoutWant string
 	}{
-		// A bad row: exit 1 with FILE:LINE: message.
+		// A bad row: exit 1 with FILE:LINE:COLUMN: field: message.
 		{"bad row", []string{"--model", "linear", attributeFile("bad_row.csv")}, exitFindings,
-			attributeFile("bad_row.csv") + `:3: value_minor: "12.5" is not an integer (minor units)`, ""},
+			attributeFile("bad_row.csv") + `:3:7: value_minor: "12.5" is not an integer (minor units)`, ""},
 		{"bad flag", []string{"--model", "linear", "--format", "xml", attributeFile("journeys.csv")}, exitUsage, `--format "xml"`, ""},
 		{"unknown flag", []string{"--colour", attributeFile("journeys.csv")}, exitUsage, "flag provided but not defined", ""},
 		{"help", []string{"-h"}, exitOK, "channel,cost_minor", ""},
@@ -92,7 +97,8 @@ func TestAttributeExitCodes(t *testing.T) {
 // b > a (1 conv, 40). Order-1 chain: removal effects a 11/20, b 4/5; value
 // removal effects a 0.46, b 0.92 (worked in the attribution package's
 // markov_test.go). Conversions 4: a 4·0.55/1.35, b 4·0.8/1.35. Value 400:
-// a 400·0.46/1.38 = 133.33, b 266.67.
+// a 400·0.46/1.38 = 133.33, b 266.67; in whole cents by largest remainder
+// a 133 and b 267 (b's remainder .67 takes the cent left over), 400 in all.
 //
 // spend.csv: a 200, b 0, tv 500. a: ROAS 133.33/200 = 2/3, ROI −1/3,
 // cost per conversion 200/(4·0.55/1.35) = 122.73. b: cost 0 → no ROAS or
@@ -104,26 +110,12 @@ func TestAttributeJSONValues(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var got struct {
-		Model            string `json:"model"`
-		TotalConversions int64  `json:"total_conversions"`
-		TotalValue       int64  `json:"total_value_minor"`
-		Channels         []struct {
-			Channel           string   `json:"channel"`
-			Conversions       float64  `json:"conversions"`
-			Value             float64  `json:"value_minor"`
-			Share             float64  `json:"share"`
-			RemovalEffect     *float64 `json:"removal_effect"`
-			Cost              *int64   `json:"cost_minor"`
-			ROAS              *float64 `json:"roas"`
-			ROI               *float64 `json:"roi"`
-			CostPerConversion *float64 `json:"cost_per_conversion"`
-		} `json:"channels"`
-	}
+	var got attribution.Report
 	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Model != "markov" || got.TotalConversions != 4 || got.TotalValue != 400 || len(got.Channels) != 3 {
+	usd := func(n int64) money.Money { return money.New(n, "USD") }
+	if got.Result == nil || got.Model != "markov" || got.TotalConversions != 4 || got.TotalValue != usd(400) || len(got.Channels) != 2 || len(got.Returns) != 3 {
 		t.Fatalf("got %+v", got)
 	}
 	near := func(what string, p *float64, want float64) {
@@ -132,27 +124,196 @@ func TestAttributeJSONValues(t *testing.T) {
 			t.Errorf("%s = %v, want %g", what, p, want)
 		}
 	}
-	a, b, tv := got.Channels[0], got.Channels[1], got.Channels[2]
-	if a.Channel != "a" || b.Channel != "b" || tv.Channel != "tv" {
-		t.Fatalf("channels %q %q %q", a.Channel, b.Channel, tv.Channel)
+	a, b := got.Channels[0], got.Channels[1]
+	if a.Channel != "a" || b.Channel != "b" {
+		t.Fatalf("channels %q %q", a.Channel, b.Channel)
 	}
 	near("a conversions", &a.Conversions, 4*0.55/1.35)
-	near("a value", &a.Value, 400*0.46/1.38)
+	near("a value", &a.ValueMinor, 400*0.46/1.38)
 	near("a share", &a.Share, 0.55/1.35)
-	near("a removal effect", a.RemovalEffect, 0.55)
+	near("a removal effect", &a.RemovalEffect, 0.55)
 	near("b conversions", &b.Conversions, 4*0.8/1.35)
-	near("b value", &b.Value, 400*0.92/1.38)
-	near("b removal effect", b.RemovalEffect, 0.8)
-	near("a roas", a.ROAS, (400*0.46/1.38)/200)
-	near("a roi", a.ROI, (400*0.46/1.38-200)/200)
-	near("a cost per conversion", a.CostPerConversion, 200/(4*0.55/1.35))
-	if b.ROAS != nil || b.ROI != nil {
-		t.Errorf("b has zero cost but ROAS %v ROI %v", b.ROAS, b.ROI)
+	near("b value", &b.ValueMinor, 400*0.92/1.38)
+	near("b removal effect", &b.RemovalEffect, 0.8)
+	if a.Value != usd(133) || b.Value != usd(267) {
+		t.Errorf("money values %v, %v; want USD 1.33, USD 2.67", a.Value, b.Value)
 	}
-	near("b cost per conversion", b.CostPerConversion, 0)
-	near("tv roas", tv.ROAS, 0)
-	near("tv roi", tv.ROI, -1)
-	if tv.CostPerConversion != nil {
-		t.Errorf("tv has no conversions but cost per conversion %v", *tv.CostPerConversion)
+	ra, rb, rtv := got.Returns[0], got.Returns[1], got.Returns[2]
+	if ra.Channel != "a" || rb.Channel != "b" || rtv.Channel != "tv" {
+		t.Fatalf("returns %q %q %q", ra.Channel, rb.Channel, rtv.Channel)
+	}
+	if ra.Cost != usd(200) || rb.Cost != usd(0) || rtv.Cost != usd(500) {
+		t.Errorf("costs %v %v %v", ra.Cost, rb.Cost, rtv.Cost)
+	}
+	near("a roas", ra.ROAS, (400*0.46/1.38)/200)
+	near("a roi", ra.ROI, (400*0.46/1.38-200)/200)
+	near("a cost per conversion", ra.CostPerConversion, 200/(4*0.55/1.35))
+	if rb.ROAS != nil || rb.ROI != nil {
+		t.Errorf("b has zero cost but ROAS %v ROI %v", rb.ROAS, rb.ROI)
+	}
+	near("b cost per conversion", rb.CostPerConversion, 0)
+	near("tv roas", rtv.ROAS, 0)
+	near("tv roi", rtv.ROI, -1)
+	if rtv.CostPerConversion != nil {
+		t.Errorf("tv has no conversions but cost per conversion %v", *rtv.CostPerConversion)
+	}
+}
+
+// TestAttributeJSONRoundTrip decodes the CLI's --json output into the
+// library's own types and compares it with what the library returns for
+// the same input: the CLI prints exactly the library's encoding.
+func TestAttributeJSONRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	read := func(t *testing.T, file string, paths bool) *attribution.Aggregate {
+		t.Helper()
+		f, err := os.Open(attributeFile(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var agg *attribution.Aggregate
+		if paths {
+			agg, err = attribution.ReadPaths(ctx, f, file)
+		} else {
+			agg, err = attribution.ReadTouches(ctx, f, file)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return agg
+	}
+	run := func(t *testing.T, agg *attribution.Aggregate, name string, opts ...attribution.ModelOption) *attribution.Result {
+		t.Helper()
+		m, err := attribution.ModelByName(name, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := attribution.Run(ctx, agg, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	cli := func(t *testing.T, into any, args ...string) {
+		t.Helper()
+		code, stdout, stderr := runCLI(t, "", append([]string{"attribute", "--json"}, args...)...)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		dec := json.NewDecoder(strings.NewReader(stdout))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(into); err != nil {
+			t.Fatalf("decoding %s: %v", stdout, err)
+		}
+	}
+	touches, paths := read(t, "journeys.csv", false), read(t, "paths.csv", true)
+
+	t.Run("w_shaped", func(t *testing.T) {
+		var got attribution.Result
+		cli(t, &got, "--model", "w_shaped", attributeFile("journeys.csv"))
+		if diff := cmp.Diff(run(t, touches, "w_shaped"), &got); diff != "" {
+			t.Errorf("CLI JSON vs library (-library +cli):\n%s", diff)
+		}
+	})
+	t.Run("markov order 2 share", func(t *testing.T) {
+		var got attribution.Result
+		cli(t, &got, "--model", "markov", "--order", "2", "--markov-value", "share", "--format", "paths", attributeFile("paths.csv"))
+		want := run(t, paths, "markov", attribution.WithOrder(2), attribution.WithMarkovValue(attribution.ShareValue))
+		if diff := cmp.Diff(want, &got); diff != "" {
+			t.Errorf("CLI JSON vs library (-library +cli):\n%s", diff)
+		}
+	})
+	t.Run("spend", func(t *testing.T) {
+		var got attribution.Report
+		cli(t, &got, "--model", "markov", "--format", "paths", "--spend", attributeFile("spend.csv"), attributeFile("paths.csv"))
+		f, err := os.Open(attributeFile("spend.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		spend, err := attribution.ReadSpend(ctx, f, "spend.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := run(t, paths, "markov").Report(spend)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, &got); diff != "" {
+			t.Errorf("CLI JSON vs library (-library +cli):\n%s", diff)
+		}
+	})
+	t.Run("all", func(t *testing.T) {
+		var got []*attribution.Result
+		cli(t, &got, "--model", "all", attributeFile("journeys.csv"))
+		var want []*attribution.Result
+		for _, name := range attribution.Models() {
+			want = append(want, run(t, touches, name))
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("CLI JSON vs library (-library +cli):\n%s", diff)
+		}
+	})
+}
+
+// TestAttributeFlags covers the flags whose grammar changed: durations in
+// the module's grammar, --lookback still taking days, --currency.
+func TestAttributeFlags(t *testing.T) {
+	journeys := attributeFile("journeys.csv")
+	table := func(t *testing.T, args ...string) string {
+		t.Helper()
+		code, stdout, stderr := runCLI(t, "", append([]string{"attribute"}, args...)...)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		return stdout
+	}
+	// 24h, 1d and 1440m are the same half-life.
+	want := table(t, "--model", "time_decay", "--half-life", "24h", journeys)
+	for _, hl := range []string{"1d", "1440m", "0.5d12h"} {
+		if got := table(t, "--model", "time_decay", "--half-life", hl, journeys); got != want {
+			t.Errorf("--half-life %s:\n%s\nwant (24h):\n%s", hl, got, want)
+		}
+	}
+	// --lookback 10 (days, as before) is --lookback 10d and 240h.
+	want = table(t, "--model", "first_touch", "--lookback", "10", journeys)
+	for _, lb := range []string{"10d", "240h", "1w3d"} {
+		if got := table(t, "--model", "first_touch", "--lookback", lb, journeys); got != want {
+			t.Errorf("--lookback %s:\n%s\nwant (10):\n%s", lb, got, want)
+		}
+	}
+	// --currency EUR: the same figures, in EUR.
+	code, stdout, stderr := runCLI(t, "", "attribute", "--model", "linear", "--currency", "EUR", "--json", journeys)
+	if code != exitOK || !strings.Contains(stdout, `"currency": "EUR"`) || strings.Contains(stdout, "USD") {
+		t.Errorf("--currency EUR: exit %d, %s%s", code, stdout, stderr)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"half-life go syntax", []string{"--model", "time_decay", "--half-life", "1h0m0.5ms", journeys}, `--half-life: "1h0m0.5ms" is not a positive duration`},
+		{"half-life zero", []string{"--model", "time_decay", "--half-life", "0d", journeys}, `--half-life: "0d" is not a positive duration`},
+		{"lookback negative", []string{"--model", "linear", "--lookback", "-1", journeys}, "--lookback -1: want 0 or more days"},
+		{"lookback bad unit", []string{"--model", "linear", "--lookback", "3y", journeys}, `--lookback "3y": want a duration`},
+		{"lookback on paths", []string{"--model", "linear", "--lookback", "2w", "--format", "paths", journeys}, "--lookback needs touch times"},
+		{"currency", []string{"--model", "linear", "--currency", "usd", journeys}, `--currency "usd": want an ISO 4217 code`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, "", append([]string{"attribute"}, tt.args...)...)
+			if code != exitUsage || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d with %q", code, stderr, exitUsage, tt.want)
+			}
+		})
+	}
+	// Values in another currency than --currency are a line error.
+	in := "journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time,currency\n" +
+		"j1,2026-01-01T00:00:00Z,email,0,0,1,100,2026-01-02T00:00:00Z,EUR\n"
+	code, _, stderr = runCLI(t, in, "attribute", "--model", "linear", "-")
+	if code != exitFindings || !strings.Contains(stderr, `<stdin>:2:9: currency: "EUR", but the input is in USD`) {
+		t.Errorf("EUR row with --currency USD: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, in, "attribute", "--model", "linear", "--currency", "EUR", "-"); code != exitOK {
+		t.Errorf("EUR row with --currency EUR: exit %d, %s", code, stderr)
 	}
 }

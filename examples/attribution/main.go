@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/revengine/revengine/attribution"
 )
@@ -33,28 +34,34 @@ func run() error {
 	// 7-day half-life, and only touches in the 90 days before a conversion
 	// count.
 	agg, err := attribution.ReadTouches(ctx, strings.NewReader(journeys), "journeys.csv",
-		attribution.WithLookback(90))
+		attribution.WithLookback(90*24*time.Hour), attribution.WithCurrency("USD"))
 	if err != nil {
 		return err
 	}
 	in, un := agg.Totals(), agg.Unattributed()
-	fmt.Printf("%d journeys, %d conversions worth %.2f; unattributed: %d conversions worth %.2f\n\n",
-		in.Journeys, in.Conversions, float64(in.Value)/100, un.Conversions, float64(un.Value)/100)
+	fmt.Printf("%d journeys, %d conversions worth %v; unattributed: %d conversions worth %v\n\n",
+		in.Journeys, in.Conversions, in.Value, un.Conversions, un.Value)
 
-	models := []attribution.Model{
-		attribution.FirstTouch(), attribution.LastTouch(), attribution.LastNonDirect(),
-		attribution.Linear(), attribution.UShaped(), attribution.JShaped(), attribution.InverseJ(),
-		attribution.TimeDecay(), attribution.WShaped(), attribution.FullPath(),
-		attribution.Markov(1), attribution.Shapley(), attribution.ShapleyLocalRate(),
-	}
-	results := make([]*attribution.Result, len(models))
-	for i, m := range models {
-		if results[i], err = attribution.Run(ctx, agg, m); err != nil {
+	// Every model by name, except participation (which does not sum to
+	// the total).
+	var models []attribution.Model
+	var results []*attribution.Result
+	for _, name := range attribution.Models() {
+		if name == "participation" {
+			continue
+		}
+		m, err := attribution.ModelByName(name)
+		if err != nil {
 			return err
 		}
+		res, err := attribution.Run(ctx, agg, m)
+		if err != nil {
+			return err
+		}
+		models, results = append(models, m), append(results, res)
 	}
 
-	fmt.Println("credited revenue by channel (currency units)")
+	fmt.Printf("credited revenue by channel (%s, whole units; each column adds up to %v exactly in cents)\n", in.Value.Currency, results[0].TotalValue)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := []string{"channel        "}
 	for _, m := range models {
@@ -65,13 +72,18 @@ func run() error {
 		row := []string{fmt.Sprintf("%-15s", ch)}
 		for _, r := range results {
 			c, _ := r.Channel(ch)
-			row = append(row, fmt.Sprintf("%.0f", c.Value/100))
+			row = append(row, fmt.Sprintf("%.0f", float64(c.Value.Amount)/100))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	tw.Flush()
 
-	markov := results[10]
+	var markov *attribution.Result
+	for _, r := range results {
+		if r.Markov != nil {
+			markov = r
+		}
+	}
 	fmt.Printf("\nMarkov (order 1): P(conversion) = %.4f\n", markov.Markov.ConversionProbability)
 	for _, c := range markov.Channels {
 		fmt.Printf("  %-15s removal effect %.3f  share %5.1f%%\n", c.Channel, c.RemovalEffect, 100*c.Share)
