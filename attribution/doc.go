@@ -9,7 +9,7 @@
 // converted or not, the value as [money.Money], the conversion time.
 // Two CSV formats are read, through the module's one CSV reader (a UTF-8
 // byte order mark dropped, CRLF or LF, quoted fields that may span lines,
-// every record bounded by [MaxLine]):
+// every record bounded by [MaxRecordBytes]):
 //
 //   - the touch format, one row per touchpoint, read by [ReadTouches] or,
 //     journey by journey, by a [TouchReader];

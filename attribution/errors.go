@@ -26,7 +26,7 @@ var (
 	// field count, a bad quote, a value that does not parse.
 	ErrSyntax = diag.ErrSyntax
 	// ErrLineTooLong marks a line or record longer than the bound
-	// (MaxLine), or a record with too many fields.
+	// (MaxRecordBytes), or a record with too many fields.
 	ErrLineTooLong = diag.ErrLineTooLong
 	// ErrInternal marks a bug in revengine, reported instead of a panic.
 	ErrInternal = diag.ErrInternal

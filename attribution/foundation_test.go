@@ -100,15 +100,15 @@ func TestReadersHugeLine(t *testing.T) {
 			if rc.name == "TouchReader" && n != 2 {
 				t.Errorf("read %d journeys around the long line, want 2", n)
 			}
-			// Memory follows the bound, not the line: with MaxLine(64 KiB)
+			// Memory follows the bound, not the line: with MaxRecordBytes(64 KiB)
 			// the 5 MB line costs the 1 MiB read buffer and little more.
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			_, err = rc.read(context.Background(), strings.NewReader(in), attribution.MaxLine(64<<10))
+			_, err = rc.read(context.Background(), strings.NewReader(in), attribution.MaxRecordBytes(64<<10))
 			runtime.ReadMemStats(&after)
 			if !errors.Is(err, attribution.ErrLineTooLong) {
-				t.Errorf("MaxLine(64 KiB): err = %v", err)
+				t.Errorf("MaxRecordBytes(64 KiB): err = %v", err)
 			}
 			if got := after.TotalAlloc - before.TotalAlloc; got > 5<<19 {
 				t.Errorf("allocated %d bytes for a 5 MB line with a 64 KiB bound; want it skipped in bounded memory", got)
@@ -142,7 +142,7 @@ func TestReadersEndlessLine(t *testing.T) {
 				}
 				done := make(chan error, 1)
 				go func() {
-					_, err := rc.read(context.Background(), in, attribution.MaxLine(4096))
+					_, err := rc.read(context.Background(), in, attribution.MaxRecordBytes(4096))
 					done <- err
 				}()
 				select {
@@ -153,9 +153,9 @@ func TestReadersEndlessLine(t *testing.T) {
 				case <-time.After(20 * time.Second):
 					t.Fatal("reader did not stop on an endless line")
 				}
-				// At most a few 1 MiB read buffers beyond 64 × MaxLine.
+				// At most a few 1 MiB read buffers beyond 64 × MaxRecordBytes.
 				if src.n > 4<<20 {
-					t.Errorf("read %d bytes of an endless line with MaxLine(4096)", src.n)
+					t.Errorf("read %d bytes of an endless line with MaxRecordBytes(4096)", src.n)
 				}
 			})
 		}

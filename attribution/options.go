@@ -62,11 +62,11 @@ func WithLookback(d time.Duration) Option {
 // another currency.
 func WithCurrency(cur money.Currency) Option { return func(c *config) { c.currency = cur } }
 
-// MaxLine bounds the bytes of one CSV record (a quoted field may span
+// MaxRecordBytes bounds the bytes of one CSV record (a quoted field may span
 // lines; default 1 MiB). A longer record is an error matching
 // ErrLineTooLong at its line; the reader goes on with the next line.
 // n ≤ 0 keeps the default.
-func MaxLine(n int) Option {
+func MaxRecordBytes(n int) Option {
 	return func(c *config) {
 		if n > 0 {
 			c.maxLine = n

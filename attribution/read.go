@@ -166,7 +166,7 @@ func (t *table) checkCurrency(k int) *Error {
 // Lines are read by the module's CSV reader: a UTF-8 byte order mark is
 // dropped, CRLF and LF end lines, blank lines are skipped, a quoted field
 // may hold commas, doubled quotes and line breaks, and a record longer than
-// MaxLine is an error matching ErrLineTooLong. A TouchReader is not safe for
+// MaxRecordBytes is an error matching ErrLineTooLong. A TouchReader is not safe for
 // concurrent use.
 type TouchReader struct {
 	t           *table
@@ -189,7 +189,7 @@ type TouchReader struct {
 }
 
 // NewTouchReader reads the header of r; name is used in error messages.
-// It takes WithCurrency and MaxLine (other options are ignored). ctx is
+// It takes WithCurrency and MaxRecordBytes (other options are ignored). ctx is
 // checked while reading.
 func NewTouchReader(ctx context.Context, r io.Reader, name string, opts ...Option) (tr *TouchReader, err error) {
 	defer diag.Recover(&err, "attribution: NewTouchReader")
@@ -461,7 +461,7 @@ func (tr *TouchReader) parseRow() (done bool, err error) {
 func (tr *TouchReader) Line() int { return tr.outLine }
 
 // ReadTouches reads the touch CSV (see TouchReader) into a new aggregate
-// built with opts (WithHalfLife, WithLookback, WithCurrency; MaxLine bounds
+// built with opts (WithHalfLife, WithLookback, WithCurrency; MaxRecordBytes bounds
 // a record). name is used in error messages. Every bad line is reported:
 // the error is then an *Error, or an Errors list sorted by line (the first
 // MaxErrors problems), and no aggregate is returned. A read error or ctx's

@@ -28,7 +28,7 @@ var spendColumns = []csvio.Column{
 // format), one row per channel, cost a non-negative integer in minor units
 // of the input's currency (WithCurrency, default DefaultCurrency). A channel
 // listed twice is an error. name is used in error messages; lines are read
-// as by ReadTouches (MaxLine bounds a record), and every bad line is
+// as by ReadTouches (MaxRecordBytes bounds a record), and every bad line is
 // reported.
 func ReadSpend(ctx context.Context, r io.Reader, name string, opts ...Option) (s Spend, err error) {
 	defer diag.Recover(&err, "attribution: ReadSpend")

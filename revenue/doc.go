@@ -75,7 +75,7 @@
 //     columns are positional and a row must have exactly their number.
 //   - A UTF-8 byte order mark, CRLF line ends, blank lines and quoted
 //     fields (with commas, doubled quotes, line breaks) are read as
-//     spreadsheets write them; a record longer than MaxLine (1 MiB by
+//     spreadsheets write them; a record longer than MaxRecordBytes (1 MiB by
 //     default) is an error matching ErrLineTooLong and the read goes on.
 //   - Fields are trimmed. Dates are YYYY-MM-DD (0001-01-01 is rejected);
 //     amounts are integers of minor units in the WithCurrency currency

@@ -6,7 +6,7 @@ import (
 )
 
 // ReadOption is an optional setting of the CSV readers of revenue, mrr and
-// goal: WithCurrency, MaxLine or MaxErrors.
+// goal: WithCurrency, MaxRecordBytes or MaxErrors.
 type ReadOption func(*rows.Config)
 
 // WithCurrency sets the currency of the amounts read, an ISO 4217 code

@@ -33,7 +33,7 @@ func TestReadEventsConventions(t *testing.T) {
 		{"huge line reported, the rest read", "a,2024-01-05,1\n" + huge + "\nc,2024-01-06,2\n", nil,
 			[]Event{{"a", revenue.Date(2024, 1, 5), usd(1), 1}, {"c", revenue.Date(2024, 1, 6), usd(2), 3}},
 			[]string{"e.csv:2: line longer than 1048576 bytes"}, revenue.ErrLineTooLong},
-		{"MaxLine", "a,2024-01-05,1\nb,2024-01-05," + strings.Repeat("1", 40) + "\n", []revenue.ReadOption{revenue.MaxRecordBytes(32)},
+		{"MaxRecordBytes", "a,2024-01-05,1\nb,2024-01-05," + strings.Repeat("1", 40) + "\n", []revenue.ReadOption{revenue.MaxRecordBytes(32)},
 			[]Event{{"a", revenue.Date(2024, 1, 5), usd(1), 1}},
 			[]string{"e.csv:2: line longer than 32 bytes"}, revenue.ErrLineTooLong},
 		{"MaxErrors", "x,1,1\ny,2,2\nz,3,3\n", []revenue.ReadOption{revenue.MaxErrors(2)}, nil,
