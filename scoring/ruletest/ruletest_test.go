@@ -58,3 +58,16 @@ func TestBadSuites(t *testing.T) {
 		})
 	}
 }
+
+// A test file reads like every input of the module: a byte order mark and
+// CRLF line ends are accepted; an oversized file is a positioned error.
+func TestParseBOMAndCRLF(t *testing.T) {
+	src := "\xEF\xBB\xBFrules: rules.yaml\r\nat: 2026-01-01T00:00:00Z\r\ntests:\r\n  - name: x\r\n    lead: {}\r\n"
+	s, err := Parse("testdata/suite.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Cases) != 1 || s.Cases[0].Name != "x" || s.Cases[0].Line != 4 {
+		t.Errorf("cases = %+v", s.Cases)
+	}
+}
