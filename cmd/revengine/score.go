@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -70,7 +71,12 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	out.Flush()
 	fmt.Fprintf(env.Stderr, "%d read, %d scored, %d rejected\n", st.Read, st.Scored, st.Rejected)
 	if err != nil {
-		errorf(env, "score", "%s: %v", name, err)
+		var e *scoring.Error
+		if errors.As(err, &e) && e.File == name {
+			errorf(env, "score", "%v", err) // already name:line:col
+		} else {
+			errorf(env, "score", "%s: %v", name, err)
+		}
 		return exitFindings
 	}
 	if st.Rejected > 0 {
