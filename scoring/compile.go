@@ -12,6 +12,7 @@ import (
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
+	"github.com/revengine/revengine/internal/duration"
 	"gopkg.in/yaml.v3"
 )
 
@@ -117,6 +118,7 @@ func (c *compiler) compile(n *yaml.Node, what subject, want Kind, sec section) *
 		expr.MaxNodes(c.l.opts.maxNodes),
 		expr.DisableBuiltin("now"),
 		expr.Timezone("UTC"),
+		durationFunc,
 	}
 	if want == KindBool {
 		opts = append(opts, expr.AsBool())
@@ -179,6 +181,18 @@ func (c *compiler) compile(n *yaml.Node, what subject, want Kind, sec section) *
 	return e
 }
 
+// durationFunc replaces expr's duration builtin (Go's time.ParseDuration)
+// with the module's one duration grammar, so that duration("30d") in an
+// expression means what half_life: 30d means in the same file. A literal
+// argument is checked at load (checkNames); the fast path folds it.
+var durationFunc = expr.Function("duration", func(args ...any) (any, error) {
+	s, ok := args[0].(string)
+	if !ok {
+		return nil, fmt.Errorf("duration: want a string, got %T", args[0])
+	}
+	return duration.Parse(s)
+}, new(func(string) time.Duration))
+
 // exprErrPos extracts expr's 1-based line and 0-based column.
 func exprErrPos(err error) (line, col int, msg string) {
 	var fe *file.Error
@@ -216,6 +230,16 @@ func (c *compiler) checkNames(root ast.Node, n *yaml.Node, what subject, sec sec
 	}
 	visit(root, func(node ast.Node) {
 		switch x := node.(type) {
+		case *ast.BuiltinNode:
+			if x.Name == "duration" && len(x.Arguments) == 1 {
+				if str, isStr := x.Arguments[0].(*ast.StringNode); isStr {
+					if _, err := duration.Parse(str.Value); err != nil {
+						line, col := at(str)
+						fail(line, col, CodeDuration, err.Error())
+						ok = false
+					}
+				}
+			}
 		case *ast.IdentifierNode:
 			if !sec.allows(x.Value) {
 				line, col := at(x)

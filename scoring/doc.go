@@ -90,6 +90,12 @@
 // with "type", "time" and properties), "stage" (the lead's current stage;
 // the first stage when absent) and "stage_entered_at".
 //
+// Durations — half_life, within, sla, and duration("…") inside an
+// expression — are written in one grammar, the module's: decimal numbers
+// with the units w (7 days), d (24 hours), h, m and s ("30d", "1w2d",
+// "1.5h"); they must be positive. A literal passed to duration() is checked
+// at load, with its position.
+//
 // Then, in order: every score model (rules in file order; per-event rules
 // over the lead's events, skipping events after the evaluation time; a
 // rule's cap bounds its total after decay; the model's sum is clamped to

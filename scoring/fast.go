@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr/ast"
+	"github.com/revengine/revengine/internal/duration"
 )
 
 // The fast path compiles the common shapes of rule expressions — a field
@@ -80,6 +81,11 @@ func (fb *fastBuilder) build(n ast.Node) (cfn, bool) {
 		return fb.conditional(x)
 	case *ast.BuiltinNode:
 		return fb.builtin(x)
+	case *ast.CallNode:
+		// duration(...) is the module's function, not expr's builtin.
+		if id, ok := x.Callee.(*ast.IdentifierNode); ok && id.Value == "duration" {
+			return fb.builtin(&ast.BuiltinNode{Name: "duration", Arguments: x.Arguments})
+		}
 	}
 	return cfn{}, false
 }
@@ -548,7 +554,7 @@ func (fb *fastBuilder) builtin(x *ast.BuiltinNode) (cfn, bool) {
 		if !ok {
 			return cfn{}, false
 		}
-		d, err := time.ParseDuration(str.Value)
+		d, err := duration.Parse(str.Value)
 		if err != nil {
 			return cfn{}, false
 		}

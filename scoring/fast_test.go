@@ -70,7 +70,7 @@ scores:
       - {id: dur-2, when: 'at - when_at < duration("72h")', points: 1}
       - {id: dur-3, when: 'when_at + duration("24h") >= at', points: 1}
       - {id: dur-4, when: 'duration("1h") + when_at == at - duration("23h") + duration("1h") - duration("23h") + duration("23h")', points: 1}
-      - {id: dur-5, when: 'at - when_at != duration("0s") && at - when_at <= duration("49h") + duration("23h")', points: 1}
+      - {id: dur-5, when: 'at - when_at >= duration("1s") && at - when_at <= duration("49h") + duration("23h")', points: 1}
       - {id: vm-date, when: 'when_at > date("2026-11-20")', points: 1}
       - {id: vm-abs, when: 'abs(n) > 2', points: 'max(n, m)'}
   y:
