@@ -75,7 +75,7 @@ func syntaxErr(name string, line, col int, msg string) error {
 
 func readLines(ctx context.Context, br *bufio.Reader, name string, line, maxBytes int, yield func(Item) error) error {
 	lr := lineio.NewReader(ctx, br, name, maxBytes)
-	first := line - 1 // lines skipped before the first value
+	lr.Resume(line - 1) // the mark and the blank lines before the first value are read
 	for n := 0; ; n++ {
 		if n&1023 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -93,13 +93,12 @@ func readLines(ctx context.Context, br *bufio.Reader, name string, line, maxByte
 			if !errors.As(err, &de) {
 				return err
 			}
-			de.Line += first
 			if lr.Stopped() { // a line too long to skip: the rest is unreadable
 				return de
 			}
 			it = Item{Line: de.Line, Err: de}
 		case skipSpace(data, 0) < len(data): // not blank: JSON white space only
-			it = Item{Line: lr.Line() + first, Data: data}
+			it = Item{Line: lr.Line(), Data: data}
 		default:
 			continue
 		}

@@ -80,3 +80,16 @@ func TestReadEndlessLine(t *testing.T) {
 		t.Fatalf("err %v after %d items", err, n)
 	}
 }
+
+// Only the first byte order mark is a mark: a second one is data (found by
+// FuzzReadLeads).
+func TestReadOneBOM(t *testing.T) {
+	var got []string
+	err := Read(context.Background(), strings.NewReader("\xEF\xBB\xBF\xEF\xBB\xBF{}\n"), "in", 100, func(it Item) error {
+		got = append(got, string(it.Data))
+		return nil
+	})
+	if err != nil || len(got) != 1 || got[0] != "\xEF\xBB\xBF{}" {
+		t.Errorf("got %q, %v; want the second mark kept as data", got, err)
+	}
+}

@@ -54,6 +54,15 @@ func NewReader(ctx context.Context, r io.Reader, name string, maxLine int) *Read
 	return &Reader{ctx: ctx, br: br, name: name, max: maxLine, first: true}
 }
 
+// Resume tells r that its input starts after line n of a larger input
+// whose start (and byte order mark) a caller has already read: the next
+// line is numbered n+1 and no mark is stripped from it. Call it before the
+// first Next.
+func (r *Reader) Resume(n int) {
+	r.line = n
+	r.first = false
+}
+
 // Line is the 1-based number of the line Next returned last.
 func (r *Reader) Line() int { return r.line }
 

@@ -121,3 +121,12 @@ func TestReaderContext(t *testing.T) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestResume(t *testing.T) {
+	r := NewReader(context.Background(), strings.NewReader("\xEF\xBB\xBFa\nb\n"), "in", 10)
+	r.Resume(4)
+	b, err := r.Next()
+	if err != nil || string(b) != "\xEF\xBB\xBFa" || r.Line() != 5 {
+		t.Errorf("got %q %v at line %d; want the mark kept and line 5", b, err, r.Line())
+	}
+}

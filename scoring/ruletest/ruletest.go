@@ -108,6 +108,10 @@ type (
 // ErrTestFile is matched by every problem in a test file (errors.Is).
 var ErrTestFile = errors.New("ruletest: invalid test file")
 
+// ErrInternal reports a bug in revengine, returned instead of a panic; the
+// module-wide sentinel.
+var ErrInternal = diag.ErrInternal
+
 // LoadFile reads a test file and the rules files it names. Every problem in
 // the test file and in the rules files is reported at once as Errors, with
 // positions ("rules_test.yaml:12:7: test "big": ...").
