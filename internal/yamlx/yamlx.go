@@ -125,26 +125,33 @@ type Pair struct {
 
 // Mapping returns the pairs of a mapping node, reporting keys not in known
 // (when known is non-empty) and duplicate keys.
+//
+// Messages about a key name the mapping ("rule: unknown key …") unless the
+// subject already does (a subject of kind what: `test "x": unknown key …`).
 func (w *Walker) Mapping(n *yaml.Node, what string, s diag.Subject, known ...string) []Pair {
 	if n.Kind != yaml.MappingNode {
 		w.Errorf(n, s, diag.CodeInvalid, "%s must be a mapping, got %s", what, Kind(n))
 		return nil
+	}
+	pre := what + ": "
+	if s.Kind == what {
+		pre = ""
 	}
 	seen := make(map[string]bool, len(n.Content)/2)
 	out := make([]Pair, 0, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			w.Errorf(k, s, diag.CodeInvalid, "%s: keys must be scalars", what)
+			w.Errorf(k, s, diag.CodeInvalid, "%skeys must be scalars", pre)
 			continue
 		}
 		if seen[k.Value] {
-			w.Errorf(k, s, diag.CodeDuplicate, "%s: duplicate key %q", what, k.Value)
+			w.Errorf(k, s, diag.CodeDuplicate, "%sduplicate key %q", pre, k.Value)
 			continue
 		}
 		seen[k.Value] = true
 		if len(known) > 0 && !contains(known, k.Value) {
-			w.Errorf(k, s, diag.CodeUnknownKey, "%s: unknown key %q (known: %s)", what, k.Value, strings.Join(known, ", "))
+			w.Errorf(k, s, diag.CodeUnknownKey, "%sunknown key %q (known: %s)", pre, k.Value, strings.Join(known, ", "))
 			continue
 		}
 		out = append(out, Pair{k, v})

@@ -44,7 +44,7 @@ func TestBadSuites(t *testing.T) {
 		name, src, want string
 	}{
 		{"no rules", "tests: []", "missing rules"},
-		{"unknown key", "rules: rules.yaml\nat: 2026-01-01T00:00:00Z\ntests:\n  - name: x\n    expekt: {}\n", `suite.yaml:5:5: test "x": test: unknown key "expekt"`},
+		{"unknown key", "rules: rules.yaml\nat: 2026-01-01T00:00:00Z\ntests:\n  - name: x\n    expekt: {}\n", `suite.yaml:5:5: test "x": unknown key "expekt"`},
 		{"bad rules", "rules: nowhere.yaml\n", "nowhere.yaml"},
 		{"no time", "rules: rules.yaml\ntests:\n  - name: x\n", "no evaluation time"},
 		{"bad range", "rules: rules.yaml\nat: 2026-01-01T00:00:00Z\ntests:\n  - expect: {scores: {fit: {min: 5, max: 1}}}\n", "min 5 above max 1"},
