@@ -2,6 +2,9 @@ package ruletest
 
 import (
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -69,5 +72,19 @@ func TestParseBOMAndCRLF(t *testing.T) {
 	}
 	if len(s.Cases) != 1 || s.Cases[0].Name != "x" || s.Cases[0].Line != 4 {
 		t.Errorf("cases = %+v", s.Cases)
+	}
+}
+
+// A test file over MaxFileBytes (one huge line) is a positioned limit
+// error, read in bounded memory.
+func TestLoadFileTooLarge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "huge_test.yaml")
+	if err := os.WriteFile(path, []byte("rules: rules.yaml\n# "+strings.Repeat("x", MaxFileBytes)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadFile(path)
+	var e *Error
+	if !errors.As(err, &e) || e.File != path || e.Code != "limit" || !errors.Is(err, ErrTestFile) {
+		t.Fatalf("err = %v, want a limit error naming %s", err, path)
 	}
 }
