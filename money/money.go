@@ -23,20 +23,25 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/revengine/revengine/internal/diag"
 )
 
-// Errors returned by Money arithmetic. Test with errors.Is.
+// Errors returned by Money arithmetic. Test with errors.Is. They are the
+// module's shared error kinds: revenue.ErrZeroDenominator is
+// ErrDivisionByZero, revenue.ErrOverflow is ErrOverflow, and so on.
 var (
 	// ErrCurrencyMismatch reports an operation on amounts of two currencies.
-	ErrCurrencyMismatch = errors.New("money: currency mismatch")
+	ErrCurrencyMismatch = diag.ErrCurrencyMismatch
 	// ErrInvalidCurrency reports a currency code that is not three upper-case letters.
-	ErrInvalidCurrency = errors.New("money: invalid currency code")
+	ErrInvalidCurrency = errors.New("invalid currency code")
 	// ErrOverflow reports a result outside the range of int64 minor units.
-	ErrOverflow = errors.New("money: amount overflows int64 minor units")
-	// ErrDivisionByZero reports a zero divisor or denominator.
-	ErrDivisionByZero = errors.New("money: division by zero")
+	ErrOverflow = diag.ErrOverflow
+	// ErrDivisionByZero reports a zero divisor or denominator: the
+	// module's ErrZeroDenominator.
+	ErrDivisionByZero = diag.ErrZeroDenominator
 	// ErrInvalidInput reports an argument outside its domain (NaN, Inf, negative weights...).
-	ErrInvalidInput = errors.New("money: invalid input")
+	ErrInvalidInput = diag.ErrInvalidInput
 )
 
 // CurrencyMismatchError is the error for an operation on two currencies. It
