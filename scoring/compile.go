@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -23,6 +24,9 @@ type compiler struct {
 	rs *RuleSet
 	// ids of every rule, grade, stage, segment and route, for duplicates.
 	ids map[string]*yaml.Node
+	// refIdx indexes rs.refs, so that recording what each expression
+	// reads stays linear in the file.
+	refIdx map[ref]int32
 }
 
 // section says which names an expression may use.
@@ -62,7 +66,28 @@ type expression struct {
 	prog      *vm.Program // expr's program: the reference and the fallback
 	fast      cfn         // native closure; fast.k == KindInvalid when not compiled
 	reads     []int32     // what it reads, in order of first use: indices into RuleSet.refs
+	cost      float64     // static bound of one evaluation, in steps (cost.go)
 }
+
+// removedBuiltins are expr's builtins that rules may not call, with why:
+// they grow memory faster than any bound checked before they allocate, read
+// the clock or the time-zone database, or have no use in a rule. Every other
+// builtin of expr is available, bounded by the cost estimator.
+var removedBuiltins = map[string]string{
+	"now":        "rules are deterministic; use at, the evaluation time",
+	"repeat":     "it can grow a string beyond any bound",
+	"reduce":     "its accumulator can grow beyond any bound",
+	"groupBy":    "it builds maps beyond any bound; use filter or count",
+	"toJSON":     "rules do not encode data",
+	"fromJSON":   "rules do not decode data; declare the field",
+	"toBase64":   "rules do not encode data",
+	"fromBase64": "rules do not decode data",
+	"toPairs":    "rules do not build maps",
+	"fromPairs":  "rules do not build maps",
+	"timezone":   "times are UTC",
+}
+
+var removedBuiltinNames = sortedKeys(removedBuiltins)
 
 func (c *compiler) claimID(n *yaml.Node, kind, id string) bool {
 	if c.ids == nil {
@@ -104,21 +129,29 @@ func (c *compiler) compile(n *yaml.Node, what subject, want Kind, sec section) *
 		fl, fc := c.l.exprPos(n, line, col)
 		c.l.errAt(fl, fc, what, code, "%s", msg)
 	}
+	pos := &posIndex{src: src}
+	if off, msg, ok := prescan(src, c.l.opts.Limits); !ok {
+		line, col := pos.byteAt(off)
+		fail(line, col, CodeLimit, msg)
+		return nil
+	}
 	tree, err := parser.Parse(src)
 	if err != nil {
 		line, col, msg := exprErrPos(err)
 		fail(line, col, CodeExpr, msg)
 		return nil
 	}
-	if !c.checkNames(tree.Node, n, what, sec, fail) {
+	if !c.checkNames(tree.Node, pos, what, sec, fail) {
 		return nil
 	}
 	opts := []expr.Option{
 		expr.Env(c.rs.env.sample),
-		expr.MaxNodes(c.l.opts.maxNodes),
-		expr.DisableBuiltin("now"),
+		expr.MaxNodes(uint(c.l.opts.Nodes)),
 		expr.Timezone("UTC"),
 		durationFunc,
+	}
+	for _, name := range removedBuiltinNames {
+		opts = append(opts, expr.DisableBuiltin(name))
 	}
 	if want == KindBool {
 		opts = append(opts, expr.AsBool())
@@ -163,6 +196,11 @@ func (c *compiler) compile(n *yaml.Node, what subject, want Kind, sec section) *
 		return nil
 	}
 	e.prog = prog
+	cost, ok := c.estimateExpr(checked.Node(), pos, fail)
+	if !ok {
+		return nil
+	}
+	e.cost = cost
 	for _, r := range c.reads(checked.Node()) {
 		e.reads = append(e.reads, c.refID(r))
 	}
@@ -209,28 +247,24 @@ func exprErrPos(err error) (line, col int, msg string) {
 // checkNames reports names the section may not use and unknown list, score
 // and event-property names, with messages in the rules file's own terms
 // before expr's checker speaks of struct fields.
-func (c *compiler) checkNames(root ast.Node, n *yaml.Node, what subject, sec section, fail func(line, col int, code Code, msg string)) bool {
+func (c *compiler) checkNames(root ast.Node, pos *posIndex, what subject, sec section, fail func(line, col int, code Code, msg string)) bool {
 	ok := true
-	at := func(node ast.Node) (int, int) {
-		loc := node.Location()
-		// Column of a rune offset into a possibly multi-line source.
-		line, col := 1, 0
-		for i, r := range []rune(n.Value) {
-			if i == loc.From {
-				break
-			}
-			if r == '\n' {
-				line++
-				col = 0
-			} else {
-				col++
-			}
-		}
-		return line, col
-	}
+	at := func(node ast.Node) (int, int) { return pos.at(node.Location().From) }
 	visit(root, func(node ast.Node) {
 		switch x := node.(type) {
 		case *ast.BuiltinNode:
+			if why, removed := removedBuiltins[x.Name]; removed {
+				line, col := at(x)
+				fail(line, col, CodeUnknownName, fmt.Sprintf("%s() is not available in rules: %s", x.Name, why))
+				ok = false
+				return
+			}
+			if x.Name == "date" && len(x.Arguments) > 2 {
+				line, col := at(x)
+				fail(line, col, CodeUnknownName, "date() takes a value and at most a layout in rules; times are UTC (the timezone argument is not available)")
+				ok = false
+				return
+			}
 			if x.Name == "duration" && len(x.Arguments) == 1 {
 				if str, isStr := x.Arguments[0].(*ast.StringNode); isStr {
 					if _, err := duration.Parse(str.Value); err != nil {
@@ -294,13 +328,16 @@ func (v visitor) Visit(n *ast.Node) { v(*n) }
 // refID returns the index of r in the rule set's table of refs, adding it
 // once: the same value read by two expressions has one id.
 func (c *compiler) refID(r ref) int32 {
-	for i, x := range c.rs.refs {
-		if x == r {
-			return int32(i)
-		}
+	if c.refIdx == nil {
+		c.refIdx = map[ref]int32{}
+	}
+	if id, ok := c.refIdx[r]; ok {
+		return id
 	}
 	c.rs.refs = append(c.rs.refs, r)
-	return int32(len(c.rs.refs) - 1)
+	id := int32(len(c.rs.refs) - 1)
+	c.refIdx[r] = id
+	return id
 }
 
 // ref is one value an expression reads, recorded in the trace.
@@ -634,8 +671,21 @@ func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 // suggest returns the declared name closest to name, when it is a likely
 // typo (edit distance at most 2).
 func suggest(name string, names map[string]int) string {
+	// Names are identifiers; a "name" of kilobytes is an attack or an
+	// accident, and comparing it with every field would make a hostile
+	// file quadratic. Only names within two characters of the same
+	// length can be within distance 2.
+	const maxName = 64
+	n := utf8.RuneCountInString(name)
+	if n > maxName || len(names) > 10*DefaultMaxFields {
+		return ""
+	}
 	best, bestD := "", 3
 	for _, cand := range sortedKeys(names) {
+		m := utf8.RuneCountInString(cand)
+		if m > maxName || m-n > 2 || n-m > 2 {
+			continue
+		}
 		if d := editDistance(name, cand); d < bestD {
 			best, bestD = cand, d
 		}

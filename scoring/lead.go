@@ -97,7 +97,7 @@ func (rs *RuleSet) newState() *evalState {
 		vals:   make([]Value, len(rs.fields)),
 		scores: make([]float64, len(rs.models)),
 	}
-	s.vm.MemoryBudget = rs.opts.memoryBudget
+	s.vm.MemoryBudget = uint(rs.opts.Memory)
 	return s
 }
 
@@ -174,8 +174,8 @@ func (s *evalState) loadMap(m map[string]any) error {
 		if !isList {
 			return leadErr("events", "%s", "want a list of events, got "+describe(x))
 		}
-		if len(list) > rs.opts.maxEvents {
-			return fmt.Errorf("%w: lead has %d events, more than %d", ErrLimit, len(list), rs.opts.maxEvents)
+		if len(list) > rs.opts.Events {
+			return fmt.Errorf("%w: lead has %d events, more than %d", ErrLimit, len(list), rs.opts.Events)
 		}
 		s.growEvents(len(list))
 		for i, e := range list {
@@ -301,8 +301,8 @@ func (s *evalState) loadLead(l *Lead) error {
 }
 
 func (s *evalState) loadEvents(evs []Event) error {
-	if len(evs) > s.rs.opts.maxEvents {
-		return fmt.Errorf("%w: lead has %d events, more than %d", ErrLimit, len(evs), s.rs.opts.maxEvents)
+	if len(evs) > s.rs.opts.Events {
+		return fmt.Errorf("%w: lead has %d events, more than %d", ErrLimit, len(evs), s.rs.opts.Events)
 	}
 	s.growEvents(len(evs))
 	for i := range evs {
@@ -452,8 +452,8 @@ func (s *evalState) loadStruct(v reflect.Value) error {
 		case []Event:
 			return s.loadEvents(evs)
 		case []map[string]any:
-			if len(evs) > s.rs.opts.maxEvents {
-				return fmt.Errorf("%w: lead has %d events, more than %d", ErrLimit, len(evs), s.rs.opts.maxEvents)
+			if len(evs) > s.rs.opts.Events {
+				return fmt.Errorf("%w: lead has %d events, more than %d", ErrLimit, len(evs), s.rs.opts.Events)
 			}
 			s.growEvents(len(evs))
 			for i, em := range evs {

@@ -18,61 +18,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Default bounds for rules that may come from untrusted users. Each can be
-// changed with an Option.
-const (
-	DefaultMaxSourceBytes = 1 << 20 // 1 MiB of YAML
-	DefaultMaxRules       = 2000    // rules, grades, stages, segments and routes together
-	DefaultMaxNodes       = 256     // AST nodes per expression (expr.MaxNodes)
-	DefaultMaxListItems   = 10000   // items in all lists together
-	DefaultMaxEvents      = 10000   // events on one lead
-	DefaultMaxMemory      = 100000  // expr VM memory budget per evaluation of one expression
-)
-
-// Option configures Load.
-type Option func(*options)
-
-type options struct {
-	maxSourceBytes int
-	maxRules       int
-	maxNodes       uint
-	maxListItems   int
-	maxEvents      int
-	memoryBudget   uint
-	noFastPath     bool
-}
-
-func defaultOptions() options {
-	return options{
-		maxSourceBytes: DefaultMaxSourceBytes,
-		maxRules:       DefaultMaxRules,
-		maxNodes:       DefaultMaxNodes,
-		maxListItems:   DefaultMaxListItems,
-		maxEvents:      DefaultMaxEvents,
-		memoryBudget:   DefaultMaxMemory,
-	}
-}
-
-// MaxSourceBytes bounds the size of a rules file.
-func MaxSourceBytes(n int) Option { return func(o *options) { o.maxSourceBytes = n } }
-
-// MaxRules bounds the number of rules, grades, stages, segments and routes.
-func MaxRules(n int) Option { return func(o *options) { o.maxRules = n } }
-
-// MaxNodes bounds the size of each expression in AST nodes.
-func MaxNodes(n uint) Option { return func(o *options) { o.maxNodes = n } }
-
-// MaxListItems bounds the number of items in all constant lists together.
-func MaxListItems(n int) Option { return func(o *options) { o.maxListItems = n } }
-
-// MaxEvents bounds the number of events a lead may carry; a lead with more is
-// rejected with ErrLimit.
-func MaxEvents(n int) Option { return func(o *options) { o.maxEvents = n } }
-
-// MaxMemory bounds the memory expr's VM may use for one evaluation of an
-// expression that is not compiled to the fast path (loops over lists).
-func MaxMemory(n uint) Option { return func(o *options) { o.memoryBudget = n } }
-
 // WithFastPath(false) makes every expression run on expr's VM instead of
 // the native closures compiled for the common shapes (the default, true).
 // It exists for differential testing and benchmarking; results are
@@ -103,6 +48,7 @@ type RuleSet struct {
 	refs     []ref // every value an expression reads, for the trace
 	routing  routing
 
+	cost  float64 // static bound of one lead's evaluation (cost.go)
 	env   envLayout
 	opts  options
 	pool  sync.Pool
@@ -253,7 +199,7 @@ func Load(r io.Reader, name string, opts ...Option) (*RuleSet, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	src, err := io.ReadAll(io.LimitReader(r, int64(o.maxSourceBytes)+1))
+	src, err := io.ReadAll(io.LimitReader(r, int64(o.SourceBytes)+1))
 	if err != nil {
 		return nil, fmt.Errorf("scoring: reading %s: %w", name, err)
 	}
@@ -285,8 +231,12 @@ func parse(name string, src []byte, o options) (rs *RuleSet, err error) {
 	// but the caller still gets an ErrInternal error, not a crash.
 	defer diag.Recover(&err, "scoring: load "+name)
 	l := &loader{w: yamlx.New(name, nil), opts: o}
-	if len(src) > o.maxSourceBytes {
-		l.errAt(0, 0, subject{}, CodeLimit, "rules file is larger than %d bytes", o.maxSourceBytes)
+	if err := o.Limits.validate(); err != nil {
+		l.errAt(0, 0, subject{}, CodeInvalid, "%v", err)
+		return nil, l.errs()
+	}
+	if len(src) > o.SourceBytes {
+		l.errAt(0, 0, subject{}, CodeLimit, "rules file is larger than %d bytes", o.SourceBytes)
 		return nil, l.errs()
 	}
 	l.w = yamlx.New(name, src)
@@ -345,7 +295,7 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 	if p, ok := byKey["description"]; ok {
 		l.scalar(p.val, "description", subject{})
 	}
-	cnt := &counter{max: l.opts.maxRules, l: l}
+	cnt := &counter{max: l.opts.Rules, l: l}
 	rs.fieldIdx = map[string]int{}
 	if p, ok := byKey["fields"]; ok {
 		rs.fields = l.fields(p.val, "field", rs.fieldIdx)
@@ -375,6 +325,10 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 	if p, ok := byKey["lists"]; ok {
 		l.lists(rs, p.val)
 	}
+	if n := len(rs.fields) + len(rs.props) + len(rs.lists); n > l.opts.Fields {
+		l.errAt(1, 1, subject{}, CodeLimit, "%d fields, event fields and lists declared, more than the limit of %d (MaxFields)", n, l.opts.Fields)
+		return
+	}
 	if p, ok := byKey["scores"]; ok && p.val.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(p.val.Content); i += 2 {
 			rs.modelIdx[p.val.Content[i].Value] = len(rs.modelIdx)
@@ -402,6 +356,7 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 		rs.recycle = c.stageRules(p.val, "recycle", true, secStage, cnt)
 	}
 	c.routing(byKey, cnt)
+	c.checkTotalCost()
 }
 
 var fieldKeys = []string{"type", "required", "default", "description"}
@@ -497,8 +452,8 @@ func (l *loader) lists(rs *RuleSet, n *yaml.Node) {
 				continue
 			}
 			total++
-			if total == l.opts.maxListItems+1 {
-				l.errorf(item, subject{}, CodeLimit, "more than %d list items", l.opts.maxListItems)
+			if total == l.opts.ListItems+1 {
+				l.errorf(item, subject{}, CodeLimit, "more than %d list items", l.opts.ListItems)
 			}
 			li.items = append(li.items, s)
 			li.set[s] = struct{}{}
