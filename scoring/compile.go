@@ -189,7 +189,7 @@ func (c *compiler) compile(n *yaml.Node, what subject, want Kind, sec section) *
 	}
 	// The optimised program (constant folding, literal sets) is what the
 	// fallback runs.
-	prog, err := expr.Compile(src, opts...)
+	prog, err := expr.Compile(src, append(opts, checkedFuncs...)...)
 	if err != nil {
 		line, col, msg := exprErrPos(err)
 		fail(line, col, CodeExpr, msg)

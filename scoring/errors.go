@@ -82,6 +82,14 @@ func leadErr(field, format string, a ...any) *Error {
 	return e
 }
 
+// limitErr is lead data over a bound (Limits): a lead error that also
+// matches ErrLimit.
+func limitErr(field, format string, a ...any) *Error {
+	e := leadErr(field, format, a...)
+	e.Err = errors.Join(ErrLead, ErrLimit)
+	return e
+}
+
 // evalErr is a rule that failed at run time; it matches ErrEval and cause.
 func newEvalErr(file string, line, col int, rule string, cause error) *Error {
 	return &Error{File: file, Line: line, Column: col, Kind: "rule", ID: rule, Code: CodeEval,

@@ -88,6 +88,13 @@ func (s *evalState) evaluate() (res *Result, err error) {
 			s.contribs = append(s.contribs, contribScratch{model: int32(mi), rule: int32(ri), points: pts, capped: capped,
 				events: int32(n), in0: int32(in0), in1: int32(len(s.inputs))})
 			total += pts
+			if !finite(total) {
+				s.cur = r.when
+				if r.pointsExpr != nil {
+					s.cur = r.pointsExpr
+				}
+				s.fail(fmt.Errorf("score %s overflows to %v with this rule's %v points: not a finite number", m.name, total, pts))
+			}
 		}
 		v := total
 		if m.hasMin && v < m.min {
@@ -197,6 +204,9 @@ func (s *evalState) rule(r *rule) (pts float64, n int, fired bool) {
 			p *= math.Exp2(-float64(age) / float64(r.halfLife))
 		}
 		total += p
+		if !finite(total) {
+			s.fail(fmt.Errorf("points over the lead's events overflow to %v: not a finite number", total))
+		}
 		n++
 	}
 	s.ev = nil
@@ -214,9 +224,30 @@ func (s *evalState) points(r *rule) float64 {
 	return p
 }
 
+// ctxEvery is the work, in estimated steps, between two checks of the
+// context: with one evaluation bounded by Limits.Cost/100, Score notices a
+// cancelled context within that much work plus ctxEvery.
+const ctxEvery = 20000
+
+// spend charges e's static cost and checks the context when enough work
+// has been done since the last check. It is the run-time half of the cost
+// bound: cheap on the hot path (an add and a compare), and it turns a
+// deadline into an error within milliseconds however many rules and events
+// a lead has.
+func (s *evalState) spend(e *expression) {
+	s.cur = e
+	s.spent += e.cost + 1
+	if s.spent >= ctxEvery {
+		s.spent = 0
+		if s.ctx.Err() != nil {
+			s.fail(errCanceled)
+		}
+	}
+}
+
 // cond evaluates a boolean expression.
 func (s *evalState) cond(e *expression) bool {
-	s.cur = e
+	s.spend(e)
 	if e.fast.b != nil {
 		return e.fast.b(s)
 	}
@@ -230,7 +261,7 @@ func (s *evalState) cond(e *expression) bool {
 
 // num evaluates a numeric expression.
 func (s *evalState) num(e *expression) float64 {
-	s.cur = e
+	s.spend(e)
 	if e.fast.f != nil {
 		return e.fast.f(s)
 	}
@@ -248,9 +279,6 @@ func (s *evalState) num(e *expression) float64 {
 // runVM evaluates e on expr's VM with the environment filled from the
 // normalised lead.
 func (s *evalState) runVM(e *expression) any {
-	if s.ctx.Err() != nil {
-		s.fail(errCanceled)
-	}
 	rs := s.rs
 	if !s.env.IsValid() {
 		s.env = rs.newEnv()

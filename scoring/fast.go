@@ -184,7 +184,7 @@ func (fb *fastBuilder) unary(x *ast.UnaryNode) (cfn, bool) {
 		switch a.k {
 		case KindInt:
 			f := a.i
-			return cfn{k: KindInt, i: func(s *evalState) int { return -f(s) }}, true
+			return cfn{k: KindInt, i: func(s *evalState) int { return subInt(0, f(s)) }}, true
 		case KindFloat:
 			f := a.f
 			return cfn{k: KindFloat, f: func(s *evalState) float64 { return -f(s) }}, true
@@ -390,11 +390,11 @@ func arith(op string, a, b cfn) (cfn, bool) {
 		fa, fb := a.i, b.i
 		switch op {
 		case "+":
-			return cfn{k: KindInt, i: func(s *evalState) int { return fa(s) + fb(s) }}, true
+			return cfn{k: KindInt, i: func(s *evalState) int { return addInt(fa(s), fb(s)) }}, true
 		case "-":
-			return cfn{k: KindInt, i: func(s *evalState) int { return fa(s) - fb(s) }}, true
+			return cfn{k: KindInt, i: func(s *evalState) int { return subInt(fa(s), fb(s)) }}, true
 		case "*":
-			return cfn{k: KindInt, i: func(s *evalState) int { return fa(s) * fb(s) }}, true
+			return cfn{k: KindInt, i: func(s *evalState) int { return mulInt(fa(s), fb(s)) }}, true
 		}
 	case numeric(a.k) && numeric(b.k):
 		fa, fb := asFloat(a), asFloat(b)
@@ -424,9 +424,9 @@ func arith(op string, a, b cfn) (cfn, bool) {
 	case a.k == kindDuration && b.k == kindDuration && (op == "+" || op == "-"):
 		fa, fb := a.d, b.d
 		if op == "+" {
-			return cfn{k: kindDuration, d: func(s *evalState) time.Duration { return fa(s) + fb(s) }}, true
+			return cfn{k: kindDuration, d: func(s *evalState) time.Duration { return time.Duration(addInt(int(fa(s)), int(fb(s)))) }}, true
 		}
-		return cfn{k: kindDuration, d: func(s *evalState) time.Duration { return fa(s) - fb(s) }}, true
+		return cfn{k: kindDuration, d: func(s *evalState) time.Duration { return time.Duration(subInt(int(fa(s)), int(fb(s)))) }}, true
 	}
 	return cfn{}, false
 }

@@ -66,6 +66,8 @@ type evalState struct {
 
 	cfg evalConfig
 
+	spent float64 // estimated steps since the context was last checked
+
 	cur *expression // the expression being evaluated, for error reports
 	// curRule names what is being evaluated, for error reports.
 	curRule string
@@ -97,7 +99,7 @@ func (rs *RuleSet) newState() *evalState {
 		vals:   make([]Value, len(rs.fields)),
 		scores: make([]float64, len(rs.models)),
 	}
-	s.vm.MemoryBudget = uint(rs.opts.Memory)
+	s.vm.MemoryBudget = uint(rs.opts.Memory/8) + 1 // items; the static bound (cost.go) is the real one
 	return s
 }
 
@@ -122,6 +124,7 @@ func (s *evalState) reset(ctx context.Context, at time.Time) {
 	s.envEvent = nil
 	s.cur = nil
 	s.curRule = ""
+	s.spent = 0
 	for i := range s.scores {
 		s.scores[i] = 0
 	}
@@ -175,7 +178,7 @@ func (s *evalState) loadMap(m map[string]any) error {
 			return leadErr("events", "%s", "want a list of events, got "+describe(x))
 		}
 		if len(list) > rs.opts.Events {
-			return fmt.Errorf("%w: lead has %d events, more than %d", ErrLimit, len(list), rs.opts.Events)
+			return limitErr("events", "lead has %d events, more than the limit of %d (MaxEvents)", len(list), rs.opts.Events)
 		}
 		s.growEvents(len(list))
 		for i, e := range list {
@@ -302,7 +305,7 @@ func (s *evalState) loadLead(l *Lead) error {
 
 func (s *evalState) loadEvents(evs []Event) error {
 	if len(evs) > s.rs.opts.Events {
-		return fmt.Errorf("%w: lead has %d events, more than %d", ErrLimit, len(evs), s.rs.opts.Events)
+		return limitErr("events", "lead has %d events, more than the limit of %d (MaxEvents)", len(evs), s.rs.opts.Events)
 	}
 	s.growEvents(len(evs))
 	for i := range evs {
@@ -453,7 +456,7 @@ func (s *evalState) loadStruct(v reflect.Value) error {
 			return s.loadEvents(evs)
 		case []map[string]any:
 			if len(evs) > s.rs.opts.Events {
-				return fmt.Errorf("%w: lead has %d events, more than %d", ErrLimit, len(evs), s.rs.opts.Events)
+				return limitErr("events", "lead has %d events, more than the limit of %d (MaxEvents)", len(evs), s.rs.opts.Events)
 			}
 			s.growEvents(len(evs))
 			for i, em := range evs {
@@ -479,4 +482,44 @@ func stageValue(rs *RuleSet, i int) Value {
 		return rs.stages[i].val
 	}
 	return emptyStrVal
+}
+
+// checkBounds enforces the limits on lead data the cost estimator assumed
+// (Limits.StringBytes, Limits.ListItems): a lead whose strings or lists are
+// larger than the rules were checked for is rejected, never evaluated.
+func (s *evalState) checkBounds() error {
+	rs := s.rs
+	maxStr, maxItems := rs.opts.StringBytes, rs.opts.ListItems
+	for i := range rs.fields {
+		f := &rs.fields[i]
+		v := s.vals[f.slot]
+		switch v.kind {
+		case KindString:
+			if len(v.str()) > maxStr {
+				return limitErr(f.name, "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(v.str()), maxStr)
+			}
+		case KindList:
+			items := v.strings()
+			if len(items) > maxItems {
+				return limitErr(f.name, "list of %d items, more than the limit of %d (MaxListItems)", len(items), maxItems)
+			}
+			for j, it := range items {
+				if len(it) > maxStr {
+					return limitErr(fmt.Sprintf("%s[%d]", f.name, j), "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(it), maxStr)
+				}
+			}
+		}
+	}
+	for i := range s.events {
+		ev := &s.events[i]
+		if len(ev.typ) > maxStr {
+			return limitErr(fmt.Sprintf("events[%d].type", i), "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(ev.typ), maxStr)
+		}
+		for j, v := range ev.props {
+			if v.kind == KindString && len(v.str()) > maxStr {
+				return limitErr(fmt.Sprintf("events[%d].%s", i, rs.props[j].name), "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(v.str()), maxStr)
+			}
+		}
+	}
+	return nil
 }

@@ -507,6 +507,9 @@ func (rs *RuleSet) Score(ctx context.Context, lead any, at time.Time, opts ...Ev
 	default:
 		err = s.loadStruct(reflect.ValueOf(lead))
 	}
+	if err == nil {
+		err = s.checkBounds()
+	}
 	if err != nil {
 		return nil, err
 	}
