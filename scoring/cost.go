@@ -25,6 +25,9 @@ import (
 const (
 	stringStep = 32 // bytes of string work per step
 	itemBytes  = 16 // bytes of one element of a []any or []string
+	allocStep  = 24 // steps charged for each allocation, beside its bytes
+	loopStep   = 4  // steps of a predicate's own loop per element (expr's VM runs ~5 instructions)
+	readStep   = 3  // steps of reading a field of the environment (a reflect access on expr's VM)
 	huge       = 1e300
 )
 
@@ -90,9 +93,9 @@ func (x *estimator) byType(t reflect.Type) *shape {
 	case reflect.String:
 		return x.strShape()
 	case reflect.Slice, reflect.Array:
-		return &shape{n: float64(x.lim.ListItems), elem: x.byType(t.Elem())}
+		return &shape{n: float64(max(x.lim.ListItems, x.lim.LeadListItems)), elem: x.byType(t.Elem())}
 	case reflect.Map:
-		return &shape{n: float64(x.lim.ListItems), elem: x.byType(t.Elem())}
+		return &shape{n: float64(max(x.lim.ListItems, x.lim.LeadListItems)), elem: x.byType(t.Elem())}
 	case reflect.Struct:
 		return &shape{n: float64(t.NumField()), elem: x.strShape()}
 	}
@@ -116,7 +119,7 @@ func (x *estimator) estimate(n ast.Node) estimate {
 	case *ast.ConstantNode:
 		return estimate{cost: 1, sh: constShape(reflect.ValueOf(v.Value))}
 	case *ast.IdentifierNode:
-		return estimate{cost: 1, sh: x.ident(v)}
+		return estimate{cost: readStep, sh: x.ident(v)}
 	case *ast.PointerNode:
 		if v.Name == "" && len(x.ptr) > 0 {
 			return estimate{cost: 1, sh: x.ptr[len(x.ptr)-1]}
@@ -181,6 +184,7 @@ func (x *estimator) estimate(n ast.Node) estimate {
 			e.sh.elem = maxShape(e.sh.elem, ie.sh)
 		}
 		e.mem = sat(e.mem + itemBytes*float64(len(v.Nodes)))
+		e.cost = sat(e.cost + allocStep)
 		return e
 	case *ast.MapNode:
 		e := estimate{cost: 1, sh: &shape{n: float64(len(v.Pairs)), elem: scalar}}
@@ -190,6 +194,7 @@ func (x *estimator) estimate(n ast.Node) estimate {
 			e.sh.elem = maxShape(e.sh.elem, pe.sh)
 		}
 		e.mem = sat(e.mem + 4*itemBytes*float64(len(v.Pairs)))
+		e.cost = sat(e.cost + allocStep)
 		return e
 	case *ast.PairNode:
 		k, val := x.estimate(v.Key), x.estimate(v.Value)
@@ -254,7 +259,7 @@ func (x *estimator) ident(v *ast.IdentifierNode) *shape {
 		case KindString:
 			return x.strShape()
 		case KindList:
-			return &shape{n: float64(x.lim.ListItems), elem: x.strShape()}
+			return &shape{n: float64(x.lim.LeadListItems), elem: x.strShape()}
 		}
 		return scalar
 	}
@@ -295,18 +300,18 @@ func (x *estimator) member(v *ast.MemberNode) estimate {
 						for _, it := range l.items {
 							n = max(n, len(it))
 						}
-						return estimate{cost: 2, sh: &shape{n: float64(len(l.items)), elem: &shape{n: float64(n)}}}
+						return estimate{cost: 2 * readStep, sh: &shape{n: float64(len(l.items)), elem: &shape{n: float64(n)}}}
 					}
 				case "scores":
-					return estimate{cost: 2, sh: scalar}
+					return estimate{cost: 2 * readStep, sh: scalar}
 				case "event":
 					if prop.Value == "time" {
-						return estimate{cost: 2, sh: scalar}
+						return estimate{cost: 2 * readStep, sh: scalar}
 					}
 					if i, ok := x.rs.propIdx[prop.Value]; ok && x.rs.props[i].kind != KindString && x.rs.props[i].kind != KindList {
-						return estimate{cost: 2, sh: scalar}
+						return estimate{cost: 2 * readStep, sh: scalar}
 					}
-					return estimate{cost: 2, sh: x.strShape()}
+					return estimate{cost: 2 * readStep, sh: x.strShape()}
 				}
 			}
 		}
@@ -334,7 +339,7 @@ func (x *estimator) binary(v *ast.BinaryNode) estimate {
 			return x.fail(v, "the bounds of a range a..b must be integer literals, so that its size is known at load")
 		}
 		size := math.Max(0, float64(hi)-float64(lo)+1)
-		return estimate{cost: sat(3 + size), mem: sat(itemBytes * size), sh: &shape{n: size, elem: scalar}}
+		return estimate{cost: sat(3 + allocStep + size), mem: sat(itemBytes * size), sh: &shape{n: size, elem: scalar}}
 	}
 	a, b := x.estimate(v.Left), x.estimate(v.Right)
 	e := a.add(b)
@@ -349,11 +354,11 @@ func (x *estimator) binary(v *ast.BinaryNode) estimate {
 	case "+":
 		if isStr(v.Left) || isStr(v.Right) {
 			e.sh = &shape{n: sat(an + bn)}
-			e.cost = sat(e.cost + strWork(an+bn))
+			e.cost = sat(e.cost + strWork(an+bn) + allocStep)
 			e.mem = sat(e.mem + an + bn)
 		} else if isSeq(v.Left) || isSeq(v.Right) {
 			e.sh = &shape{n: sat(an + bn), elem: maxShape(a.sh.elem, b.sh.elem)}
-			e.cost = sat(e.cost + an + bn)
+			e.cost = sat(e.cost + an + bn + allocStep)
 			e.mem = sat(e.mem + itemBytes*(an+bn))
 		}
 	case "in", "not in":
@@ -428,7 +433,7 @@ func (x *estimator) call(v *ast.CallNode) estimate {
 				// Format writes at most a few bytes per layout byte.
 				e.sh = &shape{n: 64 + 16*arg}
 				e.mem = sat(e.mem + e.sh.n)
-				e.cost = sat(e.cost + strWork(e.sh.n))
+				e.cost = sat(e.cost + strWork(e.sh.n) + allocStep)
 			}
 			return e
 		}
@@ -456,7 +461,7 @@ func (x *estimator) builtin(v *ast.BuiltinNode) estimate {
 		x.ptr = x.ptr[:len(x.ptr)-1]
 		n := coll.sh.n
 		e := estimate{
-			cost: sat(coll.cost + n*(body.cost+1) + 1),
+			cost: sat(coll.cost + n*(body.cost+loopStep) + 1),
 			mem:  sat(coll.mem + n*body.mem),
 			sh:   scalar,
 		}
@@ -467,13 +472,15 @@ func (x *estimator) builtin(v *ast.BuiltinNode) estimate {
 		case "filter":
 			e.sh = coll.sh
 			e.mem = sat(e.mem + itemBytes*n)
+			e.cost = sat(e.cost + allocStep)
 		case "map":
 			e.sh = &shape{n: n, elem: body.sh}
 			e.mem = sat(e.mem + itemBytes*n)
+			e.cost = sat(e.cost + allocStep)
 		case "sortBy":
 			e.sh = coll.sh
 			e.mem = sat(e.mem + 2*itemBytes*n)
-			e.cost = sat(e.cost + n*math.Log2(n+2))
+			e.cost = sat(e.cost + n*math.Log2(n+2)*(1+strWork(body.sh.n)) + allocStep)
 		case "find", "findLast":
 			e.sh = elem
 		}
@@ -493,6 +500,9 @@ func (x *estimator) builtin(v *ast.BuiltinNode) estimate {
 	}
 	a0 := arg(0)
 	work := func(c, m float64) {
+		if m > 0 {
+			c += allocStep
+		}
 		e.cost = sat(e.cost + c)
 		e.mem = sat(e.mem + m)
 	}
@@ -548,7 +558,7 @@ func (x *estimator) builtin(v *ast.BuiltinNode) estimate {
 			}
 		}
 		if v.Name == "median" {
-			work(n*math.Log2(n+2), itemBytes*n)
+			work(n*math.Log2(n+2)*2, itemBytes*n)
 		} else {
 			work(n, 0)
 		}
@@ -563,8 +573,13 @@ func (x *estimator) builtin(v *ast.BuiltinNode) estimate {
 		e.sh = &shape{n: a0.n, elem: el}
 		work(a0.n, itemBytes*a0.n)
 	case "reverse", "uniq", "sort":
+		// n log n comparisons (uniq: hashes), each over a whole element.
+		el := a0.elem
+		if el == nil {
+			el = scalar
+		}
 		e.sh = a0
-		work(a0.n*math.Log2(a0.n+2)+a0.n, 2*itemBytes*a0.n)
+		work(a0.n*math.Log2(a0.n+2)*(1+strWork(el.n))+a0.n, 2*itemBytes*a0.n)
 	case "concat":
 		s := &shape{elem: scalar}
 		for _, a := range args {

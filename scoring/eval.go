@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+
+	"github.com/expr-lang/expr/file"
 )
 
 // evalErr is panicked inside evaluation and recovered by evaluate; it keeps
@@ -311,6 +313,16 @@ func (s *evalState) runVM(e *expression) any {
 	}
 	out, err := s.vm.Run(e.prog, s.env.Interface())
 	if err != nil {
+		// expr's error carries a snippet of the source; the module's
+		// error gives the position in the rules file instead.
+		var fe *file.Error
+		if errors.As(err, &fe) {
+			if fe.Prev != nil {
+				err = fe.Prev
+			} else {
+				err = errors.New(fe.Message)
+			}
+		}
 		s.fail(err)
 	}
 	return out

@@ -489,7 +489,7 @@ func stageValue(rs *RuleSet, i int) Value {
 // larger than the rules were checked for is rejected, never evaluated.
 func (s *evalState) checkBounds() error {
 	rs := s.rs
-	maxStr, maxItems := rs.opts.StringBytes, rs.opts.ListItems
+	maxStr, maxItems := rs.opts.StringBytes, rs.opts.LeadListItems
 	for i := range rs.fields {
 		f := &rs.fields[i]
 		v := s.vals[f.slot]
@@ -501,7 +501,7 @@ func (s *evalState) checkBounds() error {
 		case KindList:
 			items := v.strings()
 			if len(items) > maxItems {
-				return limitErr(f.name, "list of %d items, more than the limit of %d (MaxListItems)", len(items), maxItems)
+				return limitErr(f.name, "list of %d items, more than the limit of %d (MaxLeadListItems)", len(items), maxItems)
 			}
 			for j, it := range items {
 				if len(it) > maxStr {

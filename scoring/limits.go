@@ -22,8 +22,8 @@ import (
 //	Depth        32        nesting of (), [], {} and unary operators   load, before parsing
 //	Tokens       1024      tokens of one expression                    load, before parsing
 //	Nodes        256       syntax-tree nodes of one expression         load
-//	ListItems    10000     items of the constant lists together,       load
-//	                       and items of one list field of a lead       score
+//	ListItems    10000     items of the constant lists together        load
+//	LeadListItems 1000     items of one list field of a lead           score
 //	Events       10000     events on one lead                          score
 //	StringBytes  2048      one string of a lead: a field, a list item, score
 //	                       an event type or property
@@ -44,51 +44,55 @@ import (
 // a cancelled or expired context stops Score within that much work — a
 // few milliseconds at the default.
 type Limits struct {
-	SourceBytes int   // size of the rules file, in bytes
-	Rules       int   // rules, grades, stages, segments and routes together
-	Fields      int   // fields, event fields and lists declared together
-	ExprBytes   int   // size of one expression's source, in bytes
-	Depth       int   // nesting depth of one expression
-	Tokens      int   // tokens of one expression
-	Nodes       int   // syntax-tree nodes of one expression (expr.MaxNodes)
-	ListItems   int   // items of all constant lists together; items of one list field of a lead
-	Events      int   // events on one lead
-	StringBytes int   // bytes of one string value of a lead
-	Cost        int64 // estimated steps of one lead's evaluation
-	Memory      int64 // estimated bytes allocated by one evaluation of one expression
+	SourceBytes int // size of the rules file, in bytes
+	Rules       int // rules, grades, stages, segments and routes together
+	Fields      int // fields, event fields and lists declared together
+	ExprBytes   int // size of one expression's source, in bytes
+	Depth       int // nesting depth of one expression
+	Tokens      int // tokens of one expression
+	Nodes       int // syntax-tree nodes of one expression (expr.MaxNodes)
+	ListItems   int // items of all constant lists of the rules file together
+	// LeadListItems bounds the items of one list field of a lead.
+	LeadListItems int
+	Events        int   // events on one lead
+	StringBytes   int   // bytes of one string value of a lead
+	Cost          int64 // estimated steps of one lead's evaluation
+	Memory        int64 // estimated bytes allocated by one evaluation of one expression
 }
 
 // Default limits; see Limits.
 const (
-	DefaultMaxSourceBytes = 1 << 20
-	DefaultMaxRules       = 2000
-	DefaultMaxFields      = 1000
-	DefaultMaxExprBytes   = 4096
-	DefaultMaxDepth       = 32
-	DefaultMaxTokens      = 1024
-	DefaultMaxNodes       = 256
-	DefaultMaxListItems   = 10000
-	DefaultMaxEvents      = 10000
-	DefaultMaxStringBytes = 2048
-	DefaultMaxCost        = 100_000_000
-	DefaultMaxMemory      = 16 << 20
+	DefaultMaxSourceBytes   = 1 << 20
+	DefaultMaxRules         = 2000
+	DefaultMaxFields        = 1000
+	DefaultMaxExprBytes     = 4096
+	DefaultMaxDepth         = 32
+	DefaultMaxTokens        = 1024
+	DefaultMaxNodes         = 256
+	DefaultMaxListItems     = 10000
+	DefaultMaxLeadListItems = 1000
+	DefaultMaxEvents        = 10000
+	DefaultMaxStringBytes   = 2048
+	DefaultMaxCost          = 100_000_000
+	DefaultMaxMemory        = 16 << 20
 )
 
 // DefaultLimits returns the default limits, the table in Limits.
 func DefaultLimits() Limits {
 	return Limits{
-		SourceBytes: DefaultMaxSourceBytes,
-		Rules:       DefaultMaxRules,
-		Fields:      DefaultMaxFields,
-		ExprBytes:   DefaultMaxExprBytes,
-		Depth:       DefaultMaxDepth,
-		Tokens:      DefaultMaxTokens,
-		Nodes:       DefaultMaxNodes,
-		ListItems:   DefaultMaxListItems,
-		Events:      DefaultMaxEvents,
-		StringBytes: DefaultMaxStringBytes,
-		Cost:        DefaultMaxCost,
-		Memory:      DefaultMaxMemory,
+		SourceBytes:   DefaultMaxSourceBytes,
+		Rules:         DefaultMaxRules,
+		Fields:        DefaultMaxFields,
+		ExprBytes:     DefaultMaxExprBytes,
+		Depth:         DefaultMaxDepth,
+		Tokens:        DefaultMaxTokens,
+		Nodes:         DefaultMaxNodes,
+		ListItems:     DefaultMaxListItems,
+		LeadListItems: DefaultMaxLeadListItems,
+		Events:        DefaultMaxEvents,
+		StringBytes:   DefaultMaxStringBytes,
+		Cost:          DefaultMaxCost,
+		Memory:        DefaultMaxMemory,
 	}
 }
 
@@ -100,7 +104,7 @@ func (l Limits) validate() error {
 	}{
 		{"SourceBytes", int64(l.SourceBytes)}, {"Rules", int64(l.Rules)}, {"Fields", int64(l.Fields)},
 		{"ExprBytes", int64(l.ExprBytes)}, {"Depth", int64(l.Depth)}, {"Tokens", int64(l.Tokens)},
-		{"Nodes", int64(l.Nodes)}, {"ListItems", int64(l.ListItems)}, {"Events", int64(l.Events)},
+		{"Nodes", int64(l.Nodes)}, {"ListItems", int64(l.ListItems)}, {"LeadListItems", int64(l.LeadListItems)}, {"Events", int64(l.Events)},
 		{"StringBytes", int64(l.StringBytes)}, {"Cost", l.Cost}, {"Memory", l.Memory},
 	} {
 		if c.v < 1 {
@@ -155,10 +159,12 @@ func MaxTokens(n int) Option { return func(o *options) { o.Tokens = n } }
 // MaxNodes bounds the size of each expression in syntax-tree nodes.
 func MaxNodes(n int) Option { return func(o *options) { o.Nodes = n } }
 
-// MaxListItems bounds the items of all constant lists of the file together,
-// and the items of one list field of a lead (a lead with more is rejected
-// with ErrLimit).
+// MaxListItems bounds the items of all constant lists of the file together.
 func MaxListItems(n int) Option { return func(o *options) { o.ListItems = n } }
+
+// MaxLeadListItems bounds the items of one list field of a lead; a lead with
+// more is rejected with ErrLimit.
+func MaxLeadListItems(n int) Option { return func(o *options) { o.LeadListItems = n } }
 
 // MaxEvents bounds the number of events a lead may carry; a lead with more is
 // rejected with ErrLimit.
