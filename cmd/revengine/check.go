@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/revengine/revengine/scoring"
 )
@@ -23,6 +24,7 @@ the values recorded on every scored lead. -q prints nothing on success.`
 func runCheck(ctx context.Context, env *cmdEnv, args []string) int {
 	fs := newFlagSet(env, "check", checkSynopsis)
 	quiet := fs.Bool("q", false, "print nothing for valid files")
+	limits := limitFlags(fs)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -35,7 +37,7 @@ func runCheck(ctx context.Context, env *cmdEnv, args []string) int {
 			errorf(env, "check", "%v", err)
 			return exitFindings
 		}
-		rs, err := scoring.LoadFile(path)
+		rs, err := scoring.LoadFile(path, limits())
 		if err != nil {
 			code = exitFindings
 			printRuleErrors(env, err)
@@ -65,12 +67,7 @@ func printRuleErrors(env *cmdEnv, err error) {
 }
 
 func indent(s, prefix string) string {
-	out := prefix
-	for i := 0; i < len(s); i++ {
-		out += string(s[i])
-		if s[i] == '\n' && i < len(s)-1 {
-			out += prefix
-		}
-	}
-	return out
+	// Byte-wise, but whole: a multi-byte rune (the "…" of a clipped
+	// window) is copied as it is, and the work is linear in the line.
+	return prefix + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n"+prefix) + s[len(strings.TrimSuffix(s, "\n")):]
 }

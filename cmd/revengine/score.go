@@ -30,6 +30,7 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	rulesPath := fs.String("rules", "", "rules `file` (required)")
 	atFlag := fs.String("at", "", "evaluation `time`, RFC 3339 (default: now)")
 	workers := fs.Int("workers", 0, "scoring goroutines (default: GOMAXPROCS)")
+	limits := limitFlags(fs)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -43,7 +44,7 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	if err != nil {
 		return usageError(fs, "--at: %v", err)
 	}
-	rs, err := scoring.LoadFile(*rulesPath)
+	rs, err := scoring.LoadFile(*rulesPath, limits())
 	if err != nil {
 		printRuleErrors(env, err)
 		return exitFindings

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The limits of scoring are flags of check, score, test and diff, with the
+// library's defaults.
+func TestLimitFlags(t *testing.T) {
+	rules := "../../examples/quickstart/rules.yaml"
+	for _, cmd := range []string{"check", "score", "test", "diff"} {
+		_, _, stderr := runCLI(t, "", cmd, "-h")
+		for _, flag := range []string{"-max-cost", "-max-depth", "-max-tokens", "-max-nodes", "-max-expr-bytes",
+			"-max-list-items", "-max-lead-list-items", "-max-events", "-max-string-bytes", "-max-memory", "-max-source-bytes", "-max-rules", "-max-fields"} {
+			if !strings.Contains(stderr, flag+" ") {
+				t.Errorf("%s -h does not list %s", cmd, flag)
+			}
+		}
+	}
+	// A cost limit below the quickstart's estimate rejects it at its most
+	// expensive rule, with a position.
+	code, _, stderr := runCLI(t, "", "check", "--max-cost", "2100000", "--max-events", "100000", rules)
+	if code != exitFindings || !strings.Contains(stderr, "rules.yaml:") || !strings.Contains(stderr, "(MaxCost)") {
+		t.Fatalf("check --max-cost 2100000 --max-events 100000: exit %d, stderr %q", code, stderr)
+	}
+	// A string limit rejects the lead that exceeds it, and only that lead.
+	leads := `{"id":"a","email":"x@y.io"}` + "\n" + `{"id":"b","email":"` + strings.Repeat("x", 40) + `@y.io"}` + "\n"
+	code, stdout, stderr := runCLI(t, leads, "score", "--rules", rules, "--at", "2026-11-20T00:00:00Z", "--max-string-bytes", "20")
+	if code != exitFindings || strings.Count(stdout, "\n") != 1 || !strings.Contains(stderr, "MaxStringBytes") || !strings.Contains(stderr, "2 read, 1 scored, 1 rejected") {
+		t.Fatalf("score --max-string-bytes 20: exit %d\nstdout %q\nstderr %q", code, stdout, stderr)
+	}
+	// A non-positive limit is a usage problem, reported, not ignored.
+	if code, _, stderr := runCLI(t, "", "check", "--max-depth", "0", rules); code == exitOK || !strings.Contains(stderr, "Depth must be at least 1") {
+		t.Fatalf("check --max-depth 0: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// An error on a 1 MB line prints a window around the column, fast.
+func TestCaretOnLongLine(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "long.yaml")
+	src := "version: \"1\"\nfields: {email: string}\nscores:\n  s:\n    rules:\n      - {id: r, description: '" +
+		strings.Repeat("x", 900_000) + "', when: 'nope == 1', points: 1}\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	code, _, stderr := runCLI(t, "", "check", path)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("check took %v", d)
+	}
+	if code != exitFindings || !strings.Contains(stderr, "unknown field nope") {
+		t.Fatalf("exit %d, stderr %q", code, stderr[:min(len(stderr), 300)])
+	}
+	if len(stderr) > 1000 {
+		t.Errorf("stderr is %d bytes for one error: the caret line is not windowed", len(stderr))
+	}
+}
