@@ -122,16 +122,73 @@
 // the SLA, the segments, the route, and the rule set's version and content
 // hash. It encodes to JSON with stable snake_case names.
 //
-// # Bounds
+// # Bounds: rules and leads from untrusted users
 //
-// Rules may come from untrusted users. Load bounds the file size
-// (MaxSourceBytes), the number of rules (MaxRules), the size of each
-// expression (MaxNodes), and the list items (MaxListItems); Score bounds
-// the events per lead (MaxEvents) and the memory of expr's VM
-// (MaxMemory). A rule that fails at evaluation time — an integer modulo
-// by zero, points that are NaN or ±Inf — is an *Error matching ErrEval
-// with the rule's id and position, never a panic; a bug inside the library
-// is ErrInternal, never blamed on the lead.
+// Services embed this package and let their users edit rules. The
+// guarantee: for any rules file and any lead, Parse/Load and Score return
+// within a time and memory fixed by Limits, or return an error with a
+// position; they never crash the process, hang, or ignore the context.
+// How:
+//
+//   - Before expr's recursive parser sees an expression, one linear pass
+//     bounds its length (MaxExprBytes), tokens (MaxTokens) and nesting
+//     depth (MaxDepth: brackets and chains of unary operators), so that a
+//     megabyte of "((((" is an error, not a stack overflow. Positions,
+//     suggestions and caret lines are computed in linear time.
+//   - A static cost and memory bound of every expression is computed at
+//     load from its type-checked syntax tree and the limits on what it can
+//     read — the longest string (MaxStringBytes), the largest list field
+//     (MaxLeadListItems), the declared lists as they are, the events of a
+//     lead (MaxEvents) — in the manner of cel-go's cost estimator. A file
+//     whose worst case costs more than MaxCost steps per lead, or one
+//     evaluation of one expression more than MaxCost/100 steps or MaxMemory
+//     bytes, is rejected with the rule's position and the estimate
+//     (RuleSet.Cost reports the bound of a file that loads).
+//   - Lead data is held to the limits the estimate assumed: a longer
+//     string, a longer list or more events is an *Error matching ErrLead
+//     and ErrLimit that names the field.
+//   - Score checks the context as it works — every few thousand estimated
+//     steps, inside the loops over events — so a deadline stops it within
+//     milliseconds (one expression's evaluation at most).
+//   - Integer arithmetic (+, −, ×, unary minus on ints and durations,
+//     int() of a float, abs()) is checked on both evaluation paths: a
+//     result that does not fit in 64 bits is an ErrEval error naming the
+//     rule, never a wrapped value. Points that are NaN or ±Inf, and a score
+//     whose sum overflows to ±Inf, are ErrEval errors naming the rule.
+//     Durations must be positive and fit in a time.Duration.
+//   - A panic inside the package is ErrInternal, never a crash.
+//
+// The default limits, each settable by its Option (MaxCost, MaxDepth, ...),
+// all at once by WithLimits, and by the flag of the same name on the
+// command line (--max-cost, --max-depth, ... of check, score, test, diff):
+//
+//	Limit          Default  Bounds
+//	SourceBytes    1 MiB    the rules file
+//	Rules          2000     rules, grades, stages, segments and routes
+//	Fields         1000     fields, event fields and lists declared
+//	ExprBytes      4096     the source of one expression
+//	Depth          32       nesting of one expression
+//	Tokens         1024     tokens of one expression
+//	Nodes          256      syntax-tree nodes of one expression
+//	ListItems      10000    items of the rules file's lists together
+//	LeadListItems  1000     items of one list field of a lead
+//	Events         10000    events on one lead
+//	StringBytes    2048     one string of a lead (field, list item, event type or property)
+//	Cost           1e8      estimated steps of one lead's evaluation (about a second at most)
+//	Memory         16 MiB   estimated bytes one evaluation of one expression allocates
+//
+// Builtins: every builtin of expr is available except those that grow
+// memory faster than a bound checked before they allocate, read the clock
+// or the time-zone database, or have no use in a rule: now, repeat,
+// reduce, groupBy, toJSON, fromJSON, toBase64, fromBase64, toPairs,
+// fromPairs and timezone (date takes at most a layout; times are UTC).
+// Available: all, any, none, one, filter, map, find, findIndex, findLast,
+// findLastIndex, count, sum, sortBy, len, type, abs, ceil, floor, round,
+// int, float, string, trim, trimPrefix, trimSuffix, upper, lower, split,
+// splitAfter, replace, join, indexOf, lastIndexOf, hasPrefix, hasSuffix,
+// max, min, mean, median, first, last, get, take, keys, values, reverse,
+// uniq, concat, flatten, sort, the bit operations, duration and date.
+// The bounds of a range a..b must be integer literals.
 //
 // # Errors
 //
