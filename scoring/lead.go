@@ -490,7 +490,7 @@ func stageValue(rs *RuleSet, i int) Value {
 func (s *evalState) checkBounds() error {
 	rs := s.rs
 	maxStr, maxItems := rs.opts.StringBytes, rs.opts.LeadListItems
-	for i := range rs.fields {
+	for _, i := range rs.boundFields {
 		f := &rs.fields[i]
 		v := s.vals[f.slot]
 		switch v.kind {
@@ -515,9 +515,22 @@ func (s *evalState) checkBounds() error {
 		if len(ev.typ) > maxStr {
 			return limitErr(fmt.Sprintf("events[%d].type", i), "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(ev.typ), maxStr)
 		}
-		for j, v := range ev.props {
-			if v.kind == KindString && len(v.str()) > maxStr {
-				return limitErr(fmt.Sprintf("events[%d].%s", i, rs.props[j].name), "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(v.str()), maxStr)
+		for _, j := range rs.boundProps {
+			switch v := ev.props[j]; v.kind {
+			case KindString:
+				if len(v.str()) > maxStr {
+					return limitErr(fmt.Sprintf("events[%d].%s", i, rs.props[j].name), "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(v.str()), maxStr)
+				}
+			case KindList:
+				items := v.strings()
+				if len(items) > maxItems {
+					return limitErr(fmt.Sprintf("events[%d].%s", i, rs.props[j].name), "list of %d items, more than the limit of %d (MaxLeadListItems)", len(items), maxItems)
+				}
+				for k, it := range items {
+					if len(it) > maxStr {
+						return limitErr(fmt.Sprintf("events[%d].%s[%d]", i, rs.props[j].name, k), "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(it), maxStr)
+					}
+				}
 			}
 		}
 	}

@@ -48,11 +48,14 @@ type RuleSet struct {
 	refs     []ref // every value an expression reads, for the trace
 	routing  routing
 
-	cost  float64 // static bound of one lead's evaluation (cost.go)
-	env   envLayout
-	opts  options
-	pool  sync.Pool
-	plans sync.Map // reflect.Type → *structPlan
+	cost float64 // static bound of one lead's evaluation (cost.go)
+	// boundFields and boundProps index the string and list fields and
+	// event properties, the values Score measures against Limits.
+	boundFields, boundProps []int
+	env                     envLayout
+	opts                    options
+	pool                    sync.Pool
+	plans                   sync.Map // reflect.Type → *structPlan
 }
 
 type field struct {
@@ -332,6 +335,19 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 	if p, ok := byKey["scores"]; ok && p.val.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(p.val.Content); i += 2 {
 			rs.modelIdx[p.val.Content[i].Value] = len(rs.modelIdx)
+		}
+	}
+	// The fields and event properties whose values checkBounds must
+	// measure: strings and lists (numbers, bools and times are bounded by
+	// their type).
+	for i, f := range rs.fields {
+		if f.kind == KindString || f.kind == KindList {
+			rs.boundFields = append(rs.boundFields, i)
+		}
+	}
+	for i, f := range rs.props {
+		if f.kind == KindString || f.kind == KindList {
+			rs.boundProps = append(rs.boundProps, i)
 		}
 	}
 	rs.env = buildEnv(rs)
