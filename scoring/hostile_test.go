@@ -125,6 +125,10 @@ func hostileCases() []hostileCase {
 			return b.String()
 		}, loadErr: "MaxFields"},
 		{name: "2001 rules", src: func() string { return manyRules("", "when: 'size > %d', points: 1", 2001) }, loadErr: "2000"},
+		{name: "1 MB of rules, each with errors", src: func() string {
+			long := strings.Repeat("compnay_size > 1 && ", 20) + "emial == \"x\""
+			return manyRules("", "when: '"+long+" && size > %d', points: 1", 1900)
+		}, loadErr: "unknown field compnay_size"},
 		{name: "one 1 MB line with an error", src: func() string {
 			return hostileHead("") + "      - {id: r, when: 'nope == 1', points: 1, description: '" + strings.Repeat("x", 1<<20-300) + "'}\n"
 		}, loadErr: "unknown field nope"},
@@ -242,8 +246,14 @@ func TestHostileRules(t *testing.T) {
 				if !strings.Contains(err.Error(), c.loadErr) {
 					t.Fatalf("error %q does not contain %q", truncate(err.Error(), 400), c.loadErr)
 				}
-				if len(err.Error()) > 4096 {
-					t.Errorf("error message is %d bytes: the report of a hostile file must stay readable", len(err.Error()))
+				var list Errors
+				if errors.As(err, &list) {
+					for _, e := range list {
+						if len(e.Error()) > 4096 || len(e.Caret()) > 4096 {
+							t.Errorf("an error message is %d bytes (caret %d): the report of a hostile file must stay readable", len(e.Error()), len(e.Caret()))
+							break
+						}
+					}
 				}
 			} else if err != nil {
 				t.Fatalf("load: %v", truncate(err.Error(), 400))
