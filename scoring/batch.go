@@ -29,6 +29,10 @@ type BatchStats struct {
 	Read     int `json:"read"`
 	Scored   int `json:"scored"`
 	Rejected int `json:"rejected"`
+	// Ignored counts, in relaxed mode (Strict(false)), the scored leads
+	// that held each undeclared key, event property or event type (the
+	// names of Result.Ignored). Nil when nothing was ignored.
+	Ignored map[string]int `json:"ignored,omitempty"`
 }
 
 // BatchOption configures ScoreLines.
@@ -120,6 +124,12 @@ func (rs *RuleSet) ScoreLines(ctx context.Context, r io.Reader, name string, at 
 				st.Rejected++
 			} else {
 				st.Scored++
+				for _, k := range rec.Result.Ignored {
+					if st.Ignored == nil {
+						st.Ignored = map[string]int{}
+					}
+					st.Ignored[k]++
+				}
 			}
 			return emit(rec)
 		})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -43,7 +44,7 @@ func TestScoreLines(t *testing.T) {
 			}
 			// 9 non-blank lines: 4 scored (a, e, g and… ) — count by hand:
 			// scored a, e, g = 3; rejected 2, 4, 5, 6, 8, 9 = 6; read 9.
-			if st != (BatchStats{Read: 9, Scored: 3, Rejected: 6}) {
+			if !reflect.DeepEqual(st, BatchStats{Read: 9, Scored: 3, Rejected: 6}) {
 				t.Errorf("stats = %+v", st)
 			}
 			if want := []int{1, 2, 4, 5, 6, 7, 8, 9, 10}; fmt.Sprint(lines) != fmt.Sprint(want) {
@@ -146,7 +147,7 @@ func TestScoreLinesArray(t *testing.T) {
 	if want := "[2:a 3:err 5:c 7:err]"; fmt.Sprint(got) != want {
 		t.Errorf("records = %v, want %s", got, want)
 	}
-	if st != (BatchStats{Read: 4, Scored: 2, Rejected: 2}) {
+	if !reflect.DeepEqual(st, BatchStats{Read: 4, Scored: 2, Rejected: 2}) {
 		t.Errorf("stats = %+v", st)
 	}
 	// A syntax error in an array stops the batch with its line.
@@ -176,7 +177,7 @@ func TestScoreLinesReaderEdges(t *testing.T) {
 	t.Run("bom and crlf", func(t *testing.T) {
 		for _, in := range []string{"\xEF\xBB\xBF" + lead + "\r\n" + lead + "\r\n", "\xEF\xBB\xBF[" + lead + ",\r\n" + lead + "]"} {
 			st, _, err := run(strings.NewReader(in))
-			if err != nil || st != (BatchStats{Read: 2, Scored: 2}) {
+			if err != nil || !reflect.DeepEqual(st, BatchStats{Read: 2, Scored: 2}) {
 				t.Errorf("%q: %+v, %v", in, st, err)
 			}
 		}
@@ -184,7 +185,7 @@ func TestScoreLinesReaderEdges(t *testing.T) {
 	t.Run("huge line", func(t *testing.T) {
 		in := lead + "\n" + `{"email":"` + strings.Repeat("x", 5<<20) + `"}` + "\n" + lead + "\n"
 		st, recs, err := run(strings.NewReader(in))
-		if err != nil || st != (BatchStats{Read: 3, Scored: 2, Rejected: 1}) {
+		if err != nil || !reflect.DeepEqual(st, BatchStats{Read: 3, Scored: 2, Rejected: 1}) {
 			t.Fatalf("%+v, %v", st, err)
 		}
 		if recs[1].Line != 2 || !errors.Is(recs[1].Err, ErrLineTooLong) || !strings.HasPrefix(recs[1].Err.Error(), "in.jsonl:2: ") {

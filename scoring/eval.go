@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 
 	"github.com/expr-lang/expr/file"
 )
@@ -170,6 +171,9 @@ func (s *evalState) evaluate() (res *Result, err error) {
 		}
 	}
 	res.Scores = scores
+	if len(s.ignored) > 0 {
+		res.Ignored = slices.Clone(s.ignored)
+	}
 	return res, nil
 }
 

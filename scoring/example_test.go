@@ -114,10 +114,10 @@ func ExampleRuleSet_ScoreLines() {
 		fmt.Printf("line %d: %s fit %g grade %s\n", r.Line, r.Result.LeadID, fit, r.Result.Grade)
 		return nil
 	})
-	fmt.Printf("%+v %v\n", stats, err)
+	fmt.Printf("%d read, %d scored, %d rejected, err %v\n", stats.Read, stats.Scored, stats.Rejected, err)
 	// Output:
 	// line 1: a fit 50 grade A
 	// line 2: rejected: leads.jsonl:2: lead field "company_size": want int, got string "big"
 	// line 3: c fit 0 grade B
-	// {Read:3 Scored:2 Rejected:1} <nil>
+	// 3 read, 2 scored, 1 rejected, err <nil>
 }

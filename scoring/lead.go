@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -68,6 +70,8 @@ type evalState struct {
 
 	spent float64 // estimated steps since the context was last checked
 
+	ignored []string // relaxed mode: unknown keys, event types and properties of this lead
+
 	cur *expression // the expression being evaluated, for error reports
 	// curRule names what is being evaluated, for error reports.
 	curRule string
@@ -125,6 +129,7 @@ func (s *evalState) reset(ctx context.Context, at time.Time) {
 	s.cur = nil
 	s.curRule = ""
 	s.spent = 0
+	s.ignored = s.ignored[:0]
 	for i := range s.scores {
 		s.scores[i] = 0
 	}
@@ -139,10 +144,24 @@ func (s *evalState) reset(ctx context.Context, at time.Time) {
 // loadMap normalises a lead decoded from JSON.
 func (s *evalState) loadMap(m map[string]any) error {
 	rs := s.rs
+	known := 0
 	for i := range rs.fields {
 		f := &rs.fields[i]
 		x, present := m[f.name]
+		if present {
+			known++
+		}
 		if err := s.setField(f, x, present); err != nil {
+			return err
+		}
+	}
+	for _, k := range leadKeys {
+		if _, ok := m[k]; ok {
+			known++
+		}
+	}
+	if known < len(m) {
+		if err := s.unknownKeys(m, "", rs.fieldIdx, leadKeys); err != nil {
 			return err
 		}
 	}
@@ -263,10 +282,17 @@ func (s *evalState) loadEventMap(i int, em map[string]any) error {
 		return leadErr(name("time"), "%s", msg)
 	}
 	ev.t = t
+	if err := s.checkEventType(i, typ); err != nil {
+		return err
+	}
 	nested, _ := em["props"].(map[string]any)
+	known := 0
 	for j := range s.rs.props {
 		p := &s.rs.props[j]
 		x, present := em[p.name]
+		if present {
+			known++
+		}
 		if !present && nested != nil {
 			x, present = nested[p.name]
 		}
@@ -280,7 +306,101 @@ func (s *evalState) loadEventMap(i int, em map[string]any) error {
 		}
 		ev.props[j] = v
 	}
+	for _, k := range eventKeys {
+		if _, ok := em[k]; ok {
+			known++
+		}
+	}
+	if known < len(em) {
+		if err := s.unknownKeys(em, fmt.Sprintf("events[%d].", i), s.rs.propIdx, eventKeys); err != nil {
+			return err
+		}
+	}
+	if nested != nil {
+		if err := s.unknownKeys(nested, fmt.Sprintf("events[%d].props.", i), s.rs.propIdx, nil); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// leadKeys are the reserved keys of lead data; eventKeys those of an event.
+var (
+	leadKeys  = []string{"id", "events", "stage", "stage_entered_at"}
+	eventKeys = []string{"type", "time", "props"}
+)
+
+// unknownKeys reports the keys of m that are neither declared (idx) nor
+// reserved: in strict mode the first, sorted, as a lead error with the
+// nearest declared name; relaxed, every one is noted in s.ignored.
+func (s *evalState) unknownKeys(m map[string]any, prefix string, idx map[string]int, reservedKeys []string) error {
+	var unknown []string
+	for k := range m {
+		if _, ok := idx[k]; ok || slices.Contains(reservedKeys, k) {
+			continue
+		}
+		unknown = append(unknown, k)
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	if s.rs.opts.strict {
+		k := unknown[0]
+		msg := "unknown field: the rules declare no such field"
+		if prefix != "" {
+			msg = "unknown event property: the rules declare no such event field"
+		}
+		if sug := suggest(k, idx); sug != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", sug)
+		}
+		return leadErr(prefix+clip(k, 64), "%s", msg)
+	}
+	for _, k := range unknown {
+		s.ignore(prefix, k)
+	}
+	return nil
+}
+
+// ignore notes an unknown key, type or property in relaxed mode; events
+// are counted by position-free names ("events[].url") so that a batch can
+// sum them per key.
+func (s *evalState) ignore(prefix, key string) {
+	if strings.HasPrefix(prefix, "events[") {
+		prefix = "events[]." + prefix[strings.IndexByte(prefix, ']')+2:]
+	}
+	name := prefix + clip(key, 64)
+	if !slices.Contains(s.ignored, name) && len(s.ignored) < maxIgnored {
+		s.ignored = append(s.ignored, name)
+	}
+}
+
+// maxIgnored bounds the ignored keys reported per lead.
+const maxIgnored = 64
+
+// checkEventType rejects (strict) or notes (relaxed) an event type the rules
+// file does not declare, when it declares event_types.
+func (s *evalState) checkEventType(i int, typ string) error {
+	if s.rs.eventTypes == nil || s.rs.eventTypes[typ] {
+		return nil
+	}
+	if s.rs.opts.strict {
+		msg := fmt.Sprintf("unknown event type %q", clip(typ, 64))
+		if sug := suggest(typ, s.rs.eventTypeIdx); sug != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", sug)
+		}
+		return leadErr(fmt.Sprintf("events[%d].type", i), "%s", msg)
+	}
+	s.ignore("event type ", typ)
+	return nil
+}
+
+// clip shortens a key for a message.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }
 
 // loadLead normalises a *Lead.
@@ -288,10 +408,19 @@ func (s *evalState) loadLead(l *Lead) error {
 	if l == nil {
 		return leadErr("", "%s", "nil lead")
 	}
+	known := 0
 	for i := range s.rs.fields {
 		f := &s.rs.fields[i]
 		x, present := l.Fields[f.name]
+		if present {
+			known++
+		}
 		if err := s.setField(f, x, present); err != nil {
+			return err
+		}
+	}
+	if known < len(l.Fields) {
+		if err := s.unknownKeys(l.Fields, "", s.rs.fieldIdx, nil); err != nil {
 			return err
 		}
 	}
@@ -318,6 +447,12 @@ func (s *evalState) loadEvents(evs []Event) error {
 			return leadErr(fmt.Sprintf("events[%d].time", i), "%s", "required")
 		}
 		ev.typ, ev.t = e.Type, e.Time
+		if err := s.checkEventType(i, e.Type); err != nil {
+			return err
+		}
+		if err := s.unknownKeys(e.Props, fmt.Sprintf("events[%d].", i), s.rs.propIdx, nil); err != nil {
+			return err
+		}
 		for j := range s.rs.props {
 			p := &s.rs.props[j]
 			x, present := e.Props[p.name]

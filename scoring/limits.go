@@ -127,9 +127,21 @@ type Option func(*options)
 type options struct {
 	Limits
 	noFastPath bool
+	strict     bool
 }
 
-func defaultOptions() options { return options{Limits: DefaultLimits()} }
+func defaultOptions() options { return options{Limits: DefaultLimits(), strict: true} }
+
+// Strict sets how Score treats lead data the rules file does not declare:
+// a key that is not a declared field or a reserved key, an event whose type
+// is not in event_types (when the file declares them), an event property
+// that is not in event_fields. Strict (the default, true) rejects the lead
+// with an *Error matching ErrLead that names the key and the nearest
+// declared name — a CRM export that renames company_size to employees
+// fails loudly instead of silently scoring 0. Strict(false) scores the lead
+// and lists what it ignored in Result.Ignored; ScoreLines counts them per
+// key in BatchStats.Ignored.
+func Strict(on bool) Option { return func(o *options) { o.strict = on } }
 
 // WithLimits sets every limit at once; start from DefaultLimits and change
 // the ones you need. A limit below 1 makes Load fail.

@@ -28,6 +28,12 @@ type Result struct {
 	Segments []string `json:"segments,omitempty"` // every segment whose rule matched, in file order
 	Route    Route    `json:"route,omitzero"`     // the routing decision, for a stage that routes
 
+	// Ignored lists, in relaxed mode (Strict(false)), what the lead data
+	// held that the rules do not declare: unknown keys ("employees"),
+	// event properties ("events[].urll") and event types ("event type
+	// pageview"). Strict mode rejects such a lead instead.
+	Ignored []string `json:"ignored,omitempty"`
+
 	scoreBuf [2]Score // holds Scores for up to two models without another allocation
 }
 

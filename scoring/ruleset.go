@@ -34,15 +34,17 @@ type RuleSet struct {
 	props      []field // event properties
 	propIdx    map[string]int
 	eventTypes map[string]bool // nil: any type accepted
-	lists      []list
-	listIdx    map[string]int
-	models     []model
-	modelIdx   map[string]int
-	grades     []grade
-	stages     []stage
-	stageIdx   map[string]int
-	disqualify []stageRule
-	recycle    []stageRule
+	// eventTypeIdx holds the declared event types, for suggestions.
+	eventTypeIdx map[string]int
+	lists        []list
+	listIdx      map[string]int
+	models       []model
+	modelIdx     map[string]int
+	grades       []grade
+	stages       []stage
+	stageIdx     map[string]int
+	disqualify   []stageRule
+	recycle      []stageRule
 
 	segments []stageRule
 	refs     []ref // every value an expression reads, for the trace
@@ -149,7 +151,17 @@ func (rs *RuleSet) Hash() string { return rs.hash }
 // File returns the name the rules file was loaded under.
 func (rs *RuleSet) File() string { return rs.file }
 
-// Fields returns the declared lead fields in file order.
+// Field returns the declared lead field of the given name.
+func (rs *RuleSet) Field(name string) (FieldInfo, bool) {
+	i, ok := rs.fieldIdx[name]
+	if !ok {
+		return FieldInfo{}, false
+	}
+	f := rs.fields[i]
+	return FieldInfo{Name: f.name, Kind: f.kind, Required: f.required, Default: f.def}, true
+}
+
+// Fields returns the declared lead fields, in file order.
 func (rs *RuleSet) Fields() []FieldInfo {
 	out := make([]FieldInfo, len(rs.fields))
 	for i, f := range rs.fields {
@@ -314,12 +326,14 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 	}
 	if p, ok := byKey["event_types"]; ok {
 		rs.eventTypes = map[string]bool{}
+		rs.eventTypeIdx = map[string]int{}
 		for _, n := range l.sequence(p.val, "event_types", subject{}) {
 			if s, ok := l.scalar(n, "event type", subject{}); ok {
 				if rs.eventTypes[s] {
 					l.errorf(n, subject{}, CodeDuplicate, "duplicate event type %q", s)
 				}
 				rs.eventTypes[s] = true
+				rs.eventTypeIdx[s] = len(rs.eventTypeIdx)
 			}
 		}
 	}

@@ -42,6 +42,7 @@ defaults to the current time.`
 func runDiff(ctx context.Context, env *cmdEnv, args []string) int {
 	fs := newFlagSet(env, "diff", diffSynopsis)
 	limits := limitFlags(fs)
+	strict := strictFlag(fs)
 	oldPath := fs.String("rules", "", "the old rules `file` (required)")
 	newPath := fs.String("against", "", "the new rules `file` (required)")
 	atFlag := fs.String("at", "", "evaluation `time`, RFC 3339 (default: now)")
@@ -69,8 +70,8 @@ func runDiff(ctx context.Context, env *cmdEnv, args []string) int {
 		return usageError(fs, "--at: %v", err)
 	}
 
-	oldRules, oldErr := scoring.LoadFile(*oldPath, limits())
-	newRules, newErr := scoring.LoadFile(*newPath, limits())
+	oldRules, oldErr := scoring.LoadFile(*oldPath, limits(), strict())
+	newRules, newErr := scoring.LoadFile(*newPath, limits(), strict())
 	if oldErr != nil || newErr != nil {
 		for _, err := range []error{oldErr, newErr} {
 			var errs scoring.Errors

@@ -37,12 +37,15 @@ func TestDiffGolden(t *testing.T) {
 	base := []string{"--rules", old, "--against", new, "--at", diffAt}
 	with := func(args ...string) []string { return append(append([]string{}, base...), args...) }
 	tests := []cliCase{
-		{"table", "", with(leads)},
+		// The fixture's leads carry "outcome", which neither rules file
+		// declares: without --outcomes the relaxed mode ignores it.
+		{"table", "", with("--strict=false", leads)},
+		{"table_strict", "", with(leads)},
 		{"table_outcomes", "", with("--outcomes", "outcome", leads)},
 		{"json_outcomes", "", with("--outcomes", "outcome", "--json", leads)},
 		{"clean_lines", "", with("--outcomes", "outcome", diffFile("clean.jsonl"))},
 		{"array_stdin", string(stdin), with("--outcomes", "outcome", "--band", "25", "-")},
-		{"flags_after_file", "", append([]string{leads}, base...)},
+		{"flags_after_file", "", append([]string{leads, "--strict=false"}, base...)},
 		{"quickstart", "", []string{"--rules", diffFile("quickstart.yaml"), "--against", diffFile("quickstart_next.yaml"), "--at", diffAt, diffFile("quickstart_leads.json")}},
 		{"quickstart_json", "", []string{"--rules", diffFile("quickstart.yaml"), "--against", diffFile("quickstart_next.yaml"), "--at", diffAt, "--json", diffFile("quickstart_leads.json")}},
 		{"bad_rules", "", []string{"--rules", diffFile("bad_rules.yaml"), "--against", new, "--at", diffAt, leads}},
@@ -71,8 +74,9 @@ func TestDiffExitCodes(t *testing.T) {
 		args []string
 		want int
 	}{
-		{"clean", []string{"--rules", old, "--against", new, "--at", diffAt, diffFile("clean.jsonl")}, exitOK},
-		{"same rules", []string{"--rules", old, "--against", old, "--at", diffAt, diffFile("clean.jsonl")}, exitOK},
+		{"clean", []string{"--rules", old, "--against", new, "--at", diffAt, "--outcomes", "outcome", diffFile("clean.jsonl")}, exitOK},
+		{"same rules", []string{"--rules", old, "--against", old, "--at", diffAt, "--strict=false", diffFile("clean.jsonl")}, exitOK},
+		{"undeclared key, strict", []string{"--rules", old, "--against", old, "--at", diffAt, diffFile("clean.jsonl")}, exitFindings},
 		{"rejected leads", []string{"--rules", old, "--against", new, "--at", diffAt, diffFile("leads.jsonl")}, exitFindings},
 		{"invalid rules", []string{"--rules", diffFile("bad_rules.yaml"), "--against", new, diffFile("clean.jsonl")}, exitFindings},
 		{"bad array", []string{"--rules", old, "--against", new, diffFile("bad_array.json")}, exitFindings},

@@ -2,6 +2,9 @@ package main
 
 import (
 	"flag"
+	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/revengine/revengine/scoring"
 )
@@ -26,4 +29,30 @@ func limitFlags(fs *flag.FlagSet) func() scoring.Option {
 	fs.Int64Var(&l.Cost, "max-cost", l.Cost, "limit: estimated steps of one lead's evaluation")
 	fs.Int64Var(&l.Memory, "max-memory", l.Memory, "limit: estimated bytes one evaluation of one expression allocates")
 	return func() scoring.Option { return scoring.WithLimits(l) }
+}
+
+// strictFlag registers --strict (default true, as in the library): lead data
+// the rules do not declare is an error; --strict=false ignores it and counts
+// what was ignored in the summary.
+func strictFlag(fs *flag.FlagSet) func() scoring.Option {
+	on := fs.Bool("strict", true, "reject leads with keys, event types or event properties the rules do not declare (--strict=false: ignore and count them)")
+	return func() scoring.Option { return scoring.Strict(*on) }
+}
+
+// printIgnored prints, in relaxed mode, how many scored leads held each
+// undeclared key: "ignored: employees in 12 leads, events[].urll in 3 leads".
+func printIgnored(env *cmdEnv, ignored map[string]int) {
+	if len(ignored) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(ignored))
+	for k := range ignored {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s in %d leads", k, ignored[k])
+	}
+	fmt.Fprintf(env.Stderr, "ignored (not declared by the rules): %s\n", strings.Join(parts, ", "))
 }

@@ -25,6 +25,7 @@ github.com/revengine/revengine/scoring/ruletest.`
 func runRuleTest(ctx context.Context, env *cmdEnv, args []string) int {
 	fs := newFlagSet(env, "test", testSynopsis)
 	limits := limitFlags(fs)
+	strict := strictFlag(fs)
 	verbose := fs.Bool("v", false, "list passing cases too")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -35,7 +36,7 @@ func runRuleTest(ctx context.Context, env *cmdEnv, args []string) int {
 	code := exitOK
 	passed, failed := 0, 0
 	for _, path := range fs.Args() {
-		s, err := ruletest.LoadFile(path, limits())
+		s, err := ruletest.LoadFile(path, limits(), strict())
 		if err != nil {
 			fmt.Fprintln(env.Stderr, err)
 			code = exitFindings

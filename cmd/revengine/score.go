@@ -31,6 +31,7 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	atFlag := fs.String("at", "", "evaluation `time`, RFC 3339 (default: now)")
 	workers := fs.Int("workers", 0, "scoring goroutines (default: GOMAXPROCS)")
 	limits := limitFlags(fs)
+	strict := strictFlag(fs)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -44,7 +45,7 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	if err != nil {
 		return usageError(fs, "--at: %v", err)
 	}
-	rs, err := scoring.LoadFile(*rulesPath, limits())
+	rs, err := scoring.LoadFile(*rulesPath, limits(), strict())
 	if err != nil {
 		printRuleErrors(env, err)
 		return exitFindings
@@ -71,6 +72,7 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	}, opts...)
 	out.Flush()
 	fmt.Fprintf(env.Stderr, "%d read, %d scored, %d rejected\n", st.Read, st.Scored, st.Rejected)
+	printIgnored(env, st.Ignored)
 	if err != nil {
 		var e *scoring.Error
 		if errors.As(err, &e) && e.File == name {

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -193,12 +195,51 @@ func score(ctx context.Context, oldRules, newRules *scoring.RuleSet, rl rawLead,
 			return fail(err)
 		}
 		p.out = out
+		// The outcome is the backtest's input, not the rules': a rules
+		// file that does not declare it must not see it (in strict mode it
+		// would reject every lead as having an unknown field).
+		if _, has := m[field]; has && !declares(oldRules, field) && !declares(newRules, field) {
+			if rl.decoded {
+				m = maps.Clone(m) // the caller's map stays as it was
+			}
+			delete(m, field)
+		}
 	}
-	p.old, p.oldErr = oldRules.Score(ctx, m, at)
-	p.new, p.newErr = newRules.Score(ctx, m, at)
+	// A field one rules file declares and the other does not is known to
+	// the comparison: each side scores the lead without the other side's
+	// fields, so a new field is not an unknown key to the old rules.
+	// Keys neither declares stay, and a strict rule set rejects them.
+	mOld, mNew := m, m
+	for k := range m {
+		switch {
+		case declares(newRules, k) && !declares(oldRules, k):
+			if sameMap(mOld, m) {
+				mOld = maps.Clone(m)
+			}
+			delete(mOld, k)
+		case declares(oldRules, k) && !declares(newRules, k):
+			if sameMap(mNew, m) {
+				mNew = maps.Clone(m)
+			}
+			delete(mNew, k)
+		}
+	}
+	p.old, p.oldErr = oldRules.Score(ctx, mOld, at)
+	p.new, p.newErr = newRules.Score(ctx, mNew, at)
 	place(p.oldErr, rl)
 	place(p.newErr, rl)
 	return p
+}
+
+// declares reports whether rs declares a lead field name.
+func declares(rs *scoring.RuleSet, name string) bool {
+	_, ok := rs.Field(name)
+	return ok
+}
+
+// sameMap reports whether a and b are the same map (not a copy).
+func sameMap(a, b map[string]any) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // place gives a lead-data error the lead's position, name:line, as

@@ -379,9 +379,22 @@ func TestRunInvalidOutcome(t *testing.T) {
 	if rep.Counts.RejectedBoth != 1 || !errors.Is(rep.Rejected[0].Old, ErrOutcome) {
 		t.Errorf("counts %+v, rejected %+v", rep.Counts, rep.Rejected)
 	}
+	// Without outcomes, "outcome" is a key neither rules file declares:
+	// strict rules reject the lead, relaxed rules compare it.
 	rep, err = Run(context.Background(), oldRules, newRules, strings.NewReader(input), "leads.jsonl", fixtureAt)
+	if err != nil || rep.Counts.RejectedBoth != 1 || !errors.Is(rep.Rejected[0].Old, scoring.ErrLead) {
+		t.Errorf("without outcomes, strict: %+v, %v", rep.Counts, err)
+	}
+	relaxed := func(path string) *scoring.RuleSet {
+		rs, err := scoring.LoadFile(path, scoring.Strict(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	rep, err = Run(context.Background(), relaxed("testdata/old.yaml"), relaxed("testdata/new.yaml"), strings.NewReader(input), "leads.jsonl", fixtureAt)
 	if err != nil || rep.Counts.Compared != 1 {
-		t.Errorf("without outcomes: %+v, %v", rep.Counts, err)
+		t.Errorf("without outcomes, relaxed: %+v, %v", rep.Counts, err)
 	}
 }
 
