@@ -27,6 +27,106 @@ type compiler struct {
 	// refIdx indexes rs.refs, so that recording what each expression
 	// reads stays linear in the file.
 	refIdx map[ref]int32
+	// lits are the string literals compared with a stage, grade, segment
+	// or rule id, checked against the declared ones once all are known.
+	lits []litUse
+}
+
+// litUse is a string literal an expression compares with a declared id.
+type litUse struct {
+	kind, value string // "stage", "grade", "segment", "rule"
+	line, col   int
+	what        subject
+}
+
+// literals finds the string literals that must name declared values:
+// stage == "sql", grade != "A", stage in ["mql", "sal"], "x" in segments,
+// fired("rule-id").
+func (c *compiler) literals(root ast.Node, use func(kind, value string, node ast.Node)) {
+	idKind := func(n ast.Node) string {
+		if id, ok := n.(*ast.IdentifierNode); ok && (id.Value == "stage" || id.Value == "grade") {
+			return id.Value
+		}
+		return ""
+	}
+	visit(root, func(node ast.Node) {
+		switch x := node.(type) {
+		case *ast.BinaryNode:
+			switch x.Operator {
+			case "==", "!=":
+				if k := idKind(x.Left); k != "" {
+					if str, ok := x.Right.(*ast.StringNode); ok {
+						use(k, str.Value, str)
+					}
+				}
+				if k := idKind(x.Right); k != "" {
+					if str, ok := x.Left.(*ast.StringNode); ok {
+						use(k, str.Value, str)
+					}
+				}
+			case "in", "not in":
+				if id, ok := x.Right.(*ast.IdentifierNode); ok && id.Value == "segments" {
+					if str, ok := x.Left.(*ast.StringNode); ok {
+						use("segment", str.Value, str)
+					}
+				}
+				if k := idKind(x.Left); k != "" {
+					if arr, ok := x.Right.(*ast.ArrayNode); ok {
+						for _, it := range arr.Nodes {
+							if str, ok := it.(*ast.StringNode); ok {
+								use(k, str.Value, str)
+							}
+						}
+					}
+				}
+			}
+		case *ast.CallNode:
+			if id, ok := x.Callee.(*ast.IdentifierNode); ok && id.Value == "fired" && len(x.Arguments) == 1 {
+				if str, ok := x.Arguments[0].(*ast.StringNode); ok {
+					use("rule", str.Value, str)
+				}
+			}
+		}
+	})
+}
+
+// checkLiterals reports every literal that names no declared stage, grade,
+// segment or rule — a rule that could never fire — with "did you mean".
+func (c *compiler) checkLiterals() {
+	rs := c.rs
+	sets := map[string]map[string]int{"stage": {DisqualifiedStage: -1}, "grade": {}, "segment": {}, "rule": {}}
+	for id, i := range rs.stageIdx {
+		sets["stage"][id] = i
+	}
+	for i, g := range rs.grades {
+		sets["grade"][g.grade] = i
+	}
+	for i, sg := range rs.segments {
+		sets["segment"][sg.id] = i
+	}
+	for mi := range rs.models {
+		for ri, r := range rs.models[mi].rules {
+			sets["rule"][r.id] = ri
+		}
+	}
+	for _, u := range c.lits {
+		set := sets[u.kind]
+		if _, ok := set[u.value]; ok {
+			continue
+		}
+		msg := fmt.Sprintf("unknown %s %q: the %s never matches", u.kind, clip(u.value, 64), map[string]string{
+			"stage": "comparison", "grade": "comparison", "segment": "test", "rule": "fired() test"}[u.kind])
+		if sug := suggest(u.value, set); sug != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", sug)
+		} else if len(set) > 0 {
+			msg += fmt.Sprintf(" (declared: %s)", clip(strings.Join(sortedKeys(set), ", "), 200))
+		}
+		code := CodeUnknownName
+		if u.kind == "stage" {
+			code = CodeUnknownStage
+		}
+		c.l.errAt(u.line, u.col, u.what, code, "%s", msg)
+	}
 }
 
 // section says which names an expression may use.
@@ -141,6 +241,11 @@ func (c *compiler) compile(n *yaml.Node, what subject, want Kind, sec section) *
 		fail(line, col, CodeExpr, msg)
 		return nil
 	}
+	c.literals(tree.Node, func(kind, value string, node ast.Node) {
+		line, col := pos.at(node.Location().From)
+		fl, fc := c.l.exprPos(n, line, col)
+		c.lits = append(c.lits, litUse{kind: kind, value: value, line: fl, col: fc, what: what})
+	})
 	if !c.checkNames(tree.Node, pos, what, sec, fail) {
 		return nil
 	}
@@ -681,6 +786,11 @@ func suggest(name string, names map[string]int) string {
 		return ""
 	}
 	best, bestD := "", 3
+	for _, cand := range sortedKeys(names) {
+		if strings.EqualFold(cand, name) {
+			return cand // "SQL" for sql
+		}
+	}
 	for _, cand := range sortedKeys(names) {
 		m := utf8.RuneCountInString(cand)
 		if m > maxName || m-n > 2 || n-m > 2 {

@@ -386,6 +386,7 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 		rs.recycle = c.stageRules(p.val, "recycle", true, secStage, cnt)
 	}
 	c.routing(byKey, cnt)
+	c.checkLiterals()
 	c.checkTotalCost()
 }
 
