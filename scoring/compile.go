@@ -167,6 +167,9 @@ type expression struct {
 	fast      cfn         // native closure; fast.k == KindInvalid when not compiled
 	reads     []int32     // what it reads, in order of first use: indices into RuleSet.refs
 	cost      float64     // static bound of one evaluation, in steps (cost.go)
+	// usesEvents: the expression reads `events`, which the VM's
+	// environment then needs filled.
+	usesEvents bool
 }
 
 // removedBuiltins are expr's builtins that rules may not call, with why:
@@ -301,6 +304,11 @@ func (c *compiler) compile(n *yaml.Node, what subject, want Kind, sec section) *
 		return nil
 	}
 	e.prog = prog
+	visit(checked.Node(), func(n ast.Node) {
+		if id, ok := n.(*ast.IdentifierNode); ok && id.Value == "events" {
+			e.usesEvents = true
+		}
+	})
 	cost, ok := c.estimateExpr(checked.Node(), pos, fail)
 	if !ok {
 		return nil

@@ -284,6 +284,8 @@ func (x *estimator) ident(v *ast.IdentifierNode) *shape {
 		return &shape{n: float64(len(rs.segments)), elem: &shape{n: float64(n)}}
 	case "lists", "scores", "event", "at":
 		return scalar
+	case "events":
+		return &shape{n: float64(x.lim.Events), elem: &shape{n: float64(len(rs.props) + 2), elem: x.strShape()}}
 	}
 	return x.byType(v.Type())
 }
@@ -414,7 +416,7 @@ func (x *estimator) call(v *ast.CallNode) estimate {
 	}
 	switch c := v.Callee.(type) {
 	case *ast.IdentifierNode:
-		if c.Value == "duration" {
+		if c.Value == "duration" || c.Value == "days_since" {
 			return e
 		}
 	case *ast.MemberNode:

@@ -26,6 +26,8 @@ type envLayout struct {
 	stage     int
 	segments  int
 	event     int
+	events    int // the lead's past events, oldest first
+	daysSince int // days_since, bound to the evaluation state
 	eventTyp  reflect.Type
 	sample    any // a zero instance for expr.Env
 }
@@ -87,6 +89,8 @@ func buildEnv(rs *RuleSet) envLayout {
 	}
 	lay.eventTyp = reflect.StructOf(ef)
 	lay.event = add("event", lay.eventTyp)
+	lay.events = add("events", reflect.SliceOf(lay.eventTyp))
+	lay.daysSince = add("days_since", typeDaysSince)
 	lay.typ = reflect.StructOf(sf)
 	lay.sample = reflect.New(lay.typ).Elem().Interface()
 	return lay

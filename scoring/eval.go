@@ -288,6 +288,7 @@ func (s *evalState) runVM(e *expression) any {
 	rs := s.rs
 	if !s.env.IsValid() {
 		s.env = rs.newEnv()
+		s.env.Elem().Field(rs.env.daysSince).Set(reflect.ValueOf(s.daysSince))
 	}
 	env := s.env.Elem()
 	if !s.envLead {
@@ -314,6 +315,10 @@ func (s *evalState) runVM(e *expression) any {
 			setValue(ev.Field(2+j), v)
 		}
 		s.envEvent = s.ev
+	}
+	if e.usesEvents && !s.envPast {
+		s.eventsEnv(env.Field(rs.env.events))
+		s.envPast = true
 	}
 	out, err := s.vm.Run(e.prog, s.env.Interface())
 	if err != nil {

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"math"
 	"regexp"
 	"strings"
 	"time"
@@ -52,7 +53,8 @@ type cfn struct {
 type evalPanic struct{ msg string }
 
 type fastBuilder struct {
-	rs *RuleSet
+	rs    *RuleSet
+	inAgg int // inside a predicate over events: .prop reads the aggregate's event
 }
 
 func (fb *fastBuilder) build(n ast.Node) (cfn, bool) {
@@ -85,6 +87,20 @@ func (fb *fastBuilder) build(n ast.Node) (cfn, bool) {
 		// duration(...) is the module's function, not expr's builtin.
 		if id, ok := x.Callee.(*ast.IdentifierNode); ok && id.Value == "duration" {
 			return fb.builtin(&ast.BuiltinNode{Name: "duration", Arguments: x.Arguments})
+		}
+		if id, ok := x.Callee.(*ast.IdentifierNode); ok && id.Value == "days_since" && len(x.Arguments) == 1 {
+			t, ok := fb.build(x.Arguments[0])
+			if !ok || t.k != KindTime {
+				return cfn{}, false
+			}
+			f := t.t
+			return cfn{k: KindFloat, f: func(s *evalState) float64 {
+				v := f(s)
+				if v.IsZero() {
+					return math.Inf(1)
+				}
+				return s.at.Sub(v).Hours() / 24
+			}}, true
 		}
 	}
 	return cfn{}, false
@@ -121,6 +137,12 @@ func (fb *fastBuilder) ident(name string) (cfn, bool) {
 }
 
 func (fb *fastBuilder) member(x *ast.MemberNode) (cfn, bool) {
+	if ptr, isPtr := x.Node.(*ast.PointerNode); isPtr && ptr.Name == "" && fb.inAgg > 0 && !x.Optional && !x.Method {
+		if prop, isStr := x.Property.(*ast.StringNode); isStr {
+			return fb.aggMember(prop.Value)
+		}
+		return cfn{}, false
+	}
 	base, ok := x.Node.(*ast.IdentifierNode)
 	prop, isStr := x.Property.(*ast.StringNode)
 	if !ok || !isStr || x.Optional || x.Method {
@@ -545,6 +567,10 @@ func (fb *fastBuilder) conditional(x *ast.ConditionalNode) (cfn, bool) {
 }
 
 func (fb *fastBuilder) builtin(x *ast.BuiltinNode) (cfn, bool) {
+	switch x.Name {
+	case "count", "any", "all", "none", "one", "sum":
+		return fb.aggregate(x)
+	}
 	if len(x.Arguments) != 1 {
 		return cfn{}, false
 	}

@@ -51,6 +51,9 @@ type evalState struct {
 	events       []leadEvent
 	propBuf      []Value
 	ev           *leadEvent
+	agg          *leadEvent   // the event a predicate over events is at
+	past         []*leadEvent // events at or before at, oldest first (pastEvents)
+	pastOK       bool
 	scores       []float64
 	grade        string
 	stage        string
@@ -79,6 +82,7 @@ type evalState struct {
 	env      reflect.Value // *struct for expr's VM, made on first use
 	envLead  bool          // lead fields copied into env
 	envEvent *leadEvent    // event copied into env
+	envPast  bool          // events copied into env
 	vm       vm.VM
 }
 
@@ -114,6 +118,10 @@ func (s *evalState) reset(ctx context.Context, at time.Time) {
 	s.id = ""
 	s.events = s.events[:0]
 	s.ev = nil
+	s.agg = nil
+	s.past = s.past[:0]
+	s.pastOK = false
+	s.envPast = false
 	s.grade = ""
 	s.segments = nil
 	s.segVal = Value{kind: KindList}

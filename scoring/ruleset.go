@@ -133,7 +133,7 @@ var reserved = map[string]bool{
 	"at": true, "segments": true, "id": true, "events": true, "stage_entered_at": true,
 	"true": true, "false": true, "nil": true, "in": true, "not": true, "and": true,
 	"or": true, "matches": true, "contains": true, "startsWith": true, "endsWith": true,
-	"let": true, "if": true, "else": true,
+	"let": true, "if": true, "else": true, "days_since": true, "fired": true,
 }
 
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
