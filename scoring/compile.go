@@ -26,7 +26,8 @@ type compiler struct {
 	ids map[string]*yaml.Node
 	// refIdx indexes rs.refs, so that recording what each expression
 	// reads stays linear in the file.
-	refIdx map[ref]int32
+	refIdx    map[ref]int32
+	usesFired bool // some expression calls fired()
 	// lits are the string literals compared with a stage, grade, segment
 	// or rule id, checked against the declared ones once all are known.
 	lits []litUse
@@ -146,7 +147,7 @@ func (s section) allows(name string) bool {
 	case "event":
 		return s == secEvent
 	case "scores":
-		return s >= secGrade
+		return true // score rules read other models; the order is computed at load
 	case "grade", "stage":
 		return s >= secStage
 	case "segments":
@@ -170,6 +171,17 @@ type expression struct {
 	// usesEvents: the expression reads `events`, which the VM's
 	// environment then needs filled.
 	usesEvents bool
+	// deps are the scores and fired() rules it reads, for the order in
+	// which models are evaluated.
+	deps []dep
+}
+
+// dep is one thing an expression needs computed first: a model's score
+// (model ≥ 0) or whether a rule fired (rule, resolved to its model).
+type dep struct {
+	model int
+	rule  string
+	what  string // as written: scores.fit, fired("demo")
 }
 
 // removedBuiltins are expr's builtins that rules may not call, with why:
@@ -305,8 +317,26 @@ func (c *compiler) compile(n *yaml.Node, what subject, want Kind, sec section) *
 	}
 	e.prog = prog
 	visit(checked.Node(), func(n ast.Node) {
-		if id, ok := n.(*ast.IdentifierNode); ok && id.Value == "events" {
-			e.usesEvents = true
+		switch x := n.(type) {
+		case *ast.IdentifierNode:
+			if x.Value == "events" {
+				e.usesEvents = true
+			}
+		case *ast.MemberNode:
+			if base, ok := x.Node.(*ast.IdentifierNode); ok && base.Value == "scores" {
+				if prop, ok := x.Property.(*ast.StringNode); ok {
+					if mi, ok := c.rs.modelIdx[prop.Value]; ok {
+						e.deps = append(e.deps, dep{model: mi, what: "scores." + prop.Value})
+					}
+				}
+			}
+		case *ast.CallNode:
+			if id, ok := x.Callee.(*ast.IdentifierNode); ok && id.Value == "fired" && len(x.Arguments) == 1 {
+				if str, ok := x.Arguments[0].(*ast.StringNode); ok {
+					e.deps = append(e.deps, dep{model: -1, rule: str.Value, what: fmt.Sprintf("fired(%q)", str.Value)})
+					c.usesFired = true
+				}
+			}
 		}
 	})
 	cost, ok := c.estimateExpr(checked.Node(), pos, fail)
@@ -520,7 +550,7 @@ func (c *compiler) reads(root ast.Node) []ref {
 	return out
 }
 
-var modelKeys = []string{"description", "min", "max", "rules"}
+var modelKeys = []string{"description", "min", "max", "rules", "sum"}
 var ruleKeys = []string{"id", "description", "when", "points", "cap", "on", "half_life", "within"}
 
 func (c *compiler) models(n *yaml.Node, cnt *counter) {
@@ -547,7 +577,31 @@ func (c *compiler) models(n *yaml.Node, cnt *counter) {
 						m.rules = append(m.rules, r)
 					}
 				}
+			case "sum":
+				// A combined score: the sum of other models' values (after
+				// their own min/max), clamped to this model's min/max —
+				// HubSpot's combined fit + engagement with a total limit.
+				for _, sn := range l.sequence(q.val, "sum", subj("score", name)) {
+					other, ok := l.scalar(sn, "score name", subj("score", name))
+					if !ok {
+						continue
+					}
+					idx, found := c.rs.modelIdx[other]
+					if !found {
+						msg := fmt.Sprintf("unknown score %s in sum", other)
+						if sug := suggest(other, c.rs.modelIdx); sug != "" {
+							msg += fmt.Sprintf(" (did you mean %s?)", sug)
+						}
+						l.errorf(sn, subj("score", name), CodeUnknownName, "%s", msg)
+						continue
+					}
+					m.sum = append(m.sum, modelRef{idx: idx, line: sn.Line, col: sn.Column})
+				}
+				m.hasSum = true
 			}
+		}
+		if m.hasSum && len(m.rules) > 0 {
+			l.errorf(p.key, subj("score", name), CodeInvalid, "a score has rules or a sum of other scores, not both")
 		}
 		if m.hasMin && m.hasMax && m.min > m.max {
 			l.errorf(p.key, subj("score", name), CodeInvalid, "min %v is above max %v", m.min, m.max)

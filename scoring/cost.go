@@ -416,7 +416,7 @@ func (x *estimator) call(v *ast.CallNode) estimate {
 	}
 	switch c := v.Callee.(type) {
 	case *ast.IdentifierNode:
-		if c.Value == "duration" || c.Value == "days_since" {
+		if c.Value == "duration" || c.Value == "days_since" || c.Value == "fired" {
 			return e
 		}
 	case *ast.MemberNode:

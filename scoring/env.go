@@ -28,6 +28,7 @@ type envLayout struct {
 	event     int
 	events    int // the lead's past events, oldest first
 	daysSince int // days_since, bound to the evaluation state
+	firedFn   int // fired, bound to the evaluation state
 	eventTyp  reflect.Type
 	sample    any // a zero instance for expr.Env
 }
@@ -91,6 +92,7 @@ func buildEnv(rs *RuleSet) envLayout {
 	lay.event = add("event", lay.eventTyp)
 	lay.events = add("events", reflect.SliceOf(lay.eventTyp))
 	lay.daysSince = add("days_since", typeDaysSince)
+	lay.firedFn = add("fired", typeFired)
 	lay.typ = reflect.StructOf(sf)
 	lay.sample = reflect.New(lay.typ).Elem().Interface()
 	return lay

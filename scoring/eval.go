@@ -61,11 +61,25 @@ func (s *evalState) evaluate() (res *Result, err error) {
 	}
 	type span struct{ c0, c1 int }
 	var spansBuf [8]span
-	spans := spansBuf[:0]
-	for mi := range rs.models {
+	var spans []span
+	if len(rs.models) <= len(spansBuf) {
+		spans = spansBuf[:len(rs.models)]
+	} else {
+		spans = make([]span, len(rs.models))
+	}
+	for _, mi := range rs.order {
 		m := &rs.models[mi]
 		c0 := len(s.contribs)
 		total := 0.0
+		for _, ref := range m.sum {
+			v := s.scores[ref.idx]
+			s.contribs = append(s.contribs, contribScratch{model: int32(mi), rule: -1, sumOf: int32(ref.idx), points: v})
+			total += v
+			if !finite(total) {
+				s.curRule = m.name
+				s.fail(fmt.Errorf("score %s overflows to %v: not a finite number", m.name, total))
+			}
+		}
 		for ri := range m.rules {
 			r := &m.rules[ri]
 			s.curRule = r.id
@@ -90,6 +104,9 @@ func (s *evalState) evaluate() (res *Result, err error) {
 			}
 			s.contribs = append(s.contribs, contribScratch{model: int32(mi), rule: int32(ri), points: pts, capped: capped,
 				events: int32(n), in0: int32(in0), in1: int32(len(s.inputs))})
+			if len(s.fired) > 0 {
+				s.fired[r.num] = true
+			}
 			total += pts
 			if !finite(total) {
 				s.cur = r.when
@@ -108,7 +125,7 @@ func (s *evalState) evaluate() (res *Result, err error) {
 		}
 		s.scores[mi] = v
 		scores[mi] = Score{Name: m.name, Value: v, Raw: total}
-		spans = append(spans, span{c0, len(s.contribs)})
+		spans[mi] = span{c0, len(s.contribs)}
 	}
 	s.cur, s.curRule = nil, ""
 	if s.ctx.Err() != nil {
@@ -156,6 +173,10 @@ func (s *evalState) evaluate() (res *Result, err error) {
 	if len(s.contribs) > 0 {
 		contribs := make([]Contribution, len(s.contribs))
 		for i, c := range s.contribs {
+			if c.rule < 0 {
+				contribs[i] = Contribution{Score: rs.models[c.sumOf].name, Points: c.points}
+				continue
+			}
 			contribs[i] = Contribution{Rule: rs.models[c.model].rules[c.rule].id, Points: c.points, Capped: c.capped, Events: int(c.events)}
 			if c.in1 > c.in0 {
 				contribs[i].Inputs = inputs[c.in0:c.in1:c.in1]
@@ -289,6 +310,7 @@ func (s *evalState) runVM(e *expression) any {
 	if !s.env.IsValid() {
 		s.env = rs.newEnv()
 		s.env.Elem().Field(rs.env.daysSince).Set(reflect.ValueOf(s.daysSince))
+		s.env.Elem().Field(rs.env.firedFn).Set(reflect.ValueOf(s.firedRule))
 	}
 	env := s.env.Elem()
 	if !s.envLead {

@@ -88,6 +88,18 @@ func (fb *fastBuilder) build(n ast.Node) (cfn, bool) {
 		if id, ok := x.Callee.(*ast.IdentifierNode); ok && id.Value == "duration" {
 			return fb.builtin(&ast.BuiltinNode{Name: "duration", Arguments: x.Arguments})
 		}
+		if id, ok := x.Callee.(*ast.IdentifierNode); ok && id.Value == "fired" && len(x.Arguments) == 1 {
+			str, ok := x.Arguments[0].(*ast.StringNode)
+			if !ok {
+				return cfn{}, false
+			}
+			mr, ok := fb.rs.ruleModel[str.Value]
+			if !ok {
+				return cfn{}, false
+			}
+			num := mr[1]
+			return cfn{k: KindBool, b: func(s *evalState) bool { return len(s.fired) > 0 && s.fired[num] }}, true
+		}
 		if id, ok := x.Callee.(*ast.IdentifierNode); ok && id.Value == "days_since" && len(x.Arguments) == 1 {
 			t, ok := fb.build(x.Arguments[0])
 			if !ok || t.k != KindTime {

@@ -74,6 +74,7 @@ type evalState struct {
 	spent float64 // estimated steps since the context was last checked
 
 	ignored []string // relaxed mode: unknown keys, event types and properties of this lead
+	fired   []bool   // by rule number: the score rules that fired (when the rules use fired())
 
 	cur *expression // the expression being evaluated, for error reports
 	// curRule names what is being evaluated, for error reports.
@@ -89,7 +90,8 @@ type evalState struct {
 // The scratch records hold no pointers, so filling them costs no GC write
 // barriers; the result is built from them once, at the end.
 type contribScratch struct {
-	model, rule int32 // indices into rs.models and its rules
+	model, rule int32 // indices into rs.models and its rules; rule −1 for a part of a sum
+	sumOf       int32 // the model summed, for a part of a sum
 	events      int32
 	capped      bool
 	points      float64
@@ -106,6 +108,9 @@ func (rs *RuleSet) newState() *evalState {
 		rs:     rs,
 		vals:   make([]Value, len(rs.fields)),
 		scores: make([]float64, len(rs.models)),
+	}
+	if rs.usesFired {
+		s.fired = make([]bool, rs.nRules)
 	}
 	s.vm.MemoryBudget = uint(rs.opts.Memory/8) + 1 // items; the static bound (cost.go) is the real one
 	return s
@@ -138,6 +143,7 @@ func (s *evalState) reset(ctx context.Context, at time.Time) {
 	s.curRule = ""
 	s.spent = 0
 	s.ignored = s.ignored[:0]
+	clear(s.fired)
 	for i := range s.scores {
 		s.scores[i] = 0
 	}

@@ -73,7 +73,10 @@ type Score struct {
 
 // Contribution is one rule that fired and the points it gave.
 type Contribution struct {
-	Rule   string  `json:"rule"`
+	Rule string `json:"rule,omitempty"`
+	// Score is, for a combined model (sum:), the model this part is;
+	// Rule is then empty.
+	Score  string  `json:"score,omitempty"`
 	Points float64 `json:"points"`           // after decay and the rule's cap
 	Capped bool    `json:"capped,omitempty"` // the rule's cap cut the points
 	Events int     `json:"events,omitempty"` // for event rules: how many events matched

@@ -40,11 +40,19 @@ type RuleSet struct {
 	listIdx      map[string]int
 	models       []model
 	modelIdx     map[string]int
-	grades       []grade
-	stages       []stage
-	stageIdx     map[string]int
-	disqualify   []stageRule
-	recycle      []stageRule
+	// order is the order models are evaluated in: every model after the
+	// models it reads (scores.X, fired, sum), file order otherwise.
+	order []int
+	// ruleModel maps each score rule's id to its model and its number
+	// among all score rules (the index into the fired set).
+	ruleModel  map[string][2]int
+	nRules     int
+	usesFired  bool // some expression calls fired(): states keep the fired set
+	grades     []grade
+	stages     []stage
+	stageIdx   map[string]int
+	disqualify []stageRule
+	recycle    []stageRule
 
 	segments []stageRule
 	refs     []ref // every value an expression reads, for the trace
@@ -82,6 +90,14 @@ type model struct {
 	hasMin   bool
 	hasMax   bool
 	rules    []rule
+	sum      []modelRef // a combined model: the sum of these models
+	hasSum   bool
+}
+
+// modelRef names another model, with the position of the reference.
+type modelRef struct {
+	idx       int
+	line, col int
 }
 
 type rule struct {
@@ -95,6 +111,7 @@ type rule struct {
 	halfLife   time.Duration
 	within     time.Duration
 	line, col  int
+	num        int // this rule's number among all score rules (RuleSet.ruleModel)
 }
 
 type grade struct {
@@ -386,6 +403,7 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 		rs.recycle = c.stageRules(p.val, "recycle", true, secStage, cnt)
 	}
 	c.routing(byKey, cnt)
+	c.orderModels()
 	c.checkLiterals()
 	c.checkTotalCost()
 }
