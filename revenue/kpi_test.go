@@ -187,7 +187,7 @@ func TestCalculatorErrors(t *testing.T) {
 		{"payback zero arpa", func() error { _, err := CACPayback(usd(1), usd(0), 0.5); return err }, money.ErrDivisionByZero},
 		{"payback margin", func() error { _, err := CACPayback(usd(1), usd(1), -0.1); return err }, money.ErrInvalidInput},
 		{"arpa zero", func() error { _, err := ARPA(usd(1), 0); return err }, money.ErrDivisionByZero},
-		{"ltv churn 0", func() error { _, err := LTV(usd(1), 0); return err }, money.ErrInvalidInput},
+		{"ltv churn 0", func() error { _, err := LTV(usd(1), 0); return err }, ErrZeroDenominator},
 		{"ltv churn > 1", func() error { _, err := LTV(usd(1), 1.5); return err }, money.ErrInvalidInput},
 		{"ltv churn NaN", func() error { _, err := LTV(usd(1), math.NaN()); return err }, money.ErrInvalidInput},
 		{"ltv huge", func() error { _, err := LTV(usd(math.MaxInt64), 1e-300); return err }, money.ErrOverflow},

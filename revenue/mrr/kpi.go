@@ -2,6 +2,7 @@ package mrr
 
 import (
 	"fmt"
+	"github.com/revengine/revengine/revenue"
 
 	"github.com/revengine/revengine/revenue/internal/kpi"
 )
@@ -62,3 +63,16 @@ func variant[V ~string](name string, def V, given []V, known ...V) (V, error) {
 	}
 	return "", fmt.Errorf("mrr: %s: %w: unknown variant %q", name, errInvalid, v)
 }
+
+// The module's error kinds, as in package revenue (see revenue.ErrZeroDenominator):
+// one sentinel per kind for the whole module, re-exported under the same names.
+var (
+	ErrZeroDenominator   = revenue.ErrZeroDenominator   // a zero denominator
+	ErrCurrencyMismatch  = revenue.ErrCurrencyMismatch  // money of two currencies
+	ErrNegativeAmount    = revenue.ErrNegativeAmount    // a negative amount or count
+	ErrInvalidRate       = revenue.ErrInvalidRate       // a rate or share outside its domain
+	ErrEmptyInput        = revenue.ErrEmptyInput        // no data
+	ErrInconsistentInput = revenue.ErrInconsistentInput // inputs that contradict each other
+	ErrOverflow          = revenue.ErrOverflow          // a result that does not fit
+	ErrInvalidInput      = revenue.ErrInvalidInput      // any other invalid argument
+)

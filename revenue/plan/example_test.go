@@ -131,7 +131,7 @@ func ExampleReverseFunnel() {
 		fmt.Printf("%s %g %g\n", exact[i].Stage, exact[i].Count, up[i].Count)
 	}
 	_, err := plan.ReverseFunnel("visits", 1, []plan.Step{{Stage: "leads", Rate: 0}})
-	fmt.Println(errors.Is(err, money.ErrInvalidInput))
+	fmt.Println(errors.Is(err, money.ErrDivisionByZero))
 	// Output:
 	// visits 4400 6000
 	// leads 44 60

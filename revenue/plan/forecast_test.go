@@ -81,7 +81,7 @@ func TestReverseFunnel(t *testing.T) {
 		steps  []Step
 		want   error
 	}{
-		{"zero rate", 1, nil, []Step{{"leads", 0}}, money.ErrInvalidInput},
+		{"zero rate", 1, nil, []Step{{"leads", 0}}, money.ErrDivisionByZero},
 		{"rate > 1", 1, nil, []Step{{"leads", 2}}, money.ErrInvalidInput},
 		{"negative target", -1, nil, nil, money.ErrInvalidInput},
 		{"bad rounding", 1, []FunnelOption{WithCountRounding(money.Rounding(9))}, nil, money.ErrInvalidInput},
@@ -156,7 +156,7 @@ func TestProfit(t *testing.T) {
 		{"negative per customer", bad(func(p *ProfitInput) { p.RevenuePerCustomer = usd(-1) }), nil, money.ErrInvalidInput},
 		{"negative goal", bad(func(p *ProfitInput) { p.RevenueGoal = usd(-1) }), nil, money.ErrInvalidInput},
 		{"currency", bad(func(p *ProfitInput) { p.CostPerLead = money.New(500, "EUR") }), nil, money.ErrCurrencyMismatch},
-		{"zero rate", bad(func(p *ProfitInput) { p.VisitToLead = 0 }), nil, money.ErrInvalidInput},
+		{"zero rate", bad(func(p *ProfitInput) { p.VisitToLead = 0 }), nil, money.ErrDivisionByZero},
 		{"margin", bad(func(p *ProfitInput) { p.GrossMargin = 1.5 }), nil, money.ErrInvalidInput},
 		{"count rounding", base, []ProfitOption{WithCountRounding(money.Rounding(-1))}, money.ErrInvalidInput},
 	} {
