@@ -15,6 +15,9 @@ var (
 	errInvalid = kpi.ErrInvalid
 	errDivZero = kpi.ErrDivZero
 	add64      = kpi.Add64
+
+	kpiNegative     = kpi.ErrNegative
+	kpiInconsistent = kpi.ErrInconsistent
 )
 
 // CustomerChurnVariant selects the denominator of CustomerChurn; it is an

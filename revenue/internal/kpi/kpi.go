@@ -27,9 +27,9 @@ func (e *kindErr) Unwrap() []error { return []error{e.kind, diag.ErrInvalidInput
 // ErrEmpty and ErrInconsistent also match diag.ErrInvalidInput; a zero
 // denominator and an overflow do not.
 var (
-	ErrInvalid      = diag.ErrInvalidInput
-	ErrDivZero      = diag.ErrZeroDenominator
-	ErrOverflow     = diag.ErrOverflow
+	ErrInvalid            = diag.ErrInvalidInput
+	ErrDivZero            = diag.ErrZeroDenominator
+	ErrOverflow           = diag.ErrOverflow
 	ErrNegative     error = &kindErr{diag.ErrNegativeAmount}
 	ErrRate         error = &kindErr{diag.ErrInvalidRate}
 	ErrEmpty        error = &kindErr{diag.ErrEmptyInput}
