@@ -133,7 +133,13 @@ func NewFunnel(t Target, averageDeal money.Money, stages []Stage, opts ...Funnel
 	}
 	next := f.Deals
 	for i := len(stages) - 1; i >= 0; i-- {
-		if next, err = kpi.RoundCount(next/stages[i].Rate, cfg.rounding); err != nil {
+		q := next / stages[i].Rate
+		if math.IsInf(q, 0) || math.IsNaN(q) {
+			// A tiny rate implies a count beyond float64: an error, never +Inf
+			// (which json.Marshal refuses and pacing cannot use).
+			return Funnel{}, fmt.Errorf("goal: funnel: stage %q: %w: %v ÷ rate %v does not fit a float64", stages[i].Name, errOverflow, next, stages[i].Rate)
+		}
+		if next, err = kpi.RoundCount(q, cfg.rounding); err != nil {
 			return Funnel{}, fmt.Errorf("goal: funnel: stage %q: %w", stages[i].Name, err)
 		}
 		f.Stages[i] = StageTarget{Name: stages[i].Name, Rate: stages[i].Rate, Count: next}
@@ -214,6 +220,14 @@ func (f Funnel) Pace(at time.Time, actual map[string]float64, opts ...PaceOption
 	D := p.Days()
 	e := paceElapsedDays(p, a)
 	var out []CountPace
+	fin := func(xs ...float64) bool {
+		for _, x := range xs {
+			if math.IsInf(x, 0) || math.IsNaN(x) {
+				return false
+			}
+		}
+		return true
+	}
 	for _, name := range order {
 		A, ok := actual[name]
 		if !ok {
@@ -237,6 +251,13 @@ func (f Funnel) Pace(at time.Time, actual map[string]float64, opts ...PaceOption
 		if D-e > 0 {
 			rd := c.Remaining / float64(D-e)
 			c.RequiredDaily = &rd
+		}
+		fits := fin(c.Attainment, c.Expected, c.Gap, c.Remaining)
+		if c.Projection != nil {
+			fits = fits && fin(*c.Projection)
+		}
+		if !fits {
+			return nil, fmt.Errorf("goal: funnel pace: stage %q: %w: actual %v against target %v does not fit a float64", name, errOverflow, A, T)
 		}
 		out = append(out, c)
 	}
