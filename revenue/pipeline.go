@@ -177,19 +177,19 @@ func AverageDealSize(deals []Deal, cur money.Currency, opts ...MoneyOption) (Mon
 	if err := cur.Validate(); err != nil {
 		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w", kpi, err)
 	}
-	var sum, n int64
+	// The sum is exact (big.Int): won deals of MaxInt64 each average to
+	// MaxInt64; only a mean that does not fit is ErrOverflow.
+	sum, n := new(big.Int), int64(0)
 	for i, d := range deals {
 		if err := checkDeal(kpi, i, d, cur); err != nil {
 			return MoneyMetric{}, err
 		}
 		if d.Status == DealWon {
 			n++
-			if sum, err = add64(sum, d.Amount.Amount); err != nil {
-				return MoneyMetric{}, fmt.Errorf("revenue: %s: %w", kpi, err)
-			}
+			sum.Add(sum, big.NewInt(d.Amount.Amount))
 		}
 	}
-	return moneyQuotient("average_deal_size", AverageDealWon, "won amount / won deals", ratInt(sum), ratInt(n), cur, c.rounding)
+	return moneyQuotient("average_deal_size", AverageDealWon, "won amount / won deals", new(big.Rat).SetInt(sum), ratInt(n), cur, c.rounding)
 }
 
 // WinRate returns the share of deals won among the deals given (select
