@@ -37,7 +37,7 @@ func ExampleProfits() {
 	}
 	// Output:
 	// smb        customers 25 leads 500 visits 25000 budget USD 2500.00 profit USD 5500.00
-	// enterprise customers 4 leads 80 visits 4000 budget USD 400.00 profit USD 9200.00
+	// enterprise customers 4 leads 80 visits 4000 budget USD 400.00 profit USD 7600.00
 }
 
 func ExampleHoltWinters() {

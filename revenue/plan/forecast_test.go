@@ -98,10 +98,15 @@ func TestProfit(t *testing.T) {
 		VisitToLead: 0.02, LeadToCustomer: 0.05, CostPerLead: usd(500), GrossMargin: 0.8}
 	big := base
 	big.Name, big.RevenuePerCustomer = "enterprise", usd(300_000)
+	withFixed := base
+	withFixed.Name, withFixed.FixedCosts = "fixed", usd(100_000)
 	type want struct {
 		customers, leads, visits             float64
 		revenue, budget, grossProfit, profit int64
 		roi                                  float64
+		customerRevenue, perCustomer         int64
+		margin                               float64
+		rounded                              int // len(RoundedCounts)
 	}
 	tests := []struct {
 		name string
@@ -111,15 +116,32 @@ func TestProfit(t *testing.T) {
 	}{
 		// 10,000.00 ÷ 400.00 = 25 customers ÷ 5% = 500 leads ÷ 2% = 25,000 visits;
 		// budget 500 × 5.00 = 2,500.00; gross profit 10,000 × 0.8 = 8,000.00;
-		// profit 8,000 − 2,500 = 5,500.00; ROI 5,500/2,500 = 2.2.
-		{"whole numbers", base, nil, want{25, 500, 25000, 1_000_000, 250_000, 800_000, 550_000, 2.2}},
+		// profit 8,000 − 2,500 = 5,500.00; ROI 5,500/2,500 = 2.2; profit
+		// margin 5,500/10,000 = 0.55; budget per customer 2,500/25 = 100.00
+		// (= 5.00 ÷ 5%).
+		{"whole numbers", base, nil, want{25, 500, 25000, 1_000_000, 250_000, 800_000, 550_000, 2.2, 1_000_000, 10_000, 0.55, 0}},
+		// Fixed costs 1,000.00: profit = 10,000 × 0.8 − 2,500 − 1,000 =
+		// 4,500.00, margin 4,500/10,000 = 0.45; ROI is the marketing ROI,
+		// (8,000 − 2,500)/2,500 = 2.2 still.
+		{"fixed costs", withFixed, nil, want{25, 500, 25000, 1_000_000, 250_000, 800_000, 450_000, 2.2, 1_000_000, 10_000, 0.45, 0}},
 		// 10,000 ÷ 3,000 = 3.333… customers, 66.667 leads, 3,333.33 visits;
 		// budget 66.667 × 5.00 = 333.333… → 333.33; gross profit 8,000.00;
-		// profit 8,000.00 − 333.33 = 7,666.67.
-		{"fractions kept", big, nil, want{10.0 / 3, 200.0 / 3, 10000.0 / 3, 1_000_000, 33_333, 800_000, 766_667, 766_667.0 / 33_333}},
-		// up: 4 customers, 80 leads, 4,000 visits; revenue 4 × 3,000 = 12,000.00;
-		// budget 80 × 5 = 400.00; gross profit 9,600.00; profit 9,200.00; ROI 23.
-		{"rounded up", big, []ProfitOption{WithCountRounding(money.Up)}, want{4, 80, 4000, 1_200_000, 40_000, 960_000, 920_000, 23}},
+		// profit 8,000.00 − 333.33 = 7,666.67. ROI from the exact values:
+		// (8,000 − 1,000/3) / (1,000/3) = 23 (not 7,666.67/333.33 =
+		// 23.00024); margin (8,000 − 1,000/3)/10,000 = 0.76666…; budget per
+		// customer (1,000/3)/(10/3) = 100.00.
+		{"fractions kept", big, nil, want{10.0 / 3, 200.0 / 3, 10000.0 / 3, 1_000_000, 33_333, 800_000, 766_667, 23, 1_000_000, 10_000, 23.0 / 30, 0}},
+		// up: 4 customers, 80 leads, 4,000 visits; budget 80 × 5 = 400.00
+		// (rounded counts); gross profit on the goal 10,000 × 0.8 =
+		// 8,000.00; profit 7,600.00; ROI (8,000 − 400)/400 = 19; margin
+		// 0.76; the rounded customers would bring 4 × 3,000 = 12,000.00;
+		// budget per customer 400/4 = 100.00.
+		{"rounded up", big, []ProfitOption{WithCountRounding(money.Up)}, want{4, 80, 4000, 1_000_000, 40_000, 800_000, 760_000, 19, 1_200_000, 10_000, 0.76, 6}},
+		// the named option: gross profit on the rounded customers' revenue,
+		// 12,000 × 0.8 = 9,600.00; profit 9,200.00; ROI 9,200/400 = 23;
+		// margin 9,200/12,000 = 0.7666…
+		{"rounded up, profit on rounded customers", big, []ProfitOption{WithCountRounding(money.Up), WithProfitOnRoundedCustomers()},
+			want{4, 80, 4000, 1_200_000, 40_000, 960_000, 920_000, 23, 1_200_000, 10_000, 9200.0 / 12000, 11}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,13 +153,20 @@ func TestProfit(t *testing.T) {
 			kpiApprox(t, "leads", p.Leads, tt.want.leads)
 			kpiApprox(t, "visits", p.Visits, tt.want.visits)
 			if p.Revenue != usd(tt.want.revenue) || p.Budget != usd(tt.want.budget) ||
-				p.GrossProfit != usd(tt.want.grossProfit) || p.Profit != usd(tt.want.profit) {
-				t.Errorf("money: revenue %v budget %v gross profit %v profit %v", p.Revenue, p.Budget, p.GrossProfit, p.Profit)
+				p.GrossProfit != usd(tt.want.grossProfit) || p.Profit != usd(tt.want.profit) || p.CustomerRevenue != usd(tt.want.customerRevenue) {
+				t.Errorf("money: revenue %v customer revenue %v budget %v gross profit %v profit %v", p.Revenue, p.CustomerRevenue, p.Budget, p.GrossProfit, p.Profit)
 			}
-			if p.ROI == nil {
-				t.Fatal("no ROI")
+			if p.ROI == nil || p.ProfitMargin == nil || p.BudgetPerCustomer == nil {
+				t.Fatal("no ROI, margin or budget per customer")
 			}
 			kpiApprox(t, "roi", p.ROI.Value, tt.want.roi)
+			kpiApprox(t, "profit margin", p.ProfitMargin.Value, tt.want.margin)
+			if p.BudgetPerCustomer.Value != usd(tt.want.perCustomer) {
+				t.Errorf("budget per customer %v, want %d", p.BudgetPerCustomer.Value, tt.want.perCustomer)
+			}
+			if len(p.RoundedCounts) != tt.want.rounded {
+				t.Errorf("rounded counts %v", p.RoundedCounts)
+			}
 		})
 	}
 	// Side by side: same order as given, names kept.
@@ -156,6 +185,8 @@ func TestProfit(t *testing.T) {
 		{"negative per customer", bad(func(p *ProfitInput) { p.RevenuePerCustomer = usd(-1) }), nil, money.ErrInvalidInput},
 		{"negative goal", bad(func(p *ProfitInput) { p.RevenueGoal = usd(-1) }), nil, money.ErrInvalidInput},
 		{"currency", bad(func(p *ProfitInput) { p.CostPerLead = money.New(500, "EUR") }), nil, money.ErrCurrencyMismatch},
+		{"fixed costs currency", bad(func(p *ProfitInput) { p.FixedCosts = money.New(500, "EUR") }), nil, ErrCurrencyMismatch},
+		{"negative fixed costs", bad(func(p *ProfitInput) { p.FixedCosts = usd(-1) }), nil, ErrNegativeAmount},
 		{"zero rate", bad(func(p *ProfitInput) { p.VisitToLead = 0 }), nil, money.ErrDivisionByZero},
 		{"margin", bad(func(p *ProfitInput) { p.GrossMargin = 1.5 }), nil, money.ErrInvalidInput},
 		{"count rounding", base, []ProfitOption{WithCountRounding(money.Rounding(-1))}, money.ErrInvalidInput},

@@ -17,6 +17,7 @@ var (
 	ratInt      = kpi.RatInt
 	ratFloat    = kpi.RatFloat
 	add64       = kpi.Add64
+	errNegative = kpi.ErrNegative
 )
 
 // Options of the reverse plans. ReverseFunnel reads only the count
@@ -25,14 +26,26 @@ type (
 	// FunnelOption is an optional setting of ReverseFunnel: WithCountRounding.
 	FunnelOption interface{ applyFunnel(*config) }
 	// ProfitOption is an optional setting of Profit and Profits:
-	// WithCountRounding or WithRounding.
+	// WithCountRounding, WithRounding or WithProfitOnRoundedCustomers.
 	ProfitOption interface{ applyProfit(*config) }
 )
 
 type config struct {
-	count    *money.Rounding // nil: counts kept fractional
-	rounding money.Rounding
+	count     *money.Rounding // nil: counts kept fractional
+	rounding  money.Rounding
+	onRounded bool // gross profit on the rounded customers' revenue
 }
+
+// RoundedProfitOption is the option WithProfitOnRoundedCustomers returns.
+type RoundedProfitOption struct{}
+
+// WithProfitOnRoundedCustomers computes a profit plan's gross profit (and
+// so profit, profit margin and ROI) on the revenue of the rounded
+// customers, customers × revenue per customer, instead of on the goal.
+// Without WithCountRounding the two are the same.
+func WithProfitOnRoundedCustomers() RoundedProfitOption { return RoundedProfitOption{} }
+
+func (RoundedProfitOption) applyProfit(c *config) { c.onRounded = true }
 
 // CountRoundingOption is the option WithCountRounding returns.
 type CountRoundingOption struct{ r money.Rounding }
