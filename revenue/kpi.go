@@ -143,12 +143,15 @@ const op kpi.Op = "revenue: "
 
 // Short forms of the shared sentinels and helpers.
 var (
-	errInvalid  = kpi.ErrInvalid
-	errDivZero  = kpi.ErrDivZero
-	errOverflow = kpi.ErrOverflow
-	ratInt      = kpi.RatInt
-	ratFloat    = kpi.RatFloat
-	add64       = kpi.Add64
+	errInvalid      = kpi.ErrInvalid
+	errDivZero      = kpi.ErrDivZero
+	errOverflow     = kpi.ErrOverflow
+	errInconsistent = kpi.ErrInconsistent
+	errNegative     = kpi.ErrNegative
+	errEmpty        = kpi.ErrEmpty
+	ratInt          = kpi.RatInt
+	ratFloat        = kpi.RatFloat
+	add64           = kpi.Add64
 )
 
 // newMetric builds a Metric, refusing a zero denominator or a non-finite value.

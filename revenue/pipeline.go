@@ -84,6 +84,22 @@ func checkDeal(kpi string, i int, d Deal, cur money.Currency) error {
 	return nil
 }
 
+// uniqueDeals refuses two deals with the same non-empty ID: summing both
+// would count one deal's revenue twice (ErrInconsistentInput).
+func uniqueDeals(kpi string, deals []Deal) error {
+	seen := make(map[string]int, len(deals))
+	for i, d := range deals {
+		if d.ID == "" {
+			continue
+		}
+		if j, dup := seen[d.ID]; dup {
+			return fmt.Errorf("revenue: %s: %w: deals %d and %d share the id %q", kpi, errInconsistent, j+1, i+1, d.ID)
+		}
+		seen[d.ID] = i
+	}
+	return nil
+}
+
 // MarketingContribution is the won revenue marketing sourced and influenced.
 type MarketingContribution struct {
 	Won        money.Money `json:"won"`        // revenue of all won deals given
@@ -112,6 +128,9 @@ type MarketingContribution struct {
 // deals in another currency; negative amounts; unknown status.
 func MarketingRevenue(deals []Deal, cur money.Currency) (MarketingContribution, error) {
 	const kpi = "marketing revenue"
+	if err := uniqueDeals(kpi, deals); err != nil {
+		return MarketingContribution{}, err
+	}
 	if err := cur.Validate(); err != nil {
 		return MarketingContribution{}, fmt.Errorf("revenue: %s: %w", kpi, err)
 	}
@@ -177,6 +196,9 @@ func AverageDealSize(deals []Deal, cur money.Currency, opts ...MoneyOption) (Mon
 	if err := cur.Validate(); err != nil {
 		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w", kpi, err)
 	}
+	if err := uniqueDeals(kpi, deals); err != nil {
+		return MoneyMetric{}, err
+	}
 	// The sum is exact (big.Int): won deals of MaxInt64 each average to
 	// MaxInt64; only a mean that does not fit is ErrOverflow.
 	sum, n := new(big.Int), int64(0)
@@ -210,6 +232,9 @@ func WinRate(deals []Deal, opts ...WinRateOption) (Metric, error) {
 		}
 	}, Variant(WinRateClosed), Variant(WinRateClosed), Variant(WinRateAll))
 	if err != nil {
+		return Metric{}, err
+	}
+	if err := uniqueDeals("win rate", deals); err != nil {
 		return Metric{}, err
 	}
 	var won, lost, open int
@@ -246,6 +271,9 @@ type SalesCycle struct {
 // Errors: no won deals (ErrDivisionByZero); a won deal without a close
 // date or closed before it was created (ErrInvalidInput).
 func SalesCycleLength(deals []Deal) (SalesCycle, error) {
+	if err := uniqueDeals("sales cycle", deals); err != nil {
+		return SalesCycle{}, err
+	}
 	var days []int
 	for i, d := range deals {
 		if d.Status != DealWon {
