@@ -87,6 +87,9 @@ func TestNoNonFinite(t *testing.T) {
 					}()
 					v, err := f()
 					if err != nil {
+						if d := finite.Doubled(err.Error()); d != "" {
+							t.Fatalf("doubled prefix %q: %v", d, err)
+						}
 						return
 					}
 					if path := finite.Check(v); path != "" {

@@ -152,6 +152,7 @@ var (
 	ratInt          = kpi.RatInt
 	ratFloat        = kpi.RatFloat
 	add64           = kpi.Add64
+	errRate         = kpi.ErrRate
 )
 
 // newMetric builds a Metric, refusing a zero denominator or a non-finite value.

@@ -117,7 +117,7 @@ func DiscountedCLV(margin money.Money, retention, discount float64, opts ...Mone
 		return MoneyMetric{}, err
 	}
 	if discount < 0 {
-		return MoneyMetric{}, fmt.Errorf("revenue: clv: %w: discount rate %v is negative", errInvalid, discount)
+		return MoneyMetric{}, fmt.Errorf("revenue: clv: %w: discount rate %v is negative", errRate, discount)
 	}
 	num := new(big.Rat).Mul(ratInt(margin.Amount), ratFloat(retention))
 	den := new(big.Rat).Add(ratInt(1), ratFloat(discount))

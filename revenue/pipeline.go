@@ -79,7 +79,7 @@ func checkDeal(kpi string, i int, d Deal, cur money.Currency) error {
 		return fmt.Errorf("revenue: %s: %s: %w", kpi, dealName(i, d), &money.CurrencyMismatchError{Op: kpi, A: cur, B: d.Amount.Currency})
 	}
 	if d.Amount.Amount < 0 {
-		return fmt.Errorf("revenue: %s: %s: %w: negative amount %v", kpi, dealName(i, d), errInvalid, d.Amount)
+		return fmt.Errorf("revenue: %s: %s: %w: negative amount %v", kpi, dealName(i, d), errNegative, d.Amount)
 	}
 	return nil
 }
@@ -339,7 +339,7 @@ func PipelineVelocity(opportunities int64, winRate float64, averageDeal money.Mo
 		return MoneyMetric{}, err
 	}
 	if cycle < 0 {
-		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w: sales cycle %v is negative", kpi, errInvalid, cycle)
+		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w: sales cycle %v is negative", kpi, errNegative, cycle)
 	}
 	// Days exactly: nanoseconds over the nanoseconds of a day.
 	days := new(big.Rat).SetFrac(big.NewInt(int64(cycle)), big.NewInt(int64(24*time.Hour)))

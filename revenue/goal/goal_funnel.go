@@ -96,7 +96,7 @@ func NewFunnel(t Target, averageDeal money.Money, stages []Stage, opts ...Funnel
 		return Funnel{}, err
 	}
 	if math.IsNaN(cfg.share) || cfg.share <= 0 || cfg.share > 1 {
-		return Funnel{}, fmt.Errorf("goal: funnel: %w: marketing share %v not in (0, 1]", errInvalid, cfg.share)
+		return Funnel{}, fmt.Errorf("goal: funnel: %w: marketing share %v not in (0, 1]", errRate, cfg.share)
 	}
 	if cfg.rounding != nil && !kpi.ValidRounding(*cfg.rounding) {
 		return Funnel{}, fmt.Errorf("goal: funnel: %w: unknown rounding %d", errInvalid, int(*cfg.rounding))
@@ -108,7 +108,7 @@ func NewFunnel(t Target, averageDeal money.Money, stages []Stage, opts ...Funnel
 		return Funnel{}, fmt.Errorf("goal: funnel: %w: average deal %v must be positive", errInvalid, averageDeal)
 	}
 	if len(stages) == 0 {
-		return Funnel{}, fmt.Errorf("goal: funnel: %w: no stages", errInvalid)
+		return Funnel{}, fmt.Errorf("goal: funnel: %w: no stages", errEmpty)
 	}
 	seen := map[string]bool{"won": true}
 	for i, s := range stages {
@@ -117,7 +117,7 @@ func NewFunnel(t Target, averageDeal money.Money, stages []Stage, opts ...Funnel
 		}
 		seen[s.Name] = true
 		if math.IsNaN(s.Rate) || s.Rate <= 0 || s.Rate > 1 {
-			return Funnel{}, fmt.Errorf("goal: funnel: stage %q: %w: rate %v not in (0, 1]", s.Name, errInvalid, s.Rate)
+			return Funnel{}, fmt.Errorf("goal: funnel: stage %q: %w: rate %v not in (0, 1]", s.Name, errRate, s.Rate)
 		}
 	}
 	sourced, err := t.Amount.Mul(cfg.share, money.HalfEven)

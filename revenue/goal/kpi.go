@@ -8,9 +8,13 @@ import (
 // Short forms of the money sentinels for messages that already name their
 // package ("goal: …: invalid input: …"); errors.Is still matches them.
 var (
-	errInvalid  = kpi.ErrInvalid
-	errDivZero  = kpi.ErrDivZero
-	errOverflow = kpi.ErrOverflow
+	errInvalid      = kpi.ErrInvalid
+	errDivZero      = kpi.ErrDivZero
+	errOverflow     = kpi.ErrOverflow
+	errNegative     = kpi.ErrNegative
+	errRate         = kpi.ErrRate
+	errEmpty        = kpi.ErrEmpty
+	errInconsistent = kpi.ErrInconsistent
 )
 
 // The module's error kinds, as in package revenue (see revenue.ErrZeroDenominator):

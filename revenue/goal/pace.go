@@ -92,7 +92,7 @@ func newPaceConfig(cur money.Currency, opts []PaceOption) (paceConfig, error) {
 	}
 	if c.pipeline {
 		if math.IsNaN(c.winRate) || c.winRate <= 0 || c.winRate > 1 {
-			return c, fmt.Errorf("goal: pace: %w: win rate %v not in (0, 1]", errInvalid, c.winRate)
+			return c, fmt.Errorf("goal: pace: %w: win rate %v not in (0, 1]", errRate, c.winRate)
 		}
 		if c.avgDeal.Currency != cur {
 			return c, fmt.Errorf("goal: pace: average deal: %w", &money.CurrencyMismatchError{Op: "pipeline", A: cur, B: c.avgDeal.Currency})
@@ -347,7 +347,7 @@ func (g Plan) validate() error {
 		return err
 	}
 	if len(g.Parts) == 0 {
-		return fmt.Errorf("goal: plan %s: %w: no sub-periods", t.Period, errInvalid)
+		return fmt.Errorf("goal: plan %s: %w: no sub-periods", t.Period, errEmpty)
 	}
 	next := t.Period.Start
 	var sum int64
@@ -363,7 +363,7 @@ func (g Plan) validate() error {
 			return fmt.Errorf("goal: plan %s: part %d: %w", t.Period, i, &money.CurrencyMismatchError{Op: "goal", A: t.Amount.Currency, B: p.Amount.Currency})
 		}
 		if p.Amount.Amount < 0 {
-			return fmt.Errorf("goal: plan %s: part %d: %w: negative target %v", t.Period, i, errInvalid, p.Amount)
+			return fmt.Errorf("goal: plan %s: part %d: %w: negative target %v", t.Period, i, errNegative, p.Amount)
 		}
 		if sum+p.Amount.Amount < sum {
 			return fmt.Errorf("goal: plan %s: parts: %w", t.Period, errOverflow)
@@ -387,7 +387,7 @@ func paceCheckActual(x Actual, cur money.Currency) error {
 		return &money.CurrencyMismatchError{Op: "pace", A: cur, B: x.Amount.Currency}
 	}
 	if x.Amount.Amount < 0 {
-		return fmt.Errorf("%w: negative amount %v", errInvalid, x.Amount)
+		return fmt.Errorf("%w: negative amount %v", errNegative, x.Amount)
 	}
 	return nil
 }

@@ -18,6 +18,10 @@ var (
 
 	kpiNegative     = kpi.ErrNegative
 	kpiInconsistent = kpi.ErrInconsistent
+	errNegative     = kpi.ErrNegative
+	errRate         = kpi.ErrRate
+	errEmpty        = kpi.ErrEmpty
+	errInconsistent = kpi.ErrInconsistent
 )
 
 // CustomerChurnVariant selects the denominator of CustomerChurn; it is an

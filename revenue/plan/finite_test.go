@@ -74,6 +74,9 @@ func TestNoNonFinite(t *testing.T) {
 					}()
 					v, err := calc()
 					if err != nil {
+						if d := finite.Doubled(err.Error()); d != "" {
+							t.Fatalf("doubled prefix %q: %v", d, err)
+						}
 						return
 					}
 					if path := finite.Check(v); path != "" {

@@ -42,7 +42,7 @@ func ForecastFunnel(topStage string, top float64, steps ...Step) (Forecast, erro
 		return Forecast{}, err
 	}
 	if top < 0 {
-		return Forecast{}, fmt.Errorf("plan: funnel forecast: %w: top volume %v is negative", errInvalid, top)
+		return Forecast{}, fmt.Errorf("plan: funnel forecast: %w: top volume %v is negative", errNegative, top)
 	}
 	out := Forecast{Variant: "forward", Stages: []Volume{{topStage, top}}}
 	v := top
@@ -90,7 +90,7 @@ func ReverseFunnel(topStage string, target float64, steps []Step, opts ...Funnel
 		return nil, err
 	}
 	if target < 0 {
-		return nil, fmt.Errorf("plan: reverse funnel: %w: target %v is negative", errInvalid, target)
+		return nil, fmt.Errorf("plan: reverse funnel: %w: target %v is negative", errNegative, target)
 	}
 	if len(steps) == 0 {
 		return []Volume{{topStage, round(target)}}, err

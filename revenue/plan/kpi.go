@@ -11,13 +11,16 @@ const op kpi.Op = "plan: "
 
 // Short forms of the shared sentinels and helpers.
 var (
-	errInvalid  = kpi.ErrInvalid
-	errDivZero  = kpi.ErrDivZero
-	errOverflow = kpi.ErrOverflow
-	ratInt      = kpi.RatInt
-	ratFloat    = kpi.RatFloat
-	add64       = kpi.Add64
-	errNegative = kpi.ErrNegative
+	errInvalid      = kpi.ErrInvalid
+	errDivZero      = kpi.ErrDivZero
+	errOverflow     = kpi.ErrOverflow
+	ratInt          = kpi.RatInt
+	ratFloat        = kpi.RatFloat
+	add64           = kpi.Add64
+	errNegative     = kpi.ErrNegative
+	errRate         = kpi.ErrRate
+	errEmpty        = kpi.ErrEmpty
+	errInconsistent = kpi.ErrInconsistent
 )
 
 // Options of the reverse plans. ReverseFunnel reads only the count

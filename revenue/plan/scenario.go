@@ -30,7 +30,7 @@ type Baseline struct {
 // to fill Baseline.UnitCost when only the margin is known.
 func UnitCost(price money.Money, gm float64) (money.Money, error) {
 	if math.IsNaN(gm) || gm < 0 || gm > 1 {
-		return money.Money{}, fmt.Errorf("plan: scenario: %w: gross margin %v not in [0, 1]", errInvalid, gm)
+		return money.Money{}, fmt.Errorf("plan: scenario: %w: gross margin %v not in [0, 1]", errRate, gm)
 	}
 	return price.MulRat(money.OnePlus(-gm), money.HalfEven)
 }
@@ -131,7 +131,7 @@ func (b Baseline) validateUnits() error {
 	case math.IsNaN(b.Volume) || math.IsInf(b.Volume, 0) || b.Volume <= 0:
 		return fmt.Errorf("plan: scenario baseline: %w: volume %v must be positive", errInvalid, b.Volume)
 	case b.UnitCost.Amount < 0:
-		return fmt.Errorf("plan: scenario baseline: %w: unit cost %v is negative", errInvalid, b.UnitCost)
+		return fmt.Errorf("plan: scenario baseline: %w: unit cost %v is negative", errNegative, b.UnitCost)
 	}
 	return nil
 }
@@ -167,7 +167,7 @@ func (s Scenario) validate(cur money.Currency) error {
 			return fmt.Errorf("extra marketing: %w", &money.CurrencyMismatchError{Op: "scenario", A: cur, B: s.ExtraMarketing.Currency})
 		}
 		if s.ExtraMarketing.Amount < 0 {
-			return fmt.Errorf("%w: extra marketing %v is negative", errInvalid, s.ExtraMarketing)
+			return fmt.Errorf("%w: extra marketing %v is negative", errNegative, s.ExtraMarketing)
 		}
 	}
 	return nil
@@ -340,7 +340,7 @@ func (e *BreakEvenUnreachableError) Is(target error) bool { return target == mon
 // GM + ΔP ≤ 0 is a *BreakEvenUnreachableError.
 func BreakEvenVolumeChange(priceChange, grossMargin float64) (float64, error) {
 	if math.IsNaN(grossMargin) || grossMargin < 0 || grossMargin > 1 {
-		return 0, fmt.Errorf("plan: break-even: %w: gross margin %v not in [0, 1]", errInvalid, grossMargin)
+		return 0, fmt.Errorf("plan: break-even: %w: gross margin %v not in [0, 1]", errRate, grossMargin)
 	}
 	if math.IsNaN(priceChange) || math.IsInf(priceChange, 0) || priceChange <= -1 {
 		return 0, fmt.Errorf("plan: break-even: %w: price change %v must be finite and above −1", errInvalid, priceChange)

@@ -74,7 +74,7 @@ func LinearTrend(y []float64, horizon int) (Trend, error) {
 		return Trend{}, fmt.Errorf("plan: linear trend: %w: want at least 2 values, have %d", errInvalid, len(y))
 	}
 	if horizon < 0 {
-		return Trend{}, fmt.Errorf("plan: linear trend: %w: negative horizon %d", errInvalid, horizon)
+		return Trend{}, fmt.Errorf("plan: linear trend: %w: negative horizon %d", errNegative, horizon)
 	}
 	n := float64(len(y))
 	tbar := (n - 1) / 2
@@ -168,7 +168,7 @@ func HoltWinters(ctx context.Context, y []float64, m int, alpha, beta, gamma flo
 		return Seasonal{}, fmt.Errorf("plan: %s: %w: want at least two full seasons of %d values, have %d values", kpi, errInvalid, m, len(y))
 	}
 	if horizon < 0 {
-		return Seasonal{}, fmt.Errorf("plan: %s: %w: negative horizon %d", kpi, errInvalid, horizon)
+		return Seasonal{}, fmt.Errorf("plan: %s: %w: negative horizon %d", kpi, errNegative, horizon)
 	}
 	for _, p := range []struct {
 		n string

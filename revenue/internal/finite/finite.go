@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 )
 
 // Check walks v (structs, pointers, slices, arrays, maps, interfaces) and
@@ -57,3 +58,20 @@ var Floats = []float64{0, math.Copysign(0, -1), 5e-324, 1e-300, 1e-9, 0.001, 0.1
 
 // Ints are the extreme integer inputs of the property tests.
 var Ints = []int64{0, 1, 2, 3, 7, 100, 1 << 31, 1 << 53, math.MaxInt64 / 2, math.MaxInt64 - 1, math.MaxInt64, -1, -100, math.MinInt64 + 1, math.MinInt64}
+
+// Doubled reports a package prefix ("revenue: ", "mrr: ", "goal: ",
+// "plan: ", "money: ", "survey: ") that occurs more than once in an error
+// message, or "" when none does.
+func Doubled(msg string) string {
+	seen := map[string]bool{}
+	for _, seg := range strings.Split(msg, ": ") {
+		switch seg {
+		case "revenue", "mrr", "goal", "plan", "money", "survey":
+			if seen[seg] {
+				return seg
+			}
+			seen[seg] = true
+		}
+	}
+	return ""
+}
