@@ -61,6 +61,14 @@ func CreatedIn(deals []Deal, p Period) []Deal {
 	return out
 }
 
+// dealRef is the deal's ID, or "deal N" (1-based) without one.
+func dealRef(i int, d Deal) string {
+	if d.ID != "" {
+		return d.ID
+	}
+	return fmt.Sprintf("deal %d", i+1)
+}
+
 func dealName(i int, d Deal) string {
 	if d.ID != "" {
 		return fmt.Sprintf("deal %q", d.ID)
@@ -106,6 +114,12 @@ type MarketingContribution struct {
 	Sourced    money.Money `json:"sourced"`    // first touch is marketing
 	Influenced money.Money `json:"influenced"` // any marketing touch on or before the close date
 	WonDeals   int         `json:"won_deals"`
+	// The deals behind each total, by ID (or "deal N", 1-based, for a deal
+	// without one) in the order given: Won is Σ amount of WonIDs, Sourced
+	// of SourcedIDs, Influenced of InfluencedIDs.
+	WonIDs        []string `json:"won_ids"`
+	SourcedIDs    []string `json:"sourced_ids"`
+	InfluencedIDs []string `json:"influenced_ids"`
 	// SourcedShare is Sourced / Won and InfluencedShare Influenced / Won:
 	// the "% of revenue from marketing" in its two definitions.
 	SourcedShare    Metric `json:"sourced_share"`
@@ -136,6 +150,7 @@ func MarketingRevenue(deals []Deal, cur money.Currency) (MarketingContribution, 
 	}
 	var won, src, inf int64
 	var n int
+	ids := [3][]string{{}, {}, {}}
 	for i, d := range deals {
 		if err := checkDeal(kpi, i, d, cur); err != nil {
 			return MarketingContribution{}, err
@@ -159,14 +174,19 @@ func MarketingRevenue(deals []Deal, cur money.Currency) (MarketingContribution, 
 				influenced = true
 			}
 		}
+		id := dealRef(i, d)
+		ids[0] = append(ids[0], id)
 		if first >= 0 && d.Touches[first].Kind == TouchMarketing {
 			src += d.Amount.Amount // ≤ won, cannot overflow
+			ids[1] = append(ids[1], id)
 		}
 		if influenced {
 			inf += d.Amount.Amount
+			ids[2] = append(ids[2], id)
 		}
 	}
-	out := MarketingContribution{Won: money.Money{Amount: won, Currency: cur}, Sourced: money.Money{Amount: src, Currency: cur}, Influenced: money.Money{Amount: inf, Currency: cur}, WonDeals: n}
+	out := MarketingContribution{Won: money.Money{Amount: won, Currency: cur}, Sourced: money.Money{Amount: src, Currency: cur}, Influenced: money.Money{Amount: inf, Currency: cur}, WonDeals: n,
+		WonIDs: ids[0], SourcedIDs: ids[1], InfluencedIDs: ids[2]}
 	var err error
 	if out.SourcedShare, err = newMetric("marketing_sourced_share", SourcedFirstTouch, "sourced won revenue / won revenue", float64(src), float64(won)); err != nil {
 		return MarketingContribution{}, err
@@ -260,8 +280,17 @@ func WinRate(deals []Deal, opts ...WinRateOption) (Metric, error) {
 type SalesCycle struct {
 	Variant    Variant `json:"variant"`
 	Deals      int     `json:"deals"`
-	MeanDays   float64 `json:"mean_days"`
+	MeanDays   float64 `json:"mean_days"`   // Σ DealDays[i].Days / Deals
 	MedianDays float64 `json:"median_days"` // mean of the two middle values for an even count
+	// DealDays are the won deals behind the mean and median, each with
+	// its created-to-closed days, in the order given.
+	DealDays []DealDays `json:"deal_days"`
+}
+
+// DealDays is one won deal's sales cycle in calendar days.
+type DealDays struct {
+	ID   string `json:"id"` // the deal's ID, or "deal N" (1-based) without one
+	Days int    `json:"days"`
 }
 
 // SalesCycleLength returns the mean and median number of calendar days from
@@ -275,6 +304,7 @@ func SalesCycleLength(deals []Deal) (SalesCycle, error) {
 		return SalesCycle{}, err
 	}
 	var days []int
+	var each []DealDays
 	for i, d := range deals {
 		if d.Status != DealWon {
 			continue
@@ -288,6 +318,7 @@ func SalesCycleLength(deals []Deal) (SalesCycle, error) {
 			return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %s: %w: closed before created", dealName(i, d), errInvalid)
 		}
 		days = append(days, n)
+		each = append(each, DealDays{ID: dealRef(i, d), Days: n})
 	}
 	if len(days) == 0 {
 		return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %w: no won deals", errDivZero)
@@ -302,7 +333,7 @@ func SalesCycleLength(deals []Deal) (SalesCycle, error) {
 	if k%2 == 0 {
 		med = float64(days[k/2-1]+days[k/2]) / 2
 	}
-	return SalesCycle{Variant: CycleWon, Deals: k, MeanDays: sum / float64(k), MedianDays: med}, nil
+	return SalesCycle{Variant: CycleWon, Deals: k, MeanDays: sum / float64(k), MedianDays: med, DealDays: each}, nil
 }
 
 // PipelineVelocity returns the revenue the pipeline produces per day:

@@ -270,7 +270,7 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 	}
 	if arpaErr == nil && churnErr == nil {
 		ltv, err := revenue.LTV(arpa.Value, churn.Value, revenue.WithGrossMargin(grossMargin))
-		d.money("LTV", ltv, err)
+		d.money("LTV", ltv.MoneyMetric, err)
 		if err == nil && cacErr == nil {
 			m, err = revenue.LTVToCAC(ltv.Value, cac.Value)
 			d.metric("LTV:CAC", m, err, "%.1f")
