@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 )
 
 func approx(t *testing.T, what string, got, want float64) {
@@ -86,5 +87,45 @@ func TestContributionIDsAndCycleDays(t *testing.T) {
 		if c.DealDays[i] != w {
 			t.Errorf("deal days[%d] = %v, want %v", i, c.DealDays[i], w)
 		}
+	}
+}
+
+// TestVelocityAndCoverageExpectations: sales velocity (HubSpot) 20
+// opportunities × 25% × 5,000.00 / 50 days = 500.00 a day; over one cycle
+// 50 × 500 = 25,000.00 (= 20 × 0.25 × 5,000); over 30 days 15,000.00.
+// Coverage (Salesforce): open 300,000.00 over quota 200,000.00 − won
+// 50,000.00 = 2×; at a 25% win rate the pipeline is expected to book
+// 300,000 × 0.25 = 75,000.00, 75,000 / 150,000 = 0.5 of the remaining quota.
+func TestVelocityAndCoverageExpectations(t *testing.T) {
+	const day = 24 * time.Hour
+	v, err := PipelineVelocity(20, 0.25, usd(500000), 50*day)
+	if err != nil || v.Value != usd(50000) || v.ExpectedRevenue != usd(2500000) || v.PeriodDays != 50 {
+		t.Errorf("velocity %v, expected %v over %v days, %v", v.Value, v.ExpectedRevenue, v.PeriodDays, err)
+	}
+	v, err = PipelineVelocity(20, 0.25, usd(500000), 50*day, WithPeriod(30*day))
+	if err != nil || v.ExpectedRevenue != usd(1500000) || v.PeriodDays != 30 {
+		t.Errorf("30 days: %v over %v, %v", v.ExpectedRevenue, v.PeriodDays, err)
+	}
+	if _, err := PipelineVelocity(20, 0.25, usd(500000), 50*day, WithPeriod(-day)); !errors.Is(err, ErrNegativeAmount) {
+		t.Errorf("negative period: %v", err)
+	}
+	c, err := PipelineCoverage(usd(30_000_000), usd(20_000_000), usd(5_000_000), WithExpectedWinRate(0.25))
+	if err != nil {
+		t.Fatal(err)
+	}
+	approx(t, "coverage", c.Value, 2)
+	if c.Remaining != usd(15_000_000) || c.ExpectedBookings == nil || *c.ExpectedBookings != usd(7_500_000) {
+		t.Errorf("remaining %v, bookings %v", c.Remaining, c.ExpectedBookings)
+	}
+	if c.ExpectedAttainment == nil {
+		t.Fatal("no attainment")
+	}
+	approx(t, "attainment", c.ExpectedAttainment.Value, 0.5)
+	plain, _ := PipelineCoverage(usd(30_000_000), usd(20_000_000), usd(5_000_000))
+	if plain.ExpectedBookings != nil || plain.WinRate != nil {
+		t.Error("expectations without a win rate")
+	}
+	if _, err := PipelineCoverage(usd(1), usd(5), usd(6)); !errors.Is(err, ErrInconsistentInput) {
+		t.Errorf("quota exceeded: %v", err)
 	}
 }

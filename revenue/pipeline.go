@@ -336,74 +336,165 @@ func SalesCycleLength(deals []Deal) (SalesCycle, error) {
 	return SalesCycle{Variant: CycleWon, Deals: k, MeanDays: sum / float64(k), MedianDays: med, DealDays: each}, nil
 }
 
+// Velocity is the result of PipelineVelocity: revenue per day (the
+// MoneyMetric, its fields promoted, in JSON too) and what it produces in a
+// period of a given length.
+type Velocity struct {
+	MoneyMetric
+	// PeriodDays is the length of the period ExpectedRevenue covers, in
+	// days of 24 hours: WithPeriod, or the sales cycle by default.
+	PeriodDays float64 `json:"period_days"`
+	// ExpectedRevenue is velocity × PeriodDays, rounded once from the exact
+	// product (over one sales cycle it is opportunities × win rate ×
+	// average deal size).
+	ExpectedRevenue money.Money `json:"expected_revenue"`
+}
+
 // PipelineVelocity returns the revenue the pipeline produces per day:
 //
 //	velocity = opportunities × win rate × average deal size / sales cycle days
+//	expected revenue = velocity × period days
 //
 // (the sales velocity equation as HubSpot and Salesforce give it), with
 // the sales cycle a time.Duration counted in days of 24 hours (the
 // SalesCycle of won deals is in days: pass
 // time.Duration(c.MeanDays*24*float64(time.Hour))). The result is money
 // per day rounded with WithRounding (default HalfEven); Denominator is the
-// cycle in days.
-// Errors: negative opportunities, win rate outside [0, 1], negative deal
-// size, a zero cycle (ErrDivisionByZero) or a negative one.
-func PipelineVelocity(opportunities int64, winRate float64, averageDeal money.Money, cycle time.Duration, opts ...MoneyOption) (MoneyMetric, error) {
+// cycle in days. ExpectedRevenue is the revenue of a period of
+// WithPeriod's length (the sales cycle by default): 30 days of a 1,000.00
+// a day pipeline is 30,000.00.
+// Errors: negative opportunities (ErrNegativeAmount), win rate outside
+// [0, 1] (ErrInvalidRate), negative deal size, a zero cycle
+// (ErrZeroDenominator), a negative cycle or period.
+func PipelineVelocity(opportunities int64, winRate float64, averageDeal money.Money, cycle time.Duration, opts ...VelocityOption) (Velocity, error) {
 	const kpi = "pipeline velocity"
 	c, err := newConfig(kpi, func(c *kpiConfig) {
 		for _, o := range opts {
 			if o != nil {
-				o.applyMoney(c)
+				o.applyVelocity(c)
 			}
 		}
 	}, VelocityVariant)
 	if err != nil {
-		return MoneyMetric{}, err
+		return Velocity{}, err
 	}
 	if err := op.Count(kpi, "opportunities", opportunities); err != nil {
-		return MoneyMetric{}, err
+		return Velocity{}, err
 	}
 	if err := op.Fraction(kpi, "win rate", winRate, true); err != nil {
-		return MoneyMetric{}, err
+		return Velocity{}, err
 	}
 	if err := op.Money(kpi, "average deal size", averageDeal, false); err != nil {
-		return MoneyMetric{}, err
+		return Velocity{}, err
 	}
 	if cycle < 0 {
-		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w: sales cycle %v is negative", kpi, errNegative, cycle)
+		return Velocity{}, fmt.Errorf("revenue: %s: %w: sales cycle %v is negative", kpi, errNegative, cycle)
+	}
+	period := cycle
+	if c.hasPeriod {
+		if c.period < 0 {
+			return Velocity{}, fmt.Errorf("revenue: %s: %w: period %v is negative", kpi, errNegative, c.period)
+		}
+		period = c.period
 	}
 	// Days exactly: nanoseconds over the nanoseconds of a day.
-	days := new(big.Rat).SetFrac(big.NewInt(int64(cycle)), big.NewInt(int64(24*time.Hour)))
+	dayNs := big.NewInt(int64(24 * time.Hour))
+	days := new(big.Rat).SetFrac(big.NewInt(int64(cycle)), dayNs)
 	num := new(big.Rat).Mul(ratInt(opportunities), ratFloat(winRate))
 	num.Mul(num, ratInt(averageDeal.Amount))
-	return moneyQuotient("pipeline_velocity", VelocityVariant, "opportunities × win rate × average deal size / cycle days",
+	m, err := moneyQuotient("pipeline_velocity", VelocityVariant, "opportunities × win rate × average deal size / cycle days",
 		num, days, averageDeal.Currency, c.rounding)
+	if err != nil {
+		return Velocity{}, err
+	}
+	pdays := new(big.Rat).SetFrac(big.NewInt(int64(period)), dayNs)
+	exp := new(big.Rat).Quo(num, days)
+	exp.Mul(exp, pdays)
+	amt, err := c.rounding.Round(exp)
+	if err != nil {
+		return Velocity{}, fmt.Errorf("revenue: %s: expected revenue: %w", kpi, err)
+	}
+	pd, _ := pdays.Float64()
+	return Velocity{MoneyMetric: m, PeriodDays: pd, ExpectedRevenue: money.Money{Amount: amt, Currency: averageDeal.Currency}}, nil
+}
+
+// Coverage is the result of PipelineCoverage: open pipeline over the
+// remaining quota (the Metric, its fields promoted, in JSON too) and, given
+// a win rate (WithExpectedWinRate), what the pipeline is expected to book.
+type Coverage struct {
+	Metric
+	Remaining money.Money `json:"remaining_quota"` // quota − closed won
+	// WinRate is the rate of WithExpectedWinRate; nil (JSON null) without it,
+	// and so are the two expectations.
+	WinRate *float64 `json:"win_rate"`
+	// ExpectedBookings is open pipeline × win rate, rounded once.
+	ExpectedBookings *money.Money `json:"expected_bookings"`
+	// ExpectedAttainment is the expected share of the remaining quota the
+	// pipeline closes: open pipeline × win rate / (quota − closed won), that
+	// is coverage × win rate (1 or more: on track).
+	ExpectedAttainment *Metric `json:"expected_attainment"`
 }
 
 // PipelineCoverage returns open pipeline / remaining quota, with remaining
 // quota = quota − revenue already closed won in the period (Salesforce's
 // pipeline coverage ratio; 3× is the usual rule of thumb). Numerator and
-// Denominator are in minor units.
-// Errors: quota already met (remaining zero: ErrDivisionByZero; negative:
-// ErrInvalidInput); negative amounts; currencies that differ.
-func PipelineCoverage(openPipeline, quota, closedWon money.Money) (Metric, error) {
+// Denominator are in minor units. With WithExpectedWinRate(w) it also
+// returns the expected bookings, open pipeline × w, and the expected
+// attainment of the remaining quota, open pipeline × w / remaining quota.
+// Errors: quota already met (remaining zero: ErrZeroDenominator; negative:
+// ErrInconsistentInput); negative amounts; a win rate outside [0, 1]
+// (ErrInvalidRate); currencies that differ.
+func PipelineCoverage(openPipeline, quota, closedWon money.Money, opts ...CoverageOption) (Coverage, error) {
 	const kpi = "pipeline coverage"
+	c, err := newConfig(kpi, func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyCoverage(c)
+			}
+		}
+	}, CoverageRemaining)
+	if err != nil {
+		return Coverage{}, err
+	}
 	for _, a := range []struct {
 		n string
 		m money.Money
 	}{{"open pipeline", openPipeline}, {"quota", quota}, {"closed won", closedWon}} {
 		if err := op.Money(kpi, a.n, a.m, false); err != nil {
-			return Metric{}, err
+			return Coverage{}, err
 		}
 	}
 	if err := op.Same(kpi, quota.Currency, openPipeline, closedWon); err != nil {
-		return Metric{}, err
+		return Coverage{}, err
 	}
 	remaining := quota.Amount - closedWon.Amount // both ≥ 0: no overflow
 	if remaining < 0 {
-		return Metric{}, fmt.Errorf("revenue: %s: %w: quota %v already exceeded by %v", kpi, errInvalid, quota, closedWon)
+		return Coverage{}, fmt.Errorf("revenue: %s: %w: quota %v already exceeded by %v", kpi, errInconsistent, quota, closedWon)
 	}
-	return newMetric("pipeline_coverage", CoverageRemaining, "open pipeline / (quota − closed won)", float64(openPipeline.Amount), float64(remaining))
+	m, err := newMetric("pipeline_coverage", CoverageRemaining, "open pipeline / (quota − closed won)", float64(openPipeline.Amount), float64(remaining))
+	if err != nil {
+		return Coverage{}, err
+	}
+	out := Coverage{Metric: m, Remaining: money.Money{Amount: remaining, Currency: quota.Currency}}
+	if c.hasWinRate {
+		if err := op.Fraction(kpi, "win rate", c.winRate, true); err != nil {
+			return Coverage{}, err
+		}
+		w := c.winRate
+		exp := new(big.Rat).Mul(ratInt(openPipeline.Amount), ratFloat(w))
+		amt, err := c.rounding.Round(exp)
+		if err != nil {
+			return Coverage{}, fmt.Errorf("revenue: %s: expected bookings: %w", kpi, err)
+		}
+		eb := money.Money{Amount: amt, Currency: quota.Currency}
+		ef, _ := exp.Float64()
+		att, err := newMetric("expected_attainment", CoverageRemaining, "open pipeline × win rate / (quota − closed won)", ef, float64(remaining))
+		if err != nil {
+			return Coverage{}, err
+		}
+		out.WinRate, out.ExpectedBookings, out.ExpectedAttainment = &w, &eb, &att
+	}
+	return out, nil
 }
 
 // RequiredCoverage returns the pipeline coverage a win rate requires to

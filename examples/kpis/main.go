@@ -325,10 +325,11 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 	}
 	if wrErr == nil && avgErr == nil && cycErr == nil {
 		v, err := revenue.PipelineVelocity(int64(len(open)), wr.Value, avg.Value, time.Duration(cycle.MeanDays*float64(24*time.Hour)))
-		d.money("pipeline velocity (per day)", v, err)
+		d.money("pipeline velocity (per day)", v.MoneyMetric, err)
 	}
 	quota := money.New(3_000_000, cur)
-	m, err = revenue.PipelineCoverage(money.New(openAmount, cur), quota, money.Zero(cur))
+	cov, err := revenue.PipelineCoverage(money.New(openAmount, cur), quota, money.Zero(cur))
+	m = cov.Metric
 	d.metric("pipeline coverage", m, err, "%.2fx")
 	if wrErr == nil {
 		m, err = revenue.RequiredCoverage(wr.Value)
