@@ -2,6 +2,7 @@ package revenue
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 
 	"github.com/revengine/revengine/money"
@@ -159,6 +160,9 @@ func DiscountedCLV(margin money.Money, retention, discount float64, opts ...Mone
 		return DiscountedValue{}, err
 	}
 	mult, _ := new(big.Rat).Quo(ratFloat(retention), den).Float64() // den ≠ 0: checked above
+	if math.IsInf(mult, 0) {
+		return DiscountedValue{}, fmt.Errorf("revenue: clv: %w: margin multiple r / (1 + i − r) does not fit a float64", errOverflow)
+	}
 	return DiscountedValue{MoneyMetric: m, MarginMultiple: mult}, nil
 }
 

@@ -129,3 +129,21 @@ func TestVelocityAndCoverageExpectations(t *testing.T) {
 		t.Errorf("quota exceeded: %v", err)
 	}
 }
+
+// TestEmailDeliveryRate: delivery rate = delivered / sent (Mailchimp,
+// HubSpot): 12,000 sent, 230 bounced, 11,770 delivered → 11,770 / 12,000 =
+// 0.980833…; bounce 230 / 12,000 = 0.0191666…
+func TestEmailDeliveryRate(t *testing.T) {
+	r, err := EmailEngagement(EmailStats{Sent: 12000, Delivered: 11770, Bounced: 230, Opens: 3385, Clicks: 400})
+	if err != nil {
+		t.Fatal(err)
+	}
+	approx(t, "delivery", r.Delivery.Value, 11770.0/12000)
+	approx(t, "bounce", r.Bounce.Value, 230.0/12000)
+	if r.Delivery.Variant != DeliveredOverSent || r.Delivery.Numerator != 11770 || r.Delivery.Denominator != 12000 {
+		t.Errorf("delivery %+v", r.Delivery)
+	}
+	if _, err := EmailEngagement(EmailStats{Sent: 10, Delivered: 11}); !errors.Is(err, ErrInconsistentInput) {
+		t.Errorf("delivered above sent: %v", err)
+	}
+}
