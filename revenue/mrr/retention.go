@@ -19,6 +19,10 @@ const (
 	RetentionKotler revenue.Variant = "end_minus_new_over_start"
 	// CohortStart names rates over the MRR of the customers paying at the start.
 	CohortStart revenue.Variant = "starting_cohort"
+	// PeriodOverPeriod names a growth rate (x(t) − x(t−1)) / x(t−1).
+	PeriodOverPeriod revenue.Variant = "period_over_period"
+	// LogoRetention names retained customers / customers at the start.
+	LogoRetention revenue.Variant = "retained_over_start"
 )
 
 // QuickRatioVariant selects the definition of QuickRatio; it is an option
@@ -302,6 +306,35 @@ func ExpansionRate(m Month) (revenue.Metric, error) {
 	return ratMetric("expansion_rate", CohortStart, "expansion / starting mrr", ratSum(m.Expansion), ratSum(m.StartingMRR))
 }
 
+// ExpansionGrowth returns the period-over-period growth of expansion MRR
+// between two consecutive months of the bridge:
+//
+//	expansion growth = (expansion(cur) − expansion(prev)) / expansion(prev)
+//
+// (0.25: expansion grew by a quarter; negative when it shrank).
+// Numerator and Denominator are minor units.
+// Errors: no expansion in prev (ErrZeroDenominator); months that are not
+// consecutive when both carry their period (ErrInconsistentInput);
+// negative amounts; currencies that differ.
+func ExpansionGrowth(prev, cur Month) (revenue.Metric, error) {
+	const kpi = "expansion growth"
+	if err := checkMovements(kpi, prev); err != nil {
+		return revenue.Metric{}, err
+	}
+	if err := checkMovements(kpi, cur); err != nil {
+		return revenue.Metric{}, err
+	}
+	if err := op.Same(kpi, prev.StartingMRR.Currency, cur.StartingMRR); err != nil {
+		return revenue.Metric{}, err
+	}
+	if !prev.Period.Start.IsZero() && !cur.Period.Start.IsZero() && !prev.Period.End.Equal(cur.Period.Start) {
+		return revenue.Metric{}, fmt.Errorf("mrr: %s: %w: %s does not follow %s", kpi, kpiInconsistent, cur.Period, prev.Period)
+	}
+	num := ratSum(cur.Expansion)
+	num.Sub(num, ratSum(prev.Expansion))
+	return ratMetric("expansion_growth", PeriodOverPeriod, "(expansion − previous expansion) / previous expansion", num, ratSum(prev.Expansion))
+}
+
 // QuickRatio returns the SaaS quick ratio of Mamoon Hamid (Social
 // Capital, "The Quick Ratio", 2015), growth MRR over lost MRR in one month
 // of the bridge:
@@ -343,6 +376,9 @@ type Cohort struct {
 	Retained    int            `json:"retained"`     // customers still paying at the end
 	NRR         revenue.Metric `json:"nrr"`          // ending / starting MRR
 	GRR         revenue.Metric `json:"grr"`          // (starting − contraction − churn) / starting
+	// LogoRetention is the share of the cohort's customers still paying at
+	// the end, Retained / Customers (logo, or customer-count, retention).
+	LogoRetention revenue.Metric `json:"logo_retention"`
 }
 
 // Retention follows the customers paying before p's first day to the
@@ -355,6 +391,7 @@ type Cohort struct {
 //
 //	NRR = (start + expansion − contraction − churn) / start = end / start
 //	GRR = (start − contraction − churn) / start
+//	logo retention = retained customers / customers at the start
 //
 // Event semantics are those of NewBridge. Errors: no MRR at the start
 // (ErrDivisionByZero), and NewBridge's errors on events.
@@ -423,6 +460,9 @@ func Retention(ctx context.Context, events []Event, p revenue.Period, cur money.
 	grr := ratSum(co.StartingMRR)
 	grr.Sub(grr, ratSum(co.Contraction, co.Churn))
 	if co.GRR, err = ratMetric("grr", CohortStart, "(starting mrr − contraction − churn) / starting mrr", grr, ratSum(co.StartingMRR)); err != nil {
+		return Cohort{}, err
+	}
+	if co.LogoRetention, err = metric.New(op, "logo_retention", LogoRetention, "retained customers / customers at the start", float64(co.Retained), float64(co.Customers)); err != nil {
 		return Cohort{}, err
 	}
 	return co, nil

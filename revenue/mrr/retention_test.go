@@ -113,6 +113,9 @@ func TestCohortRetention(t *testing.T) {
 			}
 			kpiApprox(t, "nrr", c.NRR.Value, tt.nrr)
 			kpiApprox(t, "grr", c.GRR.Value, tt.grr)
+			// logo retention = retained / customers at the start: 1/2 in
+			// February (b churned), 2/2 over February to April
+			kpiApprox(t, "logo retention", c.LogoRetention.Value, float64(tt.retained)/float64(tt.customers))
 		})
 	}
 	if _, err := Retention(context.Background(), allMovements, revenue.Month(2024, time.January), "USD"); !errors.Is(err, money.ErrDivisionByZero) {
@@ -161,5 +164,38 @@ func TestRetentionWhateverBridge(t *testing.T) {
 		if _, err := NRR(bad); !errors.Is(err, ErrInconsistentInput) {
 			t.Errorf("%s: tampered month: %v", method, err)
 		}
+	}
+}
+
+// TestExpansionGrowth: period-over-period growth of expansion MRR,
+// (expansion(t) − expansion(t−1)) / expansion(t−1): 800.00 after 640.00 is
+// (800 − 640) / 640 = 0.25; the other way round (640 − 800) / 800 = −0.2.
+func TestExpansionGrowth(t *testing.T) {
+	jan := Month{Period: revenue.Month(2024, time.January), StartingMRR: usd(1_000_000), Expansion: usd(64_000),
+		New: usd(0), Contraction: usd(0), Churn: usd(0), Reactivation: usd(0)}
+	feb := jan
+	feb.Period, feb.Expansion = revenue.Month(2024, time.February), usd(80_000)
+	g, err := ExpansionGrowth(jan, feb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kpiApprox(t, "growth", g.Value, 0.25)
+	if g.Variant != PeriodOverPeriod {
+		t.Errorf("variant %q", g.Variant)
+	}
+	mar := jan
+	mar.Period = revenue.Month(2024, time.March)
+	g, err = ExpansionGrowth(feb, mar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kpiApprox(t, "shrink", g.Value, -0.2)
+	if _, err := ExpansionGrowth(jan, mar); !errors.Is(err, ErrInconsistentInput) {
+		t.Errorf("not consecutive: %v", err)
+	}
+	none := jan
+	none.Expansion = usd(0)
+	if _, err := ExpansionGrowth(none, feb); !errors.Is(err, ErrZeroDenominator) {
+		t.Errorf("no expansion before: %v", err)
 	}
 }
