@@ -60,6 +60,16 @@ func TestNoNonFinite(t *testing.T) {
 		"PipelineVelocity": func() (any, error) { return PipelineVelocity(p.i(), p.f(), p.m(), time.Duration(p.i())) },
 		"PipelineCoverage": func() (any, error) { return PipelineCoverage(p.m(), p.m(), p.m()) },
 		"RequiredCoverage": func() (any, error) { return RequiredCoverage(p.f()) },
+		"CoverageExpected": func() (any, error) {
+			return PipelineCoverage(p.m(), p.m(), p.m(), WithExpectedWinRate(p.f()))
+		},
+		"VelocityPeriod": func() (any, error) {
+			return PipelineVelocity(p.i(), p.f(), p.m(), time.Duration(p.i()), WithPeriod(time.Duration(p.i())))
+		},
+		"MarketingShare": func() (any, error) { return MarketingShare(p.m(), p.m()) },
+		"FunnelFromCounts": func() (any, error) {
+			return FunnelFromCounts(FunnelCohort, []StageCount{{StageLead, p.i()}, {StageMQL, p.i()}, {StageSQL, p.i()}})
+		},
 		"EmailEngagement": func() (any, error) {
 			return EmailEngagement(EmailStats{Sent: p.i(), Delivered: p.i(), Bounced: p.i(), Opens: p.i(), Clicks: p.i(), Unsubscribes: p.i()})
 		},

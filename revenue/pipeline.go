@@ -197,6 +197,36 @@ func MarketingRevenue(deals []Deal, cur money.Currency) (MarketingContribution, 
 	return out, nil
 }
 
+// MarketingShareVariant names marketing-sourced revenue / total revenue.
+const MarketingShareVariant Variant = "sourced_over_total"
+
+// MarketingShare returns the percentage of revenue from marketing, as a
+// fraction:
+//
+//	% revenue from marketing = marketing-sourced revenue / total revenue
+//
+// over the same period (HubSpot's and Salesforce's "marketing-sourced
+// revenue" share; MarketingRevenue computes both totals from deals).
+// Numerator and Denominator are minor units.
+// Errors: total zero (ErrZeroDenominator); marketing-sourced above total
+// (ErrInconsistentInput); negative amounts; currencies that differ.
+func MarketingShare(sourced, total money.Money) (Metric, error) {
+	const kpi = "marketing share"
+	if err := op.Money(kpi, "marketing-sourced revenue", sourced, false); err != nil {
+		return Metric{}, err
+	}
+	if err := op.Money(kpi, "total revenue", total, false); err != nil {
+		return Metric{}, err
+	}
+	if err := op.Same(kpi, total.Currency, sourced); err != nil {
+		return Metric{}, err
+	}
+	if sourced.Amount > total.Amount {
+		return Metric{}, fmt.Errorf("revenue: %s: %w: marketing-sourced %v exceeds total %v", kpi, errInconsistent, sourced, total)
+	}
+	return newMetric("marketing_share", MarketingShareVariant, "marketing-sourced revenue / total revenue", float64(sourced.Amount), float64(total.Amount))
+}
+
 // AverageDealSize returns Σ amount of the won deals / number of won deals
 // among the deals given (HubSpot, Salesforce), rounded with WithRounding
 // (default HalfEven). Errors: no won deals (ErrDivisionByZero); currency,
