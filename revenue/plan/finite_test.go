@@ -46,7 +46,8 @@ func TestNoNonFinite(t *testing.T) {
 			return b.BreakEven(f())
 		},
 		"BreakEvenVolumeChange": func() (any, error) { return BreakEvenVolumeChange(f(), f()) },
-		"CMGR":                  func() (any, error) { return CMGR(m(), m(), int(i()%1000)) },
+		"CMGR":                  func() (any, error) { return CMGR(m(), m(), int(i()%1000), WithProjection(r.IntN(30))) },
+		"FunnelRevenue":         func() (any, error) { return FunnelRevenue(f(), f(), f(), m()) },
 		"LinearTrend":           func() (any, error) { return LinearTrend(fs(), int(i()%50)) },
 		"HoltWinters": func() (any, error) {
 			return HoltWinters(context.Background(), fs(), 1+r.IntN(4), f(), f(), f(), int(i()%50))

@@ -199,3 +199,44 @@ func TestProfit(t *testing.T) {
 		t.Error("Profits accepted a bad scenario")
 	}
 }
+
+// TestFunnelRevenueAndCMGRProjection: the seed funnel, fractions kept:
+// 1,000 visits × 1% = 10 leads × 5% = 0.5 customers a month; a year is 12 ×:
+// 12,000 visits, 120 leads, 6 customers; at an ARPA of 99.00 the month's
+// new customers add 0.5 × 99.00 = 49.50 of MRR. CMGR (100.00 → 121.00 in 2
+// months) = 10%; projected 121 × 1.1 = 133.10, × 1.1² = 146.41, × 1.1³ =
+// 161.051 → 161.05.
+func TestFunnelRevenueAndCMGRProjection(t *testing.T) {
+	f, err := FunnelRevenue(1000, 0.01, 0.05, usd(9900))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kpiApprox(t, "leads/month", f.LeadsPerMonth, 10)
+	kpiApprox(t, "customers/month", f.CustomersPerMonth, 0.5)
+	kpiApprox(t, "visits/year", f.VisitsPerYear, 12000)
+	kpiApprox(t, "leads/year", f.LeadsPerYear, 120)
+	kpiApprox(t, "customers/year", f.CustomersPerYear, 6)
+	if f.NewMRRPerMonth != usd(4950) {
+		t.Errorf("new MRR %v, want USD 49.50", f.NewMRRPerMonth)
+	}
+	if _, err := FunnelRevenue(1000, 1.5, 0.05, usd(9900)); !errors.Is(err, ErrInvalidRate) {
+		t.Errorf("rate 1.5: %v", err)
+	}
+	g, err := CMGR(usd(10000), usd(12100), 2, WithProjection(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kpiApprox(t, "cmgr", g.Value, 0.1)
+	want := []money.Money{usd(13310), usd(14641), usd(16105)}
+	if len(g.Projection) != 3 {
+		t.Fatalf("projection %v", g.Projection)
+	}
+	for i, w := range want {
+		if g.Projection[i] != w {
+			t.Errorf("projection %d = %v, want %v", i+1, g.Projection[i], w)
+		}
+	}
+	if _, err := CMGR(usd(1), usd(math.MaxInt64), 1, WithProjection(2)); !errors.Is(err, ErrOverflow) {
+		t.Errorf("projection beyond int64: %v", err)
+	}
+}
