@@ -159,6 +159,7 @@ func NewFunnel(t Target, averageDeal money.Money, stages []Stage, opts ...Funnel
 type CountPace struct {
 	Stage         string   `json:"stage"`
 	Method        Method   `json:"method"`
+	Status        Status   `json:"status"` // as Pace.Status
 	Target        float64  `json:"target"`
 	Actual        float64  `json:"actual"`
 	Attainment    float64  `json:"attainment"`
@@ -238,7 +239,7 @@ func (f Funnel) Pace(at time.Time, actual map[string]float64, opts ...PaceOption
 			return nil, fmt.Errorf("goal: funnel pace: stage %q: %w: target count %v", name, errDivZero, T)
 		}
 		c := CountPace{
-			Stage: name, Method: method, Target: T, Actual: A, Attainment: A / T,
+			Stage: name, Method: method, Status: paceStatus(p, a), Target: T, Actual: A, Attainment: A / T,
 			TotalDays: D, ElapsedDays: e, RemainingDays: D - e,
 			Expected: T * float64(num) / float64(den),
 		}

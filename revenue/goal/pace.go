@@ -104,12 +104,39 @@ func newPaceConfig(cur money.Currency, opts []PaceOption) (paceConfig, error) {
 	return c, nil
 }
 
+// Status says where an evaluation date falls in a pacing period.
+type Status string
+
+// The pacing statuses.
+const (
+	// StatusNotStarted: the evaluation date is before the period's first day.
+	StatusNotStarted Status = "not_started"
+	// StatusInProgress: the evaluation date is one of the period's days,
+	// its first and last included.
+	StatusInProgress Status = "in_progress"
+	// StatusEnded: the evaluation date is after the period's last day.
+	StatusEnded Status = "ended"
+)
+
+// paceStatus is the status of the end of day a in p.
+func paceStatus(p revenue.Period, a time.Time) Status {
+	switch {
+	case a.Before(p.Start):
+		return StatusNotStarted
+	case !a.Before(p.End):
+		return StatusEnded
+	}
+	return StatusInProgress
+}
+
 // Pace is where one target stands at an evaluation date. The evaluation is
 // as of the END of the day At (its UTC calendar date): actuals dated on At
 // count, and At itself is an elapsed day.
 //
 // Definitions (D = TotalDays, e = ElapsedDays, T = Target, A = Actual):
 //
+//	Status      = not_started before the first day, in_progress from the
+//	              first day through the last, ended after the last day
 //	e           = days of the period from its first day through At, both
 //	              included: 0 before the period, D on or after its last day
 //	Actual      = Σ actuals dated in the period on or before At
@@ -130,6 +157,7 @@ type Pace struct {
 	Period        revenue.Period `json:"period"`
 	At            time.Time      `json:"at"`
 	Method        Method         `json:"method"`
+	Status        Status         `json:"status"`
 	Target        money.Money    `json:"target"`
 	Actual        money.Money    `json:"actual"`
 	Actuals       int            `json:"actuals"` // how many actuals make up Actual
@@ -442,7 +470,7 @@ func paceWith(t Target, a time.Time, actual money.Money, n int, expected money.M
 	D := t.Period.Days()
 	e := paceElapsedDays(t.Period, a)
 	p := Pace{
-		Period: t.Period, At: a, Method: cfg.method,
+		Period: t.Period, At: a, Method: cfg.method, Status: paceStatus(t.Period, a),
 		Target: t.Amount, Actual: actual, Actuals: n,
 		TotalDays: D, ElapsedDays: e, RemainingDays: D - e,
 		ExpectedShare: share, Expected: expected,
