@@ -506,12 +506,20 @@ func paceWith(t Target, a time.Time, actual money.Money, n int, expected money.M
 		if err != nil {
 			return Pace{}, fmt.Errorf("goal: pace %s: pipeline: %w", t.Period, err)
 		}
+		deals := new(big.Rat).SetInt64(p.Remaining.Amount)
+		deals.Quo(deals, new(big.Rat).Mul(money.Decimal(cfg.winRate), new(big.Rat).SetInt64(cfg.avgDeal.Amount)))
+		df, _ := deals.Float64()
+		cov := 1 / cfg.winRate
+		if math.IsInf(df, 0) || math.IsInf(cov, 0) {
+			// a win rate so small that the deals or the coverage leave float64
+			return Pace{}, fmt.Errorf("goal: pace %s: pipeline: %w: win rate %v", t.Period, errOverflow, cfg.winRate)
+		}
 		p.Pipeline = &PipelineNeed{
 			WinRate:          cfg.winRate,
 			AverageDeal:      cfg.avgDeal,
 			Needed:           need,
-			Deals:            float64(p.Remaining.Amount) / (cfg.winRate * float64(cfg.avgDeal.Amount)),
-			RequiredCoverage: 1 / cfg.winRate,
+			Deals:            df,
+			RequiredCoverage: cov,
 		}
 	}
 	return p, nil

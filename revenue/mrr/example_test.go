@@ -75,14 +75,16 @@ func ExampleMeasure() {
 	subs := []mrr.Subscription{
 		{CustomerID: "annual", Amount: money.New(100_000, "USD"), Interval: mrr.IntervalYear, Start: revenue.Date(2024, 1, 1)},
 	}
-	var year []string
-	for m := time.January; m <= time.December; m++ {
-		s, _ := mrr.Measure(subs, revenue.Month(2024, m), "USD")
-		year = append(year, fmt.Sprint(s.MRR.Amount))
-	}
-	fmt.Println(strings.Join(year, " "))
+	s, _ := mrr.Measure(subs, revenue.Month(2024, time.March), "USD")
+	// 1,000.00 a year is 83.333… a month exactly: MRR rounds once, ARR is
+	// 12 × the exact MRR.
+	fmt.Println(s.Variant, s.MRR, s.ARR)
+	_, err := mrr.Measure([]mrr.Subscription{{CustomerID: "x", Amount: money.New(1, "EUR"), Interval: mrr.IntervalMonth}},
+		revenue.Month(2024, time.March), "USD")
+	fmt.Println(errors.Is(err, mrr.ErrCurrencyMismatch))
 	// Output:
-	// 8334 8334 8334 8334 8333 8333 8333 8333 8333 8333 8333 8333
+	// normalized_monthly USD 83.33 USD 1000.00
+	// true
 }
 
 func ExampleScanEvents() {
