@@ -43,7 +43,8 @@ const (
 	// ENPS is an employee Net Promoter question, answered 0–10 on the
 	// Standard scale.
 	ENPS Kind = "enps"
-	// Likert is a 1–5 agreement question; 4 and 5 are favourable.
+	// Likert is a 1–5 agreement question; 4 and 5 are favourable, 3
+	// neutral, 1 and 2 unfavourable.
 	Likert Kind = "likert"
 	// Choice is a single-choice question; the answer is one of Options.
 	Choice Kind = "choice"
@@ -51,10 +52,12 @@ const (
 	Text Kind = "text"
 )
 
-// Likert bounds and the favourable threshold.
+// Likert bounds and the bands of the 5-point scale: 1–2 unfavourable, 3
+// neutral, 4–5 favourable.
 const (
 	likertMin        = 1
 	likertMax        = 5
+	likertNeutral    = 3
 	likertFavourable = 4 // 4 and 5 are favourable
 )
 

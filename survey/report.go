@@ -118,9 +118,10 @@ type Report struct {
 // QuestionStats are the statistics of one question in one group.
 //
 // JSON names (stable): id, type, answered, skipped, distribution
-// ([Bucket]s), mean, favourable (a percentage, 0–100), enps ([NPS]), wald
-// and adjusted_wald ([Interval]s) and comments; those that do not apply to
-// the question's type, or have no answers, are left out.
+// ([Bucket]s), mean, favourable, neutral and unfavourable (fractions, 0–1),
+// enps ([NPS]), wald and adjusted_wald ([Interval]s) and comments; those
+// that do not apply to the question's type, or have no answers, are left
+// out.
 type QuestionStats struct {
 	ID       string `json:"id"`
 	Kind     Kind   `json:"type"`
@@ -131,8 +132,12 @@ type QuestionStats struct {
 	Distribution []Bucket `json:"distribution,omitempty"`
 	// Mean of the answers, for enps and likert; nil when none.
 	Mean *float64 `json:"mean,omitempty"`
-	// Favourable is the percentage of answers that are 4 or 5, for likert.
-	Favourable *float64 `json:"favourable,omitempty"`
+	// Favourable, Neutral and Unfavourable are the shares (fractions) of
+	// the answers of a 5-point likert question that are 4–5, 3 and 1–2;
+	// they add up to 1.
+	Favourable   *float64 `json:"favourable,omitempty"`
+	Neutral      *float64 `json:"neutral,omitempty"`
+	Unfavourable *float64 `json:"unfavourable,omitempty"`
 	// NPS and its intervals at the report's level, for enps.
 	NPS          *NPS      `json:"enps,omitempty"`
 	Wald         *Interval `json:"wald,omitempty"`
@@ -323,7 +328,7 @@ func (s *Survey) Report(ctx context.Context, b *Batch, opts ...ReportOption) (re
 					ws.Wald, ws.AdjustedWald = intervals(r, cfg.level)
 				}
 				if cur != nil && prev != nil {
-					if d, err := Compare(*cur, *prev); err == nil {
+					if d, err := Compare(*cur, *prev, cfg.level); err == nil {
 						ws.Change = &d
 					}
 				}
@@ -448,7 +453,7 @@ func (s *Survey) stats(rs []*record, level float64) []QuestionStats {
 	out := make([]QuestionStats, len(s.questions))
 	for qi, q := range s.questions {
 		st := QuestionStats{ID: q.ID, Kind: q.Kind}
-		var sum, fav int
+		var sum, fav, neutral, unfav int
 		var numeric [11]int // enps 0–10 and likert 1–5, by answer
 		choices := map[string]int{}
 		for _, r := range rs {
@@ -461,8 +466,13 @@ func (s *Survey) stats(rs []*record, level float64) []QuestionStats {
 			case ENPS, Likert:
 				sum += a.n
 				numeric[a.n]++ // validated: 0 ≤ a.n ≤ 10
-				if a.n >= likertFavourable {
+				switch {
+				case a.n >= likertFavourable:
 					fav++
+				case a.n == likertNeutral:
+					neutral++
+				default:
+					unfav++
 				}
 			case Choice:
 				choices[a.s]++
@@ -487,8 +497,9 @@ func (s *Survey) stats(rs []*record, level float64) []QuestionStats {
 			mean := float64(sum) / float64(st.Answered)
 			st.Mean = &mean
 			if q.Kind == Likert {
-				pct := 100 * float64(fav) / float64(st.Answered)
-				st.Favourable = &pct
+				n := float64(st.Answered)
+				f, ne, u := float64(fav)/n, float64(neutral)/n, float64(unfav)/n
+				st.Favourable, st.Neutral, st.Unfavourable = &f, &ne, &u
 			}
 		}
 		if q.Kind == ENPS {

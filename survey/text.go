@@ -85,14 +85,17 @@ func writeQuestion(w io.Writer, q QuestionStats, indent, level string) {
 		fmt.Fprintf(w, ", mean %s", f2(*q.Mean))
 	}
 	if q.Favourable != nil {
-		fmt.Fprintf(w, ", favourable %s%%", f1(*q.Favourable))
+		fmt.Fprintf(w, ", favourable %s%%", f1(100**q.Favourable))
+		if q.Neutral != nil && q.Unfavourable != nil {
+			fmt.Fprintf(w, ", neutral %s%%, unfavourable %s%%", f1(100**q.Neutral), f1(100**q.Unfavourable))
+		}
 	}
 	fmt.Fprintln(w)
 	if q.NPS != nil {
 		n := q.NPS
 		p("  eNPS %s: promoters %d (%s%%), passives %d (%s%%), detractors %d (%s%%); SE %s\n",
 			signed(n.Score), n.Promoters, f1(100*n.PromoterShare), n.Passives, f1(100*n.PassiveShare),
-			n.Detractors, f1(100*n.DetractorShare), f1(n.StdErrPoints()))
+			n.Detractors, f1(100*n.DetractorShare), f1(n.StdErr))
 		p("  %s interval: Wald %s, adjusted Wald %s\n", level, interval(q.Wald), interval(q.AdjustedWald))
 	}
 	if len(q.Distribution) > 0 {
