@@ -18,7 +18,7 @@ func TestReportJSONRoundTrip(t *testing.T) {
 	for _, opts := range [][]ReportOption{
 		{WithInvited(40)},
 		{WithBreakdown("wave"), WithThreshold(3)},
-		{WithWave("W2"), WithBreakdown("team"), WithLevel(0.9), WithThreshold(1)},
+		{WithWave("W2"), WithBreakdown("team"), WithLevel(0.9), WithThreshold(MinThreshold)},
 		{WithThreshold(50)}, // suppressed
 	} {
 		rep, err := s.Report(context.Background(), b, opts...)
@@ -92,7 +92,7 @@ func TestReportJSONNames(t *testing.T) {
 		raw  json.RawMessage
 		want string
 	}{
-		{"Report", data, "accepted breakdown cadence invited level questions read rejected respondents response_rate responses survey threshold trends wave"},
+		{"Report", data, "accepted breakdown cadence invited level questions read rejected repeat_respondents respondents response_rate responses survey threshold trends wave waves"},
 		{"QuestionStats (enps)", top.Questions[0], "adjusted_wald answered distribution enps id mean skipped type wald"},
 		{"QuestionStats (likert)", top.Questions[1], "answered distribution favourable id mean neutral skipped type unfavourable"},
 		{"QuestionStats (text)", top.Questions[4], "answered comments id skipped type"},

@@ -312,11 +312,21 @@ func TestAnonymity(t *testing.T) {
 		t.Errorf("breakdown comments wrong:\n%s", breakdown)
 	}
 
-	// Threshold 2: nobody is below it, nothing is hidden.
-	rep2, _ := s.Report(ctx, b, WithBreakdown("team"), WithThreshold(2))
-	for _, g := range rep2.Breakdown.Groups {
-		if g.Suppressed != "" {
-			t.Errorf("threshold 2: %s suppressed", g.Value)
+	// Threshold 2 is below the absolute floor of 3: refused, never a
+	// group of two shown. At 3, RevOps (2) is still hidden.
+	if _, err := s.Report(ctx, b, WithBreakdown("team"), WithThreshold(2)); !errors.Is(err, ErrThreshold) {
+		t.Errorf("threshold 2: err = %v, want ErrThreshold", err)
+	}
+	rep3, err := s.Report(ctx, b, WithBreakdown("team"), WithThreshold(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// RevOps (2 < 3) below, and CSM complementary again (the hidden 2 are
+	// fewer than 3); AE and SDR shown.
+	for _, g := range rep3.Breakdown.Groups {
+		want := map[string]Suppression{"RevOps": BelowThreshold, "CSM": Complementary}[g.Value]
+		if g.Suppressed != want {
+			t.Errorf("threshold 3: %s suppressed %q, want %q", g.Value, g.Suppressed, want)
 		}
 	}
 
@@ -333,12 +343,12 @@ func TestAnonymity(t *testing.T) {
 	if err != nil || b2.Err() != nil {
 		t.Fatal(err, b2.Err())
 	}
-	rep3, _ := s.Report(ctx, b2, WithBreakdown("team"))
-	if g := rep3.Breakdown.Groups[1]; g.Value != "RevOps" || g.Suppressed != BelowThreshold {
+	repMulti, _ := s.Report(ctx, b2, WithBreakdown("team"))
+	if g := repMulti.Breakdown.Groups[1]; g.Value != "RevOps" || g.Suppressed != BelowThreshold {
 		t.Errorf("RevOps = %+v", g)
 	}
 	// Both groups hidden (RevOps below, AE complementary).
-	if g := rep3.Breakdown.Groups[0]; g.Suppressed != Complementary {
+	if g := repMulti.Breakdown.Groups[0]; g.Suppressed != Complementary {
 		t.Errorf("AE = %+v", g)
 	}
 
@@ -504,8 +514,8 @@ func TestComplementaryPooled(t *testing.T) {
 // ErrInternal, with no partial report.
 func TestReportPanicIsInternal(t *testing.T) {
 	s := mustLoadFile(t, "testdata/pulse.yaml")
-	b := &Batch{survey: s, read: 1, accepted: []record{{respondent: "r1", wave: "W1"}}}
-	rep, err := s.Report(context.Background(), b, WithThreshold(1))
+	b := &Batch{survey: s, read: 3, accepted: []record{{respondent: "r1", wave: "W1"}, {respondent: "r2", wave: "W1"}, {respondent: "r3", wave: "W1"}}}
+	rep, err := s.Report(context.Background(), b, WithThreshold(MinThreshold))
 	if rep != nil || !errors.Is(err, ErrInternal) {
 		t.Fatalf("report %v, err %v; want ErrInternal", rep, err)
 	}

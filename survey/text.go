@@ -27,7 +27,18 @@ func (r *Report) WriteText(w io.Writer) error {
 		p("; invited %d, response rate %s%%", r.Invited, f1(100**r.ResponseRate))
 	}
 	p("\nrows read %d, accepted %d, rejected %d\n", r.Read, r.Accepted, r.Rejected)
-	p("anonymity threshold %d respondents; intervals at %s%% confidence\n", r.Threshold, trimFloat(100*r.Level))
+	p("anonymity threshold %d respondents", r.Threshold)
+	if r.MinGroupSize > 0 {
+		p(" (the survey's minimum %d)", r.MinGroupSize)
+	}
+	p("; intervals at %s%% confidence\n", trimFloat(100*r.Level))
+	if len(r.Waves) > 0 {
+		p("pooled waves: %s", strings.Join(r.Waves, ", "))
+		if r.RepeatRespondents > 0 {
+			p("; %d respondents answered more than one, and their answers are not independent: the pooled intervals are too narrow (see the trend, or --wave, for one wave)", r.RepeatRespondents)
+		}
+		p("\n")
+	}
 	level := trimFloat(100*r.Level) + "%"
 	if r.Suppressed != "" {
 		p("\nsuppressed: fewer than %d respondents\n", r.Threshold)
