@@ -429,10 +429,11 @@ func SampleSize(margin, level, variance float64) (Sample, error) {
 		return Sample{}, fmt.Errorf("%w: %v not in (0, %v]", ErrVariance, variance, MaxVariance)
 	}
 	n := z * z * variance / (margin * margin)
-	if n > 1<<53 || math.IsInf(n, 0) {
+	if !(n <= 1<<53) { // also NaN (margin² underflowing to 0) and +Inf
 		return Sample{}, fmt.Errorf("%w: %v points needs more than 2^53 respondents", ErrMargin, margin)
 	}
-	return Sample{N: int(math.Ceil(n * (1 - 1e-12))), Exact: n, Margin: margin, Level: level, Variance: variance}, nil
+	// At least one respondent, even at a level so low that z² · Var rounds to 0.
+	return Sample{N: max(1, int(math.Ceil(n*(1-1e-12)))), Exact: n, Margin: margin, Level: level, Variance: variance}, nil
 }
 
 // SharesVariance returns the variance of one response, in NPS points², of a
