@@ -287,3 +287,12 @@ func ExampleSurvey_Check() {
 	// response "2": question "enps": value "ten" is not a whole number 0–10
 	// response "3": respondent "a" already answered wave "W1" in response 1
 }
+
+func ExampleSampleSizeFromShares() {
+	// 40% promoters, 20% detractors: variance 100²·(0.6 − 0.2²) = 5,600 points²;
+	// ±5 points at 95% needs 1.96²·5,600/25 = 860.49 → 861 respondents.
+	s, _ := survey.SampleSizeFromShares(5, 0.95, 0.4, 0.2)
+	fmt.Printf("%d (%.2f exactly, variance %.0f)\n", s.N, s.Exact, s.Variance)
+	// Output:
+	// 861 (860.49 exactly, variance 5600)
+}

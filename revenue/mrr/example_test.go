@@ -131,3 +131,13 @@ func ExampleCustomerChurn() {
 	// start_plus_new 0.0870
 	// true
 }
+
+func ExampleQuickRatio() {
+	m := mrr.Month{StartingMRR: money.New(1_000_000, "USD"), New: money.New(150_000, "USD"), Expansion: money.New(80_000, "USD"),
+		Contraction: money.New(20_000, "USD"), Churn: money.New(50_000, "USD"), Reactivation: money.New(10_000, "USD")}
+	hamid, _ := mrr.QuickRatio(m)                                // (1,500 + 800) / (500 + 200)
+	with, _ := mrr.QuickRatio(m, mrr.QuickRatioWithReactivation) // (1,500 + 800 + 100) / (500 + 200)
+	fmt.Printf("%s %.3f, %s %.3f\n", hamid.Variant, hamid.Value, with.Variant, with.Value)
+	// Output:
+	// mamoon_hamid 3.286, with_reactivation 3.429
+}

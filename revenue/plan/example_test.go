@@ -157,3 +157,11 @@ func ExampleLinearTrend() {
 	// Output:
 	// 1.0 1.0 [4 5]
 }
+
+func ExampleFunnelRevenue() {
+	// 1,000 visits × 1% × 5% = 0.5 customers a month, 6 a year; at 99.00 ARPA, 49.50 of new MRR.
+	f, _ := plan.FunnelRevenue(1000, 0.01, 0.05, money.New(9900, "USD"))
+	fmt.Println(f.CustomersPerMonth, f.CustomersPerYear, f.NewMRRPerMonth)
+	// Output:
+	// 0.5 6 USD 49.50
+}
