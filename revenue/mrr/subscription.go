@@ -2,8 +2,10 @@ package mrr
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
+	"slices"
 	"time"
 
 	"github.com/revengine/revengine/money"
@@ -22,20 +24,18 @@ const (
 	IntervalYear    Interval = "year"
 )
 
+// intervalsPerMonth are the exact factors of perMonth, read only.
+var intervalsPerMonth = map[Interval]*big.Rat{
+	IntervalDay: big.NewRat(365, 12), IntervalWeek: big.NewRat(52, 12), IntervalMonth: big.NewRat(1, 1),
+	IntervalQuarter: big.NewRat(1, 3), IntervalYear: big.NewRat(1, 12),
+}
+
 // perMonth is the number of billing intervals in a month, exactly: 365/12
 // days, 52/12 weeks, 1 month, 1/3 quarter, 1/12 year.
+// The result is shared and must not be modified.
 func (i Interval) perMonth() (*big.Rat, error) {
-	switch i {
-	case IntervalDay:
-		return big.NewRat(365, 12), nil
-	case IntervalWeek:
-		return big.NewRat(52, 12), nil
-	case IntervalMonth:
-		return big.NewRat(1, 1), nil
-	case IntervalQuarter:
-		return big.NewRat(1, 3), nil
-	case IntervalYear:
-		return big.NewRat(1, 12), nil
+	if r, ok := intervalsPerMonth[i]; ok {
+		return r, nil
 	}
 	return nil, fmt.Errorf("%w: unknown billing interval %q", errInvalid, i)
 }
@@ -191,7 +191,10 @@ const Normalized revenue.Variant = "normalized_monthly"
 // MeasureOption is an optional setting of Measure.
 type MeasureOption func(*measureConfig)
 
-type measureConfig struct{ temporary bool }
+type measureConfig struct {
+	temporary bool
+	keep      map[float64]*big.Rat // 1 − fraction off, by fraction: parsed once per Measure
+}
 
 // WithTemporaryDiscounts applies coupons of every duration, once and
 // repeating too, to the month measured; by default only forever coupons
@@ -229,7 +232,7 @@ func WithTemporaryDiscounts() MeasureOption { return func(c *measureConfig) { c.
 // before Start, a negative interval count, Amount together with Items
 // (ErrInvalidInput); a result beyond int64 minor units (ErrOverflow).
 func Measure(subs []Subscription, m revenue.Period, cur money.Currency, opts ...MeasureOption) (Snapshot, error) {
-	var cfg measureConfig
+	cfg := measureConfig{keep: map[float64]*big.Rat{}}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -240,14 +243,17 @@ func Measure(subs []Subscription, m revenue.Period, cur money.Currency, opts ...
 	}
 	month := revenue.Month(m.Start.Year(), m.Start.Month())
 	snap := Snapshot{Variant: Normalized, Month: month.String(), Lines: []SubscriptionMRR{}}
-	total := new(big.Rat)
+	sums := map[uint64]*big.Int{} // Σ numerators by denominator (denominators are small)
 	customers := map[string]bool{}
 	for i, s := range subs {
 		where := fmt.Sprintf("subscription %d", i+1)
 		if s.ID != "" {
 			where = fmt.Sprintf("subscription %q", s.ID)
 		}
-		sm, err := subscriptionMRR(s, cur, cfg)
+		num, den, err := subscriptionMRR(s, cur, cfg)
+		if err == nil && !den.IsUint64() {
+			err = fmt.Errorf("%w: discount fraction with too many digits", errInvalid)
+		}
 		if err != nil {
 			return Snapshot{}, fmt.Errorf("mrr: measure: %s: %w", where, err)
 		}
@@ -262,12 +268,22 @@ func Measure(subs []Subscription, m revenue.Period, cur money.Currency, opts ...
 		}
 		line := SubscriptionMRR{Index: i + 1, ID: s.ID, CustomerID: s.CustomerID, Status: st, Counted: counts}
 		if counts {
-			total.Add(total, sm)
-			line.MRRExact, _ = sm.Float64()
+			d := den.Uint64()
+			if sums[d] == nil {
+				sums[d] = new(big.Int)
+			}
+			sums[d].Add(sums[d], num)
+			nf, _ := new(big.Float).SetInt(num).Float64()
+			df, _ := new(big.Float).SetInt(den).Float64()
+			line.MRRExact = nf / df // an approximation, as documented; no GCD per line
 			customers[s.CustomerID] = true
 			snap.Subscriptions++
 		}
 		snap.Lines = append(snap.Lines, line)
+	}
+	total := new(big.Rat)
+	for _, d := range slices.Sorted(maps.Keys(sums)) { // sorted: the same work on every run
+		total.Add(total, new(big.Rat).SetFrac(sums[d], new(big.Int).SetUint64(d)))
 	}
 	var err error
 	if snap.MRR, err = roundMoney(total, cur); err != nil {
@@ -292,20 +308,22 @@ func roundMoney(q *big.Rat, cur money.Currency) (money.Money, error) {
 
 // subscriptionMRR validates s and returns its exact monthly-normalised MRR
 // in minor units (whatever its status).
-func subscriptionMRR(s Subscription, cur money.Currency, cfg measureConfig) (*big.Rat, error) {
+// The result is an unnormalised fraction num/den (no GCD per subscription:
+// Measure sums the numerators of equal denominators, which are few).
+func subscriptionMRR(s Subscription, cur money.Currency, cfg measureConfig) (num, den *big.Int, err error) {
 	if _, ok := s.Status.counts(); !ok {
-		return nil, fmt.Errorf("%w: unknown status %q", errInvalid, s.Status)
+		return nil, nil, fmt.Errorf("%w: unknown status %q", errInvalid, s.Status)
 	}
 	if !s.End.IsZero() && s.End.Before(s.Start) {
-		return nil, fmt.Errorf("%w: ends before it starts", errInconsistent)
+		return nil, nil, fmt.Errorf("%w: ends before it starts", errInconsistent)
 	}
 	per, err := s.Interval.perMonth()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	n := s.IntervalCount
 	if n < 0 {
-		return nil, fmt.Errorf("%w: interval count %d is negative", errNegative, n)
+		return nil, nil, fmt.Errorf("%w: interval count %d is negative", errNegative, n)
 	}
 	if n == 0 {
 		n = 1
@@ -323,51 +341,67 @@ func subscriptionMRR(s Subscription, cur money.Currency, cfg measureConfig) (*bi
 		return nil
 	}
 	if err := money1("tax", s.Tax); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	items := s.Items
 	if s.Amount != (money.Money{}) {
 		if len(items) > 0 {
-			return nil, fmt.Errorf("%w: both an amount and items", errInvalid)
+			return nil, nil, fmt.Errorf("%w: both an amount and items", errInvalid)
 		}
 		items = []Item{{UnitPrice: s.Amount, Quantity: 1}}
 	}
-	sub := new(big.Rat)
+	sub := new(big.Int)
+	var term big.Int
 	for k, it := range items {
 		if it.UnitPrice.Currency != cur {
-			return nil, fmt.Errorf("item %d: %w", k+1, &money.CurrencyMismatchError{Op: "mrr", A: cur, B: it.UnitPrice.Currency})
+			return nil, nil, fmt.Errorf("item %d: %w", k+1, &money.CurrencyMismatchError{Op: "mrr", A: cur, B: it.UnitPrice.Currency})
 		}
 		if it.UnitPrice.Amount < 0 || it.Quantity < 0 {
-			return nil, fmt.Errorf("item %d: %w: unit price %v, quantity %d", k+1, errNegative, it.UnitPrice, it.Quantity)
+			return nil, nil, fmt.Errorf("item %d: %w: unit price %v, quantity %d", k+1, errNegative, it.UnitPrice, it.Quantity)
 		}
 		if it.Metered || it.OneTime {
 			continue
 		}
-		sub.Add(sub, new(big.Rat).Mul(big.NewRat(it.UnitPrice.Amount, 1), big.NewRat(it.Quantity, 1)))
+		sub.Add(sub, term.Mul(term.SetInt64(it.UnitPrice.Amount), big.NewInt(it.Quantity)))
 	}
 	if c := s.Discount; c != nil {
 		if err := money1("amount off", c.AmountOff); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if math.IsNaN(c.FractionOff) || c.FractionOff < 0 || c.FractionOff > 1 {
-			return nil, fmt.Errorf("%w: fraction off %v outside [0, 1]", errRate, c.FractionOff)
+			return nil, nil, fmt.Errorf("%w: fraction off %v outside [0, 1]", errRate, c.FractionOff)
 		}
 		if c.FractionOff != 0 && c.AmountOff.Amount != 0 {
-			return nil, fmt.Errorf("%w: a coupon is a fraction off or an amount off, not both", errInvalid)
+			return nil, nil, fmt.Errorf("%w: a coupon is a fraction off or an amount off, not both", errInvalid)
 		}
 		switch c.Duration {
 		case CouponForever, CouponOnce, CouponRepeating:
 		default:
-			return nil, fmt.Errorf("%w: unknown coupon duration %q", errInvalid, c.Duration)
+			return nil, nil, fmt.Errorf("%w: unknown coupon duration %q", errInvalid, c.Duration)
 		}
 		if c.Duration == CouponForever || cfg.temporary {
-			sub.Sub(sub, big.NewRat(c.AmountOff.Amount, 1))
+			sub.Sub(sub, big.NewInt(c.AmountOff.Amount))
 			if sub.Sign() < 0 {
 				sub.SetInt64(0)
 			}
-			sub.Mul(sub, money.OnePlus(-c.FractionOff))
+			if c.FractionOff != 0 {
+				keep := cfg.keep[c.FractionOff]
+				if keep == nil {
+					keep = money.OnePlus(-c.FractionOff) // 1 − fraction, exactly as written
+					if cfg.keep != nil {
+						cfg.keep[c.FractionOff] = keep
+					}
+				}
+				sub.Mul(sub, keep.Num())
+				den = new(big.Int).Set(keep.Denom())
+			}
 		}
 	}
-	sub.Mul(sub, per)
-	return sub.Quo(sub, big.NewRat(int64(n), 1)), nil
+	if den == nil {
+		den = big.NewInt(1)
+	}
+	sub.Mul(sub, per.Num())
+	den.Mul(den, per.Denom())
+	den.Mul(den, big.NewInt(int64(n)))
+	return sub, den, nil
 }
