@@ -116,7 +116,10 @@ func NewFunnel(t Target, averageDeal money.Money, stages []Stage, opts ...Funnel
 			return Funnel{}, fmt.Errorf("goal: funnel: stage %d: %w: name %q empty, repeated or reserved", i, errInvalid, s.Name)
 		}
 		seen[s.Name] = true
-		if math.IsNaN(s.Rate) || s.Rate <= 0 || s.Rate > 1 {
+		if s.Rate == 0 { // the count above is the one below divided by it
+			return Funnel{}, fmt.Errorf("goal: funnel: stage %q: %w: rate is zero", s.Name, errDivZero)
+		}
+		if math.IsNaN(s.Rate) || s.Rate < 0 || s.Rate > 1 {
 			return Funnel{}, fmt.Errorf("goal: funnel: stage %q: %w: rate %v not in (0, 1]", s.Name, errRate, s.Rate)
 		}
 	}

@@ -80,7 +80,7 @@ func TestGoalFunnelErrors(t *testing.T) {
 		{"zero average deal", year, usd(0), goalStages(), nil, money.ErrInvalidInput},
 		{"average deal currency", year, money.New(100, "EUR"), goalStages(), nil, money.ErrCurrencyMismatch},
 		{"no stages", year, usd(100), nil, nil, money.ErrInvalidInput},
-		{"zero rate", year, usd(100), []Stage{{"MQL", 0}}, nil, money.ErrInvalidInput},
+		{"zero rate", year, usd(100), []Stage{{"MQL", 0}}, nil, ErrZeroDenominator}, // counts are divided by the rate,
 		{"rate above one", year, usd(100), []Stage{{"MQL", 1.2}}, nil, money.ErrInvalidInput},
 		{"duplicate stage", year, usd(100), []Stage{{"MQL", 0.5}, {"MQL", 0.5}}, nil, money.ErrInvalidInput},
 		{"reserved name", year, usd(100), []Stage{{"won", 0.5}}, nil, money.ErrInvalidInput},

@@ -91,7 +91,10 @@ func newPaceConfig(cur money.Currency, opts []PaceOption) (paceConfig, error) {
 		return c, fmt.Errorf("goal: pace: %w", err)
 	}
 	if c.pipeline {
-		if math.IsNaN(c.winRate) || c.winRate <= 0 || c.winRate > 1 {
+		if c.winRate == 0 { // the pipeline needed is the remaining amount divided by it
+			return c, fmt.Errorf("goal: pace: %w: win rate is zero", errDivZero)
+		}
+		if math.IsNaN(c.winRate) || c.winRate < 0 || c.winRate > 1 {
 			return c, fmt.Errorf("goal: pace: %w: win rate %v not in (0, 1]", errRate, c.winRate)
 		}
 		if c.avgDeal.Currency != cur {

@@ -272,7 +272,7 @@ func TestPaceErrors(t *testing.T) {
 		{"negative actual outside the period", nil, good, []Actual{{revenue.Date(2020, 1, 3), usd(-5)}}, nil, []error{money.ErrInvalidInput}},
 		{"mixed currencies", nil, good, []Actual{{revenue.Date(2024, 1, 2), usd(5)}, {revenue.Date(2024, 1, 3), money.New(5, "EUR")}}, nil, []error{money.ErrCurrencyMismatch}},
 		{"no currency", nil, good, []Actual{{revenue.Date(2024, 1, 3), money.Money{Amount: 5}}}, nil, []error{money.ErrInvalidCurrency}},
-		{"win rate zero", nil, good, nil, []PaceOption{WithPipeline(0, usd(100))}, []error{money.ErrInvalidInput}},
+		{"win rate zero", nil, good, nil, []PaceOption{WithPipeline(0, usd(100))}, []error{ErrZeroDenominator}}, // the pipeline needed divides by it,
 		{"win rate above one", nil, good, nil, []PaceOption{WithPipeline(1.5, usd(100))}, []error{money.ErrInvalidInput}},
 		{"win rate NaN", nil, good, nil, []PaceOption{WithPipeline(math.NaN(), usd(100))}, []error{money.ErrInvalidInput}},
 		{"average deal zero", nil, good, nil, []PaceOption{WithPipeline(0.2, usd(0))}, []error{money.ErrInvalidInput}},
