@@ -1,7 +1,6 @@
 package revenue
 
 import (
-	"fmt"
 	"math/big"
 
 	"github.com/revengine/revengine/money"
@@ -78,17 +77,22 @@ func CAC(marketing, sales money.Money, newCustomers int64, opts ...CACOption) (M
 	if err := op.Money("cac", "sales cost", sales, false); err != nil {
 		return MoneyMetric{}, err
 	}
+	// Every money input is checked, used or not: a sales cost in another
+	// currency is an error under the marketing-only variant too.
+	if err := op.Same("cac", marketing.Currency, sales); err != nil {
+		return MoneyMetric{}, err
+	}
 	if err := op.Count("cac", "new customers", newCustomers); err != nil {
 		return MoneyMetric{}, err
 	}
-	cost, formula := marketing, "marketing cost / new customers"
+	cost, formula := ratInt(marketing.Amount), "marketing cost / new customers"
 	if c.variant == Variant(CACFullyLoaded) {
-		if cost, err = marketing.Add(sales); err != nil {
-			return MoneyMetric{}, fmt.Errorf("revenue: cac: %w", err)
-		}
+		// Exact: the sum of two int64 costs may leave int64 while the
+		// quotient fits; only a CAC that does not fit is ErrOverflow.
+		cost.Add(cost, ratInt(sales.Amount))
 		formula = "(marketing cost + sales cost) / new customers"
 	}
-	return moneyQuotient("cac", c.variant, formula, ratInt(cost.Amount), ratInt(newCustomers), cost.Currency, c.rounding)
+	return moneyQuotient("cac", c.variant, formula, cost, ratInt(newCustomers), marketing.Currency, c.rounding)
 }
 
 // CACPayback returns the months needed to earn back CAC from gross profit:

@@ -47,11 +47,21 @@
 //
 // # Errors, not NaN
 //
-// A zero denominator is an error wrapping money.ErrDivisionByZero; a count
-// below zero, a churn rate outside (0, 1], a margin outside [0, 1] or an
-// unknown variant wraps money.ErrInvalidInput; amounts in two currencies
-// give a *money.CurrencyMismatchError (money.ErrCurrencyMismatch). No
-// calculator returns NaN or ±Inf.
+// Every error wraps one of the module's kinds, re-exported here under the
+// names every package uses (see ErrZeroDenominator): a zero denominator
+// (no customers, zero churn, no won deals) is ErrZeroDenominator; a
+// negative amount or count ErrNegativeAmount; a rate, share or margin
+// outside its domain ErrInvalidRate; no data ErrEmptyInput; inputs that
+// contradict each other (marketing-sourced revenue above the total, a
+// later funnel stage above an earlier one, a deal id given twice)
+// ErrInconsistentInput; a result beyond int64 minor units or float64
+// ErrOverflow; any other bad argument ErrInvalidInput, which the four
+// refined kinds of invalid input also match. Amounts in two currencies give
+// a *money.CurrencyMismatchError (ErrCurrencyMismatch); every money input
+// of a calculator is checked, used or not. Sums are exact (wider than
+// int64): only a result that does not fit is ErrOverflow. No calculator
+// returns NaN or ±Inf; a property test over extreme inputs holds every one
+// to it.
 //
 // # Periods
 //
@@ -80,8 +90,10 @@
 //   - Fields are trimmed. Dates are YYYY-MM-DD (0001-01-01 is rejected);
 //     amounts are integers of minor units in the WithCurrency currency
 //     (default USD) with an optional leading "+".
-//   - Data problems wrap money.ErrInvalidInput; ctx's error and read
-//     errors are returned alone.
+//   - Deal ids are unique: a repeated id is an error, never a deal counted
+//     twice.
+//   - Data problems wrap ErrInvalidInput; ctx's error and read errors are
+//     returned alone.
 //
 // All functions are safe for concurrent use; results are plain values.
 // Nothing reads the clock: dates and periods are arguments.

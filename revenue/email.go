@@ -21,6 +21,8 @@ const (
 	ClickToOpenVariant Variant = "clicks_over_opens"
 	// BounceOverSent names bounces / sent.
 	BounceOverSent Variant = "bounces_over_sent"
+	// DeliveredOverSent names delivered / sent.
+	DeliveredOverSent Variant = "delivered_over_sent"
 )
 
 // EmailStats are the counts of one send (or a sum of sends). Opens and
@@ -41,6 +43,7 @@ type EmailRates struct {
 	ClickToOpen  *Metric `json:"click_to_open"` // clicks / opens; nil (null) when there are no opens
 	Unsubscribe  Metric  `json:"unsubscribe"`   // unsubscribes / base
 	Bounce       Metric  `json:"bounce"`        // bounced / sent
+	Delivery     Metric  `json:"delivery"`      // delivered / sent
 }
 
 // EmailEngagement returns the email engagement rates (Mailchimp's and
@@ -51,13 +54,15 @@ type EmailRates struct {
 //	click-to-open rate = clicks / opens
 //	unsubscribe rate   = unsubscribes / delivered
 //	bounce rate        = bounced / sent
+//	delivery rate      = delivered / sent
 //
 // The EmailOverSent option divides open, click-through and unsubscribe by
 // sent instead of delivered. Click-to-open is over opens and bounce over
 // sent in both variants: bounces are by definition not delivered, and each
 // Metric names its own definition.
-// Errors: any count negative, delivered + bounced above sent, opens, clicks
-// or unsubscribes above delivered (ErrInvalidInput); a zero base — nothing
+// Errors: any count negative (ErrNegativeAmount); delivered + bounced
+// above sent, opens, clicks or unsubscribes above delivered
+// (ErrInconsistentInput); a zero base — nothing
 // delivered or sent (ErrDivisionByZero). With no opens, click-to-open is
 // undefined and ClickToOpen is nil rather than an error, so that the other
 // rates of a send nobody opened are still reported.
@@ -83,9 +88,9 @@ func EmailEngagement(s EmailStats, opts ...EmailOption) (EmailRates, error) {
 	}
 	switch {
 	case s.Delivered > s.Sent-s.Bounced:
-		return EmailRates{}, fmt.Errorf("revenue: %s: %w: delivered %d + bounced %d exceed sent %d", kpi, errInvalid, s.Delivered, s.Bounced, s.Sent)
+		return EmailRates{}, fmt.Errorf("revenue: %s: %w: delivered %d + bounced %d exceed sent %d", kpi, errInconsistent, s.Delivered, s.Bounced, s.Sent)
 	case s.Opens > s.Delivered, s.Clicks > s.Delivered, s.Unsubscribes > s.Delivered:
-		return EmailRates{}, fmt.Errorf("revenue: %s: %w: opens, clicks and unsubscribes cannot exceed delivered %d", kpi, errInvalid, s.Delivered)
+		return EmailRates{}, fmt.Errorf("revenue: %s: %w: opens, clicks and unsubscribes cannot exceed delivered %d", kpi, errInconsistent, s.Delivered)
 	}
 	base, name := s.Delivered, "delivered"
 	if c.variant == Variant(EmailOverSent) {
@@ -109,6 +114,9 @@ func EmailEngagement(s EmailStats, opts ...EmailOption) (EmailRates, error) {
 		return EmailRates{}, err
 	}
 	if r.Bounce, err = newMetric("bounce_rate", BounceOverSent, "bounced / sent", float64(s.Bounced), float64(s.Sent)); err != nil {
+		return EmailRates{}, err
+	}
+	if r.Delivery, err = newMetric("delivery_rate", DeliveredOverSent, "delivered / sent", float64(s.Delivered), float64(s.Sent)); err != nil {
 		return EmailRates{}, err
 	}
 	return r, nil

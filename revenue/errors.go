@@ -20,10 +20,36 @@ type Error = diag.Error
 // elements.
 type Errors = diag.List
 
-// Sentinel errors of the readers, shared by the whole module. Test with
-// errors.Is. Calculators wrap the sentinels of package money
-// (money.ErrInvalidInput, money.ErrDivisionByZero, money.ErrOverflow,
-// money.ErrCurrencyMismatch).
+// The module's error kinds, one sentinel per kind shared by every package
+// (money.ErrDivisionByZero is ErrZeroDenominator, money.ErrOverflow is
+// ErrOverflow, survey.ErrInvalidRate is ErrInvalidRate, …). Test with
+// errors.Is. ErrNegativeAmount, ErrInvalidRate, ErrEmptyInput and
+// ErrInconsistentInput are kinds of invalid input: an error of one of them
+// also matches ErrInvalidInput. ErrZeroDenominator, ErrOverflow and
+// ErrCurrencyMismatch do not.
+var (
+	// ErrZeroDenominator reports a ratio whose denominator is zero (no
+	// customers for CAC, zero churn for LTV, no won deals for a mean).
+	ErrZeroDenominator = diag.ErrZeroDenominator
+	// ErrCurrencyMismatch reports money inputs of two currencies; the
+	// error is a *money.CurrencyMismatchError.
+	ErrCurrencyMismatch = diag.ErrCurrencyMismatch
+	// ErrNegativeAmount reports a negative amount or count.
+	ErrNegativeAmount = diag.ErrNegativeAmount
+	// ErrInvalidRate reports a rate, share or margin outside its domain.
+	ErrInvalidRate = diag.ErrInvalidRate
+	// ErrEmptyInput reports a calculation given no data.
+	ErrEmptyInput = diag.ErrEmptyInput
+	// ErrInconsistentInput reports inputs that contradict each other.
+	ErrInconsistentInput = diag.ErrInconsistentInput
+	// ErrOverflow reports a result that does not fit int64 minor units or a
+	// finite float64.
+	ErrOverflow = diag.ErrOverflow
+	// ErrInvalidInput reports any other argument outside its domain.
+	ErrInvalidInput = diag.ErrInvalidInput
+)
+
+// Sentinel errors of the readers, shared by the whole module.
 var (
 	// ErrSyntax reports input that does not parse.
 	ErrSyntax = diag.ErrSyntax

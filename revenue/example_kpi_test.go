@@ -38,7 +38,7 @@ func ExampleLTV() {
 	fmt.Println(clv.Variant, clv.Value)
 
 	_, err := revenue.LTV(arpa, 0)
-	fmt.Println(errors.Is(err, money.ErrInvalidInput))
+	fmt.Println(errors.Is(err, revenue.ErrZeroDenominator))
 	// Output:
 	// arpa_over_churn USD 5000.00
 	// gross_margin USD 3750.00

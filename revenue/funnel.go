@@ -181,6 +181,48 @@ func Conversions(ctx context.Context, leads []Prospect, p Period, view FunnelVie
 	return rep, nil
 }
 
+// FunnelFromCounts returns the funnel of stage counts given in order, top
+// first (at least two, stage names unique), with the stage-to-stage and
+// cumulative rates of Conversions:
+//
+//	stage-to-stage rate into k = count(k) / count(k−1)
+//	cumulative rate into k     = count(k) / count(first)
+//
+// In the cohort view a later stage counts a subset of the leads of the one
+// before (the demand waterfall of Forrester/SiriusDecisions), so a count
+// above the one before it is an error (ErrInconsistentInput), never a rate
+// above 1. The period view compares volumes and accepts it. A rate whose
+// denominator is zero is nil, as in Conversions.
+// Errors: fewer than two stages, an empty or repeated stage name, an
+// unknown view (ErrInvalidInput); a negative count (ErrNegativeAmount).
+func FunnelFromCounts(view FunnelView, counts []StageCount) (Funnel, error) {
+	const kpi = "funnel"
+	if view != FunnelCohort && view != FunnelPeriod {
+		return Funnel{}, fmt.Errorf("revenue: %s: %w: unknown view %q", kpi, errInvalid, view)
+	}
+	if len(counts) < 2 {
+		return Funnel{}, fmt.Errorf("revenue: %s: %w: want at least two stages, have %d", kpi, errInvalid, len(counts))
+	}
+	seen := map[Stage]bool{}
+	stages := make([]Stage, len(counts))
+	ns := make([]int64, len(counts))
+	for i, c := range counts {
+		if c.Stage == "" || seen[c.Stage] {
+			return Funnel{}, fmt.Errorf("revenue: %s: %w: stage %d name %q empty or repeated", kpi, errInvalid, i+1, c.Stage)
+		}
+		seen[c.Stage] = true
+		if err := op.Count(kpi, fmt.Sprintf("count of %s", c.Stage), c.Count); err != nil {
+			return Funnel{}, err
+		}
+		if view == FunnelCohort && i > 0 && c.Count > counts[i-1].Count {
+			return Funnel{}, fmt.Errorf("revenue: %s: %w: cohort stage %s has %d, more than the %d of %s before it",
+				kpi, errInconsistent, c.Stage, c.Count, counts[i-1].Count, counts[i-1].Stage)
+		}
+		stages[i], ns[i] = c.Stage, c.Count
+	}
+	return buildFunnel("", stages, ns, view), nil
+}
+
 func buildFunnel(channel string, stages []Stage, counts []int64, view FunnelView) Funnel {
 	f := Funnel{Channel: channel, view: view}
 	for j, s := range stages {

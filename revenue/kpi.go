@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"time"
 
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/revenue/internal/kpi"
@@ -63,6 +64,12 @@ type (
 	WinRateOption interface{ applyWinRate(*kpiConfig) }
 	// EmailOption is an optional setting of EmailEngagement: an EmailVariant.
 	EmailOption interface{ applyEmail(*kpiConfig) }
+	// VelocityOption is an optional setting of PipelineVelocity:
+	// WithRounding or WithPeriod.
+	VelocityOption interface{ applyVelocity(*kpiConfig) }
+	// CoverageOption is an optional setting of PipelineCoverage:
+	// WithExpectedWinRate or WithRounding (of the expected bookings).
+	CoverageOption interface{ applyCoverage(*kpiConfig) }
 )
 
 type kpiConfig struct {
@@ -74,6 +81,10 @@ type kpiConfig struct {
 	hasMargin   bool
 	baseline    money.Money
 	hasBaseline bool
+	period      time.Duration
+	hasPeriod   bool
+	winRate     float64
+	hasWinRate  bool
 }
 
 // RoundingOption is the option WithRounding returns.
@@ -83,10 +94,31 @@ type RoundingOption struct{ r money.Rounding }
 // default is money.HalfEven (banker's rounding).
 func WithRounding(r money.Rounding) RoundingOption { return RoundingOption{r} }
 
-func (o RoundingOption) set(c *kpiConfig)        { c.rounding, c.hasRounding = o.r, true }
-func (o RoundingOption) applyCAC(c *kpiConfig)   { o.set(c) }
-func (o RoundingOption) applyMoney(c *kpiConfig) { o.set(c) }
-func (o RoundingOption) applyLTV(c *kpiConfig)   { o.set(c) }
+func (o RoundingOption) set(c *kpiConfig)           { c.rounding, c.hasRounding = o.r, true }
+func (o RoundingOption) applyCAC(c *kpiConfig)      { o.set(c) }
+func (o RoundingOption) applyMoney(c *kpiConfig)    { o.set(c) }
+func (o RoundingOption) applyLTV(c *kpiConfig)      { o.set(c) }
+func (o RoundingOption) applyVelocity(c *kpiConfig) { o.set(c) }
+func (o RoundingOption) applyCoverage(c *kpiConfig) { o.set(c) }
+
+// PeriodOption is the option WithPeriod returns.
+type PeriodOption struct{ d time.Duration }
+
+// WithPeriod sets the length of the period whose expected revenue
+// PipelineVelocity reports (default: the sales cycle). A day is 24 hours.
+func WithPeriod(d time.Duration) PeriodOption { return PeriodOption{d} }
+
+func (o PeriodOption) applyVelocity(c *kpiConfig) { c.period, c.hasPeriod = o.d, true }
+
+// ExpectedWinRateOption is the option WithExpectedWinRate returns.
+type ExpectedWinRateOption struct{ w float64 }
+
+// WithExpectedWinRate gives PipelineCoverage the win rate (in [0, 1]) at
+// which the open pipeline is expected to close, for the expected bookings
+// and attainment.
+func WithExpectedWinRate(w float64) ExpectedWinRateOption { return ExpectedWinRateOption{w} }
+
+func (o ExpectedWinRateOption) applyCoverage(c *kpiConfig) { c.winRate, c.hasWinRate = o.w, true }
 
 // GrossMarginOption is the option WithGrossMargin returns.
 type GrossMarginOption struct{ m float64 }
@@ -143,12 +175,16 @@ const op kpi.Op = "revenue: "
 
 // Short forms of the shared sentinels and helpers.
 var (
-	errInvalid  = kpi.ErrInvalid
-	errDivZero  = kpi.ErrDivZero
-	errOverflow = kpi.ErrOverflow
-	ratInt      = kpi.RatInt
-	ratFloat    = kpi.RatFloat
-	add64       = kpi.Add64
+	errInvalid      = kpi.ErrInvalid
+	errDivZero      = kpi.ErrDivZero
+	errOverflow     = kpi.ErrOverflow
+	errInconsistent = kpi.ErrInconsistent
+	errNegative     = kpi.ErrNegative
+	errEmpty        = kpi.ErrEmpty
+	ratInt          = kpi.RatInt
+	ratFloat        = kpi.RatFloat
+	add64           = kpi.Add64
+	errRate         = kpi.ErrRate
 )
 
 // newMetric builds a Metric, refusing a zero denominator or a non-finite value.

@@ -2,6 +2,7 @@ package revenue
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 
 	"github.com/revengine/revengine/money"
@@ -45,6 +46,26 @@ func ARPA(revenue money.Money, accounts int64, opts ...MoneyOption) (MoneyMetric
 	return moneyQuotient("arpa", ARPAVariant, "revenue / accounts", ratInt(revenue.Amount), ratInt(accounts), revenue.Currency, c.rounding)
 }
 
+// LifetimeValue is the result of LTV: the value (a MoneyMetric, its fields
+// promoted, in JSON too) and the expected lifetime it assumes.
+type LifetimeValue struct {
+	MoneyMetric
+	// LifetimePeriods is the expected customer lifetime in periods of the
+	// churn rate, 1 / churn (50 months at 2% monthly churn), so that
+	// LTV = ARPA (× gross margin) × LifetimePeriods.
+	LifetimePeriods float64 `json:"lifetime_periods"`
+}
+
+// DiscountedValue is the result of DiscountedCLV: the value and its margin
+// multiple.
+type DiscountedValue struct {
+	MoneyMetric
+	// MarginMultiple is r / (1 + i − r), the number of periods' margins a
+	// customer is worth today (2.667 at r = 0.8, i = 0.1), so that
+	// CLV = m × MarginMultiple (Gupta and Lehmann's margin multiple).
+	MarginMultiple float64 `json:"margin_multiple"`
+}
+
 // LTV returns customer lifetime value by the simple SaaS formula
 //
 //	LTV = ARPA / churn rate                        (default)
@@ -55,9 +76,11 @@ func ARPA(revenue money.Money, accounts int64, opts ...MoneyOption) (MoneyMetric
 // Skok, "SaaS Metrics"; ChartMogul's LTV, with the margin variant as
 // Baremetrics' LTV). Rounded to minor units with WithRounding (default
 // HalfEven); Exact keeps the quotient.
-// Errors: churn outside (0, 1], margin outside [0, 1], ARPA negative
-// (ErrInvalidInput).
-func LTV(arpa money.Money, churn float64, opts ...LTVOption) (MoneyMetric, error) {
+// The result carries LifetimePeriods = 1 / churn beside the value.
+// Errors: churn zero (ErrZeroDenominator) or outside [0, 1] (ErrInvalidRate),
+// margin outside [0, 1] (ErrInvalidRate), ARPA negative (ErrNegativeAmount),
+// a value or lifetime that does not fit (ErrOverflow).
+func LTV(arpa money.Money, churn float64, opts ...LTVOption) (LifetimeValue, error) {
 	c, err := newConfig("ltv", func(c *kpiConfig) {
 		for _, o := range opts {
 			if o != nil {
@@ -66,13 +89,13 @@ func LTV(arpa money.Money, churn float64, opts ...LTVOption) (MoneyMetric, error
 		}
 	}, LTVRevenue)
 	if err != nil {
-		return MoneyMetric{}, err
+		return LifetimeValue{}, err
 	}
 	if err := op.Money("ltv", "arpa", arpa, false); err != nil {
-		return MoneyMetric{}, err
+		return LifetimeValue{}, err
 	}
 	if err := op.Fraction("ltv", "churn", churn, false); err != nil {
-		return MoneyMetric{}, err
+		return LifetimeValue{}, err
 	}
 	num := ratInt(arpa.Amount)
 	v, formula := LTVRevenue, "arpa / churn"
@@ -80,7 +103,15 @@ func LTV(arpa money.Money, churn float64, opts ...LTVOption) (MoneyMetric, error
 		num.Mul(num, ratFloat(c.margin))
 		v, formula = LTVGrossMargin, "arpa × gross margin / churn"
 	}
-	return moneyQuotient("ltv", v, formula, num, ratFloat(churn), arpa.Currency, c.rounding)
+	m, err := moneyQuotient("ltv", v, formula, num, ratFloat(churn), arpa.Currency, c.rounding)
+	if err != nil {
+		return LifetimeValue{}, err
+	}
+	life, err := op.Quotient("ltv", "1 / churn", 1, churn)
+	if err != nil {
+		return LifetimeValue{}, err
+	}
+	return LifetimeValue{MoneyMetric: m, LifetimePeriods: life}, nil
 }
 
 // DiscountedCLV returns the customer lifetime value of Gupta and Lehmann
@@ -94,9 +125,11 @@ func LTV(arpa money.Money, churn float64, opts ...LTVOption) (MoneyMetric, error
 // period in [0, 1] and i the discount rate per period (≥ 0). Example: m =
 // 100.00, r = 0.8, i = 0.1 gives 100 × 0.8 / 0.3 = 266.67. Rounded with
 // WithRounding (default HalfEven).
-// Errors: r outside [0, 1]; i negative or not finite; r = 1 with i = 0
-// (ErrDivisionByZero: the value is unbounded); m negative.
-func DiscountedCLV(margin money.Money, retention, discount float64, opts ...MoneyOption) (MoneyMetric, error) {
+// The result carries MarginMultiple = r / (1 + i − r) beside the value.
+// Errors: r outside [0, 1] or i negative (ErrInvalidRate); i not finite;
+// r = 1 with i = 0 (ErrZeroDenominator: the value is unbounded); m
+// negative (ErrNegativeAmount).
+func DiscountedCLV(margin money.Money, retention, discount float64, opts ...MoneyOption) (DiscountedValue, error) {
 	c, err := newConfig("clv", func(c *kpiConfig) {
 		for _, o := range opts {
 			if o != nil {
@@ -105,24 +138,32 @@ func DiscountedCLV(margin money.Money, retention, discount float64, opts ...Mone
 		}
 	}, CLVDiscounted)
 	if err != nil {
-		return MoneyMetric{}, err
+		return DiscountedValue{}, err
 	}
 	if err := op.Money("clv", "margin", margin, false); err != nil {
-		return MoneyMetric{}, err
+		return DiscountedValue{}, err
 	}
 	if err := op.Fraction("clv", "retention", retention, true); err != nil {
-		return MoneyMetric{}, err
+		return DiscountedValue{}, err
 	}
 	if err := op.Finite("clv", "discount rate", discount); err != nil {
-		return MoneyMetric{}, err
+		return DiscountedValue{}, err
 	}
 	if discount < 0 {
-		return MoneyMetric{}, fmt.Errorf("revenue: clv: %w: discount rate %v is negative", errInvalid, discount)
+		return DiscountedValue{}, fmt.Errorf("revenue: clv: %w: discount rate %v is negative", errRate, discount)
 	}
 	num := new(big.Rat).Mul(ratInt(margin.Amount), ratFloat(retention))
 	den := new(big.Rat).Add(ratInt(1), ratFloat(discount))
 	den.Sub(den, ratFloat(retention))
-	return moneyQuotient("clv", CLVDiscounted, "m × r / (1 + i − r)", num, den, margin.Currency, c.rounding)
+	m, err := moneyQuotient("clv", CLVDiscounted, "m × r / (1 + i − r)", num, den, margin.Currency, c.rounding)
+	if err != nil {
+		return DiscountedValue{}, err
+	}
+	mult, _ := new(big.Rat).Quo(ratFloat(retention), den).Float64() // den ≠ 0: checked above
+	if math.IsInf(mult, 0) {
+		return DiscountedValue{}, fmt.Errorf("revenue: clv: %w: margin multiple r / (1 + i − r) does not fit a float64", errOverflow)
+	}
+	return DiscountedValue{MoneyMetric: m, MarginMultiple: mult}, nil
 }
 
 // LTVToCAC returns LTV / CAC (3 or more is the usual SaaS benchmark, David

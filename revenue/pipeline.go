@@ -61,6 +61,14 @@ func CreatedIn(deals []Deal, p Period) []Deal {
 	return out
 }
 
+// dealRef is the deal's ID, or "deal N" (1-based) without one.
+func dealRef(i int, d Deal) string {
+	if d.ID != "" {
+		return d.ID
+	}
+	return fmt.Sprintf("deal %d", i+1)
+}
+
 func dealName(i int, d Deal) string {
 	if d.ID != "" {
 		return fmt.Sprintf("deal %q", d.ID)
@@ -79,7 +87,23 @@ func checkDeal(kpi string, i int, d Deal, cur money.Currency) error {
 		return fmt.Errorf("revenue: %s: %s: %w", kpi, dealName(i, d), &money.CurrencyMismatchError{Op: kpi, A: cur, B: d.Amount.Currency})
 	}
 	if d.Amount.Amount < 0 {
-		return fmt.Errorf("revenue: %s: %s: %w: negative amount %v", kpi, dealName(i, d), errInvalid, d.Amount)
+		return fmt.Errorf("revenue: %s: %s: %w: negative amount %v", kpi, dealName(i, d), errNegative, d.Amount)
+	}
+	return nil
+}
+
+// uniqueDeals refuses two deals with the same non-empty ID: summing both
+// would count one deal's revenue twice (ErrInconsistentInput).
+func uniqueDeals(kpi string, deals []Deal) error {
+	seen := make(map[string]int, len(deals))
+	for i, d := range deals {
+		if d.ID == "" {
+			continue
+		}
+		if j, dup := seen[d.ID]; dup {
+			return fmt.Errorf("revenue: %s: %w: deals %d and %d share the id %q", kpi, errInconsistent, j+1, i+1, d.ID)
+		}
+		seen[d.ID] = i
 	}
 	return nil
 }
@@ -90,6 +114,12 @@ type MarketingContribution struct {
 	Sourced    money.Money `json:"sourced"`    // first touch is marketing
 	Influenced money.Money `json:"influenced"` // any marketing touch on or before the close date
 	WonDeals   int         `json:"won_deals"`
+	// The deals behind each total, by ID (or "deal N", 1-based, for a deal
+	// without one) in the order given: Won is Σ amount of WonIDs, Sourced
+	// of SourcedIDs, Influenced of InfluencedIDs.
+	WonIDs        []string `json:"won_ids"`
+	SourcedIDs    []string `json:"sourced_ids"`
+	InfluencedIDs []string `json:"influenced_ids"`
 	// SourcedShare is Sourced / Won and InfluencedShare Influenced / Won:
 	// the "% of revenue from marketing" in its two definitions.
 	SourcedShare    Metric `json:"sourced_share"`
@@ -112,11 +142,15 @@ type MarketingContribution struct {
 // deals in another currency; negative amounts; unknown status.
 func MarketingRevenue(deals []Deal, cur money.Currency) (MarketingContribution, error) {
 	const kpi = "marketing revenue"
+	if err := uniqueDeals(kpi, deals); err != nil {
+		return MarketingContribution{}, err
+	}
 	if err := cur.Validate(); err != nil {
 		return MarketingContribution{}, fmt.Errorf("revenue: %s: %w", kpi, err)
 	}
 	var won, src, inf int64
 	var n int
+	ids := [3][]string{{}, {}, {}}
 	for i, d := range deals {
 		if err := checkDeal(kpi, i, d, cur); err != nil {
 			return MarketingContribution{}, err
@@ -140,14 +174,19 @@ func MarketingRevenue(deals []Deal, cur money.Currency) (MarketingContribution, 
 				influenced = true
 			}
 		}
+		id := dealRef(i, d)
+		ids[0] = append(ids[0], id)
 		if first >= 0 && d.Touches[first].Kind == TouchMarketing {
 			src += d.Amount.Amount // ≤ won, cannot overflow
+			ids[1] = append(ids[1], id)
 		}
 		if influenced {
 			inf += d.Amount.Amount
+			ids[2] = append(ids[2], id)
 		}
 	}
-	out := MarketingContribution{Won: money.Money{Amount: won, Currency: cur}, Sourced: money.Money{Amount: src, Currency: cur}, Influenced: money.Money{Amount: inf, Currency: cur}, WonDeals: n}
+	out := MarketingContribution{Won: money.Money{Amount: won, Currency: cur}, Sourced: money.Money{Amount: src, Currency: cur}, Influenced: money.Money{Amount: inf, Currency: cur}, WonDeals: n,
+		WonIDs: ids[0], SourcedIDs: ids[1], InfluencedIDs: ids[2]}
 	var err error
 	if out.SourcedShare, err = newMetric("marketing_sourced_share", SourcedFirstTouch, "sourced won revenue / won revenue", float64(src), float64(won)); err != nil {
 		return MarketingContribution{}, err
@@ -156,6 +195,36 @@ func MarketingRevenue(deals []Deal, cur money.Currency) (MarketingContribution, 
 		return MarketingContribution{}, err
 	}
 	return out, nil
+}
+
+// MarketingShareVariant names marketing-sourced revenue / total revenue.
+const MarketingShareVariant Variant = "sourced_over_total"
+
+// MarketingShare returns the percentage of revenue from marketing, as a
+// fraction:
+//
+//	% revenue from marketing = marketing-sourced revenue / total revenue
+//
+// over the same period (HubSpot's and Salesforce's "marketing-sourced
+// revenue" share; MarketingRevenue computes both totals from deals).
+// Numerator and Denominator are minor units.
+// Errors: total zero (ErrZeroDenominator); marketing-sourced above total
+// (ErrInconsistentInput); negative amounts; currencies that differ.
+func MarketingShare(sourced, total money.Money) (Metric, error) {
+	const kpi = "marketing share"
+	if err := op.Money(kpi, "marketing-sourced revenue", sourced, false); err != nil {
+		return Metric{}, err
+	}
+	if err := op.Money(kpi, "total revenue", total, false); err != nil {
+		return Metric{}, err
+	}
+	if err := op.Same(kpi, total.Currency, sourced); err != nil {
+		return Metric{}, err
+	}
+	if sourced.Amount > total.Amount {
+		return Metric{}, fmt.Errorf("revenue: %s: %w: marketing-sourced %v exceeds total %v", kpi, errInconsistent, sourced, total)
+	}
+	return newMetric("marketing_share", MarketingShareVariant, "marketing-sourced revenue / total revenue", float64(sourced.Amount), float64(total.Amount))
 }
 
 // AverageDealSize returns Σ amount of the won deals / number of won deals
@@ -177,19 +246,22 @@ func AverageDealSize(deals []Deal, cur money.Currency, opts ...MoneyOption) (Mon
 	if err := cur.Validate(); err != nil {
 		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w", kpi, err)
 	}
-	var sum, n int64
+	if err := uniqueDeals(kpi, deals); err != nil {
+		return MoneyMetric{}, err
+	}
+	// The sum is exact (big.Int): won deals of MaxInt64 each average to
+	// MaxInt64; only a mean that does not fit is ErrOverflow.
+	sum, n := new(big.Int), int64(0)
 	for i, d := range deals {
 		if err := checkDeal(kpi, i, d, cur); err != nil {
 			return MoneyMetric{}, err
 		}
 		if d.Status == DealWon {
 			n++
-			if sum, err = add64(sum, d.Amount.Amount); err != nil {
-				return MoneyMetric{}, fmt.Errorf("revenue: %s: %w", kpi, err)
-			}
+			sum.Add(sum, big.NewInt(d.Amount.Amount))
 		}
 	}
-	return moneyQuotient("average_deal_size", AverageDealWon, "won amount / won deals", ratInt(sum), ratInt(n), cur, c.rounding)
+	return moneyQuotient("average_deal_size", AverageDealWon, "won amount / won deals", new(big.Rat).SetInt(sum), ratInt(n), cur, c.rounding)
 }
 
 // WinRate returns the share of deals won among the deals given (select
@@ -210,6 +282,9 @@ func WinRate(deals []Deal, opts ...WinRateOption) (Metric, error) {
 		}
 	}, Variant(WinRateClosed), Variant(WinRateClosed), Variant(WinRateAll))
 	if err != nil {
+		return Metric{}, err
+	}
+	if err := uniqueDeals("win rate", deals); err != nil {
 		return Metric{}, err
 	}
 	var won, lost, open int
@@ -235,8 +310,17 @@ func WinRate(deals []Deal, opts ...WinRateOption) (Metric, error) {
 type SalesCycle struct {
 	Variant    Variant `json:"variant"`
 	Deals      int     `json:"deals"`
-	MeanDays   float64 `json:"mean_days"`
+	MeanDays   float64 `json:"mean_days"`   // Σ DealDays[i].Days / Deals
 	MedianDays float64 `json:"median_days"` // mean of the two middle values for an even count
+	// DealDays are the won deals behind the mean and median, each with
+	// its created-to-closed days, in the order given.
+	DealDays []DealDays `json:"deal_days"`
+}
+
+// DealDays is one won deal's sales cycle in calendar days.
+type DealDays struct {
+	ID   string `json:"id"` // the deal's ID, or "deal N" (1-based) without one
+	Days int    `json:"days"`
 }
 
 // SalesCycleLength returns the mean and median number of calendar days from
@@ -246,7 +330,11 @@ type SalesCycle struct {
 // Errors: no won deals (ErrDivisionByZero); a won deal without a close
 // date or closed before it was created (ErrInvalidInput).
 func SalesCycleLength(deals []Deal) (SalesCycle, error) {
+	if err := uniqueDeals("sales cycle", deals); err != nil {
+		return SalesCycle{}, err
+	}
 	var days []int
+	var each []DealDays
 	for i, d := range deals {
 		if d.Status != DealWon {
 			continue
@@ -260,6 +348,7 @@ func SalesCycleLength(deals []Deal) (SalesCycle, error) {
 			return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %s: %w: closed before created", dealName(i, d), errInvalid)
 		}
 		days = append(days, n)
+		each = append(each, DealDays{ID: dealRef(i, d), Days: n})
 	}
 	if len(days) == 0 {
 		return SalesCycle{}, fmt.Errorf("revenue: sales cycle: %w: no won deals", errDivZero)
@@ -274,77 +363,168 @@ func SalesCycleLength(deals []Deal) (SalesCycle, error) {
 	if k%2 == 0 {
 		med = float64(days[k/2-1]+days[k/2]) / 2
 	}
-	return SalesCycle{Variant: CycleWon, Deals: k, MeanDays: sum / float64(k), MedianDays: med}, nil
+	return SalesCycle{Variant: CycleWon, Deals: k, MeanDays: sum / float64(k), MedianDays: med, DealDays: each}, nil
+}
+
+// Velocity is the result of PipelineVelocity: revenue per day (the
+// MoneyMetric, its fields promoted, in JSON too) and what it produces in a
+// period of a given length.
+type Velocity struct {
+	MoneyMetric
+	// PeriodDays is the length of the period ExpectedRevenue covers, in
+	// days of 24 hours: WithPeriod, or the sales cycle by default.
+	PeriodDays float64 `json:"period_days"`
+	// ExpectedRevenue is velocity × PeriodDays, rounded once from the exact
+	// product (over one sales cycle it is opportunities × win rate ×
+	// average deal size).
+	ExpectedRevenue money.Money `json:"expected_revenue"`
 }
 
 // PipelineVelocity returns the revenue the pipeline produces per day:
 //
 //	velocity = opportunities × win rate × average deal size / sales cycle days
+//	expected revenue = velocity × period days
 //
 // (the sales velocity equation as HubSpot and Salesforce give it), with
 // the sales cycle a time.Duration counted in days of 24 hours (the
 // SalesCycle of won deals is in days: pass
 // time.Duration(c.MeanDays*24*float64(time.Hour))). The result is money
 // per day rounded with WithRounding (default HalfEven); Denominator is the
-// cycle in days.
-// Errors: negative opportunities, win rate outside [0, 1], negative deal
-// size, a zero cycle (ErrDivisionByZero) or a negative one.
-func PipelineVelocity(opportunities int64, winRate float64, averageDeal money.Money, cycle time.Duration, opts ...MoneyOption) (MoneyMetric, error) {
+// cycle in days. ExpectedRevenue is the revenue of a period of
+// WithPeriod's length (the sales cycle by default): 30 days of a 1,000.00
+// a day pipeline is 30,000.00.
+// Errors: negative opportunities (ErrNegativeAmount), win rate outside
+// [0, 1] (ErrInvalidRate), negative deal size, a zero cycle
+// (ErrZeroDenominator), a negative cycle or period.
+func PipelineVelocity(opportunities int64, winRate float64, averageDeal money.Money, cycle time.Duration, opts ...VelocityOption) (Velocity, error) {
 	const kpi = "pipeline velocity"
 	c, err := newConfig(kpi, func(c *kpiConfig) {
 		for _, o := range opts {
 			if o != nil {
-				o.applyMoney(c)
+				o.applyVelocity(c)
 			}
 		}
 	}, VelocityVariant)
 	if err != nil {
-		return MoneyMetric{}, err
+		return Velocity{}, err
 	}
 	if err := op.Count(kpi, "opportunities", opportunities); err != nil {
-		return MoneyMetric{}, err
+		return Velocity{}, err
 	}
 	if err := op.Fraction(kpi, "win rate", winRate, true); err != nil {
-		return MoneyMetric{}, err
+		return Velocity{}, err
 	}
 	if err := op.Money(kpi, "average deal size", averageDeal, false); err != nil {
-		return MoneyMetric{}, err
+		return Velocity{}, err
 	}
 	if cycle < 0 {
-		return MoneyMetric{}, fmt.Errorf("revenue: %s: %w: sales cycle %v is negative", kpi, errInvalid, cycle)
+		return Velocity{}, fmt.Errorf("revenue: %s: %w: sales cycle %v is negative", kpi, errNegative, cycle)
+	}
+	period := cycle
+	if c.hasPeriod {
+		if c.period < 0 {
+			return Velocity{}, fmt.Errorf("revenue: %s: %w: period %v is negative", kpi, errNegative, c.period)
+		}
+		period = c.period
 	}
 	// Days exactly: nanoseconds over the nanoseconds of a day.
-	days := new(big.Rat).SetFrac(big.NewInt(int64(cycle)), big.NewInt(int64(24*time.Hour)))
+	dayNs := big.NewInt(int64(24 * time.Hour))
+	days := new(big.Rat).SetFrac(big.NewInt(int64(cycle)), dayNs)
 	num := new(big.Rat).Mul(ratInt(opportunities), ratFloat(winRate))
 	num.Mul(num, ratInt(averageDeal.Amount))
-	return moneyQuotient("pipeline_velocity", VelocityVariant, "opportunities × win rate × average deal size / cycle days",
+	m, err := moneyQuotient("pipeline_velocity", VelocityVariant, "opportunities × win rate × average deal size / cycle days",
 		num, days, averageDeal.Currency, c.rounding)
+	if err != nil {
+		return Velocity{}, err
+	}
+	pdays := new(big.Rat).SetFrac(big.NewInt(int64(period)), dayNs)
+	exp := new(big.Rat).Quo(num, days)
+	exp.Mul(exp, pdays)
+	amt, err := c.rounding.Round(exp)
+	if err != nil {
+		return Velocity{}, fmt.Errorf("revenue: %s: expected revenue: %w", kpi, err)
+	}
+	pd, _ := pdays.Float64()
+	return Velocity{MoneyMetric: m, PeriodDays: pd, ExpectedRevenue: money.Money{Amount: amt, Currency: averageDeal.Currency}}, nil
+}
+
+// Coverage is the result of PipelineCoverage: open pipeline over the
+// remaining quota (the Metric, its fields promoted, in JSON too) and, given
+// a win rate (WithExpectedWinRate), what the pipeline is expected to book.
+type Coverage struct {
+	Metric
+	Remaining money.Money `json:"remaining_quota"` // quota − closed won
+	// WinRate is the rate of WithExpectedWinRate; nil (JSON null) without it,
+	// and so are the two expectations.
+	WinRate *float64 `json:"win_rate"`
+	// ExpectedBookings is open pipeline × win rate, rounded once.
+	ExpectedBookings *money.Money `json:"expected_bookings"`
+	// ExpectedAttainment is the expected share of the remaining quota the
+	// pipeline closes: open pipeline × win rate / (quota − closed won), that
+	// is coverage × win rate (1 or more: on track).
+	ExpectedAttainment *Metric `json:"expected_attainment"`
 }
 
 // PipelineCoverage returns open pipeline / remaining quota, with remaining
 // quota = quota − revenue already closed won in the period (Salesforce's
 // pipeline coverage ratio; 3× is the usual rule of thumb). Numerator and
-// Denominator are in minor units.
-// Errors: quota already met (remaining zero: ErrDivisionByZero; negative:
-// ErrInvalidInput); negative amounts; currencies that differ.
-func PipelineCoverage(openPipeline, quota, closedWon money.Money) (Metric, error) {
+// Denominator are in minor units. With WithExpectedWinRate(w) it also
+// returns the expected bookings, open pipeline × w, and the expected
+// attainment of the remaining quota, open pipeline × w / remaining quota.
+// Errors: quota already met (remaining zero: ErrZeroDenominator; negative:
+// ErrInconsistentInput); negative amounts; a win rate outside [0, 1]
+// (ErrInvalidRate); currencies that differ.
+func PipelineCoverage(openPipeline, quota, closedWon money.Money, opts ...CoverageOption) (Coverage, error) {
 	const kpi = "pipeline coverage"
+	c, err := newConfig(kpi, func(c *kpiConfig) {
+		for _, o := range opts {
+			if o != nil {
+				o.applyCoverage(c)
+			}
+		}
+	}, CoverageRemaining)
+	if err != nil {
+		return Coverage{}, err
+	}
 	for _, a := range []struct {
 		n string
 		m money.Money
 	}{{"open pipeline", openPipeline}, {"quota", quota}, {"closed won", closedWon}} {
 		if err := op.Money(kpi, a.n, a.m, false); err != nil {
-			return Metric{}, err
+			return Coverage{}, err
 		}
 	}
 	if err := op.Same(kpi, quota.Currency, openPipeline, closedWon); err != nil {
-		return Metric{}, err
+		return Coverage{}, err
 	}
 	remaining := quota.Amount - closedWon.Amount // both ≥ 0: no overflow
 	if remaining < 0 {
-		return Metric{}, fmt.Errorf("revenue: %s: %w: quota %v already exceeded by %v", kpi, errInvalid, quota, closedWon)
+		return Coverage{}, fmt.Errorf("revenue: %s: %w: quota %v already exceeded by %v", kpi, errInconsistent, quota, closedWon)
 	}
-	return newMetric("pipeline_coverage", CoverageRemaining, "open pipeline / (quota − closed won)", float64(openPipeline.Amount), float64(remaining))
+	m, err := newMetric("pipeline_coverage", CoverageRemaining, "open pipeline / (quota − closed won)", float64(openPipeline.Amount), float64(remaining))
+	if err != nil {
+		return Coverage{}, err
+	}
+	out := Coverage{Metric: m, Remaining: money.Money{Amount: remaining, Currency: quota.Currency}}
+	if c.hasWinRate {
+		if err := op.Fraction(kpi, "win rate", c.winRate, true); err != nil {
+			return Coverage{}, err
+		}
+		w := c.winRate
+		exp := new(big.Rat).Mul(ratInt(openPipeline.Amount), ratFloat(w))
+		amt, err := c.rounding.Round(exp)
+		if err != nil {
+			return Coverage{}, fmt.Errorf("revenue: %s: expected bookings: %w", kpi, err)
+		}
+		eb := money.Money{Amount: amt, Currency: quota.Currency}
+		ef, _ := exp.Float64()
+		att, err := newMetric("expected_attainment", CoverageRemaining, "open pipeline × win rate / (quota − closed won)", ef, float64(remaining))
+		if err != nil {
+			return Coverage{}, err
+		}
+		out.WinRate, out.ExpectedBookings, out.ExpectedAttainment = &w, &eb, &att
+	}
+	return out, nil
 }
 
 // RequiredCoverage returns the pipeline coverage a win rate requires to

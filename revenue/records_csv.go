@@ -35,6 +35,10 @@ var dealSpec = rows.Spec{Columns: []csvio.Column{
 // while open), status (open, won or lost), amount (minor units), channel
 // and touches. touches is a list separated by ";" of
 // "YYYY-MM-DD|channel|kind" with kind marketing or sales, possibly empty.
+// Deal ids are unique: a repeated id is an error on the later row (the
+// first is kept), never a second deal. Dates before 0001-01-02 (the zero
+// date) are rejected; amounts are integers of minor units, with white space
+// around them and a leading "+" read the same by every reader.
 // What every reader shares is in the package doc ("Reading CSV").
 func ReadDeals(ctx context.Context, r io.Reader, name string, opts ...ReadOption) (_ []Deal, err error) {
 	defer diag.Recover(&err, "revenue: read deals")
@@ -58,9 +62,19 @@ func ScanDeals(ctx context.Context, r io.Reader, name string, opts ...ReadOption
 
 func scanDeals(ctx context.Context, r io.Reader, name string, cfg rows.Config) iter.Seq2[Deal, error] {
 	cur := cfg.Currency
+	seen := map[string]int{} // deal id → line of its first row
 	return rows.All(ctx, r, name, cfg, dealSpec, func(row *rows.Row) (Deal, bool) {
 		d := Deal{Line: row.Line(), Channel: row.Get(dealChannel)}
-		d.ID, _ = row.Text(dealID)
+		var ok bool
+		if d.ID, ok = row.Text(dealID); ok {
+			// A repeated id is an error, not a second deal: it would count
+			// the same revenue twice.
+			if first, dup := seen[d.ID]; dup {
+				row.Errorf(dealID, "deal id %q repeats the deal of line %d", d.ID, first)
+			} else {
+				seen[d.ID] = row.Line()
+			}
+		}
 		d.Created, _ = row.Date(dealCreated)
 		d.Status = DealStatus(strings.ToLower(row.Get(dealStatus)))
 		switch d.Status {

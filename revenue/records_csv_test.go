@@ -165,3 +165,63 @@ func TestSpendJSON(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", b, want)
 	}
 }
+
+// TestReadersShareGrammar: the zero date is rejected, a repeated deal id is
+// an error on its later row (the deal is not counted twice), and an amount
+// written "500", " 500", "+500" or " +500 " is the same 500 minor units in
+// every reader of the package.
+func TestReadersShareGrammar(t *testing.T) {
+	ctx := context.Background()
+	deals := "id,created,closed,status,amount,channel,touches\n" +
+		"d1,2024-01-01,2024-01-31,won,500,web,\n" +
+		"d2,2024-01-01,2024-01-31,won, 500,web,\n" +
+		"d3,2024-01-01,2024-01-31,won,+500,web,\n" +
+		"d4,2024-01-01,2024-01-31,won,\" +500 \",web,\n" +
+		"d1,2024-01-02,2024-01-31,won,700,web,\n" +
+		"d5,0001-01-01,2024-01-31,won,500,web,\n"
+	got, err := ReadDeals(ctx, strings.NewReader(deals), "deals.csv")
+	if len(got) != 4 {
+		t.Fatalf("%d deals, want 4: %+v", len(got), got)
+	}
+	for _, d := range got {
+		if d.Amount != usd(500) {
+			t.Errorf("%s: amount %v, want USD 5.00", d.ID, d.Amount)
+		}
+	}
+	wantErr := []string{
+		`deals.csv:6:1: id: deal id "d1" repeats the deal of line 2`,
+		`deals.csv:7:2: created: date "0001-01-01" is the zero date`,
+	}
+	var pe Errors
+	if !errors.As(err, &pe) || len(pe) != len(wantErr) {
+		t.Fatalf("err = %v", err)
+	}
+	for i, w := range wantErr {
+		if pe[i].Error() != w {
+			t.Errorf("error %d = %q, want %q", i, pe[i].Error(), w)
+		}
+	}
+	// A slice with a repeated id is refused by the calculators too:
+	// 500 + 500 would be one deal counted twice.
+	twice := []Deal{got[0], got[0]}
+	if _, err := AverageDealSize(twice, "USD"); !errors.Is(err, ErrInconsistentInput) {
+		t.Errorf("AverageDealSize of a repeated deal: %v", err)
+	}
+	if _, err := MarketingRevenue(twice, "USD"); !errors.Is(err, ErrInconsistentInput) {
+		t.Errorf("MarketingRevenue of a repeated deal: %v", err)
+	}
+	spend := "month,channel,category,amount\n2024-01,web,marketing,500\n2024-01,web,marketing, +500\n2024-01,web,marketing,+500\n"
+	sp, err := ReadSpend(ctx, strings.NewReader(spend), "spend.csv")
+	if err != nil || len(sp) != 3 {
+		t.Fatalf("spend: %v, %v", sp, err)
+	}
+	for _, s := range sp {
+		if s.Amount != usd(500) {
+			t.Errorf("spend line %d: %v", s.Line, s.Amount)
+		}
+	}
+	prospects := "id,channel,stage,date\np1,web,lead,0001-01-01\n"
+	if _, err := ReadProspects(ctx, strings.NewReader(prospects), "leads.csv"); err == nil || !strings.Contains(err.Error(), "zero date") {
+		t.Errorf("prospects with the zero date: %v", err)
+	}
+}

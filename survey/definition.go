@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -43,7 +44,8 @@ const (
 	// ENPS is an employee Net Promoter question, answered 0–10 on the
 	// Standard scale.
 	ENPS Kind = "enps"
-	// Likert is a 1–5 agreement question; 4 and 5 are favourable.
+	// Likert is a 1–5 agreement question; 4 and 5 are favourable, 3
+	// neutral, 1 and 2 unfavourable.
 	Likert Kind = "likert"
 	// Choice is a single-choice question; the answer is one of Options.
 	Choice Kind = "choice"
@@ -51,10 +53,12 @@ const (
 	Text Kind = "text"
 )
 
-// Likert bounds and the favourable threshold.
+// Likert bounds and the bands of the 5-point scale: 1–2 unfavourable, 3
+// neutral, 4–5 favourable.
 const (
 	likertMin        = 1
 	likertMax        = 5
+	likertNeutral    = 3
 	likertFavourable = 4 // 4 and 5 are favourable
 )
 
@@ -84,6 +88,32 @@ type Survey struct {
 	segments  []string
 	questions []Question
 	byID      map[string]int
+	minGroup  int // pinned minimum group size; 0: not pinned
+}
+
+// MinThreshold is the absolute floor of the anonymity threshold: no
+// definition, option or flag shows a group of fewer than 3 respondents.
+const MinThreshold = 3
+
+// maxMinGroupSize bounds a pinned minimum group size.
+const maxMinGroupSize = 1_000_000
+
+// MinGroupSize returns the minimum group size the definition pins
+// ("min_group_size: 7"), or 0 when it pins none. A Report's threshold is
+// this minimum (DefaultThreshold when none); WithThreshold may raise it,
+// never lower it.
+func (s *Survey) MinGroupSize() int { return s.minGroup }
+
+// WithMinGroupSize returns a copy of the survey that pins a minimum group
+// size of n respondents, as "min_group_size: n" does in YAML: for a survey
+// built with New. n below MinThreshold is ErrDefinition.
+func (s *Survey) WithMinGroupSize(n int) (*Survey, error) {
+	if n < MinThreshold || n > maxMinGroupSize {
+		return nil, fmt.Errorf("%w: min_group_size %d: want %d to %d", ErrDefinition, n, MinThreshold, maxMinGroupSize)
+	}
+	c := *s
+	c.minGroup = n
+	return &c, nil
 }
 
 // Name returns the survey's name.
@@ -293,6 +323,8 @@ type draftQuestion struct {
 type draft struct {
 	name, cadence                     string
 	nameAt, cadenceAt                 posString
+	minGroupAt                        posString
+	hasMinGroup                       bool
 	segments                          []posString
 	questions                         []draftQuestion
 	questionsLine, questionsCol       int
@@ -327,7 +359,7 @@ func document(w *yamlx.Walker, root *yaml.Node) draft {
 		d.questionsLine = -1
 		return d
 	}
-	for _, p := range w.Mapping(root, "survey", diag.Subject{}, "name", "cadence", "segments", "questions") {
+	for _, p := range w.Mapping(root, "survey", diag.Subject{}, "name", "cadence", "segments", "questions", "min_group_size") {
 		v := p.Val
 		switch p.Key.Value {
 		case "name":
@@ -338,6 +370,9 @@ func document(w *yamlx.Walker, root *yaml.Node) draft {
 			d.hasCadence = true
 			d.cadenceAt = scalar(w, v, "cadence", diag.Subject{})
 			d.cadence = d.cadenceAt.v
+		case "min_group_size":
+			d.hasMinGroup = true
+			d.minGroupAt = scalar(w, v, "min_group_size", diag.Subject{})
 		case "segments":
 			for _, it := range w.Sequence(v, "segments", diag.Subject{}) {
 				if s := scalar(w, it, "segment", diag.Subject{}); s.line >= 0 {
@@ -442,6 +477,15 @@ func (d draft) build(w *yamlx.Walker) *Survey {
 		at(d.line, d.col, none, diag.CodeMissing, ErrRequired, "missing field \"cadence\"")
 	case s.cadence != Weekly && s.cadence != Monthly && s.cadence != Quarterly:
 		at(d.cadenceAt.line, d.cadenceAt.col, none, diag.CodeInvalid, ErrDefinition, "cadence %q: want weekly, monthly or quarterly", d.cadence)
+	}
+	if d.hasMinGroup && d.minGroupAt.line >= 0 {
+		n, err := strconv.Atoi(strings.TrimSpace(d.minGroupAt.v))
+		if err != nil || n < MinThreshold || n > maxMinGroupSize {
+			at(d.minGroupAt.line, d.minGroupAt.col, none, diag.CodeInvalid, ErrDefinition,
+				"min_group_size %q: want a whole number of respondents from %d (the absolute floor) to %d", d.minGroupAt.v, MinThreshold, maxMinGroupSize)
+		} else {
+			s.minGroup = n
+		}
 	}
 	reserved := map[string]string{ColumnRespondent: "a reserved column", ColumnWave: "a reserved column"}
 	for _, seg := range d.segments {

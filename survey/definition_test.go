@@ -76,7 +76,7 @@ func TestLoadErrors(t *testing.T) {
 			`p.yaml:1:1: missing field "name"`,
 			`p.yaml:1:1: missing field "cadence"`,
 			`p.yaml:1:1: missing field "questions"`,
-			`p.yaml:1:1: survey: unknown key "colour" (known: name, cadence, segments, questions)`,
+			`p.yaml:1:1: survey: unknown key "colour" (known: name, cadence, segments, questions, min_group_size)`,
 		}, ErrRequired},
 		{"10 questions are fine, 11 are not", questionsYAML(11), []string{
 			// The 11th item starts at line 3 + 10·3 + 1 = 34, column 5.
@@ -126,7 +126,7 @@ questions:
 			`p.yaml:5:45: question "b": a choice question needs at least two options`,
 		}, ErrDefinition},
 		{"alias", "base: &b {id: a}\nname: x\n", []string{
-			`p.yaml:1:1: survey: unknown key "base" (known: name, cadence, segments, questions)`,
+			`p.yaml:1:1: survey: unknown key "base" (known: name, cadence, segments, questions, min_group_size)`,
 			`p.yaml:1:1: missing field "cadence"`, // root position for the missing fields
 			`p.yaml:1:1: missing field "questions"`,
 		}, ErrDefinition},

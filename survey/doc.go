@@ -14,26 +14,42 @@
 // of range are errors naming their index, never clamped.
 //
 // Most tools stop at the score. [NPS] also carries the variance of one
-// respondent's trinomial score, (p + d) − (p − d)², and the standard error
-// √(Var/n) (Rocks, "Interval Estimation for the 'Net Promoter Score'", The
-// American Statistician 70(4), 2016; Sauro & Lewis, "Quantifying the User
-// Experience", 2016). From them:
+// respondent's trinomial score, 100² · ((p + d) − (p − d)²), and the
+// standard error √(Var/n) (Rocks, "Interval Estimation for the 'Net
+// Promoter Score'", The American Statistician 70(4), 2016; Sauro & Lewis,
+// "Quantifying the User Experience", 2016). From them:
 //
 //   - [NPS.Interval]: Wald and adjusted-Wald confidence intervals (the
-//     latter adds 0.75 promoter, 1.5 passives and 0.75 detractor), never
-//     truncated to [−100, 100];
-//   - [Compare]: the two-wave z-test with a two-sided p-value;
-//   - [SampleSize]: respondents needed for a target margin of error.
+//     latter adds 0.75 promoter, 1.5 passives and 0.75 detractor), each with
+//     the variance, standard error and n it was built from, never truncated
+//     to [−100, 100];
+//   - [Compare]: the two-wave z-test with a two-sided p-value, the
+//     confidence interval of the signed difference and a significance
+//     decision at the given level;
+//   - [SampleSize], [SampleSizeFromShares]: respondents needed for a target
+//     margin of error, exact and rounded up, from a variance or from
+//     assumed promoter and detractor shares.
+//
+// # Units
+//
+// One unit per kind across the package: an NPS, its standard errors, its
+// interval bounds, a difference and a margin of error are in NPS points
+// (−100…100); a variance is in NPS points²; every share — promoter,
+// passive and detractor shares, favourable, neutral and unfavourable, the
+// response rate — is a fraction (0…1), and so is a confidence level (0.95).
 //
 // No calculator returns NaN or Inf: zero respondents is [ErrNoResponses],
 // a zero standard error [ErrZeroVariance], and so on; test with errors.Is.
+// Each of these is also one of the module's error kinds ([ErrEmptyInput],
+// [ErrZeroDenominator], …).
 //
 // # Pulse surveys
 //
 // A pulse survey is defined in YAML ([Parse] for bytes, [Load] for a
 // stream, [LoadFile] for a file) or Go ([New]): a name, a cadence (weekly,
 // monthly, quarterly), optional segment columns and at most ten questions
-// of four kinds — enps (0–10), likert (1–5, favourable 4–5), choice (one
+// of four kinds — enps (0–10), likert (1–5: unfavourable 1–2, neutral 3,
+// favourable 4–5), choice (one
 // of a list) and text — each optionally optional. Every problem is
 // reported at once, as `pulse.yaml:7:11: question "mood": type "slider":
 // want enps, likert, choice or text`.
@@ -49,7 +65,8 @@
 // is bounded ([MaxRecordBytes]), so no input can exhaust memory.
 //
 // [Survey.Report] turns a [Batch] into per-question statistics (answered,
-// skipped, distribution, mean, % favourable, eNPS with both intervals),
+// skipped, distribution, mean, favourable, neutral and unfavourable shares,
+// eNPS with both intervals),
 // the response rate against an invited count, an eNPS trend over waves with
 // the change and its significance between consecutive waves, and an
 // optional breakdown by a segment (team, location, tenure band) or by wave.

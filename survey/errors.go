@@ -42,6 +42,35 @@ var (
 	ErrDuplicate = errors.New("survey: duplicate")
 )
 
+// The module's error kinds, one sentinel per kind shared by every package
+// (revenue.ErrZeroDenominator is ErrZeroDenominator, …). The statistics'
+// own sentinels are kinds of these: ErrNoResponses matches ErrEmptyInput,
+// ErrZeroVariance ErrZeroDenominator, ErrNegativeCount ErrNegativeAmount,
+// ErrLevel ErrInvalidRate, ErrInvited ErrInconsistentInput, and ErrMargin,
+// ErrVariance, ErrOutOfRange and ErrThreshold ErrInvalidInput.
+var (
+	ErrZeroDenominator   = diag.ErrZeroDenominator   // a zero denominator
+	ErrCurrencyMismatch  = diag.ErrCurrencyMismatch  // money of two currencies
+	ErrNegativeAmount    = diag.ErrNegativeAmount    // a negative amount or count
+	ErrInvalidRate       = diag.ErrInvalidRate       // a rate, share or level outside its domain
+	ErrEmptyInput        = diag.ErrEmptyInput        // no data
+	ErrInconsistentInput = diag.ErrInconsistentInput // inputs that contradict each other
+	ErrOverflow          = diag.ErrOverflow          // a result that does not fit
+	ErrInvalidInput      = diag.ErrInvalidInput      // any other invalid argument
+)
+
+// kindError is a sentinel of this package that is also one of the
+// module's error kinds: errors.Is matches both.
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
+func kind(msg string, k error) error { return &kindError{msg, k} }
+
 // An Error is one problem in a survey definition or in a response, with
 // its place. It is the module's one error type (the same type as
 // scoring.Error and attribution.Error), so errors.As works alike

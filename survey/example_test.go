@@ -18,12 +18,14 @@ func ExampleCounts_NPS() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("NPS %+.0f, variance %.2f, SE %.4f\n", r.Score, r.Variance, r.StdErr)
+	// Points throughout: variance 100²·(0.7 − 0.5²) = 4500 points²,
+	// SE √(4500/100) = 6.7082 points.
+	fmt.Printf("NPS %+.0f, variance %.0f, SE %.4f\n", r.Score, r.Variance, r.StdErr)
 	_, err = survey.Counts{}.NPS()
-	fmt.Println(errors.Is(err, survey.ErrNoResponses))
+	fmt.Println(errors.Is(err, survey.ErrNoResponses), errors.Is(err, survey.ErrEmptyInput))
 	// Output:
-	// NPS +50, variance 0.45, SE 0.0671
-	// true
+	// NPS +50, variance 4500, SE 6.7082
+	// true true
 }
 
 func ExampleScale_NPS() {
@@ -44,34 +46,35 @@ func ExampleNPS_Interval() {
 			fmt.Println(err)
 			return
 		}
-		fmt.Printf("%-13s %.1f [%.1f, %.1f]\n", m, iv.Centre, iv.Lower, iv.Upper)
+		fmt.Printf("%-13s %.1f [%.1f, %.1f] n %.0f, variance %.1f, SE %.2f\n", m, iv.Centre, iv.Lower, iv.Upper, iv.N, iv.Variance, iv.StdErr)
 	}
 	// Output:
-	// wald          20.0 [-34.0, 74.0]
-	// adjusted-wald 15.4 [-30.3, 61.1]
+	// wald          20.0 [-34.0, 74.0] n 10, variance 7600.0, SE 27.57
+	// adjusted-wald 15.4 [-30.3, 61.1] n 13, variance 7071.0, SE 23.32
 }
 
 func ExampleCompare() {
 	before, _ := survey.Counts{Promoters: 5, Passives: 2, Detractors: 3}.NPS()
 	after, _ := survey.Counts{Promoters: 60, Passives: 30, Detractors: 10}.NPS()
-	d, err := survey.Compare(after, before)
+	d, err := survey.Compare(after, before, 0.95)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("change %+.0f points, z %.2f, p %.3f\n", d.Delta, d.Z, d.P)
+	fmt.Printf("change %+.0f points [%.1f, %.1f], z %.2f, p %.3f, significant at 5%%: %v\n", d.Delta, d.Lower, d.Upper, d.Z, d.P, d.Significant)
 	// Output:
-	// change +30 points, z 1.06, p 0.290
+	// change +30 points [-25.6, 85.6], z 1.06, p 0.290, significant at 5%: false
 }
 
 func ExampleSampleSize() {
 	worst, _ := survey.SampleSize(5, 0.95, survey.MaxVariance)
-	prior, _ := survey.SampleSize(5, 0.95, 0.45)
-	fmt.Println(worst, prior)
+	prior, _ := survey.SampleSize(5, 0.95, 4500) // a prior wave's variance, points²
+	shares, _ := survey.SampleSizeFromShares(5, 0.95, 0.4, 0.2)
+	fmt.Printf("%d (%.2f) %d (%.2f) %d (%.2f)\n", worst.N, worst.Exact, prior.N, prior.Exact, shares.N, shares.Exact)
 	_, err := survey.SampleSize(0, 0.95, 1)
 	fmt.Println(errors.Is(err, survey.ErrMargin))
 	// Output:
-	// 1537 692
+	// 1537 (1536.58) 692 (691.46) 861 (860.49)
 	// true
 }
 
@@ -283,4 +286,13 @@ func ExampleSurvey_Check() {
 	// read 3, accepted 1
 	// response "2": question "enps": value "ten" is not a whole number 0–10
 	// response "3": respondent "a" already answered wave "W1" in response 1
+}
+
+func ExampleSampleSizeFromShares() {
+	// 40% promoters, 20% detractors: variance 100²·(0.6 − 0.2²) = 5,600 points²;
+	// ±5 points at 95% needs 1.96²·5,600/25 = 860.49 → 861 respondents.
+	s, _ := survey.SampleSizeFromShares(5, 0.95, 0.4, 0.2)
+	fmt.Printf("%d (%.2f exactly, variance %.0f)\n", s.N, s.Exact, s.Variance)
+	// Output:
+	// 861 (860.49 exactly, variance 5600)
 }

@@ -102,7 +102,7 @@ func FuzzReadResponses(f *testing.F) {
 			t.Fatalf("sequence: %d accepted, %d rejected; batch %d, %d", n, rejected, b.Accepted(), len(b.Rejected()))
 		}
 		for _, by := range []string{"", "team", "wave"} {
-			rep, err := s.Report(context.Background(), b, WithBreakdown(by), WithThreshold(1))
+			rep, err := s.Report(context.Background(), b, WithBreakdown(by), WithThreshold(MinThreshold))
 			if err != nil {
 				t.Fatal(err)
 			}

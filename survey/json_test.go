@@ -18,7 +18,7 @@ func TestReportJSONRoundTrip(t *testing.T) {
 	for _, opts := range [][]ReportOption{
 		{WithInvited(40)},
 		{WithBreakdown("wave"), WithThreshold(3)},
-		{WithWave("W2"), WithBreakdown("team"), WithLevel(0.9), WithThreshold(1)},
+		{WithWave("W2"), WithBreakdown("team"), WithLevel(0.9), WithThreshold(MinThreshold)},
 		{WithThreshold(50)}, // suppressed
 	} {
 		rep, err := s.Report(context.Background(), b, opts...)
@@ -92,13 +92,13 @@ func TestReportJSONNames(t *testing.T) {
 		raw  json.RawMessage
 		want string
 	}{
-		{"Report", data, "accepted breakdown cadence invited level questions read rejected respondents response_rate responses survey threshold trends wave"},
+		{"Report", data, "accepted breakdown cadence invited level questions read rejected repeat_respondents respondents response_rate responses survey threshold trends wave waves"},
 		{"QuestionStats (enps)", top.Questions[0], "adjusted_wald answered distribution enps id mean skipped type wald"},
-		{"QuestionStats (likert)", top.Questions[1], "answered distribution favourable id mean skipped type"},
+		{"QuestionStats (likert)", top.Questions[1], "answered distribution favourable id mean neutral skipped type unfavourable"},
 		{"QuestionStats (text)", top.Questions[4], "answered comments id skipped type"},
 		{"Bucket", q0.Distribution[0], "answer count"},
 		{"NPS", q0.ENPS, "detractor_share detractors n passive_share passives promoter_share promoters score std_err variance"},
-		{"Interval", q0.Wald, "centre level lower method upper"},
+		{"Interval", q0.Wald, "centre level lower method n std_err upper variance"},
 		{"WaveScore", top.Trends[0].Waves[1], "adjusted_wald change enps respondents wald wave"},
 		{"Breakdown", top.Breakdown, "by groups"},
 		{"Group", bd.Groups[0], "questions respondents responses value"},
@@ -123,7 +123,7 @@ func TestReportJSONNames(t *testing.T) {
 	if got := keys(t, all.Trends[0]); got != "question waves" {
 		t.Errorf("Trend keys = %s", got)
 	}
-	if got := keys(t, tr.Waves[1].Change); got != "delta p std_err z" {
+	if got := keys(t, tr.Waves[1].Change); got != "delta level lower p significant std_err upper z" {
 		t.Errorf("Difference keys = %s", got)
 	}
 }

@@ -1,32 +1,39 @@
 package survey
 
 import (
-	"errors"
 	"fmt"
 	"math"
 )
 
-// Sentinel errors of the statistics. Test for them with errors.Is.
+// Sentinel errors of the statistics. Test for them with errors.Is; each
+// is also one of the module's kinds (see ErrEmptyInput).
 var (
 	// ErrNoResponses reports a statistic asked of zero answers; it is
-	// returned instead of a NaN.
-	ErrNoResponses = errors.New("survey: no responses")
-	// ErrLevel reports a confidence level outside the open interval (0, 1).
-	ErrLevel = errors.New("survey: confidence level must be in (0, 1)")
-	// ErrOutOfRange reports an answer outside its scale; answers are never clamped.
-	ErrOutOfRange = errors.New("survey: answer out of range")
-	// ErrScale reports inconsistent scale cut-offs.
-	ErrScale = errors.New("survey: invalid scale")
-	// ErrNegativeCount reports a negative count in Counts.
-	ErrNegativeCount = errors.New("survey: negative count")
+	// returned instead of a NaN. It matches ErrEmptyInput.
+	ErrNoResponses = kind("survey: no responses", ErrEmptyInput)
+	// ErrLevel reports a confidence or significance level outside the open
+	// interval (0, 1). It matches ErrInvalidRate.
+	ErrLevel = kind("survey: confidence level must be in (0, 1)", ErrInvalidRate)
+	// ErrOutOfRange reports an answer outside its scale; answers are never
+	// clamped. It matches ErrInvalidInput.
+	ErrOutOfRange = kind("survey: answer out of range", ErrInvalidInput)
+	// ErrScale reports inconsistent scale cut-offs. It matches ErrInvalidInput.
+	ErrScale = kind("survey: invalid scale", ErrInvalidInput)
+	// ErrNegativeCount reports a negative count in Counts. It matches
+	// ErrNegativeAmount.
+	ErrNegativeCount = kind("survey: negative count", ErrNegativeAmount)
 	// ErrZeroVariance reports a two-wave test whose standard error is zero
-	// (both waves unanimous), where z would be 0/0 or ±Inf.
-	ErrZeroVariance = errors.New("survey: zero variance, difference test undefined")
+	// (both waves unanimous), where z would be 0/0 or ±Inf. It matches
+	// ErrZeroDenominator.
+	ErrZeroVariance = kind("survey: zero variance, difference test undefined", ErrZeroDenominator)
 	// ErrMargin reports a target margin of error outside (0, 200] NPS points,
-	// or one so small that it needs more than 2^53 respondents.
-	ErrMargin = errors.New("survey: margin of error out of range")
-	// ErrVariance reports an assumed NPS variance outside (0, MaxVariance].
-	ErrVariance = errors.New("survey: variance out of range")
+	// or one so small that it needs more than 2^53 respondents. It matches
+	// ErrInvalidInput.
+	ErrMargin = kind("survey: margin of error out of range", ErrInvalidInput)
+	// ErrVariance reports an assumed NPS variance outside (0, MaxVariance],
+	// or promoter and detractor shares that are not fractions adding up to
+	// at most 1. It matches ErrInvalidInput.
+	ErrVariance = kind("survey: variance out of range", ErrInvalidInput)
 )
 
 // A Scale says how a likelihood-to-recommend answer is classified. Answers
@@ -152,33 +159,36 @@ func (s Scale) NPS(answers []int) (NPS, error) {
 
 // NPS is a Net Promoter Score with the statistics needed to judge it.
 //
+// Units, one per kind across the package: the score, its standard error
+// and every interval bound are in NPS points (−100…100); a variance is in
+// NPS points squared; every share is a fraction (0…1).
+//
 // With P promoters, A passives and D detractors, n = P + A + D,
 // p = P/n and d = D/n (Reichheld 2003; Bain & Company):
 //
-//	Score    = 100 · (p − d)                 in NPS points, −100…100
-//	Variance = (p + d) − (p − d)²            on the proportion scale, 0…1
-//	StdErr   = √(Variance / n)               on the proportion scale
+//	Score    = 100 · (p − d)                  NPS points, −100…100
+//	Variance = 100² · ((p + d) − (p − d)²)    NPS points², 0…10,000
+//	StdErr   = √(Variance / n)                NPS points
 //
-// Variance is that of one respondent's trinomial score (+1 promoter, 0
-// passive, −1 detractor), the variance of the difference of two
+// Variance is that of one respondent's trinomial score (+100 promoter, 0
+// passive, −100 detractor), the variance of the difference of two
 // proportions from one multinomial sample; it divides by n, not n − 1, as
 // in Rocks, "Interval Estimation for the 'Net Promoter Score'", The American
 // Statistician 70(4), 2016, and Sauro & Lewis, "Quantifying the User
-// Experience" (2nd ed., 2016). Multiply Variance by 100² and StdErr by 100
-// for NPS points (see VariancePoints and StdErrPoints).
+// Experience" (2nd ed., 2016).
 //
 // JSON names (stable): promoters, passives and detractors (the Counts,
 // inline), n, promoter_share, passive_share, detractor_share (fractions,
-// 0–1), score (NPS points), variance and std_err (proportion scale).
+// 0–1), score (NPS points), variance (points²) and std_err (points).
 type NPS struct {
 	Counts
 	N              int     `json:"n"`
 	PromoterShare  float64 `json:"promoter_share"`  // p = P/n
 	PassiveShare   float64 `json:"passive_share"`   // A/n
 	DetractorShare float64 `json:"detractor_share"` // d = D/n
-	Score          float64 `json:"score"`           // 100·(p − d)
-	Variance       float64 `json:"variance"`        // (p + d) − (p − d)², proportion scale
-	StdErr         float64 `json:"std_err"`         // √(Variance/n), proportion scale
+	Score          float64 `json:"score"`           // 100·(p − d), points
+	Variance       float64 `json:"variance"`        // 100²·((p + d) − (p − d)²), points²
+	StdErr         float64 `json:"std_err"`         // √(Variance/n), points
 }
 
 // NPS returns the Net Promoter Score of the counts. Zero respondents is
@@ -211,16 +221,10 @@ func fromShares(c Counts, pro, pas, det float64) NPS {
 		PassiveShare:   a,
 		DetractorShare: d,
 		Score:          100 * (pro - det) / total,
-		Variance:       v,
-		StdErr:         math.Sqrt(v / total),
+		Variance:       1e4 * v,
+		StdErr:         100 * math.Sqrt(v/total),
 	}
 }
-
-// VariancePoints returns Variance on the NPS-point scale, Variance · 100².
-func (r NPS) VariancePoints() float64 { return r.Variance * 100 * 100 }
-
-// StdErrPoints returns StdErr on the NPS-point scale, StdErr · 100.
-func (r NPS) StdErrPoints() float64 { return r.StdErr * 100 }
 
 // Method is a confidence-interval method for the NPS.
 type Method int
@@ -271,23 +275,33 @@ func (m *Method) UnmarshalText(b []byte) error {
 // bound may fall outside the range for small or unanimous samples, which
 // itself says the normal approximation is poor there.
 //
+// Each interval carries the variance and standard error it was built
+// from, in the units of NPS: for Wald those of the observed counts, for
+// AdjustedWald those of the adjusted counts (n + 3), so that
+// Upper − Centre = z · StdErr in both.
+//
 // JSON names (stable): method ("wald" or "adjusted-wald"), level (a
-// fraction, 0.95), centre, lower and upper (NPS points).
+// fraction, 0.95), centre, lower and upper (NPS points), n (the sample
+// size used: n, or n + 3 adjusted), variance (points²) and std_err
+// (points).
 type Interval struct {
-	Method Method  `json:"method"`
-	Level  float64 `json:"level"`  // e.g. 0.95
-	Centre float64 `json:"centre"` // Score for Wald, the adjusted score for AdjustedWald
-	Lower  float64 `json:"lower"`
-	Upper  float64 `json:"upper"`
+	Method   Method  `json:"method"`
+	Level    float64 `json:"level"`  // e.g. 0.95
+	Centre   float64 `json:"centre"` // Score for Wald, the adjusted score for AdjustedWald
+	Lower    float64 `json:"lower"`
+	Upper    float64 `json:"upper"`
+	N        float64 `json:"n"`        // n for Wald, n + 3 for AdjustedWald
+	Variance float64 `json:"variance"` // of one response, points²
+	StdErr   float64 `json:"std_err"`  // √(Variance / N), points
 }
 
 // Interval returns the confidence interval of the score at the level (for
 // example 0.95), with critical value z = Φ⁻¹((1 + level)/2):
 //
-//	Wald:         Score ± z · 100 · √(Variance/n)
-//	AdjustedWald: 100·(p′ − d′) ± z · 100 · √(Var′/(n+3)),
+//	Wald:         Score ± z · √(Variance/n)
+//	AdjustedWald: 100·(p′ − d′) ± z · √(Var′/(n+3)),
 //	              p′ = (P+0.75)/(n+3), d′ = (D+0.75)/(n+3),
-//	              Var′ = (p′ + d′) − (p′ − d′)²
+//	              Var′ = 100² · ((p′ + d′) − (p′ − d′)²)
 //
 // Only r.Counts is used; the statistics are recomputed from it. A
 // unanimous sample has Variance 0, so its Wald interval has zero width;
@@ -303,85 +317,149 @@ func (r NPS) Interval(level float64, m Method) (Interval, error) {
 	if err != nil {
 		return Interval{}, err
 	}
-	var centre, se float64
+	var centre, se, v, n float64
 	switch m {
 	case Wald:
-		centre, se = base.Score, base.StdErr
+		centre, se, v, n = base.Score, base.StdErr, base.Variance, float64(base.N)
 	case AdjustedWald:
 		adj := fromShares(r.Counts, float64(r.Promoters)+0.75, float64(r.Passives)+1.5, float64(r.Detractors)+0.75)
-		centre, se = adj.Score, adj.StdErr
+		centre, se, v, n = adj.Score, adj.StdErr, adj.Variance, float64(base.N)+3
 	default:
-		return Interval{}, fmt.Errorf("survey: unknown interval method %v", m)
+		return Interval{}, fmt.Errorf("survey: %w: unknown interval method %v", ErrInvalidInput, m)
 	}
-	half := z * 100 * se
-	return Interval{Method: m, Level: level, Centre: centre, Lower: centre - half, Upper: centre + half}, nil
+	half := z * se
+	return Interval{Method: m, Level: level, Centre: centre, Lower: centre - half, Upper: centre + half, N: n, Variance: v, StdErr: se}, nil
 }
 
-// A Difference is the test of whether two NPS values differ. JSON names
-// (stable): delta and std_err (NPS points), z, p.
+// A Difference is the test of whether two NPS values differ, with the
+// confidence interval of the signed difference. JSON names (stable): delta,
+// std_err, lower and upper (NPS points), z, p, level (a fraction) and
+// significant.
 type Difference struct {
 	Delta  float64 `json:"delta"`   // Score₁ − Score₂, NPS points
 	StdErr float64 `json:"std_err"` // √(Var₁/n₁ + Var₂/n₂), NPS points
 	Z      float64 `json:"z"`       // Delta / StdErr
 	P      float64 `json:"p"`       // two-sided p-value, 2·(1 − Φ(|Z|))
+	Level  float64 `json:"level"`   // confidence level of the interval, e.g. 0.95
+	// Lower and Upper bound the difference: Delta ∓ z · StdErr with
+	// z = Φ⁻¹((1 + Level)/2), in NPS points.
+	Lower float64 `json:"lower"`
+	Upper float64 `json:"upper"`
+	// Significant reports P < 1 − Level: the difference is significant at
+	// significance level α = 1 − Level (the interval then excludes 0).
+	Significant bool `json:"significant"`
 }
 
 // Compare tests whether two independent samples' scores differ, with the
 // two-sample Wald z-test of Rocks (2016) and Sauro & Lewis (2016):
 //
-//	z = (NPS₁ − NPS₂) / √(Var₁/n₁ + Var₂/n₂)
+//	Delta = NPS₁ − NPS₂                       NPS points
+//	StdErr = √(Var₁/n₁ + Var₂/n₂)             NPS points
+//	z = Delta / StdErr,  p = 2·(1 − Φ(|z|))
+//	interval = Delta ± Φ⁻¹((1 + level)/2) · StdErr
+//	significant = p < 1 − level
 //
-// on the proportion scale (Delta and StdErr are reported in points), and
-// the two-sided p-value from the standard normal distribution, computed
-// from each NPS's Counts. Either sample empty is ErrNoResponses; a zero standard error (both samples
-// unanimous) is ErrZeroVariance.
-func Compare(a, b NPS) (Difference, error) {
-	// Recomputed from the counts, so a hand-built NPS cannot disagree.
-	a, err := a.Counts.NPS()
+// computed from each NPS's Counts, at the confidence level (0.95 for a
+// 5% significance level). Either sample empty is ErrNoResponses; a zero
+// standard error (both samples unanimous) is ErrZeroVariance; a level
+// outside (0, 1) is ErrLevel. Samples must be independent: the same
+// people answering two waves are not, and the test then overstates
+// significance.
+func Compare(a, b NPS, level float64) (Difference, error) {
+	z0, err := zQuantile(level)
 	if err != nil {
+		return Difference{}, err
+	}
+	// Recomputed from the counts, so a hand-built NPS cannot disagree.
+	if a, err = a.Counts.NPS(); err != nil {
 		return Difference{}, err
 	}
 	if b, err = b.Counts.NPS(); err != nil {
 		return Difference{}, err
 	}
-	se := math.Sqrt(a.Variance/float64(a.Counts.N()) + b.Variance/float64(b.Counts.N()))
+	se := math.Sqrt(a.Variance/float64(a.N) + b.Variance/float64(b.N))
 	if se == 0 {
 		return Difference{}, ErrZeroVariance
 	}
 	delta := a.Score - b.Score // points
-	z := delta / 100 / se
-	return Difference{Delta: delta, StdErr: 100 * se, Z: z, P: twoSidedP(z)}, nil
+	z := delta / se
+	p := twoSidedP(z)
+	half := z0 * se
+	return Difference{Delta: delta, StdErr: se, Z: z, P: p, Level: level, Lower: delta - half, Upper: delta + half,
+		Significant: p < 1-level}, nil
 }
 
-// MaxVariance is the largest possible NPS variance on the proportion
-// scale, reached when half the respondents promote and half detract; use it
-// in SampleSize when there is no prior estimate.
-const MaxVariance = 1.0
+// MaxVariance is the largest possible NPS variance, in NPS points²,
+// reached when half the respondents promote and half detract; use it in
+// SampleSize when there is no prior estimate.
+const MaxVariance = 10_000.0
+
+// A Sample is the respondents an interval of a given half-width needs.
+// JSON names (stable): n, exact, margin (NPS points), level, variance
+// (points²).
+type Sample struct {
+	N        int     `json:"n"`        // Exact rounded up: respondents to survey
+	Exact    float64 `json:"exact"`    // z² · Variance / margin², unrounded
+	Margin   float64 `json:"margin"`   // half-width, NPS points
+	Level    float64 `json:"level"`    // confidence level
+	Variance float64 `json:"variance"` // assumed variance of one response, points²
+}
 
 // SampleSize returns the number of respondents needed for a confidence
 // interval of half-width margin (in NPS points, e.g. 5 for ±5) at the level,
-// given an assumed variance on the proportion scale (a prior wave's
-// NPS.Variance, or MaxVariance for the conservative answer):
+// given an assumed variance in NPS points² (a prior wave's NPS.Variance,
+// SharesVariance of assumed shares, or MaxVariance for the conservative
+// answer):
 //
-//	n = ⌈ z² · Variance / (margin/100)² ⌉
+//	Exact = z² · Variance / margin²,   N = ⌈Exact⌉
 //
-// The product is rounded up after shaving a relative 1e-12 of
-// floating-point noise, so an exact integer is not pushed to the next one.
-func SampleSize(margin, level, variance float64) (int, error) {
+// (Sauro & Lewis 2016; Rocks 2016). N is rounded up after shaving a
+// relative 1e-12 of floating-point noise, so an exact integer is not
+// pushed to the next one. Errors: ErrLevel, ErrMargin (outside (0, 200] or
+// more than 2^53 respondents), ErrVariance (outside (0, MaxVariance]).
+func SampleSize(margin, level, variance float64) (Sample, error) {
 	z, err := zQuantile(level)
 	if err != nil {
-		return 0, err
+		return Sample{}, err
 	}
 	if !(margin > 0 && margin <= 200) {
-		return 0, fmt.Errorf("%w: %v", ErrMargin, margin)
+		return Sample{}, fmt.Errorf("%w: %v", ErrMargin, margin)
 	}
 	if !(variance > 0 && variance <= MaxVariance) {
-		return 0, fmt.Errorf("%w: %v not in (0, %v]", ErrVariance, variance, MaxVariance)
+		return Sample{}, fmt.Errorf("%w: %v not in (0, %v]", ErrVariance, variance, MaxVariance)
 	}
-	e := margin / 100
-	n := z * z * variance / (e * e)
-	if n > 1<<53 {
-		return 0, fmt.Errorf("%w: %v points needs more than 2^53 respondents", ErrMargin, margin)
+	n := z * z * variance / (margin * margin)
+	if !(n <= 1<<53) { // also NaN (margin² underflowing to 0) and +Inf
+		return Sample{}, fmt.Errorf("%w: %v points needs more than 2^53 respondents", ErrMargin, margin)
 	}
-	return int(math.Ceil(n * (1 - 1e-12))), nil
+	// At least one respondent, even at a level so low that z² · Var rounds to 0.
+	return Sample{N: max(1, int(math.Ceil(n*(1-1e-12)))), Exact: n, Margin: margin, Level: level, Variance: variance}, nil
+}
+
+// SharesVariance returns the variance of one response, in NPS points², of a
+// population with promoter share p and detractor share d (fractions, p + d
+// ≤ 1): 100² · ((p + d) − (p − d)²). Errors: shares outside [0, 1] or
+// adding up to more than 1 (ErrVariance).
+func SharesVariance(p, d float64) (float64, error) {
+	if !(p >= 0 && p <= 1 && d >= 0 && d <= 1 && p+d <= 1+1e-12) {
+		return 0, fmt.Errorf("%w: promoter share %v and detractor share %v must be fractions adding up to at most 1", ErrVariance, p, d)
+	}
+	v := (p + d) - (p-d)*(p-d)
+	if v < 0 {
+		v = 0
+	}
+	return 1e4 * v, nil
+}
+
+// SampleSizeFromShares is SampleSize with the variance of assumed promoter
+// and detractor shares (SharesVariance): 40% promoters and 20% detractors
+// have variance 100² · (0.6 − 0.2²) = 5,600 points², so ±5 points at 95%
+// needs ⌈1.96² · 5,600 / 25⌉ = ⌈860.5⌉ = 861 respondents. Shares that give
+// zero variance (everyone a promoter, say) are ErrVariance.
+func SampleSizeFromShares(margin, level, promoterShare, detractorShare float64) (Sample, error) {
+	v, err := SharesVariance(promoterShare, detractorShare)
+	if err != nil {
+		return Sample{}, err
+	}
+	return SampleSize(margin, level, v)
 }

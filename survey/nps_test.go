@@ -69,8 +69,8 @@ func TestNPSVarianceByHand(t *testing.T) {
 		t.Fatal(err)
 	}
 	// p = 5/10 = 0.5, d = 3/10 = 0.3, score = 100·(0.5 − 0.3) = 20.
-	// Var = (p + d) − (p − d)² = 0.8 − 0.2² = 0.8 − 0.04 = 0.76.
-	// SE = √(0.76/10) = √0.076 = 0.27568097504180443 (bc: sqrt(0.076)).
+	// Var = 100²·((p + d) − (p − d)²) = 100²·(0.8 − 0.2²) = 100²·0.76 = 7600 points².
+	// SE = √(7600/10) = √760 = 27.568097504180443 points (bc: sqrt(760)).
 	checks := []struct {
 		name      string
 		got, want float64
@@ -79,10 +79,8 @@ func TestNPSVarianceByHand(t *testing.T) {
 		{"passive share", r.PassiveShare, 0.2},
 		{"detractor share", r.DetractorShare, 0.3},
 		{"score", r.Score, 20},
-		{"variance", r.Variance, 0.76},
-		{"variance points", r.VariancePoints(), 7600},
-		{"std err", r.StdErr, 0.27568097504180443},
-		{"std err points", r.StdErrPoints(), 27.568097504180443},
+		{"variance", r.Variance, 7600},
+		{"std err", r.StdErr, 27.568097504180443},
 	}
 	for _, c := range checks {
 		if !near(c.got, c.want, 1e-12) {
@@ -130,6 +128,21 @@ func TestInterval(t *testing.T) {
 			if iv.Method != tt.method || iv.Level != tt.level {
 				t.Errorf("interval labels = %v %v", iv.Method, iv.Level)
 			}
+			// The block's own variance and standard error, in points² and
+			// points: Wald Var 7600, SE √760 = 27.568…, n 10; adjusted-Wald
+			// Var′ = 100²·0.70710059171597633 = 7071.0059171597633, SE′ =
+			// 23.322168254457229, n′ = 13. Upper − Centre = z · SE.
+			wantVar, wantSE, wantN := 7600.0, 27.568097504180443, 10.0
+			if tt.method == AdjustedWald {
+				wantVar, wantSE, wantN = 7071.0059171597633, 23.322168254457229, 13
+			}
+			if !near(iv.Variance, wantVar, 1e-9) || !near(iv.StdErr, wantSE, 1e-9) || iv.N != wantN {
+				t.Errorf("variance %v std err %v n %v, want %v %v %v", iv.Variance, iv.StdErr, iv.N, wantVar, wantSE, wantN)
+			}
+			z, _ := zQuantile(tt.level)
+			if !near(iv.Upper-iv.Centre, z*iv.StdErr, 1e-9) {
+				t.Errorf("half-width %v, want z·SE %v", iv.Upper-iv.Centre, z*iv.StdErr)
+			}
 		})
 	}
 }
@@ -167,14 +180,17 @@ func TestIntervalNotTruncated(t *testing.T) {
 }
 
 func TestCompareByHand(t *testing.T) {
-	a, _ := Standard.NPS(smallSample)                                 // 20, Var 0.76, n 10
+	a, _ := Standard.NPS(smallSample)                                 // 20, Var 7600, n 10
 	b, _ := Counts{Promoters: 60, Passives: 30, Detractors: 10}.NPS() // 50
-	// Var₂ = (0.6 + 0.1) − 0.5² = 0.45.
-	// SE = √(0.76/10 + 0.45/100) = √0.0805 = 0.28372521918222215 (bc).
-	// z = (0.2 − 0.5)/0.28372521918222215 = −1.0573610652753621.
+	// Var₂ = 100²·((0.6 + 0.1) − 0.5²) = 4500 points².
+	// SE = √(7600/10 + 4500/100) = √805 = 28.372521918222215 points (bc).
+	// z = (20 − 50)/28.372521918222215 = −1.0573610652753621.
 	// p = 2·(1 − Φ(1.0573610652753621)) = 0.2903468336607644
 	// (Python statistics.NormalDist).
-	d, err := Compare(a, b)
+	// 95% interval of the signed difference (Rocks 2016): −30 ± 1.959963984540054
+	// · 28.372521918222215 = −30 ± 55.60912…: [−85.60912…, 25.60912…];
+	// p = 0.29 ≥ 0.05: not significant.
+	d, err := Compare(a, b, 0.95)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,8 +198,21 @@ func TestCompareByHand(t *testing.T) {
 		!near(d.Z, -1.0573610652753621, 1e-12) || !near(d.P, 0.2903468336607644, 1e-12) {
 		t.Errorf("difference = %+v", d)
 	}
+	half := 1.959963984540054 * 28.372521918222215
+	if !near(d.Lower, -30-half, 1e-9) || !near(d.Upper, -30+half, 1e-9) || d.Significant || d.Level != 0.95 {
+		t.Errorf("interval = [%v, %v] significant %v, want [%v, %v] false", d.Lower, d.Upper, d.Significant, -30-half, -30+half)
+	}
+	// At the 70% level (α = 0.30) p = 0.2903 < 0.30: significant, and the
+	// interval −30 ± 1.0364333894937898 · 28.3725… excludes 0.
+	d70, err := Compare(a, b, 0.70)
+	if err != nil || !d70.Significant || d70.Upper >= 0 {
+		t.Errorf("70%%: %+v, %v", d70, err)
+	}
+	if !near(d70.Upper, -30+1.0364333894937898*28.372521918222215, 1e-9) {
+		t.Errorf("70%% upper %v", d70.Upper)
+	}
 	// Symmetric: swapping the waves flips the sign, not the p-value.
-	e, _ := Compare(b, a)
+	e, _ := Compare(b, a, 0.95)
 	if !near(e.Z, -d.Z, 1e-15) || e.P != d.P {
 		t.Errorf("swapped = %+v", e)
 	}
@@ -194,19 +223,21 @@ func TestSampleSizeByHand(t *testing.T) {
 		name                    string
 		margin, level, variance float64
 		want                    int
+		exact                   float64
 	}{
-		// z² = 1.959963984540054² = 3.8414588206941246; E = 0.05:
-		// 3.8414588206941246 · 1 / 0.0025 = 1536.58… → 1537.
-		{"conservative 5 points 95%", 5, 0.95, MaxVariance, 1537},
-		// 3.8414588206941246 · 0.45 / 0.0025 = 691.46… → 692.
-		{"prior variance 0.45", 5, 0.95, 0.45, 692},
-		// 90%: z = 1.6448536269514715, z² = 2.7055434540954; / 0.0025 = 1082.2… → 1083.
-		{"90%", 5, 0.90, 1, 1083},
-		// E = 10 points: 3.8414588206941246 / 0.01 = 384.1… → 385.
-		{"10 points", 10, 0.95, 1, 385},
-		// 99%: z = 2.5758293035489, z² = 6.634896601021214; E = 0.2, Var 0.5:
-		// 6.634896601021214 · 0.5 / 0.04 = 82.93… → 83.
-		{"99% 20 points", 20, 0.99, 0.5, 83},
+		// n = z² · Var / margin² in points (Sauro & Lewis 2016).
+		// z² = 1.959963984540054² = 3.8414588206941246; margin 5:
+		// 3.8414588206941246 · 10,000 / 25 = 1536.58… → 1537.
+		{"conservative 5 points 95%", 5, 0.95, MaxVariance, 1537, 3.8414588206941246 * 10000 / 25},
+		// 3.8414588206941246 · 4,500 / 25 = 691.46… → 692.
+		{"prior variance 4500", 5, 0.95, 4500, 692, 3.8414588206941246 * 4500 / 25},
+		// 90%: z = 1.6448536269514715, z² = 2.7055434540954; · 10,000 / 25 = 1082.2… → 1083.
+		{"90%", 5, 0.90, 10000, 1083, 2.705543454095404 * 10000 / 25},
+		// margin 10: 3.8414588206941246 · 10,000 / 100 = 384.1… → 385.
+		{"10 points", 10, 0.95, 10000, 385, 384.14588206941246},
+		// 99%: z = 2.5758293035489, z² = 6.634896601021214; margin 20, Var 5,000:
+		// 6.634896601021214 · 5,000 / 400 = 82.93… → 83.
+		{"99% 20 points", 20, 0.99, 5000, 83, 6.634896601021214 * 5000 / 400},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -214,10 +245,23 @@ func TestSampleSizeByHand(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
-				t.Errorf("SampleSize = %d, want %d", got, tt.want)
+			if got.N != tt.want || !near(got.Exact, tt.exact, 1e-9) {
+				t.Errorf("SampleSize = %d (exact %v), want %d (%v)", got.N, got.Exact, tt.want, tt.exact)
 			}
 		})
+	}
+	// From assumed shares: 40% promoters, 20% detractors → Var = 100²·((0.4 +
+	// 0.2) − 0.2²) = 5,600 points²; ±5 at 95%: 3.8414588206941246 · 5,600 / 25
+	// = 860.4867… → 861.
+	s, err := SampleSizeFromShares(5, 0.95, 0.4, 0.2)
+	if err != nil || s.N != 861 || !near(s.Exact, 3.8414588206941246*5600/25, 1e-9) || !near(s.Variance, 5600, 1e-9) {
+		t.Errorf("from shares = %+v, %v", s, err)
+	}
+	if _, err := SampleSizeFromShares(5, 0.95, 0.7, 0.5); !errors.Is(err, ErrVariance) {
+		t.Errorf("shares above 1: %v", err)
+	}
+	if _, err := SampleSizeFromShares(5, 0.95, 1, 0); !errors.Is(err, ErrVariance) {
+		t.Errorf("unanimous shares: %v", err)
 	}
 }
 
@@ -264,14 +308,19 @@ func TestErrors(t *testing.T) {
 		{"level 1", func() error { _, err := good.Interval(1, AdjustedWald); return err }, ErrLevel},
 		{"level NaN", func() error { _, err := good.Interval(math.NaN(), Wald); return err }, ErrLevel},
 		{"interval of empty", func() error { _, err := NPS{}.Interval(0.95, Wald); return err }, ErrNoResponses},
-		{"compare empty", func() error { _, err := Compare(good, NPS{}); return err }, ErrNoResponses},
-		{"compare unanimous", func() error { _, err := Compare(unanimous, unanimous); return err }, ErrZeroVariance},
+		{"compare empty", func() error { _, err := Compare(good, NPS{}, 0.95); return err }, ErrNoResponses},
+		{"compare empty kind", func() error { _, err := Compare(good, NPS{}, 0.95); return err }, ErrEmptyInput},
+		{"compare unanimous", func() error { _, err := Compare(unanimous, unanimous, 0.95); return err }, ErrZeroVariance},
+		{"compare unanimous kind", func() error { _, err := Compare(unanimous, unanimous, 0.95); return err }, ErrZeroDenominator},
+		{"compare level", func() error { _, err := Compare(good, good, 1); return err }, ErrLevel},
 		{"margin 0", func() error { _, err := SampleSize(0, 0.95, 1); return err }, ErrMargin},
 		{"margin tiny", func() error { _, err := SampleSize(1e-300, 0.95, 1); return err }, ErrMargin},
 		{"margin NaN", func() error { _, err := SampleSize(math.NaN(), 0.95, 1); return err }, ErrMargin},
 		{"variance 0", func() error { _, err := SampleSize(5, 0.95, 0); return err }, ErrVariance},
-		{"variance > 1", func() error { _, err := SampleSize(5, 0.95, 1.5); return err }, ErrVariance},
+		{"variance > max", func() error { _, err := SampleSize(5, 0.95, 10001); return err }, ErrVariance},
 		{"sample level", func() error { _, err := SampleSize(5, 95, 1); return err }, ErrLevel},
+		{"level kind", func() error { _, err := SampleSize(5, 95, 1); return err }, ErrInvalidRate},
+		{"negative kind", func() error { _, err := Counts{Promoters: -1, Passives: 2}.NPS(); return err }, ErrNegativeAmount},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -305,7 +354,7 @@ func TestHandBuiltNPS(t *testing.T) {
 		t.Errorf("negative: err = %v", err)
 	}
 	other := NPS{Counts: Counts{Promoters: 60, Passives: 30, Detractors: 10}}
-	d, err := Compare(hand, other)
+	d, err := Compare(hand, other, 0.95)
 	if err != nil || !near(d.Z, -1.0573610652753621, 1e-12) {
 		t.Errorf("compare = %+v, %v", d, err)
 	}

@@ -14,9 +14,11 @@ import (
 var (
 	// ErrInvited reports an invited count that is zero, negative or smaller
 	// than the number of responses; the response rate is then undefined.
-	ErrInvited = errors.New("survey: invalid invited count")
-	// ErrThreshold reports an anonymity threshold below 1.
-	ErrThreshold = errors.New("survey: anonymity threshold must be at least 1")
+	ErrInvited = kind("survey: invalid invited count", ErrInconsistentInput)
+	// ErrThreshold reports an anonymity threshold below MinThreshold or
+	// below the survey's pinned minimum group size. It matches
+	// ErrInvalidInput.
+	ErrThreshold = kind("survey: anonymity threshold too low", ErrInvalidInput)
 	// ErrUnknownColumn reports a breakdown by a column that is neither a
 	// segment of the survey nor "wave".
 	ErrUnknownColumn = errors.New("survey: unknown breakdown column")
@@ -24,8 +26,8 @@ var (
 	ErrUnknownWave = errors.New("survey: no responses in wave")
 )
 
-// DefaultThreshold is the default anonymity threshold: groups of fewer
-// respondents are suppressed.
+// DefaultThreshold is the anonymity threshold of a survey that pins no
+// minimum group size: groups of fewer respondents are suppressed.
 const DefaultThreshold = 5
 
 // DefaultLevel is the default confidence level of the eNPS intervals.
@@ -35,19 +37,25 @@ const DefaultLevel = 0.95
 type ReportOption func(*config)
 
 type config struct {
-	threshold  int
-	level      float64
-	by         string
-	wave       string
-	hasWave    bool
-	invited    int
-	hasInvited bool
+	threshold    int
+	hasThreshold bool
+	level        float64
+	by           string
+	wave         string
+	hasWave      bool
+	invited      int
+	hasInvited   bool
 }
 
-// WithThreshold sets the anonymity threshold (default DefaultThreshold): a
-// group with fewer distinct respondents is suppressed. Below 1 is
+// WithThreshold raises the anonymity threshold: a group with fewer
+// distinct respondents is suppressed. The threshold is otherwise the
+// survey's pinned minimum group size (Survey.MinGroupSize), or
+// DefaultThreshold when it pins none. It can raise that minimum, never
+// lower it: n below the pinned minimum, or below MinThreshold (3), is
 // ErrThreshold.
-func WithThreshold(n int) ReportOption { return func(c *config) { c.threshold = n } }
+func WithThreshold(n int) ReportOption {
+	return func(c *config) { c.threshold, c.hasThreshold = n, true }
+}
 
 // WithLevel sets the confidence level of the eNPS intervals and trend tests
 // (default DefaultLevel). Outside (0, 1) is ErrLevel.
@@ -91,36 +99,49 @@ const (
 //
 // Report owns its JSON encoding (json.Marshal of a *Report; the CLI's
 // --json prints exactly that). The names are stable: survey, cadence, wave
-// (with WithWave), threshold, level, read, accepted, rejected, responses,
-// respondents, invited and response_rate (with WithInvited; the rate as a
-// fraction, 0.879 for 87.9%), suppressed, questions ([QuestionStats]),
+// (with WithWave), threshold, min_group_size (when pinned), level, read,
+// accepted, rejected, responses, respondents, waves (the pooled waves),
+// repeat_respondents, invited and response_rate (with WithInvited; the
+// rate as a fraction, 0.879 for 87.9%), suppressed, questions ([QuestionStats]),
 // trends ([Trend]) and breakdown ([Breakdown]). Fields that do not apply
 // are left out. Every number is finite.
 type Report struct {
-	Survey       string          `json:"survey"`
-	Cadence      Cadence         `json:"cadence"`
-	Wave         string          `json:"wave,omitempty"` // set by WithWave
-	Threshold    int             `json:"threshold"`
-	Level        float64         `json:"level"`
-	Read         int             `json:"read"`        // responses read
-	Accepted     int             `json:"accepted"`    // responses accepted (all waves)
-	Rejected     int             `json:"rejected"`    // Read − Accepted
-	Responses    int             `json:"responses"`   // accepted responses in scope (one wave with WithWave)
-	Respondents  int             `json:"respondents"` // distinct respondent ids among Responses
-	Invited      int             `json:"invited,omitempty"`
-	ResponseRate *float64        `json:"response_rate,omitempty"` // Responses / Invited
-	Suppressed   Suppression     `json:"suppressed,omitempty"`    // the whole report is below threshold
-	Questions    []QuestionStats `json:"questions,omitempty"`
-	Trends       []Trend         `json:"trends,omitempty"`
-	Breakdown    *Breakdown      `json:"breakdown,omitempty"`
+	Survey      string  `json:"survey"`
+	Cadence     Cadence `json:"cadence"`
+	Wave        string  `json:"wave,omitempty"` // set by WithWave
+	Threshold   int     `json:"threshold"`
+	Level       float64 `json:"level"`
+	Read        int     `json:"read"`        // responses read
+	Accepted    int     `json:"accepted"`    // responses accepted (all waves)
+	Rejected    int     `json:"rejected"`    // Read − Accepted
+	Responses   int     `json:"responses"`   // accepted responses in scope (one wave with WithWave)
+	Respondents int     `json:"respondents"` // distinct respondent ids among Responses
+	// MinGroupSize is the minimum the survey definition pins (0: none);
+	// Threshold is at least it.
+	MinGroupSize int `json:"min_group_size,omitempty"`
+	// Waves are the waves whose responses the statistics pool, in natural
+	// order (one with WithWave).
+	Waves []string `json:"waves"`
+	// RepeatRespondents counts the respondents who answered more than one
+	// of the pooled Waves: their answers are not independent, so the
+	// intervals of pooled statistics, which treat every response as
+	// independent, are too narrow when it is above zero.
+	RepeatRespondents int             `json:"repeat_respondents"`
+	Invited           int             `json:"invited,omitempty"`
+	ResponseRate      *float64        `json:"response_rate,omitempty"` // Responses / Invited
+	Suppressed        Suppression     `json:"suppressed,omitempty"`    // the whole report is below threshold
+	Questions         []QuestionStats `json:"questions,omitempty"`
+	Trends            []Trend         `json:"trends,omitempty"`
+	Breakdown         *Breakdown      `json:"breakdown,omitempty"`
 }
 
 // QuestionStats are the statistics of one question in one group.
 //
 // JSON names (stable): id, type, answered, skipped, distribution
-// ([Bucket]s), mean, favourable (a percentage, 0–100), enps ([NPS]), wald
-// and adjusted_wald ([Interval]s) and comments; those that do not apply to
-// the question's type, or have no answers, are left out.
+// ([Bucket]s), mean, favourable, neutral and unfavourable (fractions, 0–1),
+// enps ([NPS]), wald and adjusted_wald ([Interval]s) and comments; those
+// that do not apply to the question's type, or have no answers, are left
+// out.
 type QuestionStats struct {
 	ID       string `json:"id"`
 	Kind     Kind   `json:"type"`
@@ -131,8 +152,12 @@ type QuestionStats struct {
 	Distribution []Bucket `json:"distribution,omitempty"`
 	// Mean of the answers, for enps and likert; nil when none.
 	Mean *float64 `json:"mean,omitempty"`
-	// Favourable is the percentage of answers that are 4 or 5, for likert.
-	Favourable *float64 `json:"favourable,omitempty"`
+	// Favourable, Neutral and Unfavourable are the shares (fractions) of
+	// the answers of a 5-point likert question that are 4–5, 3 and 1–2;
+	// they add up to 1.
+	Favourable   *float64 `json:"favourable,omitempty"`
+	Neutral      *float64 `json:"neutral,omitempty"`
+	Unfavourable *float64 `json:"unfavourable,omitempty"`
 	// NPS and its intervals at the report's level, for enps.
 	NPS          *NPS      `json:"enps,omitempty"`
 	Wald         *Interval `json:"wald,omitempty"`
@@ -229,11 +254,21 @@ func (s *Survey) Report(ctx context.Context, b *Batch, opts ...ReportOption) (re
 		return nil, errors.New("survey: batch was not read with this survey")
 	}
 	cfg := config{threshold: DefaultThreshold, level: DefaultLevel}
-	for _, o := range opts {
-		o(&cfg)
+	if s.minGroup > 0 {
+		cfg.threshold = s.minGroup
 	}
-	if cfg.threshold < 1 {
-		return nil, fmt.Errorf("%w: %d", ErrThreshold, cfg.threshold)
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if cfg.hasThreshold {
+		switch {
+		case cfg.threshold < MinThreshold:
+			return nil, fmt.Errorf("%w: %d is below the absolute floor of %d respondents", ErrThreshold, cfg.threshold, MinThreshold)
+		case cfg.threshold < s.minGroup:
+			return nil, fmt.Errorf("%w: %d is below the survey's minimum group size %d, which an option can raise but not lower", ErrThreshold, cfg.threshold, s.minGroup)
+		}
 	}
 	if _, err := zQuantile(cfg.level); err != nil {
 		return nil, fmt.Errorf("%w: %v", err, cfg.level)
@@ -256,9 +291,25 @@ func (s *Survey) Report(ctx context.Context, b *Batch, opts ...ReportOption) (re
 		return nil, fmt.Errorf("%w: %q", ErrUnknownWave, cfg.wave)
 	}
 	rep = &Report{
-		Survey: s.name, Cadence: s.cadence, Wave: cfg.wave, Threshold: cfg.threshold, Level: cfg.level,
+		Survey: s.name, Cadence: s.cadence, Wave: cfg.wave, Threshold: cfg.threshold, MinGroupSize: s.minGroup, Level: cfg.level,
 		Read: b.read, Accepted: len(b.accepted), Rejected: len(b.rejected),
-		Responses: len(scope), Respondents: distinct(scope),
+		Responses: len(scope), Respondents: distinct(scope), Waves: []string{},
+	}
+	waveCount := map[string]int{} // respondent → waves answered in scope
+	for _, w := range partition(scope, func(r *record) string { return r.wave }) {
+		rep.Waves = append(rep.Waves, w.value)
+		seen := map[string]bool{}
+		for _, r := range w.records {
+			if !seen[r.respondent] {
+				seen[r.respondent] = true
+				waveCount[r.respondent]++
+			}
+		}
+	}
+	for _, n := range waveCount {
+		if n > 1 {
+			rep.RepeatRespondents++
+		}
 	}
 	if cfg.hasInvited {
 		if cfg.invited <= 0 || cfg.invited < len(scope) {
@@ -323,7 +374,7 @@ func (s *Survey) Report(ctx context.Context, b *Batch, opts ...ReportOption) (re
 					ws.Wald, ws.AdjustedWald = intervals(r, cfg.level)
 				}
 				if cur != nil && prev != nil {
-					if d, err := Compare(*cur, *prev); err == nil {
+					if d, err := Compare(*cur, *prev, cfg.level); err == nil {
 						ws.Change = &d
 					}
 				}
@@ -448,7 +499,7 @@ func (s *Survey) stats(rs []*record, level float64) []QuestionStats {
 	out := make([]QuestionStats, len(s.questions))
 	for qi, q := range s.questions {
 		st := QuestionStats{ID: q.ID, Kind: q.Kind}
-		var sum, fav int
+		var sum, fav, neutral, unfav int
 		var numeric [11]int // enps 0–10 and likert 1–5, by answer
 		choices := map[string]int{}
 		for _, r := range rs {
@@ -461,8 +512,13 @@ func (s *Survey) stats(rs []*record, level float64) []QuestionStats {
 			case ENPS, Likert:
 				sum += a.n
 				numeric[a.n]++ // validated: 0 ≤ a.n ≤ 10
-				if a.n >= likertFavourable {
+				switch {
+				case a.n >= likertFavourable:
 					fav++
+				case a.n == likertNeutral:
+					neutral++
+				default:
+					unfav++
 				}
 			case Choice:
 				choices[a.s]++
@@ -487,8 +543,9 @@ func (s *Survey) stats(rs []*record, level float64) []QuestionStats {
 			mean := float64(sum) / float64(st.Answered)
 			st.Mean = &mean
 			if q.Kind == Likert {
-				pct := 100 * float64(fav) / float64(st.Answered)
-				st.Favourable = &pct
+				n := float64(st.Answered)
+				f, ne, u := float64(fav)/n, float64(neutral)/n, float64(unfav)/n
+				st.Favourable, st.Neutral, st.Unfavourable = &f, &ne, &u
 			}
 		}
 		if q.Kind == ENPS {

@@ -61,12 +61,12 @@ func TestReportByHand(t *testing.T) {
 	}
 	q := rep.Questions
 	// enps pooled: 10 9 6 7 3 10 10 9 8 6 → P = 5 (10,9,10,10,9), A = 2 (7,8),
-	// D = 3 (6,3,6): the smallSample counts, so score 20, Var 0.76 and the
+	// D = 3 (6,3,6): the smallSample counts, so score 20, Var 7600 points² and the
 	// intervals worked in TestInterval. Mean = 78/10 = 7.8.
 	if q[0].Answered != 10 || q[0].Skipped != 0 || *q[0].Mean != 7.8 {
 		t.Errorf("enps = %+v", q[0])
 	}
-	if q[0].NPS.Counts != (Counts{5, 2, 3}) || !near(q[0].NPS.Score, 20, 1e-9) || !near(q[0].NPS.Variance, 0.76, 1e-12) {
+	if q[0].NPS.Counts != (Counts{5, 2, 3}) || !near(q[0].NPS.Score, 20, 1e-9) || !near(q[0].NPS.Variance, 7600, 1e-9) {
 		t.Errorf("enps NPS = %+v", q[0].NPS)
 	}
 	if !near(q[0].Wald.Lower, -34.03247823048222, 1e-9) || !near(q[0].AdjustedWald.Upper, 61.095225204734936, 1e-9) {
@@ -76,17 +76,18 @@ func TestReportByHand(t *testing.T) {
 	if diff := cmp.Diff(wantDist, q[0].Distribution); diff != "" {
 		t.Errorf("enps distribution (-want +got):\n%s", diff)
 	}
-	// tools: sum 5+4+4+3+2+1+5+4+3+4 = 35, mean 3.5; favourable (4–5): six
-	// of ten = 60%.
-	if *q[1].Mean != 3.5 || *q[1].Favourable != 60 || q[1].NPS != nil {
+	// tools: sum 5+4+4+3+2+1+5+4+3+4 = 35, mean 3.5; on the 5-point scale
+	// favourable (4–5) six of ten = 0.6, neutral (3) two = 0.2,
+	// unfavourable (1–2) two = 0.2 — fractions, like every share.
+	if *q[1].Mean != 3.5 || *q[1].Favourable != 0.6 || *q[1].Neutral != 0.2 || *q[1].Unfavourable != 0.2 || q[1].NPS != nil {
 		t.Errorf("tools = %+v", q[1])
 	}
 	if diff := cmp.Diff([]Bucket{{"1", 1}, {"2", 1}, {"3", 2}, {"4", 4}, {"5", 2}}, q[1].Distribution); diff != "" {
 		t.Errorf("tools distribution (-want +got):\n%s", diff)
 	}
 	// manager: 5 5 2 4 answered, 6 skipped (not zeros): mean 16/4 = 4,
-	// favourable 3/4 = 75%.
-	if q[2].Answered != 4 || q[2].Skipped != 6 || *q[2].Mean != 4 || *q[2].Favourable != 75 {
+	// favourable 3/4 = 0.75, neutral 0, unfavourable 1/4.
+	if q[2].Answered != 4 || q[2].Skipped != 6 || *q[2].Mean != 4 || *q[2].Favourable != 0.75 || *q[2].Neutral != 0 || *q[2].Unfavourable != 0.25 {
 		t.Errorf("manager = %+v", q[2])
 	}
 	// blocker: options in definition order.
@@ -100,19 +101,19 @@ func TestReportByHand(t *testing.T) {
 	}
 
 	// The trend, worked by hand.
-	// W1: 10 9 6 7 3 → P2 A1 D2, n 5: score 0, Var = 0.8 − 0² = 0.8.
-	// W2: 10 10 9 8 6 → P3 A1 D1: score 40, Var = 0.8 − 0.4² = 0.64.
-	// Change = 40 − 0; SE = √(0.64/5 + 0.8/5) = √0.288 = 0.5366563145999496;
-	// z = 0.4/0.5366563145999496 = 0.7453559924999299;
+	// W1: 10 9 6 7 3 → P2 A1 D2, n 5: score 0, Var = 100²·(0.8 − 0²) = 8000.
+	// W2: 10 10 9 8 6 → P3 A1 D1: score 40, Var = 100²·(0.8 − 0.4²) = 6400.
+	// Change = 40 − 0; SE = √(6400/5 + 8000/5) = √2880 = 53.66563145999496;
+	// z = 40/53.66563145999496 = 0.7453559924999299;
 	// p = 2·(1 − Φ(z)) = 0.4560565402502561 (Python NormalDist).
 	if len(rep.Trends) != 1 || len(rep.Trends[0].Waves) != 2 {
 		t.Fatalf("trends = %+v", rep.Trends)
 	}
 	w1, w2 := rep.Trends[0].Waves[0], rep.Trends[0].Waves[1]
-	if w1.Wave != "W1" || w1.NPS.Score != 0 || !near(w1.NPS.Variance, 0.8, 1e-12) || w1.Change != nil {
+	if w1.Wave != "W1" || w1.NPS.Score != 0 || !near(w1.NPS.Variance, 8000, 1e-9) || w1.Change != nil {
 		t.Errorf("W1 = %+v", w1)
 	}
-	if w2.Wave != "W2" || !near(w2.NPS.Score, 40, 1e-9) || !near(w2.NPS.Variance, 0.64, 1e-12) {
+	if w2.Wave != "W2" || !near(w2.NPS.Score, 40, 1e-9) || !near(w2.NPS.Variance, 6400, 1e-9) {
 		t.Errorf("W2 = %+v", w2)
 	}
 	if c := w2.Change; c == nil || !near(c.Delta, 40, 1e-9) || !near(c.StdErr, 53.66563145999496, 1e-9) ||
@@ -311,11 +312,21 @@ func TestAnonymity(t *testing.T) {
 		t.Errorf("breakdown comments wrong:\n%s", breakdown)
 	}
 
-	// Threshold 2: nobody is below it, nothing is hidden.
-	rep2, _ := s.Report(ctx, b, WithBreakdown("team"), WithThreshold(2))
-	for _, g := range rep2.Breakdown.Groups {
-		if g.Suppressed != "" {
-			t.Errorf("threshold 2: %s suppressed", g.Value)
+	// Threshold 2 is below the absolute floor of 3: refused, never a
+	// group of two shown. At 3, RevOps (2) is still hidden.
+	if _, err := s.Report(ctx, b, WithBreakdown("team"), WithThreshold(2)); !errors.Is(err, ErrThreshold) {
+		t.Errorf("threshold 2: err = %v, want ErrThreshold", err)
+	}
+	rep3, err := s.Report(ctx, b, WithBreakdown("team"), WithThreshold(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// RevOps (2 < 3) below, and CSM complementary again (the hidden 2 are
+	// fewer than 3); AE and SDR shown.
+	for _, g := range rep3.Breakdown.Groups {
+		want := map[string]Suppression{"RevOps": BelowThreshold, "CSM": Complementary}[g.Value]
+		if g.Suppressed != want {
+			t.Errorf("threshold 3: %s suppressed %q, want %q", g.Value, g.Suppressed, want)
 		}
 	}
 
@@ -332,12 +343,12 @@ func TestAnonymity(t *testing.T) {
 	if err != nil || b2.Err() != nil {
 		t.Fatal(err, b2.Err())
 	}
-	rep3, _ := s.Report(ctx, b2, WithBreakdown("team"))
-	if g := rep3.Breakdown.Groups[1]; g.Value != "RevOps" || g.Suppressed != BelowThreshold {
+	repMulti, _ := s.Report(ctx, b2, WithBreakdown("team"))
+	if g := repMulti.Breakdown.Groups[1]; g.Value != "RevOps" || g.Suppressed != BelowThreshold {
 		t.Errorf("RevOps = %+v", g)
 	}
 	// Both groups hidden (RevOps below, AE complementary).
-	if g := rep3.Breakdown.Groups[0]; g.Suppressed != Complementary {
+	if g := repMulti.Breakdown.Groups[0]; g.Suppressed != Complementary {
 		t.Errorf("AE = %+v", g)
 	}
 
@@ -503,8 +514,8 @@ func TestComplementaryPooled(t *testing.T) {
 // ErrInternal, with no partial report.
 func TestReportPanicIsInternal(t *testing.T) {
 	s := mustLoadFile(t, "testdata/pulse.yaml")
-	b := &Batch{survey: s, read: 1, accepted: []record{{respondent: "r1", wave: "W1"}}}
-	rep, err := s.Report(context.Background(), b, WithThreshold(1))
+	b := &Batch{survey: s, read: 3, accepted: []record{{respondent: "r1", wave: "W1"}, {respondent: "r2", wave: "W1"}, {respondent: "r3", wave: "W1"}}}
+	rep, err := s.Report(context.Background(), b, WithThreshold(MinThreshold))
 	if rep != nil || !errors.Is(err, ErrInternal) {
 		t.Fatalf("report %v, err %v; want ErrInternal", rep, err)
 	}

@@ -215,7 +215,7 @@ func TestConcurrentUse(t *testing.T) {
 			if _, err := s.ReadResponses(context.Background(), strings.NewReader(data), "r.csv"); err != nil {
 				t.Error(err)
 			}
-			if _, err := s.Report(context.Background(), b, WithBreakdown("team"), WithThreshold(1)); err != nil {
+			if _, err := s.Report(context.Background(), b, WithBreakdown("team"), WithThreshold(MinThreshold)); err != nil {
 				t.Error(err)
 			}
 			_ = b.Responses()

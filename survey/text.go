@@ -27,7 +27,18 @@ func (r *Report) WriteText(w io.Writer) error {
 		p("; invited %d, response rate %s%%", r.Invited, f1(100**r.ResponseRate))
 	}
 	p("\nrows read %d, accepted %d, rejected %d\n", r.Read, r.Accepted, r.Rejected)
-	p("anonymity threshold %d respondents; intervals at %s%% confidence\n", r.Threshold, trimFloat(100*r.Level))
+	p("anonymity threshold %d respondents", r.Threshold)
+	if r.MinGroupSize > 0 {
+		p(" (the survey's minimum %d)", r.MinGroupSize)
+	}
+	p("; intervals at %s%% confidence\n", trimFloat(100*r.Level))
+	if len(r.Waves) > 0 {
+		p("pooled waves: %s", strings.Join(r.Waves, ", "))
+		if r.RepeatRespondents > 0 {
+			p("; %d respondents answered more than one, and their answers are not independent: the pooled intervals are too narrow (see the trend, or --wave, for one wave)", r.RepeatRespondents)
+		}
+		p("\n")
+	}
 	level := trimFloat(100*r.Level) + "%"
 	if r.Suppressed != "" {
 		p("\nsuppressed: fewer than %d respondents\n", r.Threshold)
@@ -85,14 +96,17 @@ func writeQuestion(w io.Writer, q QuestionStats, indent, level string) {
 		fmt.Fprintf(w, ", mean %s", f2(*q.Mean))
 	}
 	if q.Favourable != nil {
-		fmt.Fprintf(w, ", favourable %s%%", f1(*q.Favourable))
+		fmt.Fprintf(w, ", favourable %s%%", f1(100**q.Favourable))
+		if q.Neutral != nil && q.Unfavourable != nil {
+			fmt.Fprintf(w, ", neutral %s%%, unfavourable %s%%", f1(100**q.Neutral), f1(100**q.Unfavourable))
+		}
 	}
 	fmt.Fprintln(w)
 	if q.NPS != nil {
 		n := q.NPS
 		p("  eNPS %s: promoters %d (%s%%), passives %d (%s%%), detractors %d (%s%%); SE %s\n",
 			signed(n.Score), n.Promoters, f1(100*n.PromoterShare), n.Passives, f1(100*n.PassiveShare),
-			n.Detractors, f1(100*n.DetractorShare), f1(n.StdErrPoints()))
+			n.Detractors, f1(100*n.DetractorShare), f1(n.StdErr))
 		p("  %s interval: Wald %s, adjusted Wald %s\n", level, interval(q.Wald), interval(q.AdjustedWald))
 	}
 	if len(q.Distribution) > 0 {

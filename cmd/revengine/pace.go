@@ -132,8 +132,8 @@ func paceAmount(m money.Money) string {
 func writePaceTable(w io.Writer, rep goal.Report) error {
 	t := rep.Total
 	var b strings.Builder
-	fmt.Fprintf(&b, "target %s %v, split %s by %s, pace %s, at end of %s\n",
-		t.Period, t.Target, rep.Split, rep.By, rep.Method, rep.At.Format(time.DateOnly))
+	fmt.Fprintf(&b, "target %s %v, split %s by %s, pace %s, at end of %s (%s)\n",
+		t.Period, t.Target, rep.Split, rep.By, rep.Method, rep.At.Format(time.DateOnly), t.Status)
 	fmt.Fprintf(&b, "actuals: %d counted, %d after %s, %d outside the period\n\n",
 		rep.Counted, rep.Later, rep.At.Format(time.DateOnly), rep.Outside)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)

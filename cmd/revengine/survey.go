@@ -14,19 +14,23 @@ func init() {
 	register(&command{Name: "survey", Summary: "pulse-survey report: eNPS with confidence intervals, trends, anonymous breakdowns", Run: runSurvey})
 }
 
-const surveySynopsis = `--survey pulse.yaml [--invited N] [--threshold 5] [--by COLUMN] [--wave LABEL] [--level 0.95] [--json] RESPONSES.csv|-
+const surveySynopsis = `--survey pulse.yaml [--invited N] [--threshold N] [--by COLUMN] [--wave LABEL] [--level 0.95] [--json] RESPONSES.csv|-
 
 Validates the responses against the survey definition and prints the report:
 per question the answered and skipped counts, the distribution, the mean,
-% favourable (Likert 4–5) and the eNPS with its Wald and adjusted-Wald
-intervals; the eNPS trend over waves with the change and its two-sided
+the favourable (Likert 4–5), neutral (3) and unfavourable (1–2) shares and
+the eNPS with its Wald and adjusted-Wald intervals; the eNPS trend over waves with the change and its two-sided
 p-value; and, with --by, a breakdown by a segment column or by wave.
 
 RESPONSES.csv has a header row: respondent, wave, the survey's segment
 columns and one column per question id. Groups with fewer respondents than
---threshold are suppressed with their comments, and the smallest shown group
-too when the hidden groups together still hold fewer than --threshold
-respondents (the total would otherwise reveal them by subtraction).
+the threshold are suppressed with their comments, and the smallest shown
+group too when the hidden groups together still hold fewer than the
+threshold (the total would otherwise reveal them by subtraction). The
+threshold is the survey's min_group_size, or 5 when it pins none;
+--threshold can raise it, never lower it, and never below 3. The report
+names the waves it pools and says how many respondents answered more
+than one: their answers are not independent.
 Rejected rows are listed on standard error with file:line:column, the report
 covers the accepted rows, and the exit status is 1. Flags may come before or
 after RESPONSES.csv.`
@@ -35,7 +39,7 @@ func runSurvey(ctx context.Context, env *cmdEnv, args []string) int {
 	fs := newFlagSet(env, "survey", surveySynopsis)
 	defPath := fs.String("survey", "", "survey definition `file` (YAML); required")
 	invited := fs.Int("invited", 0, "people invited (all waves in the report), for the response rate")
-	threshold := fs.Int("threshold", survey.DefaultThreshold, "anonymity threshold: smallest group shown, in respondents")
+	threshold := fs.Int("threshold", 0, "raise the anonymity threshold (smallest group shown, in respondents) above the survey's minimum (default: its min_group_size, or 5)")
 	by := fs.String("by", "", "break the report down by a segment `column`, or by wave")
 	wave := fs.String("wave", "", "report one wave `label` only (the trend still covers every wave)")
 	level := fs.Float64("level", survey.DefaultLevel, "confidence level of the intervals, in (0, 1)")
@@ -77,7 +81,10 @@ func runSurvey(ctx context.Context, env *cmdEnv, args []string) int {
 		return exitFindings
 	}
 
-	opts := []survey.ReportOption{survey.WithThreshold(*threshold), survey.WithLevel(*level)}
+	opts := []survey.ReportOption{survey.WithLevel(*level)}
+	if set["threshold"] {
+		opts = append(opts, survey.WithThreshold(*threshold))
+	}
 	if *by != "" {
 		opts = append(opts, survey.WithBreakdown(*by))
 	}

@@ -49,6 +49,12 @@ func TestSurveyGolden(t *testing.T) {
 		{"unknown_by", "", []string{"--survey", dir + "pulse.yaml", "--by", "colour", dir + "responses.csv"}, exitUsage},
 		{"bad_level", "", []string{"--survey", dir + "pulse.yaml", "--level", "95", dir + "responses.csv"}, exitUsage},
 		{"bad_threshold", "", []string{"--survey", dir + "pulse.yaml", "--threshold", "0", dir + "responses.csv"}, exitUsage},
+		// The definition pins min_group_size 7: the report uses 7, a flag can
+		// raise it (9) but not lower it (5), and 2 is below the floor of 3.
+		{"pinned_june_by_team", "", []string{"--survey", dir + "pinned.yaml", "--wave", "2026-06", "--by", "team", dir + "responses.csv"}, exitOK},
+		{"pinned_raised", "", []string{"--survey", dir + "pinned.yaml", "--wave", "2026-06", "--by", "team", "--threshold", "9", dir + "responses.csv"}, exitOK},
+		{"pinned_lowered", "", []string{"--survey", dir + "pinned.yaml", "--threshold", "5", dir + "responses.csv"}, exitUsage},
+		{"threshold_below_floor", "", []string{"--survey", dir + "pulse.yaml", "--threshold", "2", dir + "responses.csv"}, exitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

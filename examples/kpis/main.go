@@ -231,6 +231,8 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 	d.metric("MRR churn", m, err, "%.4f")
 	m, err = mrr.QuickRatio(ev)
 	d.metric("quick ratio (event)", m, err, "%.2f")
+	m, err = mrr.QuickRatio(ev, mrr.QuickRatioWithReactivation)
+	d.metric("quick ratio (event)", m, err, "%.2f")
 	newCustomers := int64(len(net.MovementsOf(mrr.MovementNew)))
 	lost := int64(len(net.MovementsOf(mrr.MovementChurn)))
 	churn, churnErr := mrr.CustomerChurn(int64(net.CustomersStart), lost, newCustomers)
@@ -270,7 +272,10 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 	}
 	if arpaErr == nil && churnErr == nil {
 		ltv, err := revenue.LTV(arpa.Value, churn.Value, revenue.WithGrossMargin(grossMargin))
-		d.money("LTV", ltv, err)
+		d.money("LTV", ltv.MoneyMetric, err)
+		if err == nil {
+			d.line("expected lifetime (months)", fmt.Sprintf("%.1f", ltv.LifetimePeriods), "1 / churn")
+		}
 		if err == nil && cacErr == nil {
 			m, err = revenue.LTVToCAC(ltv.Value, cac.Value)
 			d.metric("LTV:CAC", m, err, "%.1f")
@@ -291,6 +296,7 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 		}
 		d.metric("unsubscribe rate", er.Unsubscribe, nil, "%.4f")
 		d.metric("bounce rate", er.Bounce, nil, "%.4f")
+		d.metric("delivery rate", er.Delivery, nil, "%.4f")
 	}
 
 	d.section("Pipeline")
@@ -324,12 +330,24 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 		}
 	}
 	if wrErr == nil && avgErr == nil && cycErr == nil {
-		v, err := revenue.PipelineVelocity(int64(len(open)), wr.Value, avg.Value, time.Duration(cycle.MeanDays*float64(24*time.Hour)))
-		d.money("pipeline velocity (per day)", v, err)
+		v, err := revenue.PipelineVelocity(int64(len(open)), wr.Value, avg.Value, time.Duration(cycle.MeanDays*float64(24*time.Hour)),
+			revenue.WithPeriod(30*24*time.Hour))
+		d.money("pipeline velocity (per day)", v.MoneyMetric, err)
+		if err == nil {
+			d.line("expected in 30 days", v.ExpectedRevenue.String(), "velocity × 30")
+		}
 	}
 	quota := money.New(3_000_000, cur)
-	m, err = revenue.PipelineCoverage(money.New(openAmount, cur), quota, money.Zero(cur))
+	var covOpts []revenue.CoverageOption
+	if wrErr == nil {
+		covOpts = append(covOpts, revenue.WithExpectedWinRate(wr.Value))
+	}
+	cov, err := revenue.PipelineCoverage(money.New(openAmount, cur), quota, money.Zero(cur), covOpts...)
+	m = cov.Metric
 	d.metric("pipeline coverage", m, err, "%.2fx")
+	if err == nil && cov.ExpectedBookings != nil {
+		d.line("expected bookings", fmt.Sprintf("%v (%s of the remaining quota)", *cov.ExpectedBookings, pct(cov.ExpectedAttainment.Value)), "pipeline × win rate")
+	}
 	if wrErr == nil {
 		m, err = revenue.RequiredCoverage(wr.Value)
 		d.metric("coverage needed", m, err, "%.2fx")
@@ -367,6 +385,10 @@ func run(ctx context.Context, w io.Writer, monthArg string) error {
 	} else {
 		d.line("customers / leads / visits", fmt.Sprintf("%g / %g / %g", pp.Customers, pp.Leads, pp.Visits), revenue.Variant(pp.Variant))
 		d.line("budget / profit", pp.Budget.String()+" / "+pp.Profit.String(), "")
+		if pp.ProfitMargin != nil && pp.BudgetPerCustomer != nil {
+			d.line("profit margin / per customer", pct(pp.ProfitMargin.Value)+" / "+pp.BudgetPerCustomer.Value.String(), "")
+		}
+		d.line("from rounded counts", strings.Join(pp.RoundedCounts, ", "), "")
 	}
 	return nil
 }

@@ -22,7 +22,10 @@ import (
 // 10,152.00; sourced D-102 + D-104 = 7,176.00 (70.7%).
 // Email in March: delivered 8,820 + 2,950 = 11,770, opens 2,205 + 1,180 =
 // 3,385 → open rate 3,385/11,770 = 0.2876…; bounces 230 of 12,000 sent =
-// 0.0192 (0.01916…).
+// 0.0192 (0.01916…); delivery rate 11,770 / 12,000 = 0.9808.
+// Quick ratio (Hamid) on the event bridge: (846 + 100) / (248 + 100) = 2.72;
+// with reactivation (846 + 100 + 99) / 348 = 3.00. Customer churn 1/6
+// (1 lost of 6 at the start) gives an expected lifetime of 6 months.
 func TestDashboard(t *testing.T) {
 	var out bytes.Buffer
 	if err := run(context.Background(), &out, "2024-03"); err != nil {
@@ -41,6 +44,10 @@ func TestDashboard(t *testing.T) {
 		"marketing-sourced            USD 7176.00 (70.7%)  [first_touch_marketing]",
 		"open rate                    0.288  [over_delivered]",
 		"bounce rate                  0.0192  [bounces_over_sent]",
+		"delivery rate                0.9808  [delivered_over_sent]",
+		"quick ratio (event)          2.72  [mamoon_hamid]",
+		"quick ratio (event)          3.00  [with_reactivation]",
+		"expected lifetime (months)   6.0  [1 / churn]",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("dashboard lacks %q:\n%s", want, out.String())

@@ -59,6 +59,6 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("\nfor ±10 eNPS points at 95%%: %d respondents with June's variance %.3f, %d in the worst case\n",
-		n, june.Variance, worst)
+	fmt.Printf("\nfor ±10 eNPS points at 95%%: %d respondents (%.1f exactly) with June's variance %.0f points², %d in the worst case\n",
+		n.N, n.Exact, june.Variance, worst.N)
 }

@@ -56,7 +56,7 @@ func (t Target) validate() error {
 	case t.Amount.Amount == 0:
 		return fmt.Errorf("goal: target for %s: zero target %v: %w (%w)", t.Period, t.Amount, errInvalid, errDivZero)
 	case t.Amount.Amount < 0:
-		return fmt.Errorf("goal: target for %s: negative target %v: %w", t.Period, t.Amount, errInvalid)
+		return fmt.Errorf("goal: target for %s: negative target %v: %w", t.Period, t.Amount, errNegative)
 	}
 	return nil
 }

@@ -96,7 +96,7 @@ func NewFunnel(t Target, averageDeal money.Money, stages []Stage, opts ...Funnel
 		return Funnel{}, err
 	}
 	if math.IsNaN(cfg.share) || cfg.share <= 0 || cfg.share > 1 {
-		return Funnel{}, fmt.Errorf("goal: funnel: %w: marketing share %v not in (0, 1]", errInvalid, cfg.share)
+		return Funnel{}, fmt.Errorf("goal: funnel: %w: marketing share %v not in (0, 1]", errRate, cfg.share)
 	}
 	if cfg.rounding != nil && !kpi.ValidRounding(*cfg.rounding) {
 		return Funnel{}, fmt.Errorf("goal: funnel: %w: unknown rounding %d", errInvalid, int(*cfg.rounding))
@@ -108,7 +108,7 @@ func NewFunnel(t Target, averageDeal money.Money, stages []Stage, opts ...Funnel
 		return Funnel{}, fmt.Errorf("goal: funnel: %w: average deal %v must be positive", errInvalid, averageDeal)
 	}
 	if len(stages) == 0 {
-		return Funnel{}, fmt.Errorf("goal: funnel: %w: no stages", errInvalid)
+		return Funnel{}, fmt.Errorf("goal: funnel: %w: no stages", errEmpty)
 	}
 	seen := map[string]bool{"won": true}
 	for i, s := range stages {
@@ -116,8 +116,11 @@ func NewFunnel(t Target, averageDeal money.Money, stages []Stage, opts ...Funnel
 			return Funnel{}, fmt.Errorf("goal: funnel: stage %d: %w: name %q empty, repeated or reserved", i, errInvalid, s.Name)
 		}
 		seen[s.Name] = true
-		if math.IsNaN(s.Rate) || s.Rate <= 0 || s.Rate > 1 {
-			return Funnel{}, fmt.Errorf("goal: funnel: stage %q: %w: rate %v not in (0, 1]", s.Name, errInvalid, s.Rate)
+		if s.Rate == 0 { // the count above is the one below divided by it
+			return Funnel{}, fmt.Errorf("goal: funnel: stage %q: %w: rate is zero", s.Name, errDivZero)
+		}
+		if math.IsNaN(s.Rate) || s.Rate < 0 || s.Rate > 1 {
+			return Funnel{}, fmt.Errorf("goal: funnel: stage %q: %w: rate %v not in (0, 1]", s.Name, errRate, s.Rate)
 		}
 	}
 	sourced, err := t.Amount.Mul(cfg.share, money.HalfEven)
@@ -133,7 +136,13 @@ func NewFunnel(t Target, averageDeal money.Money, stages []Stage, opts ...Funnel
 	}
 	next := f.Deals
 	for i := len(stages) - 1; i >= 0; i-- {
-		if next, err = kpi.RoundCount(next/stages[i].Rate, cfg.rounding); err != nil {
+		q := next / stages[i].Rate
+		if math.IsInf(q, 0) || math.IsNaN(q) {
+			// A tiny rate implies a count beyond float64: an error, never +Inf
+			// (which json.Marshal refuses and pacing cannot use).
+			return Funnel{}, fmt.Errorf("goal: funnel: stage %q: %w: %v ÷ rate %v does not fit a float64", stages[i].Name, errOverflow, next, stages[i].Rate)
+		}
+		if next, err = kpi.RoundCount(q, cfg.rounding); err != nil {
 			return Funnel{}, fmt.Errorf("goal: funnel: stage %q: %w", stages[i].Name, err)
 		}
 		f.Stages[i] = StageTarget{Name: stages[i].Name, Rate: stages[i].Rate, Count: next}
@@ -153,6 +162,7 @@ func NewFunnel(t Target, averageDeal money.Money, stages []Stage, opts ...Funnel
 type CountPace struct {
 	Stage         string   `json:"stage"`
 	Method        Method   `json:"method"`
+	Status        Status   `json:"status"` // as Pace.Status
 	Target        float64  `json:"target"`
 	Actual        float64  `json:"actual"`
 	Attainment    float64  `json:"attainment"`
@@ -214,6 +224,14 @@ func (f Funnel) Pace(at time.Time, actual map[string]float64, opts ...PaceOption
 	D := p.Days()
 	e := paceElapsedDays(p, a)
 	var out []CountPace
+	fin := func(xs ...float64) bool {
+		for _, x := range xs {
+			if math.IsInf(x, 0) || math.IsNaN(x) {
+				return false
+			}
+		}
+		return true
+	}
 	for _, name := range order {
 		A, ok := actual[name]
 		if !ok {
@@ -224,7 +242,7 @@ func (f Funnel) Pace(at time.Time, actual map[string]float64, opts ...PaceOption
 			return nil, fmt.Errorf("goal: funnel pace: stage %q: %w: target count %v", name, errDivZero, T)
 		}
 		c := CountPace{
-			Stage: name, Method: method, Target: T, Actual: A, Attainment: A / T,
+			Stage: name, Method: method, Status: paceStatus(p, a), Target: T, Actual: A, Attainment: A / T,
 			TotalDays: D, ElapsedDays: e, RemainingDays: D - e,
 			Expected: T * float64(num) / float64(den),
 		}
@@ -237,6 +255,13 @@ func (f Funnel) Pace(at time.Time, actual map[string]float64, opts ...PaceOption
 		if D-e > 0 {
 			rd := c.Remaining / float64(D-e)
 			c.RequiredDaily = &rd
+		}
+		fits := fin(c.Attainment, c.Expected, c.Gap, c.Remaining)
+		if c.Projection != nil {
+			fits = fits && fin(*c.Projection)
+		}
+		if !fits {
+			return nil, fmt.Errorf("goal: funnel pace: stage %q: %w: actual %v against target %v does not fit a float64", name, errOverflow, A, T)
 		}
 		out = append(out, c)
 	}

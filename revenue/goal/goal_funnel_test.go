@@ -3,6 +3,7 @@ package goal
 import (
 	"github.com/revengine/revengine/revenue"
 
+	"encoding/json"
 	"errors"
 	"math"
 	"testing"
@@ -79,7 +80,7 @@ func TestGoalFunnelErrors(t *testing.T) {
 		{"zero average deal", year, usd(0), goalStages(), nil, money.ErrInvalidInput},
 		{"average deal currency", year, money.New(100, "EUR"), goalStages(), nil, money.ErrCurrencyMismatch},
 		{"no stages", year, usd(100), nil, nil, money.ErrInvalidInput},
-		{"zero rate", year, usd(100), []Stage{{"MQL", 0}}, nil, money.ErrInvalidInput},
+		{"zero rate", year, usd(100), []Stage{{"MQL", 0}}, nil, ErrZeroDenominator}, // counts are divided by the rate,
 		{"rate above one", year, usd(100), []Stage{{"MQL", 1.2}}, nil, money.ErrInvalidInput},
 		{"duplicate stage", year, usd(100), []Stage{{"MQL", 0.5}, {"MQL", 0.5}}, nil, money.ErrInvalidInput},
 		{"reserved name", year, usd(100), []Stage{{"won", 0.5}}, nil, money.ErrInvalidInput},
@@ -151,5 +152,34 @@ func TestGoalFunnelPace(t *testing.T) {
 	}
 	if _, err := f.Pace(revenue.Date(2024, 2, 15), nil, WithWorkingDayPace(revenue.Calendar{Weekend: []time.Weekday{0, 1, 2, 3, 4, 5, 6}})); !errors.Is(err, money.ErrDivisionByZero) {
 		t.Errorf("no working day: err = %v", err)
+	}
+}
+
+// TestGoalFunnelNoInfinity: rates so small that a stage count leaves
+// float64 are ErrOverflow, never a +Inf count. 1,000,000.00 / 25,000.00 =
+// 40 deals; 40 / 1e-300 = 4e301 opportunities (finite); 4e301 / 1e-300 =
+// 4e601 > MaxFloat64 ≈ 1.8e308 SQLs: overflow.
+func TestGoalFunnelNoInfinity(t *testing.T) {
+	year := Target{revenue.Year(2024), usd(100000000)}
+	_, err := NewFunnel(year, usd(2500000), []Stage{{"SQL", 1e-300}, {"opportunity", 1e-300}})
+	if !errors.Is(err, ErrOverflow) {
+		t.Fatalf("err = %v, want ErrOverflow", err)
+	}
+	// one tiny stage still fits: 4e301 opportunities, JSON-encodable
+	f, err := NewFunnel(year, usd(2500000), []Stage{{"opportunity", 1e-300}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !paceApprox(f.Stages[0].Count, 4e301) {
+		t.Errorf("count = %v, want 4e301", f.Stages[0].Count)
+	}
+	if _, err := json.Marshal(f); err != nil {
+		t.Errorf("json: %v", err)
+	}
+	// pacing a finite target with an actual that overflows the projection:
+	// A × D / e = MaxFloat64 × 366 / 1 is beyond float64.
+	_, err = f.Pace(revenue.Date(2024, 1, 1), map[string]float64{"won": math.MaxFloat64})
+	if !errors.Is(err, ErrOverflow) {
+		t.Errorf("pace: err = %v, want ErrOverflow", err)
 	}
 }

@@ -17,6 +17,7 @@ type paceJSON struct {
 	Last          string         `json:"last_day"`
 	At            string         `json:"at"`
 	Method        Method         `json:"method"`
+	Status        Status         `json:"status"`
 	TotalDays     int            `json:"total_days"`
 	ElapsedDays   int            `json:"elapsed_days"`
 	RemainingDays int            `json:"remaining_days"`
@@ -52,14 +53,15 @@ func parseDate(s string) (time.Time, error) {
 }
 
 // MarshalJSON encodes p with the stable names of its JSON form: period
-// ("2024-Q1"), first_day and last_day ("2024-01-01"), at, method,
+// ("2024-Q1"), first_day and last_day ("2024-01-01"), at, method, status
+// ("not_started", "in_progress" or "ended"),
 // total_days, elapsed_days, remaining_days, target, actual (money),
 // actuals, attainment (null when undefined), expected_share, expected,
 // gap, projection and required_daily (money or null), remaining and, when
 // asked for, pipeline.
 func (p Pace) MarshalJSON() ([]byte, error) {
 	w := paceJSON{
-		Period: p.Period, At: date(p.At), Method: p.Method,
+		Period: p.Period, At: date(p.At), Method: p.Method, Status: p.Status,
 		TotalDays: p.TotalDays, ElapsedDays: p.ElapsedDays, RemainingDays: p.RemainingDays,
 		Target: p.Target, Actual: p.Actual, Actuals: p.Actuals, Attainment: p.Attainment,
 		ExpectedShare: p.ExpectedShare, Expected: p.Expected, Gap: p.Gap, Projection: p.Projection,
@@ -83,7 +85,7 @@ func (p *Pace) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*p = Pace{
-		Period: w.Period, At: at, Method: w.Method,
+		Period: w.Period, At: at, Method: w.Method, Status: w.Status,
 		TotalDays: w.TotalDays, ElapsedDays: w.ElapsedDays, RemainingDays: w.RemainingDays,
 		Target: w.Target, Actual: w.Actual, Actuals: w.Actuals, Attainment: w.Attainment,
 		ExpectedShare: w.ExpectedShare, Expected: w.Expected, Gap: w.Gap, Projection: w.Projection,

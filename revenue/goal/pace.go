@@ -91,8 +91,11 @@ func newPaceConfig(cur money.Currency, opts []PaceOption) (paceConfig, error) {
 		return c, fmt.Errorf("goal: pace: %w", err)
 	}
 	if c.pipeline {
-		if math.IsNaN(c.winRate) || c.winRate <= 0 || c.winRate > 1 {
-			return c, fmt.Errorf("goal: pace: %w: win rate %v not in (0, 1]", errInvalid, c.winRate)
+		if c.winRate == 0 { // the pipeline needed is the remaining amount divided by it
+			return c, fmt.Errorf("goal: pace: %w: win rate is zero", errDivZero)
+		}
+		if math.IsNaN(c.winRate) || c.winRate < 0 || c.winRate > 1 {
+			return c, fmt.Errorf("goal: pace: %w: win rate %v not in (0, 1]", errRate, c.winRate)
 		}
 		if c.avgDeal.Currency != cur {
 			return c, fmt.Errorf("goal: pace: average deal: %w", &money.CurrencyMismatchError{Op: "pipeline", A: cur, B: c.avgDeal.Currency})
@@ -104,12 +107,39 @@ func newPaceConfig(cur money.Currency, opts []PaceOption) (paceConfig, error) {
 	return c, nil
 }
 
+// Status says where an evaluation date falls in a pacing period.
+type Status string
+
+// The pacing statuses.
+const (
+	// StatusNotStarted: the evaluation date is before the period's first day.
+	StatusNotStarted Status = "not_started"
+	// StatusInProgress: the evaluation date is one of the period's days,
+	// its first and last included.
+	StatusInProgress Status = "in_progress"
+	// StatusEnded: the evaluation date is after the period's last day.
+	StatusEnded Status = "ended"
+)
+
+// paceStatus is the status of the end of day a in p.
+func paceStatus(p revenue.Period, a time.Time) Status {
+	switch {
+	case a.Before(p.Start):
+		return StatusNotStarted
+	case !a.Before(p.End):
+		return StatusEnded
+	}
+	return StatusInProgress
+}
+
 // Pace is where one target stands at an evaluation date. The evaluation is
 // as of the END of the day At (its UTC calendar date): actuals dated on At
 // count, and At itself is an elapsed day.
 //
 // Definitions (D = TotalDays, e = ElapsedDays, T = Target, A = Actual):
 //
+//	Status      = not_started before the first day, in_progress from the
+//	              first day through the last, ended after the last day
 //	e           = days of the period from its first day through At, both
 //	              included: 0 before the period, D on or after its last day
 //	Actual      = Σ actuals dated in the period on or before At
@@ -130,6 +160,7 @@ type Pace struct {
 	Period        revenue.Period `json:"period"`
 	At            time.Time      `json:"at"`
 	Method        Method         `json:"method"`
+	Status        Status         `json:"status"`
 	Target        money.Money    `json:"target"`
 	Actual        money.Money    `json:"actual"`
 	Actuals       int            `json:"actuals"` // how many actuals make up Actual
@@ -347,7 +378,7 @@ func (g Plan) validate() error {
 		return err
 	}
 	if len(g.Parts) == 0 {
-		return fmt.Errorf("goal: plan %s: %w: no sub-periods", t.Period, errInvalid)
+		return fmt.Errorf("goal: plan %s: %w: no sub-periods", t.Period, errEmpty)
 	}
 	next := t.Period.Start
 	var sum int64
@@ -363,7 +394,7 @@ func (g Plan) validate() error {
 			return fmt.Errorf("goal: plan %s: part %d: %w", t.Period, i, &money.CurrencyMismatchError{Op: "goal", A: t.Amount.Currency, B: p.Amount.Currency})
 		}
 		if p.Amount.Amount < 0 {
-			return fmt.Errorf("goal: plan %s: part %d: %w: negative target %v", t.Period, i, errInvalid, p.Amount)
+			return fmt.Errorf("goal: plan %s: part %d: %w: negative target %v", t.Period, i, errNegative, p.Amount)
 		}
 		if sum+p.Amount.Amount < sum {
 			return fmt.Errorf("goal: plan %s: parts: %w", t.Period, errOverflow)
@@ -387,7 +418,7 @@ func paceCheckActual(x Actual, cur money.Currency) error {
 		return &money.CurrencyMismatchError{Op: "pace", A: cur, B: x.Amount.Currency}
 	}
 	if x.Amount.Amount < 0 {
-		return fmt.Errorf("%w: negative amount %v", errInvalid, x.Amount)
+		return fmt.Errorf("%w: negative amount %v", errNegative, x.Amount)
 	}
 	return nil
 }
@@ -442,7 +473,7 @@ func paceWith(t Target, a time.Time, actual money.Money, n int, expected money.M
 	D := t.Period.Days()
 	e := paceElapsedDays(t.Period, a)
 	p := Pace{
-		Period: t.Period, At: a, Method: cfg.method,
+		Period: t.Period, At: a, Method: cfg.method, Status: paceStatus(t.Period, a),
 		Target: t.Amount, Actual: actual, Actuals: n,
 		TotalDays: D, ElapsedDays: e, RemainingDays: D - e,
 		ExpectedShare: share, Expected: expected,
@@ -478,12 +509,20 @@ func paceWith(t Target, a time.Time, actual money.Money, n int, expected money.M
 		if err != nil {
 			return Pace{}, fmt.Errorf("goal: pace %s: pipeline: %w", t.Period, err)
 		}
+		deals := new(big.Rat).SetInt64(p.Remaining.Amount)
+		deals.Quo(deals, new(big.Rat).Mul(money.Decimal(cfg.winRate), new(big.Rat).SetInt64(cfg.avgDeal.Amount)))
+		df, _ := deals.Float64()
+		cov := 1 / cfg.winRate
+		if math.IsInf(df, 0) || math.IsInf(cov, 0) {
+			// a win rate so small that the deals or the coverage leave float64
+			return Pace{}, fmt.Errorf("goal: pace %s: pipeline: %w: win rate %v", t.Period, errOverflow, cfg.winRate)
+		}
 		p.Pipeline = &PipelineNeed{
 			WinRate:          cfg.winRate,
 			AverageDeal:      cfg.avgDeal,
 			Needed:           need,
-			Deals:            float64(p.Remaining.Amount) / (cfg.winRate * float64(cfg.avgDeal.Amount)),
-			RequiredCoverage: 1 / cfg.winRate,
+			Deals:            df,
+			RequiredCoverage: cov,
 		}
 	}
 	return p, nil

@@ -4,8 +4,10 @@ import (
 	"github.com/revengine/revengine/revenue"
 
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -270,7 +272,7 @@ func TestPaceErrors(t *testing.T) {
 		{"negative actual outside the period", nil, good, []Actual{{revenue.Date(2020, 1, 3), usd(-5)}}, nil, []error{money.ErrInvalidInput}},
 		{"mixed currencies", nil, good, []Actual{{revenue.Date(2024, 1, 2), usd(5)}, {revenue.Date(2024, 1, 3), money.New(5, "EUR")}}, nil, []error{money.ErrCurrencyMismatch}},
 		{"no currency", nil, good, []Actual{{revenue.Date(2024, 1, 3), money.Money{Amount: 5}}}, nil, []error{money.ErrInvalidCurrency}},
-		{"win rate zero", nil, good, nil, []PaceOption{WithPipeline(0, usd(100))}, []error{money.ErrInvalidInput}},
+		{"win rate zero", nil, good, nil, []PaceOption{WithPipeline(0, usd(100))}, []error{ErrZeroDenominator}}, // the pipeline needed divides by it,
 		{"win rate above one", nil, good, nil, []PaceOption{WithPipeline(1.5, usd(100))}, []error{money.ErrInvalidInput}},
 		{"win rate NaN", nil, good, nil, []PaceOption{WithPipeline(math.NaN(), usd(100))}, []error{money.ErrInvalidInput}},
 		{"average deal zero", nil, good, nil, []PaceOption{WithPipeline(0.2, usd(0))}, []error{money.ErrInvalidInput}},
@@ -443,5 +445,37 @@ func TestPaceReportsEveryBadActual(t *testing.T) {
 	_, err = Target{q1, usd(100)}.Pace(context.Background(), many, revenue.Date(2024, 2, 1))
 	if got := len(err.(interface{ Unwrap() []error }).Unwrap()); got != 101 {
 		t.Errorf("%d errors, want 100 described and 1 counting the other 50", got)
+	}
+}
+
+// TestPaceStatus: Q1 2024 is 2024-01-01 … 2024-03-31. At the end of
+// 2023-12-31 it has not started (0 of 91 days elapsed); on its first and
+// last day it is in progress (1 and 91 days elapsed); on 2024-04-01 it has
+// ended (91 of 91).
+func TestPaceStatus(t *testing.T) {
+	q1, _ := revenue.Quarter(2024, 1)
+	target := Target{q1, usd(9_100_000)}
+	for _, tt := range []struct {
+		at      time.Time
+		want    Status
+		elapsed int
+	}{
+		{revenue.Date(2023, 12, 31), StatusNotStarted, 0},
+		{revenue.Date(2024, 1, 1), StatusInProgress, 1},
+		{revenue.Date(2024, 2, 15), StatusInProgress, 46},
+		{revenue.Date(2024, 3, 31), StatusInProgress, 91},
+		{revenue.Date(2024, 4, 1), StatusEnded, 91},
+	} {
+		p, err := target.Pace(context.Background(), nil, tt.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Status != tt.want || p.ElapsedDays != tt.elapsed {
+			t.Errorf("at %s: status %q, %d days; want %q, %d", tt.at.Format(time.DateOnly), p.Status, p.ElapsedDays, tt.want, tt.elapsed)
+		}
+		b, _ := json.Marshal(p)
+		if !strings.Contains(string(b), `"status":"`+string(tt.want)+`"`) {
+			t.Errorf("json %s", b)
+		}
 	}
 }

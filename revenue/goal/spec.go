@@ -17,6 +17,7 @@ import (
 	"github.com/revengine/revengine/internal/yamlx"
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/revenue"
+	"github.com/revengine/revengine/revenue/internal/rows"
 )
 
 // Spec is a parsed target file: a revenue target, how it is split into
@@ -166,7 +167,7 @@ func Parse(name string, src []byte) (spec *Spec, err error) {
 		if !ok {
 			return 0, false
 		}
-		v, err := strconv.ParseInt(s, 10, 64)
+		v, err := rows.ParseSigned(s) // the one amount grammar of every reader
 		if err != nil {
 			add(n, field, "%q is not an integer number of minor units", s)
 			return 0, false

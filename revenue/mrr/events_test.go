@@ -24,6 +24,9 @@ func TestReadEvents(t *testing.T) {
 		{"reordered header, spaces, BOM", "\ufeffmrr,date,customer_id\n 1000 , 2024-01-05 , a \n",
 			[]Event{{"a", revenue.Date(2024, 1, 5), usd(1000), 2}}},
 		{"blank lines", "customer_id,date,mrr\n\na,2024-01-05,1\n\n", []Event{{"a", revenue.Date(2024, 1, 5), usd(1), 3}}},
+		// the module's one amount grammar: "+" and white space read as in every reader
+		{"plus and spaces", "customer_id,date,mrr\na,2024-01-05,+1000\nb,2024-01-05, +1000\n",
+			[]Event{{"a", revenue.Date(2024, 1, 5), usd(1000), 2}, {"b", revenue.Date(2024, 1, 5), usd(1000), 3}}},
 		{"quoted id with comma", "customer_id,date,mrr\n\"acme, inc\",2024-01-05,1\n", []Event{{"acme, inc", revenue.Date(2024, 1, 5), usd(1), 2}}},
 	}
 	for _, tt := range tests {

@@ -75,14 +75,16 @@ func ExampleMeasure() {
 	subs := []mrr.Subscription{
 		{CustomerID: "annual", Amount: money.New(100_000, "USD"), Interval: mrr.IntervalYear, Start: revenue.Date(2024, 1, 1)},
 	}
-	var year []string
-	for m := time.January; m <= time.December; m++ {
-		s, _ := mrr.Measure(subs, revenue.Month(2024, m), "USD")
-		year = append(year, fmt.Sprint(s.MRR.Amount))
-	}
-	fmt.Println(strings.Join(year, " "))
+	s, _ := mrr.Measure(subs, revenue.Month(2024, time.March), "USD")
+	// 1,000.00 a year is 83.333… a month exactly: MRR rounds once, ARR is
+	// 12 × the exact MRR.
+	fmt.Println(s.Variant, s.MRR, s.ARR)
+	_, err := mrr.Measure([]mrr.Subscription{{CustomerID: "x", Amount: money.New(1, "EUR"), Interval: mrr.IntervalMonth}},
+		revenue.Month(2024, time.March), "USD")
+	fmt.Println(errors.Is(err, mrr.ErrCurrencyMismatch))
 	// Output:
-	// 8334 8334 8334 8334 8333 8333 8333 8333 8333 8333 8333 8333
+	// normalized_monthly USD 83.33 USD 1000.00
+	// true
 }
 
 func ExampleScanEvents() {
@@ -128,4 +130,14 @@ func ExampleCustomerChurn() {
 	// start 0.1000
 	// start_plus_new 0.0870
 	// true
+}
+
+func ExampleQuickRatio() {
+	m := mrr.Month{StartingMRR: money.New(1_000_000, "USD"), New: money.New(150_000, "USD"), Expansion: money.New(80_000, "USD"),
+		Contraction: money.New(20_000, "USD"), Churn: money.New(50_000, "USD"), Reactivation: money.New(10_000, "USD")}
+	hamid, _ := mrr.QuickRatio(m)                                // (1,500 + 800) / (500 + 200)
+	with, _ := mrr.QuickRatio(m, mrr.QuickRatioWithReactivation) // (1,500 + 800 + 100) / (500 + 200)
+	fmt.Printf("%s %.3f, %s %.3f\n", hamid.Variant, hamid.Value, with.Variant, with.Value)
+	// Output:
+	// mamoon_hamid 3.286, with_reactivation 3.429
 }

@@ -2,6 +2,7 @@ package mrr
 
 import (
 	"fmt"
+	"github.com/revengine/revengine/revenue"
 
 	"github.com/revengine/revengine/revenue/internal/kpi"
 )
@@ -14,6 +15,13 @@ var (
 	errInvalid = kpi.ErrInvalid
 	errDivZero = kpi.ErrDivZero
 	add64      = kpi.Add64
+
+	kpiNegative     = kpi.ErrNegative
+	kpiInconsistent = kpi.ErrInconsistent
+	errNegative     = kpi.ErrNegative
+	errRate         = kpi.ErrRate
+	errEmpty        = kpi.ErrEmpty
+	errInconsistent = kpi.ErrInconsistent
 )
 
 // CustomerChurnVariant selects the denominator of CustomerChurn; it is an
@@ -62,3 +70,16 @@ func variant[V ~string](name string, def V, given []V, known ...V) (V, error) {
 	}
 	return "", fmt.Errorf("mrr: %s: %w: unknown variant %q", name, errInvalid, v)
 }
+
+// The module's error kinds, as in package revenue (see revenue.ErrZeroDenominator):
+// one sentinel per kind for the whole module, re-exported under the same names.
+var (
+	ErrZeroDenominator   = revenue.ErrZeroDenominator   // a zero denominator
+	ErrCurrencyMismatch  = revenue.ErrCurrencyMismatch  // money of two currencies
+	ErrNegativeAmount    = revenue.ErrNegativeAmount    // a negative amount or count
+	ErrInvalidRate       = revenue.ErrInvalidRate       // a rate or share outside its domain
+	ErrEmptyInput        = revenue.ErrEmptyInput        // no data
+	ErrInconsistentInput = revenue.ErrInconsistentInput // inputs that contradict each other
+	ErrOverflow          = revenue.ErrOverflow          // a result that does not fit
+	ErrInvalidInput      = revenue.ErrInvalidInput      // any other invalid argument
+)

@@ -254,7 +254,7 @@ func NewBridge(ctx context.Context, events []Event, method Method, cur money.Cur
 // validateEvents checks an event log for NewBridge and Retention.
 func validateEvents(kpi string, events []Event, cur money.Currency) error {
 	if len(events) == 0 {
-		return fmt.Errorf("mrr: %s: %w: no events", kpi, errInvalid)
+		return fmt.Errorf("mrr: %s: %w: no events", kpi, errEmpty)
 	}
 	for i, e := range events {
 		where := func() string {
@@ -267,7 +267,7 @@ func validateEvents(kpi string, events []Event, cur money.Currency) error {
 		case e.MRR.Currency != cur:
 			return fmt.Errorf("mrr: %s: %s: %w", kpi, where(), &money.CurrencyMismatchError{Op: kpi, A: cur, B: e.MRR.Currency})
 		case e.MRR.Amount < 0:
-			return fmt.Errorf("mrr: %s: %s: %w: negative mrr %d", kpi, where(), errInvalid, e.MRR.Amount)
+			return fmt.Errorf("mrr: %s: %s: %w: negative mrr %d", kpi, where(), errNegative, e.MRR.Amount)
 		case e.CustomerID == "":
 			return fmt.Errorf("mrr: %s: %s: %w: empty customer id", kpi, where(), errInvalid)
 		case e.Date.IsZero():

@@ -19,8 +19,25 @@ const (
 	RetentionKotler revenue.Variant = "end_minus_new_over_start"
 	// CohortStart names rates over the MRR of the customers paying at the start.
 	CohortStart revenue.Variant = "starting_cohort"
-	// QuickRatioVariant names (new + expansion + reactivation) / (contraction + churn).
-	QuickRatioVariant revenue.Variant = "mamoon_hamid"
+	// PeriodOverPeriod names a growth rate (x(t) − x(t−1)) / x(t−1).
+	PeriodOverPeriod revenue.Variant = "period_over_period"
+	// LogoRetention names retained customers / customers at the start.
+	LogoRetention revenue.Variant = "retained_over_start"
+)
+
+// QuickRatioVariant selects the definition of QuickRatio; it is an option
+// of QuickRatio only.
+type QuickRatioVariant string
+
+// The quick ratio variants.
+const (
+	// QuickRatioHamid is Mamoon Hamid's quick ratio, (new + expansion) /
+	// (churn + contraction): the default.
+	QuickRatioHamid QuickRatioVariant = "mamoon_hamid"
+	// QuickRatioWithReactivation counts reactivated MRR as growth, (new +
+	// expansion + reactivation) / (churn + contraction), as ChartMogul and
+	// Baremetrics report it.
+	QuickRatioWithReactivation QuickRatioVariant = "with_reactivation"
 )
 
 // CustomerRetention returns the customer retention rate
@@ -100,11 +117,11 @@ func checkMovements(kpi string, m Month) error {
 			return err
 		}
 		if a.Amount < 0 {
-			return fmt.Errorf("mrr: %s: %w: negative movement %v", kpi, errInvalid, a)
+			return fmt.Errorf("mrr: %s: %w: negative movement %v", kpi, kpiNegative, a)
 		}
 	}
 	if m.StartingMRR.Amount < 0 {
-		return fmt.Errorf("mrr: %s: %w: negative starting MRR", kpi, errInvalid)
+		return fmt.Errorf("mrr: %s: %w: negative starting MRR", kpi, kpiNegative)
 	}
 	return nil
 }
@@ -157,32 +174,126 @@ func Churn(m Month, v ...ChurnVariant) (revenue.Metric, error) {
 	return ratMetric("mrr_churn", revenue.Variant(ChurnGross), "(churn + contraction) / starting mrr", num, ratSum(m.StartingMRR))
 }
 
-// NRR returns net revenue retention, (starting MRR + expansion −
-// contraction − churn) / starting MRR, over one month of the bridge. New
-// and reactivated MRR are excluded. With MethodNet the movements of
-// customers paying at the start are exactly the starting cohort's; with
-// MethodEvent a starting customer who churns and comes back in the same
-// month shows churn (counted) and reactivation (not): use Retention
-// for the exact cohort figure over any period.
-// Errors: starting MRR zero (ErrDivisionByZero); negative amounts.
+// cohortMoves is the net change of each customer paying at the start of a
+// bridge month, start versus end: Σ rises (expansion), Σ falls to a
+// positive MRR (contraction) and Σ starting MRR of those at zero at the
+// end (churn).
+type cohortMoves struct{ expansion, contraction, churn *big.Int }
+
+// netCohort classifies the month's movements net per customer, whatever
+// the bridge's method: a customer's MRR at the start is the From of its
+// first movement, at the end the To of its last (movements of a month are
+// in date order), and only customers paying at the start count. With
+// MethodNet this is the month's own expansion, contraction and churn; with
+// MethodEvent a starting customer who churns and comes back within the
+// month is the net change from its starting to its ending MRR, not a
+// churn. A month without movements (built by hand from its totals) is
+// read from its totals. The movements must add up to the month's totals
+// (ErrInconsistentInput otherwise).
+func netCohort(kpi string, m Month) (cohortMoves, error) {
+	c := cohortMoves{new(big.Int), new(big.Int), new(big.Int)}
+	if len(m.Movements) == 0 {
+		c.expansion.SetInt64(m.Expansion.Amount)
+		c.contraction.SetInt64(m.Contraction.Amount)
+		c.churn.SetInt64(m.Churn.Amount)
+		return c, nil
+	}
+	type span struct{ from, to int64 }
+	spans := map[string]*span{}
+	var order []string
+	tot := map[MovementKind]*big.Int{}
+	for _, k := range []MovementKind{MovementNew, MovementExpansion, MovementContraction, MovementChurn, MovementReactivation} {
+		tot[k] = new(big.Int)
+	}
+	for i, mv := range m.Movements {
+		t, ok := tot[mv.Kind]
+		if !ok {
+			return c, fmt.Errorf("mrr: %s: movement %d: %w: unknown kind %q", kpi, i+1, errInvalid, mv.Kind)
+		}
+		for _, a := range []money.Money{mv.From, mv.To, mv.Amount} {
+			if err := op.Same(kpi, m.StartingMRR.Currency, a); err != nil {
+				return c, err
+			}
+			if a.Amount < 0 {
+				return c, fmt.Errorf("mrr: %s: movement %d: %w: %v", kpi, i+1, kpiNegative, a)
+			}
+		}
+		t.Add(t, big.NewInt(mv.Amount.Amount))
+		sp := spans[mv.CustomerID]
+		if sp == nil {
+			sp = &span{from: mv.From.Amount}
+			spans[mv.CustomerID] = sp
+			order = append(order, mv.CustomerID)
+		}
+		sp.to = mv.To.Amount
+	}
+	for k, want := range map[MovementKind]money.Money{MovementNew: m.New, MovementExpansion: m.Expansion,
+		MovementContraction: m.Contraction, MovementChurn: m.Churn, MovementReactivation: m.Reactivation} {
+		if tot[k].Cmp(big.NewInt(want.Amount)) != 0 {
+			return c, fmt.Errorf("mrr: %s: %s: %w: the movements add up to %v, the month says %v", kpi, k, kpiInconsistent, tot[k], want)
+		}
+	}
+	for _, id := range order {
+		sp := spans[id]
+		switch {
+		case sp.from == 0:
+			// joined during the month: not in the starting cohort
+		case sp.to == 0:
+			c.churn.Add(c.churn, big.NewInt(sp.from))
+		case sp.to > sp.from:
+			c.expansion.Add(c.expansion, big.NewInt(sp.to-sp.from))
+		case sp.to < sp.from:
+			c.contraction.Add(c.contraction, big.NewInt(sp.from-sp.to))
+		}
+	}
+	return c, nil
+}
+
+// NRR returns net revenue retention over one month of the bridge, from the
+// customers paying at the month's start (KeyBanc, ChartMogul, Baremetrics):
+//
+//	NRR = (starting MRR + expansion − contraction − churn) / starting MRR
+//
+// with expansion, contraction and churn the net change of each starting
+// customer from its MRR at the start to its MRR at the end (new and
+// reactivated customers are left out). The classification is net per
+// customer whatever bridge is passed: on a MethodEvent month a customer
+// who churns and comes back within the month counts with its net change,
+// not as a churn, so NRR is the same on the event and on the net bridge
+// of the same log. Numerator and Denominator are minor units.
+// Errors: starting MRR zero (ErrZeroDenominator); negative amounts;
+// movements that do not add up to the month's totals
+// (ErrInconsistentInput); currencies that differ.
 func NRR(m Month) (revenue.Metric, error) {
 	if err := checkMovements("nrr", m); err != nil {
 		return revenue.Metric{}, err
 	}
-	num := ratSum(m.StartingMRR, m.Expansion)
-	num.Sub(num, ratSum(m.Contraction, m.Churn))
+	c, err := netCohort("nrr", m)
+	if err != nil {
+		return revenue.Metric{}, err
+	}
+	num := ratSum(m.StartingMRR)
+	num.Add(num, new(big.Rat).SetInt(c.expansion))
+	num.Sub(num, new(big.Rat).SetInt(new(big.Int).Add(c.contraction, c.churn)))
 	return ratMetric("nrr", CohortStart, "(starting mrr + expansion − contraction − churn) / starting mrr", num, ratSum(m.StartingMRR))
 }
 
-// GRR returns gross revenue retention, (starting MRR − contraction −
-// churn) / starting MRR, over one month of the bridge; see NRR.
-// Errors: starting MRR zero (ErrDivisionByZero); negative amounts.
+// GRR returns gross revenue retention over one month of the bridge,
+//
+//	GRR = (starting MRR − contraction − churn) / starting MRR
+//
+// with contraction and churn classified net per customer as for NRR,
+// whatever bridge is passed. Errors: as NRR.
 func GRR(m Month) (revenue.Metric, error) {
 	if err := checkMovements("grr", m); err != nil {
 		return revenue.Metric{}, err
 	}
+	c, err := netCohort("grr", m)
+	if err != nil {
+		return revenue.Metric{}, err
+	}
 	num := ratSum(m.StartingMRR)
-	num.Sub(num, ratSum(m.Contraction, m.Churn))
+	num.Sub(num, new(big.Rat).SetInt(new(big.Int).Add(c.contraction, c.churn)))
 	return ratMetric("grr", CohortStart, "(starting mrr − contraction − churn) / starting mrr", num, ratSum(m.StartingMRR))
 }
 
@@ -195,21 +306,61 @@ func ExpansionRate(m Month) (revenue.Metric, error) {
 	return ratMetric("expansion_rate", CohortStart, "expansion / starting mrr", ratSum(m.Expansion), ratSum(m.StartingMRR))
 }
 
+// ExpansionGrowth returns the period-over-period growth of expansion MRR
+// between two consecutive months of the bridge:
+//
+//	expansion growth = (expansion(cur) − expansion(prev)) / expansion(prev)
+//
+// (0.25: expansion grew by a quarter; negative when it shrank).
+// Numerator and Denominator are minor units.
+// Errors: no expansion in prev (ErrZeroDenominator); months that are not
+// consecutive when both carry their period (ErrInconsistentInput);
+// negative amounts; currencies that differ.
+func ExpansionGrowth(prev, cur Month) (revenue.Metric, error) {
+	const kpi = "expansion growth"
+	if err := checkMovements(kpi, prev); err != nil {
+		return revenue.Metric{}, err
+	}
+	if err := checkMovements(kpi, cur); err != nil {
+		return revenue.Metric{}, err
+	}
+	if err := op.Same(kpi, prev.StartingMRR.Currency, cur.StartingMRR); err != nil {
+		return revenue.Metric{}, err
+	}
+	if !prev.Period.Start.IsZero() && !cur.Period.Start.IsZero() && !prev.Period.End.Equal(cur.Period.Start) {
+		return revenue.Metric{}, fmt.Errorf("mrr: %s: %w: %s does not follow %s", kpi, kpiInconsistent, cur.Period, prev.Period)
+	}
+	num := ratSum(cur.Expansion)
+	num.Sub(num, ratSum(prev.Expansion))
+	return ratMetric("expansion_growth", PeriodOverPeriod, "(expansion − previous expansion) / previous expansion", num, ratSum(prev.Expansion))
+}
+
 // QuickRatio returns the SaaS quick ratio of Mamoon Hamid (Social
-// Capital), growth MRR over lost MRR in one month of the bridge:
+// Capital, "The Quick Ratio", 2015), growth MRR over lost MRR in one month
+// of the bridge:
 //
-//	quick ratio = (new + expansion + reactivation) / (contraction + churn)
+//	quick ratio = (new + expansion) / (churn + contraction)                  (QuickRatioHamid, default)
+//	quick ratio = (new + expansion + reactivation) / (churn + contraction)   (QuickRatioWithReactivation)
 //
-// Reactivated MRR counts as growth, as in ChartMogul's and Baremetrics'
-// quick ratio (Hamid's original has no separate reactivation line); above
-// 4 is efficient growth.
-// Errors: no contraction and no churn (ErrDivisionByZero); negative amounts.
-func QuickRatio(m Month) (revenue.Metric, error) {
+// Hamid's definition has no reactivation line; ChartMogul and Baremetrics
+// count reactivated MRR as growth, the explicit variant. Above 4 is
+// efficient growth. Numerator and Denominator are minor units.
+// Errors: no contraction and no churn (ErrZeroDenominator); negative
+// amounts; an unknown variant or two (ErrInvalidInput).
+func QuickRatio(m Month, v ...QuickRatioVariant) (revenue.Metric, error) {
+	c, err := variant("quick ratio", QuickRatioHamid, v, QuickRatioHamid, QuickRatioWithReactivation)
+	if err != nil {
+		return revenue.Metric{}, err
+	}
 	if err := checkMovements("quick ratio", m); err != nil {
 		return revenue.Metric{}, err
 	}
-	return ratMetric("quick_ratio", QuickRatioVariant, "(new + expansion + reactivation) / (contraction + churn)",
-		ratSum(m.New, m.Expansion, m.Reactivation), ratSum(m.Contraction, m.Churn))
+	if c == QuickRatioWithReactivation {
+		return ratMetric("quick_ratio", revenue.Variant(c), "(new + expansion + reactivation) / (churn + contraction)",
+			ratSum(m.New, m.Expansion, m.Reactivation), ratSum(m.Contraction, m.Churn))
+	}
+	return ratMetric("quick_ratio", revenue.Variant(c), "(new + expansion) / (churn + contraction)",
+		ratSum(m.New, m.Expansion), ratSum(m.Contraction, m.Churn))
 }
 
 // Cohort is the MRR of the customers paying at the start of a period,
@@ -225,6 +376,9 @@ type Cohort struct {
 	Retained    int            `json:"retained"`     // customers still paying at the end
 	NRR         revenue.Metric `json:"nrr"`          // ending / starting MRR
 	GRR         revenue.Metric `json:"grr"`          // (starting − contraction − churn) / starting
+	// LogoRetention is the share of the cohort's customers still paying at
+	// the end, Retained / Customers (logo, or customer-count, retention).
+	LogoRetention revenue.Metric `json:"logo_retention"`
 }
 
 // Retention follows the customers paying before p's first day to the
@@ -237,6 +391,7 @@ type Cohort struct {
 //
 //	NRR = (start + expansion − contraction − churn) / start = end / start
 //	GRR = (start − contraction − churn) / start
+//	logo retention = retained customers / customers at the start
 //
 // Event semantics are those of NewBridge. Errors: no MRR at the start
 // (ErrDivisionByZero), and NewBridge's errors on events.
@@ -305,6 +460,9 @@ func Retention(ctx context.Context, events []Event, p revenue.Period, cur money.
 	grr := ratSum(co.StartingMRR)
 	grr.Sub(grr, ratSum(co.Contraction, co.Churn))
 	if co.GRR, err = ratMetric("grr", CohortStart, "(starting mrr − contraction − churn) / starting mrr", grr, ratSum(co.StartingMRR)); err != nil {
+		return Cohort{}, err
+	}
+	if co.LogoRetention, err = metric.New(op, "logo_retention", LogoRetention, "retained customers / customers at the start", float64(co.Retained), float64(co.Customers)); err != nil {
 		return Cohort{}, err
 	}
 	return co, nil

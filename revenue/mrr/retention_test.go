@@ -5,6 +5,7 @@ import (
 
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,8 +38,15 @@ func TestMRRRates(t *testing.T) {
 		{"grr", GRR, 0.93, CohortStart},
 		// expansion rate: 800 / 10,000 = 0.08
 		{"expansion", ExpansionRate, 0.08, CohortStart},
-		// quick ratio: (1,500 + 800 + 100) / (200 + 500) = 24/7
-		{"quick ratio", QuickRatio, 24.0 / 7, QuickRatioVariant},
+		// Mamoon Hamid's quick ratio ("The Quick Ratio", Social Capital
+		// 2015): (new + expansion) / (churn + contraction)
+		// = (1,500 + 800) / (500 + 200) = 23/7, reactivation left out
+		{"quick ratio", func(m Month) (revenue.Metric, error) { return QuickRatio(m) }, 23.0 / 7, revenue.Variant(QuickRatioHamid)},
+		// the ChartMogul/Baremetrics variant adds reactivation to growth:
+		// (1,500 + 800 + 100) / (500 + 200) = 24/7
+		{"quick ratio with reactivation", func(m Month) (revenue.Metric, error) {
+			return QuickRatio(m, QuickRatioWithReactivation)
+		}, 24.0 / 7, revenue.Variant(QuickRatioWithReactivation)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,7 +60,7 @@ func TestMRRRates(t *testing.T) {
 			}
 			zero := rateMonth
 			zero.StartingMRR = usd(0)
-			if tt.name != "quick ratio" {
+			if !strings.HasPrefix(tt.name, "quick ratio") {
 				if _, err := tt.f(zero); !errors.Is(err, money.ErrDivisionByZero) {
 					t.Errorf("zero start: %v", err)
 				}
@@ -105,9 +113,89 @@ func TestCohortRetention(t *testing.T) {
 			}
 			kpiApprox(t, "nrr", c.NRR.Value, tt.nrr)
 			kpiApprox(t, "grr", c.GRR.Value, tt.grr)
+			// logo retention = retained / customers at the start: 1/2 in
+			// February (b churned), 2/2 over February to April
+			kpiApprox(t, "logo retention", c.LogoRetention.Value, float64(tt.retained)/float64(tt.customers))
 		})
 	}
 	if _, err := Retention(context.Background(), allMovements, revenue.Month(2024, time.January), "USD"); !errors.Is(err, money.ErrDivisionByZero) {
 		t.Errorf("empty cohort: %v", err)
+	}
+}
+
+// TestRetentionWhateverBridge: NRR and GRR classify net per customer on an
+// event-level bridge too. Log: A pays 100.00 and B 50.00 from January; in
+// February A cancels on the 5th and comes back at 110.00 on the 20th.
+// The event bridge of February shows churn 100.00 and reactivation 110.00;
+// by the cohort definition (KeyBanc, ChartMogul: starting customers,
+// start versus end) A expanded by 10.00 and nobody churned:
+//
+//	NRR = (150 + 10 − 0 − 0) / 150 = 16/15 ≈ 1.0667   (totals would give (150 − 100) / 150 = 0.33)
+//	GRR = (150 − 0 − 0) / 150 = 1
+func TestRetentionWhateverBridge(t *testing.T) {
+	events := []Event{
+		{CustomerID: "A", Date: revenue.Date(2024, 1, 1), MRR: usd(10000)},
+		{CustomerID: "B", Date: revenue.Date(2024, 1, 1), MRR: usd(5000)},
+		{CustomerID: "A", Date: revenue.Date(2024, 2, 5), MRR: usd(0)},
+		{CustomerID: "A", Date: revenue.Date(2024, 2, 20), MRR: usd(11000)},
+	}
+	for _, method := range []Method{MethodEvent, MethodNet} {
+		b, err := NewBridge(context.Background(), events, method, "USD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		feb := b.Months[1]
+		if method == MethodEvent && (feb.Churn != usd(10000) || feb.Reactivation != usd(11000)) {
+			t.Fatalf("event bridge: churn %v reactivation %v", feb.Churn, feb.Reactivation)
+		}
+		nrr, err := NRR(feb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kpiApprox(t, string(method)+" nrr", nrr.Value, 16.0/15)
+		grr, err := GRR(feb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kpiApprox(t, string(method)+" grr", grr.Value, 1)
+		// movements that do not add up to the month's figures are refused
+		bad := feb
+		bad.Churn = usd(1)
+		if _, err := NRR(bad); !errors.Is(err, ErrInconsistentInput) {
+			t.Errorf("%s: tampered month: %v", method, err)
+		}
+	}
+}
+
+// TestExpansionGrowth: period-over-period growth of expansion MRR,
+// (expansion(t) − expansion(t−1)) / expansion(t−1): 800.00 after 640.00 is
+// (800 − 640) / 640 = 0.25; the other way round (640 − 800) / 800 = −0.2.
+func TestExpansionGrowth(t *testing.T) {
+	jan := Month{Period: revenue.Month(2024, time.January), StartingMRR: usd(1_000_000), Expansion: usd(64_000),
+		New: usd(0), Contraction: usd(0), Churn: usd(0), Reactivation: usd(0)}
+	feb := jan
+	feb.Period, feb.Expansion = revenue.Month(2024, time.February), usd(80_000)
+	g, err := ExpansionGrowth(jan, feb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kpiApprox(t, "growth", g.Value, 0.25)
+	if g.Variant != PeriodOverPeriod {
+		t.Errorf("variant %q", g.Variant)
+	}
+	mar := jan
+	mar.Period = revenue.Month(2024, time.March)
+	g, err = ExpansionGrowth(feb, mar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kpiApprox(t, "shrink", g.Value, -0.2)
+	if _, err := ExpansionGrowth(jan, mar); !errors.Is(err, ErrInconsistentInput) {
+		t.Errorf("not consecutive: %v", err)
+	}
+	none := jan
+	none.Expansion = usd(0)
+	if _, err := ExpansionGrowth(none, feb); !errors.Is(err, ErrZeroDenominator) {
+		t.Errorf("no expansion before: %v", err)
 	}
 }

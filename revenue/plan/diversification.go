@@ -52,7 +52,7 @@ const HerfindahlVariant revenue.Variant = "herfindahl"
 func Diversify(sources []SourceRevenue) (Diversification, error) {
 	const kpi = "diversification"
 	if len(sources) == 0 {
-		return Diversification{}, fmt.Errorf("plan: %s: %w: no sources", kpi, errInvalid)
+		return Diversification{}, fmt.Errorf("plan: %s: %w: no sources", kpi, errEmpty)
 	}
 	cur := sources[0].Amount.Currency
 	if err := cur.Validate(); err != nil {
@@ -65,7 +65,7 @@ func Diversify(sources []SourceRevenue) (Diversification, error) {
 			return Diversification{}, err
 		}
 		if s.Amount.Amount < 0 {
-			return Diversification{}, fmt.Errorf("plan: %s: source %q: %w: negative amount %v", kpi, s.Source, errInvalid, s.Amount)
+			return Diversification{}, fmt.Errorf("plan: %s: source %q: %w: negative amount %v", kpi, s.Source, errNegative, s.Amount)
 		}
 		var err error
 		if total, err = add64(total, s.Amount.Amount); err != nil {

@@ -37,7 +37,7 @@ func ExampleProfits() {
 	}
 	// Output:
 	// smb        customers 25 leads 500 visits 25000 budget USD 2500.00 profit USD 5500.00
-	// enterprise customers 4 leads 80 visits 4000 budget USD 400.00 profit USD 9200.00
+	// enterprise customers 4 leads 80 visits 4000 budget USD 400.00 profit USD 7600.00
 }
 
 func ExampleHoltWinters() {
@@ -131,7 +131,7 @@ func ExampleReverseFunnel() {
 		fmt.Printf("%s %g %g\n", exact[i].Stage, exact[i].Count, up[i].Count)
 	}
 	_, err := plan.ReverseFunnel("visits", 1, []plan.Step{{Stage: "leads", Rate: 0}})
-	fmt.Println(errors.Is(err, money.ErrInvalidInput))
+	fmt.Println(errors.Is(err, money.ErrDivisionByZero))
 	// Output:
 	// visits 4400 6000
 	// leads 44 60
@@ -156,4 +156,12 @@ func ExampleLinearTrend() {
 	fmt.Printf("%.1f %.1f %v\n", tr.Intercept, tr.Slope, tr.Forecast)
 	// Output:
 	// 1.0 1.0 [4 5]
+}
+
+func ExampleFunnelRevenue() {
+	// 1,000 visits × 1% × 5% = 0.5 customers a month, 6 a year; at 99.00 ARPA, 49.50 of new MRR.
+	f, _ := plan.FunnelRevenue(1000, 0.01, 0.05, money.New(9900, "USD"))
+	fmt.Println(f.CustomersPerMonth, f.CustomersPerYear, f.NewMRRPerMonth)
+	// Output:
+	// 0.5 6 USD 49.50
 }

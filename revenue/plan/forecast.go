@@ -3,6 +3,9 @@ package plan
 import (
 	"fmt"
 	"math"
+	"math/big"
+
+	"github.com/revengine/revengine/money"
 
 	"github.com/revengine/revengine/revenue"
 	"github.com/revengine/revengine/revenue/internal/kpi"
@@ -42,7 +45,7 @@ func ForecastFunnel(topStage string, top float64, steps ...Step) (Forecast, erro
 		return Forecast{}, err
 	}
 	if top < 0 {
-		return Forecast{}, fmt.Errorf("plan: funnel forecast: %w: top volume %v is negative", errInvalid, top)
+		return Forecast{}, fmt.Errorf("plan: funnel forecast: %w: top volume %v is negative", errNegative, top)
 	}
 	out := Forecast{Variant: "forward", Stages: []Volume{{topStage, top}}}
 	v := top
@@ -90,7 +93,7 @@ func ReverseFunnel(topStage string, target float64, steps []Step, opts ...Funnel
 		return nil, err
 	}
 	if target < 0 {
-		return nil, fmt.Errorf("plan: reverse funnel: %w: target %v is negative", errInvalid, target)
+		return nil, fmt.Errorf("plan: reverse funnel: %w: target %v is negative", errNegative, target)
 	}
 	if len(steps) == 0 {
 		return []Volume{{topStage, round(target)}}, err
@@ -113,4 +116,82 @@ func ReverseFunnel(topStage string, target float64, steps []Step, opts ...Funnel
 		return nil, fmt.Errorf("plan: reverse funnel: %w", err)
 	}
 	return out, nil
+}
+
+// FunnelRevenueForecast is the result of FunnelRevenue: a monthly funnel
+// forecast, fractional counts kept (expected values, not head counts),
+// per month and per year, and the new MRR it brings.
+type FunnelRevenueForecast struct {
+	VisitsPerMonth    float64     `json:"visits_per_month"`
+	VisitToLead       float64     `json:"visit_to_lead"`
+	LeadToCustomer    float64     `json:"lead_to_customer"`
+	LeadsPerMonth     float64     `json:"leads_per_month"`     // visits × visit-to-lead
+	CustomersPerMonth float64     `json:"customers_per_month"` // leads × lead-to-customer
+	VisitsPerYear     float64     `json:"visits_per_year"`     // 12 × per month
+	LeadsPerYear      float64     `json:"leads_per_year"`      // 12 × per month
+	CustomersPerYear  float64     `json:"customers_per_year"`  // 12 × per month
+	ARPA              money.Money `json:"arpa"`                // monthly revenue per new customer
+	// NewMRRPerMonth is CustomersPerMonth × ARPA: the MRR each month's new
+	// customers add, rounded half-even once from the exact product.
+	NewMRRPerMonth money.Money `json:"new_mrr_per_month"`
+}
+
+// FunnelRevenue forecasts a month of the traffic-driven funnel and its
+// new MRR:
+//
+//	leads per month     = visits × visit-to-lead rate
+//	customers per month = leads × lead-to-customer rate
+//	per year            = 12 × per month
+//	new MRR per month   = customers per month × ARPA
+//
+// Counts keep their fractions: 1,000 visits × 1% × 5% is 0.5 customers a
+// month, 6 a year, and at an ARPA of 99.00 it adds 49.50 of MRR a month.
+// The products are exact (rates read as decimals), converted to float64
+// once.
+// Errors: visits negative (ErrNegativeAmount) or not finite; a rate
+// outside [0, 1] (ErrInvalidRate); ARPA negative; a figure beyond float64
+// or int64 minor units (ErrOverflow).
+func FunnelRevenue(visitsPerMonth, visitToLead, leadToCustomer float64, arpa money.Money) (FunnelRevenueForecast, error) {
+	const k = "funnel revenue"
+	if err := op.Finite(k, "visits", visitsPerMonth); err != nil {
+		return FunnelRevenueForecast{}, err
+	}
+	if visitsPerMonth < 0 {
+		return FunnelRevenueForecast{}, fmt.Errorf("plan: %s: %w: visits %v", k, errNegative, visitsPerMonth)
+	}
+	if err := op.Fraction(k, "visit-to-lead rate", visitToLead, true); err != nil {
+		return FunnelRevenueForecast{}, err
+	}
+	if err := op.Fraction(k, "lead-to-customer rate", leadToCustomer, true); err != nil {
+		return FunnelRevenueForecast{}, err
+	}
+	if err := op.Money(k, "arpa", arpa, false); err != nil {
+		return FunnelRevenueForecast{}, err
+	}
+	visits := money.Decimal(visitsPerMonth)
+	leads := new(big.Rat).Mul(visits, ratFloat(visitToLead))
+	customers := new(big.Rat).Mul(leads, ratFloat(leadToCustomer))
+	twelve := ratInt(12)
+	f := FunnelRevenueForecast{VisitsPerMonth: visitsPerMonth, VisitToLead: visitToLead, LeadToCustomer: leadToCustomer, ARPA: arpa}
+	var err error
+	for _, x := range []struct {
+		dst *float64
+		q   *big.Rat
+		n   string
+	}{
+		{&f.LeadsPerMonth, leads, "leads per month"}, {&f.CustomersPerMonth, customers, "customers per month"},
+		{&f.VisitsPerYear, new(big.Rat).Mul(visits, twelve), "visits per year"},
+		{&f.LeadsPerYear, new(big.Rat).Mul(leads, twelve), "leads per year"},
+		{&f.CustomersPerYear, new(big.Rat).Mul(customers, twelve), "customers per year"},
+	} {
+		if *x.dst, err = ratFloat64(x.n, x.q); err != nil {
+			return FunnelRevenueForecast{}, fmt.Errorf("plan: %s: %w", k, err)
+		}
+	}
+	amt, err := money.HalfEven.Round(new(big.Rat).Mul(customers, ratInt(arpa.Amount)))
+	if err != nil {
+		return FunnelRevenueForecast{}, fmt.Errorf("plan: %s: new mrr: %w", k, err)
+	}
+	f.NewMRRPerMonth = money.Money{Amount: amt, Currency: arpa.Currency}
+	return f, nil
 }

@@ -81,7 +81,7 @@ func TestReverseFunnel(t *testing.T) {
 		steps  []Step
 		want   error
 	}{
-		{"zero rate", 1, nil, []Step{{"leads", 0}}, money.ErrInvalidInput},
+		{"zero rate", 1, nil, []Step{{"leads", 0}}, money.ErrDivisionByZero},
 		{"rate > 1", 1, nil, []Step{{"leads", 2}}, money.ErrInvalidInput},
 		{"negative target", -1, nil, nil, money.ErrInvalidInput},
 		{"bad rounding", 1, []FunnelOption{WithCountRounding(money.Rounding(9))}, nil, money.ErrInvalidInput},
@@ -98,10 +98,15 @@ func TestProfit(t *testing.T) {
 		VisitToLead: 0.02, LeadToCustomer: 0.05, CostPerLead: usd(500), GrossMargin: 0.8}
 	big := base
 	big.Name, big.RevenuePerCustomer = "enterprise", usd(300_000)
+	withFixed := base
+	withFixed.Name, withFixed.FixedCosts = "fixed", usd(100_000)
 	type want struct {
 		customers, leads, visits             float64
 		revenue, budget, grossProfit, profit int64
 		roi                                  float64
+		customerRevenue, perCustomer         int64
+		margin                               float64
+		rounded                              int // len(RoundedCounts)
 	}
 	tests := []struct {
 		name string
@@ -111,15 +116,32 @@ func TestProfit(t *testing.T) {
 	}{
 		// 10,000.00 ÷ 400.00 = 25 customers ÷ 5% = 500 leads ÷ 2% = 25,000 visits;
 		// budget 500 × 5.00 = 2,500.00; gross profit 10,000 × 0.8 = 8,000.00;
-		// profit 8,000 − 2,500 = 5,500.00; ROI 5,500/2,500 = 2.2.
-		{"whole numbers", base, nil, want{25, 500, 25000, 1_000_000, 250_000, 800_000, 550_000, 2.2}},
+		// profit 8,000 − 2,500 = 5,500.00; ROI 5,500/2,500 = 2.2; profit
+		// margin 5,500/10,000 = 0.55; budget per customer 2,500/25 = 100.00
+		// (= 5.00 ÷ 5%).
+		{"whole numbers", base, nil, want{25, 500, 25000, 1_000_000, 250_000, 800_000, 550_000, 2.2, 1_000_000, 10_000, 0.55, 0}},
+		// Fixed costs 1,000.00: profit = 10,000 × 0.8 − 2,500 − 1,000 =
+		// 4,500.00, margin 4,500/10,000 = 0.45; ROI is the marketing ROI,
+		// (8,000 − 2,500)/2,500 = 2.2 still.
+		{"fixed costs", withFixed, nil, want{25, 500, 25000, 1_000_000, 250_000, 800_000, 450_000, 2.2, 1_000_000, 10_000, 0.45, 0}},
 		// 10,000 ÷ 3,000 = 3.333… customers, 66.667 leads, 3,333.33 visits;
 		// budget 66.667 × 5.00 = 333.333… → 333.33; gross profit 8,000.00;
-		// profit 8,000.00 − 333.33 = 7,666.67.
-		{"fractions kept", big, nil, want{10.0 / 3, 200.0 / 3, 10000.0 / 3, 1_000_000, 33_333, 800_000, 766_667, 766_667.0 / 33_333}},
-		// up: 4 customers, 80 leads, 4,000 visits; revenue 4 × 3,000 = 12,000.00;
-		// budget 80 × 5 = 400.00; gross profit 9,600.00; profit 9,200.00; ROI 23.
-		{"rounded up", big, []ProfitOption{WithCountRounding(money.Up)}, want{4, 80, 4000, 1_200_000, 40_000, 960_000, 920_000, 23}},
+		// profit 8,000.00 − 333.33 = 7,666.67. ROI from the exact values:
+		// (8,000 − 1,000/3) / (1,000/3) = 23 (not 7,666.67/333.33 =
+		// 23.00024); margin (8,000 − 1,000/3)/10,000 = 0.76666…; budget per
+		// customer (1,000/3)/(10/3) = 100.00.
+		{"fractions kept", big, nil, want{10.0 / 3, 200.0 / 3, 10000.0 / 3, 1_000_000, 33_333, 800_000, 766_667, 23, 1_000_000, 10_000, 23.0 / 30, 0}},
+		// up: 4 customers, 80 leads, 4,000 visits; budget 80 × 5 = 400.00
+		// (rounded counts); gross profit on the goal 10,000 × 0.8 =
+		// 8,000.00; profit 7,600.00; ROI (8,000 − 400)/400 = 19; margin
+		// 0.76; the rounded customers would bring 4 × 3,000 = 12,000.00;
+		// budget per customer 400/4 = 100.00.
+		{"rounded up", big, []ProfitOption{WithCountRounding(money.Up)}, want{4, 80, 4000, 1_000_000, 40_000, 800_000, 760_000, 19, 1_200_000, 10_000, 0.76, 6}},
+		// the named option: gross profit on the rounded customers' revenue,
+		// 12,000 × 0.8 = 9,600.00; profit 9,200.00; ROI 9,200/400 = 23;
+		// margin 9,200/12,000 = 0.7666…
+		{"rounded up, profit on rounded customers", big, []ProfitOption{WithCountRounding(money.Up), WithProfitOnRoundedCustomers()},
+			want{4, 80, 4000, 1_200_000, 40_000, 960_000, 920_000, 23, 1_200_000, 10_000, 9200.0 / 12000, 11}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,13 +153,20 @@ func TestProfit(t *testing.T) {
 			kpiApprox(t, "leads", p.Leads, tt.want.leads)
 			kpiApprox(t, "visits", p.Visits, tt.want.visits)
 			if p.Revenue != usd(tt.want.revenue) || p.Budget != usd(tt.want.budget) ||
-				p.GrossProfit != usd(tt.want.grossProfit) || p.Profit != usd(tt.want.profit) {
-				t.Errorf("money: revenue %v budget %v gross profit %v profit %v", p.Revenue, p.Budget, p.GrossProfit, p.Profit)
+				p.GrossProfit != usd(tt.want.grossProfit) || p.Profit != usd(tt.want.profit) || p.CustomerRevenue != usd(tt.want.customerRevenue) {
+				t.Errorf("money: revenue %v customer revenue %v budget %v gross profit %v profit %v", p.Revenue, p.CustomerRevenue, p.Budget, p.GrossProfit, p.Profit)
 			}
-			if p.ROI == nil {
-				t.Fatal("no ROI")
+			if p.ROI == nil || p.ProfitMargin == nil || p.BudgetPerCustomer == nil {
+				t.Fatal("no ROI, margin or budget per customer")
 			}
 			kpiApprox(t, "roi", p.ROI.Value, tt.want.roi)
+			kpiApprox(t, "profit margin", p.ProfitMargin.Value, tt.want.margin)
+			if p.BudgetPerCustomer.Value != usd(tt.want.perCustomer) {
+				t.Errorf("budget per customer %v, want %d", p.BudgetPerCustomer.Value, tt.want.perCustomer)
+			}
+			if len(p.RoundedCounts) != tt.want.rounded {
+				t.Errorf("rounded counts %v", p.RoundedCounts)
+			}
 		})
 	}
 	// Side by side: same order as given, names kept.
@@ -156,7 +185,9 @@ func TestProfit(t *testing.T) {
 		{"negative per customer", bad(func(p *ProfitInput) { p.RevenuePerCustomer = usd(-1) }), nil, money.ErrInvalidInput},
 		{"negative goal", bad(func(p *ProfitInput) { p.RevenueGoal = usd(-1) }), nil, money.ErrInvalidInput},
 		{"currency", bad(func(p *ProfitInput) { p.CostPerLead = money.New(500, "EUR") }), nil, money.ErrCurrencyMismatch},
-		{"zero rate", bad(func(p *ProfitInput) { p.VisitToLead = 0 }), nil, money.ErrInvalidInput},
+		{"fixed costs currency", bad(func(p *ProfitInput) { p.FixedCosts = money.New(500, "EUR") }), nil, ErrCurrencyMismatch},
+		{"negative fixed costs", bad(func(p *ProfitInput) { p.FixedCosts = usd(-1) }), nil, ErrNegativeAmount},
+		{"zero rate", bad(func(p *ProfitInput) { p.VisitToLead = 0 }), nil, money.ErrDivisionByZero},
 		{"margin", bad(func(p *ProfitInput) { p.GrossMargin = 1.5 }), nil, money.ErrInvalidInput},
 		{"count rounding", base, []ProfitOption{WithCountRounding(money.Rounding(-1))}, money.ErrInvalidInput},
 	} {
@@ -166,5 +197,46 @@ func TestProfit(t *testing.T) {
 	}
 	if _, err := Profits([]ProfitInput{base, bad(func(p *ProfitInput) { p.VisitToLead = 0 })}); err == nil {
 		t.Error("Profits accepted a bad scenario")
+	}
+}
+
+// TestFunnelRevenueAndCMGRProjection: the seed funnel, fractions kept:
+// 1,000 visits × 1% = 10 leads × 5% = 0.5 customers a month; a year is 12 ×:
+// 12,000 visits, 120 leads, 6 customers; at an ARPA of 99.00 the month's
+// new customers add 0.5 × 99.00 = 49.50 of MRR. CMGR (100.00 → 121.00 in 2
+// months) = 10%; projected 121 × 1.1 = 133.10, × 1.1² = 146.41, × 1.1³ =
+// 161.051 → 161.05.
+func TestFunnelRevenueAndCMGRProjection(t *testing.T) {
+	f, err := FunnelRevenue(1000, 0.01, 0.05, usd(9900))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kpiApprox(t, "leads/month", f.LeadsPerMonth, 10)
+	kpiApprox(t, "customers/month", f.CustomersPerMonth, 0.5)
+	kpiApprox(t, "visits/year", f.VisitsPerYear, 12000)
+	kpiApprox(t, "leads/year", f.LeadsPerYear, 120)
+	kpiApprox(t, "customers/year", f.CustomersPerYear, 6)
+	if f.NewMRRPerMonth != usd(4950) {
+		t.Errorf("new MRR %v, want USD 49.50", f.NewMRRPerMonth)
+	}
+	if _, err := FunnelRevenue(1000, 1.5, 0.05, usd(9900)); !errors.Is(err, ErrInvalidRate) {
+		t.Errorf("rate 1.5: %v", err)
+	}
+	g, err := CMGR(usd(10000), usd(12100), 2, WithProjection(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kpiApprox(t, "cmgr", g.Value, 0.1)
+	want := []money.Money{usd(13310), usd(14641), usd(16105)}
+	if len(g.Projection) != 3 {
+		t.Fatalf("projection %v", g.Projection)
+	}
+	for i, w := range want {
+		if g.Projection[i] != w {
+			t.Errorf("projection %d = %v, want %v", i+1, g.Projection[i], w)
+		}
+	}
+	if _, err := CMGR(usd(1), usd(math.MaxInt64), 1, WithProjection(2)); !errors.Is(err, ErrOverflow) {
+		t.Errorf("projection beyond int64: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/revenue"
 	"github.com/revengine/revengine/revenue/internal/kpi"
 )
 
@@ -10,12 +11,16 @@ const op kpi.Op = "plan: "
 
 // Short forms of the shared sentinels and helpers.
 var (
-	errInvalid  = kpi.ErrInvalid
-	errDivZero  = kpi.ErrDivZero
-	errOverflow = kpi.ErrOverflow
-	ratInt      = kpi.RatInt
-	ratFloat    = kpi.RatFloat
-	add64       = kpi.Add64
+	errInvalid      = kpi.ErrInvalid
+	errDivZero      = kpi.ErrDivZero
+	errOverflow     = kpi.ErrOverflow
+	ratInt          = kpi.RatInt
+	ratFloat        = kpi.RatFloat
+	add64           = kpi.Add64
+	errNegative     = kpi.ErrNegative
+	errRate         = kpi.ErrRate
+	errEmpty        = kpi.ErrEmpty
+	errInconsistent = kpi.ErrInconsistent
 )
 
 // Options of the reverse plans. ReverseFunnel reads only the count
@@ -24,14 +29,26 @@ type (
 	// FunnelOption is an optional setting of ReverseFunnel: WithCountRounding.
 	FunnelOption interface{ applyFunnel(*config) }
 	// ProfitOption is an optional setting of Profit and Profits:
-	// WithCountRounding or WithRounding.
+	// WithCountRounding, WithRounding or WithProfitOnRoundedCustomers.
 	ProfitOption interface{ applyProfit(*config) }
 )
 
 type config struct {
-	count    *money.Rounding // nil: counts kept fractional
-	rounding money.Rounding
+	count     *money.Rounding // nil: counts kept fractional
+	rounding  money.Rounding
+	onRounded bool // gross profit on the rounded customers' revenue
 }
+
+// RoundedProfitOption is the option WithProfitOnRoundedCustomers returns.
+type RoundedProfitOption struct{}
+
+// WithProfitOnRoundedCustomers computes a profit plan's gross profit (and
+// so profit, profit margin and ROI) on the revenue of the rounded
+// customers, customers × revenue per customer, instead of on the goal.
+// Without WithCountRounding the two are the same.
+func WithProfitOnRoundedCustomers() RoundedProfitOption { return RoundedProfitOption{} }
+
+func (RoundedProfitOption) applyProfit(c *config) { c.onRounded = true }
 
 // CountRoundingOption is the option WithCountRounding returns.
 type CountRoundingOption struct{ r money.Rounding }
@@ -66,3 +83,16 @@ func newConfig(name string, apply func(*config)) (*config, error) {
 	}
 	return c, nil
 }
+
+// The module's error kinds, as in package revenue (see revenue.ErrZeroDenominator):
+// one sentinel per kind for the whole module, re-exported under the same names.
+var (
+	ErrZeroDenominator   = revenue.ErrZeroDenominator   // a zero denominator
+	ErrCurrencyMismatch  = revenue.ErrCurrencyMismatch  // money of two currencies
+	ErrNegativeAmount    = revenue.ErrNegativeAmount    // a negative amount or count
+	ErrInvalidRate       = revenue.ErrInvalidRate       // a rate or share outside its domain
+	ErrEmptyInput        = revenue.ErrEmptyInput        // no data
+	ErrInconsistentInput = revenue.ErrInconsistentInput // inputs that contradict each other
+	ErrOverflow          = revenue.ErrOverflow          // a result that does not fit
+	ErrInvalidInput      = revenue.ErrInvalidInput      // any other invalid argument
+)

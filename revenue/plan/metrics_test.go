@@ -17,9 +17,9 @@ func TestCMGR(t *testing.T) {
 		want float64
 	}{
 		// CMGR: (121/100)^(1/2) − 1 = 0.1
-		{"cmgr", func() (revenue.Metric, error) { return CMGR(usd(10000), usd(12100), 2) }, 0.1},
+		{"cmgr", func() (revenue.Metric, error) { g, err := CMGR(usd(10000), usd(12100), 2); return g.Metric, err }, 0.1},
 		// CMGR to zero: 0^(1/3) − 1 = −1
-		{"cmgr to zero", func() (revenue.Metric, error) { return CMGR(usd(10000), usd(0), 3) }, -1},
+		{"cmgr to zero", func() (revenue.Metric, error) { g, err := CMGR(usd(10000), usd(0), 3); return g.Metric, err }, -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

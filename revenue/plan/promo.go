@@ -68,7 +68,7 @@ func (p Promotion) MRR(list money.Money, existing, won int64, horizon int) (Prom
 	case list.Amount <= 0:
 		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: list price %v must be positive", p.Name, errInvalid, list)
 	case math.IsNaN(p.Discount) || p.Discount < 0 || p.Discount > 1:
-		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: discount %v not in [0, 1]", p.Name, errInvalid, p.Discount)
+		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: discount %v not in [0, 1]", p.Name, errRate, p.Discount)
 	case p.Months < 1:
 		return PromotionMRR{}, fmt.Errorf("plan: promotion %q: %w: %d months, want at least 1", p.Name, errInvalid, p.Months)
 	case horizon < p.Months || horizon > 1200:

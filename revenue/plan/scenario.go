@@ -30,7 +30,7 @@ type Baseline struct {
 // to fill Baseline.UnitCost when only the margin is known.
 func UnitCost(price money.Money, gm float64) (money.Money, error) {
 	if math.IsNaN(gm) || gm < 0 || gm > 1 {
-		return money.Money{}, fmt.Errorf("plan: scenario: %w: gross margin %v not in [0, 1]", errInvalid, gm)
+		return money.Money{}, fmt.Errorf("plan: scenario: %w: gross margin %v not in [0, 1]", errRate, gm)
 	}
 	return price.MulRat(money.OnePlus(-gm), money.HalfEven)
 }
@@ -62,10 +62,21 @@ type Scenario struct {
 //	MarketingCost = baseline marketing × (1 + MarketingCostChange) (half-even) + ExtraMarketing
 //	Contribution  = GrossProfit − MarketingCost
 //	MarketingROI  = (GrossProfit − MarketingCost) / MarketingCost
+//	DeltaMarketingCost      = MarketingCost − baseline MarketingCost
+//	IncrementalMarketingROI = (ΔGrossProfit − ΔMarketingCost) / ΔMarketingCost
 //
 // MarketingROI is the gross-profit marketing ROI (the "ROI on gross
-// profit" variant of marketing ROI), not revenue ROI: a discount that buys
-// revenue at no profit shows as a loss.
+// profit" variant of marketing ROI, Farris et al., "Marketing Metrics"),
+// not revenue ROI: a discount that buys revenue at no profit shows as a
+// loss. IncrementalMarketingROI is the return on the extra marketing
+// spend alone (Farris et al.'s incremental ROMI); it is nil (JSON null)
+// when the scenario spends what the baseline spends.
+//
+// The money figures are rounded half-even to the minor unit, each once;
+// the ratios (GrossMargin, MarketingROI, their deltas and
+// IncrementalMarketingROI) are computed from the exact values — the
+// unrounded price × exact volume and so on — never from money already
+// rounded to the cent.
 type ScenarioResult struct {
 	Name          string      `json:"name"`
 	Price         money.Money `json:"price"`
@@ -85,6 +96,24 @@ type ScenarioResult struct {
 	DeltaContribution money.Money `json:"delta_contribution"`
 	DeltaMarketingROI float64     `json:"delta_marketing_roi"`
 	DeltaVolume       float64     `json:"delta_volume"`
+	// DeltaMarketingCost is MarketingCost − baseline marketing cost.
+	DeltaMarketingCost money.Money `json:"delta_marketing_cost"`
+	// IncrementalMarketingROI is (ΔGrossProfit − ΔMarketingCost) /
+	// ΔMarketingCost from the exact values; nil when ΔMarketingCost is zero.
+	IncrementalMarketingROI *float64 `json:"incremental_marketing_roi"`
+}
+
+// scenarioExact holds a scenario's unrounded revenue, gross profit and
+// marketing cost.
+type scenarioExact struct{ revenue, grossProfit, marketing *big.Rat }
+
+// ratFloat64 is q as a float64, ErrOverflow when it does not fit.
+func ratFloat64(what string, q *big.Rat) (float64, error) {
+	f, _ := q.Float64()
+	if math.IsInf(f, 0) {
+		return 0, fmt.Errorf("%w: %s does not fit a float64", errOverflow, what)
+	}
+	return f, nil
 }
 
 // validateUnits checks the price, volume and unit cost.
@@ -102,7 +131,7 @@ func (b Baseline) validateUnits() error {
 	case math.IsNaN(b.Volume) || math.IsInf(b.Volume, 0) || b.Volume <= 0:
 		return fmt.Errorf("plan: scenario baseline: %w: volume %v must be positive", errInvalid, b.Volume)
 	case b.UnitCost.Amount < 0:
-		return fmt.Errorf("plan: scenario baseline: %w: unit cost %v is negative", errInvalid, b.UnitCost)
+		return fmt.Errorf("plan: scenario baseline: %w: unit cost %v is negative", errNegative, b.UnitCost)
 	}
 	return nil
 }
@@ -138,7 +167,7 @@ func (s Scenario) validate(cur money.Currency) error {
 			return fmt.Errorf("extra marketing: %w", &money.CurrencyMismatchError{Op: "scenario", A: cur, B: s.ExtraMarketing.Currency})
 		}
 		if s.ExtraMarketing.Amount < 0 {
-			return fmt.Errorf("%w: extra marketing %v is negative", errInvalid, s.ExtraMarketing)
+			return fmt.Errorf("%w: extra marketing %v is negative", errNegative, s.ExtraMarketing)
 		}
 	}
 	return nil
@@ -154,39 +183,73 @@ func (b Baseline) Compare(scenarios ...Scenario) ([]ScenarioResult, error) {
 	if err := b.validate(); err != nil {
 		return nil, err
 	}
-	base, err := b.apply(Scenario{Name: "baseline"})
+	base, bx, err := b.apply(Scenario{Name: "baseline"})
 	if err != nil {
 		return nil, fmt.Errorf("plan: scenario baseline: %w", err)
 	}
 	cur := b.Price.Currency
-	base.DeltaRevenue, base.DeltaGrossProfit, base.DeltaContribution = money.Zero(cur), money.Zero(cur), money.Zero(cur)
+	base.DeltaRevenue, base.DeltaGrossProfit, base.DeltaContribution, base.DeltaMarketingCost = money.Zero(cur), money.Zero(cur), money.Zero(cur), money.Zero(cur)
 	out := []ScenarioResult{base}
 	for i, s := range scenarios {
 		if err := s.validate(cur); err != nil {
 			return nil, fmt.Errorf("plan: scenario %d (%q): %w", i, s.Name, err)
 		}
-		r, err := b.apply(s)
+		r, x, err := b.apply(s)
 		if err != nil {
 			return nil, fmt.Errorf("plan: scenario %d (%q): %w", i, s.Name, err)
 		}
 		if r.DeltaRevenue, err = r.Revenue.Sub(base.Revenue); err == nil {
 			if r.DeltaGrossProfit, err = r.GrossProfit.Sub(base.GrossProfit); err == nil {
-				r.DeltaContribution, err = r.Contribution.Sub(base.Contribution)
+				if r.DeltaContribution, err = r.Contribution.Sub(base.Contribution); err == nil {
+					r.DeltaMarketingCost, err = r.MarketingCost.Sub(base.MarketingCost)
+				}
 			}
+		}
+		if err == nil {
+			err = r.deltas(base, x, bx)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("plan: scenario %d (%q): %w", i, s.Name, err)
 		}
-		r.DeltaMarketingROI = r.MarketingROI - base.MarketingROI
-		r.DeltaVolume = r.Volume - base.Volume
 		out = append(out, r)
 	}
 	return out, nil
 }
 
+// deltas fills the ratio deltas from the exact values of r and base.
+func (r *ScenarioResult) deltas(base ScenarioResult, rx, bx scenarioExact) error {
+	roi := func(x scenarioExact) *big.Rat {
+		q := new(big.Rat).Sub(x.grossProfit, x.marketing)
+		return q.Quo(q, x.marketing)
+	}
+	var err error
+	if r.DeltaMarketingROI, err = ratFloat64("marketing ROI change", new(big.Rat).Sub(roi(rx), roi(bx))); err != nil {
+		return err
+	}
+	r.DeltaVolume = r.Volume - base.Volume
+	if math.IsInf(r.DeltaVolume, 0) {
+		return fmt.Errorf("%w: volume change does not fit a float64", errOverflow)
+	}
+	dmc := new(big.Rat).Sub(rx.marketing, bx.marketing)
+	if dmc.Sign() != 0 {
+		q := new(big.Rat).Sub(rx.grossProfit, bx.grossProfit)
+		q.Sub(q, dmc)
+		q.Quo(q, dmc)
+		v, err := ratFloat64("incremental marketing ROI", q)
+		if err != nil {
+			return err
+		}
+		r.IncrementalMarketingROI = &v
+	}
+	return nil
+}
+
 // apply computes one scenario's figures (without deltas).
-func (b Baseline) apply(s Scenario) (ScenarioResult, error) {
+func (b Baseline) apply(s Scenario) (ScenarioResult, scenarioExact, error) {
 	r := ScenarioResult{Name: s.Name, Volume: b.Volume * (1 + s.VolumeChange)}
+	if math.IsInf(r.Volume, 0) {
+		return ScenarioResult{}, scenarioExact{}, fmt.Errorf("%w: volume %v × (1 + %v) does not fit a float64", errOverflow, b.Volume, s.VolumeChange)
+	}
 	var err error
 	step := func(f func() (money.Money, error)) money.Money {
 		if err != nil {
@@ -212,17 +275,31 @@ func (b Baseline) apply(s Scenario) (ScenarioResult, error) {
 	}
 	r.Contribution = step(func() (money.Money, error) { return r.GrossProfit.Sub(r.MarketingCost) })
 	if err != nil {
-		return ScenarioResult{}, err
+		return ScenarioResult{}, scenarioExact{}, err
 	}
-	if r.Revenue.Amount == 0 {
-		return ScenarioResult{}, fmt.Errorf("%w: revenue rounds to zero, gross margin undefined", errDivZero)
+	// The exact figures: unrounded price and unit cost times the exact volume.
+	price := new(big.Rat).Mul(ratInt(b.Price.Amount), money.OnePlus(s.PriceChange))
+	unit := new(big.Rat).Mul(ratInt(b.UnitCost.Amount), money.OnePlus(s.UnitCostChange))
+	x := scenarioExact{revenue: new(big.Rat).Mul(price, vol)}
+	x.grossProfit = new(big.Rat).Sub(x.revenue, new(big.Rat).Mul(unit, vol))
+	x.marketing = new(big.Rat).Mul(ratInt(b.MarketingCost.Amount), money.OnePlus(s.MarketingCostChange))
+	if s.ExtraMarketing != (money.Money{}) {
+		x.marketing.Add(x.marketing, ratInt(s.ExtraMarketing.Amount))
 	}
-	if r.MarketingCost.Amount == 0 {
-		return ScenarioResult{}, fmt.Errorf("%w: marketing cost is zero, marketing ROI undefined", errDivZero)
+	if x.revenue.Sign() == 0 {
+		return ScenarioResult{}, scenarioExact{}, fmt.Errorf("%w: revenue is zero, gross margin undefined", errDivZero)
 	}
-	r.GrossMargin = float64(r.GrossProfit.Amount) / float64(r.Revenue.Amount)
-	r.MarketingROI = float64(r.Contribution.Amount) / float64(r.MarketingCost.Amount)
-	return r, nil
+	if x.marketing.Sign() == 0 {
+		return ScenarioResult{}, scenarioExact{}, fmt.Errorf("%w: marketing cost is zero, marketing ROI undefined", errDivZero)
+	}
+	if r.GrossMargin, err = ratFloat64("gross margin", new(big.Rat).Quo(x.grossProfit, x.revenue)); err != nil {
+		return ScenarioResult{}, scenarioExact{}, err
+	}
+	roi := new(big.Rat).Sub(x.grossProfit, x.marketing)
+	if r.MarketingROI, err = ratFloat64("marketing ROI", roi.Quo(roi, x.marketing)); err != nil {
+		return ScenarioResult{}, scenarioExact{}, err
+	}
+	return r, x, nil
 }
 
 // BreakEvenUnreachableError reports a price cut at least as deep as the
@@ -263,7 +340,7 @@ func (e *BreakEvenUnreachableError) Is(target error) bool { return target == mon
 // GM + ΔP ≤ 0 is a *BreakEvenUnreachableError.
 func BreakEvenVolumeChange(priceChange, grossMargin float64) (float64, error) {
 	if math.IsNaN(grossMargin) || grossMargin < 0 || grossMargin > 1 {
-		return 0, fmt.Errorf("plan: break-even: %w: gross margin %v not in [0, 1]", errInvalid, grossMargin)
+		return 0, fmt.Errorf("plan: break-even: %w: gross margin %v not in [0, 1]", errRate, grossMargin)
 	}
 	if math.IsNaN(priceChange) || math.IsInf(priceChange, 0) || priceChange <= -1 {
 		return 0, fmt.Errorf("plan: break-even: %w: price change %v must be finite and above −1", errInvalid, priceChange)

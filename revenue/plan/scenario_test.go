@@ -32,21 +32,23 @@ func TestScenarioCompare(t *testing.T) {
 		{Name: "baseline", Price: usd(10000), UnitCost: usd(6000), Volume: 1000,
 			Revenue: usd(10000000), VariableCost: usd(6000000), GrossProfit: usd(4000000), GrossMargin: 0.4,
 			MarketingCost: usd(1000000), Contribution: usd(3000000), MarketingROI: 3,
-			DeltaRevenue: usd(0), DeltaGrossProfit: usd(0), DeltaContribution: usd(0)},
+			DeltaRevenue: usd(0), DeltaGrossProfit: usd(0), DeltaContribution: usd(0), DeltaMarketingCost: usd(0)},
 		// 90.00 × 1250 = 112,500.00; 60 × 1250 = 75,000.00; GP 37,500.00
 		// (margin 37,500/112,500 = 1/3); contribution 27,500.00; ROI 2.75.
 		{Name: "10% off, +25% volume", Price: usd(9000), UnitCost: usd(6000), Volume: 1250,
 			Revenue: usd(11250000), VariableCost: usd(7500000), GrossProfit: usd(3750000), GrossMargin: 1.0 / 3,
 			MarketingCost: usd(1000000), Contribution: usd(2750000), MarketingROI: 2.75,
 			DeltaRevenue: usd(1250000), DeltaGrossProfit: usd(-250000), DeltaContribution: usd(-250000),
-			DeltaMarketingROI: -0.25, DeltaVolume: 250},
+			DeltaMarketingROI: -0.25, DeltaVolume: 250, DeltaMarketingCost: usd(0)}, // same spend: no incremental ROI
 		// 90 × 1500 = 135,000.00; 60 × 1500 = 90,000.00; GP 45,000.00;
 		// marketing 10,000 + 5,000; contribution 30,000.00; ROI 2.
 		{Name: "10% off, +50% volume, campaign", Price: usd(9000), UnitCost: usd(6000), Volume: 1500,
 			Revenue: usd(13500000), VariableCost: usd(9000000), GrossProfit: usd(4500000), GrossMargin: 1.0 / 3,
 			MarketingCost: usd(1500000), Contribution: usd(3000000), MarketingROI: 2,
 			DeltaRevenue: usd(3500000), DeltaGrossProfit: usd(500000), DeltaContribution: usd(0),
-			DeltaMarketingROI: -1, DeltaVolume: 500},
+			// incremental marketing ROI (Farris et al.): (ΔGP − ΔMC) / ΔMC
+			// = (5,000 − 5,000) / 5,000 = 0: the campaign pays for itself, no more
+			DeltaMarketingROI: -1, DeltaVolume: 500, DeltaMarketingCost: usd(500000), IncrementalMarketingROI: ptr(0)},
 		// 105.00 × 900 = 94,500.00; unit cost 61.20 × 900 = 55,080.00; GP
 		// 39,420.00 (margin 39,420/94,500); marketing 8,000.00; contribution
 		// 31,420.00; ROI 31,420/8,000 = 3.9275.
@@ -54,7 +56,8 @@ func TestScenarioCompare(t *testing.T) {
 			Revenue: usd(9450000), VariableCost: usd(5508000), GrossProfit: usd(3942000), GrossMargin: 39420.0 / 94500,
 			MarketingCost: usd(800000), Contribution: usd(3142000), MarketingROI: 3.9275,
 			DeltaRevenue: usd(-550000), DeltaGrossProfit: usd(-58000), DeltaContribution: usd(142000),
-			DeltaMarketingROI: 0.9275, DeltaVolume: -100},
+			// (ΔGP − ΔMC) / ΔMC = (−580 − (−2,000)) / −2,000 = −0.71
+			DeltaMarketingROI: 0.9275, DeltaVolume: -100, DeltaMarketingCost: usd(-200000), IncrementalMarketingROI: ptr(-0.71)},
 	}
 	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("Compare (-want +got):\n%s", diff)
@@ -214,4 +217,25 @@ func TestScenarioBreakEven(t *testing.T) {
 	if _, err := above.BreakEven(0.1); !errors.Is(err, money.ErrInvalidInput) {
 		t.Errorf("unit cost above price: err = %v", err)
 	}
+}
+
+func ptr(f float64) *float64 { return &f }
+
+// TestScenarioExactRatios: ratios come from the exact values, not from
+// money rounded to the cent. Price 0.01 × (1 − 0.5) = 0.005 (rounds to
+// 0.00 half-even: revenue shows as 0.00), volume 3, unit cost 0: the exact
+// revenue is 0.015, gross profit 0.015, gross margin 0.015/0.015 = 1 (the
+// rounded figures would divide by zero); marketing 1.00: ROI (0.015 −
+// 1)/1 = −0.985 (cents: −0.985 exactly).
+func TestScenarioExactRatios(t *testing.T) {
+	b := Baseline{Price: usd(1), Volume: 3, UnitCost: usd(0), MarketingCost: usd(100)}
+	got, err := b.Compare(Scenario{Name: "half", PriceChange: -0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := got[1]
+	kpiApprox(t, "gross margin", r.GrossMargin, 1)
+	kpiApprox(t, "marketing roi", r.MarketingROI, -0.985)
+	// baseline: revenue 0.03, ROI (0.03 − 1)/1 = −0.97; Δ = −0.985 + 0.97 = −0.015
+	kpiApprox(t, "delta roi", r.DeltaMarketingROI, -0.015)
 }

@@ -19,35 +19,89 @@ const (
 	HoltWintersAdditive revenue.Variant = "holt_winters_additive"
 )
 
+// Growth is the result of CMGR: the rate (the Metric, its fields promoted,
+// in JSON too) and, with WithProjection(n), the next n monthly values it
+// implies.
+type Growth struct {
+	revenue.Metric
+	// Projection is last × (1 + CMGR)^k for k = 1 … n, each rounded
+	// half-even to the minor unit from the unrounded rate; empty without
+	// WithProjection.
+	Projection []money.Money `json:"projection"`
+}
+
+// CMGROption is an optional setting of CMGR: WithProjection.
+type CMGROption interface{ applyCMGR(*cmgrConfig) }
+
+type cmgrConfig struct{ periods int }
+
+// ProjectionOption is the option WithProjection returns.
+type ProjectionOption struct{ n int }
+
+// WithProjection asks CMGR for the next n monthly values (0 to
+// MaxProjection) compounded at the rate found.
+func WithProjection(n int) ProjectionOption { return ProjectionOption{n} }
+
+func (o ProjectionOption) applyCMGR(c *cmgrConfig) { c.periods = o.n }
+
+// MaxProjection is the most periods CMGR projects: 100 years of months.
+const MaxProjection = 1200
+
 // CMGR returns the compound monthly growth rate
 //
 //	CMGR = (last / first)^(1 / months) − 1
+//	projection(k) = last × (1 + CMGR)^k,  k = 1 … n   (WithProjection(n))
 //
 // over months monthly steps from first to last (for a series of 13 monthly
 // values, months = 12). Example: 100.00 growing to 121.00 over 2 months is
-// (1.21)^(1/2) − 1 = 10% a month. Numerator and Denominator are last and
-// first in minor units.
-// Errors: first not positive (zero: ErrDivisionByZero), last negative,
-// months not positive (ErrInvalidInput), currencies that differ.
-func CMGR(first, last money.Money, months int) (revenue.Metric, error) {
+// (1.21)^(1/2) − 1 = 10% a month, projected 133.10, 146.41, …. Numerator
+// and Denominator are last and first in minor units.
+// Errors: first zero (ErrZeroDenominator), an amount negative
+// (ErrNegativeAmount), months not positive or a projection outside 0 to
+// MaxProjection (ErrInvalidInput), currencies that differ, a projected
+// value beyond int64 minor units (ErrOverflow).
+func CMGR(first, last money.Money, months int, opts ...CMGROption) (Growth, error) {
+	var cfg cmgrConfig
+	for _, o := range opts {
+		if o != nil {
+			o.applyCMGR(&cfg)
+		}
+	}
 	if err := op.Money("cmgr", "first", first, false); err != nil {
-		return revenue.Metric{}, err
+		return Growth{}, err
 	}
 	if err := op.Money("cmgr", "last", last, false); err != nil {
-		return revenue.Metric{}, err
+		return Growth{}, err
 	}
 	if err := op.Same("cmgr", first.Currency, last); err != nil {
-		return revenue.Metric{}, err
+		return Growth{}, err
 	}
 	if months <= 0 {
-		return revenue.Metric{}, fmt.Errorf("plan: cmgr: %w: months %d is not positive", errInvalid, months)
+		return Growth{}, fmt.Errorf("plan: cmgr: %w: months %d is not positive", errInvalid, months)
+	}
+	if cfg.periods < 0 || cfg.periods > MaxProjection {
+		return Growth{}, fmt.Errorf("plan: cmgr: %w: projection of %d periods, want 0 to %d", errInvalid, cfg.periods, MaxProjection)
 	}
 	if first.Amount == 0 {
-		return revenue.Metric{}, fmt.Errorf("plan: cmgr: %w: first value is zero", errDivZero)
+		return Growth{}, fmt.Errorf("plan: cmgr: %w: first value is zero", errDivZero)
 	}
-	v := math.Pow(float64(last.Amount)/float64(first.Amount), 1/float64(months)) - 1
-	return revenue.Metric{KPI: "cmgr", Variant: CMGRVariant, Formula: "(last / first)^(1 / months) − 1",
-		Value: v, Numerator: float64(last.Amount), Denominator: float64(first.Amount)}, nil
+	ratio := float64(last.Amount) / float64(first.Amount)
+	v := math.Pow(ratio, 1/float64(months)) - 1
+	g := Growth{Metric: revenue.Metric{KPI: "cmgr", Variant: CMGRVariant, Formula: "(last / first)^(1 / months) − 1",
+		Value: v, Numerator: float64(last.Amount), Denominator: float64(first.Amount)}, Projection: []money.Money{}}
+	for k := 1; k <= cfg.periods; k++ {
+		// last × (last / first)^(k / months): the unrounded rate compounded.
+		x := float64(last.Amount) * math.Pow(ratio, float64(k)/float64(months))
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return Growth{}, fmt.Errorf("plan: cmgr: projection %d: %w", k, errOverflow)
+		}
+		amt, err := money.HalfEven.Round(money.Decimal(x))
+		if err != nil {
+			return Growth{}, fmt.Errorf("plan: cmgr: projection %d: %w", k, err)
+		}
+		g.Projection = append(g.Projection, money.Money{Amount: amt, Currency: last.Currency})
+	}
+	return g, nil
 }
 
 // Trend is a straight line y = Intercept + Slope × t fitted to a series
@@ -74,7 +128,7 @@ func LinearTrend(y []float64, horizon int) (Trend, error) {
 		return Trend{}, fmt.Errorf("plan: linear trend: %w: want at least 2 values, have %d", errInvalid, len(y))
 	}
 	if horizon < 0 {
-		return Trend{}, fmt.Errorf("plan: linear trend: %w: negative horizon %d", errInvalid, horizon)
+		return Trend{}, fmt.Errorf("plan: linear trend: %w: negative horizon %d", errNegative, horizon)
 	}
 	n := float64(len(y))
 	tbar := (n - 1) / 2
@@ -168,7 +222,7 @@ func HoltWinters(ctx context.Context, y []float64, m int, alpha, beta, gamma flo
 		return Seasonal{}, fmt.Errorf("plan: %s: %w: want at least two full seasons of %d values, have %d values", kpi, errInvalid, m, len(y))
 	}
 	if horizon < 0 {
-		return Seasonal{}, fmt.Errorf("plan: %s: %w: negative horizon %d", kpi, errInvalid, horizon)
+		return Seasonal{}, fmt.Errorf("plan: %s: %w: negative horizon %d", kpi, errNegative, horizon)
 	}
 	for _, p := range []struct {
 		n string

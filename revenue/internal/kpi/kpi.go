@@ -10,35 +10,40 @@ import (
 	"math"
 	"math/big"
 
+	"github.com/revengine/revengine/internal/diag"
 	"github.com/revengine/revengine/money"
 )
 
-// sentinel is a sentinel's short form for messages: its text omits the
-// "money: " prefix (the calling message names its package already) and it
-// unwraps to the sentinel, so errors.Is(err, money.ErrInvalidInput) holds.
-type sentinel struct {
-	base error
-	msg  string
-}
+// kindErr is one of the refined kinds of invalid input (a negative amount,
+// a rate outside its domain, no data, inputs that contradict each other):
+// it matches its own sentinel and, as a kind of invalid input,
+// diag.ErrInvalidInput too. Its message is the kind's.
+type kindErr struct{ kind error }
 
-func (e *sentinel) Error() string { return e.msg }
-func (e *sentinel) Unwrap() error { return e.base }
+func (e *kindErr) Error() string   { return e.kind.Error() }
+func (e *kindErr) Unwrap() []error { return []error{e.kind, diag.ErrInvalidInput} }
 
-// Short forms of the money sentinels, for wrapping with %w.
+// The module's error kinds, for wrapping with %w. ErrNegative, ErrRate,
+// ErrEmpty and ErrInconsistent also match diag.ErrInvalidInput; a zero
+// denominator and an overflow do not.
 var (
-	ErrInvalid  error = &sentinel{money.ErrInvalidInput, "invalid input"}
-	ErrDivZero  error = &sentinel{money.ErrDivisionByZero, "division by zero"}
-	ErrOverflow error = &sentinel{money.ErrOverflow, "amount overflows int64 minor units"}
+	ErrInvalid            = diag.ErrInvalidInput
+	ErrDivZero            = diag.ErrZeroDenominator
+	ErrOverflow           = diag.ErrOverflow
+	ErrNegative     error = &kindErr{diag.ErrNegativeAmount}
+	ErrRate         error = &kindErr{diag.ErrInvalidRate}
+	ErrEmpty        error = &kindErr{diag.ErrEmptyInput}
+	ErrInconsistent error = &kindErr{diag.ErrInconsistentInput}
 )
 
-// CheckFraction checks 0 ≤ f ≤ 1 (0 < f ≤ 1 when zeroOK is false).
+// CheckFraction checks 0 ≤ f ≤ 1 (ErrRate otherwise). When zeroOK is
+// false the fraction divides: zero is then ErrDivZero.
 func CheckFraction(op, name string, f float64, zeroOK bool) error {
-	if math.IsNaN(f) || f < 0 || f > 1 || (!zeroOK && f == 0) {
-		lo := "["
-		if !zeroOK {
-			lo = "("
-		}
-		return fmt.Errorf("%s: %w: %s %v outside %s0, 1]", op, ErrInvalid, name, f, lo)
+	if math.IsNaN(f) || f < 0 || f > 1 {
+		return fmt.Errorf("%s: %w: %s %v outside [0, 1]", op, ErrRate, name, f)
+	}
+	if !zeroOK && f == 0 {
+		return fmt.Errorf("%s: %w: %s is zero", op, ErrDivZero, name)
 	}
 	return nil
 }
@@ -46,7 +51,7 @@ func CheckFraction(op, name string, f float64, zeroOK bool) error {
 // CheckCount rejects a negative count.
 func CheckCount(op, name string, n int64) error {
 	if n < 0 {
-		return fmt.Errorf("%s: %w: %s %d is negative", op, ErrInvalid, name, n)
+		return fmt.Errorf("%s: %w: %s %d is negative", op, ErrNegative, name, n)
 	}
 	return nil
 }
@@ -65,7 +70,7 @@ func CheckMoney(op, name string, m money.Money, negOK bool) error {
 		return fmt.Errorf("%s: %s: %w", op, name, err)
 	}
 	if !negOK && m.Amount < 0 {
-		return fmt.Errorf("%s: %w: %s %v is negative", op, ErrInvalid, name, m)
+		return fmt.Errorf("%s: %w: %s %v is negative", op, ErrNegative, name, m)
 	}
 	return nil
 }
