@@ -724,7 +724,8 @@ func (c *compiler) stages(n *yaml.Node, cnt *counter) {
 		cnt.add(sn)
 		st := stage{}
 		var idNode, whenNode *yaml.Node
-		for _, p := range l.mapping(sn, "stage", subject{}, "id", "description", "when", "sla") {
+		var leftAtNode *yaml.Node
+		for _, p := range l.mapping(sn, "stage", subject{}, "id", "description", "when", "sla", "left_at") {
 			switch p.key.Value {
 			case "id":
 				idNode = p.val
@@ -738,6 +739,8 @@ func (c *compiler) stages(n *yaml.Node, cnt *counter) {
 					st.sla = time.Duration(d)
 					st.slaText = p.val.Value
 				}
+			case "left_at":
+				leftAtNode = p.val
 			}
 		}
 		if idNode == nil {
@@ -764,6 +767,24 @@ func (c *compiler) stages(n *yaml.Node, cnt *counter) {
 			}
 		} else if i > 0 {
 			l.errorf(sn, name, CodeMissing, "missing when (the condition to enter the stage)")
+		}
+		st.leftAt = -1
+		if leftAtNode != nil {
+			// The lead field holding when the lead really left this stage
+			// (sales accepted it): the handoff time its SLA is judged by.
+			if f, ok := l.scalar(leftAtNode, "left_at", name); ok {
+				if slot, found := c.rs.fieldIdx[f]; !found {
+					msg := fmt.Sprintf("left_at: unknown field %s", f)
+					if sug := suggest(f, c.rs.fieldIdx); sug != "" {
+						msg += fmt.Sprintf(" (did you mean %s?)", sug)
+					}
+					l.errorf(leftAtNode, name, CodeUnknownName, "%s", msg)
+				} else if c.rs.fields[slot].kind != KindTime {
+					l.errorf(leftAtNode, name, CodeType, "left_at: field %s is a %s, not a time", f, c.rs.fields[slot].kind)
+				} else {
+					st.leftAt = slot
+				}
+			}
 		}
 		c.rs.stageIdx[st.id] = len(c.rs.stages)
 		c.rs.stages = append(c.rs.stages, st)

@@ -439,18 +439,53 @@ func (s *evalState) stageEval(res *Result) {
 		res.StageRule = by
 		s.record(byExpr, len(s.inputs))
 	}
+	// The stage left: its visit, judged against its SLA at the real
+	// handoff time.
+	if next != prev && s.givenStage {
+		v := &StageVisit{Stage: stageName(rs, prev), EnteredAt: s.stageEntered, LeftAt: s.at}
+		if prev >= 0 && prev < len(rs.stages) {
+			st := &rs.stages[prev]
+			if st.leftAt >= 0 {
+				if t := s.vals[st.leftAt]; t.kind == KindTime && !t.time().IsZero() && !t.time().After(s.at) &&
+					(v.EnteredAt.IsZero() || !t.time().Before(v.EnteredAt)) {
+					v.LeftAt = t.time().UTC()
+				}
+			}
+			if st.sla > 0 && !v.EnteredAt.IsZero() {
+				v.Within, v.Deadline = st.slaText, v.EnteredAt.Add(st.sla)
+				v.SLA = SLAMet
+				if v.LeftAt.After(v.Deadline) {
+					v.SLA = SLABreached
+				}
+			}
+		}
+		res.Left = v
+	}
 	s.curStage = next
 	s.stage = res.Stage
 	s.stageVal = stageValue(rs, next)
+	entered := s.stageEntered
+	if changed {
+		entered = s.at
+	}
+	res.StageEnteredAt = entered
+	res.State = State{Stage: res.Stage, EnteredAt: entered}
 	if next >= 0 && next < len(rs.stages) && rs.stages[next].sla > 0 {
-		entered := s.stageEntered
-		if changed {
-			entered = s.at
-		}
 		if !entered.IsZero() {
 			d := rs.stages[next].sla
 			res.SLA = SLA{Within: rs.stages[next].slaText, EnteredAt: entered, Deadline: entered.Add(d)}
 			res.SLA.Breached = s.at.After(res.SLA.Deadline)
 		}
 	}
+}
+
+// stageName is the id of stage index i (−1: disqualified).
+func stageName(rs *RuleSet, i int) string {
+	if i < 0 {
+		return DisqualifiedStage
+	}
+	if i < len(rs.stages) {
+		return rs.stages[i].id
+	}
+	return ""
 }

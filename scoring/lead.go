@@ -198,6 +198,31 @@ func (s *evalState) loadMap(m map[string]any) error {
 			return err
 		}
 	}
+	if x, ok := m["state"]; ok && x != nil {
+		st, isMap := x.(map[string]any)
+		if !isMap {
+			return leadErr("state", "%s", "want the state of a previous result ({\"stage\": …, \"entered_at\": …}), got "+describe(x))
+		}
+		for k := range st {
+			if k != "stage" && k != "entered_at" {
+				return leadErr("state."+clip(k, 64), "%s", "unknown key (a state has stage and entered_at)")
+			}
+		}
+		if stage, ok := st["stage"].(string); ok {
+			if err := s.setStage(stage); err != nil {
+				return err
+			}
+		} else if st["stage"] != nil {
+			return leadErr("state.stage", "%s", "want a stage id, got "+describe(st["stage"]))
+		}
+		if t, ok := st["entered_at"]; ok && t != nil {
+			v, _, err := convert(KindTime, t)
+			if err != nil {
+				return leadErr("state.entered_at", "%s", err.Error())
+			}
+			s.stageEntered = v.time()
+		}
+	}
 	if x, ok := m["stage_entered_at"]; ok && x != nil {
 		v, _, err := convert(KindTime, x)
 		if err != nil {
@@ -340,7 +365,7 @@ func (s *evalState) loadEventMap(i int, em map[string]any) error {
 
 // leadKeys are the reserved keys of lead data; eventKeys those of an event.
 var (
-	leadKeys  = []string{"id", "events", "stage", "stage_entered_at"}
+	leadKeys  = []string{"id", "events", "stage", "stage_entered_at", "state"}
 	eventKeys = []string{"type", "time", "props"}
 )
 

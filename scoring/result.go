@@ -24,6 +24,17 @@ type Result struct {
 	StageRule     string  `json:"stage_rule,omitempty"`   // the stage, disqualify or recycle rule that set Stage; empty when unchanged
 	StageInputs   []Input `json:"stage_inputs,omitempty"` // the field values that rule read
 	SLA           SLA     `json:"sla,omitzero"`           // the handoff SLA of Stage, when it has one and the entry time is known
+	// StageEnteredAt is when the lead entered Stage: the evaluation time
+	// when it entered now, else the stage_entered_at it came with (zero
+	// only when that is unknown).
+	StageEnteredAt time.Time `json:"stage_entered_at,omitzero"`
+	// Left is the stage the lead left in this evaluation, with whether that
+	// stage's SLA was met; nil when the stage did not change.
+	Left *StageVisit `json:"left,omitempty"`
+	// State is what to store and pass back with the lead's next
+	// evaluation (as the lead's "state", or Stage and StageEnteredAt of a
+	// Lead): the stage and when it was entered.
+	State State `json:"state,omitzero"`
 
 	Segments []string `json:"segments,omitempty"` // every segment whose rule matched, in file order
 	Route    Route    `json:"route,omitzero"`     // the routing decision, for a stage that routes
@@ -97,6 +108,33 @@ type SLA struct {
 	Deadline  time.Time `json:"deadline"`   // EnteredAt + Within
 	Breached  bool      `json:"breached"`   // the evaluation time is after Deadline
 }
+
+// StageVisit is a stage a lead has left: when it entered and left, and,
+// for a stage with an SLA, the deadline and whether the lead left in time.
+// LeftAt is the stage's left_at field when the rules name one and the lead
+// has it (the real acceptance time), else the evaluation that moved it.
+type StageVisit struct {
+	Stage     string    `json:"stage"`
+	EnteredAt time.Time `json:"entered_at,omitzero"` // zero when the lead came without stage_entered_at
+	LeftAt    time.Time `json:"left_at"`
+	Within    string    `json:"within,omitempty"`  // the stage's SLA as written
+	Deadline  time.Time `json:"deadline,omitzero"` // EnteredAt + Within
+	SLA       string    `json:"sla,omitempty"`     // "met", "breached", or "" when the stage has no SLA or EnteredAt is unknown
+}
+
+// State is a lead's lifecycle position between evaluations: one value a
+// service stores with the lead and passes back (JSON key "state" of lead
+// data, or Lead.Stage and Lead.StageEnteredAt).
+type State struct {
+	Stage     string    `json:"stage"`
+	EnteredAt time.Time `json:"entered_at,omitzero"`
+}
+
+// SLA values of StageVisit.SLA.
+const (
+	SLAMet      = "met"
+	SLABreached = "breached"
+)
 
 // Route is where a lead goes: a queue or an owner, chosen by a route.
 type Route struct {

@@ -130,6 +130,10 @@ type stage struct {
 	sla   time.Duration
 	// slaText is the SLA as written, shown on results.
 	slaText string
+	// leftAt is the slot of the time field that records when a lead left
+	// the stage (left_at), or −1: then a lead leaves when an evaluation
+	// moves it.
+	leftAt int
 }
 
 // stageRule is a disqualify, recycle or segment rule: an id and a condition.
@@ -147,7 +151,7 @@ const DisqualifiedStage = "disqualified"
 // environment's own, or keys of lead data with a meaning of their own.
 var reserved = map[string]bool{
 	"lists": true, "scores": true, "grade": true, "stage": true, "event": true,
-	"at": true, "segments": true, "id": true, "events": true, "stage_entered_at": true,
+	"at": true, "segments": true, "id": true, "events": true, "stage_entered_at": true, "state": true,
 	"true": true, "false": true, "nil": true, "in": true, "not": true, "and": true,
 	"or": true, "matches": true, "contains": true, "startsWith": true, "endsWith": true,
 	"let": true, "if": true, "else": true, "days_since": true, "fired": true,
