@@ -316,6 +316,7 @@ func (c *compiler) compile(n *yaml.Node, what subject, want Kind, sec section) *
 		return nil
 	}
 	e.prog = prog
+	c.collectSpans(checked.Node())
 	visit(checked.Node(), func(n ast.Node) {
 		switch x := n.(type) {
 		case *ast.IdentifierNode:
@@ -650,6 +651,9 @@ func (c *compiler) rule(n *yaml.Node) (rule, bool) {
 				continue
 			}
 			if d, ok := l.duration(dn, key, name); ok {
+				if key == "within" {
+					c.addSpan(time.Duration(d))
+				}
 				if key == "half_life" {
 					r.halfLife = time.Duration(d)
 				} else {

@@ -35,6 +35,13 @@ type Result struct {
 	// evaluation (as the lead's "state", or Stage and StageEnteredAt of a
 	// Lead): the stage and when it was entered.
 	State State `json:"state,omitzero"`
+	// NextChangeAt is when, with no new data, the result would next change
+	// (grade, stage, segments, or the SLA breached), to the second, and
+	// NextChange what would change ("stage mql → lead; grade B → C").
+	// Computed only with WithNextChange; zero when nothing changes within
+	// its horizon.
+	NextChangeAt time.Time `json:"next_change_at,omitzero"`
+	NextChange   string    `json:"next_change,omitempty"`
 
 	Segments []string `json:"segments,omitempty"` // every segment whose rule matched, in file order
 	Route    Route    `json:"route,omitzero"`     // the routing decision, for a stage that routes

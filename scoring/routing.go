@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -259,6 +260,7 @@ type EvalOption func(*evalConfig)
 type evalConfig struct {
 	rotation    Rotation
 	unavailable func(owner string) bool
+	horizon     time.Duration // WithNextChange
 }
 
 // WithRotation makes round_robin routes take strict turns from r instead of

@@ -45,9 +45,11 @@ type RuleSet struct {
 	order []int
 	// ruleModel maps each score rule's id to its model and its number
 	// among all score rules (the index into the fired set).
-	ruleModel  map[string][2]int
-	nRules     int
-	usesFired  bool // some expression calls fired(): states keep the fired set
+	ruleModel map[string][2]int
+	nRules    int
+	usesFired bool // some expression calls fired(): states keep the fired set
+	// spans are the durations rules compare times with, for next change.
+	spans      []time.Duration
 	grades     []grade
 	stages     []stage
 	stageIdx   map[string]int
@@ -566,5 +568,9 @@ func (rs *RuleSet) Score(ctx context.Context, lead any, at time.Time, opts ...Ev
 	if err != nil {
 		return nil, err
 	}
-	return s.evaluate()
+	res, err = s.evaluate()
+	if err == nil && s.cfg.horizon > 0 {
+		s.nextChange(res)
+	}
+	return res, err
 }
