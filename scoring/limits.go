@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"fmt"
+	"io/fs"
 	"math"
 )
 
@@ -128,9 +129,17 @@ type options struct {
 	Limits
 	noFastPath bool
 	strict     bool
+	fsys       fs.FS // where list files are read (WithFS)
 }
 
 func defaultOptions() options { return options{Limits: DefaultLimits(), strict: true} }
+
+// WithFS sets where the list files a rules file names are read
+// (lists: {accounts: {file: accounts.txt}}); names are relative to fsys and
+// may not leave it (fs.ValidPath: no "..", no absolute paths), so an
+// untrusted rules file reads only what the embedder exposes. LoadFile uses
+// the rules file's directory; Parse and Load read no files without it.
+func WithFS(fsys fs.FS) Option { return func(o *options) { o.fsys = fsys } }
 
 // Strict sets how Score treats lead data the rules file does not declare:
 // a key that is not a declared field or a reserved key, an event whose type

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"sync"
@@ -226,7 +227,9 @@ func LoadFile(path string, opts ...Option) (*RuleSet, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return Load(f, path, opts...)
+	// List files are read beside the rules file, unless WithFS says
+	// otherwise.
+	return Load(f, path, append([]Option{WithFS(os.DirFS(filepath.Dir(path)))}, opts...)...)
 }
 
 // Load reads a rules file from r and compiles it; name is used in error
@@ -285,6 +288,17 @@ func parse(name string, src []byte, o options) (rs *RuleSet, err error) {
 	sum := sha256.Sum256(src)
 	rs = &RuleSet{file: name, hash: "sha256:" + hex.EncodeToString(sum[:]), opts: o}
 	l.ruleSet(rs, root)
+	if len(l.listFiles) > 0 {
+		// The hash covers the list files too: a result records exactly
+		// the rules it was scored with.
+		h := sha256.New()
+		h.Write(src)
+		for _, f := range l.listFiles {
+			fmt.Fprintf(h, "\x00%s\x00%d\x00", f.name, len(f.data))
+			h.Write(f.data)
+		}
+		rs.hash = "sha256:" + hex.EncodeToString(h.Sum(nil))
+	}
 	if errs := l.errs(); len(errs) > 0 {
 		errs.Sort()
 		return nil, errs
@@ -501,17 +515,31 @@ func (l *loader) lists(rs *RuleSet, n *yaml.Node) {
 			continue
 		}
 		li := list{name: name, set: map[string]struct{}{}}
-		for _, item := range l.sequence(p.val, "list "+name, subject{}) {
-			s, ok := l.scalar(item, "list item", subject{})
-			if !ok {
-				continue
+		if p.val.Kind == yaml.MappingNode {
+			// lists: {accounts: {file: accounts.txt}}
+			for _, q := range l.mapping(p.val, "list "+name, subj("list", name), "file") {
+				file, ok := l.scalar(q.val, "file", subj("list", name))
+				if !ok {
+					continue
+				}
+				for _, it := range l.listFile(q.val, name, file, &total) {
+					li.items = append(li.items, it)
+					li.set[it] = struct{}{}
+				}
 			}
-			total++
-			if total == l.opts.ListItems+1 {
-				l.errorf(item, subject{}, CodeLimit, "more than %d list items", l.opts.ListItems)
+		} else {
+			for _, item := range l.sequence(p.val, "list "+name, subject{}) {
+				s, ok := l.scalar(item, "list item", subject{})
+				if !ok {
+					continue
+				}
+				total++
+				if total == l.opts.ListItems+1 {
+					l.errorf(item, subject{}, CodeLimit, "more than %d list items", l.opts.ListItems)
+				}
+				li.items = append(li.items, s)
+				li.set[s] = struct{}{}
 			}
-			li.items = append(li.items, s)
-			li.set[s] = struct{}{}
 		}
 		li.val = listVal(li.items)
 		rs.listIdx[name] = len(rs.lists)

@@ -1,6 +1,12 @@
 package scoring
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/revengine/revengine/internal/diag"
@@ -18,6 +24,13 @@ func subj(kind, id string) subject { return subject{Kind: kind, ID: id} }
 type loader struct {
 	w    *yamlx.Walker
 	opts options
+	// listFiles are the list files read, in order, for the hash.
+	listFiles []listFile
+}
+
+type listFile struct {
+	name string
+	data []byte
 }
 
 func (l *loader) errs() Errors { return l.w.Errs }
@@ -70,3 +83,57 @@ func (l *loader) duration(n *yaml.Node, what string, s subject) (int64, bool) {
 func (l *loader) exprPos(n *yaml.Node, line, col int) (int, int) { return l.w.ExprPos(n, line, col) }
 
 func (l *loader) sourceLine(line int) string { return l.w.SourceLine(line) }
+
+// listFile reads the items of a list from a file beside the rules: one item
+// per line, surrounding white space trimmed, blank lines and lines starting
+// with # skipped. Bounded like the file's own lists (MaxListItems in all,
+// MaxStringBytes per item, MaxSourceBytes per file); problems are reported
+// at the file's line, or at the rules file's file: key when it cannot be
+// read.
+func (l *loader) listFile(at *yaml.Node, list, name string, total *int) []string {
+	s := subj("list", list)
+	if l.opts.fsys == nil {
+		l.errorf(at, s, CodeInvalid, "file %s: lists from files need LoadFile or the WithFS option", name)
+		return nil
+	}
+	if !fs.ValidPath(name) {
+		l.errorf(at, s, CodeInvalid, "file %q: a path relative to the rules file's directory, without ..", name)
+		return nil
+	}
+	f, err := l.opts.fsys.Open(name)
+	if err != nil {
+		l.errorf(at, s, CodeInvalid, "file %s: %v", name, err)
+		return nil
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, int64(l.opts.SourceBytes)+1))
+	if err != nil {
+		l.errorf(at, s, CodeInvalid, "file %s: %v", name, err)
+		return nil
+	}
+	if len(data) > l.opts.SourceBytes {
+		l.errorf(at, s, CodeLimit, "file %s is larger than %d bytes (MaxSourceBytes)", name, l.opts.SourceBytes)
+		return nil
+	}
+	l.listFiles = append(l.listFiles, listFile{name: name, data: data})
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	var items []string
+	for i, line := range strings.Split(string(data), "\n") {
+		item := strings.TrimSpace(strings.TrimSuffix(line, "\r"))
+		if item == "" || strings.HasPrefix(item, "#") {
+			continue
+		}
+		if len(item) > l.opts.StringBytes {
+			l.w.Errs = append(l.w.Errs, &diag.Error{File: name, Line: i + 1, Kind: "list", ID: list, Code: CodeLimit, Err: ErrLimit,
+				Msg: fmt.Sprintf("item of %d bytes, more than the limit of %d (MaxStringBytes)", len(item), l.opts.StringBytes)})
+			continue
+		}
+		*total++
+		if *total == l.opts.ListItems+1 {
+			l.w.Errs = append(l.w.Errs, &diag.Error{File: name, Line: i + 1, Kind: "list", ID: list, Code: CodeLimit, Err: ErrLimit,
+				Msg: fmt.Sprintf("more than %d list items (MaxListItems)", l.opts.ListItems)})
+		}
+		items = append(items, item)
+	}
+	return items
+}
