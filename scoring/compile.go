@@ -27,7 +27,8 @@ type compiler struct {
 	// refIdx indexes rs.refs, so that recording what each expression
 	// reads stays linear in the file.
 	refIdx    map[ref]int32
-	usesFired bool // some expression calls fired()
+	usesFired bool        // some expression calls fired()
+	firedRefs []*firedRef // fired() calls on the fast path, resolved by orderModels
 	// lits are the string literals compared with a stage, grade, segment
 	// or rule id, checked against the declared ones once all are known.
 	lits []litUse
@@ -350,7 +351,9 @@ func (c *compiler) compile(n *yaml.Node, what subject, want Kind, sec section) *
 	}
 	if !c.l.opts.noFastPath {
 		fb := &fastBuilder{rs: c.rs}
-		if f, ok := fb.build(checked.Node()); ok {
+		f, ok := fb.build(checked.Node())
+		c.firedRefs = append(c.firedRefs, fb.fired...)
+		if ok {
 			if want == KindFloat && f.k == KindInt {
 				fi := f.i
 				f = cfn{k: KindFloat, f: func(s *evalState) float64 { return float64(fi(s)) }}

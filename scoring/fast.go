@@ -34,6 +34,10 @@ type (
 // duration("720h")); durations are never lead fields.
 const kindDuration Kind = 100
 
+// kindEvents marks the identifier events on the fast path: not a value, only
+// len(events) and the aggregates use it.
+const kindEvents Kind = 101
+
 // cfn is a compiled closure of one kind.
 type cfn struct {
 	k Kind
@@ -55,6 +59,16 @@ type evalPanic struct{ msg string }
 type fastBuilder struct {
 	rs    *RuleSet
 	inAgg int // inside a predicate over events: .prop reads the aggregate's event
+	// fired are the fired("id") calls compiled, resolved after load.
+	fired []*firedRef
+}
+
+// firedRef is a fired("id") of the fast path: num is the rule's number,
+// filled in once every model is compiled (−1 until then, or for an id that
+// names no rule, which checkLiterals reports).
+type firedRef struct {
+	id  string
+	num int
 }
 
 func (fb *fastBuilder) build(n ast.Node) (cfn, bool) {
@@ -93,12 +107,13 @@ func (fb *fastBuilder) build(n ast.Node) (cfn, bool) {
 			if !ok {
 				return cfn{}, false
 			}
-			mr, ok := fb.rs.ruleModel[str.Value]
-			if !ok {
-				return cfn{}, false
-			}
-			num := mr[1]
-			return cfn{k: KindBool, b: func(s *evalState) bool { return len(s.fired) > 0 && s.fired[num] }}, true
+			// The rule's number is known once every model is compiled
+			// (orderModels); the closure reads it then.
+			ref := &firedRef{id: str.Value, num: -1}
+			fb.fired = append(fb.fired, ref)
+			return cfn{k: KindBool, b: func(s *evalState) bool {
+				return ref.num >= 0 && len(s.fired) > 0 && s.fired[ref.num]
+			}}, true
 		}
 		if id, ok := x.Callee.(*ast.IdentifierNode); ok && id.Value == "days_since" && len(x.Arguments) == 1 {
 			t, ok := fb.build(x.Arguments[0])
@@ -144,6 +159,10 @@ func (fb *fastBuilder) ident(name string) (cfn, bool) {
 		return cfn{k: KindString, s: func(s *evalState) string { return s.stage }}, true
 	case "segments":
 		return cfn{k: KindList, l: func(s *evalState) *Value { return &s.segVal }}, true
+	case "events":
+		// Only len(events) reads the list itself; aggregates compile their
+		// own loops (aggregate.go).
+		return cfn{k: kindEvents}, true
 	}
 	return cfn{}, false
 }
@@ -619,6 +638,9 @@ func (fb *fastBuilder) builtin(x *ast.BuiltinNode) (cfn, bool) {
 		}
 		return cfn{k: KindString, s: func(s *evalState) string { return op(f(s)) }}, true
 	case "len":
+		if a.k == kindEvents {
+			return cfn{k: KindInt, i: func(s *evalState) int { return len(s.pastEvents()) }}, true
+		}
 		switch a.k {
 		case KindString:
 			f := a.s

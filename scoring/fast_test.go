@@ -228,10 +228,11 @@ func TestQuickstartFastPathCoverage(t *testing.T) {
 	}
 	fast, vm := rs.pathCounts()
 	// Only modern-stack's points use filter(), which the VM runs. Fast:
-	// 12 fit conditions + revenue-band's points + 3 engagement conditions +
-	// 4 grades + 4 stages + 2 disqualify + 1 recycle + 3 segments + 3
-	// routes with a condition = 33.
-	if vm != 1 || fast != 33 {
+	// 12 fit conditions + revenue-band's points + 5 engagement conditions
+	// (pricing-frequency and inactive-30d are event aggregates) + 4 grades
+	// + 4 stages (mql's fast track on fired()) + 2 disqualify + 1 recycle
+	// + 3 segments + 3 routes with a condition = 35.
+	if vm != 1 || fast != 35 {
 		t.Errorf("quickstart: %d expressions on the fast path, %d on the VM; want all but one fast", fast, vm)
 	}
 }

@@ -24,6 +24,11 @@ func (c *compiler) orderModels() {
 	}
 	rs.nRules = n
 	rs.usesFired = c.usesFired
+	for _, ref := range c.firedRefs {
+		if mr, ok := rs.ruleModel[ref.id]; ok {
+			ref.num = mr[1]
+		}
+	}
 	type edge struct {
 		to        int
 		what      string

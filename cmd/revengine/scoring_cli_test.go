@@ -34,7 +34,7 @@ const quickRules = "../../examples/quickstart/rules.yaml"
 
 func TestCheck(t *testing.T) {
 	code, out, errOut := runCLI(t, "", "check", quickRules)
-	if code != exitOK || errOut != "" || !strings.Contains(out, "version=2026.11.1 sha256:") {
+	if code != exitOK || errOut != "" || !strings.Contains(out, "version=2026.12.1 sha256:") {
 		t.Errorf("valid file: code %d, out %q, err %q", code, out, errOut)
 	}
 	code, out, errOut = runCLI(t, "", "check", "-q", quickRules)
@@ -59,7 +59,7 @@ func TestCheck(t *testing.T) {
 
 func TestRuleTests(t *testing.T) {
 	code, out, _ := runCLI(t, "", "test", "../../examples/quickstart/rules_test.yaml")
-	if code != exitOK || !strings.HasSuffix(out, "12 passed, 0 failed\n") {
+	if code != exitOK || !strings.HasSuffix(out, "16 passed, 0 failed\n") {
 		t.Errorf("quickstart tests: code %d, out:\n%s", code, out)
 	}
 	// A test file that fails on purpose: the report is checked in full.

@@ -472,7 +472,11 @@ func Trace(res *scoring.Result) string {
 	for _, s := range res.Scores {
 		fmt.Fprintf(&b, "%s = %g\n", s.Name, s.Value)
 		for _, c := range s.Contributions {
-			fmt.Fprintf(&b, "  %s %+g", c.Rule, c.Points)
+			name := c.Rule
+			if name == "" {
+				name = "scores." + c.Score // a part of a combined score
+			}
+			fmt.Fprintf(&b, "  %s %+g", name, c.Points)
 			if c.Events > 0 {
 				fmt.Fprintf(&b, " (%d events)", c.Events)
 			}
