@@ -84,29 +84,17 @@ func (s *evalState) eventsEnv(dst reflect.Value) {
 }
 
 // eventSource compiles the collection of an aggregate on the fast path:
-// events, or filter(source, condition).
-func (fb *fastBuilder) eventSource(n ast.Node) (func(s *evalState, yield func() bool), bool) {
+// events, or filter(source, condition) — as the conditions an event must
+// meet, outermost last.
+func (fb *fastBuilder) eventSource(n ast.Node) ([]boolFn, bool) {
 	switch x := n.(type) {
 	case *ast.IdentifierNode:
-		if x.Value != "events" {
-			return nil, false
-		}
-		return func(s *evalState, yield func() bool) {
-			prev := s.agg
-			defer func() { s.agg = prev }()
-			for _, ev := range s.pastEvents() {
-				s.agg = ev
-				s.tick()
-				if !yield() {
-					return
-				}
-			}
-		}, true
+		return nil, x.Value == "events"
 	case *ast.BuiltinNode:
 		if x.Name != "filter" || len(x.Arguments) != 2 {
 			return nil, false
 		}
-		src, ok := fb.eventSource(x.Arguments[0])
+		conds, ok := fb.eventSource(x.Arguments[0])
 		if !ok {
 			return nil, false
 		}
@@ -114,17 +102,30 @@ func (fb *fastBuilder) eventSource(n ast.Node) (func(s *evalState, yield func() 
 		if !ok || cond.k != KindBool {
 			return nil, false
 		}
-		c := cond.b
-		return func(s *evalState, yield func() bool) {
-			src(s, func() bool {
-				if c(s) {
-					return yield()
-				}
-				return true
-			})
-		}, true
+		return append(conds, cond.b), true
 	}
 	return nil, false
+}
+
+// eventLoop visits the events that meet every condition, oldest first, with
+// s.agg set to each; visit returns false to stop. It allocates nothing: the
+// visitors are built once, at load.
+func (s *evalState) eventLoop(conds []boolFn, visit func(*evalState) bool) {
+	prev := s.agg
+next:
+	for _, ev := range s.pastEvents() {
+		s.agg = ev
+		s.tick()
+		for _, c := range conds {
+			if !c(s) {
+				continue next
+			}
+		}
+		if !visit(s) {
+			break
+		}
+	}
+	s.agg = prev
 }
 
 // predicate compiles the body of a predicate over events.
@@ -138,12 +139,14 @@ func (fb *fastBuilder) predicate(n ast.Node) (cfn, bool) {
 	return fb.build(p.Node)
 }
 
-// aggregate compiles count, any, all, none, one and sum over events.
+// aggregate compiles count, any, all, none, one and sum over events. The
+// running value lives in the evaluation state (aggInt, aggFloat, aggBool),
+// so the per-event visitor is a closure built once, at load.
 func (fb *fastBuilder) aggregate(x *ast.BuiltinNode) (cfn, bool) {
 	if len(x.Arguments) != 2 || fb.inAgg > 0 {
 		return cfn{}, false
 	}
-	src, ok := fb.eventSource(x.Arguments[0])
+	conds, ok := fb.eventSource(x.Arguments[0])
 	if !ok {
 		return cfn{}, false
 	}
@@ -155,17 +158,25 @@ func (fb *fastBuilder) aggregate(x *ast.BuiltinNode) (cfn, bool) {
 		switch body.k {
 		case KindInt:
 			f := body.i
+			visit := func(s *evalState) bool { s.aggInt = addInt(s.aggInt, f(s)); return true }
 			return cfn{k: KindInt, i: func(s *evalState) int {
-				total := 0
-				src(s, func() bool { total = addInt(total, f(s)); return true })
-				return total
+				saved := s.aggInt
+				s.aggInt = 0
+				s.eventLoop(conds, visit)
+				v := s.aggInt
+				s.aggInt = saved
+				return v
 			}}, true
 		case KindFloat:
 			f := body.f
+			visit := func(s *evalState) bool { s.aggFloat += f(s); return true }
 			return cfn{k: KindFloat, f: func(s *evalState) float64 {
-				total := 0.0
-				src(s, func() bool { total += f(s); return true })
-				return total
+				saved := s.aggFloat
+				s.aggFloat = 0
+				s.eventLoop(conds, visit)
+				v := s.aggFloat
+				s.aggFloat = saved
+				return v
 			}}, true
 		}
 		return cfn{}, false
@@ -174,47 +185,60 @@ func (fb *fastBuilder) aggregate(x *ast.BuiltinNode) (cfn, bool) {
 		return cfn{}, false
 	}
 	c := body.b
+	// count and one count matches (one stops at two); any, all and none stop
+	// at the first event that decides.
+	var visit func(s *evalState) bool
 	switch x.Name {
 	case "count":
-		return cfn{k: KindInt, i: func(s *evalState) int {
-			n := 0
-			src(s, func() bool {
-				if c(s) {
-					n++
-				}
-				return true
-			})
-			return n
-		}}, true
-	case "any":
-		return cfn{k: KindBool, b: func(s *evalState) bool {
-			found := false
-			src(s, func() bool { found = c(s); return !found })
-			return found
-		}}, true
-	case "all":
-		return cfn{k: KindBool, b: func(s *evalState) bool {
-			all := true
-			src(s, func() bool { all = c(s); return all })
-			return all
-		}}, true
-	case "none":
-		return cfn{k: KindBool, b: func(s *evalState) bool {
-			found := false
-			src(s, func() bool { found = c(s); return !found })
-			return !found
-		}}, true
+		visit = func(s *evalState) bool {
+			if c(s) {
+				s.aggInt++
+			}
+			return true
+		}
 	case "one":
-		return cfn{k: KindBool, b: func(s *evalState) bool {
-			n := 0
-			src(s, func() bool {
-				if c(s) {
-					n++
-				}
-				return n < 2
-			})
-			return n == 1
-		}}, true
+		visit = func(s *evalState) bool {
+			if c(s) {
+				s.aggInt++
+			}
+			return s.aggInt < 2
+		}
+	case "any", "none":
+		visit = func(s *evalState) bool {
+			if c(s) {
+				s.aggInt = 1
+				return false
+			}
+			return true
+		}
+	case "all":
+		visit = func(s *evalState) bool {
+			if !c(s) {
+				s.aggInt = 1
+				return false
+			}
+			return true
+		}
+	default:
+		return cfn{}, false
+	}
+	run := func(s *evalState) int {
+		saved := s.aggInt
+		s.aggInt = 0
+		s.eventLoop(conds, visit)
+		v := s.aggInt
+		s.aggInt = saved
+		return v
+	}
+	switch x.Name {
+	case "count":
+		return cfn{k: KindInt, i: run}, true
+	case "one":
+		return cfn{k: KindBool, b: func(s *evalState) bool { return run(s) == 1 }}, true
+	case "any":
+		return cfn{k: KindBool, b: func(s *evalState) bool { return run(s) == 1 }}, true
+	case "none", "all":
+		return cfn{k: KindBool, b: func(s *evalState) bool { return run(s) == 0 }}, true
 	}
 	return cfn{}, false
 }

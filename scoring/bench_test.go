@@ -405,3 +405,42 @@ func BenchmarkScoreEngagementHandWritten(b *testing.B) {
 		_ = min(total, 100)
 	}
 }
+
+const benchAggregateRules = `
+version: "bench"
+fields:
+  email: string
+event_fields:
+  url: string
+  campaign: string
+scores:
+  engagement:
+    rules:
+      - {id: pricing-3x-7d, when: 'count(events, .type == "page_view" && .url contains "/pricing" && .time > at - duration("7d")) >= 3', points: 10}
+      - {id: inactive-30d, when: 'none(events, .time > at - duration("30d"))', points: -10}
+      - {id: clicks-30d, when: true, points: 'count(events, .type == "email_click" && .time > at - duration("30d"))'}
+      - {id: ebook-ever, when: 'any(events, .type == "form_submit" && .campaign startsWith "ebook")', points: 8}
+      - {id: recent-click, when: 'days_since(at - duration("1d")) < 2 && count(events, .type == "page_view") > 5', points: 3}
+`
+
+// BenchmarkScoreAggregates: the lead of BenchmarkScoreEngagement (20
+// events) under 5 rules that aggregate over its events (frequency in a
+// window, inactivity, a count as points, an any, days_since).
+func BenchmarkScoreAggregates(b *testing.B) {
+	rs := mustRules(b, benchAggregateRules, Strict(false))
+	lead := benchEvents()
+	ctx := context.Background()
+	res, err := rs.Score(ctx, lead, at)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(res.Scores[0].Contributions) == 0 {
+		b.Fatal("no aggregate rule fired: the benchmark measures nothing")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := rs.Score(ctx, lead, at); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -78,6 +78,24 @@ scores:
       - {id: ev-url, on: view, when: event.url contains s, points: 2, half_life: 3d}
       - {id: ev-n, on: view, when: event.n > n, points: event.n, within: 5d}
       - {id: ev-vm, on: view, when: 'event.url in filter(tags, true)', points: 1}
+  z:
+    rules:
+      - {id: agg-count, when: 'count(events, .type == "view" && .time > at - duration("3d")) >= 2', points: 1}
+      - {id: agg-any, when: 'any(events, .url == s)', points: 1}
+      - {id: agg-all, when: 'all(events, .n >= 0)', points: 1}
+      - {id: agg-none, when: 'none(events, .type == "click" && .time > at - duration("5d"))', points: 1}
+      - {id: agg-one, when: 'one(events, .url contains "a")', points: 1}
+      - {id: agg-sum, when: true, points: 'sum(events, .n)'}
+      - {id: agg-sumf, when: true, points: 'sum(filter(events, .type == "view"), .n * 0.5)'}
+      - {id: agg-len, when: 'len(events) > 2', points: 1}
+      - {id: agg-since, when: 'days_since(last(filter(events, .type == "click"))?.time) > 2', points: 1}
+      - {id: agg-since-fast, when: 'days_since(when_at) < 1.5', points: 1}
+      - {id: agg-fired, when: 'fired("ev-url") || fired("in-tags")', points: 2}
+      - {id: agg-vm, when: 'len(events) > 0 && max(map(events, .n)) > 2', points: 1}
+      - {id: agg-score, when: 'scores.x > 3', points: 'scores.y'}
+  w:
+    sum: [x, z]
+    max: 20
 grades:
   - {grade: A, when: scores.x > 10 && scores.y > 0}
   - {grade: B, when: scores.x > 5}
@@ -100,8 +118,10 @@ func randLead(r *rand.Rand) map[string]any {
 	var events []any
 	for i := r.IntN(5); i > 0; i-- {
 		events = append(events, map[string]any{
-			"type": "view",
-			"time": at.Add(-time.Duration(r.IntN(10*24)) * time.Hour).Format(time.RFC3339),
+			"type": []string{"view", "view", "click"}[r.IntN(3)],
+			// Some events are after the evaluation time: aggregates must
+			// not see them.
+			"time": at.Add(-time.Duration(r.IntN(10*24)-12) * time.Hour).Format(time.RFC3339),
 			"url":  pick(),
 			"n":    float64(r.IntN(7) - 2),
 		})
@@ -136,6 +156,15 @@ func TestFastPathMatchesExpr(t *testing.T) {
 			if name == "shapes" {
 				// Guard the test itself: the shapes must really take both paths.
 				nFast, nVM := fast.pathCounts()
+				// The aggregates, days_since and fired of model z are
+				// compiled natively, except agg-since (last/filter/?.) and
+				// agg-vm (max/map), which are the VM's.
+				for _, r := range fast.models[fast.modelIdx["z"]].rules {
+					wantFast := r.id != "agg-since" && r.id != "agg-vm"
+					if got := r.when.fast.k != KindInvalid; got != wantFast {
+						t.Errorf("rule %s: fast path %v, want %v", r.id, got, wantFast)
+					}
+				}
 				if nFast < 30 || nVM < 5 {
 					t.Fatalf("fast path compiled %d expressions, VM %d: the test no longer covers both", nFast, nVM)
 				}

@@ -52,6 +52,8 @@ type evalState struct {
 	propBuf      []Value
 	ev           *leadEvent
 	agg          *leadEvent   // the event a predicate over events is at
+	aggInt       int          // running count or sum of a fast-path aggregate
+	aggFloat     float64      // running float sum of a fast-path aggregate
 	past         []*leadEvent // events at or before at, oldest first (pastEvents)
 	pastOK       bool
 	scores       []float64
