@@ -60,3 +60,17 @@ func TestCaretOnLongLine(t *testing.T) {
 		t.Errorf("stderr is %d bytes for one error: the caret line is not windowed", len(stderr))
 	}
 }
+
+// score --next-change: each result says when it would next change; an MQL
+// entered now under a 24 h SLA breaches it a nanosecond after the deadline.
+func TestScoreNextChange(t *testing.T) {
+	lead := `{"id":"x","email":"a@b.io","company_size":4200,"industry":"banking","country":"US","seniority":"vp","events":[{"type":"demo_request","time":"2026-11-20T09:00:00Z"}]}`
+	code, stdout, stderr := runCLI(t, lead, "score", "--rules", "../../examples/quickstart/rules.yaml", "--at", "2026-11-23T09:00:00Z", "--next-change", "90d")
+	if code != exitOK || !strings.Contains(stdout, `"stage":"mql"`) ||
+		!strings.Contains(stdout, `"next_change_at":"2026-11-24T09:00:00.000000001Z","next_change":"SLA of mql breached"`) {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	if code, _, stderr := runCLI(t, lead, "score", "--rules", "../../examples/quickstart/rules.yaml", "--next-change", "soon"); code != exitUsage || !strings.Contains(stderr, "--next-change") {
+		t.Fatalf("bad horizon: exit %d, %s", code, stderr)
+	}
+}

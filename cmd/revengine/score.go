@@ -32,6 +32,7 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	workers := fs.Int("workers", 0, "scoring goroutines (default: GOMAXPROCS)")
 	limits := limitFlags(fs)
 	strict := strictFlag(fs)
+	nextChange := fs.String("next-change", "", "report when each lead would next change with no new data, within this `horizon` (e.g. 90d): next_change_at and next_change in the JSON")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -62,6 +63,13 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	var opts []scoring.BatchOption
 	if *workers > 0 {
 		opts = append(opts, scoring.WithWorkers(*workers))
+	}
+	if *nextChange != "" {
+		horizon, err := scoring.ParseDuration(*nextChange)
+		if err != nil {
+			return usageError(fs, "--next-change: %v", err)
+		}
+		opts = append(opts, scoring.WithEvalOptions(scoring.WithNextChange(horizon)))
 	}
 	st, err := rs.ScoreLines(ctx, in, name, at, func(r scoring.Record) error {
 		if r.Err != nil {
