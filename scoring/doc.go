@@ -69,15 +69,54 @@
 // built from the schema, so a typo or a type error is a load error, never a
 // run-time surprise. Which names a section may read:
 //
-//   - score rules: the fields, lists.NAME, at (the evaluation time);
-//     per-event rules also event.type, event.time and event.PROPERTY;
-//   - grades: also scores.NAME;
+//   - everywhere: the fields, lists.NAME, at (the evaluation time), events
+//     (the lead's past events, for aggregates), days_since(t), scores.NAME
+//     and fired("rule-id") (see Scores of scores);
+//   - per-event rules also event.type, event.time and event.PROPERTY;
 //   - segments: also grade and stage (the lead's current stage);
 //   - stages, disqualify, recycle and routes: also segments.
+//
+// String literals compared with stage, grade or segments, and the id given
+// to fired, must name declared values: `stage == "SQL"` for a stage sql is a
+// load error with "did you mean sql?", not a rule that never fires.
 //
 // now() is disabled: rules are deterministic, and the evaluation time is
 // the `at` argument of Score. Times use UTC: `at` is converted to UTC, and
 // results report it so.
+//
+// # Event aggregates
+//
+// `events` holds the lead's events at or before the evaluation time,
+// oldest first (ties in input order), each with type, time and the declared
+// event_fields; expr's builtins aggregate them:
+//
+//	count(events, .type == "page_view" && .url contains "/pricing" && .time > at - duration("7d")) >= 3
+//	none(events, .time > at - duration("30d"))                  // inactivity: nothing in 30 days
+//	sum(filter(events, .type == "purchase"), .amount)
+//	max(map(filter(events, .type == "purchase"), .amount))
+//	days_since(last(filter(events, .type == "email_click"))?.time) > 14
+//
+// A window is the comparison the rule writes: `.time > at - duration("7d")`
+// excludes an event exactly 7 days old, `>=` includes it. days_since(t) is
+// (at − t) in days of 24 hours; for a missing time (nil, ?.time of no
+// event) it is +Inf, so "no click in 14 days" holds for a lead that never
+// clicked. count, any, all, none, one and sum over events or filter(events,
+// …) run on the fast path without allocating.
+//
+// # Scores of scores
+//
+// A score rule may read other models (scores.fit) and test whether a rule
+// fired (fired("demo-request")); a model may be the sum of others with its
+// own min and max — a combined score with a total limit:
+//
+//	scores:
+//	  total: {sum: [fit, engagement], max: 150}
+//
+// Models are evaluated in dependency order, computed at load (file order
+// otherwise); a cycle — a model reading itself, or two reading each other
+// — is a load error at the reference. fired() of a rule of the same model
+// must name an earlier rule. Grades, stages, segments and routes see every
+// model and every rule fired.
 //
 // # Evaluation
 //
@@ -86,9 +125,17 @@
 // times are parsed (RFC 3339 or YYYY-MM-DD), missing optional fields take
 // their default (the zero value of their type when none is declared), and
 // a missing required field or a value of the wrong type is an *Error
-// matching ErrLead, with Kind "lead field" and the field in ID. Reserved keys of lead data: "id", "events" (objects
-// with "type", "time" and properties), "stage" (the lead's current stage;
-// the first stage when absent) and "stage_entered_at".
+// matching ErrLead, with Kind "lead field" and the field in ID. Reserved
+// keys of lead data: "id", "events" (objects with "type", "time" and
+// properties), "stage" (the lead's current stage; the first stage when
+// absent), "stage_entered_at", and "state" (a previous result's State, the
+// same two values in one).
+//
+// Input is strict by default (Strict): a key the rules do not declare, an
+// event type outside event_types (when declared) or an event property
+// outside event_fields rejects the lead, naming the key and the nearest
+// declared name. Strict(false) ignores them and lists them in
+// Result.Ignored; ScoreLines counts them per key.
 //
 // Durations — half_life, within, sla, and duration("…") inside an
 // expression — are written in one grammar, the module's: decimal numbers
@@ -96,10 +143,11 @@
 // "1.5h"); they must be positive. A literal passed to duration() is checked
 // at load, with its position.
 //
-// Then, in order: every score model (rules in file order; per-event rules
-// over the lead's events, skipping events after the evaluation time; a
-// rule's cap bounds its total after decay; the model's sum is clamped to
-// min/max), the grade, the segments, the stage, and the route.
+// Then, in order: every score model (rules in file order, models in
+// dependency order; per-event rules over the lead's events, skipping
+// events after the evaluation time; a rule's cap bounds its total after
+// decay; the model's sum is clamped to min/max), the grade, the segments,
+// the stage, and the route.
 //
 // The stage moves as follows: if a disqualify rule fires the lead is (or
 // stays) disqualified; else if a recycle rule to an earlier stage fires (or
@@ -108,19 +156,61 @@
 // A lead given without a stage starts in the first stage and counts as
 // having entered it now (StageChanged is true). Stage, disqualify and
 // recycle conditions read the lead's stage before this evaluation; route
-// conditions read the stage it ends in. When
-// the resulting stage has an SLA, the result reports when the lead entered
-// it (the evaluation time if it entered now, else its stage_entered_at), the
-// deadline and whether the evaluation time is past it.
+// conditions read the stage it ends in.
+//
+// # Stage history and SLAs
+//
+// Every result says when the lead entered its stage (StageEnteredAt: now if
+// it entered now, else its stage_entered_at) and carries State, the one
+// value to store and pass back with the next evaluation. When the stage has
+// an SLA, SLA reports the deadline and whether the evaluation time is past
+// it. When the lead leaves a stage, Left reports the visit: entered, left,
+// the deadline and whether the SLA was met. The time it left is the
+// evaluation time, unless the stage names a time field that records the
+// real handoff (left_at: accepted_at) and the lead has it:
+//
+//	stages:
+//	  - id: mql
+//	    when: scores.fit >= 50 && scores.engagement >= 30
+//	    sla: 24h
+//	    left_at: accepted_at     # a declared time field: when sales accepted
+//
+// Leaving exactly at the deadline meets the SLA.
+//
+// # Next change
+//
+// With WithNextChange(horizon), each result also says when, with no new
+// data, it would next change — grade, stage or segments, or its SLA
+// breached — and what would change (NextChangeAt, NextChange), so that a
+// service sets a timer instead of rescoring every lead daily. It is found
+// by evaluating the lead again at the SLA deadline, at every window
+// boundary the rules can cross (an event's or time field's time plus each
+// duration the rules name, and plus each day count compared with
+// days_since) and on a grid for decay, then bisecting to the second; a
+// change that appears and vanishes between those times is not seen.
+//
+// # Lists from files
+//
+// A list may be read from a file beside the rules — one item per line,
+// blank lines and # comments skipped:
+//
+//	lists:
+//	  accounts: {file: accounts.txt}
+//
+// LoadFile reads it from the rules file's directory, Parse and Load from
+// WithFS; paths may not leave it. The files are bounded like the rules
+// (MaxSourceBytes each, MaxListItems in all, MaxStringBytes per item) and
+// covered by the rule set's hash.
 //
 // # Results and explanations
 //
-// A Result holds every score with its contributions — the rule id, the
-// points after decay and cap, the number of events that matched, and the
-// values the rule read (found by walking the expression's syntax tree) —
-// the grade, the stage and the rule that set it with the values it read,
-// the SLA, the segments, the route, and the rule set's version and content
-// hash. It encodes to JSON with stable snake_case names.
+// A Result holds every score with its contributions — the rule id (or, for
+// a combined score, the model summed), the points after decay and cap, the
+// number of events that matched, and the values the rule read (found by
+// walking the expression's syntax tree) — the grade, the stage and the
+// rule that set it with the values it read, the SLA and stage history, the
+// segments, the route, and the rule set's version and content hash. It
+// encodes to JSON with stable snake_case names.
 //
 // # Bounds: rules and leads from untrusted users
 //
