@@ -158,6 +158,9 @@ func (s *evalState) evaluate() (res *Result, err error) {
 			switch r.kind {
 			case refField:
 				inputs[i].Value = s.vals[r.idx]
+				if rs.fields[r.idx].pii {
+					inputs[i].Value = rs.mask(inputs[i].Value)
+				}
 			case refScore:
 				inputs[i].Value = floatVal(s.scores[r.idx])
 			case refGrade:

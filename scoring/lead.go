@@ -264,6 +264,10 @@ func (s *evalState) setField(f *field, x any, present bool) error {
 	}
 	v, ok, err := convert(f.kind, x)
 	if err != nil {
+		if f.pii {
+			// The message of a conversion quotes the value: not this one.
+			return leadErr(f.name, "want %s, got a %s (the value is withheld: the field is pii)", f.kind, describeKind(x))
+		}
 		return leadErr(f.name, "%s", err.Error())
 	}
 	if !ok {
@@ -711,4 +715,23 @@ func (s *evalState) checkBounds() error {
 		}
 	}
 	return nil
+}
+
+// describeKind names the JSON kind of x without its value.
+func describeKind(x any) string {
+	switch x.(type) {
+	case string:
+		return "string"
+	case float64, int, int64, float32:
+		return "number"
+	case bool:
+		return "bool"
+	case []any:
+		return "list"
+	case map[string]any:
+		return "object"
+	case nil:
+		return "null"
+	}
+	return "value"
 }

@@ -130,6 +130,7 @@ type options struct {
 	noFastPath bool
 	strict     bool
 	fsys       fs.FS // where list files are read (WithFS)
+	piiKey     []byte
 }
 
 func defaultOptions() options { return options{Limits: DefaultLimits(), strict: true} }

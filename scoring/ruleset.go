@@ -77,6 +77,7 @@ type field struct {
 	required bool
 	def      Value
 	slot     int
+	pii      bool // personal data: masked in every output (pii.go)
 }
 
 type list struct {
@@ -182,14 +183,14 @@ func (rs *RuleSet) Field(name string) (FieldInfo, bool) {
 		return FieldInfo{}, false
 	}
 	f := rs.fields[i]
-	return FieldInfo{Name: f.name, Kind: f.kind, Required: f.required, Default: f.def}, true
+	return FieldInfo{Name: f.name, Kind: f.kind, Required: f.required, Default: f.def, PII: f.pii}, true
 }
 
 // Fields returns the declared lead fields, in file order.
 func (rs *RuleSet) Fields() []FieldInfo {
 	out := make([]FieldInfo, len(rs.fields))
 	for i, f := range rs.fields {
-		out[i] = FieldInfo{Name: f.name, Kind: f.kind, Required: f.required, Default: f.def}
+		out[i] = FieldInfo{Name: f.name, Kind: f.kind, Required: f.required, Default: f.def, PII: f.pii}
 	}
 	return out
 }
@@ -200,6 +201,7 @@ type FieldInfo struct {
 	Kind     Kind
 	Required bool
 	Default  Value
+	PII      bool // declared pii: true; its values are masked in every output
 }
 
 // Models returns the names of the score models in file order.
@@ -428,7 +430,7 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 	c.checkTotalCost()
 }
 
-var fieldKeys = []string{"type", "required", "default", "description"}
+var fieldKeys = []string{"type", "required", "default", "description", "pii"}
 
 func (l *loader) fields(n *yaml.Node, what string, idx map[string]int) []field {
 	var out []field
@@ -458,6 +460,8 @@ func (l *loader) fields(n *yaml.Node, what string, idx map[string]int) []field {
 					defNode = q.val
 				case "description":
 					l.scalar(q.val, "description", subject{})
+				case "pii":
+					f.pii, _ = l.boolean(q.val, "pii", subject{})
 				}
 			}
 		default:

@@ -350,7 +350,7 @@ type CaseResult struct {
 	RulesFile string
 	Passed    bool
 	Failures  []string        // what did not match, "stage: want sql, got mql"
-	Lead      map[string]any  // the lead, for the report
+	Lead      map[string]any  // the lead, for the report; pii fields masked
 	Result    *scoring.Result // nil when the lead was rejected
 	Err       error           // why the lead was rejected
 }
@@ -377,7 +377,7 @@ func (s *Suite) Run(ctx context.Context) *Report {
 const tolerance = 1e-9
 
 func (c *Case) run(ctx context.Context, rs *scoring.RuleSet) CaseResult {
-	cr := CaseResult{Line: c.Line, Name: c.Name, RulesFile: rs.File(), Lead: c.Lead}
+	cr := CaseResult{Line: c.Line, Name: c.Name, RulesFile: rs.File(), Lead: maskLead(rs, c.Lead)}
 	var opts []scoring.EvalOption
 	if len(c.Unavailable) > 0 {
 		opts = append(opts, scoring.WithUnavailable(c.Unavailable...))
@@ -530,4 +530,26 @@ func Run(t *testing.T, files ...string) {
 			})
 		}
 	}
+}
+
+// maskLead returns the lead as reports show it: the values of fields
+// declared pii replaced by their mask (scoring.RuleSet.Redact).
+func maskLead(rs *scoring.RuleSet, lead map[string]any) map[string]any {
+	var out map[string]any
+	for k, v := range lead {
+		if !rs.IsPII(k) {
+			continue
+		}
+		if out == nil {
+			out = make(map[string]any, len(lead))
+			for k2, v2 := range lead {
+				out[k2] = v2
+			}
+		}
+		out[k] = rs.Redact(k, v)
+	}
+	if out == nil {
+		return lead
+	}
+	return out
 }
