@@ -74,3 +74,23 @@ func TestScoreNextChange(t *testing.T) {
 		t.Fatalf("bad horizon: exit %d, %s", code, stderr)
 	}
 }
+
+// revengine test --coverage and --min-coverage.
+func TestRuleTestCoverage(t *testing.T) {
+	tests := "../../examples/quickstart/rules_test.yaml"
+	code, stdout, _ := runCLI(t, "", "test", "--coverage", tests)
+	if code != exitOK || !strings.Contains(stdout, "coverage ../../examples/quickstart/rules.yaml: ") {
+		t.Fatalf("--coverage: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = runCLI(t, "", "test", "--coverage", "--json", tests)
+	if code != exitOK || !strings.Contains(stdout, `"rules_file": "../../examples/quickstart/rules.yaml"`) || !strings.Contains(stdout, `"not_hit"`) {
+		t.Fatalf("--json: exit %d\n%s", code, stdout)
+	}
+	code, _, stderr := runCLI(t, "", "test", "--min-coverage", "99.9", tests)
+	if code != exitFindings || !strings.Contains(stderr, "below --min-coverage 99.9") {
+		t.Fatalf("--min-coverage 99.9: exit %d, %s", code, stderr)
+	}
+	if code, _, _ := runCLI(t, "", "test", "--min-coverage", "50", tests); code != exitOK {
+		t.Fatalf("--min-coverage 50: exit %d", code)
+	}
+}

@@ -27,9 +27,19 @@ func runRuleTest(ctx context.Context, env *cmdEnv, args []string) int {
 	limits := limitFlags(fs)
 	strict := strictFlag(fs)
 	verbose := fs.Bool("v", false, "list passing cases too")
+	coverage := fs.Bool("coverage", false, "report which rules, grades, stages, disqualify and recycle rules, segments and routes the cases hit")
+	minCoverage := fs.Float64("min-coverage", 0, "fail (exit 1) when a rules file's coverage is below `PERCENT` (implies --coverage)")
+	asJSON := fs.Bool("json", false, "with --coverage: print the coverage as JSON instead of text")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	if *minCoverage < 0 || *minCoverage > 100 {
+		return usageError(fs, "--min-coverage %v: want a percentage from 0 to 100", *minCoverage)
+	}
+	if *minCoverage > 0 {
+		*coverage = true
+	}
+	var reports []*ruletest.Report
 	if fs.NArg() == 0 {
 		return usageError(fs, "no test files")
 	}
@@ -43,6 +53,7 @@ func runRuleTest(ctx context.Context, env *cmdEnv, args []string) int {
 			continue
 		}
 		rep := s.Run(ctx)
+		reports = append(reports, rep)
 		for _, cr := range rep.Results {
 			if cr.Passed {
 				if *verbose {
@@ -67,5 +78,22 @@ func runRuleTest(ctx context.Context, env *cmdEnv, args []string) int {
 		}
 	}
 	fmt.Fprintf(env.Stdout, "%d passed, %d failed\n", passed, failed)
+	if *coverage {
+		covs := ruletest.Merge(reports...).Coverage()
+		if *asJSON {
+			b, _ := json.MarshalIndent(covs, "", "  ")
+			fmt.Fprintf(env.Stdout, "%s\n", b)
+		} else {
+			for _, c := range covs {
+				_ = c.WriteText(env.Stdout)
+			}
+		}
+		for _, c := range covs {
+			if c.Percent < *minCoverage {
+				fmt.Fprintf(env.Stderr, "revengine test: coverage of %s is %.1f%%, below --min-coverage %v\n", c.RulesFile, c.Percent, *minCoverage)
+				code = exitFindings
+			}
+		}
+	}
 	return code
 }

@@ -340,6 +340,7 @@ func parseRange(n *yaml.Node) (Range, error) {
 type Report struct {
 	Results        []CaseResult
 	Passed, Failed int
+	rules          []*scoring.RuleSet // for Coverage
 }
 
 // CaseResult is one case run against one rules file.
@@ -357,7 +358,7 @@ type CaseResult struct {
 
 // Run runs every case of the suite against every rules file it names.
 func (s *Suite) Run(ctx context.Context) *Report {
-	rep := &Report{}
+	rep := &Report{rules: s.Rules}
 	for _, rs := range s.Rules {
 		for _, c := range s.Cases {
 			cr := c.run(ctx, rs)
