@@ -261,6 +261,7 @@ type evalConfig struct {
 	rotation    Rotation
 	unavailable func(owner string) bool
 	horizon     time.Duration // WithNextChange
+	log         *DecisionLog  // WithDecisionLog
 }
 
 // WithRotation makes round_robin routes take strict turns from r instead of

@@ -600,9 +600,23 @@ func (rs *RuleSet) Score(ctx context.Context, lead any, at time.Time, opts ...Ev
 	if err != nil {
 		return nil, err
 	}
+	given := State{}
+	if s.givenStage {
+		given = State{Stage: s.stage, EnteredAt: s.stageEntered}
+	}
 	res, err = s.evaluate()
-	if err == nil && s.cfg.horizon > 0 {
+	if err != nil {
+		return nil, err
+	}
+	var d *Decision
+	if s.cfg.log != nil {
+		d = s.decision(res, given) // before next change: its probes re-run the evaluation in s
+	}
+	if s.cfg.horizon > 0 {
 		s.nextChange(res)
 	}
-	return res, err
+	if d != nil {
+		s.cfg.log.log(d)
+	}
+	return res, nil
 }
