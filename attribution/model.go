@@ -70,7 +70,41 @@ type Result struct {
 	// Estimate describes the sampling of a sampled Shapley estimate; nil when
 	// the result is exact.
 	Estimate *Estimate `json:"estimate,omitempty"`
+	// Renamed lists the raw channel names the aggregate's channel map
+	// (WithChannelMap) changed, with their touches.
+	Renamed []Rename `json:"renamed,omitempty"`
+	// Warnings are problems with the data that did not stop the model,
+	// such as channel names that differ only in case; see Warning.
+	Warnings []Warning `json:"warnings,omitempty"`
 }
+
+// A Warning is a problem with the data that does not stop a calculation:
+// Code is one of the Warn… constants (stable), Channel the channel it is
+// about, Msg a sentence for people (not stable).
+type Warning struct {
+	Code    string `json:"code"`
+	Channel string `json:"channel,omitempty"`
+	Msg     string `json:"message"`
+}
+
+// String returns the warning's message.
+func (w Warning) String() string { return w.Msg }
+
+// Codes of warnings.
+const (
+	// WarnSimilarChannels: channel names that differ only in case or
+	// surrounding white space (see ChannelRules).
+	WarnSimilarChannels = "similar_channels"
+	// WarnSpendWithoutJourneys: the spend table names a channel no journey
+	// touches; its return is not computed.
+	WarnSpendWithoutJourneys = "spend_without_journeys"
+	// WarnJourneysWithoutSpend: journeys touch a channel the spend table
+	// does not list; its cost is unknown, not zero.
+	WarnJourneysWithoutSpend = "journeys_without_spend"
+	// WarnPrivacy: journeys below the privacy threshold were pooled or
+	// dropped (see WithPrivacyThreshold).
+	WarnPrivacy = "privacy_threshold"
+)
 
 // A ChannelCredit is one channel's share of the conversions and value.
 //
@@ -122,10 +156,13 @@ func Run(ctx context.Context, a *Aggregate, m Model) (res *Result, err error) {
 		// A nil aggregate is empty, like the zero Aggregate.
 		a = &Aggregate{}
 	}
-	r, err := m.run(ctx, a)
+	v := a.view()
+	r, err := m.run(ctx, v)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", m.Name(), err)
 	}
+	r.Renamed = a.Renamed()
+	r.Warnings = append(r.Warnings, similarChannels(v.chans)...)
 	return r, nil
 }
 

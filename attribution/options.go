@@ -21,6 +21,10 @@ type config struct {
 	lookback time.Duration
 	currency money.Currency
 	maxLine  int
+	norm     *ChannelMap
+	order    RowOrder
+	sortMem  int
+	tempDir  string
 }
 
 func newConfig(opts []Option) config {

@@ -469,6 +469,13 @@ func (tr *TouchReader) Line() int { return tr.outLine }
 func ReadTouches(ctx context.Context, r io.Reader, name string, opts ...Option) (a *Aggregate, err error) {
 	defer diag.Recover(&err, "attribution: ReadTouches")
 	c := newConfig(opts)
+	if c.order != Grouped {
+		t, err := openTable(ctx, r, name, c, touchColumns)
+		if err != nil {
+			return nil, err
+		}
+		return readUnsorted(ctx, t, name, c)
+	}
 	tr, err := newTouchReader(ctx, r, name, c)
 	if err != nil {
 		return nil, err
