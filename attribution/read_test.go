@@ -298,8 +298,24 @@ func FuzzReadTouches(f *testing.F) {
 			}
 		}
 		a, err := attribution.ReadTouches(context.Background(), bytes.NewReader(data), "f.csv")
+		// The strict reader accepts less than AnyOrder (tiny sort budget:
+		// every row spills), never more, and what both accept is the same.
+		g, gerr := attribution.ReadTouches(context.Background(), bytes.NewReader(data), "f.csv", attribution.WithRowOrder(attribution.Grouped))
+		sp, sperr := attribution.ReadTouches(context.Background(), bytes.NewReader(data), "f.csv", attribution.WithSortMemory(1))
+		if (err == nil) != (sperr == nil) || (err != nil && err.Error() != sperr.Error()) {
+			t.Fatalf("in memory: %v; spilled: %v", err, sperr)
+		}
+		if gerr == nil && err != nil {
+			t.Fatalf("grouped accepts, any order rejects: %v", err)
+		}
 		if err != nil {
 			return
+		}
+		if gerr == nil && (g.Totals() != a.Totals() || len(g.Paths()) != len(a.Paths())) {
+			t.Fatalf("grouped %+v, any order %+v", g.Totals(), a.Totals())
+		}
+		if sp.Totals() != a.Totals() || len(sp.Paths()) != len(a.Paths()) {
+			t.Fatalf("spilled %+v, in memory %+v", sp.Totals(), a.Totals())
 		}
 		// Whatever was read must add up and run through every model.
 		var in int64
