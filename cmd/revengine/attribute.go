@@ -21,6 +21,7 @@ func init() {
 }
 
 const attributeSynopsis = `--model NAME [--order K] [--half-life DURATION] [--format touches|paths]
+         [--grouped] [--channel-map FILE] [--channel-fold]
          [--spend FILE] [--lookback DURATION] [--markov-value removal|share]
          [--currency CODE] [--json] FILE|-
 
@@ -41,8 +42,10 @@ Models (NAME):
   with exactly that set), or all for a side-by-side table.
   time_decay, w_shaped, full_path and --lookback need --format touches.
 
---format touches (default), one row per touchpoint, rows grouped by journey
-and in time order:
+--format touches (default), one row per touchpoint, in any order (rows are
+sorted by journey and time in bounded memory, spilling to temporary files;
+touches at equal times are ordered by channel name); --grouped requires
+the rows of a journey contiguous and in time order and streams them:
   journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time
   timestamps RFC 3339; flags 0/1; value_minor integer minor units (0 when
   not converted); converted, value_minor, conversion_time repeated on every
@@ -54,10 +57,18 @@ and in time order:
   path,total_conversions,total_conversion_value,total_null
   path "a > b > c"; total_conversion_value integer minor units.
 
+--channel-fold trims white space around channel names and lower-cases
+them; --channel-map FILE, CSV "from,to", renames channels (after folding,
+which applies to its names too). Both apply to the journeys and the spend;
+the renames are listed in the output ("renamed" in JSON). Channel names
+that differ only in case or white space are warned about on stderr.
+
 --spend FILE, CSV "channel,cost_minor" with that header, cost in minor
 units of the same currency as the values; adds cost, ROAS (value/cost),
 ROI ((value-cost)/cost) and cost per credited conversion; "-" (or an
-absent JSON field) where the denominator is zero.
+absent JSON field) where the denominator is zero or the cost unknown. A
+channel with spend but no journeys, or with journeys but no spend, is a
+warning on stderr and in the JSON "warnings", and has no ratios.
 
 Durations (--half-life, --lookback) are numbers with units w, d, h, m, s
 (7d, 36h, 1w2d); --lookback also takes a plain number of days, and 0 (the
@@ -115,6 +126,9 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	markovValue := fs.String("markov-value", "removal", "Markov value rule: removal (value removal effects) or share (conversion share x total value)")
 	currency := fs.String("currency", string(attribution.DefaultCurrency), "ISO 4217 currency `CODE` of the values and costs")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	grouped := fs.Bool("grouped", false, "require each journey's rows contiguous and in time order (strict, streaming)")
+	mapPath := fs.String("channel-map", "", "channel map `FILE` (CSV from,to)")
+	fold := fs.Bool("channel-fold", false, "trim and lower-case channel names")
 	if code, ok := parseFlags(fs, args); !ok { // flags may also follow the file
 		return code
 	}
@@ -154,6 +168,32 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		return usageError(fs, "--model %s needs touch times and milestones: use --format touches", *model)
 	}
 
+	var norm *attribution.ChannelMap
+	if *mapPath != "" || *fold {
+		var names map[string]string
+		if *mapPath != "" {
+			if *mapPath == "-" && (pos[0] == "-" || *spendPath == "-") {
+				return usageError(fs, "only one of --channel-map, --spend and the input can be standard input")
+			}
+			r, name, err := openInput(env, *mapPath)
+			if err != nil {
+				errorf(env, "attribute", "%v", err)
+				return exitFindings
+			}
+			names, err = attribution.ReadChannelMap(ctx, r, name)
+			r.Close()
+			if err != nil {
+				errorf(env, "attribute", "%v", err)
+				return exitFindings
+			}
+		}
+		norm, err = attribution.NewChannelMap(attribution.ChannelRules{Trim: *fold, Fold: *fold, Names: names})
+		if err != nil {
+			errorf(env, "attribute", "%s: %v", *mapPath, err)
+			return exitFindings
+		}
+	}
+
 	var spend attribution.Spend
 	if *spendPath != "" {
 		if *spendPath == "-" && pos[0] == "-" {
@@ -164,7 +204,7 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 			errorf(env, "attribute", "%v", err)
 			return exitFindings
 		}
-		spend, err = attribution.ReadSpend(ctx, r, name, attribution.WithCurrency(cur))
+		spend, err = attribution.ReadSpend(ctx, r, name, attribution.WithCurrency(cur), attribution.WithChannelMap(norm))
 		r.Close()
 		if err != nil {
 			errorf(env, "attribute", "%v", err)
@@ -177,7 +217,11 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		errorf(env, "attribute", "%v", err)
 		return exitFindings
 	}
-	opts := []attribution.Option{attribution.WithHalfLife(hl), attribution.WithLookback(lookback), attribution.WithCurrency(cur)}
+	opts := []attribution.Option{attribution.WithHalfLife(hl), attribution.WithLookback(lookback), attribution.WithCurrency(cur),
+		attribution.WithChannelMap(norm)}
+	if *grouped {
+		opts = append(opts, attribution.WithRowOrder(attribution.Grouped))
+	}
 	var agg *attribution.Aggregate
 	if *format == "paths" {
 		agg, err = attribution.ReadPaths(ctx, r, name, opts...)
@@ -212,6 +256,9 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	}
 	for _, s := range skipped {
 		errorf(env, "attribute", "skipped %s", s)
+	}
+	for _, w := range attributeWarnings(results, spend) {
+		errorf(env, "attribute", "warning: %s", w.Msg)
 	}
 	if *asJSON {
 		err = writeAttributeJSON(env.Stdout, results, spend, len(names) > 1)
@@ -326,7 +373,11 @@ func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attributi
 		}
 		if spend != nil {
 			ret := rets[c.Channel]
-			line += fmt.Sprintf("%d\t%s\t%s\t%s\t", ret.Cost.Amount, optFloat(ret.ROAS, "%.4f"), optFloat(ret.ROI, "%.4f"), optFloat(ret.CostPerConversion, "%.2f"))
+			cost := "-"
+			if ret.Cost != nil {
+				cost = strconv.FormatInt(ret.Cost.Amount, 10)
+			}
+			line += fmt.Sprintf("%s\t%s\t%s\t%s\t", cost, optFloat(ret.ROAS, "%.4f"), optFloat(ret.ROI, "%.4f"), optFloat(ret.CostPerConversion, "%.2f"))
 		}
 		fmt.Fprintln(tw, line)
 		conv += c.Conversions
@@ -334,7 +385,45 @@ func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attributi
 		share += c.Share
 	}
 	fmt.Fprintf(tw, "%-*s\t%.4f\t%.2f\t%.2f%%\t\n", width, "total", conv, value, 100*share)
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	writeRenamed(w, res.Renamed)
+	return nil
+}
+
+// writeRenamed lists the channel names the channel map changed.
+func writeRenamed(w io.Writer, renamed []attribution.Rename) {
+	if len(renamed) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nchannels renamed:")
+	for _, r := range renamed {
+		fmt.Fprintf(w, "  %q -> %q (%d touches)\n", r.From, r.To, r.Touches)
+	}
+}
+
+// attributeWarnings is every warning of the results (and, with spend,
+// of their reports), each once, in order.
+func attributeWarnings(results []*attribution.Result, spend attribution.Spend) []attribution.Warning {
+	var out []attribution.Warning
+	seen := map[attribution.Warning]bool{}
+	for _, r := range results {
+		if r == nil {
+			continue
+		}
+		ws := r.Warnings
+		if spend != nil {
+			ws = append(append([]attribution.Warning(nil), ws...), r.SpendWarnings(spend)...)
+		}
+		for _, w := range ws {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+	}
+	return out
 }
 
 func writeAttributeAll(w io.Writer, agg *attribution.Aggregate, names []string, results []*attribution.Result, order int, mv attribution.MarkovValueRule) error {
@@ -382,6 +471,12 @@ func writeAttributeAll(w io.Writer, agg *attribution.Aggregate, names []string, 
 		}
 	}
 	fmt.Fprintln(w, "\nparticipation credits every channel of a converting journey in full, so its column need not sum to the total.")
+	for _, r := range results {
+		if r != nil {
+			writeRenamed(w, r.Renamed)
+			break
+		}
+	}
 	return nil
 }
 

@@ -47,8 +47,14 @@ func TestAttributeGolden(t *testing.T) {
 		{"lookback", "", []string{"--model", "first_touch", "--lookback", "10", journeys}},
 		{"flags_after_file", "", []string{journeys, "--model", "shapley_local_rate"}},
 		{"bad_row", "", []string{"--model", "linear", attributeFile("bad_row.csv")}},
-		{"ungrouped", "", []string{"--model", "linear", attributeFile("ungrouped.csv")}},
-		{"many_errors", "", []string{"--model", "linear", attributeFile("many_errors.csv")}},
+		{"ungrouped", "", []string{"--model", "linear", "--grouped", attributeFile("ungrouped.csv")}},
+		{"ungrouped_any_order", "", []string{"--model", "linear", attributeFile("ungrouped.csv")}},
+		{"many_errors", "", []string{"--model", "linear", "--grouped", attributeFile("many_errors.csv")}},
+		{"many_errors_any_order", "", []string{"--model", "linear", attributeFile("many_errors.csv")}},
+		{"similar_channels", "", []string{"--model", "last_touch", attributeFile("mixed_case.csv")}},
+		{"channel_fold_map", "", []string{"--model", "last_touch", "--channel-fold", "--channel-map", attributeFile("channel_map.csv"),
+			"--spend", attributeFile("mixed_spend.csv"), attributeFile("mixed_case.csv")}},
+		{"channel_fold_json", "", []string{"--model", "last_touch", "--channel-fold", "--json", attributeFile("mixed_case.csv")}},
 		{"bad_spend", "", []string{"--model", "linear", "--spend", attributeFile("bad_spend.csv"), journeys}},
 		{"missing_file", "", []string{"--model", "linear", attributeFile("nope.csv")}},
 		{"unknown_model", "", []string{"--model", "magic", journeys}},
@@ -102,8 +108,8 @@ func TestAttributeExitCodes(t *testing.T) {
 //
 // spend.csv: a 200, b 0, tv 500. a: ROAS 133.33/200 = 2/3, ROI −1/3,
 // cost per conversion 200/(4·0.55/1.35) = 122.73. b: cost 0 → no ROAS or
-// ROI, cost per conversion 0. tv: no credit → ROAS 0, ROI −1, no cost per
-// conversion.
+// ROI, cost per conversion 0. tv: no journey touches it → its cost, no
+// ratios (not ROI −1), and a spend_without_journeys warning.
 func TestAttributeJSONValues(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "", "attribute", "--model", "markov", "--format", "paths", "--json",
 		"--spend", attributeFile("spend.csv"), attributeFile("paths.csv"))
@@ -142,7 +148,7 @@ func TestAttributeJSONValues(t *testing.T) {
 	if ra.Channel != "a" || rb.Channel != "b" || rtv.Channel != "tv" {
 		t.Fatalf("returns %q %q %q", ra.Channel, rb.Channel, rtv.Channel)
 	}
-	if ra.Cost != usd(200) || rb.Cost != usd(0) || rtv.Cost != usd(500) {
+	if ra.Cost == nil || rb.Cost == nil || rtv.Cost == nil || *ra.Cost != usd(200) || *rb.Cost != usd(0) || *rtv.Cost != usd(500) {
 		t.Errorf("costs %v %v %v", ra.Cost, rb.Cost, rtv.Cost)
 	}
 	near("a roas", ra.ROAS, (400*0.46/1.38)/200)
@@ -152,10 +158,14 @@ func TestAttributeJSONValues(t *testing.T) {
 		t.Errorf("b has zero cost but ROAS %v ROI %v", rb.ROAS, rb.ROI)
 	}
 	near("b cost per conversion", rb.CostPerConversion, 0)
-	near("tv roas", rtv.ROAS, 0)
-	near("tv roi", rtv.ROI, -1)
-	if rtv.CostPerConversion != nil {
-		t.Errorf("tv has no conversions but cost per conversion %v", *rtv.CostPerConversion)
+	if !rtv.NoJourneys || rtv.ROAS != nil || rtv.ROI != nil || rtv.CostPerConversion != nil {
+		t.Errorf("tv has no journeys but %+v", rtv)
+	}
+	if len(got.Warnings) != 1 || got.Warnings[0].Code != attribution.WarnSpendWithoutJourneys || got.Warnings[0].Channel != "tv" {
+		t.Errorf("warnings %+v", got.Warnings)
+	}
+	if want := "revengine attribute: warning: spend of USD 5.00 on channel \"tv\", which no journey touches: its return is not computed\n"; stderr != want {
+		t.Errorf("stderr %q, want %q", stderr, want)
 	}
 }
 
