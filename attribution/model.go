@@ -73,6 +73,9 @@ type Result struct {
 	// Renamed lists the raw channel names the aggregate's channel map
 	// (WithChannelMap) changed, with their touches.
 	Renamed []Rename `json:"renamed,omitempty"`
+	// Bootstrap says how the channels' intervals (CI) were computed; nil
+	// without them (see Bootstrap).
+	Bootstrap *BootstrapInfo `json:"bootstrap,omitempty"`
 	// Warnings are problems with the data that did not stop the model,
 	// such as channel names that differ only in case; see Warning.
 	Warnings []Warning `json:"warnings,omitempty"`
@@ -134,6 +137,9 @@ type ChannelCredit struct {
 	// for the expected conversion value. JSON omits them when zero.
 	RemovalEffect      float64 `json:"removal_effect,omitempty"`
 	ValueRemovalEffect float64 `json:"value_removal_effect,omitempty"`
+	// CI is the bootstrap confidence interval of the credit; nil unless
+	// the result came from Bootstrap.
+	CI *Interval `json:"ci,omitempty"`
 }
 
 // An Estimate says a result was estimated by sampling, and how.
