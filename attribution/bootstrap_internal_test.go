@@ -89,7 +89,7 @@ func TestResampleIsMultinomial(t *testing.T) {
 	// Means 30, 5 and 90; the standard errors of the means are below
 	// sqrt(90·(1−90/200)/4000) ≈ 0.11: allow 0.5.
 	for _, c := range []struct {
-		name       string
+		name      string
 		got, want float64
 	}{{"x conversions", sumX / reps, 30}, {"x > y conversions", sumXY / reps, 5}, {"unattributed journeys", sumU / reps, 90}} {
 		if math.Abs(c.got-c.want) > 0.5 {
