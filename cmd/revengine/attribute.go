@@ -22,6 +22,7 @@ func init() {
 
 const attributeSynopsis = `--model NAME [--order K] [--half-life DURATION] [--format touches|paths]
          [--grouped] [--channel-map FILE] [--channel-fold]
+         [--bootstrap N [--ci LEVEL] [--seed S]]
          [--spend FILE] [--lookback DURATION] [--markov-value removal|share]
          [--currency CODE] [--json] FILE|-
 
@@ -69,6 +70,12 @@ ROI ((value-cost)/cost) and cost per credited conversion; "-" (or an
 absent JSON field) where the denominator is zero or the cost unknown. A
 channel with spend but no journeys, or with journeys but no spend, is a
 warning on stderr and in the JSON "warnings", and has no ratios.
+
+--bootstrap N adds to every channel a percentile confidence interval of its
+credited conversions, value and share (level --ci, default 0.95) from N
+bootstrap replicates, resampling journeys on the path aggregate (seeded by
+--seed, default 1, so a run is reproducible; the replicates run in parallel).
+JSON: "ci" on each channel and "bootstrap" on the result.
 
 Durations (--half-life, --lookback) are numbers with units w, d, h, m, s
 (7d, 36h, 1w2d); --lookback also takes a plain number of days, and 0 (the
@@ -129,6 +136,9 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	grouped := fs.Bool("grouped", false, "require each journey's rows contiguous and in time order (strict, streaming)")
 	mapPath := fs.String("channel-map", "", "channel map `FILE` (CSV from,to)")
 	fold := fs.Bool("channel-fold", false, "trim and lower-case channel names")
+	replicates := fs.Int("bootstrap", 0, "bootstrap `N` replicates for confidence intervals (0: none)")
+	level := fs.Float64("ci", 0.95, "confidence `LEVEL` of the bootstrap intervals, in (0, 1)")
+	seed := fs.Uint64("seed", 1, "`SEED` of the bootstrap")
 	if code, ok := parseFlags(fs, args); !ok { // flags may also follow the file
 		return code
 	}
@@ -158,6 +168,10 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		return usageError(fs, "--currency %q: want an ISO 4217 code such as USD", *currency)
 	case *format == "paths" && lookback > 0:
 		return usageError(fs, "--lookback needs touch times: use --format touches")
+	case *replicates < 0 || *replicates == 1:
+		return usageError(fs, "--bootstrap %d: want 0 (none) or at least 2 replicates", *replicates)
+	case !(*level > 0 && *level < 1):
+		return usageError(fs, "--ci %g: want a level between 0 and 1, such as 0.95", *level)
 	}
 	names := []string{*model}
 	if *model == "all" {
@@ -236,6 +250,7 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 
 	var results []*attribution.Result
 	var skipped []string
+	var ran []attribution.Model // the models that gave a result
 	for _, n := range names {
 		m, err := attributeModel(n, *order, mv)
 		if err != nil {
@@ -253,6 +268,19 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 			return exitFindings
 		}
 		results = append(results, res)
+		ran = append(ran, m)
+	}
+	if *replicates > 0 && len(ran) > 0 {
+		boot, err := attribution.Bootstrap(ctx, agg, attribution.BootstrapConfig{Replicates: *replicates, Level: *level, Seed: *seed}, ran...)
+		if err != nil {
+			errorf(env, "attribute", "%v", err)
+			return exitFindings
+		}
+		for i := range results {
+			if results[i] != nil {
+				results[i], boot = boot[0], boot[1:]
+			}
+		}
 	}
 	for _, s := range skipped {
 		errorf(env, "attribute", "skipped %s", s)
@@ -346,6 +374,9 @@ func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attributi
 	if res.Markov != nil {
 		head += "removal_effect\t"
 	}
+	if res.Bootstrap != nil {
+		head += fmt.Sprintf("conversions_%s\tshare_%s\t", ciName(res.Bootstrap), ciName(res.Bootstrap))
+	}
 	if spend != nil {
 		head += "cost_minor\troas\troi\tcost_per_conversion\t"
 	}
@@ -371,6 +402,9 @@ func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attributi
 		if res.Markov != nil {
 			line += fmt.Sprintf("%.6f\t", c.RemovalEffect)
 		}
+		if res.Bootstrap != nil {
+			line += ciCells(c.CI)
+		}
 		if spend != nil {
 			ret := rets[c.Channel]
 			cost := "-"
@@ -388,8 +422,37 @@ func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attributi
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	writeBootstrapNote(w, []*attribution.Result{res})
 	writeRenamed(w, res.Renamed)
 	return nil
+}
+
+// ciName names the interval columns, e.g. ci95.
+func ciName(b *attribution.BootstrapInfo) string {
+	return "ci" + strconv.FormatFloat(100*b.Level, 'f', -1, 64)
+}
+
+// ciCells formats an interval's conversions and share cells.
+func ciCells(iv *attribution.Interval) string {
+	if iv == nil {
+		return "-\t-\t"
+	}
+	return fmt.Sprintf("%.4f..%.4f\t%.2f%%..%.2f%%\t", iv.Conversions[0], iv.Conversions[1], 100*iv.Share[0], 100*iv.Share[1])
+}
+
+// writeBootstrapNote says how the intervals were made.
+func writeBootstrapNote(w io.Writer, results []*attribution.Result) {
+	for _, r := range results {
+		if r != nil && r.Bootstrap != nil {
+			b := r.Bootstrap
+			fmt.Fprintf(w, "\n%g%% percentile intervals from %d bootstrap replicates (seed %d)", 100*b.Level, b.Replicates, b.Seed)
+			if b.Failed > 0 {
+				fmt.Fprintf(w, "; %d replicates without conversions left out", b.Failed)
+			}
+			fmt.Fprintln(w)
+			return
+		}
+	}
 }
 
 // writeRenamed lists the channel names the channel map changed.
@@ -469,6 +532,36 @@ func writeAttributeAll(w io.Writer, agg *attribution.Aggregate, names []string, 
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+	}
+	var boot *attribution.BootstrapInfo
+	for _, r := range results {
+		if r != nil && r.Bootstrap != nil {
+			boot = r.Bootstrap
+		}
+	}
+	if boot != nil {
+		fmt.Fprintf(w, "\nshare, %g%% interval\n", 100*boot.Level)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "%-*s\t%s\t\n", width, "channel", strings.Join(names, "\t"))
+		for _, ch := range channels {
+			cells := []string{fmt.Sprintf("%-*s", width, ch)}
+			for _, r := range results {
+				var c attribution.ChannelCredit
+				if r != nil {
+					c, _ = r.Channel(ch)
+				}
+				if c.CI == nil {
+					cells = append(cells, "n/a")
+					continue
+				}
+				cells = append(cells, fmt.Sprintf("%.2f..%.2f%%", 100*c.CI.Share[0], 100*c.CI.Share[1]))
+			}
+			fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		writeBootstrapNote(w, results)
 	}
 	fmt.Fprintln(w, "\nparticipation credits every channel of a converting journey in full, so its column need not sum to the total.")
 	for _, r := range results {
