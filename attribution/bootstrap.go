@@ -104,7 +104,16 @@ func Bootstrap(ctx context.Context, a *Aggregate, cfg BootstrapConfig, models ..
 		res = append(res, r)
 	}
 	v := a.view()
-	nc := len(v.chans)
+	// pos[m] maps a channel name to its index in the result of model m: a
+	// replicate's result may lack a channel (PooledChannel when no rare
+	// path was drawn), which then has zero credit.
+	pos := make([]map[string]int, len(res))
+	for i, r := range res {
+		pos[i] = make(map[string]int, len(r.Channels))
+		for ci, c := range r.Channels {
+			pos[i][c.Channel] = ci
+		}
+	}
 	// draws[m][r] holds replicate r's credits of model m, 3 per channel
 	// (conversions, value, share); nil when the model failed on it.
 	draws := make([][][]float64, len(models))
@@ -147,9 +156,11 @@ func Bootstrap(ctx context.Context, a *Aggregate, cfg BootstrapConfig, models ..
 						cancel()
 						return
 					}
-					d := make([]float64, 3*nc)
-					for ci, c := range out.Channels {
-						d[3*ci], d[3*ci+1], d[3*ci+2] = c.Conversions, c.ValueMinor, c.Share
+					d := make([]float64, 3*len(pos[mi]))
+					for _, c := range out.Channels {
+						if ci, ok := pos[mi][c.Channel]; ok {
+							d[3*ci], d[3*ci+1], d[3*ci+2] = c.Conversions, c.ValueMinor, c.Share
+						}
 					}
 					draws[mi][r] = d
 				}

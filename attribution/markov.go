@@ -97,8 +97,10 @@ type Transition struct {
 }
 
 type markov struct {
-	order int
-	value MarkovValueRule
+	order   int
+	value   MarkovValueRule
+	minJ    int64
+	privacy PrivacyRule
 }
 
 // Markov is the data-driven Markov chain removal-effect model of order k
@@ -130,11 +132,11 @@ type markov struct {
 // error below 1e-14 above — never by simulating random walks, so results are
 // the same on every run.
 //
-// The options that apply are WithMarkovValue (WithOrder is ModelByName's:
-// order wins here).
+// The options that apply are WithMarkovValue and WithPrivacyThreshold
+// (WithOrder is ModelByName's: order wins here).
 func Markov(order int, opts ...ModelOption) Model {
 	c := newModelConfig(opts)
-	return markov{order: order, value: c.value}
+	return markov{order: order, value: c.value, minJ: c.minJourneys, privacy: c.privacy}
 }
 
 // Name returns "markov".
@@ -385,7 +387,9 @@ func (m markov) run(ctx context.Context, a *Aggregate) (*Result, error) {
 	if m.order < 1 {
 		return nil, fmt.Errorf("%w: %d", ErrBadOrder, m.order)
 	}
+	a, priv := a.private(m.minJ, m.privacy, false)
 	res := newResult(m.Name(), a)
+	res.Privacy, res.Warnings = priv, privacyWarning(priv)
 	if res.TotalConversions == 0 {
 		return nil, ErrNoConversions
 	}

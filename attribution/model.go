@@ -73,6 +73,9 @@ type Result struct {
 	// Renamed lists the raw channel names the aggregate's channel map
 	// (WithChannelMap) changed, with their touches.
 	Renamed []Rename `json:"renamed,omitempty"`
+	// Privacy counts what a privacy threshold suppressed; nil without one
+	// (see WithPrivacyThreshold).
+	Privacy *Privacy `json:"privacy,omitempty"`
 	// Bootstrap says how the channels' intervals (CI) were computed; nil
 	// without them (see Bootstrap).
 	Bootstrap *BootstrapInfo `json:"bootstrap,omitempty"`

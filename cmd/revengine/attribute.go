@@ -22,7 +22,7 @@ func init() {
 
 const attributeSynopsis = `--model NAME [--order K] [--half-life DURATION] [--format touches|paths]
          [--grouped] [--channel-map FILE] [--channel-fold]
-         [--bootstrap N [--ci LEVEL] [--seed S]]
+         [--bootstrap N [--ci LEVEL] [--seed S]] [--min-journeys N [--privacy drop|pool]]
          [--spend FILE] [--lookback DURATION] [--markov-value removal|share]
          [--currency CODE] [--json] FILE|-
 
@@ -77,6 +77,14 @@ bootstrap replicates, resampling journeys on the path aggregate (seeded by
 --seed, default 1, so a run is reproducible; the replicates run in parallel).
 JSON: "ci" on each channel and "bootstrap" on the result.
 
+--min-journeys N is a privacy threshold for the data-driven models (markov:
+per distinct path; shapley, shapley_local_rate: per channel set): units
+with fewer than N journeys are dropped (--privacy drop, the default, as
+Ads Data Hub filters rows; their conversions become unattributed) or pooled
+into one "(pooled)" channel (--privacy pool, as Amazon Marketing Cloud
+aggregates filtered rows). What was suppressed is a warning on stderr and
+"privacy" in JSON.
+
 Durations (--half-life, --lookback) are numbers with units w, d, h, m, s
 (7d, 36h, 1w2d); --lookback also takes a plain number of days, and 0 (the
 default) counts every touch.
@@ -91,9 +99,9 @@ value_minor (the unrounded credit), share, and removal effects for markov;
 with --spend, returns (cost, roas, roi, cost_per_conversion_minor). Money
 is {"amount_minor":...,"currency":...}. With all, an array of results.`
 
-// attributeModel builds the named model with the Markov settings.
-func attributeModel(name string, order int, mv attribution.MarkovValueRule) (attribution.Model, error) {
-	return attribution.ModelByName(name, attribution.WithOrder(order), attribution.WithMarkovValue(mv))
+// attributeModel builds the named model with the model settings.
+func attributeModel(name string, order int, mv attribution.MarkovValueRule, opts ...attribution.ModelOption) (attribution.Model, error) {
+	return attribution.ModelByName(name, append([]attribution.ModelOption{attribution.WithOrder(order), attribution.WithMarkovValue(mv)}, opts...)...)
 }
 
 // parseHalfLife reads a positive duration in the module's grammar (7d, 168h).
@@ -139,6 +147,8 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	replicates := fs.Int("bootstrap", 0, "bootstrap `N` replicates for confidence intervals (0: none)")
 	level := fs.Float64("ci", 0.95, "confidence `LEVEL` of the bootstrap intervals, in (0, 1)")
 	seed := fs.Uint64("seed", 1, "`SEED` of the bootstrap")
+	minJourneys := fs.Int64("min-journeys", 0, "privacy threshold: data-driven models ignore paths (channel sets) of fewer than `N` journeys")
+	privacy := fs.String("privacy", "drop", "what the threshold does with rare journeys: drop or pool")
 	if code, ok := parseFlags(fs, args); !ok { // flags may also follow the file
 		return code
 	}
@@ -172,11 +182,18 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		return usageError(fs, "--bootstrap %d: want 0 (none) or at least 2 replicates", *replicates)
 	case !(*level > 0 && *level < 1):
 		return usageError(fs, "--ci %g: want a level between 0 and 1, such as 0.95", *level)
+	case *minJourneys < 0:
+		return usageError(fs, "--min-journeys %d: want 0 (none) or more", *minJourneys)
 	}
+	rule, err := attribution.ParsePrivacyRule(*privacy)
+	if err != nil {
+		return usageError(fs, "--privacy %q: want drop or pool", *privacy)
+	}
+	mopts := []attribution.ModelOption{attribution.WithPrivacyThreshold(*minJourneys, rule)}
 	names := []string{*model}
 	if *model == "all" {
 		names = attribution.Models()
-	} else if m, err := attributeModel(*model, *order, mv); err != nil {
+	} else if m, err := attributeModel(*model, *order, mv, mopts...); err != nil {
 		return usageError(fs, "unknown --model %q (want one of %s, or all)", *model, strings.Join(attribution.Models(), ", "))
 	} else if *format == "paths" && m.NeedsTimes() {
 		return usageError(fs, "--model %s needs touch times and milestones: use --format touches", *model)
@@ -252,7 +269,7 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	var skipped []string
 	var ran []attribution.Model // the models that gave a result
 	for _, n := range names {
-		m, err := attributeModel(n, *order, mv)
+		m, err := attributeModel(n, *order, mv, mopts...)
 		if err != nil {
 			errorf(env, "attribute", "%v", err)
 			return exitFindings
