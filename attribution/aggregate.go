@@ -285,7 +285,7 @@ func (a *Aggregate) add(j *Journey) error {
 		in.conversions, in.value = 1, j.Value.Amount
 	}
 	if !a.total.fits(in) {
-		return ErrOverflow
+		return errTotalOverflow
 	}
 	// Register channels first so a failure leaves the counts untouched.
 	key := a.keybuf[:0]
@@ -365,11 +365,11 @@ func (a *Aggregate) AddPath(channels []string, conversions, nulls int64, value m
 	a.cache = nil
 	a.noTimes = true
 	if conversions > math.MaxInt64-nulls {
-		return ErrOverflow
+		return errTotalOverflow
 	}
 	in := counts{journeys: conversions + nulls, conversions: conversions, value: value.Amount}
 	if !a.total.fits(in) {
-		return ErrOverflow
+		return errTotalOverflow
 	}
 	a.total.add(in)
 	if len(channels) == 0 {
@@ -396,7 +396,7 @@ func (a *Aggregate) Merge(o *Aggregate) (err error) {
 			a.HalfLife(), o.HalfLife(), a.lookback, o.lookback, a.Currency(), o.Currency())
 	}
 	if !a.total.fits(o.total) {
-		return ErrOverflow
+		return errTotalOverflow
 	}
 	remap := make([]uint16, len(o.chans))
 	for i, name := range o.chans {

@@ -89,9 +89,9 @@ func Bootstrap(ctx context.Context, a *Aggregate, cfg BootstrapConfig, models ..
 	}
 	switch {
 	case cfg.Replicates < 2:
-		return nil, fmt.Errorf("%w: %d replicates (want at least 2)", ErrBootstrap, cfg.Replicates)
+		return nil, fmt.Errorf("%w: %w: %d replicates (want at least 2)", ErrBootstrap, ErrInvalidInput, cfg.Replicates)
 	case !(cfg.Level > 0 && cfg.Level < 1):
-		return nil, fmt.Errorf("%w: level %g (want 0 < level < 1)", ErrBootstrap, cfg.Level)
+		return nil, fmt.Errorf("%w: %w: level %g (want 0 < level < 1)", ErrBootstrap, ErrInvalidInput, cfg.Level)
 	}
 	if a == nil {
 		a = &Aggregate{}
