@@ -23,6 +23,7 @@ func init() {
 const attributeSynopsis = `--model NAME [--order K] [--half-life DURATION] [--format touches|paths]
          [--grouped] [--channel-map FILE] [--channel-fold]
          [--bootstrap N [--ci LEVEL] [--seed S]] [--min-journeys N [--privacy drop|pool]]
+       attribute --choose-order K [--folds F] [--seed S] [--json] FILE|-
          [--spend FILE] [--lookback DURATION] [--markov-value removal|share]
          [--currency CODE] [--json] FILE|-
 
@@ -84,6 +85,13 @@ Ads Data Hub filters rows; their conversions become unattributed) or pooled
 into one "(pooled)" channel (--privacy pool, as Amazon Marketing Cloud
 aggregates filtered rows). What was suppressed is a warning on stderr and
 "privacy" in JSON.
+
+--choose-order K compares the Markov chains of orders 1..K instead of
+crediting: each order's out-of-sample AUC (mean and standard error over
+--folds folds, default 5, split by --seed) and log loss of predicting which
+journeys convert from their last state, and ChannelAttribution's in-sample
+penalised AUC; the recommended order is the smallest within one standard
+error of the best cross-validated AUC.
 
 Durations (--half-life, --lookback) are numbers with units w, d, h, m, s
 (7d, 36h, 1w2d); --lookback also takes a plain number of days, and 0 (the
@@ -147,6 +155,8 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	replicates := fs.Int("bootstrap", 0, "bootstrap `N` replicates for confidence intervals (0: none)")
 	level := fs.Float64("ci", 0.95, "confidence `LEVEL` of the bootstrap intervals, in (0, 1)")
 	seed := fs.Uint64("seed", 1, "`SEED` of the bootstrap")
+	chooseOrder := fs.Int("choose-order", 0, "compare Markov orders 1..`K` and recommend one, instead of crediting")
+	folds := fs.Int("folds", 5, "cross-validation `F`olds of --choose-order")
 	minJourneys := fs.Int64("min-journeys", 0, "privacy threshold: data-driven models ignore paths (channel sets) of fewer than `N` journeys")
 	privacy := fs.String("privacy", "drop", "what the threshold does with rare journeys: drop or pool")
 	if code, ok := parseFlags(fs, args); !ok { // flags may also follow the file
@@ -164,8 +174,14 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	switch {
 	case len(pos) != 1:
 		return usageError(fs, "want exactly one input FILE (or - for standard input), got %d", len(pos))
-	case *model == "":
+	case *model == "" && *chooseOrder == 0:
 		return usageError(fs, "--model is required")
+	case *model != "" && *chooseOrder != 0:
+		return usageError(fs, "--choose-order compares Markov orders: give it without --model")
+	case *chooseOrder < 0:
+		return usageError(fs, "--choose-order %d: want the highest order to compare, 1 or more", *chooseOrder)
+	case *folds < 2:
+		return usageError(fs, "--folds %d: want 2 or more", *folds)
 	case *order < 1:
 		return usageError(fs, "--order %d: want 1 or more", *order)
 	case hlErr != nil:
@@ -191,7 +207,9 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	}
 	mopts := []attribution.ModelOption{attribution.WithPrivacyThreshold(*minJourneys, rule)}
 	names := []string{*model}
-	if *model == "all" {
+	if *chooseOrder > 0 {
+		names = nil
+	} else if *model == "all" {
 		names = attribution.Models()
 	} else if m, err := attributeModel(*model, *order, mv, mopts...); err != nil {
 		return usageError(fs, "unknown --model %q (want one of %s, or all)", *model, strings.Join(attribution.Models(), ", "))
@@ -263,6 +281,26 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	if err != nil {
 		errorf(env, "attribute", "%v", err)
 		return exitFindings
+	}
+
+	if *chooseOrder > 0 {
+		sel, err := attribution.ChooseOrder(ctx, agg, *chooseOrder, attribution.OrderConfig{Folds: *folds, Seed: *seed})
+		if err != nil {
+			errorf(env, "attribute", "%v", err)
+			return exitFindings
+		}
+		if *asJSON {
+			enc := json.NewEncoder(env.Stdout)
+			enc.SetIndent("", "  ")
+			err = enc.Encode(sel)
+		} else {
+			err = writeOrderSelection(env.Stdout, agg, sel)
+		}
+		if err != nil {
+			errorf(env, "attribute", "%v", err)
+			return exitFindings
+		}
+		return exitOK
 	}
 
 	var results []*attribution.Result
@@ -441,6 +479,27 @@ func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attributi
 	}
 	writeBootstrapNote(w, []*attribution.Result{res})
 	writeRenamed(w, res.Renamed)
+	return nil
+}
+
+// writeOrderSelection prints ChooseOrder's evidence, one row per order.
+func writeOrderSelection(w io.Writer, agg *attribution.Aggregate, sel *attribution.OrderSelection) error {
+	fmt.Fprintf(w, "markov order selection (%d folds, seed %d)\n", sel.Folds, sel.Seed)
+	writeAttributeHeader(w, agg)
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "order\tstates\tcv_auc\tstd_err\tcv_log_loss\tin_sample_auc\tpenalized_auc\t")
+	for _, o := range sel.Orders {
+		mark := ""
+		if o.Order == sel.Recommended {
+			mark = " *"
+		}
+		fmt.Fprintf(tw, "%d%s\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t\n", o.Order, mark, o.States, o.AUC, o.AUCStdErr, o.LogLoss, o.InSampleAUC, o.PenalizedAUC)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nrecommended order: %d (the smallest whose cross-validated AUC is within one standard error of the best)\n", sel.Recommended)
 	return nil
 }
 
