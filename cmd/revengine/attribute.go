@@ -23,6 +23,7 @@ func init() {
 const attributeSynopsis = `--model NAME [--order K] [--half-life DURATION] [--format touches|paths]
          [--grouped] [--channel-map FILE] [--channel-fold]
          [--bootstrap N [--ci LEVEL] [--seed S]] [--min-journeys N [--privacy drop|pool]]
+         [--disagreement]
        attribute --choose-order K [--folds F] [--seed S] [--json] FILE|-
          [--spend FILE] [--lookback DURATION] [--markov-value removal|share]
          [--currency CODE] [--json] FILE|-
@@ -85,6 +86,13 @@ Ads Data Hub filters rows; their conversions become unattributed) or pooled
 into one "(pooled)" channel (--privacy pool, as Amazon Marketing Cloud
 aggregates filtered rows). What was suppressed is a warning on stderr and
 "privacy" in JSON.
+
+With --model all the table ends with the model-disagreement report: the
+channels whose share differs most across the models (spread = highest −
+lowest share, and which models), and the Spearman rank correlation of the
+channel shares between every pair of models (participation left out: its
+shares do not sum to 1). --disagreement prints only that report (JSON
+with --json).
 
 --choose-order K compares the Markov chains of orders 1..K instead of
 crediting: each order's out-of-sample AUC (mean and standard error over
@@ -155,6 +163,7 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	replicates := fs.Int("bootstrap", 0, "bootstrap `N` replicates for confidence intervals (0: none)")
 	level := fs.Float64("ci", 0.95, "confidence `LEVEL` of the bootstrap intervals, in (0, 1)")
 	seed := fs.Uint64("seed", 1, "`SEED` of the bootstrap")
+	disagreement := fs.Bool("disagreement", false, "with --model all, print only the model-disagreement report")
 	chooseOrder := fs.Int("choose-order", 0, "compare Markov orders 1..`K` and recommend one, instead of crediting")
 	folds := fs.Int("folds", 5, "cross-validation `F`olds of --choose-order")
 	minJourneys := fs.Int64("min-journeys", 0, "privacy threshold: data-driven models ignore paths (channel sets) of fewer than `N` journeys")
@@ -180,6 +189,8 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		return usageError(fs, "--choose-order compares Markov orders: give it without --model")
 	case *chooseOrder < 0:
 		return usageError(fs, "--choose-order %d: want the highest order to compare, 1 or more", *chooseOrder)
+	case *disagreement && *model != "all":
+		return usageError(fs, "--disagreement compares models: use it with --model all")
 	case *folds < 2:
 		return usageError(fs, "--folds %d: want 2 or more", *folds)
 	case *order < 1:
@@ -343,6 +354,25 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	for _, w := range attributeWarnings(results, spend) {
 		errorf(env, "attribute", "warning: %s", w.Msg)
 	}
+	if *disagreement {
+		d, err := attribution.Compare(results...)
+		if err != nil {
+			errorf(env, "attribute", "%v", err)
+			return exitFindings
+		}
+		if *asJSON {
+			enc := json.NewEncoder(env.Stdout)
+			enc.SetIndent("", "  ")
+			err = enc.Encode(d)
+		} else {
+			err = writeDisagreement(env.Stdout, d)
+		}
+		if err != nil {
+			errorf(env, "attribute", "%v", err)
+			return exitFindings
+		}
+		return exitOK
+	}
 	if *asJSON {
 		err = writeAttributeJSON(env.Stdout, results, spend, len(names) > 1)
 	} else if len(names) > 1 {
@@ -480,6 +510,50 @@ func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attributi
 	writeBootstrapNote(w, []*attribution.Result{res})
 	writeRenamed(w, res.Renamed)
 	return nil
+}
+
+// writeDisagreement prints the model-disagreement report.
+func writeDisagreement(w io.Writer, d *attribution.Disagreement) error {
+	fmt.Fprintln(w, "\nmodel disagreement (share of conversions; largest spread first)")
+	names := make([]string, len(d.Channels))
+	for i, c := range d.Channels {
+		names[i] = c.Channel
+	}
+	width := channelWidth(names)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%-*s\tspread\tlowest\tmodel\thighest\tmodel\t\n", width, "channel")
+	for _, c := range d.Channels {
+		fmt.Fprintf(tw, "%-*s\t%.2f%%\t%.2f%%\t%s\t%.2f%%\t%s\t\n", width, c.Channel, 100*c.Spread, 100*c.Min, c.MinModel, 100*c.Max, c.MaxModel)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nSpearman rank correlation of the channel shares")
+	mw := len("model")
+	for _, m := range d.Models {
+		mw = max(mw, len(m))
+	}
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%-*s\t%s\t\n", mw, "model", strings.Join(d.Models, "\t"))
+	rho := map[[2]string]*float64{}
+	for _, p := range d.Pairs {
+		rho[[2]string{p.A, p.B}], rho[[2]string{p.B, p.A}] = p.Spearman, p.Spearman
+	}
+	for _, a := range d.Models {
+		cells := []string{fmt.Sprintf("%-*s", mw, a)}
+		for _, b := range d.Models {
+			switch r, ok := rho[[2]string{a, b}]; {
+			case a == b:
+				cells = append(cells, "1")
+			case !ok || r == nil:
+				cells = append(cells, "n/a")
+			default:
+				cells = append(cells, fmt.Sprintf("%.3f", *r))
+			}
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
+	}
+	return tw.Flush()
 }
 
 // writeOrderSelection prints ChooseOrder's evidence, one row per order.
@@ -640,6 +714,11 @@ func writeAttributeAll(w io.Writer, agg *attribution.Aggregate, names []string, 
 		writeBootstrapNote(w, results)
 	}
 	fmt.Fprintln(w, "\nparticipation credits every channel of a converting journey in full, so its column need not sum to the total.")
+	if d, err := attribution.Compare(results...); err == nil {
+		if err := writeDisagreement(w, d); err != nil {
+			return err
+		}
+	}
 	for _, r := range results {
 		if r != nil {
 			writeRenamed(w, r.Renamed)

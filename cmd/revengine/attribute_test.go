@@ -64,6 +64,8 @@ func TestAttributeGolden(t *testing.T) {
 		{"choose_order", "", []string{"--choose-order", "3", "--format", "paths", attributeFile("order2_paths.csv")}},
 		{"choose_order_json", "", []string{"--choose-order", "2", "--folds", "3", "--format", "paths", "--json", attributeFile("order2_paths.csv")}},
 		{"choose_order_with_model", "", []string{"--choose-order", "2", "--model", "markov", attributeFile("journeys.csv")}},
+		{"disagreement_json", "", []string{"--model", "all", "--disagreement", "--json", journeys}},
+		{"disagreement_needs_all", "", []string{"--model", "linear", "--disagreement", journeys}},
 		{"channel_fold_json", "", []string{"--model", "last_touch", "--channel-fold", "--json", attributeFile("mixed_case.csv")}},
 		{"bad_spend", "", []string{"--model", "linear", "--spend", attributeFile("bad_spend.csv"), journeys}},
 		{"missing_file", "", []string{"--model", "linear", attributeFile("nope.csv")}},
