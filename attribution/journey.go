@@ -45,6 +45,9 @@ var (
 	// ErrInvalidInput marks an argument outside its domain (a number of
 	// folds, a confidence level); the module's sentinel.
 	ErrInvalidInput = diag.ErrInvalidInput
+	// ErrInconsistentInput marks inputs that contradict each other; the
+	// module's sentinel.
+	ErrInconsistentInput = diag.ErrInconsistentInput
 	// ErrTooManyChannels is returned when an aggregate would hold more than
 	// 65535 distinct channels.
 	ErrTooManyChannels = errors.New("too many distinct channels (max 65535)")

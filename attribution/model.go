@@ -110,6 +110,9 @@ const (
 	// WarnPrivacy: journeys below the privacy threshold were pooled or
 	// dropped (see WithPrivacyThreshold).
 	WarnPrivacy = "privacy_threshold"
+	// WarnCalibration: a lift test that could not calibrate its channel
+	// (see Calibrate).
+	WarnCalibration = "calibration"
 )
 
 // A ChannelCredit is one channel's share of the conversions and value.

@@ -23,7 +23,7 @@ func init() {
 const attributeSynopsis = `--model NAME [--order K] [--half-life DURATION] [--format touches|paths]
          [--grouped] [--channel-map FILE] [--channel-fold]
          [--bootstrap N [--ci LEVEL] [--seed S]] [--min-journeys N [--privacy drop|pool]]
-         [--disagreement]
+         [--disagreement] [--lift FILE]
        attribute --choose-order K [--folds F] [--seed S] [--json] FILE|-
          [--spend FILE] [--lookback DURATION] [--markov-value removal|share]
          [--currency CODE] [--json] FILE|-
@@ -94,6 +94,14 @@ channel shares between every pair of models (participation left out: its
 shares do not sum to 1). --disagreement prints only that report (JSON
 with --json).
 
+--lift FILE, CSV "channel,period_start,period_end,incremental_conversions,
+lower,upper", sets the model's credit against incrementality experiments
+and prints a calibrated attribution, labelled as such: each tested
+channel's conversions rescaled to the measured ones (factor = measured /
+attributed, its interval the test's bounds / attributed), its value by the
+same factor; untested channels unchanged. The input must cover the tests'
+period. With --json the calibration is printed instead of the result.
+
 --choose-order K compares the Markov chains of orders 1..K instead of
 crediting: each order's out-of-sample AUC (mean and standard error over
 --folds folds, default 5, split by --seed) and log loss of predicting which
@@ -163,6 +171,7 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	replicates := fs.Int("bootstrap", 0, "bootstrap `N` replicates for confidence intervals (0: none)")
 	level := fs.Float64("ci", 0.95, "confidence `LEVEL` of the bootstrap intervals, in (0, 1)")
 	seed := fs.Uint64("seed", 1, "`SEED` of the bootstrap")
+	liftPath := fs.String("lift", "", "lift-test `FILE` to calibrate the credit to")
 	disagreement := fs.Bool("disagreement", false, "with --model all, print only the model-disagreement report")
 	chooseOrder := fs.Int("choose-order", 0, "compare Markov orders 1..`K` and recommend one, instead of crediting")
 	folds := fs.Int("folds", 5, "cross-validation `F`olds of --choose-order")
@@ -189,6 +198,8 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		return usageError(fs, "--choose-order compares Markov orders: give it without --model")
 	case *chooseOrder < 0:
 		return usageError(fs, "--choose-order %d: want the highest order to compare, 1 or more", *chooseOrder)
+	case *liftPath != "" && (*model == "all" || *model == ""):
+		return usageError(fs, "--lift calibrates one model: give --model NAME")
 	case *disagreement && *model != "all":
 		return usageError(fs, "--disagreement compares models: use it with --model all")
 	case *folds < 2:
@@ -250,6 +261,24 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		norm, err = attribution.NewChannelMap(attribution.ChannelRules{Trim: *fold, Fold: *fold, Names: names})
 		if err != nil {
 			errorf(env, "attribute", "%s: %v", *mapPath, err)
+			return exitFindings
+		}
+	}
+
+	var lift []attribution.LiftTest
+	if *liftPath != "" {
+		if *liftPath == "-" && (pos[0] == "-" || *spendPath == "-" || *mapPath == "-") {
+			return usageError(fs, "only one of --lift, --channel-map, --spend and the input can be standard input")
+		}
+		r, name, err := openInput(env, *liftPath)
+		if err != nil {
+			errorf(env, "attribute", "%v", err)
+			return exitFindings
+		}
+		lift, err = attribution.ReadLiftTests(ctx, r, name, attribution.WithChannelMap(norm))
+		r.Close()
+		if err != nil {
+			errorf(env, "attribute", "%v", err)
 			return exitFindings
 		}
 	}
@@ -366,6 +395,28 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 			err = enc.Encode(d)
 		} else {
 			err = writeDisagreement(env.Stdout, d)
+		}
+		if err != nil {
+			errorf(env, "attribute", "%v", err)
+			return exitFindings
+		}
+		return exitOK
+	}
+	if *liftPath != "" {
+		cal, err := attribution.Calibrate(results[0], lift)
+		if err != nil {
+			errorf(env, "attribute", "%v", err)
+			return exitFindings
+		}
+		for _, w := range cal.Warnings {
+			errorf(env, "attribute", "warning: %s", w.Msg)
+		}
+		if *asJSON {
+			enc := json.NewEncoder(env.Stdout)
+			enc.SetIndent("", "  ")
+			err = enc.Encode(cal)
+		} else if err = writeAttributeTable(env.Stdout, agg, results[0], spend); err == nil {
+			err = writeCalibration(env.Stdout, cal)
 		}
 		if err != nil {
 			errorf(env, "attribute", "%v", err)
@@ -553,6 +604,36 @@ func writeDisagreement(w io.Writer, d *attribution.Disagreement) error {
 		}
 		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 	}
+	return tw.Flush()
+}
+
+// writeCalibration prints the calibrated attribution beside the model's.
+func writeCalibration(w io.Writer, cal *attribution.Calibration) error {
+	fmt.Fprintf(w, "\n%s (%s, method: %s: measured incremental / attributed conversions)\n", strings.ToUpper(cal.Label[:1])+cal.Label[1:], cal.Model, cal.Method)
+	names := make([]string, len(cal.Channels))
+	for i, c := range cal.Channels {
+		names[i] = c.Channel
+	}
+	width := channelWidth(names)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%-*s\tattributed\tmeasured\tinterval\tfactor\tfactor_interval\tcalibrated\tvalue_minor\t\n", width, "channel")
+	for _, c := range cal.Channels {
+		measured, iv, f, fiv := "-", "-", "-", "-"
+		if c.Test != nil {
+			measured = fmt.Sprintf("%.4f", c.Test.Incremental)
+			iv = fmt.Sprintf("%.4f..%.4f", c.Test.Low, c.Test.High)
+		}
+		if c.Factor != nil {
+			f = fmt.Sprintf("%.4f", *c.Factor)
+			fiv = fmt.Sprintf("%.4f..%.4f", *c.FactorLow, *c.FactorHigh)
+		}
+		conv := fmt.Sprintf("%.4f", c.Conversions)
+		if !c.Calibrated {
+			conv += " (not calibrated)"
+		}
+		fmt.Fprintf(tw, "%-*s\t%.4f\t%s\t%s\t%s\t%s\t%s\t%.2f\t\n", width, c.Channel, c.Attributed, measured, iv, f, fiv, conv, c.ValueMinor)
+	}
+	fmt.Fprintf(tw, "%-*s\t\t\t\t\t\t%.4f\t\t\n", width, "total", cal.TotalConversions)
 	return tw.Flush()
 }
 
