@@ -58,6 +58,9 @@ type table struct {
 	cur  money.Currency // the input's currency
 	rec  *csvio.Record  // the record read last
 	eof  bool           // the input has ended
+	// src, when set, yields the records instead of cr (Parquet input):
+	// io.EOF at the end, any other error is fatal.
+	src func() (*csvio.Record, error)
 }
 
 // openTable reads the header of a CSV input with columns cols.
@@ -88,6 +91,15 @@ func openTable(ctx context.Context, r io.Reader, name string, c config, cols []c
 func (t *table) read() (rec *csvio.Record, fatal bool, err error) {
 	if t.eof {
 		return nil, true, io.EOF
+	}
+	if t.src != nil {
+		rec, err = t.src()
+		t.rec = rec
+		if err != nil {
+			t.eof = true
+			return nil, true, err
+		}
+		return rec, false, nil
 	}
 	rec, err = t.cr.Read()
 	t.rec = rec
@@ -480,7 +492,12 @@ func ReadTouches(ctx context.Context, r io.Reader, name string, opts ...Option) 
 	if err != nil {
 		return nil, err
 	}
-	a = newAggregate(c)
+	return readGrouped(ctx, tr, name, c)
+}
+
+// readGrouped is ReadTouches for Grouped input.
+func readGrouped(ctx context.Context, tr *TouchReader, name string, c config) (*Aggregate, error) {
+	a := newAggregate(c)
 	errs := errorList{name: name}
 	for n := 0; ; n++ {
 		if n&1023 == 0 {
