@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -20,7 +21,7 @@ func init() {
 	register(&command{Name: "attribute", Summary: "credit conversions and revenue to marketing channels (multi-touch attribution)", Run: runAttribute})
 }
 
-const attributeSynopsis = `--model NAME [--order K] [--half-life DURATION] [--format touches|paths]
+const attributeSynopsis = `--model NAME [--order K] [--half-life DURATION] [--format touches|paths|parquet]
          [--grouped] [--channel-map FILE] [--channel-fold]
          [--bootstrap N [--ci LEVEL] [--seed S]] [--min-journeys N [--privacy drop|pool]]
          [--disagreement] [--lift FILE]
@@ -55,6 +56,10 @@ the rows of a journey contiguous and in time order and streams them:
   row of a journey; conversion_time empty when not converted; a single row
   with an empty channel is a journey without touchpoints (unattributed).
   Optional columns: campaign, and currency (empty or the --currency code).
+
+--format parquet reads the touch columns from a Parquet FILE (strings,
+integers, booleans, timestamps or dates; a null is an empty field), with the
+same checks; errors name the row, and the row group and row within it.
 
 --format paths, one row per distinct path (ChannelAttribution/DP6 style):
   path,total_conversions,total_conversion_value,total_null
@@ -208,8 +213,10 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		return usageError(fs, "--order %d: want 1 or more", *order)
 	case hlErr != nil:
 		return usageError(fs, "--half-life: %v", hlErr)
-	case *format != "touches" && *format != "paths":
-		return usageError(fs, "--format %q: want touches or paths", *format)
+	case *format != "touches" && *format != "paths" && *format != "parquet":
+		return usageError(fs, "--format %q: want touches, paths or parquet", *format)
+	case *format == "parquet" && pos[0] == "-":
+		return usageError(fs, "--format parquet reads a file (Parquet needs random access), not standard input")
 	case lbErr != nil:
 		return usageError(fs, "%v", lbErr)
 	case cur.Validate() != nil:
@@ -314,6 +321,11 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	var agg *attribution.Aggregate
 	if *format == "paths" {
 		agg, err = attribution.ReadPaths(ctx, r, name, opts...)
+	} else if f, ok := r.(*os.File); *format == "parquet" && ok {
+		var st os.FileInfo
+		if st, err = f.Stat(); err == nil {
+			agg, err = attribution.ReadTouchesParquet(ctx, f, st.Size(), name, opts...)
+		}
 	} else {
 		agg, err = attribution.ReadTouches(ctx, r, name, opts...)
 	}

@@ -342,3 +342,25 @@ func TestAttributeFlags(t *testing.T) {
 		t.Errorf("EUR row with --currency EUR: exit %d, %s", code, stderr)
 	}
 }
+
+// TestAttributeParquet: journeys.parquet holds the rows of journeys.csv
+// (in row groups of 5); every model prints the same table from both.
+func TestAttributeParquet(t *testing.T) {
+	for _, args := range [][]string{{"--model", "all"}, {"--model", "markov", "--json"}, {"--model", "all", "--grouped"}} {
+		code, csvOut, stderr := runCLI(t, "", append(append([]string{"attribute"}, args...), attributeFile("journeys.csv"))...)
+		if code != exitOK {
+			t.Fatalf("csv: exit %d: %s", code, stderr)
+		}
+		code, pqOut, stderr := runCLI(t, "", append(append([]string{"attribute", "--format", "parquet"}, args...), attributeFile("journeys.parquet"))...)
+		if code != exitOK {
+			t.Fatalf("parquet: exit %d: %s", code, stderr)
+		}
+		if pqOut != csvOut {
+			t.Errorf("%v: parquet output differs from csv:\n%s\n---\n%s", args, pqOut, csvOut)
+		}
+	}
+	code, _, stderr := runCLI(t, "", "attribute", "--model", "linear", "--format", "parquet", "-")
+	if code != exitUsage || !strings.Contains(stderr, "not standard input") {
+		t.Errorf("parquet from stdin: exit %d, %s", code, stderr)
+	}
+}
