@@ -205,8 +205,8 @@ func benchBootstrap(b *testing.B, reps int, models ...attribution.Model) {
 // Bootstrap on the 1M-journey aggregate, one worker (one core).
 func BenchmarkBootstrap1000Linear(b *testing.B) { benchBootstrap(b, 1000, attribution.Linear()) }
 func BenchmarkBootstrap1000Markov(b *testing.B) { benchBootstrap(b, 1000, attribution.Markov(1)) }
-func BenchmarkBootstrap20Linear(b *testing.B) { benchBootstrap(b, 20, attribution.Linear()) }
-func BenchmarkBootstrap20Markov(b *testing.B) { benchBootstrap(b, 20, attribution.Markov(1)) }
+func BenchmarkBootstrap20Linear(b *testing.B)   { benchBootstrap(b, 20, attribution.Linear()) }
+func BenchmarkBootstrap20Markov(b *testing.B)   { benchBootstrap(b, 20, attribution.Markov(1)) }
 func BenchmarkBootstrap20All(b *testing.B) {
 	var ms []attribution.Model
 	for _, n := range attribution.Models() {
