@@ -88,9 +88,11 @@ type Aggregate struct {
 	keybuf  []byte
 	weights []float64
 
-	isView bool       // this is a canonical view (see view)
-	viewMu sync.Mutex // guards cache
-	cache  *Aggregate // the view, nil until a model asks or after a change
+	isView    bool                   // this is a canonical view (see view)
+	replicaOf *Aggregate             // a bootstrap replicate: the view it was drawn from
+	viewMu    sync.Mutex             // guards cache and templates
+	templates map[int]*chainTemplate // in a view: Markov templates by order
+	cache     *Aggregate             // the view, nil until a model asks or after a change
 }
 
 type pathStat struct {
@@ -99,6 +101,7 @@ type pathStat struct {
 	conversions int64
 	value       int64
 	jc          []jcredit // journey-level credit per channel; nil for paths read as paths
+	src         int32     // in a bootstrap replicate: the index of the path in the view
 }
 
 type credit struct{ conv, value float64 }

@@ -218,24 +218,86 @@ func quantile(x []float64, q float64) float64 {
 }
 
 // resampler draws bootstrap replicates of a view, reusing its buffers.
+//
+// The multinomial draw over the cells is sequential conditional binomials
+// over "units": a cell of its own, or a group of the many cells that hold
+// the same count (most paths are followed by one or a few journeys). The
+// draws that fall in a group are then spread over its equally likely cells
+// uniformly, which is the multinomial within the group, at the cost of
+// one uniform index per draw instead of one binomial per cell.
 type resampler struct {
-	v    *Aggregate
-	rep  *Aggregate
-	jc   [][3][2]float64 // scratch: per channel journey-level credit
-	cell []int64         // cell counts: per path conversions, nulls; then unattributed conversions, nulls
+	v     *Aggregate
+	rep   *Aggregate
+	cell  []int64   // cell counts: per path conversions, nulls; then unattributed conversions, nulls
+	units []unit    // in a fixed order
+	k     []int64   // this replicate's draws per cell
+	mean  []float64 // per path: value per converting journey
+	jc    []jmean   // per path-channel: journey-level credit per converting journey
+	jcAt  []int32   // path i's jmeans are jc[jcAt[i]:jcAt[i+1]]
 }
+
+// A unit is a cell (cells has one element) or a group of cells with the
+// same count n.
+type unit struct {
+	n     int64
+	cells []int32
+}
+
+type jmean struct {
+	id uint16
+	c  [3][2]float64
+}
+
+// minGroup is the fewest cells of one count that are drawn as a group.
+const minGroup = 16
 
 func newResampler(v *Aggregate) *resampler {
 	rs := &resampler{v: v}
 	rs.rep = &Aggregate{halfLife: v.halfLife, lookback: v.lookback, currency: v.currency, currencyOK: true,
-		noTimes: v.noTimes, isView: true, chanID: v.chanID, chans: v.chans,
+		noTimes: v.noTimes, isView: true, chanID: v.chanID, chans: v.chans, replicaOf: v,
 		timeDecay: make([]credit, len(v.chans)), wShaped: make([]credit, len(v.chans)), fullPath: make([]credit, len(v.chans))}
 	rs.cell = make([]int64, 0, 2*len(v.paths)+2)
-	for _, p := range v.paths {
+	rs.mean = make([]float64, len(v.paths))
+	rs.jcAt = make([]int32, len(v.paths)+1)
+	for i, p := range v.paths {
 		rs.cell = append(rs.cell, p.conversions, p.journeys-p.conversions)
+		if p.conversions > 0 {
+			rs.mean[i] = float64(p.value) / float64(p.conversions)
+			for _, c := range p.jc {
+				m := jmean{id: c.id}
+				for k := range c.c {
+					m.c[k][0] = c.c[k][0].float() / float64(p.conversions)
+					m.c[k][1] = c.c[k][1].float() / float64(p.conversions)
+				}
+				rs.jc = append(rs.jc, m)
+			}
+		}
+		rs.jcAt[i+1] = int32(len(rs.jc))
 	}
 	u := v.unattributed
 	rs.cell = append(rs.cell, u.conversions, u.journeys-u.conversions)
+	rs.k = make([]int64, len(rs.cell))
+	byCount := map[int64][]int32{}
+	for i, n := range rs.cell {
+		if n > 0 {
+			byCount[n] = append(byCount[n], int32(i))
+		}
+	}
+	ns := make([]int64, 0, len(byCount))
+	for n := range byCount {
+		ns = append(ns, n)
+	}
+	slices.Sort(ns) // a fixed order of the units
+	for _, n := range ns {
+		cells := byCount[n]
+		if len(cells) >= minGroup {
+			rs.units = append(rs.units, unit{n: n, cells: cells})
+			continue
+		}
+		for _, c := range cells {
+			rs.units = append(rs.units, unit{n: n, cells: []int32{c}})
+		}
+	}
 	return rs
 }
 
@@ -243,21 +305,30 @@ func newResampler(v *Aggregate) *resampler {
 // replacement from the view's.
 func (rs *resampler) sample(rng *rand.Rand) *Aggregate {
 	v, rep := rs.v, rs.rep
+	clear(rs.k)
 	left := v.total.journeys // draws left
-	mass := left             // journeys in the cells not yet drawn from
-	draw := func(n int64) int64 {
-		if n == 0 || left == 0 {
-			return 0
+	mass := left             // journeys in the units not yet drawn from
+	for _, u := range rs.units {
+		if left == 0 {
+			break
 		}
+		um := u.n * int64(len(u.cells)) // ≤ the journeys: no overflow
 		var k int64
-		if n >= mass {
+		if um >= mass {
 			k = left
 		} else {
-			k = binomial(rng, left, float64(n)/float64(mass))
+			k = binomial(rng, left, float64(um)/float64(mass))
 		}
 		left -= k
-		mass -= n
-		return k
+		mass -= um
+		if len(u.cells) == 1 {
+			rs.k[u.cells[0]] = k
+			continue
+		}
+		m := uint64(len(u.cells))
+		for ; k > 0; k-- {
+			rs.k[u.cells[rng.Uint64N(m)]]++
+		}
 	}
 	rep.paths = rep.paths[:0]
 	rep.total, rep.unattributed = counts{}, counts{}
@@ -265,28 +336,28 @@ func (rs *resampler) sample(rng *rand.Rand) *Aggregate {
 		clear(cr)
 	}
 	for i := range v.paths {
-		p := &v.paths[i]
-		kc := draw(rs.cell[2*i])
-		kn := draw(rs.cell[2*i+1])
+		kc, kn := rs.k[2*i], rs.k[2*i+1]
 		if kc+kn == 0 {
 			continue
 		}
-		np := pathStat{key: p.key, journeys: kc + kn, conversions: kc}
+		np := pathStat{key: v.paths[i].key, journeys: kc + kn, conversions: kc, src: int32(i)}
 		if kc > 0 {
-			f := float64(kc) / float64(p.conversions)
-			np.value = int64(math.Round(f * float64(p.value)))
-			for _, c := range p.jc {
-				for m, dst := range [][]credit{rep.timeDecay, rep.wShaped, rep.fullPath} {
-					dst[c.id].conv += f * c.c[m][0].float()
-					dst[c.id].value += f * c.c[m][1].float()
-				}
+			f := float64(kc)
+			np.value = int64(math.Round(f * rs.mean[i]))
+			for _, c := range rs.jc[rs.jcAt[i]:rs.jcAt[i+1]] {
+				rep.timeDecay[c.id].conv += f * c.c[jTimeDecay][0]
+				rep.timeDecay[c.id].value += f * c.c[jTimeDecay][1]
+				rep.wShaped[c.id].conv += f * c.c[jWShaped][0]
+				rep.wShaped[c.id].value += f * c.c[jWShaped][1]
+				rep.fullPath[c.id].conv += f * c.c[jFullPath][0]
+				rep.fullPath[c.id].value += f * c.c[jFullPath][1]
 			}
 		}
 		rep.paths = append(rep.paths, np)
 		rep.total.add(counts{np.journeys, np.conversions, np.value})
 	}
 	n := len(rs.cell)
-	kc, kn := draw(rs.cell[n-2]), draw(rs.cell[n-1])
+	kc, kn := rs.k[n-2], rs.k[n-1]
 	u := counts{journeys: kc + kn, conversions: kc}
 	if kc > 0 {
 		u.value = int64(math.Round(float64(kc) / float64(v.unattributed.conversions) * float64(v.unattributed.value)))

@@ -1,9 +1,14 @@
 package attribution
 
 import (
+	"bytes"
+	"context"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
+
+	"github.com/revengine/revengine/attribution/internal/synth"
 
 	"github.com/revengine/revengine/money"
 )
@@ -95,5 +100,81 @@ func TestResampleIsMultinomial(t *testing.T) {
 		if math.Abs(c.got-c.want) > 0.5 {
 			t.Errorf("%s: mean %.3f, want %g", c.name, c.got, c.want)
 		}
+	}
+}
+
+// TestReplicateMarkovTemplate: the Markov chain of a replicate built from
+// its view's template gives the same credit as one built from scratch.
+func TestReplicateMarkovTemplate(t *testing.T) {
+	var b bytes.Buffer
+	if err := synth.WriteTouches(&b, 3000, 4); err != nil {
+		t.Fatal(err)
+	}
+	a, err := ReadTouches(context.Background(), &b, "synth.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := newResampler(a.view())
+	for r := uint64(0); r < 5; r++ {
+		rep := rs.sample(rand.New(rand.NewPCG(9, r)))
+		for _, k := range []int{1, 2} {
+			viaTemplate, err := markov{order: k}.run(context.Background(), rep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain := &Aggregate{chans: rep.chans, chanID: rep.chanID, paths: rep.paths, total: rep.total,
+				unattributed: rep.unattributed, currency: rep.currency, currencyOK: true, isView: true}
+			fresh, err := markov{order: k}.run(context.Background(), plain)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range viaTemplate.Channels {
+				f := fresh.Channels[i]
+				if c.Channel != f.Channel || math.Abs(c.Conversions-f.Conversions) > 1e-9*math.Max(1, f.Conversions) ||
+					math.Abs(c.ValueMinor-f.ValueMinor) > 1e-9*math.Max(1, f.ValueMinor) {
+					t.Errorf("replicate %d order %d %s: template %g/%g, fresh %g/%g", r, k, c.Channel, c.Conversions, c.ValueMinor, f.Conversions, f.ValueMinor)
+				}
+			}
+		}
+	}
+}
+
+// TestResampleGroups: with many cells of one count (drawn as a group) a
+// replicate still has N journeys and each cell's mean count is its count:
+// 200 paths of 1 journey and 1 path of 300, means 1 and 300.
+func TestResampleGroups(t *testing.T) {
+	a := NewAggregate()
+	for i := 0; i < 200; i++ {
+		if err := a.AddPath([]string{"c" + strconv.Itoa(i%50), "d" + strconv.Itoa(i/50)}, 0, 1, money.New(0, "USD")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.AddPath([]string{"big"}, 100, 200, money.New(1000, "USD")); err != nil {
+		t.Fatal(err)
+	}
+	rs := newResampler(a.view())
+	if len(rs.units) >= len(rs.cell) {
+		t.Fatalf("%d units for %d cells: nothing grouped", len(rs.units), len(rs.cell))
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	const reps = 2000
+	var small, big float64
+	for r := 0; r < reps; r++ {
+		rep := rs.sample(rng)
+		if rep.total.journeys != 500 {
+			t.Fatalf("replicate has %d journeys, want 500", rep.total.journeys)
+		}
+		for _, p := range rep.paths {
+			if len(p.key) == 2 {
+				big += float64(p.journeys)
+			} else {
+				small += float64(p.journeys)
+			}
+		}
+	}
+	// Means 200 (the small paths together) and 300; standard errors
+	// sqrt(500·0.4·0.6/2000) ≈ 0.24: allow 1.
+	if math.Abs(small/reps-200) > 1 || math.Abs(big/reps-300) > 1 {
+		t.Errorf("means %.2f and %.2f, want 200 and 300", small/reps, big/reps)
 	}
 }
