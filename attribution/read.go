@@ -472,12 +472,24 @@ func (tr *TouchReader) parseRow() (done bool, err error) {
 // Line returns the first line of the journey Next returned last.
 func (tr *TouchReader) Line() int { return tr.outLine }
 
-// ReadTouches reads the touch CSV (see TouchReader) into a new aggregate
-// built with opts (WithHalfLife, WithLookback, WithCurrency; MaxRecordBytes bounds
-// a record). name is used in error messages. Every bad line is reported:
-// the error is then an *Error, or an Errors list sorted by line (the first
-// MaxErrors problems), and no aggregate is returned. A read error or ctx's
-// error is returned as it is.
+// ReadTouches reads the touch CSV (see TouchReader for the columns) into a
+// new aggregate built with opts (WithHalfLife, WithLookback, WithCurrency,
+// WithChannelMap; MaxRecordBytes bounds a record).
+//
+// By default (AnyOrder) the rows may come in any order: they are held and
+// grouped by journey within the WithSortMemory budget, spilled as sorted
+// runs to temporary files (WithTempDir) beyond it and merged, and each
+// journey's touches are put in time order, touches at the same time ordered
+// by channel name, campaign and milestones, so that any order of the same
+// rows gives the same aggregate. A journey's journey-level columns must
+// still agree on every row. WithRowOrder(Grouped) is the strict mode of
+// TouchReader: it streams, and a journey whose rows are not contiguous and
+// in time order is an error.
+//
+// name is used in error messages. Every bad line is reported: the error is
+// then an *Error, or an Errors list sorted by line (the first MaxErrors
+// problems), and no aggregate is returned. A read error or ctx's error is
+// returned as it is.
 func ReadTouches(ctx context.Context, r io.Reader, name string, opts ...Option) (a *Aggregate, err error) {
 	defer diag.Recover(&err, "attribution: ReadTouches")
 	c := newConfig(opts)
