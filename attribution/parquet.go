@@ -26,8 +26,9 @@ import (
 //   - journey_id, channel, campaign, currency: strings (BYTE_ARRAY), or
 //     integers for journey_id;
 //   - timestamp, conversion_time: TIMESTAMP (milli-, micro- or
-//     nanoseconds), DATE, or RFC 3339 strings;
-//   - lead_created, opp_created, converted: BOOLEAN, or integers 0 and 1;
+//     nanoseconds), DATE, legacy INT96 timestamps, or RFC 3339 strings;
+//   - lead_created, opp_created, converted: BOOLEAN, or integers or
+//     strings 0 and 1;
 //   - value_minor: INT32 or INT64 (or a decimal string).
 //
 // A null is an empty CSV field. Errors read
@@ -97,6 +98,7 @@ const (
 	pqBool                         // 0 or 1
 	pqTimestamp                    // RFC 3339 from a unit since the epoch
 	pqDate                         // RFC 3339 midnight UTC from days since the epoch
+	pqInt96                        // RFC 3339 from a legacy INT96 timestamp (Impala, Spark)
 )
 
 // openParquet opens the file and maps its columns; the table's records
@@ -147,6 +149,8 @@ func openParquet(ctx context.Context, r io.ReaderAt, size int64, name string, c 
 				kinds[i] = pqInt
 			case parquet.Boolean:
 				kinds[i] = pqBool
+			case parquet.Int96:
+				kinds[i] = pqInt96
 			default:
 				bad("Parquet type %s is not supported (want strings, integers, booleans, timestamps or dates)", typ)
 			}
@@ -169,7 +173,7 @@ func openParquet(ctx context.Context, r io.ReaderAt, size int64, name string, c 
 		}
 		i := h.Index[k]
 		ok := map[string][]parquetKind{
-			"time": {pqTimestamp, pqDate, pqBytes}, "flag": {pqBool, pqInt}, "int": {pqInt, pqBytes},
+			"time": {pqTimestamp, pqDate, pqInt96, pqBytes}, "flag": {pqBool, pqInt, pqBytes}, "int": {pqInt, pqBytes},
 			"text": {pqBytes}, "id": {pqBytes, pqInt},
 		}[w]
 		found := false
@@ -287,6 +291,13 @@ func appendValue(b []byte, v parquet.Value, k parquetKind, unit time.Duration) [
 		return tm.UTC().AppendFormat(b, time.RFC3339Nano)
 	case pqDate:
 		return time.Unix(int64(v.Int32())*86400, 0).UTC().AppendFormat(b, time.RFC3339)
+	case pqInt96:
+		// Nanoseconds of the day in the low 8 bytes, the Julian day in the
+		// high 4; Julian day 2440588 is 1970-01-01.
+		x := v.Int96()
+		nanos := int64(uint64(x[1])<<32 | uint64(x[0]))
+		days := int64(x[2]) - 2440588
+		return time.Unix(days*86400, nanos).UTC().AppendFormat(b, time.RFC3339Nano)
 	}
 	return append(b, v.ByteArray()...)
 }

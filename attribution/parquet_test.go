@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
 
 	"github.com/revengine/revengine/attribution"
 	"github.com/revengine/revengine/attribution/internal/synth"
@@ -153,4 +154,78 @@ func FuzzReadTouchesParquet(f *testing.F) {
 			t.Fatalf("totals %+v, unattributed %+v", a.Totals(), a.Unattributed())
 		}
 	})
+}
+
+// TestParquetColumnTypes: the same journey with timestamps as strings and
+// as INT96, flags as integers and strings, and the value as INT32 reads as
+// the CSV does. By hand: j1 email (2026-01-01) then search (01-02),
+// converted on 01-05 for 300: first touch credits email 300.
+func TestParquetColumnTypes(t *testing.T) {
+	type row struct {
+		JourneyID      int64   `parquet:"journey_id"`
+		Timestamp      string  `parquet:"timestamp"`
+		Channel        string  `parquet:"channel"`
+		LeadCreated    int32   `parquet:"lead_created"`
+		OppCreated     string  `parquet:"opp_created"`
+		Converted      bool    `parquet:"converted"`
+		ValueMinor     int32   `parquet:"value_minor"`
+		ConversionTime *string `parquet:"conversion_time,optional"`
+	}
+	ct := "2026-01-05T00:00:00Z"
+	var b bytes.Buffer
+	w := parquet.NewGenericWriter[row](&b)
+	if _, err := w.Write([]row{
+		{JourneyID: 1, Timestamp: "2026-01-02T00:00:00Z", Channel: "search", OppCreated: "1", Converted: true, ValueMinor: 300, ConversionTime: &ct},
+		{JourneyID: 1, Timestamp: "2026-01-01T00:00:00Z", Channel: "email", LeadCreated: 1, OppCreated: "0", Converted: true, ValueMinor: 300, ConversionTime: &ct},
+		{JourneyID: 2, Timestamp: "2026-01-01T00:00:00Z", Channel: "email", OppCreated: "0"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	a, err := attribution.ReadTouchesParquet(context.Background(), bytes.NewReader(b.Bytes()), int64(b.Len()), "t.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := synth.Header + "\n1,2026-01-01T00:00:00Z,email,1,0,1,300,2026-01-05T00:00:00Z\n" +
+		"1,2026-01-02T00:00:00Z,search,0,1,1,300,2026-01-05T00:00:00Z\n2,2026-01-01T00:00:00Z,email,0,0,0,0,\n"
+	if got, want := allJSON(t, a), allJSON(t, mustRead(t, []byte(csv))); !bytes.Equal(got, want) {
+		t.Errorf("Parquet with other column types differs from the CSV:\n%s\n%s", got, want)
+	}
+	r, _ := attribution.Run(context.Background(), a, attribution.FirstTouch())
+	if c, _ := r.Channel("email"); c.Value != usd(300) {
+		t.Errorf("email %+v", c)
+	}
+}
+
+// TestParquetInt96: a legacy INT96 timestamp is nanoseconds of the day and
+// a Julian day: 2026-01-01 is day 20454 after 1970-01-01, Julian day
+// 2440588 + 20454 = 2461042; 36 hours later is the next day (2461043) at
+// 12:00, 43200·10⁹ ns.
+func TestParquetInt96(t *testing.T) {
+	type row struct {
+		JourneyID      string           `parquet:"journey_id"`
+		Timestamp      deprecated.Int96 `parquet:"timestamp"`
+		Channel        string           `parquet:"channel"`
+		LeadCreated    bool             `parquet:"lead_created"`
+		OppCreated     bool             `parquet:"opp_created"`
+		Converted      bool             `parquet:"converted"`
+		ValueMinor     int64            `parquet:"value_minor"`
+		ConversionTime deprecated.Int96 `parquet:"conversion_time"`
+	}
+	ns := uint64(43200) * 1e9
+	var b bytes.Buffer
+	w := parquet.NewGenericWriter[row](&b)
+	if _, err := w.Write([]row{{JourneyID: "j1", Timestamp: deprecated.Int96{0, 0, 2461042}, Channel: "email", Converted: true, ValueMinor: 5,
+		ConversionTime: deprecated.Int96{uint32(ns), uint32(ns >> 32), 2461043}}}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	a, err := attribution.ReadTouchesParquet(context.Background(), bytes.NewReader(b.Bytes()), int64(b.Len()), "t.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := synth.Header + "\nj1,2026-01-01T00:00:00Z,email,0,0,1,5,2026-01-02T12:00:00Z\n"
+	if got, want := allJSON(t, a), allJSON(t, mustRead(t, []byte(csv))); !bytes.Equal(got, want) {
+		t.Errorf("INT96 Parquet differs from the CSV:\n%s\n%s", got, want)
+	}
 }
