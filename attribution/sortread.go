@@ -53,13 +53,15 @@ const DefaultSortMemory = 512 << 20
 // holds while sorting AnyOrder input (default DefaultSortMemory; n ≤ 0
 // keeps it). A row takes 104 bytes (72 for its fields, 32 for its sort
 // key) plus its journey id: the default holds about 4.5 million rows of
-// short ids. When the budget is reached the rows held are sorted and written to a temporary file (a
-// "run", in WithTempDir), and the runs are merged at the end, reading each
-// through a 64 KiB buffer. The memory bound is therefore the budget, plus
-// 64 KiB per run (one run per budget's worth of input), plus the distinct
-// channel and campaign names, plus the rows of the largest journey, plus
-// the aggregate itself — independent of the number of journeys. Temporary
-// files are removed before ReadTouches returns.
+// short ids, and input that fits is grouped in memory (see the hash
+// grouping below). When the budget is reached the rows held are sorted and
+// written to a temporary file (a "run", in WithTempDir), and the runs are
+// merged at the end, reading each through a 64 KiB buffer; at 64 runs they
+// are merged into one. The memory bound is therefore the budget, plus at
+// most 64 × 64 KiB for the runs, plus the distinct channel and campaign
+// names, plus the rows of the largest journey, plus the aggregate itself —
+// not a set of every journey id. Temporary files are removed before
+// ReadTouches returns.
 func WithSortMemory(n int) Option {
 	return func(c *config) {
 		if n > 0 {
@@ -391,18 +393,7 @@ func (s *sorter) spill() error {
 	var buf []byte
 	for _, k := range s.keys {
 		r := &s.rows[k.n]
-		buf = buf[:0]
-		buf = binary.AppendUvarint(buf, uint64(r.idLen))
-		buf = append(buf, s.arena[r.idOff:r.idOff+r.idLen]...)
-		buf = binary.AppendVarint(buf, r.line)
-		buf = binary.AppendVarint(buf, r.sec)
-		buf = binary.AppendUvarint(buf, uint64(r.nsec))
-		buf = binary.AppendVarint(buf, r.csec)
-		buf = binary.AppendUvarint(buf, uint64(r.cnsec))
-		buf = binary.AppendVarint(buf, r.value)
-		buf = binary.AppendUvarint(buf, uint64(r.ch))
-		buf = binary.AppendUvarint(buf, uint64(r.camp))
-		buf = append(buf, r.flags)
+		buf = appendRow(buf[:0], r, s.arena[r.idOff:r.idOff+r.idLen])
 		if _, err := w.Write(buf); err != nil {
 			return fmt.Errorf("attribution: sorting %s: %w", s.t.name, err)
 		}
@@ -414,6 +405,84 @@ func (s *sorter) spill() error {
 		return fmt.Errorf("attribution: sorting %s: %w", s.t.name, err)
 	}
 	s.rows, s.arena = s.rows[:0], s.arena[:0]
+	if len(s.runs) >= maxRuns {
+		return s.compact()
+	}
+	return nil
+}
+
+// maxRuns is the most runs held open: at this many, they are merged into
+// one, so a small budget on a large input never runs out of files.
+const maxRuns = 64
+
+// appendRow appends the run encoding of r, whose id is id.
+func appendRow(buf []byte, r *srow, id []byte) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(id)))
+	buf = append(buf, id...)
+	buf = binary.AppendVarint(buf, r.line)
+	buf = binary.AppendVarint(buf, r.sec)
+	buf = binary.AppendUvarint(buf, uint64(r.nsec))
+	buf = binary.AppendVarint(buf, r.csec)
+	buf = binary.AppendUvarint(buf, uint64(r.cnsec))
+	buf = binary.AppendVarint(buf, r.value)
+	buf = binary.AppendUvarint(buf, uint64(r.ch))
+	buf = binary.AppendUvarint(buf, uint64(r.camp))
+	return append(buf, r.flags)
+}
+
+// compact merges the runs into one.
+func (s *sorter) compact() error {
+	f, err := os.CreateTemp(s.c.tempDir, "revengine-attribution-sort-*")
+	if err != nil {
+		return fmt.Errorf("attribution: sorting %s: %w", s.t.name, err)
+	}
+	w := bufio.NewWriterSize(f, 1<<16)
+	var buf []byte
+	err = s.eachMerged(func(r *srow, id []byte) error {
+		buf = appendRow(buf[:0], r, id)
+		_, err := w.Write(buf)
+		return err
+	})
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	s.removeRuns()
+	s.runs = []*os.File{f}
+	if err != nil {
+		return fmt.Errorf("attribution: sorting %s: %w", s.t.name, err)
+	}
+	return nil
+}
+
+// eachMerged calls fn with the rows of all runs in order.
+func (s *sorter) eachMerged(fn func(r *srow, id []byte) error) error {
+	h := &cursorHeap{s: s}
+	for _, f := range s.runs {
+		c := &cursor{r: bufio.NewReaderSize(f, 1<<16)}
+		if c.next() {
+			h.cs = append(h.cs, c)
+		} else if c.err != nil {
+			return c.err
+		}
+	}
+	heap.Init(h)
+	for h.Len() > 0 {
+		c := h.cs[0]
+		if err := fn(&c.row, c.id); err != nil {
+			return err
+		}
+		if c.next() {
+			heap.Fix(h, 0)
+		} else {
+			if c.err != nil {
+				return c.err
+			}
+			heap.Pop(h)
+		}
+	}
 	return nil
 }
 
@@ -503,32 +572,21 @@ func (s *sorter) merge(ctx context.Context, a *Aggregate) error {
 	if err := s.spill(); err != nil {
 		return err
 	}
-	h := &cursorHeap{s: s}
-	for _, f := range s.runs {
-		c := &cursor{r: bufio.NewReaderSize(f, 1<<16)}
-		if c.next() {
-			h.cs = append(h.cs, c)
-		} else if c.err != nil {
-			return fmt.Errorf("attribution: sorting %s: %w", s.t.name, c.err)
-		}
-	}
-	heap.Init(h)
-	for n := 0; h.Len() > 0; n++ {
-		if n&1023 == 0 {
+	n := 0
+	err := s.eachMerged(func(r *srow, id []byte) error {
+		if n++; n&1023 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		c := h.cs[0]
-		g.row(&c.row, c.id)
-		if c.next() {
-			heap.Fix(h, 0)
-		} else {
-			if c.err != nil {
-				return fmt.Errorf("attribution: sorting %s: %w", s.t.name, c.err)
-			}
-			heap.Pop(h)
+		g.row(r, id)
+		return nil
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
 		}
+		return fmt.Errorf("attribution: sorting %s: %w", s.t.name, err)
 	}
 	g.flush()
 	return nil

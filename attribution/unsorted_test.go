@@ -144,3 +144,28 @@ u.csv:6:6: converted: 1, but 0 on line 3 (first row of journey "j1")`
 		t.Errorf("error:\n got %v\nwant %s", err, want)
 	}
 }
+
+// TestUnsortedManyRuns: a budget of one byte makes every row its own run;
+// past 64 runs they are merged into one, and the result is still the
+// grouped reader's.
+func TestUnsortedManyRuns(t *testing.T) {
+	csv := synthCSV(t, 150, 3) // about 450 rows: several compactions
+	want := allJSON(t, mustReadOpts(t, csv, attribution.WithRowOrder(attribution.Grouped)))
+	dir := t.TempDir()
+	got := allJSON(t, mustReadOpts(t, shuffleRows(csv, 5), attribution.WithSortMemory(1), attribution.WithTempDir(dir)))
+	if !bytes.Equal(got, want) {
+		t.Error("results differ from the grouped reader")
+	}
+	if ents, err := readDir(dir); err != nil || len(ents) != 0 {
+		t.Errorf("temporary files left: %v %v", ents, err)
+	}
+}
+
+func mustReadOpts(t *testing.T, csv []byte, opts ...attribution.Option) *attribution.Aggregate {
+	t.Helper()
+	a, err := attribution.ReadTouches(context.Background(), bytes.NewReader(csv), "t.csv", opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
