@@ -25,9 +25,9 @@ const attributeSynopsis = `--model NAME [--order K] [--half-life DURATION] [--fo
          [--grouped] [--channel-map FILE] [--channel-fold]
          [--bootstrap N [--ci LEVEL] [--seed S]] [--min-journeys N [--privacy drop|pool]]
          [--disagreement] [--lift FILE]
-       attribute --choose-order K [--folds F] [--seed S] [--json] FILE|-
          [--spend FILE] [--lookback DURATION] [--markov-value removal|share]
          [--currency CODE] [--json] FILE|-
+       revengine attribute --choose-order K [--folds F] [--seed S] [--json] FILE|-
 
 Credits the conversions and conversion value of customer journeys to the
 channels that earned them. FILE ("-" for standard input) is CSV with a
