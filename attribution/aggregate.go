@@ -66,6 +66,8 @@ type Path struct {
 type Aggregate struct {
 	halfLife   time.Duration
 	lookback   time.Duration
+	period     Period         // zero: every journey
+	outside    counts         // journeys that ended outside the period
 	currency   money.Currency // "" in the zero Aggregate: DefaultCurrency
 	currencyOK bool           // currency has been validated
 	noTimes    bool           // some data came in as paths, without times or milestones
@@ -117,6 +119,7 @@ func newAggregate(c config) *Aggregate {
 	return &Aggregate{
 		halfLife: c.halfLife,
 		lookback: c.lookback,
+		period:   c.period,
 		currency: c.currency,
 		norm:     c.norm,
 		chanID:   map[string]uint16{},
@@ -147,6 +150,13 @@ func (a *Aggregate) init() {
 		a.pathIdx = map[string]int32{}
 	}
 }
+
+// Period reports the period journeys must end in (zero: none).
+func (a *Aggregate) Period() Period { return a.period }
+
+// OutsidePeriod reports the journeys left out because they ended outside
+// the period (see WithPeriod); they are in neither Totals nor Unattributed.
+func (a *Aggregate) OutsidePeriod() Totals { return a.outside.totals(a.Currency()) }
 
 // Lookback reports the lookback window (0: none).
 func (a *Aggregate) Lookback() time.Duration { return a.lookback }
@@ -287,6 +297,19 @@ func (a *Aggregate) add(j *Journey) error {
 	if j.Converted {
 		in.conversions, in.value = 1, j.Value.Amount
 	}
+	if !a.period.IsZero() {
+		end := j.ConversionTime
+		if !j.Converted && len(j.Touches) > 0 {
+			end = j.Touches[len(j.Touches)-1].Time
+		}
+		if !end.IsZero() && !a.period.Contains(end) {
+			if !a.outside.fits(in) {
+				return errTotalOverflow
+			}
+			a.outside.add(in)
+			return nil
+		}
+	}
 	if !a.total.fits(in) {
 		return errTotalOverflow
 	}
@@ -347,6 +370,8 @@ func (a *Aggregate) AddPath(channels []string, conversions, nulls int64, value m
 		return fmt.Errorf("%w: value %d on a path without conversions", ErrInvalidJourney, value.Amount)
 	case a.lookback > 0:
 		return fmt.Errorf("%w: a lookback window needs touch times", ErrNeedsTimes)
+	case !a.period.IsZero():
+		return fmt.Errorf("%w: a period needs conversion times", ErrNeedsTimes)
 	}
 	if err := a.checkCurrency("", value); err != nil {
 		e := err.(*Error)
@@ -394,9 +419,9 @@ func (a *Aggregate) Merge(o *Aggregate) (err error) {
 		return nil
 	}
 	a.init()
-	if a.HalfLife() != o.HalfLife() || a.lookback != o.lookback || a.Currency() != o.Currency() {
-		return fmt.Errorf("%w: half-life %v/%v, lookback %v/%v, currency %s/%s", ErrIncompatible,
-			a.HalfLife(), o.HalfLife(), a.lookback, o.lookback, a.Currency(), o.Currency())
+	if a.HalfLife() != o.HalfLife() || a.lookback != o.lookback || a.Currency() != o.Currency() || a.period != o.period {
+		return fmt.Errorf("%w: half-life %v/%v, lookback %v/%v, currency %s/%s, period %v/%v", ErrIncompatible,
+			a.HalfLife(), o.HalfLife(), a.lookback, o.lookback, a.Currency(), o.Currency(), a.period, o.period)
 	}
 	if !a.total.fits(o.total) {
 		return errTotalOverflow
@@ -428,6 +453,7 @@ func (a *Aggregate) Merge(o *Aggregate) (err error) {
 	a.mergeRenamed(o)
 	a.total.add(o.total)
 	a.unattributed.add(o.unattributed)
+	a.outside.add(o.outside)
 	a.noTimes = a.noTimes || o.noTimes
 	return nil
 }

@@ -253,7 +253,7 @@ const minGroup = 16
 
 func newResampler(v *Aggregate) *resampler {
 	rs := &resampler{v: v}
-	rs.rep = &Aggregate{halfLife: v.halfLife, lookback: v.lookback, currency: v.currency, currencyOK: true,
+	rs.rep = &Aggregate{halfLife: v.halfLife, lookback: v.lookback, period: v.period, currency: v.currency, currencyOK: true,
 		noTimes: v.noTimes, isView: true, chanID: v.chanID, chans: v.chans, replicaOf: v,
 		timeDecay: make([]credit, len(v.chans)), wShaped: make([]credit, len(v.chans)), fullPath: make([]credit, len(v.chans))}
 	rs.cell = make([]int64, 0, 2*len(v.paths)+2)

@@ -78,7 +78,7 @@ func (a *Aggregate) view() *Aggregate {
 		return a.cache
 	}
 	v := &Aggregate{
-		halfLife: a.HalfLife(), lookback: a.lookback, currency: a.Currency(), currencyOK: a.currencyOK,
+		halfLife: a.HalfLife(), lookback: a.lookback, period: a.period, currency: a.Currency(), currencyOK: a.currencyOK,
 		noTimes: a.noTimes, total: a.total, unattributed: a.unattributed, isView: true,
 		chanID: make(map[string]uint16, len(a.chans)), renamed: a.renamed,
 	}

@@ -116,7 +116,7 @@ func (a *Aggregate) private(min int64, rule PrivacyRule, bySet bool) (*Aggregate
 	if info.Units == 0 {
 		return a, info
 	}
-	b := &Aggregate{halfLife: a.halfLife, lookback: a.lookback, currency: a.currency, currencyOK: true,
+	b := &Aggregate{halfLife: a.halfLife, lookback: a.lookback, period: a.period, currency: a.currency, currencyOK: true,
 		noTimes: a.noTimes, total: a.total, unattributed: a.unattributed}
 	for _, name := range a.chans {
 		if _, err := b.channelExact(name); err != nil {

@@ -611,6 +611,9 @@ func ReadPaths(ctx context.Context, r io.Reader, name string, opts ...Option) (a
 	if c.lookback > 0 {
 		return nil, &Error{File: name, Code: diag.CodeInvalid, Err: ErrNeedsTimes, Msg: "a lookback window needs touch times: " + ErrNeedsTimes.Error()}
 	}
+	if !c.period.IsZero() {
+		return nil, &Error{File: name, Code: diag.CodeInvalid, Err: ErrNeedsTimes, Msg: "a period needs conversion times: " + ErrNeedsTimes.Error()}
+	}
 	t, err := openTable(ctx, r, name, c, pathColumns)
 	if err != nil {
 		return nil, err

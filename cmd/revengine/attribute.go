@@ -24,7 +24,7 @@ func init() {
 const attributeSynopsis = `--model NAME [--order K] [--half-life DURATION] [--format touches|paths|parquet]
          [--grouped] [--channel-map FILE] [--channel-fold]
          [--bootstrap N [--ci LEVEL] [--seed S]] [--min-journeys N [--privacy drop|pool]]
-         [--disagreement] [--lift FILE]
+         [--disagreement] [--lift FILE] [--period FROM..TO]
          [--spend FILE] [--lookback DURATION] [--markov-value removal|share]
          [--currency CODE] [--json] FILE|-
        revengine attribute --choose-order K [--folds F] [--seed S] [--json] FILE|-
@@ -105,7 +105,11 @@ and prints a calibrated attribution, labelled as such: each tested
 channel's conversions rescaled to the measured ones (factor = measured /
 attributed, its interval the test's bounds / attributed), its value by the
 same factor; untested channels unchanged. The input must cover the tests'
-period. With --json the calibration is printed instead of the result.
+period: --period FROM..TO (dates, both days included) keeps only the
+journeys that ended in it (converted, or last touched, in the period;
+the others are counted as outside the period), and a lift test of another
+period is a warning. With --json the calibration is printed instead of
+the result.
 
 --choose-order K compares the Markov chains of orders 1..K instead of
 crediting: each order's out-of-sample AUC (mean and standard error over
@@ -177,6 +181,7 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	level := fs.Float64("ci", 0.95, "confidence `LEVEL` of the bootstrap intervals, in (0, 1)")
 	seed := fs.Uint64("seed", 1, "`SEED` of the bootstrap")
 	liftPath := fs.String("lift", "", "lift-test `FILE` to calibrate the credit to")
+	periodFlag := fs.String("period", "", "keep the journeys that ended from `FROM..TO` (dates, inclusive)")
 	disagreement := fs.Bool("disagreement", false, "with --model all, print only the model-disagreement report")
 	chooseOrder := fs.Int("choose-order", 0, "compare Markov orders 1..`K` and recommend one, instead of crediting")
 	folds := fs.Int("folds", 5, "cross-validation `F`olds of --choose-order")
@@ -229,6 +234,19 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		return usageError(fs, "--ci %g: want a level between 0 and 1, such as 0.95", *level)
 	case *minJourneys < 0:
 		return usageError(fs, "--min-journeys %d: want 0 (none) or more", *minJourneys)
+	}
+	var period attribution.Period
+	if *periodFlag != "" {
+		from, to, ok := strings.Cut(*periodFlag, "..")
+		f, ferr := time.Parse(time.DateOnly, from)
+		l, terr := time.Parse(time.DateOnly, to)
+		if !ok || ferr != nil || terr != nil || l.Before(f) {
+			return usageError(fs, "--period %q: want FROM..TO, two dates such as 2026-01-01..2026-01-31", *periodFlag)
+		}
+		if *format == "paths" {
+			return usageError(fs, "--period needs conversion times: use --format touches")
+		}
+		period = attribution.Period{From: f, To: l.AddDate(0, 0, 1)}
 	}
 	rule, err := attribution.ParsePrivacyRule(*privacy)
 	if err != nil {
@@ -317,6 +335,9 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		attribution.WithChannelMap(norm)}
 	if *grouped {
 		opts = append(opts, attribution.WithRowOrder(attribution.Grouped))
+	}
+	if !period.IsZero() {
+		opts = append(opts, attribution.WithPeriod(period.From, period.To))
 	}
 	var agg *attribution.Aggregate
 	if *format == "paths" {
@@ -423,6 +444,17 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		for _, w := range cal.Warnings {
 			errorf(env, "attribute", "warning: %s", w.Msg)
 		}
+		for _, lt := range lift {
+			tp := attribution.Period{From: lt.Start, To: lt.End.AddDate(0, 0, 1)}
+			if tp != period {
+				what := "the journeys are not limited to it (--period)"
+				if !period.IsZero() {
+					what = "not the --period " + *periodFlag
+				}
+				errorf(env, "attribute", "warning: the lift test of %q covers %s..%s, %s", lt.Channel,
+					lt.Start.Format(time.DateOnly), lt.End.Format(time.DateOnly), what)
+			}
+		}
 		if *asJSON {
 			enc := json.NewEncoder(env.Stdout)
 			enc.SetIndent("", "  ")
@@ -497,6 +529,11 @@ func writeAttributeHeader(w io.Writer, agg *attribution.Aggregate) {
 	in, un := agg.Totals(), agg.Unattributed()
 	fmt.Fprintf(w, "journeys %d, conversions %d, value_minor %d; unattributed: %d journeys, %d conversions, value_minor %d\n",
 		in.Journeys, in.Conversions, in.Value.Amount, un.Journeys, un.Conversions, un.Value.Amount)
+	if p := agg.Period(); !p.IsZero() {
+		out := agg.OutsidePeriod()
+		fmt.Fprintf(w, "period %s to %s; outside it: %d journeys, %d conversions, value_minor %d\n",
+			p.From.Format(time.DateOnly), p.To.AddDate(0, 0, -1).Format(time.DateOnly), out.Journeys, out.Conversions, out.Value.Amount)
+	}
 }
 
 func optFloat(p *float64, format string) string {

@@ -68,6 +68,8 @@ func TestAttributeGolden(t *testing.T) {
 		{"disagreement_needs_all", "", []string{"--model", "linear", "--disagreement", journeys}},
 		{"lift_table", "", []string{"--model", "last_touch", "--format", "paths", "--lift", attributeFile("lift.csv"), paths}},
 		{"lift_json", "", []string{"--model", "last_touch", "--format", "paths", "--lift", attributeFile("lift.csv"), "--json", paths}},
+		{"lift_period", "", []string{"--model", "first_touch", "--period", "2026-01-01..2026-01-31", "--lift", attributeFile("lift_jan.csv"), journeys}},
+		{"bad_period", "", []string{"--model", "first_touch", "--period", "2026-01-31..2026-01-01", journeys}},
 		{"lift_needs_model", "", []string{"--model", "all", "--lift", attributeFile("lift.csv"), paths}},
 		{"channel_fold_json", "", []string{"--model", "last_touch", "--channel-fold", "--json", attributeFile("mixed_case.csv")}},
 		{"bad_spend", "", []string{"--model", "linear", "--spend", attributeFile("bad_spend.csv"), journeys}},
