@@ -60,8 +60,9 @@ const DefaultSortMemory = 512 << 20
 // are merged into one. The memory bound is therefore the budget, plus at
 // most 64 × 64 KiB for the runs, plus the distinct channel and campaign
 // names, plus the rows of the largest journey, plus the aggregate itself —
-// not a set of every journey id. Temporary files are removed before
-// ReadTouches returns.
+// not a set of every journey id. (The process can hold more: Go's garbage
+// collector lets the heap grow to about twice what is live, see GOGC.)
+// Temporary files are removed before ReadTouches returns.
 func WithSortMemory(n int) Option {
 	return func(c *config) {
 		if n > 0 {
@@ -302,11 +303,12 @@ func readUnsorted(ctx context.Context, t *table, name string, c config) (*Aggreg
 		id := t.field(colID)
 		// Grow by doubling: append grows large slices by only 1.25×,
 		// which would copy the rows several times over.
+		// Neither grows past what the budget can hold.
 		if len(s.arena)+len(id) > cap(s.arena) {
-			s.arena = append(make([]byte, 0, 2*cap(s.arena)+len(id)+4096), s.arena...)
+			s.arena = append(make([]byte, 0, min(2*cap(s.arena)+4096, budget)+len(id)), s.arena...)
 		}
 		if len(s.rows) == cap(s.rows) {
-			s.rows = append(make([]srow, 0, 2*cap(s.rows)+1024), s.rows...)
+			s.rows = append(make([]srow, 0, min(2*cap(s.rows)+1024, budget/(srowSize+skeySize)+1)), s.rows...)
 		}
 		s.arena = append(s.arena, id...)
 		s.rows = append(s.rows, r)

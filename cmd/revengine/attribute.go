@@ -22,7 +22,7 @@ func init() {
 }
 
 const attributeSynopsis = `--model NAME [--order K] [--half-life DURATION] [--format touches|paths|parquet]
-         [--grouped] [--channel-map FILE] [--channel-fold]
+         [--grouped | --sort-memory MIB] [--channel-map FILE] [--channel-fold]
          [--bootstrap N [--ci LEVEL] [--seed S]] [--min-journeys N [--privacy drop|pool]]
          [--disagreement] [--lift FILE] [--period FROM..TO]
          [--spend FILE] [--lookback DURATION] [--markov-value removal|share]
@@ -49,7 +49,8 @@ Models (NAME):
 --format touches (default), one row per touchpoint, in any order (rows are
 sorted by journey and time in bounded memory, spilling to temporary files;
 touches at equal times are ordered by channel name); --grouped requires
-the rows of a journey contiguous and in time order and streams them:
+the rows of a journey contiguous and in time order and streams them;
+--sort-memory bounds the rows held while sorting (MiB, default 512):
   journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time
   timestamps RFC 3339; flags 0/1; value_minor integer minor units (0 when
   not converted); converted, value_minor, conversion_time repeated on every
@@ -175,6 +176,7 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	currency := fs.String("currency", string(attribution.DefaultCurrency), "ISO 4217 currency `CODE` of the values and costs")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	grouped := fs.Bool("grouped", false, "require each journey's rows contiguous and in time order (strict, streaming)")
+	sortMem := fs.Int("sort-memory", attribution.DefaultSortMemory>>20, "`MiB` of rows held while sorting unsorted input; beyond it sorted runs go to temporary files")
 	mapPath := fs.String("channel-map", "", "channel map `FILE` (CSV from,to)")
 	fold := fs.Bool("channel-fold", false, "trim and lower-case channel names")
 	replicates := fs.Int("bootstrap", 0, "bootstrap `N` replicates for confidence intervals (0: none)")
@@ -208,6 +210,8 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		return usageError(fs, "--choose-order compares Markov orders: give it without --model")
 	case *chooseOrder < 0:
 		return usageError(fs, "--choose-order %d: want the highest order to compare, 1 or more", *chooseOrder)
+	case *sortMem < 1:
+		return usageError(fs, "--sort-memory %d: want 1 MiB or more", *sortMem)
 	case *liftPath != "" && (*model == "all" || *model == ""):
 		return usageError(fs, "--lift calibrates one model: give --model NAME")
 	case *disagreement && *model != "all":
@@ -336,6 +340,7 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	if *grouped {
 		opts = append(opts, attribution.WithRowOrder(attribution.Grouped))
 	}
+	opts = append(opts, attribution.WithSortMemory(*sortMem<<20))
 	if !period.IsZero() {
 		opts = append(opts, attribution.WithPeriod(period.From, period.To))
 	}
