@@ -193,3 +193,26 @@ func TestBootstrapErrors(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// TestBootstrapPooled: with a pooling privacy threshold a replicate may
+// lack the (pooled) channel (no rare path drawn, or a rare one drawn often
+// enough to pass the threshold); its intervals are still per channel name.
+// By hand, the point estimate: b (1 journey) is below 2 and pooled, so
+// (pooled) has b's 1 conversion and a has its 1.
+func TestBootstrapPooled(t *testing.T) {
+	a := pathsAgg(t, "a,1,100,1", "b,1,100,0")
+	res, err := attribution.Bootstrap(context.Background(), a, attribution.BootstrapConfig{Replicates: 200, Seed: 3},
+		attribution.Shapley(attribution.WithPrivacyThreshold(2, attribution.PoolRare)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res[0]
+	if len(r.Channels) != 3 || r.Channels[0].Channel != "(pooled)" || r.Channels[0].Conversions != 1 || r.Channels[1].Conversions != 1 {
+		t.Fatalf("channels %+v", r.Channels)
+	}
+	for _, c := range r.Channels {
+		if c.CI == nil || !(c.CI.Conversions[0] <= c.CI.Conversions[1]) || c.CI.Conversions[0] < 0 || c.CI.Conversions[1] > 3 {
+			t.Errorf("%s: interval %+v", c.Channel, c.CI)
+		}
+	}
+}

@@ -201,6 +201,8 @@ type TouchReader struct {
 }
 
 // NewTouchReader reads the header of r; name is used in error messages.
+// A TouchReader streams, so it reads Grouped input only; ReadTouches
+// accepts rows in any order.
 // It takes WithCurrency and MaxRecordBytes (other options are ignored). ctx is
 // checked while reading.
 func NewTouchReader(ctx context.Context, r io.Reader, name string, opts ...Option) (tr *TouchReader, err error) {
