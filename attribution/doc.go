@@ -24,9 +24,10 @@
 //     [ReadPaths].
 //
 // Every bad line is an [*Error] (the module's one error type) reading
-// "name:line:col: column: message": ungrouped journey ids, touches out of
-// time order, a non-integer value, journey-level columns that disagree
-// between rows, a currency other than the input's. [ReadTouches] reports
+// "name:line:col: column: message": a non-integer value, journey-level
+// columns that disagree between rows, a touch after its conversion, a
+// currency other than the input's, and in the Grouped mode ungrouped
+// journey ids and touches out of time order. [ReadTouches] reports
 // all of them in one pass ([Errors]); errors.Is matches [ErrSyntax],
 // [ErrInvalidJourney], [ErrLineTooLong] or [money.ErrCurrencyMismatch], and
 // a panic inside the package is [ErrInternal], never a crash. Nothing is dropped
