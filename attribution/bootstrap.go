@@ -18,7 +18,7 @@ import (
 // replicates, a 95% interval, seed 0 and one worker per CPU.
 type BootstrapConfig struct {
 	// Replicates is the number of bootstrap samples (default
-	// DefaultReplicates; at least 2).
+	// DefaultReplicates; 2 to MaxReplicates).
 	Replicates int
 	// Level is the confidence level of the intervals, in (0, 1)
 	// (default 0.95).
@@ -32,6 +32,10 @@ type BootstrapConfig struct {
 
 // DefaultReplicates is the number of bootstrap replicates when none is set.
 const DefaultReplicates = 1000
+
+// MaxReplicates bounds BootstrapConfig.Replicates: the replicates' credits
+// are held until the intervals are taken.
+const MaxReplicates = 1_000_000
 
 // ErrBootstrap marks an invalid BootstrapConfig.
 var ErrBootstrap = errors.New("invalid bootstrap configuration")
@@ -88,8 +92,8 @@ func Bootstrap(ctx context.Context, a *Aggregate, cfg BootstrapConfig, models ..
 		cfg.Workers = runtime.GOMAXPROCS(0)
 	}
 	switch {
-	case cfg.Replicates < 2:
-		return nil, fmt.Errorf("%w: %w: %d replicates (want at least 2)", ErrBootstrap, ErrInvalidInput, cfg.Replicates)
+	case cfg.Replicates < 2 || cfg.Replicates > MaxReplicates:
+		return nil, fmt.Errorf("%w: %w: %d replicates (want 2 to %d)", ErrBootstrap, ErrInvalidInput, cfg.Replicates, MaxReplicates)
 	case !(cfg.Level > 0 && cfg.Level < 1):
 		return nil, fmt.Errorf("%w: %w: level %g (want 0 < level < 1)", ErrBootstrap, ErrInvalidInput, cfg.Level)
 	}

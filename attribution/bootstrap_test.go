@@ -182,7 +182,7 @@ func modelNamed(t *testing.T, name string) attribution.Model {
 func TestBootstrapErrors(t *testing.T) {
 	ctx := context.Background()
 	a := synthAgg(t, 100, 5)
-	for _, cfg := range []attribution.BootstrapConfig{{Replicates: 1}, {Level: 1}, {Level: -0.5}, {Level: math.NaN()}} {
+	for _, cfg := range []attribution.BootstrapConfig{{Replicates: 1}, {Replicates: attribution.MaxReplicates + 1}, {Level: 1}, {Level: -0.5}, {Level: math.NaN()}} {
 		if _, err := attribution.Bootstrap(ctx, a, cfg, attribution.Linear()); !errors.Is(err, attribution.ErrBootstrap) {
 			t.Errorf("%+v: %v, want ErrBootstrap", cfg, err)
 		}

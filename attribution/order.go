@@ -74,7 +74,8 @@ type OrderScore struct {
 
 // ChooseOrder compares the Markov chains of orders 1 to maxOrder on a by
 // how well each predicts which journeys convert, and recommends one (see
-// OrderCriterion). The journeys (paths with touches) are split into
+// OrderCriterion). Orders above the longest path are the chain of that
+// path's length and are not listed. The journeys (paths with touches) are split into
 // cfg.Folds folds at random (seeded: each path's converting and
 // non-converting journeys are dealt out as multinomial draws); each fold
 // is predicted by the chain fitted to the others. It needs converting and
@@ -129,7 +130,12 @@ func ChooseOrder(ctx context.Context, a *Aggregate, maxOrder int, cfg OrderConfi
 		all[i] = [2]int64{p.conversions, p.journeys - p.conversions}
 	}
 	train := make([][2]int64, len(v.paths))
-	for k := 1; k <= maxOrder; k++ {
+	// Above the longest path every order is the same chain as that one.
+	longest := 1
+	for _, p := range v.paths {
+		longest = max(longest, len(p.key)/2)
+	}
+	for k := 1; k <= min(maxOrder, longest); k++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}

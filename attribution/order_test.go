@@ -126,3 +126,16 @@ func TestChooseOrderErrors(t *testing.T) {
 		t.Errorf("all converted: %v", err)
 	}
 }
+
+// TestChooseOrderLongestPath: paths of at most 2 channels make every order
+// above 2 the order-2 chain, so a maximum of 10⁹ lists orders 1 and 2.
+func TestChooseOrderLongestPath(t *testing.T) {
+	a := pathsAgg(t, "x > y,2,200,2", "y,1,100,3", "y > x,0,0,4")
+	sel, err := attribution.ChooseOrder(context.Background(), a, 1_000_000_000, attribution.OrderConfig{Folds: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sel.Orders) != 2 {
+		t.Errorf("%d orders listed, want 2", len(sel.Orders))
+	}
+}

@@ -232,8 +232,8 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		return usageError(fs, "--currency %q: want an ISO 4217 code such as USD", *currency)
 	case *format == "paths" && lookback > 0:
 		return usageError(fs, "--lookback needs touch times: use --format touches")
-	case *replicates < 0 || *replicates == 1:
-		return usageError(fs, "--bootstrap %d: want 0 (none) or at least 2 replicates", *replicates)
+	case *replicates < 0 || *replicates == 1 || *replicates > attribution.MaxReplicates:
+		return usageError(fs, "--bootstrap %d: want 0 (none) or 2 to %d replicates", *replicates, attribution.MaxReplicates)
 	case !(*level > 0 && *level < 1):
 		return usageError(fs, "--ci %g: want a level between 0 and 1, such as 0.95", *level)
 	case *minJourneys < 0:
