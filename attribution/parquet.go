@@ -36,7 +36,8 @@ import (
 // the rows of the whole file from 1, G and R the row group and the row
 // within it (from 1), COLUMN the leaf column (from 1). A column of
 // another type, or a nested or repeated one, is an error before any row is
-// read. size is the file's size (os.File.Stat().Size()).
+// read. A row longer than MaxRecordBytes (its values as text) is an error
+// matching ErrLineTooLong. size is the file's size (os.File.Stat().Size()).
 func ReadTouchesParquet(ctx context.Context, r io.ReaderAt, size int64, name string, opts ...Option) (a *Aggregate, err error) {
 	defer diag.Recover(&err, "attribution: ReadTouchesParquet")
 	c := newConfig(opts)
@@ -250,12 +251,18 @@ func openParquet(ctx context.Context, r io.ReaderAt, size int64, name string, c 
 			}
 			rec.Fields[ci] = text[ci]
 		}
+		size := 0
 		for i := range rec.Fields {
 			if rec.Fields[i] == nil {
 				rec.Fields[i] = text[i][:0]
 			}
+			size += len(rec.Fields[i])
 		}
 		rec.Line = line
+		if size > c.maxLine {
+			return nil, &Error{File: name, Line: line, Code: diag.CodeLimit, Err: ErrLineTooLong,
+				Msg: fmt.Sprintf("a row of %d bytes, more than the bound of %d (MaxRecordBytes)", size, c.maxLine)}
+		}
 		return rec, nil
 	}
 	return t, counts, nil

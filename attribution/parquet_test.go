@@ -3,6 +3,7 @@ package attribution_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -227,5 +228,21 @@ func TestParquetInt96(t *testing.T) {
 	csv := synth.Header + "\nj1,2026-01-01T00:00:00Z,email,0,0,1,5,2026-01-02T12:00:00Z\n"
 	if got, want := allJSON(t, a), allJSON(t, mustRead(t, []byte(csv))); !bytes.Equal(got, want) {
 		t.Errorf("INT96 Parquet differs from the CSV:\n%s\n%s", got, want)
+	}
+}
+
+// TestParquetRowBound: a row longer than MaxRecordBytes is an error at its
+// row, and the rows after it are still checked. Row 1 as text: "j1" (2) +
+// the timestamp (20) + the channel (300) + three flags (3) + value "0" (1)
+// + a null conversion time (0) = 326 bytes.
+func TestParquetRowBound(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	csv := synth.Header + "\nj1,2026-01-01T00:00:00Z," + long + ",0,0,0,0,\nj2,2026-01-01T00:00:00Z,email,0,0,0,5,\n"
+	pq := csvToParquet(t, []byte(csv), 10)
+	_, err := attribution.ReadTouchesParquet(context.Background(), bytes.NewReader(pq), int64(len(pq)), "t.parquet", attribution.MaxRecordBytes(200))
+	want := "t.parquet:1: a row of 326 bytes, more than the bound of 200 (MaxRecordBytes) (row group 1, row 1)\n" +
+		"t.parquet:2:7: value_minor: 5 on a journey that did not convert (want 0) (row group 1, row 2)"
+	if err == nil || err.Error() != want || !errors.Is(err, attribution.ErrLineTooLong) {
+		t.Errorf("error:\n got %v\nwant %s", err, want)
 	}
 }

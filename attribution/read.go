@@ -95,6 +95,10 @@ func (t *table) read() (rec *csvio.Record, fatal bool, err error) {
 	if t.src != nil {
 		rec, err = t.src()
 		t.rec = rec
+		var e *Error
+		if errors.As(err, &e) {
+			return nil, false, err // a bad row: go on with the next
+		}
 		if err != nil {
 			t.eof = true
 			return nil, true, err
