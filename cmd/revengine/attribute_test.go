@@ -366,3 +366,23 @@ func TestAttributeParquet(t *testing.T) {
 		t.Errorf("parquet from stdin: exit %d, %s", code, stderr)
 	}
 }
+
+// TestAttributeShuffled: journeys_shuffled.csv holds the rows of
+// journeys.csv in another order (journeys interleaved, touches out of time
+// order); every model prints exactly what it prints for the grouped file
+// read in the strict mode.
+func TestAttributeShuffled(t *testing.T) {
+	for _, args := range [][]string{{"--model", "all"}, {"--model", "all", "--json"}, {"--model", "time_decay", "--lookback", "10"}} {
+		code, want, stderr := runCLI(t, "", append(append([]string{"attribute", "--grouped"}, args...), attributeFile("journeys.csv"))...)
+		if code != exitOK {
+			t.Fatalf("grouped: exit %d: %s", code, stderr)
+		}
+		code, got, stderr := runCLI(t, "", append(append([]string{"attribute"}, args...), attributeFile("journeys_shuffled.csv"))...)
+		if code != exitOK {
+			t.Fatalf("shuffled: exit %d: %s", code, stderr)
+		}
+		if got != want {
+			t.Errorf("%v: shuffled output differs:\n%s\n---\n%s", args, got, want)
+		}
+	}
+}
