@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/revengine/revengine/internal/diag"
@@ -65,6 +66,8 @@ type Path struct {
 type Aggregate struct {
 	halfLife   time.Duration
 	lookback   time.Duration
+	period     Period         // zero: every journey
+	outside    counts         // journeys that ended outside the period
 	currency   money.Currency // "" in the zero Aggregate: DefaultCurrency
 	currencyOK bool           // currency has been validated
 	noTimes    bool           // some data came in as paths, without times or milestones
@@ -74,13 +77,24 @@ type Aggregate struct {
 	pathIdx map[string]int32 // encoded channel ids → index in paths
 	paths   []pathStat
 
-	// per-channel credits of the journey-level models, indexed by channel id
+	// per-channel credits of the journey-level models, indexed by channel
+	// id: set in a view only (an aggregate keeps them per path, exactly)
 	timeDecay, wShaped, fullPath []credit
 
 	total, unattributed counts
 
+	norm    *ChannelMap      // channel normalisation, nil for none
+	rawID   map[string]int32 // with norm: raw name → index in renamed
+	renamed []Rename         // with norm: every raw name seen, with its touches
+
 	keybuf  []byte
 	weights []float64
+
+	isView    bool                   // this is a canonical view (see view)
+	replicaOf *Aggregate             // a bootstrap replicate: the view it was drawn from
+	viewMu    sync.Mutex             // guards cache and templates
+	templates map[int]*chainTemplate // in a view: Markov templates by order
+	cache     *Aggregate             // the view, nil until a model asks or after a change
 }
 
 type pathStat struct {
@@ -88,6 +102,8 @@ type pathStat struct {
 	journeys    int64
 	conversions int64
 	value       int64
+	jc          []jcredit // journey-level credit per channel; nil for paths read as paths
+	src         int32     // in a bootstrap replicate: the index of the path in the view
 }
 
 type credit struct{ conv, value float64 }
@@ -103,7 +119,9 @@ func newAggregate(c config) *Aggregate {
 	return &Aggregate{
 		halfLife: c.halfLife,
 		lookback: c.lookback,
+		period:   c.period,
 		currency: c.currency,
+		norm:     c.norm,
 		chanID:   map[string]uint16{},
 		pathIdx:  map[string]int32{},
 	}
@@ -132,6 +150,13 @@ func (a *Aggregate) init() {
 		a.pathIdx = map[string]int32{}
 	}
 }
+
+// Period reports the period journeys must end in (zero: none).
+func (a *Aggregate) Period() Period { return a.period }
+
+// OutsidePeriod reports the journeys left out because they ended outside
+// the period (see WithPeriod); they are in neither Totals nor Unattributed.
+func (a *Aggregate) OutsidePeriod() Totals { return a.outside.totals(a.Currency()) }
 
 // Lookback reports the lookback window (0: none).
 func (a *Aggregate) Lookback() time.Duration { return a.lookback }
@@ -195,8 +220,17 @@ func (a *Aggregate) decode(key string) []string {
 
 func keyID(key string, i int) uint16 { return uint16(key[2*i]) | uint16(key[2*i+1])<<8 }
 
-// channel returns the id of name, adding it if new.
-func (a *Aggregate) channel(name string) (uint16, error) {
+// channel returns the id of the raw channel name (normalised by the
+// aggregate's channel map), adding it if new; n is its number of touches.
+func (a *Aggregate) channel(name string, n int64) (uint16, error) {
+	if a.norm != nil {
+		return a.rawChannel(name, n)
+	}
+	return a.channelExact(name)
+}
+
+// channelExact returns the id of the channel name, adding it if new.
+func (a *Aggregate) channelExact(name string) (uint16, error) {
 	a.init()
 	if id, ok := a.chanID[name]; ok {
 		return id, nil
@@ -207,20 +241,17 @@ func (a *Aggregate) channel(name string) (uint16, error) {
 	id := uint16(len(a.chans))
 	a.chanID[name] = id
 	a.chans = append(a.chans, name)
-	a.timeDecay = append(a.timeDecay, credit{})
-	a.wShaped = append(a.wShaped, credit{})
-	a.fullPath = append(a.fullPath, credit{})
 	return id, nil
 }
 
-func (a *Aggregate) addPathKey(key []byte, journeys, conversions, value int64) {
+func (a *Aggregate) addPathKey(key []byte, journeys, conversions, value int64) *pathStat {
 	a.init()
 	if i, ok := a.pathIdx[string(key)]; ok {
 		p := &a.paths[i]
 		p.journeys += journeys
 		p.conversions += conversions
 		p.value += value
-		return
+		return p
 	}
 	k := string(key)
 	a.pathIdx[k] = int32(len(a.paths))
@@ -228,6 +259,7 @@ func (a *Aggregate) addPathKey(key []byte, journeys, conversions, value int64) {
 		a.paths = append(make([]pathStat, 0, 2*cap(a.paths)+64), a.paths...) // double, not 1.25×
 	}
 	a.paths = append(a.paths, pathStat{key: k, journeys: journeys, conversions: conversions, value: value})
+	return &a.paths[len(a.paths)-1]
 }
 
 // Add adds one journey. The journey is validated (touches in time order, none
@@ -265,27 +297,41 @@ func (a *Aggregate) add(j *Journey) error {
 	if j.Converted {
 		in.conversions, in.value = 1, j.Value.Amount
 	}
+	if !a.period.IsZero() {
+		end := j.ConversionTime
+		if !j.Converted && len(j.Touches) > 0 {
+			end = j.Touches[len(j.Touches)-1].Time
+		}
+		if !end.IsZero() && !a.period.Contains(end) {
+			if !a.outside.fits(in) {
+				return errTotalOverflow
+			}
+			a.outside.add(in)
+			return nil
+		}
+	}
 	if !a.total.fits(in) {
-		return ErrOverflow
+		return errTotalOverflow
 	}
 	// Register channels first so a failure leaves the counts untouched.
 	key := a.keybuf[:0]
 	for i := range touches {
-		id, err := a.channel(touches[i].Channel)
+		id, err := a.channel(touches[i].Channel, 1)
 		if err != nil {
 			return err
 		}
 		key = binary.LittleEndian.AppendUint16(key, id)
 	}
 	a.keybuf = key
+	a.cache = nil
 	a.total.add(in)
 	if len(touches) == 0 {
 		a.unattributed.add(in)
 		return nil
 	}
-	a.addPathKey(key, in.journeys, in.conversions, in.value)
+	p := a.addPathKey(key, in.journeys, in.conversions, in.value)
 	if j.Converted {
-		a.creditJourney(key, touches, j.ConversionTime, float64(j.Value.Amount))
+		a.creditJourney(p, key, touches, j.ConversionTime, float64(j.Value.Amount))
 	}
 	return nil
 }
@@ -324,6 +370,8 @@ func (a *Aggregate) AddPath(channels []string, conversions, nulls int64, value m
 		return fmt.Errorf("%w: value %d on a path without conversions", ErrInvalidJourney, value.Amount)
 	case a.lookback > 0:
 		return fmt.Errorf("%w: a lookback window needs touch times", ErrNeedsTimes)
+	case !a.period.IsZero():
+		return fmt.Errorf("%w: a period needs conversion times", ErrNeedsTimes)
 	}
 	if err := a.checkCurrency("", value); err != nil {
 		e := err.(*Error)
@@ -335,20 +383,21 @@ func (a *Aggregate) AddPath(channels []string, conversions, nulls int64, value m
 		if c == "" {
 			return fmt.Errorf("%w: empty channel in path", ErrInvalidJourney)
 		}
-		id, err := a.channel(c)
+		id, err := a.channel(c, satAdd(conversions, nulls))
 		if err != nil {
 			return err
 		}
 		key = binary.LittleEndian.AppendUint16(key, id)
 	}
 	a.keybuf = key
+	a.cache = nil
 	a.noTimes = true
 	if conversions > math.MaxInt64-nulls {
-		return ErrOverflow
+		return errTotalOverflow
 	}
 	in := counts{journeys: conversions + nulls, conversions: conversions, value: value.Amount}
 	if !a.total.fits(in) {
-		return ErrOverflow
+		return errTotalOverflow
 	}
 	a.total.add(in)
 	if len(channels) == 0 {
@@ -370,40 +419,41 @@ func (a *Aggregate) Merge(o *Aggregate) (err error) {
 		return nil
 	}
 	a.init()
-	if a.HalfLife() != o.HalfLife() || a.lookback != o.lookback || a.Currency() != o.Currency() {
-		return fmt.Errorf("%w: half-life %v/%v, lookback %v/%v, currency %s/%s", ErrIncompatible,
-			a.HalfLife(), o.HalfLife(), a.lookback, o.lookback, a.Currency(), o.Currency())
+	if a.HalfLife() != o.HalfLife() || a.lookback != o.lookback || a.Currency() != o.Currency() || a.period != o.period {
+		return fmt.Errorf("%w: half-life %v/%v, lookback %v/%v, currency %s/%s, period %v/%v", ErrIncompatible,
+			a.HalfLife(), o.HalfLife(), a.lookback, o.lookback, a.Currency(), o.Currency(), a.period, o.period)
 	}
 	if !a.total.fits(o.total) {
-		return ErrOverflow
+		return errTotalOverflow
 	}
 	remap := make([]uint16, len(o.chans))
 	for i, name := range o.chans {
-		id, err := a.channel(name)
+		id, err := a.channelExact(name)
 		if err != nil {
 			return err
 		}
 		remap[i] = id
 	}
+	a.cache = nil
 	var key []byte
 	for _, p := range o.paths {
 		key = key[:0]
 		for i := 0; i < len(p.key)/2; i++ {
 			key = binary.LittleEndian.AppendUint16(key, remap[keyID(p.key, i)])
 		}
-		a.addPathKey(key, p.journeys, p.conversions, p.value)
-	}
-	for i, id := range remap {
-		add := func(dst []credit, src []credit) {
-			dst[id].conv += src[i].conv
-			dst[id].value += src[i].value
+		dst := a.addPathKey(key, p.journeys, p.conversions, p.value)
+		for _, c := range p.jc {
+			s := dst.slot(remap[c.id])
+			for m := range c.c {
+				s.c[m][0].addFixed(c.c[m][0])
+				s.c[m][1].addFixed(c.c[m][1])
+			}
 		}
-		add(a.timeDecay, o.timeDecay)
-		add(a.wShaped, o.wShaped)
-		add(a.fullPath, o.fullPath)
 	}
+	a.mergeRenamed(o)
 	a.total.add(o.total)
 	a.unattributed.add(o.unattributed)
+	a.outside.add(o.outside)
 	a.noTimes = a.noTimes || o.noTimes
 	return nil
 }
@@ -416,14 +466,14 @@ const (
 
 // creditJourney accumulates one converting journey's time-decay, W-shaped
 // and full-path credit; key holds the touches' channel ids.
-func (a *Aggregate) creditJourney(key []byte, touches []Touchpoint, conv time.Time, value float64) {
+func (a *Aggregate) creditJourney(p *pathStat, key []byte, touches []Touchpoint, conv time.Time, value float64) {
 	n := len(touches)
 	if cap(a.weights) < n {
 		a.weights = make([]float64, n)
 	}
 	w := a.weights[:n]
 	id := func(i int) uint16 { return binary.LittleEndian.Uint16(key[2*i:]) }
-	spread := func(dst []credit) {
+	spread := func(model int) {
 		var sum float64
 		for _, x := range w {
 			sum += x
@@ -431,8 +481,9 @@ func (a *Aggregate) creditJourney(key []byte, touches []Touchpoint, conv time.Ti
 		for i, x := range w {
 			if x != 0 {
 				f := x / sum
-				dst[id(i)].conv += f
-				dst[id(i)].value += f * value
+				s := p.slot(id(i))
+				s.c[model][0].add(f)
+				s.c[model][1].add(f * value)
 			}
 		}
 	}
@@ -446,7 +497,7 @@ func (a *Aggregate) creditJourney(key []byte, touches []Touchpoint, conv time.Ti
 		dt := conv.Sub(touches[i].Time).Seconds()
 		w[i] = math.Exp2(-(dt - last) / h)
 	}
-	spread(a.timeDecay)
+	spread(jTimeDecay)
 
 	lead, opp := -1, -1
 	for i := range touches {
@@ -486,7 +537,7 @@ func (a *Aggregate) creditJourney(key []byte, touches []Touchpoint, conv time.Ti
 			w[i] += wRest / float64(others)
 		}
 	}
-	spread(a.wShaped)
+	spread(jWShaped)
 
 	// Full path: the W roles plus the closing (last) touch, 22.5% each; 10%
 	// over all the other touches.
@@ -512,5 +563,13 @@ func (a *Aggregate) creditJourney(key []byte, touches []Touchpoint, conv time.Ti
 			w[i] += fpRest / float64(others)
 		}
 	}
-	spread(a.fullPath)
+	spread(jFullPath)
+}
+
+// satAdd is x + y for non-negative counts, saturating at math.MaxInt64.
+func satAdd(x, y int64) int64 {
+	if x > math.MaxInt64-y {
+		return math.MaxInt64
+	}
+	return x + y
 }

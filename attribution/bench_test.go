@@ -119,3 +119,99 @@ func BenchmarkHeuristics(b *testing.B) {
 
 func BenchmarkShapley(b *testing.B)          { benchModel(b, attribution.Shapley()) }
 func BenchmarkShapleyLocalRate(b *testing.B) { benchModel(b, attribution.ShapleyLocalRate()) }
+
+// The shuffled 1M-journey file: the same rows in a seeded random order.
+var (
+	shufOnce sync.Once
+	shufFile string
+	shufErr  error
+)
+
+func shuffledData(b *testing.B) string {
+	file, _ := bigData(b)
+	shufOnce.Do(func() {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			shufErr = err
+			return
+		}
+		shufFile = filepath.Join(bigDir, "shuffled.csv")
+		shufErr = os.WriteFile(shufFile, shuffleRows(data, 1), 0o600)
+	})
+	if shufErr != nil {
+		b.Fatal(shufErr)
+	}
+	return shufFile
+}
+
+func benchRead(b *testing.B, file string, opts ...attribution.Option) {
+	st, _ := os.Stat(file)
+	b.SetBytes(st.Size())
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		f, err := os.Open(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		a, err := attribution.ReadTouches(context.Background(), f, "touches.csv", opts...)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if a.Totals().Journeys != bigJourneys {
+			b.Fatalf("journeys = %d", a.Totals().Journeys)
+		}
+	}
+	b.StopTimer()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "alloc-MB/op")
+	b.ReportMetric(float64(after.HeapSys)/(1<<20), "heap-sys-MB")
+}
+
+// BenchmarkReadSortedGrouped1M: the grouped file, strict streaming mode.
+func BenchmarkReadSortedGrouped1M(b *testing.B) {
+	file, _ := bigData(b)
+	benchRead(b, file, attribution.WithRowOrder(attribution.Grouped))
+}
+
+// BenchmarkReadUnsorted1M: the shuffled file, sorted in memory (the
+// default budget holds it).
+func BenchmarkReadUnsorted1M(b *testing.B) { benchRead(b, shuffledData(b)) }
+
+// BenchmarkReadUnsortedSpill1M: the shuffled file with a 32 MiB sort
+// budget, so the rows go through about 8 temporary runs.
+func BenchmarkReadUnsortedSpill1M(b *testing.B) {
+	benchRead(b, shuffledData(b), attribution.WithSortMemory(32<<20), attribution.WithTempDir(bigDir))
+}
+
+func benchBootstrap(b *testing.B, reps int, models ...attribution.Model) {
+	_, agg := bigData(b)
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		if _, err := attribution.Bootstrap(context.Background(), agg, attribution.BootstrapConfig{Replicates: reps, Seed: 1, Workers: 1}, models...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+}
+
+// Bootstrap on the 1M-journey aggregate, one worker (one core).
+func BenchmarkBootstrap1000Linear(b *testing.B) { benchBootstrap(b, 1000, attribution.Linear()) }
+func BenchmarkBootstrap1000Markov(b *testing.B) { benchBootstrap(b, 1000, attribution.Markov(1)) }
+func BenchmarkBootstrap20Linear(b *testing.B)   { benchBootstrap(b, 20, attribution.Linear()) }
+func BenchmarkBootstrap20Markov(b *testing.B)   { benchBootstrap(b, 20, attribution.Markov(1)) }
+func BenchmarkBootstrap20All(b *testing.B) {
+	var ms []attribution.Model
+	for _, n := range attribution.Models() {
+		m, _ := attribution.ModelByName(n)
+		ms = append(ms, m)
+	}
+	benchBootstrap(b, 20, ms...)
+}

@@ -12,8 +12,9 @@ import (
 var ErrUnknownModel = errors.New("unknown model")
 
 // A ModelOption configures the models that have settings: Markov
-// (WithMarkovValue; WithOrder through ModelByName) and ShapleyLocalRate
-// (WithSampling). A model ignores the options that are not its own.
+// (WithMarkovValue; WithOrder through ModelByName), ShapleyLocalRate
+// (WithSampling), and the data-driven models' WithPrivacyThreshold. A
+// model ignores the options that are not its own.
 type ModelOption func(*modelConfig)
 
 type modelConfig struct {
@@ -22,6 +23,8 @@ type modelConfig struct {
 	samples     int
 	seed        uint64
 	forceSample bool
+	minJourneys int64
+	privacy     PrivacyRule
 }
 
 func newModelConfig(opts []ModelOption) modelConfig {
@@ -87,7 +90,7 @@ func ModelByName(name string, opts ...ModelOption) (m Model, err error) {
 		}
 		return Markov(c.order, opts...), nil
 	case "shapley":
-		return Shapley(), nil
+		return Shapley(opts...), nil
 	case "shapley_local_rate":
 		return ShapleyLocalRate(opts...), nil
 	}

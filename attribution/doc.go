@@ -11,22 +11,34 @@
 // byte order mark dropped, CRLF or LF, quoted fields that may span lines,
 // every record bounded by [MaxRecordBytes]):
 //
-//   - the touch format, one row per touchpoint, read by [ReadTouches] or,
-//     journey by journey, by a [TouchReader];
+//   - the touch format, one row per touchpoint, read by [ReadTouches] (rows
+//     in any order by default, sorted by journey and time in a bounded
+//     memory budget — [WithSortMemory] — spilling sorted runs to temporary
+//     files beyond it; [WithRowOrder]([Grouped]) is the strict, streaming
+//     mode) or, journey by journey from grouped input, by a [TouchReader];
+//   - the same columns in a Parquet file, read by [ReadTouchesParquet] with
+//     the same checks (errors name the row, its row group and its row
+//     within the group);
 //   - the path-aggregated format of ChannelAttribution and DP6
 //     (path,total_conversions,total_conversion_value,total_null), read by
 //     [ReadPaths].
 //
 // Every bad line is an [*Error] (the module's one error type) reading
-// "name:line:col: column: message": ungrouped journey ids, touches out of
-// time order, a non-integer value, journey-level columns that disagree
-// between rows, a currency other than the input's. [ReadTouches] reports
+// "name:line:col: column: message": a non-integer value, journey-level
+// columns that disagree between rows, a touch after its conversion, a
+// currency other than the input's, and in the Grouped mode ungrouped
+// journey ids and touches out of time order. [ReadTouches] reports
 // all of them in one pass ([Errors]); errors.Is matches [ErrSyntax],
 // [ErrInvalidJourney], [ErrLineTooLong] or [money.ErrCurrencyMismatch], and
 // a panic inside the package is [ErrInternal], never a crash. Nothing is dropped
 // silently: journeys without touches (and converting journeys with no touch
 // inside a lookback window) are counted as unattributed, and
 // [Aggregate.Totals] = credited + [Aggregate.Unattributed].
+//
+// Channel names can be normalised as they are read ([ChannelRules],
+// [NewChannelMap], [WithChannelMap]: trim, case-fold, a from→to table);
+// the result lists the renames ([Result.Renamed]) and warns about names
+// that differ only in case or white space ([Warning]).
 //
 // # Aggregate
 //
@@ -36,7 +48,10 @@
 // milestones (time decay, W-shaped, full-path), computed journey by journey
 // as the data streams in. Aggregates of two shards [Aggregate.Merge] into
 // the aggregate of all of the data, so the same code can run on a
-// distributed engine. The time-decay half-life, the lookback window and the
+// distributed engine. A model runs on the aggregate's canonical form
+// (channels in name order, paths sorted, journey-level credit summed in
+// fixed point), so the same journeys give the same bytes whatever order
+// their rows, their journeys or their shards came in. The time-decay half-life, the lookback window and the
 // currency are therefore options of the aggregate ([WithHalfLife],
 // [WithLookback], [WithCurrency]), not of the model. An aggregate, and
 // every input, has one currency: mixing currencies is an error. An aggregate built from paths has no times: the time-based
@@ -73,9 +88,29 @@
 //
 // A [Spend] table (read by [ReadSpend]) turns a result into [Return]s
 // ([Result.Returns], or a [Report]): ROAS, ROI and cost per credited
-// conversion, nil where a denominator is zero; spend in another currency
-// is an error. Credits never contain NaN or infinities; zero denominators are
-// errors ([ErrNoConversions]) or absent values.
+// conversion, nil where a denominator is zero or the cost unknown; spend
+// in another currency is an error. Spend on a channel no journey touches,
+// and journeys on a channel without spend, are warnings
+// ([Result.SpendWarnings], in the Report), never ROI −1 or cost 0.
+// Credits never contain NaN or infinities; zero denominators are errors
+// ([ErrNoConversions]) or absent values.
+//
+// # Trust and choice
+//
+//   - [Bootstrap]: seeded, parallel percentile confidence intervals of every
+//     model's channel credits, resampling journeys on the path aggregate
+//     ([ChannelCredit.CI], [Result.Bootstrap]).
+//   - [ChooseOrder]: cross-validated predictive performance of Markov
+//     orders 1..k, with ChannelAttribution's penalised AUC as evidence, and
+//     a recommended order ([OrderSelection]).
+//   - [Compare]: the model-disagreement report — channels whose share
+//     differs most across models, Spearman rank correlation of every pair.
+//   - [WithPrivacyThreshold]: data-driven models drop (as Ads Data Hub) or
+//     pool (as Amazon Marketing Cloud) the journeys of paths or channel
+//     sets with fewer than N journeys, counted in [Result.Privacy].
+//   - [ReadLiftTests] and [Calibrate]: attributed against experimentally
+//     measured incremental conversions, and a [Calibration] that rescales
+//     tested channels by the ratio, labelled as calibrated.
 //
 // # Usage
 //

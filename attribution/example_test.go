@@ -100,7 +100,9 @@ func ExampleReadTouches_error() {
 j1,2026-01-02T00:00:00Z,email,0,0,0,0,
 j1,2026-01-01T00:00:00Z,search,0,0,0,0,
 `
-	_, err := attribution.ReadTouches(context.Background(), strings.NewReader(bad), "journeys.csv")
+	// Grouped is the strict mode: a journey's rows contiguous, in time order.
+	_, err := attribution.ReadTouches(context.Background(), strings.NewReader(bad), "journeys.csv",
+		attribution.WithRowOrder(attribution.Grouped))
 	var e *attribution.Error
 	if errors.As(err, &e) {
 		fmt.Println(e.Line, e.Column, e.ID, errors.Is(err, attribution.ErrInvalidJourney))

@@ -3,6 +3,7 @@ package attribution_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"testing"
 
 	"github.com/revengine/revengine/attribution"
@@ -31,3 +32,12 @@ func synthAgg(t testing.TB, n int, seed uint64, opts ...attribution.Option) *att
 
 // usd is n minor units of US dollars, the default currency.
 func usd(n int64) money.Money { return money.New(n, "USD") }
+
+func readDir(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names, err
+}

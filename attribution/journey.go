@@ -40,8 +40,14 @@ var (
 	// different half-lives, lookback windows or currencies.
 	ErrIncompatible = errors.New("incompatible aggregates")
 	// ErrOverflow is returned when a count or value total would overflow
-	// int64; the aggregate is left unchanged.
-	ErrOverflow = errors.New("total overflows int64")
+	// int64; the aggregate is left unchanged. It is the module's sentinel.
+	ErrOverflow = diag.ErrOverflow
+	// ErrInvalidInput marks an argument outside its domain (a number of
+	// folds, a confidence level); the module's sentinel.
+	ErrInvalidInput = diag.ErrInvalidInput
+	// ErrInconsistentInput marks inputs that contradict each other; the
+	// module's sentinel.
+	ErrInconsistentInput = diag.ErrInconsistentInput
 	// ErrTooManyChannels is returned when an aggregate would hold more than
 	// 65535 distinct channels.
 	ErrTooManyChannels = errors.New("too many distinct channels (max 65535)")
@@ -82,3 +88,15 @@ func (j *Journey) validate() error {
 	}
 	return nil
 }
+
+// kindError is an error with its own message that matches a sentinel.
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
+// errTotalOverflow is the error of a total that would overflow int64.
+var errTotalOverflow = &kindError{"total overflows int64", ErrOverflow}

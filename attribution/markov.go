@@ -97,8 +97,10 @@ type Transition struct {
 }
 
 type markov struct {
-	order int
-	value MarkovValueRule
+	order   int
+	value   MarkovValueRule
+	minJ    int64
+	privacy PrivacyRule
 }
 
 // Markov is the data-driven Markov chain removal-effect model of order k
@@ -130,11 +132,11 @@ type markov struct {
 // error below 1e-14 above — never by simulating random walks, so results are
 // the same on every run.
 //
-// The options that apply are WithMarkovValue (WithOrder is ModelByName's:
-// order wins here).
+// The options that apply are WithMarkovValue and WithPrivacyThreshold
+// (WithOrder is ModelByName's: order wins here).
 func Markov(order int, opts ...ModelOption) Model {
 	c := newModelConfig(opts)
-	return markov{order: order, value: c.value}
+	return markov{order: order, value: c.value, minJ: c.minJourneys, privacy: c.privacy}
 }
 
 // Name returns "markov".
@@ -385,11 +387,24 @@ func (m markov) run(ctx context.Context, a *Aggregate) (*Result, error) {
 	if m.order < 1 {
 		return nil, fmt.Errorf("%w: %d", ErrBadOrder, m.order)
 	}
+	a, priv := a.private(m.minJ, m.privacy, false)
 	res := newResult(m.Name(), a)
+	res.Privacy, res.Warnings = priv, privacyWarning(priv)
 	if res.TotalConversions == 0 {
 		return nil, ErrNoConversions
 	}
-	c, err := buildChain(ctx, a, m.order)
+	var c *chain
+	var err error
+	if a.replicaOf != nil {
+		// A bootstrap replicate: the chain of the view it was drawn from,
+		// with the replicate's counts.
+		var t *chainTemplate
+		if t, err = a.replicaOf.markovTemplate(ctx, m.order); err == nil {
+			c = t.chain(a)
+		}
+	} else {
+		c, err = buildChain(ctx, a, m.order)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -449,7 +464,9 @@ func (m markov) run(ctx context.Context, a *Aggregate) (*Result, error) {
 		res.Channels[i].RemovalEffect = re[id]
 		res.Channels[i].ValueRemovalEffect = vre[id]
 	}
-	res.Markov = c.details(a, m, p, v)
+	if a.replicaOf == nil {
+		res.Markov = c.details(a, m, p, v)
+	}
 	return res, nil
 }
 
@@ -482,4 +499,114 @@ func (c *chain) details(a *Aggregate, m markov, p, v float64) *MarkovDetails {
 		return ti.To < tj.To
 	})
 	return d
+}
+
+// A chainTemplate is the state graph of a view's order-k chain without its
+// counts: every state and edge the view's paths use, and for each path the
+// edges it steps through and its last state. A bootstrap replicate's chain
+// is the template with the replicate's counts, built without any map.
+type chainTemplate struct {
+	win      []string
+	chanSets [][]uint16
+	from     []int32 // edges, sorted by (from, to)
+	inStart  []int32 // CSR by target: inStart[t]..inStart[t+1] index inEdge
+	inEdge   []int32
+	pathAt   []int32 // path i's edges are pathEdge[pathAt[i]:pathAt[i+1]]
+	pathEdge []int32
+	last     []int32 // path i's last state
+}
+
+// markovTemplate returns the view's order-k template, built once.
+func (v *Aggregate) markovTemplate(ctx context.Context, k int) (*chainTemplate, error) {
+	v.viewMu.Lock()
+	defer v.viewMu.Unlock()
+	if t := v.templates[k]; t != nil {
+		return t, nil
+	}
+	c, err := buildChain(ctx, v, k)
+	if err != nil {
+		return nil, err
+	}
+	t := &chainTemplate{win: c.win, chanSets: c.chanSets}
+	keys := make([]uint64, 0, len(c.edges))
+	for e := range c.edges {
+		keys = append(keys, e)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	edgeID := make(map[uint64]int32, len(keys))
+	ns := len(c.win)
+	t.inStart = make([]int32, ns+1)
+	for i, e := range keys {
+		edgeID[e] = int32(i)
+		t.from = append(t.from, int32(e>>32))
+		t.inStart[int32(e)+1]++
+	}
+	for s := 0; s < ns; s++ {
+		t.inStart[s+1] += t.inStart[s]
+	}
+	t.inEdge = make([]int32, len(keys))
+	fill := append([]int32(nil), t.inStart[:ns]...)
+	for i, e := range keys {
+		to := int32(e)
+		t.inEdge[fill[to]] = int32(i)
+		fill[to]++
+	}
+	ids := make(map[string]int32, ns)
+	for s, w := range c.win {
+		ids[w] = int32(s)
+	}
+	t.pathAt = make([]int32, len(v.paths)+1)
+	t.last = make([]int32, len(v.paths))
+	for pi := range v.paths {
+		p := &v.paths[pi]
+		n := len(p.key) / 2
+		prev, prevWin := int32(0), ""
+		for i := 0; i < n; i++ {
+			w := p.key[2*max(0, i-k+1) : 2*(i+1)]
+			if w == prevWin {
+				continue
+			}
+			id := ids[w]
+			t.pathEdge = append(t.pathEdge, edgeID[uint64(prev)<<32|uint64(id)])
+			prev, prevWin = id, w
+		}
+		t.last[pi] = prev
+		t.pathAt[pi+1] = int32(len(t.pathEdge))
+	}
+	if v.templates == nil {
+		v.templates = map[int]*chainTemplate{}
+	}
+	v.templates[k] = t
+	return t, nil
+}
+
+// chain returns the template's chain with the counts of rep, a replicate
+// of the template's view (rep's paths name their view path in src).
+func (t *chainTemplate) chain(rep *Aggregate) *chain {
+	ns := len(t.win)
+	c := &chain{win: t.win, chanSets: t.chanSets, out: make([]int64, ns), conv: make([]int64, ns),
+		null: make([]int64, ns), value: make([]int64, ns), inStart: t.inStart}
+	cnt := make([]int64, len(t.from))
+	for i := range rep.paths {
+		p := &rep.paths[i]
+		for _, e := range t.pathEdge[t.pathAt[p.src]:t.pathAt[p.src+1]] {
+			cnt[e] += p.journeys
+			c.out[t.from[e]] += p.journeys
+		}
+		l := t.last[p.src]
+		c.out[l] += p.journeys
+		c.conv[l] += p.conversions
+		c.null[l] += p.journeys - p.conversions
+		c.value[l] += p.value
+	}
+	c.inFrom = make([]int32, len(t.inEdge))
+	c.inProb = make([]float64, len(t.inEdge))
+	for j, e := range t.inEdge {
+		s := t.from[e]
+		c.inFrom[j] = s
+		if c.out[s] > 0 {
+			c.inProb[j] = float64(cnt[e]) / float64(c.out[s])
+		}
+	}
+	return c
 }

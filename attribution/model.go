@@ -70,7 +70,50 @@ type Result struct {
 	// Estimate describes the sampling of a sampled Shapley estimate; nil when
 	// the result is exact.
 	Estimate *Estimate `json:"estimate,omitempty"`
+	// Renamed lists the raw channel names the aggregate's channel map
+	// (WithChannelMap) changed, with their touches.
+	Renamed []Rename `json:"renamed,omitempty"`
+	// Privacy counts what a privacy threshold suppressed; nil without one
+	// (see WithPrivacyThreshold).
+	Privacy *Privacy `json:"privacy,omitempty"`
+	// Bootstrap says how the channels' intervals (CI) were computed; nil
+	// without them (see Bootstrap).
+	Bootstrap *BootstrapInfo `json:"bootstrap,omitempty"`
+	// Warnings are problems with the data that did not stop the model,
+	// such as channel names that differ only in case; see Warning.
+	Warnings []Warning `json:"warnings,omitempty"`
 }
+
+// A Warning is a problem with the data that does not stop a calculation:
+// Code is one of the Warn… constants (stable), Channel the channel it is
+// about, Msg a sentence for people (not stable).
+type Warning struct {
+	Code    string `json:"code"`
+	Channel string `json:"channel,omitempty"`
+	Msg     string `json:"message"`
+}
+
+// String returns the warning's message.
+func (w Warning) String() string { return w.Msg }
+
+// Codes of warnings.
+const (
+	// WarnSimilarChannels: channel names that differ only in case or
+	// surrounding white space (see ChannelRules).
+	WarnSimilarChannels = "similar_channels"
+	// WarnSpendWithoutJourneys: the spend table names a channel no journey
+	// touches; its return is not computed.
+	WarnSpendWithoutJourneys = "spend_without_journeys"
+	// WarnJourneysWithoutSpend: journeys touch a channel the spend table
+	// does not list; its cost is unknown, not zero.
+	WarnJourneysWithoutSpend = "journeys_without_spend"
+	// WarnPrivacy: journeys below the privacy threshold were pooled or
+	// dropped (see WithPrivacyThreshold).
+	WarnPrivacy = "privacy_threshold"
+	// WarnCalibration: a lift test that could not calibrate its channel
+	// (see Calibrate).
+	WarnCalibration = "calibration"
+)
 
 // A ChannelCredit is one channel's share of the conversions and value.
 //
@@ -100,6 +143,9 @@ type ChannelCredit struct {
 	// for the expected conversion value. JSON omits them when zero.
 	RemovalEffect      float64 `json:"removal_effect,omitempty"`
 	ValueRemovalEffect float64 `json:"value_removal_effect,omitempty"`
+	// CI is the bootstrap confidence interval of the credit; nil unless
+	// the result came from Bootstrap.
+	CI *Interval `json:"ci,omitempty"`
 }
 
 // An Estimate says a result was estimated by sampling, and how.
@@ -122,10 +168,13 @@ func Run(ctx context.Context, a *Aggregate, m Model) (res *Result, err error) {
 		// A nil aggregate is empty, like the zero Aggregate.
 		a = &Aggregate{}
 	}
-	r, err := m.run(ctx, a)
+	v := a.view()
+	r, err := m.run(ctx, v)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", m.Name(), err)
 	}
+	r.Renamed = a.Renamed()
+	r.Warnings = append(r.Warnings, similarChannels(v.chans)...)
 	return r, nil
 }
 

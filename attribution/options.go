@@ -21,6 +21,11 @@ type config struct {
 	lookback time.Duration
 	currency money.Currency
 	maxLine  int
+	norm     *ChannelMap
+	period   Period
+	order    RowOrder
+	sortMem  int
+	tempDir  string
 }
 
 func newConfig(opts []Option) config {
@@ -72,4 +77,37 @@ func MaxRecordBytes(n int) Option {
 			c.maxLine = n
 		}
 	}
+}
+
+// A Period is a half-open time interval [From, To). The zero Period is no
+// period.
+type Period struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+}
+
+// IsZero reports whether p is the zero Period.
+func (p Period) IsZero() bool { return p.From.IsZero() && p.To.IsZero() }
+
+// Contains reports whether t is in [From, To).
+func (p Period) Contains(t time.Time) bool { return !t.Before(p.From) && t.Before(p.To) }
+
+// String formats the period as "FROM..TO" in RFC 3339.
+func (p Period) String() string {
+	if p.IsZero() {
+		return "none"
+	}
+	return p.From.Format(time.RFC3339) + ".." + p.To.Format(time.RFC3339)
+}
+
+// WithPeriod keeps only the journeys that ended in [from, to): a
+// converting journey by its conversion time, one that did not convert by
+// its last touch; a journey with neither (no touches, no conversion) is
+// kept. The others are counted in Aggregate.OutsidePeriod, not in the
+// totals — so that a result can be set against lift tests of that period
+// (Calibrate). Path-aggregated input has no times and refuses a period.
+// A period whose end is not after its start keeps nothing; the zero
+// times disable it.
+func WithPeriod(from, to time.Time) Option {
+	return func(c *config) { c.period = Period{From: from, To: to} }
 }

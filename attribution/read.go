@@ -58,6 +58,9 @@ type table struct {
 	cur  money.Currency // the input's currency
 	rec  *csvio.Record  // the record read last
 	eof  bool           // the input has ended
+	// src, when set, yields the records instead of cr (Parquet input):
+	// io.EOF at the end, any other error is fatal.
+	src func() (*csvio.Record, error)
 }
 
 // openTable reads the header of a CSV input with columns cols.
@@ -88,6 +91,19 @@ func openTable(ctx context.Context, r io.Reader, name string, c config, cols []c
 func (t *table) read() (rec *csvio.Record, fatal bool, err error) {
 	if t.eof {
 		return nil, true, io.EOF
+	}
+	if t.src != nil {
+		rec, err = t.src()
+		t.rec = rec
+		var e *Error
+		if errors.As(err, &e) {
+			return nil, false, err // a bad row: go on with the next
+		}
+		if err != nil {
+			t.eof = true
+			return nil, true, err
+		}
+		return rec, false, nil
 	}
 	rec, err = t.cr.Read()
 	t.rec = rec
@@ -189,6 +205,8 @@ type TouchReader struct {
 }
 
 // NewTouchReader reads the header of r; name is used in error messages.
+// A TouchReader streams, so it reads Grouped input only; ReadTouches
+// accepts rows in any order.
 // It takes WithCurrency and MaxRecordBytes (other options are ignored). ctx is
 // checked while reading.
 func NewTouchReader(ctx context.Context, r io.Reader, name string, opts ...Option) (tr *TouchReader, err error) {
@@ -460,20 +478,44 @@ func (tr *TouchReader) parseRow() (done bool, err error) {
 // Line returns the first line of the journey Next returned last.
 func (tr *TouchReader) Line() int { return tr.outLine }
 
-// ReadTouches reads the touch CSV (see TouchReader) into a new aggregate
-// built with opts (WithHalfLife, WithLookback, WithCurrency; MaxRecordBytes bounds
-// a record). name is used in error messages. Every bad line is reported:
-// the error is then an *Error, or an Errors list sorted by line (the first
-// MaxErrors problems), and no aggregate is returned. A read error or ctx's
-// error is returned as it is.
+// ReadTouches reads the touch CSV (see TouchReader for the columns) into a
+// new aggregate built with opts (WithHalfLife, WithLookback, WithCurrency,
+// WithChannelMap; MaxRecordBytes bounds a record).
+//
+// By default (AnyOrder) the rows may come in any order: they are held and
+// grouped by journey within the WithSortMemory budget, spilled as sorted
+// runs to temporary files (WithTempDir) beyond it and merged, and each
+// journey's touches are put in time order, touches at the same time ordered
+// by channel name, campaign and milestones, so that any order of the same
+// rows gives the same aggregate. A journey's journey-level columns must
+// still agree on every row. WithRowOrder(Grouped) is the strict mode of
+// TouchReader: it streams, and a journey whose rows are not contiguous and
+// in time order is an error.
+//
+// name is used in error messages. Every bad line is reported: the error is
+// then an *Error, or an Errors list sorted by line (the first MaxErrors
+// problems), and no aggregate is returned. A read error or ctx's error is
+// returned as it is.
 func ReadTouches(ctx context.Context, r io.Reader, name string, opts ...Option) (a *Aggregate, err error) {
 	defer diag.Recover(&err, "attribution: ReadTouches")
 	c := newConfig(opts)
+	if c.order != Grouped {
+		t, err := openTable(ctx, r, name, c, touchColumns)
+		if err != nil {
+			return nil, err
+		}
+		return readUnsorted(ctx, t, name, c)
+	}
 	tr, err := newTouchReader(ctx, r, name, c)
 	if err != nil {
 		return nil, err
 	}
-	a = newAggregate(c)
+	return readGrouped(ctx, tr, name, c)
+}
+
+// readGrouped is ReadTouches for Grouped input.
+func readGrouped(ctx context.Context, tr *TouchReader, name string, c config) (*Aggregate, error) {
+	a := newAggregate(c)
 	errs := errorList{name: name}
 	for n := 0; ; n++ {
 		if n&1023 == 0 {
@@ -574,6 +616,9 @@ func ReadPaths(ctx context.Context, r io.Reader, name string, opts ...Option) (a
 	c := newConfig(opts)
 	if c.lookback > 0 {
 		return nil, &Error{File: name, Code: diag.CodeInvalid, Err: ErrNeedsTimes, Msg: "a lookback window needs touch times: " + ErrNeedsTimes.Error()}
+	}
+	if !c.period.IsZero() {
+		return nil, &Error{File: name, Code: diag.CodeInvalid, Err: ErrNeedsTimes, Msg: "a period needs conversion times: " + ErrNeedsTimes.Error()}
 	}
 	t, err := openTable(ctx, r, name, c, pathColumns)
 	if err != nil {

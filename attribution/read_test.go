@@ -19,6 +19,8 @@ import (
 const touchHeader = "journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time\n"
 
 func TestReadTouchesErrors(t *testing.T) {
+	// Every case is read in both row orders and must give the same error,
+	// except the grouped-only ones (strict mode's ordering rules).
 	tests := []struct {
 		name string
 		in   string
@@ -75,22 +77,27 @@ func TestReadTouchesErrors(t *testing.T) {
 			`t.csv:3:9: currency: "EUR", but the input is in USD (one currency per input)`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := attribution.ReadTouches(context.Background(), strings.NewReader(tt.in), "t.csv")
-			if err == nil {
-				t.Fatal("no error")
+		for _, order := range []attribution.RowOrder{attribution.Grouped, attribution.AnyOrder} {
+			if (tt.name == "ungrouped" || tt.name == "out of order") && order == attribution.AnyOrder {
+				continue
 			}
-			if err.Error() != tt.want {
-				t.Errorf("error:\n got %s\nwant %s", err, tt.want)
-			}
-			var pe *attribution.Error
-			if !errors.As(err, &pe) {
-				t.Errorf("%T is not an *Error", err)
-			}
-			if !errors.Is(err, attribution.ErrSyntax) && !errors.Is(err, attribution.ErrInvalidJourney) && !errors.Is(err, money.ErrCurrencyMismatch) {
-				t.Errorf("%v matches no sentinel", err)
-			}
-		})
+			t.Run(tt.name+"/"+order.String(), func(t *testing.T) {
+				_, err := attribution.ReadTouches(context.Background(), strings.NewReader(tt.in), "t.csv", attribution.WithRowOrder(order))
+				if err == nil {
+					t.Fatal("no error")
+				}
+				if err.Error() != tt.want {
+					t.Errorf("error:\n got %s\nwant %s", err, tt.want)
+				}
+				var pe *attribution.Error
+				if !errors.As(err, &pe) {
+					t.Errorf("%T is not an *Error", err)
+				}
+				if !errors.Is(err, attribution.ErrSyntax) && !errors.Is(err, attribution.ErrInvalidJourney) && !errors.Is(err, money.ErrCurrencyMismatch) {
+					t.Errorf("%v matches no sentinel", err)
+				}
+			})
+		}
 	}
 }
 
@@ -291,8 +298,24 @@ func FuzzReadTouches(f *testing.F) {
 			}
 		}
 		a, err := attribution.ReadTouches(context.Background(), bytes.NewReader(data), "f.csv")
+		// The strict reader accepts less than AnyOrder (tiny sort budget:
+		// every row spills), never more, and what both accept is the same.
+		g, gerr := attribution.ReadTouches(context.Background(), bytes.NewReader(data), "f.csv", attribution.WithRowOrder(attribution.Grouped))
+		sp, sperr := attribution.ReadTouches(context.Background(), bytes.NewReader(data), "f.csv", attribution.WithSortMemory(1))
+		if (err == nil) != (sperr == nil) || (err != nil && err.Error() != sperr.Error()) {
+			t.Fatalf("in memory: %v; spilled: %v", err, sperr)
+		}
+		if gerr == nil && err != nil {
+			t.Fatalf("grouped accepts, any order rejects: %v", err)
+		}
 		if err != nil {
 			return
+		}
+		if gerr == nil && (g.Totals() != a.Totals() || len(g.Paths()) != len(a.Paths())) {
+			t.Fatalf("grouped %+v, any order %+v", g.Totals(), a.Totals())
+		}
+		if sp.Totals() != a.Totals() || len(sp.Paths()) != len(a.Paths()) {
+			t.Fatalf("spilled %+v, in memory %+v", sp.Totals(), a.Totals())
 		}
 		// Whatever was read must add up and run through every model.
 		var in int64
@@ -349,7 +372,7 @@ func TestReadTouchesReportsEveryProblem(t *testing.T) {
 		"j3,2026-01-02T00:00:00Z,email,0,0,0,0,\n" + // 6: rest of j3, skipped
 		"j4,2026-01-01T00:00:00Z,display,0,0,1,9,2026-01-03T00:00:00Z\n" + // 7: good
 		"j1,2026-01-05T00:00:00Z,email,0,0,0,0,\n" // 8: j1 again, not grouped
-	_, err := attribution.ReadTouches(context.Background(), strings.NewReader(in), "m.csv")
+	_, err := attribution.ReadTouches(context.Background(), strings.NewReader(in), "m.csv", attribution.WithRowOrder(attribution.Grouped))
 	want := `m.csv:3:7: value_minor: "0.5" is not an integer (minor units)
 m.csv:5:2: timestamp: "yesterday" is not an RFC 3339 timestamp
 m.csv:8:1: journey_id: journey "j1" is not grouped: its rows started on line 2 and resume here after another journey`

@@ -8,7 +8,10 @@ import (
 	"sort"
 )
 
-type shapley struct{}
+type shapley struct {
+	minJ    int64
+	privacy PrivacyRule
+}
 
 // Shapley is the Shapley value of the cooperative game whose worth v(S) is
 // the conversions (and, separately, the value) of the journeys whose channel
@@ -19,12 +22,17 @@ type shapley struct{}
 // is exactly T, so the exact Shapley value is φ_i = Σ_{T ∋ i} a(T)/|T|
 // (Harsanyi dividends; the "simplified Shapley value" of Zhao et al. 2018).
 // It is exact for any number of channels and costs one pass over the paths.
-func Shapley() Model { return shapley{} }
+// The option that applies is WithPrivacyThreshold.
+func Shapley(opts ...ModelOption) Model {
+	c := newModelConfig(opts)
+	return shapley{minJ: c.minJourneys, privacy: c.privacy}
+}
 
 // Name returns "shapley".
 func (shapley) Name() string { return "shapley" }
 
-func (shapley) run(ctx context.Context, a *Aggregate) (*Result, error) {
+func (m shapley) run(ctx context.Context, a *Aggregate) (*Result, error) {
+	a, priv := a.private(m.minJ, m.privacy, true)
 	cr := make([]credit, len(a.chans))
 	var set []uint16
 	for pi, p := range a.paths {
@@ -43,7 +51,9 @@ func (shapley) run(ctx context.Context, a *Aggregate) (*Result, error) {
 			cr[id].value += f * float64(p.value)
 		}
 	}
-	return newResult("shapley", a).finish(a, cr, nil), nil
+	res := newResult("shapley", a)
+	res.Privacy, res.Warnings = priv, privacyWarning(priv)
+	return res.finish(a, cr, nil), nil
 }
 
 // NeedsTimes reports false.
@@ -76,6 +86,8 @@ type localRate struct {
 	samples     int
 	seed        uint64
 	forceSample bool
+	minJ        int64
+	privacy     PrivacyRule
 }
 
 // ShapleyLocalRate is the "local conversion rate" Shapley variant: the worth
@@ -94,10 +106,10 @@ type localRate struct {
 // estimate over random channel orders, recorded in Result.Estimate (nil
 // when nothing was sampled); WithSampling samples every set.
 //
-// The option that applies is WithSampling.
+// The options that apply are WithSampling and WithPrivacyThreshold.
 func ShapleyLocalRate(opts ...ModelOption) Model {
 	c := newModelConfig(opts)
-	return localRate{samples: c.samples, seed: c.seed, forceSample: c.forceSample}
+	return localRate{samples: c.samples, seed: c.seed, forceSample: c.forceSample, minJ: c.minJourneys, privacy: c.privacy}
 }
 
 // Name returns "shapley_local_rate".
@@ -113,6 +125,7 @@ type setStat struct {
 }
 
 func (m localRate) run(ctx context.Context, a *Aggregate) (*Result, error) {
+	a, priv := a.private(m.minJ, m.privacy, true)
 	// Group the paths by channel set.
 	byKey := map[string]int{}
 	var sets []setStat
@@ -143,6 +156,7 @@ func (m localRate) run(ctx context.Context, a *Aggregate) (*Result, error) {
 	rate := func(s *setStat) float64 { return float64(s.conversions) / float64(s.journeys) }
 
 	res := newResult(m.Name(), a)
+	res.Privacy, res.Warnings = priv, privacyWarning(priv)
 	cr := make([]credit, len(a.chans))
 	if m.forceSample || len(a.chans) > 64 {
 		sampled, err := m.bySet(ctx, sets, rate, cr)

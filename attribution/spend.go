@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,8 +28,10 @@ var spendColumns = []csvio.Column{
 // (columns in any order; an optional currency column, as in the touch
 // format), one row per channel, cost a non-negative integer in minor units
 // of the input's currency (WithCurrency, default DefaultCurrency). A channel
-// listed twice is an error. name is used in error messages; lines are read
-// as by ReadTouches (MaxRecordBytes bounds a record), and every bad line is
+// listed twice is an error. With WithChannelMap the names are normalised,
+// and rows of different raw names that become one channel add up (cost by
+// campaign, say). name is used in error messages; lines are read as by
+// ReadTouches (MaxRecordBytes bounds a record), and every bad line is
 // reported.
 func ReadSpend(ctx context.Context, r io.Reader, name string, opts ...Option) (s Spend, err error) {
 	defer diag.Recover(&err, "attribution: ReadSpend")
@@ -59,7 +62,17 @@ func ReadSpend(ctx context.Context, r io.Reader, name string, opts ...Option) (s
 		if e := t.checkCurrency(2); e != nil {
 			return e
 		}
-		s[ch], lines[ch] = money.New(cost, t.cur), t.rec.Line
+		lines[ch] = t.rec.Line
+		if c.norm != nil {
+			if ch = c.norm.Normalize(ch); ch == "" {
+				return t.errf(0, ErrSyntax, "empty after normalisation")
+			}
+		}
+		prev := s[ch].Amount
+		if prev > math.MaxInt64-cost {
+			return t.errf(1, ErrOverflow, "the cost of %q overflows int64", ch)
+		}
+		s[ch] = money.New(prev+cost, t.cur)
 		return nil
 	}
 	if err := t.each(ctx, &errs, row); err != nil {
@@ -72,9 +85,16 @@ func ReadSpend(ctx context.Context, r io.Reader, name string, opts ...Option) (s
 // whose denominator is zero is nil, never infinite or NaN. The ratios use
 // the unrounded credit (ValueMinor), so they do not depend on how the
 // credit was rounded to the minor unit.
+//
+// A channel the spend table does not list has no Cost (nil: unknown, not
+// free) and no ratios; a channel of the spend table that no journey touches
+// has its Cost, NoJourneys set and no ratios (its return is unknown, not
+// −100%). Report adds a warning for each.
 type Return struct {
-	Channel     string      `json:"channel"`
-	Cost        money.Money `json:"cost"`        // zero when the channel is not in the spend table
+	Channel string       `json:"channel"`
+	Cost    *money.Money `json:"cost,omitempty"` // nil when the channel is not in the spend table
+	// NoJourneys: the channel is in the spend table but no journey touches it.
+	NoJourneys  bool        `json:"no_journeys,omitempty"`
 	Conversions float64     `json:"conversions"` // credited conversions
 	Value       money.Money `json:"value"`       // credited value (ChannelCredit.Value)
 	ValueMinor  float64     `json:"value_minor"` // credited value before rounding, minor units
@@ -107,32 +127,63 @@ func (r *Result) Returns(spend Spend) (out []Return, err error) {
 	}
 	for ch := range spend {
 		if _, ok := r.Channel(ch); !ok {
-			out = append(out, Return{Channel: ch, Value: money.Zero(cur)})
+			out = append(out, Return{Channel: ch, Value: money.Zero(cur), NoJourneys: true})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Channel < out[j].Channel })
 	for i := range out {
 		ret := &out[i]
-		ret.Cost = money.Zero(cur)
-		if c, ok := spend[ret.Channel]; ok {
-			ret.Cost = c
+		c, ok := spend[ret.Channel]
+		if !ok {
+			continue // cost unknown: no ratios
 		}
-		if ret.Cost.Amount > 0 {
-			c := float64(ret.Cost.Amount)
-			roas, roi := ret.ValueMinor/c, (ret.ValueMinor-c)/c
+		ret.Cost = &c
+		if ret.NoJourneys {
+			continue
+		}
+		if c.Amount > 0 {
+			cf := float64(c.Amount)
+			roas, roi := ret.ValueMinor/cf, (ret.ValueMinor-cf)/cf
 			ret.ROAS, ret.ROI = &roas, &roi
 		}
 		if ret.Conversions > 0 {
-			cpc := float64(ret.Cost.Amount) / ret.Conversions
+			cpc := float64(c.Amount) / ret.Conversions
 			ret.CostPerConversion = &cpc
 		}
 	}
 	return out, nil
 }
 
+// SpendWarnings reports the mismatches between the result's channels and
+// a spend table: a WarnSpendWithoutJourneys warning for each channel with
+// spend that no journey touches, and a WarnJourneysWithoutSpend warning for
+// each channel of the journeys the table does not list, sorted by channel.
+func (r *Result) SpendWarnings(spend Spend) []Warning {
+	var out []Warning
+	for _, c := range r.Channels {
+		if _, ok := spend[c.Channel]; !ok {
+			out = append(out, Warning{Code: WarnJourneysWithoutSpend, Channel: c.Channel,
+				Msg: fmt.Sprintf("journeys touch channel %q, which has no spend: its cost is unknown, so its return is not computed", c.Channel)})
+		}
+	}
+	for ch, c := range spend {
+		if _, ok := r.Channel(ch); !ok {
+			out = append(out, Warning{Code: WarnSpendWithoutJourneys, Channel: ch,
+				Msg: fmt.Sprintf("spend of %v on channel %q, which no journey touches: its return is not computed", c, ch)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Channel != out[j].Channel {
+			return out[i].Channel < out[j].Channel
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out
+}
+
 // A Report is a Result with its channels' returns on a spend table, the
 // shape `revengine attribute --spend --json` prints. JSON: the Result's
-// fields, then returns.
+// fields (its warnings followed by the SpendWarnings), then returns.
 type Report struct {
 	*Result
 	Returns []Return `json:"returns"`
@@ -144,5 +195,7 @@ func (r *Result) Report(spend Spend) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Report{Result: r, Returns: rets}, nil
+	cp := *r
+	cp.Warnings = append(append([]Warning(nil), r.Warnings...), r.SpendWarnings(spend)...)
+	return &Report{Result: &cp, Returns: rets}, nil
 }

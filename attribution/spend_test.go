@@ -70,19 +70,22 @@ func TestReturns(t *testing.T) {
 	if *s.ROAS != 0.5 || *s.ROI != -0.5 || *s.CostPerConversion != 500 {
 		t.Errorf("search %+v: ROAS %g ROI %g CPC %g", s, *s.ROAS, *s.ROI, *s.CostPerConversion)
 	}
-	// email and tv: credited nothing → ROAS 0, ROI −1, no cost per conversion.
-	for _, e := range []attribution.Return{rets[0], rets[2]} {
-		if *e.ROAS != 0 || *e.ROI != -1 || e.CostPerConversion != nil {
-			t.Errorf("%s: %+v", e.Channel, e)
-		}
+	// email: in the journeys, credited nothing by last touch → ROAS 0,
+	// ROI −1, no cost per conversion.
+	if e := rets[0]; *e.ROAS != 0 || *e.ROI != -1 || e.CostPerConversion != nil || e.NoJourneys {
+		t.Errorf("%s: %+v", e.Channel, e)
 	}
-	// Without spend entries: cost 0, no ratios.
+	// tv: spend but no journey touches it → its cost, no ratios (not ROI −1).
+	if e := rets[2]; !e.NoJourneys || *e.Cost != usd(200) || e.ROAS != nil || e.ROI != nil || e.CostPerConversion != nil {
+		t.Errorf("tv: %+v", e)
+	}
+	// Without spend entries: cost unknown (nil, not 0), no ratios.
 	none, err := r.Returns(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range none {
-		if e.ROAS != nil || e.ROI != nil || e.Cost != usd(0) {
+		if e.ROAS != nil || e.ROI != nil || e.Cost != nil || e.CostPerConversion != nil {
 			t.Errorf("no spend: %+v", e)
 		}
 	}
@@ -105,4 +108,47 @@ func FuzzReadSpend(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSpendWarnings: spend on a channel without journeys and journeys on a
+// channel without spend are warnings of the report, one per channel.
+func TestSpendWarnings(t *testing.T) {
+	a := pathsAgg(t, "email > search,1,200,0", "search,1,300,4")
+	r, err := attribution.Run(context.Background(), a, attribution.LastTouch())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := r.Report(attribution.Spend{"search": usd(1000), "tv": usd(200)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range rep.Warnings {
+		got = append(got, w.Code+" "+w.Channel)
+	}
+	want := []string{"journeys_without_spend email", "spend_without_journeys tv"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	if len(r.Warnings) != 0 {
+		t.Errorf("Report changed the result's warnings: %v", r.Warnings)
+	}
+}
+
+// TestReadSpendChannelMap: with a channel map, rows of raw names that
+// become one channel add up: 100 + 250 = 350 on paid_search.
+func TestReadSpendChannelMap(t *testing.T) {
+	m, err := attribution.NewChannelMap(attribution.ChannelRules{Trim: true, Fold: true, Names: map[string]string{"Google Ads": "paid_search"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "channel,cost_minor\nPaid_Search ,100\ngoogle ads,250\nEmail,7\n"
+	s, err := attribution.ReadSpend(context.Background(), strings.NewReader(in), "s.csv", attribution.WithChannelMap(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := attribution.Spend{"paid_search": usd(350), "email": usd(7)}
+	if diff := cmp.Diff(want, s); diff != "" {
+		t.Errorf("spend (-want +got):\n%s", diff)
+	}
 }

@@ -47,8 +47,31 @@ func TestAttributeGolden(t *testing.T) {
 		{"lookback", "", []string{"--model", "first_touch", "--lookback", "10", journeys}},
 		{"flags_after_file", "", []string{journeys, "--model", "shapley_local_rate"}},
 		{"bad_row", "", []string{"--model", "linear", attributeFile("bad_row.csv")}},
-		{"ungrouped", "", []string{"--model", "linear", attributeFile("ungrouped.csv")}},
-		{"many_errors", "", []string{"--model", "linear", attributeFile("many_errors.csv")}},
+		{"ungrouped", "", []string{"--model", "linear", "--grouped", attributeFile("ungrouped.csv")}},
+		{"ungrouped_any_order", "", []string{"--model", "linear", attributeFile("ungrouped.csv")}},
+		{"many_errors", "", []string{"--model", "linear", "--grouped", attributeFile("many_errors.csv")}},
+		{"many_errors_any_order", "", []string{"--model", "linear", attributeFile("many_errors.csv")}},
+		{"similar_channels", "", []string{"--model", "last_touch", attributeFile("mixed_case.csv")}},
+		{"channel_fold_map", "", []string{"--model", "last_touch", "--channel-fold", "--channel-map", attributeFile("channel_map.csv"),
+			"--spend", attributeFile("mixed_spend.csv"), attributeFile("mixed_case.csv")}},
+		{"bootstrap_table", "", []string{"--model", "markov", "--format", "paths", "--bootstrap", "200", paths}},
+		{"bootstrap_json", "", []string{"--model", "linear", "--bootstrap", "50", "--ci", "0.9", "--seed", "3", "--json", journeys}},
+		{"bootstrap_all", "", []string{"--model", "all", "--bootstrap", "20", "--format", "paths", paths}},
+		{"bad_ci", "", []string{"--model", "linear", "--bootstrap", "20", "--ci", "95", journeys}},
+		{"privacy_drop", "", []string{"--model", "shapley", "--format", "paths", "--min-journeys", "2", attributeFile("rare_paths.csv")}},
+		{"privacy_pool_json", "", []string{"--model", "markov", "--format", "paths", "--min-journeys", "2", "--privacy", "pool", "--json", attributeFile("rare_paths.csv")}},
+		{"bad_privacy", "", []string{"--model", "markov", "--format", "paths", "--min-journeys", "2", "--privacy", "hide", attributeFile("rare_paths.csv")}},
+		{"choose_order", "", []string{"--choose-order", "3", "--format", "paths", attributeFile("order2_paths.csv")}},
+		{"choose_order_json", "", []string{"--choose-order", "2", "--folds", "3", "--format", "paths", "--json", attributeFile("order2_paths.csv")}},
+		{"choose_order_with_model", "", []string{"--choose-order", "2", "--model", "markov", attributeFile("journeys.csv")}},
+		{"disagreement_json", "", []string{"--model", "all", "--disagreement", "--json", journeys}},
+		{"disagreement_needs_all", "", []string{"--model", "linear", "--disagreement", journeys}},
+		{"lift_table", "", []string{"--model", "last_touch", "--format", "paths", "--lift", attributeFile("lift.csv"), paths}},
+		{"lift_json", "", []string{"--model", "last_touch", "--format", "paths", "--lift", attributeFile("lift.csv"), "--json", paths}},
+		{"lift_period", "", []string{"--model", "first_touch", "--period", "2026-01-01..2026-01-31", "--lift", attributeFile("lift_jan.csv"), journeys}},
+		{"bad_period", "", []string{"--model", "first_touch", "--period", "2026-01-31..2026-01-01", journeys}},
+		{"lift_needs_model", "", []string{"--model", "all", "--lift", attributeFile("lift.csv"), paths}},
+		{"channel_fold_json", "", []string{"--model", "last_touch", "--channel-fold", "--json", attributeFile("mixed_case.csv")}},
 		{"bad_spend", "", []string{"--model", "linear", "--spend", attributeFile("bad_spend.csv"), journeys}},
 		{"missing_file", "", []string{"--model", "linear", attributeFile("nope.csv")}},
 		{"unknown_model", "", []string{"--model", "magic", journeys}},
@@ -102,8 +125,8 @@ func TestAttributeExitCodes(t *testing.T) {
 //
 // spend.csv: a 200, b 0, tv 500. a: ROAS 133.33/200 = 2/3, ROI −1/3,
 // cost per conversion 200/(4·0.55/1.35) = 122.73. b: cost 0 → no ROAS or
-// ROI, cost per conversion 0. tv: no credit → ROAS 0, ROI −1, no cost per
-// conversion.
+// ROI, cost per conversion 0. tv: no journey touches it → its cost, no
+// ratios (not ROI −1), and a spend_without_journeys warning.
 func TestAttributeJSONValues(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "", "attribute", "--model", "markov", "--format", "paths", "--json",
 		"--spend", attributeFile("spend.csv"), attributeFile("paths.csv"))
@@ -142,7 +165,7 @@ func TestAttributeJSONValues(t *testing.T) {
 	if ra.Channel != "a" || rb.Channel != "b" || rtv.Channel != "tv" {
 		t.Fatalf("returns %q %q %q", ra.Channel, rb.Channel, rtv.Channel)
 	}
-	if ra.Cost != usd(200) || rb.Cost != usd(0) || rtv.Cost != usd(500) {
+	if ra.Cost == nil || rb.Cost == nil || rtv.Cost == nil || *ra.Cost != usd(200) || *rb.Cost != usd(0) || *rtv.Cost != usd(500) {
 		t.Errorf("costs %v %v %v", ra.Cost, rb.Cost, rtv.Cost)
 	}
 	near("a roas", ra.ROAS, (400*0.46/1.38)/200)
@@ -152,10 +175,14 @@ func TestAttributeJSONValues(t *testing.T) {
 		t.Errorf("b has zero cost but ROAS %v ROI %v", rb.ROAS, rb.ROI)
 	}
 	near("b cost per conversion", rb.CostPerConversion, 0)
-	near("tv roas", rtv.ROAS, 0)
-	near("tv roi", rtv.ROI, -1)
-	if rtv.CostPerConversion != nil {
-		t.Errorf("tv has no conversions but cost per conversion %v", *rtv.CostPerConversion)
+	if !rtv.NoJourneys || rtv.ROAS != nil || rtv.ROI != nil || rtv.CostPerConversion != nil {
+		t.Errorf("tv has no journeys but %+v", rtv)
+	}
+	if len(got.Warnings) != 1 || got.Warnings[0].Code != attribution.WarnSpendWithoutJourneys || got.Warnings[0].Channel != "tv" {
+		t.Errorf("warnings %+v", got.Warnings)
+	}
+	if want := "revengine attribute: warning: spend of USD 5.00 on channel \"tv\", which no journey touches: its return is not computed\n"; stderr != want {
+		t.Errorf("stderr %q, want %q", stderr, want)
 	}
 }
 
@@ -315,5 +342,47 @@ func TestAttributeFlags(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, in, "attribute", "--model", "linear", "--currency", "EUR", "-"); code != exitOK {
 		t.Errorf("EUR row with --currency EUR: exit %d, %s", code, stderr)
+	}
+}
+
+// TestAttributeParquet: journeys.parquet holds the rows of journeys.csv
+// (in row groups of 5); every model prints the same table from both.
+func TestAttributeParquet(t *testing.T) {
+	for _, args := range [][]string{{"--model", "all"}, {"--model", "markov", "--json"}, {"--model", "all", "--grouped"}} {
+		code, csvOut, stderr := runCLI(t, "", append(append([]string{"attribute"}, args...), attributeFile("journeys.csv"))...)
+		if code != exitOK {
+			t.Fatalf("csv: exit %d: %s", code, stderr)
+		}
+		code, pqOut, stderr := runCLI(t, "", append(append([]string{"attribute", "--format", "parquet"}, args...), attributeFile("journeys.parquet"))...)
+		if code != exitOK {
+			t.Fatalf("parquet: exit %d: %s", code, stderr)
+		}
+		if pqOut != csvOut {
+			t.Errorf("%v: parquet output differs from csv:\n%s\n---\n%s", args, pqOut, csvOut)
+		}
+	}
+	code, _, stderr := runCLI(t, "", "attribute", "--model", "linear", "--format", "parquet", "-")
+	if code != exitUsage || !strings.Contains(stderr, "not standard input") {
+		t.Errorf("parquet from stdin: exit %d, %s", code, stderr)
+	}
+}
+
+// TestAttributeShuffled: journeys_shuffled.csv holds the rows of
+// journeys.csv in another order (journeys interleaved, touches out of time
+// order); every model prints exactly what it prints for the grouped file
+// read in the strict mode.
+func TestAttributeShuffled(t *testing.T) {
+	for _, args := range [][]string{{"--model", "all"}, {"--model", "all", "--json"}, {"--model", "time_decay", "--lookback", "10"}} {
+		code, want, stderr := runCLI(t, "", append(append([]string{"attribute", "--grouped"}, args...), attributeFile("journeys.csv"))...)
+		if code != exitOK {
+			t.Fatalf("grouped: exit %d: %s", code, stderr)
+		}
+		code, got, stderr := runCLI(t, "", append(append([]string{"attribute"}, args...), attributeFile("journeys_shuffled.csv"))...)
+		if code != exitOK {
+			t.Fatalf("shuffled: exit %d: %s", code, stderr)
+		}
+		if got != want {
+			t.Errorf("%v: shuffled output differs:\n%s\n---\n%s", args, got, want)
+		}
 	}
 }

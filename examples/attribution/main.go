@@ -88,5 +88,28 @@ func run() error {
 	for _, c := range markov.Channels {
 		fmt.Printf("  %-15s removal effect %.3f  share %5.1f%%\n", c.Channel, c.RemovalEffect, 100*c.Share)
 	}
+
+	// How far to trust a share: 95% bootstrap intervals (seeded, so the
+	// same on every run), resampling the journeys.
+	boot, err := attribution.Bootstrap(ctx, agg, attribution.BootstrapConfig{Replicates: 1000, Level: 0.95, Seed: 1},
+		attribution.Markov(1), attribution.Linear())
+	if err != nil {
+		return err
+	}
+	fmt.Println("\nshare of conversions with its 95% bootstrap interval")
+	for _, r := range boot {
+		fmt.Printf("  %s\n", r.Model)
+		for _, c := range r.Channels {
+			fmt.Printf("    %-15s %5.1f%%  [%5.1f%%, %5.1f%%]\n", c.Channel, 100*c.Share, 100*c.CI.Share[0], 100*c.CI.Share[1])
+		}
+	}
+
+	// Where the models disagree most.
+	d, err := attribution.Compare(results...)
+	if err != nil {
+		return err
+	}
+	top := d.Channels[0]
+	fmt.Printf("\nmodels disagree most on %s: %.1f%% (%s) to %.1f%% (%s)\n", top.Channel, 100*top.Min, top.MinModel, 100*top.Max, top.MaxModel)
 	return nil
 }
