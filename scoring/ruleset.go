@@ -186,6 +186,13 @@ func (rs *RuleSet) Field(name string) (FieldInfo, bool) {
 	return FieldInfo{Name: f.name, Kind: f.kind, Required: f.required, Default: f.def, PII: f.pii}, true
 }
 
+// DeclaresEventField reports whether the rules declare the event property
+// name in event_fields.
+func (rs *RuleSet) DeclaresEventField(name string) bool {
+	_, ok := rs.propIdx[name]
+	return ok
+}
+
 // Fields returns the declared lead fields, in file order.
 func (rs *RuleSet) Fields() []FieldInfo {
 	out := make([]FieldInfo, len(rs.fields))

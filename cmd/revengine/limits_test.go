@@ -94,3 +94,24 @@ func TestRuleTestCoverage(t *testing.T) {
 		t.Fatalf("--min-coverage 50: exit %d", code)
 	}
 }
+
+// score --log then replay: no change against the same rules; the stricter
+// candidate's changes are reported.
+func TestScoreLogReplay(t *testing.T) {
+	rules := "../../examples/quickstart/rules.yaml"
+	log := filepath.Join(t.TempDir(), "decisions.jsonl")
+	if code, _, stderr := runCLI(t, "", "score", "--rules", rules, "--at", "2026-11-23T09:00:00Z", "--log", log, "../../examples/quickstart/leads.json"); code != exitOK {
+		t.Fatalf("score --log: exit %d, %s", code, stderr)
+	}
+	data, err := os.ReadFile(log)
+	if err != nil || strings.Count(string(data), "\n") != 20 {
+		t.Fatalf("log: %d lines, %v", strings.Count(string(data), "\n"), err)
+	}
+	code, stdout, stderr := runCLI(t, "", "replay", "--against", rules, log)
+	if code != exitOK || !strings.Contains(stdout, "20 leads read, 20 compared, 0 rejected") || !strings.Contains(stdout, "Stage: 0 of 20 leads change") {
+		t.Fatalf("replay: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, _, _ := runCLI(t, "", "replay", log); code != exitUsage {
+		t.Fatalf("replay without --against: exit %d", code)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/revengine/revengine/scoring"
@@ -32,6 +33,7 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	workers := fs.Int("workers", 0, "scoring goroutines (default: GOMAXPROCS)")
 	limits := limitFlags(fs)
 	strict := strictFlag(fs)
+	logPath := fs.String("log", "", "write one decision record per scored lead to `FILE` (JSON lines; pii fields masked), for revengine replay")
 	nextChange := fs.String("next-change", "", "report when each lead would next change with no new data, within this `horizon` (e.g. 90d): next_change_at and next_change in the JSON")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -63,6 +65,25 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	var opts []scoring.BatchOption
 	if *workers > 0 {
 		opts = append(opts, scoring.WithWorkers(*workers))
+	}
+	if *logPath != "" {
+		f, err := os.Create(*logPath)
+		if err != nil {
+			errorf(env, "score", "%v", err)
+			return exitFindings
+		}
+		// Blocking: a CLI run must not lose a decision; it is as fast as
+		// the disk.
+		dlog := scoring.NewDecisionLog(f, scoring.LogBlocking())
+		defer func() {
+			if err := dlog.Close(); err != nil {
+				errorf(env, "score", "--log: %v", err)
+			}
+			if err := f.Close(); err != nil {
+				errorf(env, "score", "--log: %v", err)
+			}
+		}()
+		opts = append(opts, scoring.WithEvalOptions(scoring.WithDecisionLog(dlog)))
 	}
 	if *nextChange != "" {
 		horizon, err := scoring.ParseDuration(*nextChange)

@@ -112,6 +112,7 @@ type pair struct {
 	old, new       *scoring.Result
 	oldErr, newErr error
 	out            outcome
+	decision       *scoring.Decision // Replay: the logged decision (without its input)
 }
 
 type outcome struct {
