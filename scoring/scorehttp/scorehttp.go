@@ -30,7 +30,7 @@
 //	200  one lead: {"result": <scoring.Result>, "explanation": "why …"};
 //	     an array: an array of those, in input order
 //	400  a body that is not JSON, or more than one JSON value, or a bad at
-//	413  a body over MaxBodyBytes
+//	413  a body over MaxBodyBytes, an array over MaxLeads
 //	405  a method other than POST (with an Allow header)
 //	415  a Content-Type other than JSON
 //	422  a lead that is not valid for the rules (scoring.ErrLead) or on
@@ -41,8 +41,9 @@
 //
 // Errors have the body ErrorBody: {"status": 422, "errors": [{"message":
 // …, "code": …, "field": …, "index": …}]}, one Problem per invalid lead of
-// an array, each with the library's message. A request is all or
-// nothing: when any lead of an array is invalid, no result is returned.
+// an array (the first 100, then a note that the rest was not checked),
+// each with the library's message. A request is all or nothing: when any
+// lead of an array is invalid, no result is returned.
 package scorehttp
 
 import (
@@ -61,14 +62,22 @@ import (
 	"github.com/revengine/revengine/scoring"
 )
 
-// DefaultMaxBodyBytes is the default bound on a request body: 1 MiB.
-const DefaultMaxBodyBytes = 1 << 20
+// Default bounds of a request.
+const (
+	DefaultMaxBodyBytes = 1 << 20 // bytes of a request body: 1 MiB
+	DefaultMaxLeads     = 1000    // leads in one request's array
+)
+
+// maxProblems bounds the problems of one answer: an array of many
+// invalid leads is not answered with a larger body still.
+const maxProblems = 100
 
 // Option configures Handler.
 type Option func(*config)
 
 type config struct {
 	maxBody  int64
+	maxLeads int
 	now      func() time.Time
 	evalOpts []scoring.EvalOption
 	errorLog func(*http.Request, error)
@@ -77,6 +86,11 @@ type config struct {
 // MaxBodyBytes bounds the request body (default DefaultMaxBodyBytes); a
 // longer body is answered 413. n <= 0 means the default.
 func MaxBodyBytes(n int64) Option { return func(c *config) { c.maxBody = n } }
+
+// MaxLeads bounds the leads of one request's array (default
+// DefaultMaxLeads); a longer array is answered 413, since each lead's
+// answer is larger than the lead. n <= 0 means the default.
+func MaxLeads(n int) Option { return func(c *config) { c.maxLeads = n } }
 
 // WithClock sets the clock read for the evaluation time of a request
 // without the at parameter (default time.Now).
@@ -134,6 +148,9 @@ func Handler(e *scoring.Engine, opts ...Option) http.Handler {
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxBodyBytes
 	}
+	if c.maxLeads <= 0 {
+		c.maxLeads = DefaultMaxLeads
+	}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -179,6 +196,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, *p)
 		return
 	}
+	if len(leads) > h.c.maxLeads {
+		fail(w, http.StatusRequestEntityTooLarge, Problem{Code: string(scoring.CodeLimit),
+			Message: "request body: " + strconv.Itoa(len(leads)) + " leads, more than the limit of " + strconv.Itoa(h.c.maxLeads) + " (MaxLeads)"})
+		return
+	}
 
 	// One rule set for the whole request, even if the engine reloads.
 	rs := h.e.RuleSet()
@@ -200,6 +222,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			problems = append(problems, pr)
 			if st >= http.StatusInternalServerError {
 				break // a bug or a gone client: the rest would not be answered
+			}
+			if len(problems) == maxProblems && i < len(leads)-1 {
+				problems = append(problems, Problem{Code: string(scoring.CodeLimit),
+					Message: "more than " + strconv.Itoa(maxProblems) + " invalid leads: the rest of the array was not checked"})
+				break
 			}
 			continue
 		}

@@ -280,3 +280,24 @@ scores:
 	//     enterprise          +25.0  company_size=4200
 	// 422 email lead field "email": required field is missing
 }
+
+// TestBounds: an array over MaxLeads is refused before scoring; an array
+// of many invalid leads is answered with the first 100 and a note.
+func TestBounds(t *testing.T) {
+	three := `[{"email": "a"}, {"email": "b"}, {"email": "c"}]`
+	rec := do(newHandler(t, scorehttp.MaxLeads(2)), call{body: three})
+	if b := errorBody(t, rec); rec.Code != 413 || b.Errors[0].Message != "request body: 3 leads, more than the limit of 2 (MaxLeads)" {
+		t.Errorf("%d %+v", rec.Code, b)
+	}
+	if rec := do(newHandler(t, scorehttp.MaxLeads(3)), call{body: three}); rec.Code != 200 {
+		t.Errorf("3 leads with MaxLeads(3): %d %s", rec.Code, rec.Body)
+	}
+	// 150 leads without the required email: problems for leads 0..99,
+	// then the note (101 problems in all).
+	rec = do(newHandler(t), call{body: "[" + strings.TrimSuffix(strings.Repeat("{},", 150), ",") + "]"})
+	b := errorBody(t, rec)
+	if rec.Code != 422 || len(b.Errors) != 101 || *b.Errors[99].Index != 99 || b.Errors[100].Index != nil ||
+		b.Errors[100].Message != "more than 100 invalid leads: the rest of the array was not checked" {
+		t.Errorf("%d, %d problems, last %+v", rec.Code, len(b.Errors), b.Errors[len(b.Errors)-1])
+	}
+}
