@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestExplainGolden pins Explain's text for the leads of
@@ -141,3 +143,46 @@ func TestExplainEdges(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func ExampleResult_Explain() {
+	rules := MustParse("rules.yaml", []byte(`version: "1"
+fields:
+  email: {type: string, required: true}
+  company_size: {type: int, default: 0}
+event_types: [page_view]
+event_fields: {url: string}
+scores:
+  fit:
+    rules:
+      - {id: enterprise, when: company_size >= 1000, points: 25}
+  engagement:
+    rules:
+      - {id: pricing, on: page_view, when: 'event.url contains "/pricing"', points: 10, half_life: 7d}
+stages:
+  - id: lead
+  - id: mql
+    when: scores.fit >= 20 && scores.engagement >= 5
+    sla: 24h
+`))
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	res, err := rules.Score(context.Background(), map[string]any{
+		"id": "L-1", "email": "ana@bank.com", "company_size": 4200.0, "stage": "lead",
+		"events": []any{map[string]any{"type": "page_view", "time": "2026-11-16T09:00:00Z", "url": "/pricing"}},
+	}, at)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// fit: 4200 ≥ 1000: 25. engagement: one pricing view a week old with a
+	// half-life of 7d: 10 × 2^(−7/7) = 5. Both conditions of mql hold.
+	text := res.Explain()
+	fmt.Print(text[:strings.LastIndex(text, "  rules ")]) // the last line holds the rules' hash
+	// Output:
+	// why L-1 is mql (segments: none):
+	//   fit 25.0
+	//     enterprise          +25.0  company_size=4200
+	//   engagement 5.0
+	//     pricing              +5.0  (1 event)
+	//   stage lead → mql, set by mql: scores.fit=25 scores.engagement=5
+	//   SLA 24h: entered 2026-11-23T09:00:00Z, due 2026-11-24T09:00:00Z, not breached
+}
