@@ -88,8 +88,8 @@ type WatchEvent struct {
 //   - otherwise the new rule set serves (WatchReloaded).
 //
 // A file that cannot be read is WatchUnreadable, reported once until it
-// can be read again. Watch checks the file once when it starts, so a file
-// changed since the engine was built is loaded at once. Failed and
+// can be read again. Watch reads the file when it starts, so a file
+// changed since the engine was built is loaded after the first interval. Failed and
 // refused contents count in Status as failed reloads, with their error.
 // Times from the ticker are only compared with modification times, never
 // used in a result. An interval below one millisecond is an error.
