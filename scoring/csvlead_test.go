@@ -88,7 +88,7 @@ func TestScoreCSV(t *testing.T) {
 				t.Fatal(err)
 			}
 			// 11 records: 3 scored, 8 rejected.
-			if (st != BatchStats{Read: 11, Scored: 3, Rejected: 8}) {
+			if countsOf(st) != (counts{Read: 11, Scored: 3, Rejected: 8}) {
 				t.Errorf("stats = %+v", st)
 			}
 			if len(recs) != len(wants) {
@@ -146,7 +146,7 @@ func TestScoreCSVHeader(t *testing.T) {
 			if !errors.As(err, &errs) || !errors.Is(err, ErrSyntax) {
 				t.Fatalf("err = %v, want Errors matching ErrSyntax", err)
 			}
-			if called || st != (BatchStats{}) {
+			if called || countsOf(st) != (counts{}) {
 				t.Errorf("a bad header scored leads: %+v", st)
 			}
 			if len(errs) != len(tc.want) {
@@ -164,7 +164,7 @@ func TestScoreCSVHeader(t *testing.T) {
 func TestScoreCSVEmptyAndStop(t *testing.T) {
 	rs := mustRules(t, csvRules)
 	st, err := rs.ScoreCSV(context.Background(), strings.NewReader("\ufeff\n\n"), "e.csv", at, func(Record) error { return nil })
-	if err != nil || st != (BatchStats{}) {
+	if err != nil || countsOf(st) != (counts{}) {
 		t.Errorf("empty input: %+v, %v", st, err)
 	}
 	// A quoted field never closed runs to the end of the input: it is
@@ -172,7 +172,7 @@ func TestScoreCSVEmptyAndStop(t *testing.T) {
 	in := "email,since\na@x.io,2026-01-01\n\"b@x.io,2026-01-01\n"
 	var last Record
 	st, err = rs.ScoreCSV(context.Background(), strings.NewReader(in), "q.csv", at, func(r Record) error { last = r; return nil })
-	if err != nil || st != (BatchStats{Read: 2, Scored: 1, Rejected: 1}) {
+	if err != nil || countsOf(st) != (counts{Read: 2, Scored: 1, Rejected: 1}) {
 		t.Errorf("unclosed quote: %+v, %v", st, err)
 	}
 	if !errors.Is(last.Err, ErrSyntax) || last.Line != 3 || !strings.HasPrefix(fmt.Sprint(last.Err), "q.csv:3:1:") {
