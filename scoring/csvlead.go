@@ -196,6 +196,8 @@ func (rs *RuleSet) csvHeader(cr *csvio.Reader, rec *csvio.Record) (csvColumns, e
 	for i, c := range known {
 		byName[c.Name] = i
 	}
+	const maxSuggest = 16
+	unknown := 0
 	for i, n := range h.Names {
 		k, ok := kinds[n]
 		if ok {
@@ -208,11 +210,15 @@ func (rs *RuleSet) csvHeader(cr *csvio.Reader, rec *csvio.Record) (csvColumns, e
 			msg = "column without a name"
 		case n == "events":
 			msg = "events cannot be given in CSV (use JSON lines)"
-		default:
+		case unknown < maxSuggest:
+			// Suggestions cost an edit distance per declared name; a
+			// header of thousands of unknown columns gets them for the
+			// first few only.
 			if s := suggest(n, byName); s != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", s)
 			}
 		}
+		unknown++
 		errs = append(errs, &Error{File: cr.Name(), Line: rec.Line, Column: i + 1, Kind: "column", ID: n,
 			Code: CodeUnknownKey, Err: ErrSyntax, Msg: msg})
 	}

@@ -314,3 +314,34 @@ scores:
 	// rejected: leads.csv:3:3: lead field "company_size": want int, got "lots"
 	// 2 read, 1 scored, 1 rejected <nil>
 }
+
+// TestScoreCSVHostileHeader: a header of the most fields csvio allows,
+// none of them declared, near the names of a thousand declared fields,
+// is rejected quickly with one problem per column.
+func TestScoreCSVHostileHeader(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("version: h\nfields:\n")
+	for i := range 1000 {
+		fmt.Fprintf(&src, "  field%04d: int\n", i)
+	}
+	rs := mustRules(t, src.String())
+	var hdr strings.Builder
+	for i := range 4096 {
+		if i > 0 {
+			hdr.WriteByte(',')
+		}
+		fmt.Fprintf(&hdr, "fiedl%04d", i) // two edits from field%04d
+	}
+	start := time.Now()
+	_, err := rs.ScoreCSV(context.Background(), strings.NewReader(hdr.String()+"\n"), "h.csv", at, func(Record) error { return nil })
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 4096 {
+		t.Fatalf("want 4096 problems, got %d: %.200v", len(errs), err)
+	}
+	if !strings.Contains(errs[0].Error(), "did you mean field0000?") {
+		t.Errorf("first problem: %v", errs[0])
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+}
