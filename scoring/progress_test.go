@@ -3,8 +3,10 @@ package scoring
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 const progressRules = "version: p1\nfields: {n: {type: int, required: true}}\nscores:\n  s:\n    rules:\n      - {id: r, points: n}\n"
@@ -94,3 +96,19 @@ func TestWithProgress(t *testing.T) {
 type counts struct{ Read, Scored, Rejected int }
 
 func countsOf(s BatchStats) counts { return counts{s.Read, s.Scored, s.Rejected} }
+
+func ExampleWithProgress() {
+	rules := MustParse("rules.yaml", []byte(progressRules))
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	_, err := rules.ScoreLines(context.Background(), strings.NewReader(progressLeads), "leads.jsonl", at,
+		func(Record) error { return nil },
+		WithProgress(4, func(st BatchStats) {
+			fmt.Printf("%d read, %d scored, %d rejected\n", st.Read, st.Scored, st.Rejected)
+		}))
+	fmt.Println(err)
+	// Output:
+	// 4 read, 3 scored, 1 rejected
+	// 8 read, 6 scored, 2 rejected
+	// 10 read, 7 scored, 3 rejected
+	// <nil>
+}
