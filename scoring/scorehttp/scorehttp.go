@@ -30,8 +30,8 @@
 //	200  one lead: {"result": <scoring.Result>, "explanation": "why …"};
 //	     an array: an array of those, in input order
 //	400  a body that is not JSON, or more than one JSON value, or a bad at
-//	413  a body over MaxBodyBytes, an array over MaxLeads
 //	405  a method other than POST (with an Allow header)
+//	413  a body over MaxBodyBytes, an array over MaxLeads
 //	415  a Content-Type other than JSON
 //	422  a lead that is not valid for the rules (scoring.ErrLead) or on
 //	     which a rule failed (scoring.ErrEval)

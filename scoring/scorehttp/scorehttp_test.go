@@ -301,3 +301,18 @@ func TestBounds(t *testing.T) {
 		t.Errorf("%d, %d problems, last %+v", rec.Code, len(b.Errors), b.Errors[len(b.Errors)-1])
 	}
 }
+
+// TestRuleFailure: a rule that fails on a lead (int overflow: 4 × 2^62 =
+// 2^64 does not fit in 64 bits) is a 422 naming the rule.
+func TestRuleFailure(t *testing.T) {
+	rs := scoring.MustParse("r.yaml", []byte("version: e\nfields: {n: int}\nscores:\n  s:\n    rules:\n      - {id: big, when: n * 4611686018427387904 > 0, points: 1}\n"))
+	h := scorehttp.Handler(scoring.NewEngine(rs), scorehttp.WithClock(func() time.Time { return clock }))
+	rec := do(h, call{body: `{"n": 4}`})
+	b := errorBody(t, rec)
+	if rec.Code != 422 || b.Errors[0].Rule != "big" || b.Errors[0].Code != "eval" || !strings.HasPrefix(b.Errors[0].Message, "r.yaml:6:") {
+		t.Errorf("%d %+v, want 422 for rule big at its position", rec.Code, b)
+	}
+	if rec := do(h, call{body: `{"n": 1}`}); rec.Code != 200 { // 2^62 fits
+		t.Errorf("n=1: %d %s", rec.Code, rec.Body)
+	}
+}
