@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"maps"
 	"runtime"
 	"time"
 
@@ -42,6 +43,52 @@ type batchConfig struct {
 	workers  int
 	maxLine  int
 	evalOpts []EvalOption
+
+	progress      func(BatchStats) // WithProgress
+	progressEvery int
+}
+
+// WithProgress calls fn with the running counts after every `every`
+// records emitted (every <= 0: never on the way) and once more when the
+// batch ends, early or not, with the totals the batch returns — so the last
+// call always equals the returned BatchStats, and the counts of successive
+// calls never decrease. fn is called from the goroutine that calls emit,
+// after emit, never concurrently with it or with itself; a slow fn slows
+// the batch.
+func WithProgress(every int, fn func(BatchStats)) BatchOption {
+	return func(c *batchConfig) { c.progress, c.progressEvery = fn, every }
+}
+
+// count counts rec in st.
+func (c *batchConfig) count(st *BatchStats, rec Record) {
+	st.Read++
+	if rec.Err != nil {
+		st.Rejected++
+		return
+	}
+	st.Scored++
+	for _, k := range rec.Result.Ignored {
+		if st.Ignored == nil {
+			st.Ignored = map[string]int{}
+		}
+		st.Ignored[k]++
+	}
+}
+
+// tick calls the progress callback after an emitted record, when due.
+func (c *batchConfig) tick(st BatchStats) {
+	if c.progress != nil && c.progressEvery > 0 && st.Read%c.progressEvery == 0 {
+		st.Ignored = maps.Clone(st.Ignored) // the callback's copy: the batch goes on counting
+		c.progress(st)
+	}
+}
+
+// done makes the progress callback's final call.
+func (c *batchConfig) done(st BatchStats) {
+	if c.progress != nil {
+		st.Ignored = maps.Clone(st.Ignored)
+		c.progress(st)
+	}
 }
 
 // WithWorkers sets the number of goroutines scoring in parallel (default
@@ -119,20 +166,14 @@ func (rs *RuleSet) ScoreLines(ctx context.Context, r io.Reader, name string, at 
 			return rec
 		},
 		func(rec Record) error {
-			st.Read++
-			if rec.Err != nil {
-				st.Rejected++
-			} else {
-				st.Scored++
-				for _, k := range rec.Result.Ignored {
-					if st.Ignored == nil {
-						st.Ignored = map[string]int{}
-					}
-					st.Ignored[k]++
-				}
+			cfg.count(&st, rec)
+			if err := emit(rec); err != nil {
+				return err
 			}
-			return emit(rec)
+			cfg.tick(st)
+			return nil
 		})
+	cfg.done(st)
 	return st, err
 }
 

@@ -212,6 +212,14 @@
 // segments, the route, and the rule set's version and content hash. It
 // encodes to JSON with stable snake_case names.
 //
+// Result.Explain (and WriteExplain) renders a result as text for people:
+// why the lead is in its stage, each score with every contribution (rule,
+// signed points, events matched, decayed, capped, the values read), the
+// rule that set the stage, the stage left and its SLA, the route, the next
+// change and the rules' version. It depends only on the Result, so it is
+// deterministic, but its wording is not a stable format: programs read the
+// Result's fields or its JSON.
+//
 // # Bounds: rules and leads from untrusted users
 //
 // Services embed this package and let their users edit rules. The
@@ -358,6 +366,22 @@
 // not compile, and lets evaluations in flight finish on the version they
 // started with.
 //
+// Engine.Watch polls a rules file and reloads it when its content changes:
+// it stats the file each interval and reads and hashes it only when its size
+// or modification time moved, acts on a content once two polls read it, and
+// keeps the old rule set serving when the new one does not compile — or
+// when it declares the version already serving (ErrSameVersion): a version
+// names exactly one rule set, so every result stays traceable. Package
+// scoring/scorehttp serves an Engine over HTTP (POST JSON leads, get each
+// Result with its explanation); it is the one place a clock is read, for a
+// request without ?at=.
+//
+// Decision logs (NewDecisionLog, WithDecisionLog) record every evaluation
+// as a JSON line — time, lead, rules, the input with pii fields masked, the
+// result — without ever blocking scoring (a full buffer drops and counts,
+// unless LogBlocking); scoring/backtest.Replay re-evaluates a log with
+// candidate rules, and History rebuilds a lead's scores over time.
+//
 // # Batches
 //
 // ScoreLines scores a stream of JSON lines (or one JSON array) with a
@@ -367,4 +391,14 @@
 // the module reads text: a UTF-8 byte order mark is dropped, CRLF ends a
 // line, a line is bounded (MaxLineBytes), and data after an array's closing
 // ']' is an error.
+//
+// ScoreCSV scores CSV the same way: the header names declared fields and
+// the reserved columns id, stage and stage_entered_at (an unknown column is
+// an error with the closest declared name, or ignored and reported with
+// Strict(false)); each cell is read by its field's kind — int, float
+// (decimal; no NaN or Inf), bool (true/false, 1/0), time (RFC 3339 or
+// YYYY-MM-DD), list (items separated by "|") — and an empty cell is
+// missing, so the default applies; a bad cell rejects its record at
+// name:line:col. WithProgress reports the running counts every N records
+// and once at the end, from the goroutine that calls emit.
 package scoring

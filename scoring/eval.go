@@ -180,7 +180,8 @@ func (s *evalState) evaluate() (res *Result, err error) {
 				contribs[i] = Contribution{Score: rs.models[c.sumOf].name, Points: c.points}
 				continue
 			}
-			contribs[i] = Contribution{Rule: rs.models[c.model].rules[c.rule].id, Points: c.points, Capped: c.capped, Events: int(c.events)}
+			r := &rs.models[c.model].rules[c.rule]
+			contribs[i] = Contribution{Rule: r.id, Points: c.points, Capped: c.capped, Events: int(c.events), Decayed: r.halfLife > 0}
 			if c.in1 > c.in0 {
 				contribs[i].Inputs = inputs[c.in0:c.in1:c.in1]
 			}

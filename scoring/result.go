@@ -97,8 +97,10 @@ type Contribution struct {
 	Score  string  `json:"score,omitempty"`
 	Points float64 `json:"points"`           // after decay and the rule's cap
 	Capped bool    `json:"capped,omitempty"` // the rule's cap cut the points
-	Events int     `json:"events,omitempty"` // for event rules: how many events matched
-	Inputs []Input `json:"inputs,omitempty"` // the lead field values the rule read
+	// Decayed is true for a rule with a half_life: Points are after decay.
+	Decayed bool    `json:"decayed,omitempty"`
+	Events  int     `json:"events,omitempty"` // for event rules: how many events matched
+	Inputs  []Input `json:"inputs,omitempty"` // the lead field values the rule read
 }
 
 // Input is a lead field value an expression read.

@@ -7,30 +7,38 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/revengine/revengine/scoring"
 )
 
 func init() {
-	register(&command{Name: "score", Summary: "score leads (JSON lines or a JSON array) with a rules file", Run: runScore})
+	register(&command{Name: "score", Summary: "score leads (JSON lines, a JSON array or CSV) with a rules file", Run: runScore})
 }
 
-const scoreSynopsis = `--rules RULES.yaml [--at RFC3339] [--workers N] [LEADS.jsonl|-]
+const scoreSynopsis = `--rules RULES.yaml [--at RFC3339] [--workers N] [--format jsonl|csv] [--progress N] [LEADS.jsonl|LEADS.csv|-]
 
-Scores each lead (one JSON object per line, or a JSON array of objects) and
+Scores each lead (one JSON object per line, a JSON array of objects, or CSV
+with a header of declared fields and the columns id, stage and
+stage_entered_at; list cells separated by "|") and
 writes one JSON result per line to standard output, in input order: scores
 with their contributions and the values the rules read, grade, stage and the
 rule that set it, SLA, segments, route, and the rules' version and hash.
 Rejected leads go to standard error as FILE:LINE: reason, and the exit status
 is then 1; a summary line "N read, N scored, N rejected" ends standard error.
---at defaults to the current time.`
+--at defaults to the current time. --format defaults to csv for a file
+ending in .csv, else jsonl. --progress N prints the running counts to
+standard error every N leads.`
 
 func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	fs := newFlagSet(env, "score", scoreSynopsis)
 	rulesPath := fs.String("rules", "", "rules `file` (required)")
 	atFlag := fs.String("at", "", "evaluation `time`, RFC 3339 (default: now)")
 	workers := fs.Int("workers", 0, "scoring goroutines (default: GOMAXPROCS)")
+	format := fs.String("format", "", "leads `format`: jsonl or csv (default: csv for a .csv file, else jsonl)")
+	progress := fs.Int("progress", 0, "print the running counts to standard error every `N` leads (0: never)")
 	limits := limitFlags(fs)
 	strict := strictFlag(fs)
 	logPath := fs.String("log", "", "write one decision record per scored lead to `FILE` (JSON lines; pii fields masked), for revengine replay")
@@ -43,6 +51,19 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	}
 	if fs.NArg() > 1 {
 		return usageError(fs, "want at most one leads file, got %d", fs.NArg())
+	}
+	csv := strings.EqualFold(filepath.Ext(fs.Arg(0)), ".csv")
+	switch *format {
+	case "":
+	case "jsonl", "json":
+		csv = false
+	case "csv":
+		csv = true
+	default:
+		return usageError(fs, "--format: want jsonl or csv, got %q", *format)
+	}
+	if *progress < 0 {
+		return usageError(fs, "--progress: want a number of leads >= 0, got %d", *progress)
 	}
 	at, err := parseAt(*atFlag)
 	if err != nil {
@@ -92,9 +113,23 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 		}
 		opts = append(opts, scoring.WithEvalOptions(scoring.WithNextChange(horizon)))
 	}
-	st, err := rs.ScoreLines(ctx, in, name, at, func(r scoring.Record) error {
+	if *progress > 0 {
+		opts = append(opts, scoring.WithProgress(*progress, func(st scoring.BatchStats) {
+			fmt.Fprintf(env.Stderr, "progress: %d read, %d scored, %d rejected\n", st.Read, st.Scored, st.Rejected)
+		}))
+	}
+	score := rs.ScoreLines
+	if csv {
+		score = rs.ScoreCSV
+	}
+	st, err := score(ctx, in, name, at, func(r scoring.Record) error {
 		if r.Err != nil {
-			fmt.Fprintf(env.Stderr, "%s:%d: %s\n", name, r.Line, recordMessage(r.Err, name, r.Line))
+			var e *scoring.Error
+			if errors.As(r.Err, &e) && e.File == name && e.Line == r.Line && e.Column > 0 {
+				fmt.Fprintln(env.Stderr, r.Err) // already name:line:col
+			} else {
+				fmt.Fprintf(env.Stderr, "%s:%d: %s\n", name, r.Line, recordMessage(r.Err, name, r.Line))
+			}
 			return nil
 		}
 		return enc.Encode(r.Result)

@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -101,34 +100,9 @@ func run(out io.Writer) error {
 	fmt.Fprintln(out)
 
 	for _, res := range explain {
-		segs := strings.Join(res.Segments, ", ")
-		if segs == "" {
-			segs = "none"
-		}
-		fmt.Fprintf(out, "\nwhy %s is %s (grade %s, segments: %s):\n", res.LeadID, res.Stage, res.Grade, segs)
-		for _, s := range res.Scores {
-			fmt.Fprintf(out, "  %s %.1f\n", s.Name, s.Value)
-			for _, c := range s.Contributions {
-				var in []string
-				for _, i := range c.Inputs {
-					in = append(in, i.Field+"="+i.Value.String())
-				}
-				extra := ""
-				if c.Events > 0 {
-					extra = fmt.Sprintf(" (%d events, decayed)", c.Events)
-				}
-				fmt.Fprintf(out, "    %-18s %+6.1f%s %s\n", c.Rule, c.Points, extra, strings.Join(in, " "))
-			}
-		}
-		if res.StageRule != "" {
-			var in []string
-			for _, i := range res.StageInputs {
-				in = append(in, i.Field+"="+i.Value.String())
-			}
-			fmt.Fprintf(out, "  stage set by %s: %s\n", res.StageRule, strings.Join(in, " "))
-		}
-		if res.Route.ID != "" {
-			fmt.Fprintf(out, "  routed by %s to %s%s (%s)\n", res.Route.ID, res.Route.Owner, res.Route.Queue, res.Route.Reason)
+		fmt.Fprintln(out)
+		if err := res.WriteExplain(out); err != nil {
+			return err
 		}
 	}
 	return nil
