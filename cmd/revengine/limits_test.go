@@ -115,3 +115,25 @@ func TestScoreLogReplay(t *testing.T) {
 		t.Fatalf("replay without --against: exit %d", code)
 	}
 }
+
+// score on CSV leads: typed cells, a bad cell rejected at its line and
+// column, progress lines, counts that add up.
+func TestScoreCSV(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "leads.csv")
+	csv := "id,email,company_size,industry\nL-1,a@b.io,4200,banking\nL-2,,3x,\nL-3,c@d.io,12,\n"
+	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "", "score", "--rules", "../../examples/quickstart/rules.yaml", "--at", "2026-11-23T09:00:00Z", "--progress", "2", path)
+	if code != exitFindings || strings.Count(stdout, "\n") != 2 {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	for _, want := range []string{path + `:3:3: lead field "company_size": want int, got "3x"`, "progress: 2 read, 1 scored, 1 rejected", "3 read, 2 scored, 1 rejected"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if code, _, _ := runCLI(t, "", "score", "--rules", "../../examples/quickstart/rules.yaml", "--format", "xml", path); code != exitUsage {
+		t.Errorf("--format xml: exit %d", code)
+	}
+}
