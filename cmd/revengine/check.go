@@ -24,6 +24,7 @@ the values recorded on every scored lead. -q prints nothing on success.`
 func runCheck(ctx context.Context, env *cmdEnv, args []string) int {
 	fs := newFlagSet(env, "check", checkSynopsis)
 	quiet := fs.Bool("q", false, "print nothing for valid files")
+	lint := fs.Bool("lint", false, "also report what can never work as written: grades and routes that never match, conditions that never hold, unreachable score bounds (exit 1), and overlapping routes (warnings)")
 	limits := limitFlags(fs)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -42,6 +43,23 @@ func runCheck(ctx context.Context, env *cmdEnv, args []string) int {
 			code = exitFindings
 			printRuleErrors(env, err)
 			continue
+		}
+		if *lint {
+			findings := rs.Lint()
+			failed := false
+			for _, e := range findings {
+				prefix := ""
+				if e.Code == scoring.CodeLintWarning {
+					prefix = "warning: "
+				} else {
+					failed = true
+				}
+				fmt.Fprintf(env.Stderr, "%s%s\n", prefix, e.Error())
+			}
+			if failed {
+				code = exitFindings
+				continue
+			}
 		}
 		if !*quiet {
 			fmt.Fprintf(env.Stdout, "%s: ok name=%s version=%s %s\n", path, rs.Name(), rs.Version(), rs.Hash())

@@ -137,3 +137,18 @@ func TestScoreCSV(t *testing.T) {
 		t.Errorf("--format xml: exit %d", code)
 	}
 }
+
+// check --lint: a definite finding fails the check, a warning does not.
+func TestCheckLint(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("version: \"1\"\nfields: {size: int}\nscores:\n  fit:\n    rules:\n      - {id: big, when: size >= 1000, points: 40}\ngrades:\n  - {grade: A, when: scores.fit >= 30}\n  - {grade: B, when: scores.fit >= 35}\n  - {grade: F}\n"), 0o644)
+	code, stdout, stderr := runCLI(t, "", "check", "--lint", bad)
+	if code != exitFindings || stdout != "" || !strings.Contains(stderr, `bad.yaml:9:22: grade "B": can never match: every lead it matches matches grade "A" first`) {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "", "check", "--lint", "../../examples/quickstart/rules.yaml")
+	if code != exitOK || !strings.Contains(stdout, "ok name=quickstart") || !strings.Contains(stderr, "warning: ") {
+		t.Fatalf("quickstart: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+}
