@@ -44,8 +44,11 @@ tests:
       scores: {fit: 99}
 `)
 	var outputs []string
+	logFile := filepath.Join(dir, "decisions.jsonl")
 	for _, args := range [][]string{
 		{"score", "--rules", rules, "--at", "2026-11-23T09:00:00Z", leads},
+		{"score", "--rules", rules, "--at", "2026-11-23T09:00:00Z", "--log", logFile, "--next-change", "30d", leads},
+		{"replay", "--against", rules, "--json", logFile},
 		{"test", tests},
 		{"diff", "--rules", rules, "--against", rules, "--at", "2026-11-23T09:00:00Z", "--json", leads},
 		{"diff", "--rules", rules, "--against", rules, "--at", "2026-11-23T09:00:00Z", leads},
@@ -55,6 +58,9 @@ tests:
 		if strings.Contains(stdout+stderr, "planted") {
 			t.Errorf("%s prints the pii value:\n%s\n%s", args[0], stdout, stderr)
 		}
+	}
+	if data, err := os.ReadFile(logFile); err != nil || strings.Contains(string(data), "planted") || !strings.Contains(string(data), `"email":"***"`) {
+		t.Errorf("decision log (%v):\n%s", err, data)
 	}
 	// The outputs are not empty: the masks are there.
 	if all := strings.Join(outputs, "\n"); !strings.Contains(all, `"***"`) {
