@@ -146,6 +146,14 @@ func (s *evalState) evaluate() (res *Result, err error) {
 	s.stageEval(res)
 	stageIn1 := len(s.inputs)
 	s.routeEval(res)
+	for i := range rs.roles {
+		r := &rs.roles[i]
+		s.curRule = r.label
+		if s.cond(r.when) {
+			res.Roles = append(res.Roles, r.id)
+		}
+	}
+	s.cur, s.curRule = nil, ""
 
 	// Copy the scratch into exactly sized slices: one allocation for the
 	// contributions, one for the inputs they read.

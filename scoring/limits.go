@@ -26,6 +26,7 @@ import (
 //	ListItems    10000     items of the constant lists together        load
 //	LeadListItems 1000     items of one list field of a lead           score
 //	Events       10000     events on one lead                          score
+//	AccountLeads 1000      leads of one account (ScoreAccount)         score
 //	StringBytes  2048      one string of a lead: a field, a list item, score
 //	                       an event type or property
 //	Cost         1e8       estimated steps of one lead's evaluation    load
@@ -55,10 +56,12 @@ type Limits struct {
 	ListItems   int // items of all constant lists of the rules file together
 	// LeadListItems bounds the items of one list field of a lead.
 	LeadListItems int
-	Events        int   // events on one lead
-	StringBytes   int   // bytes of one string value of a lead
-	Cost          int64 // estimated steps of one lead's evaluation
-	Memory        int64 // estimated bytes allocated by one evaluation of one expression
+	Events        int // events on one lead
+	// AccountLeads bounds the leads of one account (ScoreAccount).
+	AccountLeads int
+	StringBytes  int   // bytes of one string value of a lead
+	Cost         int64 // estimated steps of one lead's evaluation
+	Memory       int64 // estimated bytes allocated by one evaluation of one expression
 }
 
 // Default limits; see Limits.
@@ -73,6 +76,7 @@ const (
 	DefaultMaxListItems     = 10000
 	DefaultMaxLeadListItems = 1000
 	DefaultMaxEvents        = 10000
+	DefaultMaxAccountLeads  = 1000
 	DefaultMaxStringBytes   = 2048
 	DefaultMaxCost          = 100_000_000
 	DefaultMaxMemory        = 16 << 20
@@ -91,6 +95,7 @@ func DefaultLimits() Limits {
 		ListItems:     DefaultMaxListItems,
 		LeadListItems: DefaultMaxLeadListItems,
 		Events:        DefaultMaxEvents,
+		AccountLeads:  DefaultMaxAccountLeads,
 		StringBytes:   DefaultMaxStringBytes,
 		Cost:          DefaultMaxCost,
 		Memory:        DefaultMaxMemory,
@@ -105,7 +110,7 @@ func (l Limits) validate() error {
 	}{
 		{"SourceBytes", int64(l.SourceBytes)}, {"Rules", int64(l.Rules)}, {"Fields", int64(l.Fields)},
 		{"ExprBytes", int64(l.ExprBytes)}, {"Depth", int64(l.Depth)}, {"Tokens", int64(l.Tokens)},
-		{"Nodes", int64(l.Nodes)}, {"ListItems", int64(l.ListItems)}, {"LeadListItems", int64(l.LeadListItems)}, {"Events", int64(l.Events)},
+		{"Nodes", int64(l.Nodes)}, {"ListItems", int64(l.ListItems)}, {"LeadListItems", int64(l.LeadListItems)}, {"Events", int64(l.Events)}, {"AccountLeads", int64(l.AccountLeads)},
 		{"StringBytes", int64(l.StringBytes)}, {"Cost", l.Cost}, {"Memory", l.Memory},
 	} {
 		if c.v < 1 {
@@ -191,6 +196,10 @@ func MaxLeadListItems(n int) Option { return func(o *options) { o.LeadListItems 
 // MaxEvents bounds the number of events a lead may carry; a lead with more is
 // rejected with ErrLimit.
 func MaxEvents(n int) Option { return func(o *options) { o.Events = n } }
+
+// MaxAccountLeads bounds the leads of one account; an account with more is
+// rejected with ErrLimit.
+func MaxAccountLeads(n int) Option { return func(o *options) { o.AccountLeads = n } }
 
 // MaxStringBytes bounds one string value of a lead — a field, a list item,
 // an event type or property; a lead with a longer one is rejected with

@@ -45,6 +45,7 @@ type Result struct {
 
 	Segments []string `json:"segments,omitempty"` // every segment whose rule matched, in file order
 	Route    Route    `json:"route,omitzero"`     // the routing decision, for a stage that routes
+	Roles    []string `json:"roles,omitempty"`    // the buying-group roles the lead holds (accounts: roles), in file order
 
 	// Ignored lists, in relaxed mode (Strict(false)), what the lead data
 	// held that the rules do not declare: unknown keys ("employees"),

@@ -58,6 +58,10 @@ type RuleSet struct {
 	recycle    []stageRule
 
 	segments []stageRule
+	// roles are the buying-group roles a lead can hold (accounts: roles),
+	// evaluated last; accounts is the compiled accounts section, or nil.
+	roles    []stageRule
+	accounts *accountSpec
 	refs     []ref // every value an expression reads, for the trace
 	routing  routing
 
@@ -332,7 +336,7 @@ func (c *counter) add(n *yaml.Node) {
 }
 
 var topKeys = []string{"version", "name", "description", "fields", "event_types", "event_fields",
-	"lists", "scores", "grades", "stages", "disqualify", "recycle", "segments", "routing"}
+	"lists", "scores", "grades", "stages", "disqualify", "recycle", "segments", "routing", "accounts"}
 
 func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 	pairs := l.mapping(root, "rules file", subject{}, topKeys...)
@@ -433,6 +437,9 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 	}
 	c.routing(byKey, cnt)
 	c.orderModels()
+	if p, ok := byKey["accounts"]; ok {
+		c.accounts(p.val, byKey, cnt)
+	}
 	c.checkLiterals()
 	c.checkTotalCost()
 }

@@ -25,6 +25,7 @@ func limitFlags(fs *flag.FlagSet) func() scoring.Option {
 	fs.IntVar(&l.ListItems, "max-list-items", l.ListItems, "limit: items of the rules file's lists together")
 	fs.IntVar(&l.LeadListItems, "max-lead-list-items", l.LeadListItems, "limit: items of one list field of a lead")
 	fs.IntVar(&l.Events, "max-events", l.Events, "limit: events on one lead")
+	fs.IntVar(&l.AccountLeads, "max-account-leads", l.AccountLeads, "limit: leads of one account (score --accounts)")
 	fs.IntVar(&l.StringBytes, "max-string-bytes", l.StringBytes, "limit: bytes of one string of a lead")
 	fs.Int64Var(&l.Cost, "max-cost", l.Cost, "limit: estimated steps of one lead's evaluation")
 	fs.Int64Var(&l.Memory, "max-memory", l.Memory, "limit: estimated bytes one evaluation of one expression allocates")

@@ -152,3 +152,14 @@ func TestCheckLint(t *testing.T) {
 		t.Fatalf("quickstart: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 }
+
+// score --accounts: one account result per line, bad accounts rejected at
+// their line.
+func TestScoreAccountsCLI(t *testing.T) {
+	in := `{"id":"a1","industry":"fintech","employees":800,"leads":[{"id":"x","seniority":"vp","department":"finance","clicks":5}]}` + "\n" + `{"id":"a2","industri":"x"}` + "\n"
+	code, stdout, stderr := runCLI(t, in, "score", "--rules", "../../examples/abm/rules.yaml", "--accounts", "--at", "2026-11-23T09:00:00Z")
+	if code != exitFindings || strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, `"account":{"lead_id":"a1"`) ||
+		!strings.Contains(stderr, `<stdin>:2: lead field "industri": unknown field`) || !strings.Contains(stderr, "2 read, 1 scored, 1 rejected") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,6 +42,7 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	progress := fs.Int("progress", 0, "print the running counts to standard error every `N` leads (0: never)")
 	limits := limitFlags(fs)
 	strict := strictFlag(fs)
+	accounts := fs.Bool("accounts", false, "score accounts (JSON lines of accounts with their \"leads\") with the rules' accounts section; writes one account result per line")
 	logPath := fs.String("log", "", "write one decision record per scored lead to `FILE` (JSON lines; pii fields masked), for revengine replay")
 	nextChange := fs.String("next-change", "", "report when each lead would next change with no new data, within this `horizon` (e.g. 90d): next_change_at and next_change in the JSON")
 	if code, ok := parseFlags(fs, args); !ok {
@@ -121,6 +123,19 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	score := rs.ScoreLines
 	if csv {
 		score = rs.ScoreCSV
+	}
+	if *accounts {
+		if csv {
+			return usageError(fs, "--accounts reads JSON lines of accounts with their leads, not CSV")
+		}
+		score = func(ctx context.Context, r io.Reader, name string, at time.Time, emit func(scoring.Record) error, opts ...scoring.BatchOption) (scoring.BatchStats, error) {
+			return rs.ScoreAccountLines(ctx, r, name, at, func(ar scoring.AccountRecord) error {
+				if ar.Err != nil {
+					return emit(scoring.Record{Line: ar.Line, Err: ar.Err})
+				}
+				return enc.Encode(ar.Result)
+			}, opts...)
+		}
 	}
 	st, err := score(ctx, in, name, at, func(r scoring.Record) error {
 		if r.Err != nil {
