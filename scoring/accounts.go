@@ -602,6 +602,13 @@ func decodeAccount(data []byte) (Account, error) {
 	if err != nil {
 		return Account{}, err
 	}
+	return AccountFromMap(m)
+}
+
+// AccountFromMap makes an Account of an object as ScoreAccountLines reads
+// one: the keys id, stage, stage_entered_at and leads (a list of lead
+// objects) are the account's own, every other key a field. m is modified.
+func AccountFromMap(m map[string]any) (Account, error) {
 	a := Account{Fields: m}
 	if x, ok := m["id"]; ok {
 		id, isStr := x.(string)

@@ -65,11 +65,15 @@ type Suite struct {
 
 // Case is one test case.
 type Case struct {
-	Name   string
-	Line   int // line of the case in the test file
-	At     time.Time
-	Lead   map[string]any
-	Expect Expect
+	Name string
+	Line int // line of the case in the test file
+	At   time.Time
+	Lead map[string]any
+	// Account, when set, makes the case an account case: the account's
+	// fields, id, stage and "leads", scored with RuleSet.ScoreAccount; the
+	// expectations apply to the account's result.
+	Account map[string]any
+	Expect  Expect
 	// Unavailable owners for routing in this case.
 	Unavailable []string
 }
@@ -87,6 +91,19 @@ type Expect struct {
 	Route       *scoring.Route
 	SLABreached *bool
 	Error       *string
+	// For account cases: each group's completeness, missing roles and
+	// weighted engagement, and each roll-up's value.
+	Groups  map[string]GroupExpect
+	Rollups map[string]float64
+}
+
+// GroupExpect is what an account case expects of a buying group; nil
+// fields are not checked.
+type GroupExpect struct {
+	Completeness *float64
+	Missing      []string
+	HasMissing   bool
+	Engagement   *float64
 }
 
 // Range is an expected score: Min == Max for an exact value.
@@ -141,6 +158,7 @@ type rawCase struct {
 	Name        string         `yaml:"name"`
 	At          string         `yaml:"at"`
 	Lead        map[string]any `yaml:"lead"`
+	Account     map[string]any `yaml:"account"`
 	Expect      rawExpect      `yaml:"expect"`
 	Unavailable []string       `yaml:"unavailable"`
 }
@@ -156,12 +174,20 @@ type rawExpect struct {
 	Route       *scoring.Route       `yaml:"route"`
 	SLABreached *bool                `yaml:"sla_breached"`
 	Error       *string              `yaml:"error"`
+	Groups      map[string]rawGroup  `yaml:"groups"`
+	Rollups     map[string]float64   `yaml:"rollups"`
+}
+
+type rawGroup struct {
+	Completeness *float64 `yaml:"completeness"`
+	Missing      []string `yaml:"missing"`
+	Engagement   *float64 `yaml:"engagement"`
 }
 
 var (
 	suiteKeys  = []string{"rules", "at", "tests"}
-	caseKeys   = []string{"name", "at", "lead", "expect", "unavailable"}
-	expectKeys = []string{"scores", "grade", "stage", "stage_rule", "fired", "not_fired", "segments", "route", "sla_breached", "error"}
+	caseKeys   = []string{"name", "at", "lead", "account", "expect", "unavailable"}
+	expectKeys = []string{"scores", "grade", "stage", "stage_rule", "fired", "not_fired", "segments", "route", "sla_breached", "error", "groups", "rollups"}
 )
 
 // Parse reads a test file held in memory; rules files are resolved relative
@@ -237,7 +263,7 @@ func Parse(path string, src []byte, opts ...scoring.Option) (s *Suite, err error
 		if i < len(caseNodes) {
 			node = caseNodes[i]
 		}
-		c := Case{Name: rc.Name, At: defaultAt, Lead: rc.Lead, Unavailable: rc.Unavailable}
+		c := Case{Name: rc.Name, At: defaultAt, Lead: rc.Lead, Account: rc.Account, Unavailable: rc.Unavailable}
 		if c.Name == "" {
 			c.Name = fmt.Sprintf("case %d", i+1)
 		}
@@ -259,9 +285,21 @@ func Parse(path string, src []byte, opts ...scoring.Option) (s *Suite, err error
 		if c.Lead == nil {
 			c.Lead = map[string]any{}
 		}
+		if rc.Account != nil && rc.Lead != nil {
+			w.Errorf(node, subj, diag.CodeInvalid, "a case has a lead or an account, not both")
+		}
 		e := rc.Expect
 		c.Expect = Expect{Grade: e.Grade, Stage: e.Stage, StageRule: e.StageRule, Fired: e.Fired, NotFired: e.NotFired,
-			Route: e.Route, SLABreached: e.SLABreached, Error: e.Error}
+			Route: e.Route, SLABreached: e.SLABreached, Error: e.Error, Rollups: e.Rollups}
+		if len(e.Groups) > 0 {
+			c.Expect.Groups = map[string]GroupExpect{}
+			for name, g := range e.Groups {
+				c.Expect.Groups[name] = GroupExpect{Completeness: g.Completeness, Missing: g.Missing, HasMissing: g.Missing != nil, Engagement: g.Engagement}
+			}
+		}
+		if (len(e.Groups) > 0 || len(e.Rollups) > 0) && rc.Account == nil {
+			w.Errorf(node, subj, diag.CodeInvalid, "groups and rollups are expectations of an account case")
+		}
 		if e.Segments != nil {
 			c.Expect.Segments, c.Expect.HasSegments = *e.Segments, true
 		}
@@ -383,7 +421,22 @@ func (c *Case) run(ctx context.Context, rs *scoring.RuleSet) CaseResult {
 	if len(c.Unavailable) > 0 {
 		opts = append(opts, scoring.WithUnavailable(c.Unavailable...))
 	}
-	res, err := rs.Score(ctx, c.Lead, c.At, opts...)
+	var res *scoring.Result
+	var acct *scoring.AccountResult
+	var err error
+	if c.Account != nil {
+		cr.Lead = maskLead(rs, c.Account)
+		var a scoring.Account
+		a, err = scoring.AccountFromMap(copyMap(c.Account))
+		if err == nil {
+			acct, err = rs.ScoreAccount(ctx, a, c.At, opts...)
+		}
+		if acct != nil {
+			res = acct.Account
+		}
+	} else {
+		res, err = rs.Score(ctx, c.Lead, c.At, opts...)
+	}
 	cr.Result, cr.Err = res, err
 	fail := func(format string, a ...any) { cr.Failures = append(cr.Failures, fmt.Sprintf(format, a...)) }
 	e := c.Expect
@@ -459,8 +512,63 @@ func (c *Case) run(ctx context.Context, rs *scoring.RuleSet) CaseResult {
 	if e.SLABreached != nil && *e.SLABreached != res.SLA.Breached {
 		fail("sla_breached: want %v, got %v", *e.SLABreached, res.SLA.Breached)
 	}
+	if acct != nil {
+		for _, name := range sortedNames(e.Rollups) {
+			want, found := e.Rollups[name], false
+			for _, r := range acct.Rollups {
+				if r.Name == name {
+					found = true
+					if math.Abs(r.Value-want) > tolerance*math.Max(1, math.Abs(want)) {
+						fail("rollup %s: want %g, got %g (from %s)", name, want, r.Value, strings.Join(r.Leads, ", "))
+					}
+				}
+			}
+			if !found {
+				fail("rollup %s: no such roll-up", name)
+			}
+		}
+		for _, name := range sortedNames(e.Groups) {
+			want := e.Groups[name]
+			var got *scoring.GroupResult
+			for i := range acct.Groups {
+				if acct.Groups[i].Name == name {
+					got = &acct.Groups[i]
+				}
+			}
+			if got == nil {
+				fail("group %s: no such group", name)
+				continue
+			}
+			if want.Completeness != nil && math.Abs(*want.Completeness-got.Completeness) > tolerance {
+				fail("group %s completeness: want %g, got %g", name, *want.Completeness, got.Completeness)
+			}
+			if want.Engagement != nil && math.Abs(*want.Engagement-got.Engagement) > tolerance*math.Max(1, math.Abs(*want.Engagement)) {
+				fail("group %s engagement: want %g, got %g", name, *want.Engagement, got.Engagement)
+			}
+			if want.HasMissing && strings.Join(want.Missing, ",") != strings.Join(got.Missing, ",") {
+				fail("group %s missing: want %v, got %v", name, want.Missing, got.Missing)
+			}
+		}
+	}
 	cr.Passed = len(cr.Failures) == 0
 	return cr
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func copyMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }
 
 // Trace describes the rules that fired for a result, one per line, for
