@@ -649,3 +649,14 @@ func AccountFromMap(m map[string]any) (Account, error) {
 	}
 	return a, nil
 }
+
+// AccountRules returns the compiled account rules of the accounts section
+// (its scores, grades, stages and routing, over the account fields, roll-ups
+// and group figures), or nil when the file has none. Package backtest
+// compares account results with it.
+func (rs *RuleSet) AccountRules() *RuleSet {
+	if rs.accounts == nil {
+		return nil
+	}
+	return rs.accounts.rs
+}

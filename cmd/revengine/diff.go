@@ -43,6 +43,7 @@ func runDiff(ctx context.Context, env *cmdEnv, args []string) int {
 	fs := newFlagSet(env, "diff", diffSynopsis)
 	limits := limitFlags(fs)
 	strict := strictFlag(fs)
+	accounts := fs.Bool("accounts", false, "compare accounts (JSON lines of accounts with their \"leads\") with the rules' accounts sections")
 	oldPath := fs.String("rules", "", "the old rules `file` (required)")
 	newPath := fs.String("against", "", "the new rules `file` (required)")
 	atFlag := fs.String("at", "", "evaluation `time`, RFC 3339 (default: now)")
@@ -101,7 +102,12 @@ func runDiff(ctx context.Context, env *cmdEnv, args []string) int {
 	if *workers > 0 {
 		opts = append(opts, backtest.WithWorkers(*workers))
 	}
-	rep, err := backtest.Run(ctx, oldRules, newRules, in, name, at, opts...)
+	var rep *backtest.Report
+	if *accounts {
+		rep, err = backtest.RunAccounts(ctx, oldRules, newRules, in, name, at, opts...)
+	} else {
+		rep, err = backtest.Run(ctx, oldRules, newRules, in, name, at, opts...)
+	}
 	if err != nil {
 		switch {
 		case errors.Is(err, backtest.ErrOption):

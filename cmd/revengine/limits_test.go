@@ -163,3 +163,18 @@ func TestScoreAccountsCLI(t *testing.T) {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 }
+
+// diff --accounts: account stages old × new.
+func TestDiffAccounts(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../examples/abm/rules.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := filepath.Join(dir, "next.yaml")
+	os.WriteFile(next, []byte(strings.Replace(string(src), "when: engagement_total >= 50", "when: engagement_total >= 80", 1)), 0o644)
+	code, stdout, stderr := runCLI(t, "", "diff", "--accounts", "--rules", "../../examples/abm/rules.yaml", "--against", next, "--at", "2026-11-23T09:00:00Z", "../../examples/abm/accounts.jsonl")
+	if code != exitOK || !strings.Contains(stdout, "Stage: 1 of 3 leads change") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}
