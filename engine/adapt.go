@@ -29,12 +29,20 @@ var (
 // the stage, disqualify or recycle rule that fired, the owner and route the
 // lead was handed to and, when the new stage has an SLA, its deadline.
 // Disqualified leads get To = scoring.DisqualifiedStage; recycled ones the
-// recycle rule's target, an earlier stage.
-func StageChange(res *scoring.Result) (record.StageChange, bool) {
+// recycle rule's target, an earlier stage. A lead scored without a stage is,
+// by the scoring package's definition, at the rule set's first stage: that
+// is its From.
+func StageChange(rs *scoring.RuleSet, res *scoring.Result) (record.StageChange, bool) {
 	if res == nil || !res.StageChanged {
 		return record.StageChange{}, false
 	}
-	c := record.StageChange{LeadID: res.LeadID, From: res.PreviousStage, To: res.Stage, At: res.At.UTC(),
+	from := res.PreviousStage
+	if from == "" && rs != nil {
+		if st := rs.Stages(); len(st) > 0 {
+			from = st[0]
+		}
+	}
+	c := record.StageChange{LeadID: res.LeadID, From: from, To: res.Stage, At: res.At.UTC(),
 		Rule: res.StageRule, Owner: res.Route.Owner, Route: res.Route.ID}
 	if c.Owner == "" {
 		c.Owner = res.Route.Queue
@@ -103,8 +111,9 @@ func (b *Builder) prospects() []revenue.Prospect {
 		}
 	}
 	for k := range out {
+		// Before the other entries: the lead was there before it moved.
 		if f := first[k]; f.from != 0 && !entered[k][f.from] {
-			out[k].History = append(out[k].History, revenue.StageChange{Stage: revenue.Stage(b.names[f.from]), At: time.Unix(0, f.at).UTC()})
+			out[k].History = slices.Insert(out[k].History, 0, revenue.StageChange{Stage: revenue.Stage(b.names[f.from]), At: time.Unix(0, f.at).UTC()})
 		}
 	}
 	return out

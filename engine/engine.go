@@ -12,6 +12,7 @@ import (
 	"github.com/revengine/revengine/record"
 	"github.com/revengine/revengine/revenue"
 	"github.com/revengine/revengine/revenue/mrr"
+	"github.com/revengine/revengine/scoring"
 )
 
 // Granularity is the length of the view's periods.
@@ -54,6 +55,10 @@ type Config struct {
 	AsOf time.Time
 	// MRRMethod classifies MRR movements (default mrr.MethodEvent).
 	MRRMethod mrr.Method
+	// Rules, when set, is the rule set that scored the results of
+	// Files.Scored: it resolves a result without a previous stage to the
+	// first stage, and its stages are the funnel's when Stages is nil.
+	Rules *scoring.RuleSet
 }
 
 // periodData is what the builder keeps per period: aggregates, not deals.
@@ -81,6 +86,7 @@ type change struct {
 // for concurrent use.
 type Builder struct {
 	cfg     Config
+	rules   *scoring.RuleSet
 	names   []string
 	index   map[string]int32
 	changes []change
@@ -101,6 +107,9 @@ func New(cfg Config) (*Builder, error) {
 	}
 	if cfg.Period != ByMonth && cfg.Period != ByQuarter {
 		return nil, fmt.Errorf("engine: %w: period %q is not month or quarter", ErrInvalidInput, cfg.Period)
+	}
+	if cfg.Stages == nil && cfg.Rules != nil {
+		cfg.Stages = Stages(cfg.Rules)
 	}
 	if cfg.Stages == nil {
 		cfg.Stages = revenue.Waterfall()
@@ -128,7 +137,10 @@ func New(cfg Config) (*Builder, error) {
 	if cfg.MRRMethod == "" {
 		cfg.MRRMethod = mrr.MethodEvent
 	}
-	b := &Builder{cfg: cfg, index: map[string]int32{}, periods: map[record.Period]*periodData{}, dealIDs: map[string]struct{}{}}
+	if len(cfg.Stages) < 2 {
+		return nil, fmt.Errorf("engine: %w: want at least two funnel stages, have %v", ErrInvalidInput, cfg.Stages)
+	}
+	b := &Builder{cfg: cfg, rules: cfg.Rules, index: map[string]int32{}, periods: map[record.Period]*periodData{}, dealIDs: map[string]struct{}{}}
 	b.intern("")
 	return b, nil
 }

@@ -123,7 +123,7 @@ func (b *Builder) Read(ctx context.Context, f Files, maxErrors int, opts ...reco
 			if err := json.Unmarshal(it.Data, &res); err != nil {
 				return problem(name, &diag.Error{File: name, Line: it.Line, Code: diag.CodeSyntax, Err: diag.ErrSyntax, Msg: "not a scoring result: " + err.Error()})
 			}
-			c, ok := StageChange(&res)
+			c, ok := StageChange(b.rules, &res)
 			if !ok {
 				return nil
 			}
