@@ -182,6 +182,10 @@ func recErr(file string, line int, id, format string, a ...any) error {
 	return &record.Error{File: file, Line: line, ID: id, Err: ErrInvalidInput, Msg: fmt.Sprintf(format, a...)}
 }
 
+func mismatch(line int, id string, got, want money.Currency) error {
+	return &record.Error{Line: line, ID: id, Err: ErrCurrencyMismatch, Msg: fmt.Sprintf("amount in %s, the view is in %s", got, want)}
+}
+
 // AddStageChange adds a stage change. Errors: no lead, stage or time.
 func (b *Builder) AddStageChange(c record.StageChange) error {
 	if c.LeadID == "" || c.To == "" || c.At.IsZero() {
@@ -211,7 +215,7 @@ func (b *Builder) AddDeal(d record.Deal) error {
 		return recErr("", d.Line, d.ID, "deal id empty or repeated")
 	}
 	if d.Amount.Currency != b.cfg.Currency {
-		return fmt.Errorf("engine: deal %q: %w: amount in %s, the view is in %s", d.ID, ErrCurrencyMismatch, d.Amount.Currency, b.cfg.Currency)
+		return mismatch(d.Line, d.ID, d.Amount.Currency, b.cfg.Currency)
 	}
 	if d.Amount.Amount < 0 {
 		return recErr("", d.Line, d.ID, "negative amount %d", d.Amount.Amount)
@@ -285,7 +289,7 @@ func campaignKey(c string) string {
 // cannot be split without a guess).
 func (b *Builder) AddSpend(s record.Spend) error {
 	if s.Amount.Currency != b.cfg.Currency {
-		return fmt.Errorf("engine: spend line %d: %w: amount in %s, the view is in %s", s.Line, ErrCurrencyMismatch, s.Amount.Currency, b.cfg.Currency)
+		return mismatch(s.Line, s.Channel, s.Amount.Currency, b.cfg.Currency)
 	}
 	if s.Amount.Amount < 0 || s.Channel == "" || s.Period.Start.IsZero() {
 		return recErr("", s.Line, s.Channel, "spend needs a period, a channel and an amount ≥ 0")
@@ -316,7 +320,7 @@ func (b *Builder) AddSpend(s record.Spend) error {
 // GRR and LTV. Errors: another currency.
 func (b *Builder) AddSubscriptionEvent(e record.SubscriptionEvent) error {
 	if e.MRR.Currency != b.cfg.Currency {
-		return fmt.Errorf("engine: subscription event line %d: %w: MRR in %s, the view is in %s", e.Line, ErrCurrencyMismatch, e.MRR.Currency, b.cfg.Currency)
+		return mismatch(e.Line, e.CustomerID, e.MRR.Currency, b.cfg.Currency)
 	}
 	b.events = append(b.events, e)
 	return nil
