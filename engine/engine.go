@@ -191,6 +191,9 @@ func (b *Builder) AddStageChange(c record.StageChange) error {
 	if c.LeadID == "" || c.To == "" || c.At.IsZero() {
 		return recErr("", c.Line, c.LeadID, "stage change without a lead, a stage or a time")
 	}
+	if !nanoRange(c.At) || (!c.Deadline.IsZero() && !nanoRange(c.Deadline)) {
+		return recErr("", c.Line, c.LeadID, "stage change time outside 1678–2261, the range the view can time")
+	}
 	if !b.isStage(c.To) || (c.From != "" && !b.isStage(c.From)) {
 		return recErr("", c.Line, c.LeadID, "stage change %q → %q: not a funnel stage or exit (stages %v, exits %v)", c.From, c.To, b.cfg.Stages, b.cfg.Exits)
 	}
@@ -337,4 +340,10 @@ func addTo(p *int64, v int64) error {
 
 func (b *Builder) isStage(s string) bool {
 	return slices.Contains(b.cfg.Stages, revenue.Stage(s)) || slices.Contains(b.cfg.Exits, revenue.Stage(s))
+}
+
+// nanoRange reports whether t has a Unix time in nanoseconds (years 1678 to
+// 2261), which the compact stage changes store.
+func nanoRange(t time.Time) bool {
+	return t.Year() >= 1678 && t.Year() <= 2261
 }
