@@ -13,6 +13,7 @@ import (
 	"github.com/revengine/revengine/revenue"
 	"github.com/revengine/revengine/revenue/mrr"
 	"github.com/revengine/revengine/scoring"
+	"github.com/revengine/revengine/survey"
 )
 
 // Granularity is the length of the view's periods.
@@ -94,6 +95,7 @@ type Builder struct {
 	dealIDs map[string]struct{}
 	events  []record.SubscriptionEvent
 	latest  int64
+	survey  *survey.Report
 }
 
 // New returns a Builder. Errors: an invalid currency, granularity, SLA or
@@ -318,6 +320,9 @@ func (b *Builder) AddSpend(s record.Spend) error {
 	pd.spendChannel[s.Channel], pd.spendCamp[campaignKey(s.Campaign)] = ch, camp
 	return nil
 }
+
+// SetSurvey attaches an eNPS (or pulse) survey report to the view.
+func (b *Builder) SetSurvey(rep *survey.Report) { b.survey = rep }
 
 // AddSubscriptionEvent adds a subscription event for the MRR bridge, NRR,
 // GRR and LTV. Errors: another currency.

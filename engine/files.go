@@ -14,6 +14,7 @@ import (
 	"github.com/revengine/revengine/internal/jsonlines"
 	"github.com/revengine/revengine/record"
 	"github.com/revengine/revengine/scoring"
+	"github.com/revengine/revengine/survey"
 )
 
 // Files names the input files of a view; every field is optional and a
@@ -25,18 +26,24 @@ type Files struct {
 	Touches       string // touches of the deals, grouped by deal_id (CSV deals)
 	Spend         string // spend rows
 	Subscriptions string // subscription events
+	// Survey and Responses, both or neither: an eNPS (or pulse) survey
+	// definition (survey.LoadFile) and its responses CSV; the view then
+	// carries the survey's report.
+	Survey    string
+	Responses string
 }
 
 // The file names DirFiles looks for, each with ".csv" or ".jsonl".
-var dirNames = []string{"stage_changes", "scored", "deals", "touches", "spend", "subscriptions"}
+var dirNames = []string{"stage_changes", "scored", "deals", "touches", "spend", "subscriptions", "responses"}
 
 // DirFiles returns the files of dir by their conventional names:
-// stage_changes, scored, deals, touches, spend and subscriptions, each
-// ending in ".csv" or ".jsonl". A name present in both forms is an error;
-// absent names are left empty.
+// stage_changes, scored, deals, touches, spend, subscriptions and
+// responses, each ending in ".csv" or ".jsonl", and survey.yaml (the
+// survey definition of the responses). A name present in both forms is an
+// error; absent names are left empty.
 func DirFiles(dir string) (Files, error) {
 	var f Files
-	slots := []*string{&f.StageChanges, &f.Scored, &f.Deals, &f.Touches, &f.Spend, &f.Subscriptions}
+	slots := []*string{&f.StageChanges, &f.Scored, &f.Deals, &f.Touches, &f.Spend, &f.Subscriptions, &f.Responses}
 	for i, n := range dirNames {
 		for _, ext := range []string{".csv", ".jsonl"} {
 			p := filepath.Join(dir, n+ext)
@@ -46,6 +53,11 @@ func DirFiles(dir string) (Files, error) {
 				}
 				*slots[i] = p
 			}
+		}
+	}
+	if p := filepath.Join(dir, "survey.yaml"); f.Responses != "" {
+		if _, err := os.Stat(p); err == nil {
+			f.Survey = p
 		}
 	}
 	if f == (Files{}) {
@@ -157,7 +169,64 @@ func (b *Builder) Read(ctx context.Context, f Files, maxErrors int, opts ...reco
 	}); err != nil {
 		return err
 	}
+	if (f.Survey == "") != (f.Responses == "") {
+		return finish(fmt.Errorf("engine: %w: a survey needs both its definition and its responses", ErrInvalidInput))
+	}
+	if f.Survey != "" {
+		if err := b.readSurvey(ctx, f, problem); err != nil {
+			return finish(err)
+		}
+	}
 	return finish(nil)
+}
+
+// readSurvey reads the survey definition and responses and keeps the
+// report; every rejected response is a problem.
+func (b *Builder) readSurvey(ctx context.Context, f Files, problem func(string, error) error) error {
+	s, err := survey.LoadFile(f.Survey)
+	if err != nil {
+		var l diag.List
+		if errors.As(err, &l) {
+			for _, e := range l {
+				if err := problem(f.Survey, e); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		return err
+	}
+	fh, err := os.Open(f.Responses)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	batch, err := s.ReadResponses(ctx, fh, f.Responses)
+	if err != nil {
+		var l diag.List
+		if errors.As(err, &l) {
+			for _, e := range l {
+				if err := problem(f.Responses, e); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		return err
+	}
+	for _, rj := range batch.Rejected() {
+		for _, e := range rj.Errors {
+			if err := problem(f.Responses, e); err != nil {
+				return err
+			}
+		}
+	}
+	rep, err := s.Report(ctx, batch)
+	if err != nil {
+		return problem(f.Survey, &diag.Error{File: f.Survey, Code: diag.CodeInvalid, Err: err, Msg: err.Error()})
+	}
+	b.survey = rep
+	return nil
 }
 
 // at gives an unpositioned builder error the line it came from.

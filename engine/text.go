@@ -25,6 +25,12 @@ func (v *View) WriteText(w io.Writer) error {
 		fmt.Fprintf(ew, "\n== %s ==\n", p.Period)
 		writePeriod(ew, p)
 	}
+	if v.Survey != nil {
+		fmt.Fprintf(ew, "\n== survey %s ==\n", v.Survey.Survey)
+		if err := v.Survey.WriteText(ew); err != nil && ew.err == nil {
+			return err
+		}
+	}
 	return ew.err
 }
 

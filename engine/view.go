@@ -14,6 +14,7 @@ import (
 	"github.com/revengine/revengine/record"
 	"github.com/revengine/revengine/revenue"
 	"github.com/revengine/revengine/revenue/mrr"
+	"github.com/revengine/revengine/survey"
 )
 
 // View is the revenue-engine view: one PeriodView per period with data, in
@@ -24,6 +25,8 @@ type View struct {
 	Model       string         `json:"model"`
 	AsOf        time.Time      `json:"as_of,omitzero"`
 	Periods     []PeriodView   `json:"periods"`
+	// Survey is the eNPS or pulse survey report, when one was given.
+	Survey *survey.Report `json:"survey,omitempty"`
 }
 
 // PeriodView is every KPI of one period. A figure that cannot be computed
@@ -165,7 +168,7 @@ func (b *Builder) View(ctx context.Context) (*View, error) {
 	if asOf.IsZero() && b.latest != 0 {
 		asOf = time.Unix(0, b.latest).UTC()
 	}
-	v.AsOf = asOf
+	v.AsOf, v.Survey = asOf, b.survey
 	// Every period with a stage change, deal, spend or subscription month.
 	for _, c := range b.changes {
 		b.period(b.periodOf(time.Unix(0, c.at)))

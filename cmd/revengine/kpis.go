@@ -37,6 +37,8 @@ JSON lines with the same keys:
                  opp_created], grouped by deal_id
   spend          period,channel,category,amount [,campaign,currency]
   subscriptions  customer_id,date,mrr [,currency]
+  responses      survey responses CSV (as "revengine survey" reads them),
+                 with survey.yaml, its definition: the view adds the eNPS
 
 Times are RFC 3339 or YYYY-MM-DD; amounts integer minor units; status
 open|won|lost; kind marketing|sales; category marketing|sales; period
@@ -65,6 +67,8 @@ func runKPIs(ctx context.Context, env *cmdEnv, args []string) int {
 	fs.StringVar(&f.Touches, "touches", "", "touches file")
 	fs.StringVar(&f.Spend, "spend", "", "spend file")
 	fs.StringVar(&f.Subscriptions, "subscriptions", "", "subscription events file")
+	fs.StringVar(&f.Survey, "survey", "", "eNPS/pulse survey definition (YAML), with --responses")
+	fs.StringVar(&f.Responses, "responses", "", "survey responses CSV, with --survey")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -78,7 +82,7 @@ func runKPIs(ctx context.Context, env *cmdEnv, args []string) int {
 			return exitFindings
 		}
 		for _, p := range []struct{ flag, dir *string }{{&f.StageChanges, &d.StageChanges}, {&f.Scored, &d.Scored}, {&f.Deals, &d.Deals},
-			{&f.Touches, &d.Touches}, {&f.Spend, &d.Spend}, {&f.Subscriptions, &d.Subscriptions}} {
+			{&f.Touches, &d.Touches}, {&f.Spend, &d.Spend}, {&f.Subscriptions, &d.Subscriptions}, {&f.Survey, &d.Survey}, {&f.Responses, &d.Responses}} {
 			if *p.flag == "" {
 				*p.flag = *p.dir
 			}
