@@ -68,6 +68,8 @@ type periodData struct {
 	byChannel, byCampaign      *attribution.Aggregate
 	kindRevenue, kindPipe      *attribution.Aggregate
 	wonDeals, createdDeals     int64
+	lostDeals                  int64
+	wonCycleDays               float64 // Σ created → closed of the won deals, days of 24h
 	wonAmount, pipeAmount      int64
 	spendChannel, spendCamp    map[string]int64
 	spendMarketing, spendSales int64
@@ -259,8 +261,12 @@ func (b *Builder) AddDeal(d record.Deal) error {
 		return nil
 	}
 	pd := b.period(b.periodOf(d.Closed))
+	if !won {
+		pd.lostDeals++
+	}
 	if won {
 		pd.wonDeals++
+		pd.wonCycleDays += d.Closed.Sub(d.Created).Hours() / 24
 		if err := addTo(&pd.wonAmount, d.Amount.Amount); err != nil {
 			return fmt.Errorf("engine: deal %q: revenue: %w", d.ID, err)
 		}

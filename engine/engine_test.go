@@ -130,6 +130,11 @@ func TestSampleFunnelAndSpeed(t *testing.T) {
 // 1,800 = 2/3. March: 4 customers at the start, C2 lost, 3 at the end:
 // churn 1/4, ARPA 2,200 / 3 = 733.33; LTV 733.33 / 0.25 = 2,933.32;
 // LTV:CAC 2,933.32 / 4,666.67; payback 4,666.67 / 733.33 months.
+//
+// Velocity: 5 opportunities created × win rate 3 / (3 won + 1 lost) ×
+// average won deal 21,000 / 3 = 7,000 / mean cycle (36 + 49 + 38) / 3 = 41
+// days = 26,250 / 41 = 640.2439… → 640.24 a day; over the quarter's 90
+// days 57,621.95.
 func TestSampleMoney(t *testing.T) {
 	q := quarter(t, sampleView(t), "2026-Q1")
 	if q.Pipeline.Total != usd(3_500_000) || q.Pipeline.Sourced != usd(2_600_000) || q.Pipeline.Deals != 5 {
@@ -176,6 +181,9 @@ func TestSampleMoney(t *testing.T) {
 	}
 	near(t, "ltv:cac", q.LTVToCAC.Value, 293_332.0/466_667)
 	near(t, "payback", q.Payback.Value, 466_667.0/73_333)
+	if q.Velocity == nil || q.Velocity.Value != usd(64_024) || q.Velocity.ExpectedRevenue != usd(5_762_195) {
+		t.Errorf("velocity %+v", q.Velocity)
+	}
 }
 
 // TestStreamingJoinErrors: touches must be grouped by deal and name known

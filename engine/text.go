@@ -136,6 +136,9 @@ func writePeriod(w io.Writer, p PeriodView) {
 		cac = p.CAC.Value.String()
 	}
 	fmt.Fprintf(tw, "new customers\t%d\tCAC %s\n", p.NewCustomers, cac)
+	if p.Velocity != nil {
+		fmt.Fprintf(tw, "pipeline velocity\t%s a day\texpected over the period %s\n", p.Velocity.Value, p.Velocity.ExpectedRevenue)
+	}
 	if m := p.MRR; m != nil {
 		fmt.Fprintf(tw, "MRR\tstart %s\tnew %s\texpansion %s\tcontraction %s\tchurn %s\treactivation %s\tend %s\n",
 			m.StartingMRR, m.New, m.Expansion, m.Contraction, m.Churn, m.Reactivation, m.EndingMRR)

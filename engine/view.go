@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"slices"
 	"time"
@@ -51,13 +52,19 @@ type PeriodView struct {
 	Spend       SpendTotals  `json:"spend"`
 	// NewCustomers is the won deals closed in the period; CAC is blended
 	// spend over them (revenue.CAC, the chosen variant).
-	NewCustomers int64                  `json:"new_customers"`
-	CAC          *revenue.MoneyMetric   `json:"cac"`
-	MRR          *MRR                   `json:"mrr"`
-	LTV          *revenue.LifetimeValue `json:"ltv"`
-	LTVToCAC     *revenue.Metric        `json:"ltv_to_cac"`
-	Payback      *revenue.Metric        `json:"cac_payback_months"`
-	Unavailable  []Unavailable          `json:"unavailable,omitempty"`
+	NewCustomers int64 `json:"new_customers"`
+	// Velocity is the sales velocity of the period (revenue.PipelineVelocity):
+	// opportunities created × win rate of the deals closed, won / (won +
+	// lost) × average won deal (to the minor unit) / mean sales cycle of
+	// the won deals in days, with
+	// the expected revenue over the period's length.
+	Velocity    *revenue.Velocity      `json:"pipeline_velocity"`
+	CAC         *revenue.MoneyMetric   `json:"cac"`
+	MRR         *MRR                   `json:"mrr"`
+	LTV         *revenue.LifetimeValue `json:"ltv"`
+	LTVToCAC    *revenue.Metric        `json:"ltv_to_cac"`
+	Payback     *revenue.Metric        `json:"cac_payback_months"`
+	Unavailable []Unavailable          `json:"unavailable,omitempty"`
 }
 
 // Unavailable says why a figure of the view is absent.
@@ -216,6 +223,19 @@ func (b *Builder) View(ctx context.Context) (*View, error) {
 			return nil, err
 		}
 		pv.NewCustomers = pd.wonDeals
+		if pd.wonDeals == 0 {
+			una("pipeline_velocity", fmt.Errorf("no won deals closed in the period (win rate, deal size and cycle need them)"))
+		} else {
+			win := float64(pd.wonDeals) / float64(pd.wonDeals+pd.lostDeals)
+			avg, _ := new(big.Rat).SetFrac64(pd.wonAmount, pd.wonDeals).Float64()
+			cycle := time.Duration(pd.wonCycleDays / float64(pd.wonDeals) * 24 * float64(time.Hour))
+			avgM := money.New(int64(math.Round(avg)), cur) // the average won deal to the minor unit
+			if vel, err := revenue.PipelineVelocity(pd.createdDeals, win, avgM, cycle, revenue.WithPeriod(time.Duration(p.Days())*24*time.Hour)); err == nil {
+				pv.Velocity = &vel
+			} else {
+				una("pipeline_velocity", err)
+			}
+		}
 		if m, err := revenue.CAC(pv.Spend.Marketing, pv.Spend.Sales, pd.wonDeals, b.cfg.CAC); err != nil {
 			una("cac", err)
 		} else {
