@@ -144,6 +144,13 @@ func New(cfg Config) (*Builder, error) {
 	if len(cfg.Stages) < 2 {
 		return nil, fmt.Errorf("engine: %w: want at least two funnel stages, have %v", ErrInvalidInput, cfg.Stages)
 	}
+	seen := map[revenue.Stage]bool{}
+	for _, s := range append(slices.Clone(cfg.Stages), cfg.Exits...) {
+		if s == "" || seen[s] {
+			return nil, fmt.Errorf("engine: %w: stage %q empty or listed twice among stages %v and exits %v", ErrInvalidInput, s, cfg.Stages, cfg.Exits)
+		}
+		seen[s] = true
+	}
 	b := &Builder{cfg: cfg, rules: cfg.Rules, index: map[string]int32{}, periods: map[record.Period]*periodData{}, dealIDs: map[string]struct{}{}}
 	b.intern("")
 	return b, nil

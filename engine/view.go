@@ -196,7 +196,22 @@ func (b *Builder) View(ctx context.Context) (*View, error) {
 	}
 	slices.SortFunc(periods, func(a, c record.Period) int { return a.Start.Compare(c.Start) })
 
-	prospects := b.prospects()
+	// Each lead belongs to the cohort of its earliest funnel entry, so each
+	// period's funnel reads only its own leads: the work is one pass over
+	// the leads, however many periods the data spans.
+	cohorts := map[record.Period][]revenue.Prospect{}
+	for _, pr := range b.prospects() {
+		var first time.Time
+		for _, h := range pr.History {
+			if !slices.Contains(b.cfg.Exits, h.Stage) && (first.IsZero() || h.At.Before(first)) {
+				first = h.At
+			}
+		}
+		if !first.IsZero() {
+			p := b.periodOf(first)
+			cohorts[p] = append(cohorts[p], pr)
+		}
+	}
 	speed := b.speed(asOf)
 	cur := b.cfg.Currency
 	for _, p := range periods {
@@ -206,7 +221,7 @@ func (b *Builder) View(ctx context.Context) (*View, error) {
 		pd := b.periods[p]
 		pv := PeriodView{Period: p}
 		una := func(kpi string, err error) { pv.Unavailable = append(pv.Unavailable, Unavailable{kpi, err.Error()}) }
-		f, err := revenue.Conversions(ctx, prospects, p, revenue.FunnelCohort, b.cfg.Stages, revenue.WithExits(b.cfg.Exits...))
+		f, err := revenue.Conversions(ctx, cohorts[p], p, revenue.FunnelCohort, b.cfg.Stages, revenue.WithExits(b.cfg.Exits...))
 		if err != nil {
 			return nil, fmt.Errorf("engine: %w", err)
 		}
