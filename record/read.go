@@ -310,12 +310,9 @@ func scanJSON[T any](ctx context.Context, src io.Reader, name string, cfg config
 				}
 				return nil
 			}
-			var obj map[string]json.RawMessage
-			if err := json.Unmarshal(it.Data, &obj); err != nil || obj == nil {
-				e := &diag.Error{File: name, Line: it.Line, Code: diag.CodeSyntax, Err: diag.ErrSyntax, Msg: "not a JSON object"}
-				if err != nil {
-					e.Msg = "not a JSON object: " + err.Error()
-				}
+			obj, err := decodeObject(it.Data)
+			if err != nil {
+				e := &diag.Error{File: name, Line: it.Line, Code: diag.CodeSyntax, Err: diag.ErrSyntax, Msg: err.Error()}
 				if !yield(zero, e) {
 					return errStop
 				}
@@ -335,6 +332,41 @@ func scanJSON[T any](ctx context.Context, src io.Reader, name string, cfg config
 			yield(zero, err)
 		}
 	}
+}
+
+// decodeObject reads one JSON object into its keys' raw values; a
+// repeated key is an error (encoding/json would keep the last silently).
+func decodeObject(data []byte) (map[string]json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, errors.New("not a JSON object")
+	}
+	obj := map[string]json.RawMessage{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("not a JSON object: %v", err)
+		}
+		key, _ := t.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, fmt.Errorf("not a JSON object: %v", err)
+		}
+		if _, dup := obj[key]; dup {
+			return nil, fmt.Errorf("key %q given twice", key)
+		}
+		obj[key] = raw
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, fmt.Errorf("not a JSON object: %v", err)
+	}
+	if dec.More() {
+		return nil, errors.New("text after the JSON object")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("text after the JSON object")
+	}
+	return obj, nil
 }
 
 // objectRow maps a JSON object's keys to the columns: strings, numbers,

@@ -193,10 +193,19 @@ func ScanDeals(ctx context.Context, r io.Reader, name string, opts ...Option) it
 }
 
 func parseNestedTouches(w *row, raw json.RawMessage, deal string) []Touch {
-	var objs []map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &objs); err != nil {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(raw, &raws); err != nil {
 		w.errs = append(w.errs, &diag.Error{File: w.file, Line: w.line, ID: "touches", Code: diag.CodeSyntax, Err: diag.ErrSyntax, Msg: "touches is not an array of objects"})
 		return nil
+	}
+	objs := make([]map[string]json.RawMessage, len(raws))
+	for i, r := range raws {
+		o, err := decodeObject(r)
+		if err != nil {
+			w.errs = append(w.errs, &diag.Error{File: w.file, Line: w.line, ID: fmt.Sprintf("touches[%d]", i), Code: diag.CodeSyntax, Err: diag.ErrSyntax, Msg: err.Error()})
+			return nil
+		}
+		objs[i] = o
 	}
 	if len(objs) > MaxTouches {
 		w.errs = append(w.errs, &diag.Error{File: w.file, Line: w.line, ID: "touches", Code: diag.CodeLimit, Err: diag.ErrInvalidInput, Msg: fmt.Sprintf("more than %d touches", MaxTouches)})
