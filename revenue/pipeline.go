@@ -117,7 +117,7 @@ const MarketingShareVariant Variant = "sourced_over_total"
 //	% revenue from marketing = marketing-sourced revenue / total revenue
 //
 // over the same period (HubSpot's and Salesforce's "marketing-sourced
-// revenue" share; engine.MarketingRevenue computes both totals from deals).
+// revenue" share; the engine package computes both totals from deals and touches).
 // Numerator and Denominator are minor units.
 // Errors: total zero (ErrZeroDenominator); marketing-sourced above total
 // (ErrInconsistentInput); negative amounts; currencies that differ.
