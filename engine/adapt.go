@@ -90,7 +90,6 @@ func (b *Builder) prospects() []revenue.Prospect {
 		at   int64
 	}
 	var first []firstChange
-	var entered []map[int32]bool
 	for _, c := range b.changes {
 		k, ok := pos[c.lead]
 		if !ok {
@@ -98,21 +97,23 @@ func (b *Builder) prospects() []revenue.Prospect {
 			pos[c.lead] = k
 			out = append(out, revenue.Prospect{ID: b.names[c.lead]})
 			first = append(first, firstChange{c.from, c.at})
-			entered = append(entered, map[int32]bool{})
 		}
 		p := &out[k]
 		if p.Channel == "" {
 			p.Channel = b.names[c.channel]
 		}
 		p.History = append(p.History, revenue.StageChange{Stage: revenue.Stage(b.names[c.to]), At: time.Unix(0, c.at).UTC()})
-		entered[k][c.to] = true
 		if c.at < first[k].at {
 			first[k] = firstChange{c.from, c.at}
 		}
 	}
 	for k := range out {
 		// Before the other entries: the lead was there before it moved.
-		if f := first[k]; f.from != 0 && !entered[k][f.from] {
+		f := first[k]
+		if f.from == 0 || slices.ContainsFunc(out[k].History, func(h revenue.StageChange) bool { return string(h.Stage) == b.names[f.from] }) {
+			continue
+		}
+		{
 			out[k].History = slices.Insert(out[k].History, 0, revenue.StageChange{Stage: revenue.Stage(b.names[f.from]), At: time.Unix(0, f.at).UTC()})
 		}
 	}

@@ -148,3 +148,14 @@ func BenchmarkKPIs(b *testing.B) {
 		b.ReportMetric(float64(<-peak)/(1<<20), "peak-heap-MB")
 	}
 }
+
+// TestWriteBenchFiles writes the benchmark's files into
+// $REVENGINE_BENCH_DIR, to time "revengine kpis" on them from the shell
+// (/usr/bin/time -v revengine kpis --json DIR); skipped otherwise.
+func TestWriteBenchFiles(t *testing.T) {
+	dir := os.Getenv("REVENGINE_BENCH_DIR")
+	if dir == "" {
+		t.Skip("REVENGINE_BENCH_DIR not set")
+	}
+	writeBenchFiles(t, dir)
+}
