@@ -38,8 +38,8 @@ func StageChange(rs *scoring.RuleSet, res *scoring.Result) (record.StageChange, 
 	}
 	from := res.PreviousStage
 	if from == "" && rs != nil {
-		if st := rs.Stages(); len(st) > 0 {
-			from = st[0]
+		if st := rs.Stages(); len(st) > 0 && st[0] != res.Stage {
+			from = st[0] // "" stays "" for the entry into the first stage itself
 		}
 	}
 	c := record.StageChange{LeadID: res.LeadID, From: from, To: res.Stage, At: res.At.UTC(),

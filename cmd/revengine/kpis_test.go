@@ -81,3 +81,41 @@ func TestKPIsGolden(t *testing.T) {
 		{name: "no_input", args: []string{}},
 	})
 }
+
+// TestKPIsScored: results of "revengine score" on the quickstart leads
+// (testdata/kpis/scored, scored at 2026-11-23) through --scored and
+// --rules. 18 results changed stage (L-1005 and L-1012 stayed MQLs: no
+// change, no row). All 18 reached lead; mql: L-1001, 1007 (mql→sal),
+// 1008, 1009 (sal→sql), 1011 (mql→lead), 1016, 1018 (sql→opportunity) = 7;
+// sal: 1007, 1009, 1018 = 3; sql: 1009, 1018 = 2; opportunity: 1018 = 1.
+// lead→mql 7/18; disqualified L-1003, L-1004 = 2; recycled L-1011 = 1.
+func TestKPIsScored(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "kpis", "--json", "--rules", filepath.Join("..", "..", "examples", "quickstart", "rules.yaml"),
+		"--scored", filepath.Join("testdata", "kpis", "scored", "scored.jsonl"))
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var v engine.View
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Periods) != 1 {
+		t.Fatalf("%d periods, want 2026-11 only", len(v.Periods))
+	}
+	f := v.Periods[0].Funnel
+	want := []int64{18, 7, 3, 2, 1}
+	if len(f.Total.Stages) != len(want) {
+		t.Fatalf("stages %v, want the quickstart's five", f.Total.Stages)
+	}
+	for i, s := range f.Total.Stages {
+		if s.Count != want[i] {
+			t.Errorf("%s = %d, want %d", s.Stage, s.Count, want[i])
+		}
+	}
+	if r := f.Total.Conversions[0].Rate.Value; math.Abs(r-7.0/18) > 1e-12 {
+		t.Errorf("lead→mql %v, want 7/18", r)
+	}
+	if f.Exits[0].Count != 2 || f.Recycled != 1 {
+		t.Errorf("exits %v recycled %d", f.Exits, f.Recycled)
+	}
+}
