@@ -319,8 +319,19 @@ func (b *Builder) readDealsAndTouches(ctx context.Context, r io.Reader, name, to
 			continue
 		}
 		if have && t.DealID == cur.ID {
+			if len(cur.Touches) == record.MaxTouches {
+				have = false // the deal is refused, not cut short
+				if err := problem(touches, &diag.Error{File: touches, Line: t.Line, Column: 1, ID: "deal_id", Code: diag.CodeLimit, Err: ErrInvalidInput,
+					Msg: fmt.Sprintf("deal %q has more than %d touches", t.DealID, record.MaxTouches)}); err != nil {
+					return err
+				}
+				continue
+			}
 			cur.Touches = append(cur.Touches, t)
 			continue
+		}
+		if !have && t.DealID == cur.ID && cur.ID != "" {
+			continue // the rest of a refused deal's group
 		}
 		if err := flush(); err != nil {
 			return err
