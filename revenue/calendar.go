@@ -78,19 +78,3 @@ func (c Calendar) IsWorkingDay(t time.Time) bool {
 func (c Calendar) WorkingDays(p Period) int {
 	return c.prepare().count(p.Start, p.End)
 }
-
-// Quarters splits p into calendar quarters (January–March, …), the first
-// and last cut to p, as Months does for months.
-func (p Period) Quarters() []Period {
-	var out []Period
-	for s := p.Start; s.Before(p.End); {
-		qm := time.Month((int(s.Month())-1)/3*3 + 1)
-		e := Date(s.Year(), qm, 1).AddDate(0, 3, 0)
-		if e.After(p.End) {
-			e = p.End
-		}
-		out = append(out, Period{s, e})
-		s = e
-	}
-	return out
-}

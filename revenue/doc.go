@@ -1,11 +1,14 @@
 // Package revenue holds the building blocks of revenue marketing and the
-// acquisition KPIs: periods and working-day calendars, the records of a
-// revenue engine (deals, prospects moving through the demand waterfall,
-// spend) with their CSV readers, and the calculators of marketing ROI and
-// ROAS, cost per lead, CAC and its payback, ARPA, LTV and discounted CLV,
-// marketing-sourced and -influenced revenue, the pipeline (average deal
-// size, win rate, sales cycle, velocity, coverage), the funnel and email
-// engagement.
+// acquisition KPIs: periods and working-day calendars, prospects moving
+// through the funnel, and the calculators of marketing ROI and ROAS, cost
+// per lead, CAC and its payback, ARPA, LTV and discounted CLV, the
+// marketing share of revenue, the pipeline (average deal size, win rate,
+// sales cycle, velocity, coverage), the funnel over any stage list and
+// email engagement. Deals, touches, spend and periods are the module's one
+// data model, package record (Deal is record.Deal, and so on), read by
+// record's readers; package engine joins these calculators with scoring
+// and attribution into the revenue-engine view (including marketing-sourced
+// and -influenced revenue through attribution's first-touch model).
 //
 // Its sub-packages take one job each:
 //
@@ -71,8 +74,9 @@
 //
 // # Reading CSV
 //
-// The readers of this package (ReadDeals, ReadProspects, ReadSpend) and of
-// its sub-packages (mrr.ReadEvents, goal.ReadActuals) share one shape:
+// The readers of the sub-packages (mrr.ReadEvents, goal.ReadActuals) share
+// one shape (deals, touches, stage changes and spend are read by package
+// record, whose readers follow the same rules with a required header):
 //
 //   - Read… takes (ctx, r, name, opts...) and returns every valid record
 //     together with an Errors listing every problem at once as

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/revengine/revengine/money"
@@ -120,45 +119,4 @@ func ExampleParsePeriod() {
 	// 2024-02 29 days
 	// 2024-01-15..2024-06-30 168 days
 	// invalid input: quarter 5 not in 1..4
-}
-
-func ExampleReadDeals() {
-	deals, err := revenue.ReadDeals(context.Background(), strings.NewReader(
-		"id,created,closed,status,amount,channel,touches\n"+
-			"D-1,2024-01-02,2024-02-10,won,250000,webinar,2024-01-02|webinar|marketing\n"+
-			"D-2,2024-01-05,,pending,90000,outbound,\n"), "deals.csv")
-	for _, d := range deals {
-		fmt.Println(d.ID, d.Status, d.Amount, len(d.Touches), "touch")
-	}
-	fmt.Println(err)
-	// Output:
-	// D-1 won USD 2500.00 1 touch
-	// deals.csv:3:4: status: status "pending" is not open, won or lost
-}
-
-func ExampleScanSpend() {
-	in := "month,channel,category,amount\n2024-01,search,marketing,150000\n2024-01,sdr,sales,90000\n"
-	for s, err := range revenue.ScanSpend(context.Background(), strings.NewReader(in), "spend.csv", revenue.WithCurrency("EUR")) {
-		if err != nil {
-			fmt.Println(err)
-			continue
-		}
-		fmt.Println(s.Period, s.Channel, s.Category, s.Amount)
-	}
-	// Output:
-	// 2024-01 search marketing EUR 1500.00
-	// 2024-01 sdr sales EUR 900.00
-}
-
-func ExampleReadProspects() {
-	prospects, err := revenue.ReadProspects(context.Background(), strings.NewReader(
-		"id,channel,stage,date\nL1,web,lead,2024-01-02\nL2,events,lead,2024-01-03\nL1,web,mql,2024-01-05\nL3,web,churned,2024-01-06\n"), "leads.csv")
-	for _, p := range prospects {
-		fmt.Println(p.ID, p.Channel, len(p.History), "stages")
-	}
-	fmt.Println(err)
-	// Output:
-	// L1 web 2 stages
-	// L2 events 1 stages
-	// leads.csv:5:3: stage: unknown stage "churned"
 }

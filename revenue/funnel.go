@@ -57,6 +57,26 @@ type FunnelReport struct {
 	Period    string     `json:"period"`
 	Total     Funnel     `json:"total"`      // all channels, pooled
 	ByChannel []Funnel   `json:"by_channel"` // sorted by channel name
+	// Exits counts, per exit stage (WithExits, e.g. "disqualified"), the
+	// leads of the view that left the funnel there, in the order given.
+	Exits []StageCount `json:"exits,omitempty"`
+	// Recycled counts the leads of the view whose history, in time order,
+	// moves back to an earlier stage (an MQL recycled to nurture). Their
+	// reach is unchanged: a stage reached once stays reached.
+	Recycled int64 `json:"recycled"`
+}
+
+// ConversionOption tunes Conversions.
+type ConversionOption func(*funnelConfig)
+
+type funnelConfig struct{ exits []Stage }
+
+// WithExits declares stages that leave the funnel instead of continuing it,
+// such as the scoring package's "disqualified": history entries at them are
+// counted in FunnelReport.Exits, not rejected as unknown stages, and do not
+// make the lead reach any stage.
+func WithExits(stages ...Stage) ConversionOption {
+	return func(c *funnelConfig) { c.exits = append(c.exits, stages...) }
 }
 
 // Rate returns count(to) / count(from) for any two stages of the funnel,
@@ -95,9 +115,23 @@ func (f Funnel) Rate(from, to Stage) (Metric, error) {
 // mean of the channels' rates (which would weight a 3-lead channel like a
 // 3,000-lead one).
 //
-// Errors: a history entry with a stage not in stages or without a date
-// (ErrInvalidInput); ctx's error when cancelled.
-func Conversions(ctx context.Context, leads []Prospect, p Period, view FunnelView, stages []Stage) (FunnelReport, error) {
+// Custom stage lists (a rules file's own stages) work the same way; exit
+// stages such as "disqualified" are declared with WithExits and counted
+// apart, and a lead that moves back (recycled) keeps what it reached and is
+// counted in Recycled. In the cohort view a lead belongs to the period in
+// which it reached the first stage; exits and recycling are counted for the
+// same leads. In the period view they are counted when they happen in p.
+//
+// Errors: a history entry with a stage neither in stages nor an exit, or
+// without a date, an exit that is also a stage (ErrInvalidInput); ctx's
+// error when cancelled.
+func Conversions(ctx context.Context, leads []Prospect, p Period, view FunnelView, stages []Stage, opts ...ConversionOption) (FunnelReport, error) {
+	var cfg funnelConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
 	if view != FunnelCohort && view != FunnelPeriod {
 		return FunnelReport{}, fmt.Errorf("revenue: funnel: %w: unknown view %q", errInvalid, view)
 	}
@@ -114,8 +148,25 @@ func Conversions(ctx context.Context, leads []Prospect, p Period, view FunnelVie
 		}
 		index[s] = i
 	}
+	exitIndex := map[Stage]int{}
+	for i, s := range cfg.exits {
+		if _, dup := index[s]; dup {
+			return FunnelReport{}, fmt.Errorf("revenue: funnel: %w: exit %q is also a stage", errInvalid, s)
+		}
+		if _, dup := exitIndex[s]; dup {
+			return FunnelReport{}, fmt.Errorf("revenue: funnel: %w: exit %q listed twice", errInvalid, s)
+		}
+		exitIndex[s] = i
+	}
+	exits := make([]int64, len(cfg.exits))
+	var recycled int64
 	counts := map[string][]int64{}
 	reach := make([]time.Time, len(stages))
+	type step struct {
+		at time.Time
+		k  int
+	}
+	var steps []step
 	for li, l := range leads {
 		if li%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -123,14 +174,23 @@ func Conversions(ctx context.Context, leads []Prospect, p Period, view FunnelVie
 			}
 		}
 		clear(reach)
+		steps = steps[:0]
+		exitAt := make(map[int]time.Time, 0)
 		for _, h := range l.History {
+			if h.At.IsZero() {
+				return FunnelReport{}, fmt.Errorf("revenue: funnel: lead %q: %w: stage %q without a date", l.ID, errInvalid, h.Stage)
+			}
+			if x, ok := exitIndex[h.Stage]; ok {
+				if t, seen := exitAt[x]; !seen || h.At.Before(t) {
+					exitAt[x] = Day(h.At)
+				}
+				continue
+			}
 			k, ok := index[h.Stage]
 			if !ok {
 				return FunnelReport{}, fmt.Errorf("revenue: funnel: lead %q: %w: stage %q not in the funnel", l.ID, errInvalid, h.Stage)
 			}
-			if h.At.IsZero() {
-				return FunnelReport{}, fmt.Errorf("revenue: funnel: lead %q: %w: stage %q without a date", l.ID, errInvalid, h.Stage)
-			}
+			steps = append(steps, step{h.At, k})
 			d := Day(h.At)
 			for j := 0; j <= k; j++ {
 				if reach[j].IsZero() || d.Before(reach[j]) {
@@ -147,6 +207,16 @@ func Conversions(ctx context.Context, leads []Prospect, p Period, view FunnelVie
 			c = make([]int64, len(stages))
 			counts[ch] = c
 		}
+		// Recycled: in time order (ties in the order given), a step to an
+		// earlier stage than the one before it.
+		sort.SliceStable(steps, func(a, b int) bool { return steps[a].at.Before(steps[b].at) })
+		var back time.Time
+		for i := 1; i < len(steps); i++ {
+			if steps[i].k < steps[i-1].k {
+				back = Day(steps[i].at)
+				break
+			}
+		}
 		if view == FunnelCohort {
 			if reach[0].IsZero() || !p.Contains(reach[0]) {
 				continue
@@ -156,6 +226,12 @@ func Conversions(ctx context.Context, leads []Prospect, p Period, view FunnelVie
 					c[j]++
 				}
 			}
+			for x := range exitAt {
+				exits[x]++
+			}
+			if !back.IsZero() {
+				recycled++
+			}
 			continue
 		}
 		for j := range stages {
@@ -163,13 +239,24 @@ func Conversions(ctx context.Context, leads []Prospect, p Period, view FunnelVie
 				c[j]++
 			}
 		}
+		for x, t := range exitAt {
+			if p.Contains(t) {
+				exits[x]++
+			}
+		}
+		if !back.IsZero() && p.Contains(back) {
+			recycled++
+		}
 	}
 	channels := make([]string, 0, len(counts))
 	for ch := range counts {
 		channels = append(channels, ch)
 	}
 	sort.Strings(channels)
-	rep := FunnelReport{View: view, Period: p.String()}
+	rep := FunnelReport{View: view, Period: p.String(), Recycled: recycled}
+	for i, x := range cfg.exits {
+		rep.Exits = append(rep.Exits, StageCount{x, exits[i]})
+	}
 	total := make([]int64, len(stages))
 	for _, ch := range channels {
 		for j, n := range counts[ch] {

@@ -173,3 +173,48 @@ func TestFunnelNoChannel(t *testing.T) {
 		t.Errorf("got %+v", rep)
 	}
 }
+
+// TestConversionsCustomStagesExitsRecycled: the quickstart rules' own
+// stages (lead, mql, sal, sql, opportunity) with the disqualified exit and a
+// recycle rule. Hand count, cohort of January 2026:
+//
+//	p1 lead → mql → sal                reaches lead, mql, sal
+//	p2 lead → mql → lead (recycled)   reaches lead, mql; recycled
+//	p3 lead → disqualified            reaches lead; exit
+//	p4 entered in February            not in the cohort
+//
+// lead 3, mql 2, sal 1, sql 0: lead→mql 2/3, mql→sal 1/2, sal→sql 0/1;
+// disqualified 1, recycled 1.
+func TestConversionsCustomStagesExitsRecycled(t *testing.T) {
+	stages := []Stage{"lead", "mql", "sal", "sql", "opportunity"}
+	h := func(s Stage, d int) StageChange { return StageChange{Stage: s, At: Date(2026, 1, d)} }
+	leads := []Prospect{
+		{ID: "p1", History: []StageChange{h("lead", 2), h("mql", 3), h("sal", 4)}},
+		{ID: "p2", History: []StageChange{h("mql", 6), h("lead", 5), h("lead", 20)}},
+		{ID: "p3", History: []StageChange{h("lead", 7), h("disqualified", 8)}},
+		{ID: "p4", History: []StageChange{{Stage: "lead", At: Date(2026, 2, 1)}}},
+	}
+	rep, err := Conversions(context.Background(), leads, Month(2026, time.January), FunnelCohort, stages, WithExits("disqualified"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int64{3, 2, 1, 0, 0}
+	for i, s := range rep.Total.Stages {
+		if s.Count != want[i] {
+			t.Errorf("%s = %d, want %d", s.Stage, s.Count, want[i])
+		}
+	}
+	if r := rep.Total.Conversions[0].Rate; r == nil || r.Value != 2.0/3 {
+		t.Errorf("lead→mql = %v, want 2/3", r)
+	}
+	if r := rep.Total.Conversions[1].Rate; r == nil || r.Value != 0.5 {
+		t.Errorf("mql→sal = %v, want 1/2", r)
+	}
+	if len(rep.Exits) != 1 || rep.Exits[0] != (StageCount{"disqualified", 1}) || rep.Recycled != 1 {
+		t.Errorf("exits %v recycled %d, want disqualified 1, recycled 1", rep.Exits, rep.Recycled)
+	}
+	// Without WithExits the exit stage is unknown: an error, not a guess.
+	if _, err := Conversions(context.Background(), leads, Month(2026, time.January), FunnelCohort, stages); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("err = %v, want ErrInvalidInput", err)
+	}
+}

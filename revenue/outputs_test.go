@@ -63,16 +63,6 @@ func TestContributionIDsAndCycleDays(t *testing.T) {
 		{ID: "C", Status: DealWon, Amount: usd(30000), Created: Date(2024, 1, 15), Closed: Date(2024, 1, 15), Touches: []Touch{sl(15)}},
 		{ID: "D", Status: DealLost, Amount: usd(90000), Created: Date(2024, 1, 1), Closed: Date(2024, 1, 9), Touches: []Touch{mk(1)}},
 	}
-	mc, err := MarketingRevenue(deals, "USD")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if mc.Won != usd(180000) || mc.Sourced != usd(100000) || mc.Influenced != usd(150000) {
-		t.Errorf("totals %v %v %v", mc.Won, mc.Sourced, mc.Influenced)
-	}
-	if strings.Join(mc.WonIDs, ",") != "A,B,C" || strings.Join(mc.SourcedIDs, ",") != "A" || strings.Join(mc.InfluencedIDs, ",") != "A,B" {
-		t.Errorf("ids %v %v %v", mc.WonIDs, mc.SourcedIDs, mc.InfluencedIDs)
-	}
 	c, err := SalesCycleLength(deals)
 	if err != nil {
 		t.Fatal(err)

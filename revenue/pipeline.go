@@ -108,95 +108,6 @@ func uniqueDeals(kpi string, deals []Deal) error {
 	return nil
 }
 
-// MarketingContribution is the won revenue marketing sourced and influenced.
-type MarketingContribution struct {
-	Won        money.Money `json:"won"`        // revenue of all won deals given
-	Sourced    money.Money `json:"sourced"`    // first touch is marketing
-	Influenced money.Money `json:"influenced"` // any marketing touch on or before the close date
-	WonDeals   int         `json:"won_deals"`
-	// The deals behind each total, by ID (or "deal N", 1-based, for a deal
-	// without one) in the order given: Won is Σ amount of WonIDs, Sourced
-	// of SourcedIDs, Influenced of InfluencedIDs.
-	WonIDs        []string `json:"won_ids"`
-	SourcedIDs    []string `json:"sourced_ids"`
-	InfluencedIDs []string `json:"influenced_ids"`
-	// SourcedShare is Sourced / Won and InfluencedShare Influenced / Won:
-	// the "% of revenue from marketing" in its two definitions.
-	SourcedShare    Metric `json:"sourced_share"`
-	InfluencedShare Metric `json:"influenced_share"`
-}
-
-// MarketingRevenue splits the revenue of the won deals given (select them
-// with ClosedIn) into what marketing sourced and what it influenced, the two
-// standard attributions of revenue marketing (Salesforce's "marketing
-// sourced" and "marketing influenced" pipeline; Forrester/SiriusDecisions):
-//
-//   - sourced: the deal's first touch (earliest date; ties to the earlier
-//     in the slice) is a marketing touch;
-//   - influenced: the deal has at least one marketing touch dated on or
-//     before its close date.
-//
-// Deals that are not won are skipped; deals without touches count as
-// neither; a won deal without a close date counts every marketing touch.
-// Errors: no won revenue (ErrDivisionByZero, the shares are undefined);
-// deals in another currency; negative amounts; unknown status.
-func MarketingRevenue(deals []Deal, cur money.Currency) (MarketingContribution, error) {
-	const kpi = "marketing revenue"
-	if err := uniqueDeals(kpi, deals); err != nil {
-		return MarketingContribution{}, err
-	}
-	if err := cur.Validate(); err != nil {
-		return MarketingContribution{}, fmt.Errorf("revenue: %s: %w", kpi, err)
-	}
-	var won, src, inf int64
-	var n int
-	ids := [3][]string{{}, {}, {}}
-	for i, d := range deals {
-		if err := checkDeal(kpi, i, d, cur); err != nil {
-			return MarketingContribution{}, err
-		}
-		if d.Status != DealWon {
-			continue
-		}
-		n++
-		var err error
-		if won, err = add64(won, d.Amount.Amount); err != nil {
-			return MarketingContribution{}, fmt.Errorf("revenue: %s: %w", kpi, err)
-		}
-		first := -1
-		influenced := false
-		closeDay := Day(d.Closed)
-		for k, t := range d.Touches {
-			if first < 0 || Day(t.At).Before(Day(d.Touches[first].At)) {
-				first = k
-			}
-			if t.Kind == TouchMarketing && (d.Closed.IsZero() || !Day(t.At).After(closeDay)) {
-				influenced = true
-			}
-		}
-		id := dealRef(i, d)
-		ids[0] = append(ids[0], id)
-		if first >= 0 && d.Touches[first].Kind == TouchMarketing {
-			src += d.Amount.Amount // ≤ won, cannot overflow
-			ids[1] = append(ids[1], id)
-		}
-		if influenced {
-			inf += d.Amount.Amount
-			ids[2] = append(ids[2], id)
-		}
-	}
-	out := MarketingContribution{Won: money.Money{Amount: won, Currency: cur}, Sourced: money.Money{Amount: src, Currency: cur}, Influenced: money.Money{Amount: inf, Currency: cur}, WonDeals: n,
-		WonIDs: ids[0], SourcedIDs: ids[1], InfluencedIDs: ids[2]}
-	var err error
-	if out.SourcedShare, err = newMetric("marketing_sourced_share", SourcedFirstTouch, "sourced won revenue / won revenue", float64(src), float64(won)); err != nil {
-		return MarketingContribution{}, err
-	}
-	if out.InfluencedShare, err = newMetric("marketing_influenced_share", InfluencedAnyTouch, "influenced won revenue / won revenue", float64(inf), float64(won)); err != nil {
-		return MarketingContribution{}, err
-	}
-	return out, nil
-}
-
 // MarketingShareVariant names marketing-sourced revenue / total revenue.
 const MarketingShareVariant Variant = "sourced_over_total"
 
@@ -206,7 +117,7 @@ const MarketingShareVariant Variant = "sourced_over_total"
 //	% revenue from marketing = marketing-sourced revenue / total revenue
 //
 // over the same period (HubSpot's and Salesforce's "marketing-sourced
-// revenue" share; MarketingRevenue computes both totals from deals).
+// revenue" share; the engine package computes both totals from deals and touches).
 // Numerator and Denominator are minor units.
 // Errors: total zero (ErrZeroDenominator); marketing-sourced above total
 // (ErrInconsistentInput); negative amounts; currencies that differ.

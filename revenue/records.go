@@ -4,49 +4,36 @@ import (
 	"time"
 
 	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/record"
 )
 
-// DealStatus is where a deal (opportunity) stands: open, won or lost.
-type DealStatus string
+// The records the KPIs read are the module's one data model, package
+// record: a Deal here is a record.Deal, and so on.
+type (
+	// DealStatus is where a deal stands: open, won or lost.
+	DealStatus = record.DealStatus
+	// TouchKind says who made a touch: marketing or sales.
+	TouchKind = record.TouchKind
+	// Touch is one interaction of a buyer with the company (record.Touch).
+	Touch = record.Touch
+	// Deal is an opportunity with its amount and touches (record.Deal).
+	Deal = record.Deal
+	// SpendCategory separates marketing from sales cost, for CAC.
+	SpendCategory = record.SpendCategory
+	// Spend is money spent in a period on a channel (record.Spend).
+	Spend = record.Spend
+)
 
-// Deal statuses.
+// Deal statuses, touch kinds and spend categories (record's).
 const (
-	DealOpen DealStatus = "open"
-	DealWon  DealStatus = "won"
-	DealLost DealStatus = "lost"
+	DealOpen       = record.DealOpen
+	DealWon        = record.DealWon
+	DealLost       = record.DealLost
+	TouchMarketing = record.TouchMarketing
+	TouchSales     = record.TouchSales
+	SpendMarketing = record.SpendMarketing
+	SpendSales     = record.SpendSales
 )
-
-// TouchKind says who made a touch: marketing (ads, email, webinars, content)
-// or sales (calls, outbound sequences, meetings).
-type TouchKind string
-
-// Touch kinds.
-const (
-	TouchMarketing TouchKind = "marketing"
-	TouchSales     TouchKind = "sales"
-)
-
-// Touch is one interaction of a buyer with the company before a deal closed.
-type Touch struct {
-	At      time.Time `json:"at"`
-	Channel string    `json:"channel"` // e.g. "paid_search", "webinar", "outbound"
-	Kind    TouchKind `json:"kind"`
-}
-
-// Deal is an opportunity: created on a date, closed (won or lost) on
-// another, or still open; its amount in one currency; the channel that
-// sourced it and the touches that led to it, in any order.
-type Deal struct {
-	ID      string      `json:"id"`
-	Created time.Time   `json:"created"`
-	Closed  time.Time   `json:"closed,omitzero"` // zero while open
-	Status  DealStatus  `json:"status"`
-	Stage   string      `json:"stage,omitempty"` // CRM stage name, informational
-	Amount  money.Money `json:"amount"`
-	Channel string      `json:"channel,omitempty"` // source channel
-	Touches []Touch     `json:"touches,omitempty"`
-	Line    int         `json:"line,omitempty"` // source line when read from CSV
-}
 
 // Stage is a stage of the demand waterfall.
 type Stage string
@@ -84,24 +71,6 @@ type Prospect struct {
 	ID      string        `json:"id"`
 	Channel string        `json:"channel"`
 	History []StageChange `json:"history"`
-}
-
-// SpendCategory separates marketing from sales cost, for CAC.
-type SpendCategory string
-
-// Spend categories.
-const (
-	SpendMarketing SpendCategory = "marketing"
-	SpendSales     SpendCategory = "sales"
-)
-
-// Spend is money spent in a period on a channel.
-type Spend struct {
-	Period   Period        `json:"period"` // "2024-01" for a month
-	Channel  string        `json:"channel"`
-	Category SpendCategory `json:"category"`
-	Amount   money.Money   `json:"amount"`
-	Line     int           `json:"line,omitempty"`
 }
 
 // TotalSpend sums the spend of category cat (or all categories when cat is

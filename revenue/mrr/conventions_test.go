@@ -25,16 +25,16 @@ func TestReadEventsConventions(t *testing.T) {
 		is      error
 	}{
 		{"BOM before the header, CRLF", "\ufeffcustomer_id,date,mrr\r\na,2024-01-05,1000\r\n", nil,
-			[]Event{{"a", revenue.Date(2024, 1, 5), usd(1000), 2}}, nil, nil},
+			[]Event{{CustomerID: "a", Date: revenue.Date(2024, 1, 5), MRR: usd(1000), Line: 2}}, nil, nil},
 		{"BOM without a header", "\ufeffa,2024-01-05,1000\n", nil,
-			[]Event{{"a", revenue.Date(2024, 1, 5), usd(1000), 1}}, nil, nil},
+			[]Event{{CustomerID: "a", Date: revenue.Date(2024, 1, 5), MRR: usd(1000), Line: 1}}, nil, nil},
 		{"plus sign and spaces read alike", "a,2024-01-05,+1000\nb,2024-01-05, +1000 \nc,2024-01-05,1000\n", nil,
-			[]Event{{"a", revenue.Date(2024, 1, 5), usd(1000), 1}, {"b", revenue.Date(2024, 1, 5), usd(1000), 2}, {"c", revenue.Date(2024, 1, 5), usd(1000), 3}}, nil, nil},
+			[]Event{{CustomerID: "a", Date: revenue.Date(2024, 1, 5), MRR: usd(1000), Line: 1}, {CustomerID: "b", Date: revenue.Date(2024, 1, 5), MRR: usd(1000), Line: 2}, {CustomerID: "c", Date: revenue.Date(2024, 1, 5), MRR: usd(1000), Line: 3}}, nil, nil},
 		{"huge line reported, the rest read", "a,2024-01-05,1\n" + huge + "\nc,2024-01-06,2\n", nil,
-			[]Event{{"a", revenue.Date(2024, 1, 5), usd(1), 1}, {"c", revenue.Date(2024, 1, 6), usd(2), 3}},
+			[]Event{{CustomerID: "a", Date: revenue.Date(2024, 1, 5), MRR: usd(1), Line: 1}, {CustomerID: "c", Date: revenue.Date(2024, 1, 6), MRR: usd(2), Line: 3}},
 			[]string{"e.csv:2: line longer than 1048576 bytes"}, revenue.ErrLineTooLong},
 		{"MaxRecordBytes", "a,2024-01-05,1\nb,2024-01-05," + strings.Repeat("1", 40) + "\n", []revenue.ReadOption{revenue.MaxRecordBytes(32)},
-			[]Event{{"a", revenue.Date(2024, 1, 5), usd(1), 1}},
+			[]Event{{CustomerID: "a", Date: revenue.Date(2024, 1, 5), MRR: usd(1), Line: 1}},
 			[]string{"e.csv:2: line longer than 32 bytes"}, revenue.ErrLineTooLong},
 		{"MaxErrors", "x,1,1\ny,2,2\nz,3,3\n", []revenue.ReadOption{revenue.MaxErrors(2)}, nil,
 			[]string{`e.csv: more than 2 problems; giving up`, `e.csv:1:2: date: date "1" is not YYYY-MM-DD`, `e.csv:2:2: date: date "2" is not YYYY-MM-DD`}, nil},
@@ -76,7 +76,7 @@ func TestScanEvents(t *testing.T) {
 		}
 		got = append(got, e)
 	}
-	want := []Event{{"a", revenue.Date(2024, 1, 5), usd(1000), 2}, {"c", revenue.Date(2024, 2, 1), usd(0), 4}}
+	want := []Event{{CustomerID: "a", Date: revenue.Date(2024, 1, 5), MRR: usd(1000), Line: 2}, {CustomerID: "c", Date: revenue.Date(2024, 2, 1), MRR: usd(0), Line: 4}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}

@@ -19,15 +19,15 @@ func TestReadEvents(t *testing.T) {
 		want []Event
 	}{
 		{"header", "customer_id,date,mrr\na,2024-01-05,1000\nb,2024-02-01,0\n",
-			[]Event{{"a", revenue.Date(2024, 1, 5), usd(1000), 2}, {"b", revenue.Date(2024, 2, 1), usd(0), 3}}},
-		{"no header", "a,2024-01-05,1000\n", []Event{{"a", revenue.Date(2024, 1, 5), usd(1000), 1}}},
+			[]Event{{CustomerID: "a", Date: revenue.Date(2024, 1, 5), MRR: usd(1000), Line: 2}, {CustomerID: "b", Date: revenue.Date(2024, 2, 1), MRR: usd(0), Line: 3}}},
+		{"no header", "a,2024-01-05,1000\n", []Event{{CustomerID: "a", Date: revenue.Date(2024, 1, 5), MRR: usd(1000), Line: 1}}},
 		{"reordered header, spaces, BOM", "\ufeffmrr,date,customer_id\n 1000 , 2024-01-05 , a \n",
-			[]Event{{"a", revenue.Date(2024, 1, 5), usd(1000), 2}}},
-		{"blank lines", "customer_id,date,mrr\n\na,2024-01-05,1\n\n", []Event{{"a", revenue.Date(2024, 1, 5), usd(1), 3}}},
+			[]Event{{CustomerID: "a", Date: revenue.Date(2024, 1, 5), MRR: usd(1000), Line: 2}}},
+		{"blank lines", "customer_id,date,mrr\n\na,2024-01-05,1\n\n", []Event{{CustomerID: "a", Date: revenue.Date(2024, 1, 5), MRR: usd(1), Line: 3}}},
 		// the module's one amount grammar: "+" and white space read as in every reader
 		{"plus and spaces", "customer_id,date,mrr\na,2024-01-05,+1000\nb,2024-01-05, +1000\n",
-			[]Event{{"a", revenue.Date(2024, 1, 5), usd(1000), 2}, {"b", revenue.Date(2024, 1, 5), usd(1000), 3}}},
-		{"quoted id with comma", "customer_id,date,mrr\n\"acme, inc\",2024-01-05,1\n", []Event{{"acme, inc", revenue.Date(2024, 1, 5), usd(1), 2}}},
+			[]Event{{CustomerID: "a", Date: revenue.Date(2024, 1, 5), MRR: usd(1000), Line: 2}, {CustomerID: "b", Date: revenue.Date(2024, 1, 5), MRR: usd(1000), Line: 3}}},
+		{"quoted id with comma", "customer_id,date,mrr\n\"acme, inc\",2024-01-05,1\n", []Event{{CustomerID: "acme, inc", Date: revenue.Date(2024, 1, 5), MRR: usd(1), Line: 2}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,18 +12,15 @@ import (
 
 	"github.com/revengine/revengine/internal/diag"
 	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/record"
 	"github.com/revengine/revengine/revenue"
 )
 
-// Event is one row of a subscription event log: from Date on, the customer's
+// Event is one row of a subscription event log (record.SubscriptionEvent,
+// the module's one subscription-event type): from Date on, the customer's
 // monthly-normalised MRR is MRR; an MRR of zero means no paid subscription.
 // Before a customer's first event its MRR is zero.
-type Event struct {
-	CustomerID string      `json:"customer_id"`
-	Date       time.Time   `json:"date"` // a calendar day, midnight UTC
-	MRR        money.Money `json:"mrr"`
-	Line       int         `json:"line,omitempty"` // source line when read from CSV, else 0
-}
+type Event = record.SubscriptionEvent
 
 // Method is the classification of MRR movements.
 type Method string
