@@ -261,16 +261,17 @@ func (a *accumulator) model(r *Report, name string, x []float64, order []int32, 
 		mr.Bands = append(mr.Bands, b)
 	}
 
-	// Calibration groups by rank: a tie block goes whole to the group of
-	// its mid-rank.
+	// Calibration groups by rank: the lead of rank r is in group ⌈r·G/N⌉,
+	// and a tie block goes whole to the group of its mid-rank.
 	groups := make([]Group, cfg.groups)
 	for i := 0; i < n; {
 		j := i
 		for j < n && x[order[j]] == x[order[i]] {
 			j++
 		}
-		mid := float64(i+j) / 2 // 0-based mid position of the block
-		g := min(int(mid/float64(n)*float64(cfg.groups)), cfg.groups-1)
+		// The block's mid-rank r̄ (1-based) puts it in group ⌈r̄·G/N⌉.
+		mid := float64(i+j+1) / 2
+		g := min(max(int(math.Ceil(mid*float64(cfg.groups)/float64(n)))-1, 0), cfg.groups-1)
 		gr := &groups[g]
 		if gr.Leads == 0 {
 			gr.MinScore, gr.RankLo = x[order[i]], 100*float64(i)/float64(n)
