@@ -198,7 +198,11 @@ func (a *accumulator) report(ctx context.Context, at time.Time) (*Report, error)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		r.Models = append(r.Models, a.model(r, m, a.scores[mi], order, overall, predicted, z))
+		mr, err := a.model(r, m, a.scores[mi], order, overall, predicted, z)
+		if err != nil {
+			return nil, err
+		}
+		r.Models = append(r.Models, mr)
 	}
 	if cfg.stage != "" {
 		r.Stages = a.stages(r, overall, z)
@@ -211,7 +215,7 @@ func (a *accumulator) report(ctx context.Context, at time.Time) (*Report, error)
 }
 
 // model is the calibration of one score model over the leads' scores x.
-func (a *accumulator) model(r *Report, name string, x []float64, order []int32, overall float64, predicted []float64, z float64) ModelReport {
+func (a *accumulator) model(r *Report, name string, x []float64, order []int32, overall float64, predicted []float64, z float64) (ModelReport, error) {
 	cfg := a.cfg
 	mr := ModelReport{Model: name, Bands: []Band{}, Calibration: []Group{}}
 	var pos, neg []float64
@@ -243,6 +247,9 @@ func (a *accumulator) model(r *Report, name string, x []float64, order []int32, 
 	for i := 0; i < n; {
 		k := math.Floor(x[order[i]]/cfg.width) + 0
 		b := Band{Lo: k * cfg.width, Hi: (k + 1) * cfg.width}
+		if math.IsInf(b.Lo, 0) || math.IsInf(b.Hi, 0) || b.Lo == b.Hi {
+			return mr, fmt.Errorf("%w: band width %g is too small for score %g of %s", ErrOption, cfg.width, x[order[i]], name)
+		}
 		for i < n && math.Floor(x[order[i]]/cfg.width) == k {
 			b.Leads++
 			if a.won[order[i]] {
@@ -308,7 +315,7 @@ func (a *accumulator) model(r *Report, name string, x []float64, order []int32, 
 	if mr.Best == nil && a.counts.Won > 0 {
 		a.warn(r, WarnNoThreshold, name, "no threshold of %s meets %s: the top score alone has more MQLs", name, cfg.objective)
 	}
-	return mr
+	return mr, nil
 }
 
 func (a *accumulator) stages(r *Report, overall, z float64) *StageReport {

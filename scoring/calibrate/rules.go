@@ -267,7 +267,9 @@ func WriteRules(r *Rules, rep *Report, opts ...WriteOption) ([]byte, []Edit, err
 		if err != nil {
 			return nil, nil, err
 		}
-		splices = append(splices, splice{s.from, s.to, s.text, s.edit})
+		if s.edit.Old != s.edit.New {
+			splices = append(splices, splice{s.from, s.to, s.text, s.edit})
+		}
 	}
 	// Splice in file order.
 	for i := 1; i < len(splices); i++ {
