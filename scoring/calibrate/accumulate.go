@@ -46,6 +46,42 @@ type accumulator struct {
 
 	scratch []uint16
 	key     []byte
+
+	// The regression's view: only the estimable rules (fired for some
+	// leads with an outcome and not for all: a rule that never fires has
+	// no data, one that always fires is the intercept).
+	est     []int // rule → parameter index − 1, or −1
+	nEst    int
+	reduced []pattern // a.pats with only the estimable rules' bits
+}
+
+// reduce fills est, nEst and reduced.
+func (a *accumulator) reduce() {
+	fired := make([]int, len(a.rules))
+	for _, p := range a.pats {
+		for _, j := range p.bits {
+			fired[j] += int(p.n)
+		}
+	}
+	a.est = make([]int, len(a.rules))
+	a.nEst = 0
+	for j, n := range fired {
+		a.est[j] = -1
+		if n > 0 && n < a.counts.Outcomes {
+			a.est[j] = a.nEst
+			a.nEst++
+		}
+	}
+	a.reduced = make([]pattern, len(a.pats))
+	for k, p := range a.pats {
+		var bits []uint16
+		for _, j := range p.bits {
+			if e := a.est[j]; e >= 0 {
+				bits = append(bits, uint16(e))
+			}
+		}
+		a.reduced[k] = pattern{bits: bits, n: p.n, won: p.won}
+	}
 }
 
 func newAccumulator(rs *scoring.RuleSet, cfg *config) *accumulator {
@@ -180,7 +216,8 @@ func (a *accumulator) report(ctx context.Context, at time.Time) (*Report, error)
 	var predicted []float64 // per pattern
 	if !oneClass {
 		var err error
-		f, err = fitLogistic(ctx, a.pats, len(a.rules), cfg.lambda)
+		a.reduce()
+		f, err = fitLogistic(ctx, a.reduced, a.nEst, cfg.lambda)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -188,8 +225,8 @@ func (a *accumulator) report(ctx context.Context, at time.Time) (*Report, error)
 			return nil, fmt.Errorf("calibrate: regression: %v: %w", err, diag.ErrInconsistentInput)
 		}
 		predicted = make([]float64, len(a.pats))
-		for k, p := range a.pats {
-			predicted[k] = sigmoid(linear(p.bits, f.beta))
+		for k := range a.pats {
+			predicted[k] = sigmoid(linear(a.reduced[k].bits, f.beta))
 		}
 	}
 
@@ -431,7 +468,10 @@ func (a *accumulator) ruleEffects(r *Report, f *fit, z float64) {
 		// coefficients: s = Σ c_j·β_j / Σ β_j².
 		var num, den float64
 		for j, e := range r.Rules {
-			b := f.beta[1+j]
+			if a.est[j] < 0 {
+				continue
+			}
+			b := f.beta[1+a.est[j]]
 			num += e.Current * b
 			den += b * b
 		}
@@ -446,7 +486,18 @@ func (a *accumulator) ruleEffects(r *Report, f *fit, z float64) {
 	}
 	for j := range r.Rules {
 		e := &r.Rules[j]
-		b, se := f.beta[1+j], math.Sqrt(f.cov[1+j][1+j])
+		if a.est[j] < 0 {
+			e.Suggested, e.SuggestedLo, e.SuggestedHi = e.Current, e.Current, e.Current
+			what := "never fired"
+			if e.Fired > 0 {
+				what = "fired for every lead"
+			}
+			a.warn(r, WarnNotEstimable, e.Rule, "%s with an outcome: no coefficient; the points stay %g", what, e.Current)
+			continue
+		}
+		e.Estimable = true
+		q := 1 + a.est[j]
+		b, se := f.beta[q], math.Sqrt(f.cov[q][q])
 		e.Coefficient, e.SE = b, se
 		e.CoefLo, e.CoefHi = b-z*se, b+z*se
 		e.Suggested = math.Round(b*reg.Scale) + 0
@@ -509,19 +560,19 @@ func (a *accumulator) best(x []float64, order []int32) *Threshold {
 	return best
 }
 
-// suggestedBest sets each model's SuggestedBest: the best threshold of the
-// score the suggested points would give, per lead the sum over its fired
-// rules of the model of the suggestion (for a literal rule whose points
-// never varied) or the current points (for the others), clamped to the
-// model's min and max, and for a combined model the sum of its parts,
-// clamped (both known only WithRules). Decay and caps of changed rules are
-// not replayed: it is the threshold to start from, which diff then checks.
+// suggestedBest sets each model's SuggestedBest: the best threshold of
+// the score the suggested points would give. Per lead, the score changes
+// by the sum, over its fired rules of the model whose points are a literal
+// that never varied, of suggested − current points (for a combined model,
+// the sum of its parts' changes, known WithRules), clamped to the model's
+// min and max (known WithRules). Other rules keep the points they gave.
+// Caps of changed rules are not replayed: it is the threshold to start
+// from, which revengine diff then checks.
 func (a *accumulator) suggestedBest(r *Report) {
-	pts := make([]float64, len(r.Rules))
+	delta := make([]float64, len(r.Rules))
 	for j, e := range r.Rules {
-		pts[j] = e.Current
-		if e.Literal && !e.PointsVary {
-			pts[j] = e.Suggested
+		if e.Literal && !e.PointsVary && e.Estimable {
+			delta[j] = e.Suggested - e.Current
 		}
 	}
 	var defs map[string]modelDef
@@ -531,44 +582,42 @@ func (a *accumulator) suggestedBest(r *Report) {
 			defs[md.name] = md
 		}
 	}
-	clamp := func(m string, v float64) float64 {
-		md := defs[m]
-		if md.min != nil && v < *md.min {
-			v = *md.min
-		}
-		if md.max != nil && v > *md.max {
-			v = *md.max
-		}
-		return v
-	}
-	// Per pattern, the new value of every model.
-	value := make([][]float64, len(a.models))
+	// Per pattern, the change of every model.
+	change := make([][]float64, len(a.models))
 	for mi, m := range a.models {
 		md, known := defs[m]
-		value[mi] = make([]float64, len(a.pats))
+		change[mi] = make([]float64, len(a.pats))
 		for k, p := range a.pats {
-			var v float64
+			var d float64
 			if known && len(md.sum) > 0 {
 				for _, part := range md.sum {
 					if pi := slices.Index(a.models, part); pi >= 0 && pi < mi {
-						v += value[pi][k]
+						d += change[pi][k]
 					}
 				}
 			} else {
 				for _, j := range p.bits {
 					if a.rules[j].model == m {
-						v += pts[j]
+						d += delta[j]
 					}
 				}
 			}
-			value[mi][k] = clamp(m, v)
+			change[mi][k] = d
 		}
 	}
 	x := make([]float64, len(a.pat))
 	order := make([]int32, len(a.pat))
-	for mi := range a.models {
+	for mi, m := range a.models {
+		md := defs[m]
 		for i, p := range a.pat {
-			x[i] = value[mi][p]
+			v := a.scores[mi][i] + change[mi][p]
+			if md.min != nil && v < *md.min {
+				v = *md.min
+			}
+			if md.max != nil && v > *md.max {
+				v = *md.max
+			}
+			x[i] = v
 		}
 		r.Models[mi].SuggestedBest = a.best(x, order)
 	}

@@ -161,6 +161,10 @@ type RuleEffect struct {
 	// fired for.
 	Few bool `json:"few"`
 
+	// Estimable is false for a rule that never fired or fired for every
+	// lead with an outcome: it has no coefficient, and the suggestion is
+	// the current points.
+	Estimable bool `json:"estimable"`
 	// The regression's log-odds coefficient, its standard error and
 	// interval; then the same in points (× Regression.Scale), the
 	// suggestion rounded to a whole point.
@@ -212,5 +216,6 @@ const (
 	WarnNoThreshold       = "no_threshold"      // no threshold meets the objective
 	WarnNotConverged      = "not_converged"     // the regression stopped before converging
 	WarnIndistinguishable = "indistinguishable" // a suggestion is within its interval of the current points
+	WarnNotEstimable      = "not_estimable"     // a rule never fired, or always: no coefficient
 	WarnScale             = "scale"             // the fitted points scale was not positive: PDO 20 used
 )
