@@ -42,8 +42,9 @@ points are coefficients × a scale fitted to the current points, or
 few and which suggestions are not distinguishable from the current points.
 
 --write-rules writes the rules file with the suggested points (literal
-points only) and the best threshold of --model (default: the first model)
-in the MQL stage's condition, edited in place: ids, comments and order
+points only) and the best threshold of --model (default: the model the
+MQL stage's condition compares, "scores.MODEL >= N") in that condition —
+for the suggested points when they are written — edited in place: ids, comments and order
 are kept. A lead that cannot be scored is listed on standard error as
 FILE:LINE: reason and the exit status is then 1 (after the report).`
 
@@ -54,7 +55,7 @@ func runCalibrate(ctx context.Context, env *cmdEnv, args []string) int {
 	rulesPath := fs.String("rules", "", "the rules `file` (required)")
 	atFlag := fs.String("at", "", "evaluation `time`, RFC 3339 (default: now)")
 	outcomes := fs.String("outcomes", "outcome", "lead JSON `field` holding the outcome")
-	model := fs.String("model", "", "score model `NAME` whose threshold --write-rules writes (default: the first)")
+	model := fs.String("model", "", "score model `NAME` whose threshold --write-rules writes (default: the one the MQL condition compares)")
 	stage := fs.String("stage", "", "the MQL stage `id` (default: the second stage)")
 	band := fs.Float64("band", 10, "score band `width`")
 	groups := fs.Int("groups", 10, "rank `groups` of the calibration table")
@@ -130,10 +131,6 @@ func runCalibrate(ctx context.Context, env *cmdEnv, args []string) int {
 	if *workers > 0 {
 		opts = append(opts, calibrate.WithWorkers(*workers))
 	}
-	thresholdModel := *model
-	if thresholdModel == "" && len(rs.Models()) > 0 {
-		thresholdModel = rs.Models()[0]
-	}
 	if *model != "" && !contains(rs.Models(), *model) {
 		return usageError(fs, "--model %q is not a score model of %s (%s)", *model, *rulesPath, strings.Join(rs.Models(), ", "))
 	}
@@ -172,8 +169,8 @@ func runCalibrate(ctx context.Context, env *cmdEnv, args []string) int {
 	code := exitOK
 	if *writeRules != "" {
 		wopts := []calibrate.WriteOption{}
-		if rep.Stages != nil && thresholdModel != "" {
-			wopts = append(wopts, calibrate.WriteThreshold(thresholdModel))
+		if rep.Stages != nil {
+			wopts = append(wopts, calibrate.WriteThreshold(*model))
 		}
 		if *keepPoints {
 			wopts = append(wopts, calibrate.KeepPoints())

@@ -492,7 +492,7 @@ func (a *accumulator) ruleEffects(r *Report, f *fit, z float64) {
 			if e.Fired > 0 {
 				what = "fired for every lead"
 			}
-			a.warn(r, WarnNotEstimable, e.Rule, "%s with an outcome: no coefficient; the points stay %g", what, e.Current)
+			a.warn(r, WarnNotEstimable, e.Rule, "%s with an outcome: no coefficient; the points stay %.4g", what, e.Current)
 			continue
 		}
 		e.Estimable = true
@@ -504,7 +504,7 @@ func (a *accumulator) ruleEffects(r *Report, f *fit, z float64) {
 		e.SuggestedLo, e.SuggestedHi = e.CoefLo*reg.Scale, e.CoefHi*reg.Scale
 		e.Distinguishable = e.Current < e.SuggestedLo || e.Current > e.SuggestedHi
 		if !e.Distinguishable {
-			a.warn(r, WarnIndistinguishable, e.Rule, "suggested %g points is not distinguishable from the current %g (interval %.1f to %.1f)", e.Suggested, e.Current, e.SuggestedLo, e.SuggestedHi)
+			a.warn(r, WarnIndistinguishable, e.Rule, "suggested %g points is not distinguishable from the current %.4g (interval %.1f to %.1f)", e.Suggested, e.Current, e.SuggestedLo, e.SuggestedHi)
 		}
 	}
 	r.Regression = reg

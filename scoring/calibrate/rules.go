@@ -182,6 +182,7 @@ type WriteOption func(*writeConfig)
 type writeConfig struct {
 	points        bool
 	distinguished bool
+	threshold     bool
 	model         string
 }
 
@@ -197,8 +198,11 @@ func OnlyDistinguishable() WriteOption { return func(c *writeConfig) { c.disting
 // condition of the report's stage (Report.Stages.Stage): the one
 // comparison "scores.MODEL >= N" (or "> N") in it becomes
 // "scores.MODEL >= T", T the ModelReport's SuggestedBest when points are
-// written, else its Best.
-func WriteThreshold(model string) WriteOption { return func(c *writeConfig) { c.model = model } }
+// written, else its Best. With model "", the model is the one the
+// condition compares (there must be exactly one such comparison).
+func WriteThreshold(model string) WriteOption {
+	return func(c *writeConfig) { c.threshold, c.model = true, model }
+}
 
 // ErrWrite reports a change WriteRules cannot make in place.
 var ErrWrite = errors.New("calibrate: cannot write rules")
@@ -262,7 +266,7 @@ func WriteRules(r *Rules, rep *Report, opts ...WriteOption) ([]byte, []Edit, err
 				Edit{Line: rd.Line, Column: rd.Column, Kind: "points", ID: rd.ID, Old: rd.node.Value, New: nv}})
 		}
 	}
-	if cfg.model != "" {
+	if cfg.threshold {
 		s, err := r.threshold(rep, &cfg, offset, starts)
 		if err != nil {
 			return nil, nil, err
@@ -303,22 +307,6 @@ func (r *Rules) threshold(rep *Report, cfg *writeConfig, offset func(int, int) (
 	if rep.Stages == nil {
 		return fail(0, 0, "", "the report has no stage (WithStage)")
 	}
-	var mr *ModelReport
-	for i := range rep.Models {
-		if rep.Models[i].Model == cfg.model {
-			mr = &rep.Models[i]
-		}
-	}
-	if mr == nil {
-		return fail(0, 0, rep.Stages.Stage, "no score model %q in the report", cfg.model)
-	}
-	best := mr.Best
-	if cfg.points && mr.SuggestedBest != nil {
-		best = mr.SuggestedBest
-	}
-	if best == nil {
-		return fail(0, 0, rep.Stages.Stage, "model %q has no best threshold", cfg.model)
-	}
 	var sd *stageDef
 	for i := range r.stages {
 		if r.stages[i].id == rep.Stages.Stage {
@@ -349,14 +337,40 @@ func (r *Rules) threshold(rep *Report, cfg *writeConfig, offset func(int, int) (
 			end = min(len(r.src), nextLine(starts, l, len(r.src)))
 		}
 	}
-	re := regexp.MustCompile(`scores\.` + regexp.QuoteMeta(cfg.model) + `\s*(>=|>)\s*(-?[0-9]+(?:\.[0-9]+)?)`)
-	region := r.src[from:end]
-	ms := re.FindAllIndex(region, -1)
-	if len(ms) != 1 {
-		return fail(n.Line, n.Column, sd.id, "want exactly one comparison scores.%s >= N in the condition, found %d", cfg.model, len(ms))
+	name := regexp.QuoteMeta(cfg.model)
+	if name == "" {
+		name = `[A-Za-z_][A-Za-z0-9_]*`
 	}
+	re := regexp.MustCompile(`scores\.(` + name + `)\s*(>=|>)\s*(-?[0-9]+(?:\.[0-9]+)?)`)
+	region := r.src[from:end]
+	ms := re.FindAllSubmatchIndex(region, -1)
+	if len(ms) != 1 {
+		what := cfg.model
+		if what == "" {
+			what = "MODEL"
+		}
+		return fail(n.Line, n.Column, sd.id, "want exactly one comparison scores.%s >= N in the condition, found %d", what, len(ms))
+	}
+	model := string(region[ms[0][2]:ms[0][3]])
+	var mr *ModelReport
+	for i := range rep.Models {
+		if rep.Models[i].Model == model {
+			mr = &rep.Models[i]
+		}
+	}
+	if mr == nil {
+		return fail(0, 0, rep.Stages.Stage, "no score model %q in the report", model)
+	}
+	best := mr.Best
+	if cfg.points && mr.SuggestedBest != nil {
+		best = mr.SuggestedBest
+	}
+	if best == nil {
+		return fail(0, 0, rep.Stages.Stage, "model %q has no best threshold", model)
+	}
+
 	old := string(region[ms[0][0]:ms[0][1]])
-	nv := "scores." + cfg.model + " >= " + strconv.FormatFloat(best.Score, 'f', -1, 64)
+	nv := "scores." + model + " >= " + strconv.FormatFloat(best.Score, 'f', -1, 64)
 	line, col := n.Line, n.Column
 	if n.Style != yaml.LiteralStyle && n.Style != yaml.FoldedStyle {
 		col += utf8.RuneCount(region[:ms[0][0]])
