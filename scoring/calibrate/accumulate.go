@@ -271,14 +271,14 @@ func (a *accumulator) model(r *Report, name string, x []float64, order []int32, 
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortStableFunc(order, func(p, q int32) int {
+	slices.SortFunc(order, func(p, q int32) int { // ties in input order: deterministic
 		switch {
 		case x[p] < x[q]:
 			return -1
 		case x[p] > x[q]:
 			return 1
 		}
-		return 0
+		return int(p - q)
 	})
 	n := len(order)
 	for i := 0; i < n; {
@@ -523,14 +523,14 @@ func (a *accumulator) best(x []float64, order []int32) *Threshold {
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortStableFunc(order, func(p, q int32) int {
+	slices.SortFunc(order, func(p, q int32) int { // ties in input order: deterministic
 		switch {
 		case x[p] > x[q]:
 			return -1
 		case x[p] < x[q]:
 			return 1
 		}
-		return 0
+		return int(p - q)
 	})
 	var best *Threshold
 	mqls, tp, n := 0, 0, len(order)

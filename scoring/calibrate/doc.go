@@ -59,8 +59,10 @@
 // # Honest statistics
 //
 // A band, rank group, stage or rule with fewer than WithMinOutcomes (10)
-// won or lost leads is marked Few and warned about; a population with one
-// class has no AUC, threshold or regression. No figure is NaN or infinite.
+// won or lost leads is marked Few (and bands, stages and rules are listed
+// in Report.Warnings); a rule that never fired, or fired for every lead,
+// has no coefficient; a population with one class has no AUC, threshold
+// or regression. No figure is NaN or infinite.
 //
 // # Writing the rules
 //

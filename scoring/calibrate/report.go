@@ -105,7 +105,7 @@ type Group struct {
 // stage, "MQL when the lead reached the stage") with its confusion counts.
 type Threshold struct {
 	Score     float64 `json:"score"`
-	Objective string  `json:"objective"` // "f1" or "capacity"
+	Objective string  `json:"objective"` // "f1" or "capacity"; "stage" for StageReport.Current
 	MQLs      int     `json:"mqls"`      // leads at or above the threshold
 	Won       int     `json:"won"`       // of MQLs: true positives
 	Precision float64 `json:"precision"` // Won / MQLs
