@@ -476,11 +476,15 @@ func (a *accumulator) ruleEffects(r *Report, f *fit, z float64) {
 			den += b * b
 		}
 		s := num / den
-		if !(s > 0) || math.IsInf(s, 0) {
+		switch {
+		case a.nEst == 0:
+			const pdo = 20
+			reg.Scale, reg.ScaleMethod = pdo/math.Ln2, "pdo"
+		case !(s > 0) || math.IsInf(s, 0):
 			const pdo = 20
 			a.warn(r, WarnScale, "", "the current points do not rise with the fitted log-odds (scale %v): %d points per doubling of the odds used", s, pdo)
 			reg.Scale, reg.ScaleMethod = pdo/math.Ln2, "pdo"
-		} else {
+		default:
 			reg.Scale, reg.ScaleMethod = s, "fit"
 		}
 	}

@@ -357,3 +357,49 @@ func TestOneClass(t *testing.T) {
 		t.Fatalf("%+v", rep)
 	}
 }
+
+// TestDegenerate: populations at the edges give figures, warnings or
+// errors — never NaN, ±Inf or a panic (json.Marshal fails on NaN).
+func TestDegenerate(t *testing.T) {
+	rs := mustParse(t, scoreRules)
+	tests := []struct {
+		name string
+		in   string
+		opts []Option
+	}{
+		{"one lead", `{"s": 5, "outcome": "won"}`, nil},
+		{"one each, tied", leadsOf([]float64{5}, []float64{5}), nil},
+		{"all tied", leadsOf([]float64{5, 5, 5}, []float64{5, 5}), nil},
+		{"huge scores", leadsOf([]float64{1e300, -1e300}, []float64{1e300}), []Option{WithBandWidth(1e299)}},
+		{"min outcomes 0", leadsOf([]float64{1, 2}, []float64{3}), []Option{WithMinOutcomes(0)}},
+		{"confidence near 1", leadsOf([]float64{1, 2}, []float64{3, 0}), []Option{WithConfidence(0.999999)}},
+		{"capacity too small", leadsOf([]float64{9, 9}, []float64{9}), []Option{WithObjective(Capacity(1))}},
+		{"revenue outcomes", `{"s": 5, "outcome": 120.5}` + "\n" + `{"s": 1, "outcome": 0}`, nil},
+		{"many groups", leadsOf([]float64{1, 2}, []float64{3}), []Option{WithGroups(1000)}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Run(context.Background(), rs, strings.NewReader(tc.in), "l", at, tc.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := json.Marshal(rep); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if _, err := Run(context.Background(), nil, strings.NewReader(""), "l", at); !errors.Is(err, ErrOption) {
+		t.Fatalf("nil rules: %v", err)
+	}
+	// A band width too small for the scores is an option error, not ±Inf.
+	_, err := Run(context.Background(), rs, strings.NewReader(leadsOf([]float64{1e300}, []float64{1})), "l", at, WithBandWidth(1e-300))
+	if !errors.Is(err, ErrOption) {
+		t.Fatalf("tiny band: %v", err)
+	}
+	// A canceled context stops the run.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, rs, strings.NewReader(leadsOf([]float64{1}, []float64{2})), "l", at); !errors.Is(err, context.Canceled) {
+		t.Fatalf("canceled: %v", err)
+	}
+}

@@ -106,6 +106,10 @@ func ExampleWriteRules() {
 		fmt.Printf("%s: %g points, suggested %g [%.1f, %.1f], distinguishable %v\n",
 			r.Rule, r.Current, r.Suggested, r.SuggestedLo, r.SuggestedHi, r.Distinguishable)
 	}
+	// With demo 20 and big 0 the scores are 20 (16 leads, 12 won) and 0:
+	// F1 at ≥ 20 is 24/40 = 0.6, at ≥ 0 48/88.
+	sb := rep.Models[0].SuggestedBest
+	fmt.Printf("with the suggested points: fit >= %g, %d MQLs, %d won\n", sb.Score, sb.MQLs, sb.Won)
 	out, edits, err := calibrate.WriteRules(rf, rep, calibrate.WriteThreshold("fit"))
 	if err != nil {
 		fmt.Println(err)
@@ -118,6 +122,7 @@ func ExampleWriteRules() {
 	// Output:
 	// demo: 20 points, suggested 20 [7.4, 32.6], distinguishable false
 	// big: 10 points, suggested 0 [-12.6, 12.6], distinguishable false
+	// with the suggested points: fit >= 20, 16 MQLs, 12 won
 	// 14:17 points big: 10 -> 0
 	// true
 }
