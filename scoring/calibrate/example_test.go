@@ -126,3 +126,26 @@ func ExampleWriteRules() {
 	// 14:17 points big: 10 -> 0
 	// true
 }
+
+func ExampleRunLeads() {
+	rs := scoring.MustParse("rules.yaml", []byte(rulesYAML))
+	leads := []map[string]any{
+		{"demo": true, "outcome": "won"},
+		{"demo": true, "outcome": "lost"},
+		{"outcome": "lost"},
+		{"outcome": false},
+		{"outcome": "open"},
+	}
+	rep, err := calibrate.RunLeads(context.Background(), rs, leads, time.Time{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Won at fit 20; lost at 20, 0, 0: AUC = (½ + 1 + 1)/3.
+	fmt.Printf("%d open; AUC %.4f\n", rep.Counts.Open, rep.Models[0].AUC.Value)
+	r := rep.Rules[0]
+	fmt.Printf("%s: %d/%d won when fired vs %d/%d\n", r.Rule, r.FiredWon, r.Fired, r.NotFiredWon, r.NotFired)
+	// Output:
+	// 1 open; AUC 0.8333
+	// demo: 1/2 won when fired vs 0/2
+}
