@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -22,7 +23,7 @@ func init() {
 
 const calibrateSynopsis = `--rules RULES.yaml [--outcomes FIELD] [--at RFC3339] [--model NAME]
          [--stage ID] [--band WIDTH] [--groups N] [--objective f1|capacity
-         --capacity N --weeks W] [--lambda L] [--pdo P] [--confidence C]
+         --capacity N --weeks W|--weeks-field FIELD] [--lambda L] [--pdo P] [--confidence C]
          [--min-outcomes N] [--json] [--write-rules OUT.yaml
          [--keep-points] [--only-distinguishable]] LEADS.jsonl|-
 
@@ -33,7 +34,9 @@ model: the AUC (Mann–Whitney) with its DeLong interval, leads, won,
 conversion rate and lift per score band, a calibration table by rank
 group, and the threshold "score >= T" that maximises the objective: F1, or
 capacity — the most won leads with at most N MQLs a week over W weeks of
-leads. Per stage: outcomes, and how the MQL stage (--stage, default the
+leads (or the weeks between the earliest and latest time in the leads'
+--weeks-field, at least one; a lead with an outcome and no time there is
+rejected). Per stage: outcomes, and how the MQL stage (--stage, default the
 second stage) does today. Per rule: conversion with and without it firing,
 and suggested points from an L2-penalised logistic regression on the rule
 firings (λ = --lambda, the intercept not penalised), with intervals;
@@ -62,6 +65,7 @@ func runCalibrate(ctx context.Context, env *cmdEnv, args []string) int {
 	objective := fs.String("objective", "f1", "threshold objective: f1 or capacity")
 	capacity := fs.Int("capacity", 0, "at most `N` MQLs a week (with --objective capacity)")
 	weeks := fs.Float64("weeks", 1, "the `weeks` of leads the input spans (with --capacity)")
+	weeksField := fs.String("weeks-field", "", "lead time `field` whose span gives the weeks (with --capacity; instead of --weeks)")
 	lambda := fs.Float64("lambda", 1, "L2 penalty `λ` of the regression")
 	pdo := fs.Float64("pdo", 0, "points per doubling of the odds (default: scale fitted to the current points)")
 	confidence := fs.Float64("confidence", 0.95, "confidence `level` of the intervals")
@@ -82,10 +86,17 @@ func runCalibrate(ctx context.Context, env *cmdEnv, args []string) int {
 	case len(pos) != 1:
 		return usageError(fs, "want one leads file (or - for standard input), got %d", len(pos))
 	case *objective == "f1":
-		if *capacity != 0 {
-			return usageError(fs, "--capacity needs --objective capacity")
+		if *capacity != 0 || *weeksField != "" {
+			return usageError(fs, "--capacity and --weeks-field need --objective capacity")
 		}
 		obj = calibrate.F1()
+	case *objective == "capacity" && *weeksField != "":
+		weeksSet := false
+		fs.Visit(func(f *flag.Flag) { weeksSet = weeksSet || f.Name == "weeks" })
+		if weeksSet || *capacity < 1 {
+			return usageError(fs, "--weeks-field: want --capacity N > 0 MQLs a week, and no --weeks")
+		}
+		obj = calibrate.CapacityPerWeek(*capacity, *weeksField)
 	case *objective == "capacity":
 		if *capacity < 1 || !(*weeks > 0) || math.IsInf(*weeks, 0) {
 			return usageError(fs, "--objective capacity: want --capacity N > 0 MQLs a week and --weeks W > 0")
@@ -225,8 +236,12 @@ func writeCalibration(w io.Writer, rep *calibrate.Report) {
 	flush := func() { tw.Flush(); fmt.Fprintln(w) }
 	c := rep.Counts
 	fmt.Fprintf(w, "rules %s version %s %s\n", rep.File, rep.Version, rep.Hash)
-	fmt.Fprintf(w, "at %s, outcome field %q: %d leads read, %d rejected, %d open, %d with an outcome (%d won, %d lost), %d rule patterns\n\n",
+	fmt.Fprintf(w, "at %s, outcome field %q: %d leads read, %d rejected, %d open, %d with an outcome (%d won, %d lost), %d rule patterns\n",
 		rep.At.Format("2006-01-02T15:04:05Z07:00"), rep.Field, c.Read, c.Rejected, c.Open, c.Outcomes, c.Won, c.Lost, c.Patterns)
+	if rep.CapacityMQLs > 0 {
+		fmt.Fprintf(w, "capacity: the leads span %s weeks: at most %d MQLs\n", num(rep.CapacityWeeks), rep.CapacityMQLs)
+	}
+	fmt.Fprintln(w)
 	thr := func(label string, t *calibrate.Threshold) {
 		if t == nil {
 			fmt.Fprintf(w, "%s: none\n", label)

@@ -40,6 +40,8 @@ func TestCalibrateGolden(t *testing.T) {
 		{"no_rules", "", []string{leads}},
 		{"bad_objective", "", with("--objective", "auc", leads)},
 		{"capacity_without_objective", "", with("--capacity", "5", leads)},
+		{"capacity_weeks_field", "", []string{"--rules", calFile("hand.yaml"), "--at", calAt, "--objective", "capacity", "--capacity", "1", "--weeks-field", "created_at", calFile("hand_dated.jsonl")}},
+		{"weeks_and_weeks_field", "", with("--objective", "capacity", "--capacity", "1", "--weeks", "2", "--weeks-field", "created_at", leads)},
 		{"bad_stage", "", with("--stage", "nope", leads)},
 		{"bad_model", "", with("--model", "nope", leads)},
 		{"keep_points_without_write", "", with("--keep-points", leads)},
@@ -122,5 +124,34 @@ func TestCalibrateWriteRules(t *testing.T) {
 	got, _ = os.ReadFile(out)
 	if code != 0 || strings.Count(stderr, " -> ") != 1 || strings.Count(string(got), "points: ") != strings.Count(string(orig), "points: ") {
 		t.Fatalf("keep points: %d %s", code, stderr)
+	}
+}
+
+// TestCalibrateCapacityByHand: hand_dated.jsonl spans 2026-11-01 to
+// 2026-11-15, 14 days = 2 weeks; 1 MQL a week allows 2 MQLs. Won 90, 80,
+// 50; lost 70, 50, 30, 10: t = 90 gives 1 MQL (1 won), t = 80 2 MQLs (2
+// won), t = 70 3 — too many. Best: 80.
+func TestCalibrateCapacityByHand(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "calibrate", "--rules", calFile("hand.yaml"), "--at", calAt, "--json",
+		"--objective", "capacity", "--capacity", "1", "--weeks-field", "created_at", calFile("hand_dated.jsonl"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		CapacityWeeks float64 `json:"capacity_weeks"`
+		CapacityMQLs  int     `json:"capacity_mqls"`
+		Models        []struct {
+			Best struct {
+				Score float64
+				MQLs  int
+				Won   int
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if b := rep.Models[0].Best; rep.CapacityWeeks != 2 || rep.CapacityMQLs != 2 || b.Score != 80 || b.MQLs != 2 || b.Won != 2 {
+		t.Fatalf("%+v", rep)
 	}
 }

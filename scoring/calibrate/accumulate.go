@@ -47,6 +47,8 @@ type accumulator struct {
 	scratch []uint16
 	key     []byte
 
+	tMin, tMax time.Time // span of the capacity time field
+
 	// The regression's view: only the estimable rules (fired for some
 	// leads with an outcome and not for all: a rule that never fires has
 	// no data, one that always fires is the intercept).
@@ -161,6 +163,14 @@ func (a *accumulator) add(s *scored) {
 	for i, v := range s.scores {
 		a.scores[i] = append(a.scores[i], v)
 	}
+	if a.cfg.objective.field != "" {
+		if a.tMin.IsZero() || s.t.Before(a.tMin) {
+			a.tMin = s.t
+		}
+		if a.tMax.IsZero() || s.t.After(a.tMax) {
+			a.tMax = s.t
+		}
+	}
 	a.won = append(a.won, s.out.won)
 	a.pat = append(a.pat, p)
 	a.stage = append(a.stage, a.stageOrdinal(s.stage))
@@ -209,6 +219,12 @@ func (a *accumulator) report(ctx context.Context, at time.Time) (*Report, error)
 		a.warn(r, WarnOneClass, "", "all %d leads with an outcome were %s: no AUC, threshold or regression", total, map[bool]string{true: "lost", false: "won"}[won == 0])
 	} else if a.few(won, a.counts.Lost) {
 		a.warn(r, WarnFewOutcomes, "", "%d won and %d lost leads: fewer than %d of one; every figure is uncertain", won, a.counts.Lost, cfg.minOutcomes)
+	}
+
+	if o := &cfg.objective; o.field != "" {
+		weeks := max(1, a.tMax.Sub(a.tMin).Hours()/(7*24))
+		o.maxMQLs = int(min(math.Floor(float64(o.perWeek)*weeks), math.MaxInt32))
+		r.CapacityWeeks, r.CapacityMQLs = weeks, o.maxMQLs
 	}
 
 	// The regression first: the calibration table shows its predictions.

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/revengine/revengine/internal/diag"
@@ -37,6 +38,8 @@ var ErrOption = fmt.Errorf("calibrate: invalid option: %w", diag.ErrInvalidInput
 type Objective struct {
 	kind    string
 	maxMQLs int
+	perWeek int    // CapacityPerWeek
+	field   string // CapacityPerWeek's time field
 }
 
 // F1 is the objective of the F1 score, the harmonic mean of precision and
@@ -50,8 +53,21 @@ func F1() Objective { return Objective{kind: "f1"} }
 // higher threshold.
 func Capacity(maxMQLs int) Objective { return Objective{kind: "capacity", maxMQLs: maxMQLs} }
 
+// CapacityPerWeek is Capacity at n MQLs a week over the weeks the leads
+// span: the lead time field (an RFC 3339 string or a time.Time, e.g.
+// created_at) gives each lead's time, and over the leads with an outcome
+// maxMQLs = ⌊n · max(1, (latest − earliest) / 7 days)⌋
+// (Report.CapacityWeeks, Report.CapacityMQLs). A lead without a time in
+// the field is rejected.
+func CapacityPerWeek(n int, field string) Objective {
+	return Objective{kind: "capacity", perWeek: n, field: field, maxMQLs: 1}
+}
+
 // String returns "f1" or "capacity(N)".
 func (o Objective) String() string {
+	if o.kind == "capacity" && o.field != "" {
+		return fmt.Sprintf("capacity(%d a week by %s)", o.perWeek, o.field)
+	}
 	if o.kind == "capacity" {
 		return fmt.Sprintf("capacity(%d)", o.maxMQLs)
 	}
@@ -147,6 +163,7 @@ type scored struct {
 	scores []float64 // per model, in rs.Models() order
 	stage  string
 	fired  []firing
+	t      time.Time // the capacity time field, with CapacityPerWeek
 }
 
 type firing struct {
@@ -219,7 +236,9 @@ func run(ctx context.Context, rs *scoring.RuleSet, at time.Time, opts []Option,
 			}
 			return err
 		},
-		func(ctx context.Context, rl rawLead) scored { return score(ctx, rs, models, rl, at, cfg.field) },
+		func(ctx context.Context, rl rawLead) scored {
+			return score(ctx, rs, models, rl, at, cfg.field, cfg.objective.field)
+		},
 		func(s scored) error { a.add(&s); return nil })
 	if err != nil {
 		return nil, err
@@ -237,6 +256,8 @@ func (c *config) check(rs *scoring.RuleSet) error {
 		return fmt.Errorf("%w: band width %v is not a positive finite number", ErrOption, c.width)
 	case c.groups < 1 || c.groups > 1000:
 		return fmt.Errorf("%w: groups %d is not in 1…1000", ErrOption, c.groups)
+	case c.objective.field != "" && c.objective.perWeek < 1:
+		return fmt.Errorf("%w: capacity %d a week is not positive", ErrOption, c.objective.perWeek)
 	case c.objective.kind == "capacity" && c.objective.maxMQLs < 1:
 		return fmt.Errorf("%w: capacity %d is not positive", ErrOption, c.objective.maxMQLs)
 	case c.objective.kind != "f1" && c.objective.kind != "capacity":
@@ -272,7 +293,7 @@ func (c *config) check(rs *scoring.RuleSet) error {
 }
 
 // score decodes one lead, reads its outcome and scores it.
-func score(ctx context.Context, rs *scoring.RuleSet, models []string, rl rawLead, at time.Time, field string) scored {
+func score(ctx context.Context, rs *scoring.RuleSet, models []string, rl rawLead, at time.Time, field, timeField string) scored {
 	s := scored{line: rl.line}
 	if rl.err != nil {
 		s.err = rl.err
@@ -295,6 +316,19 @@ func score(ctx context.Context, rs *scoring.RuleSet, models []string, rl rawLead
 		return s
 	}
 	s.out = out
+	if timeField != "" && out.known {
+		if s.t, err = readTime(m, timeField); err != nil {
+			s.err = err
+			return s
+		}
+		if _, declared := rs.Field(timeField); !declared {
+			if rl.decoded {
+				m = maps.Clone(m)
+				rl.decoded = false // cloned: ours to change
+			}
+			delete(m, timeField)
+		}
+	}
 	if _, has := m[field]; has {
 		if _, declared := rs.Field(field); !declared {
 			// The outcome is calibration's input, not the rules': a
@@ -333,4 +367,22 @@ func place(err error, rl rawLead) error {
 		e.File, e.Line = rl.name, rl.line
 	}
 	return err
+}
+
+// readTime reads the capacity time field of a lead.
+func readTime(m map[string]any, field string) (time.Time, error) {
+	switch v := m[field].(type) {
+	case time.Time:
+		return v, nil
+	case string:
+		t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(v))
+		if err != nil {
+			return time.Time{}, &OutcomeError{Field: field, Msg: fmt.Sprintf("want an RFC 3339 time, got %q", v)}
+		}
+		return t, nil
+	case nil:
+		return time.Time{}, &OutcomeError{Field: field, Msg: "missing: the capacity objective needs each lead's time"}
+	default:
+		return time.Time{}, &OutcomeError{Field: field, Msg: fmt.Sprintf("want an RFC 3339 time, got %T", v)}
+	}
 }

@@ -403,3 +403,37 @@ func TestDegenerate(t *testing.T) {
 		t.Fatalf("canceled: %v", err)
 	}
 }
+
+// TestCapacityPerWeek: the leads of TestThresholdByHand created over 21
+// days: weeks = 21/7 = 3, so 1 MQL a week allows ⌊1·3⌋ = 3 MQLs: among
+// t = 30 (1 MQL, 1 won), 25 (2, 1) and 20 (3, 2) the most won is t = 20.
+// A lead with an outcome and no time is rejected; an open one needs none.
+func TestCapacityPerWeek(t *testing.T) {
+	in := `{"s": 30, "outcome": "won", "created_at": "2026-11-01T00:00:00Z"}
+{"s": 20, "outcome": "won", "created_at": "2026-11-22T00:00:00Z"}
+{"s": 25, "outcome": "lost", "created_at": "2026-11-10T00:00:00Z"}
+{"s": 10, "outcome": "lost", "created_at": "2026-11-11T00:00:00+01:00"}
+{"s": 10, "outcome": "lost", "created_at": "2026-11-12T00:00:00Z"}
+{"s": 50, "outcome": "won"}
+{"s": 50, "outcome": "open"}
+{"s": 50, "outcome": "won", "created_at": "yesterday"}
+`
+	rep, err := Run(context.Background(), mustParse(t, scoreRules), strings.NewReader(in), "l", at,
+		WithObjective(CapacityPerWeek(1, "created_at")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.CapacityWeeks != 3 || rep.CapacityMQLs != 3 || rep.Counts.Rejected != 2 || rep.Counts.Open != 1 {
+		t.Fatalf("weeks %v, MQLs %v, counts %+v", rep.CapacityWeeks, rep.CapacityMQLs, rep.Counts)
+	}
+	if b := rep.Models[0].Best; b == nil || b.Score != 20 || b.MQLs != 3 || b.Won != 2 {
+		t.Fatalf("best %+v", b)
+	}
+	if !errors.Is(rep.Rejected[0].Err, ErrOutcome) || rep.Rejected[0].Line != 6 || rep.Rejected[1].Line != 8 {
+		t.Fatalf("rejected %v", rep.Rejected)
+	}
+	if _, err := Run(context.Background(), mustParse(t, scoreRules), strings.NewReader(in), "l", at,
+		WithObjective(CapacityPerWeek(0, "created_at"))); !errors.Is(err, ErrOption) {
+		t.Fatalf("zero a week: %v", err)
+	}
+}

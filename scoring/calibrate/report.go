@@ -17,6 +17,11 @@ type Report struct {
 	At      time.Time `json:"at"`
 	Field   string    `json:"field"` // the outcome field
 
+	// With CapacityPerWeek: the weeks the leads span and the MQLs the
+	// threshold may make over them.
+	CapacityWeeks float64 `json:"capacity_weeks,omitempty"`
+	CapacityMQLs  int     `json:"capacity_mqls,omitempty"`
+
 	Counts   Counts      `json:"counts"`
 	Rejected []Rejection `json:"rejected"`
 
