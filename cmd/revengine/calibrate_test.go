@@ -114,6 +114,23 @@ func TestCalibrateWriteRules(t *testing.T) {
 	if code, _, stderr := runCLI(t, "", "check", out); code != 0 {
 		t.Fatalf("check: %s", stderr)
 	}
+	// A rule test of the written file: a lead for which no rule fires
+	// scores 0 on every model and stays a lead, whatever the points.
+	tests := filepath.Join(filepath.Dir(out), "out_test.yaml")
+	if err := os.WriteFile(tests, []byte(`rules: out.yaml
+at: 2026-12-01T00:00:00Z
+tests:
+  - name: nothing fired
+    lead: {demo: false, enterprise: false, webinar: false, newsletter: false, size: 0}
+    expect:
+      scores: {fit: 0, engagement: 0, total: 0}
+      stage: lead
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := runCLI(t, "", "test", tests); code != 0 {
+		t.Fatalf("test: %s%s", stdout, stderr)
+	}
 	code, stdout, stderr := runCLI(t, "", "diff", "--rules", rules, "--against", out, "--outcomes", "outcome", "--at", calAt, leads)
 	if code != 0 || !strings.Contains(stdout, "Stage: ") || strings.Contains(stdout, "Stage: 0 of") {
 		t.Fatalf("diff exit %d: %s\n%s", code, stdout, stderr)
