@@ -32,7 +32,16 @@ var (
 
 // ErrOption reports an invalid option or argument of Run; it matches
 // ErrInvalidInput too.
-var ErrOption = fmt.Errorf("calibrate: invalid option: %w", diag.ErrInvalidInput)
+var ErrOption error = &kindError{msg: "calibrate: invalid option", kind: diag.ErrInvalidInput}
+
+// kindError is a package sentinel that also matches a module-wide kind.
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e *kindError) Error() string        { return e.msg }
+func (e *kindError) Is(target error) bool { return target == e.kind }
 
 // Objective is what the best threshold maximises; see F1 and Capacity.
 type Objective struct {
