@@ -3,6 +3,8 @@ package calibrate
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -143,7 +145,8 @@ func WithMinOutcomes(n int) Option { return func(c *config) { c.minOutcomes = n 
 
 // WithRules gives the rules file as parsed by ParseRules: every scoring
 // rule is then reported in file order (even one that never fired), with
-// its literal points as the current points.
+// its literal points as the current points. It must be the file the rule
+// set was loaded from (same SHA-256), or Run fails with ErrOption.
 func WithRules(r *Rules) Option { return func(c *config) { c.rules = r } }
 
 // WithWorkers sets the number of scoring goroutines (default GOMAXPROCS).
@@ -281,6 +284,11 @@ func (c *config) check(rs *scoring.RuleSet) error {
 		return fmt.Errorf("%w: minimum outcomes %d is negative", ErrOption, c.minOutcomes)
 	case c.maxBytes < 1:
 		return fmt.Errorf("%w: MaxLineBytes %d is not positive", ErrOption, c.maxBytes)
+	}
+	if c.rules != nil {
+		if h := sha256.Sum256(c.rules.src); "sha256:"+hex.EncodeToString(h[:]) != rs.Hash() {
+			return fmt.Errorf("%w: WithRules: %s is not the file the rule set was loaded from (hash %s)", ErrOption, c.rules.name, rs.Hash())
+		}
 	}
 	if c.workers < 1 {
 		c.workers = 1

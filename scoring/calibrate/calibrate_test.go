@@ -437,3 +437,14 @@ func TestCapacityPerWeek(t *testing.T) {
 		t.Fatalf("zero a week: %v", err)
 	}
 }
+
+func TestWithRulesOfAnotherFile(t *testing.T) {
+	rf, err := ParseRules("other.yaml", []byte(scoreRules+"# changed\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), mustParse(t, scoreRules), strings.NewReader(leadsOf([]float64{1}, []float64{2})), "l", at, WithRules(rf))
+	if !errors.Is(err, ErrOption) || !strings.Contains(err.Error(), "other.yaml") {
+		t.Fatalf("%v", err)
+	}
+}
