@@ -22,6 +22,9 @@ type Record struct {
 	Line   int     // 1-based line number in the input
 	Result *Result // the result, when the lead was scored
 	Err    error   // why the line was rejected: an *Error matching ErrLead, ErrEval or ErrLineTooLong, or ErrLimit
+	// JSON is the result's JSON encoding and a newline, made by the worker
+	// that scored it, when the batch has WithJSON; nil otherwise.
+	JSON []byte
 }
 
 // BatchStats counts a batch. Read == Scored + Rejected always holds: no line
@@ -43,6 +46,7 @@ type batchConfig struct {
 	workers  int
 	maxLine  int
 	evalOpts []EvalOption
+	encode   bool // WithJSON
 
 	progress      func(BatchStats) // WithProgress
 	progressEvery int
@@ -89,6 +93,21 @@ func (c *batchConfig) done(st BatchStats) {
 		st.Ignored = maps.Clone(st.Ignored)
 		c.progress(st)
 	}
+}
+
+// WithJSON makes every scored Record carry its result's JSON encoding
+// (Record.JSON, with a newline), made by the worker that scored it: a
+// writer of JSON lines then only copies bytes, and encoding runs on every
+// core instead of on the goroutine that calls emit.
+func WithJSON() BatchOption { return func(c *batchConfig) { c.encode = true } }
+
+// encode fills rec.JSON when the batch asks for it.
+func (rec *Record) encode(cfg *batchConfig) {
+	if !cfg.encode || rec.Result == nil {
+		return
+	}
+	b := rec.Result.AppendJSON(make([]byte, 0, 1024))
+	rec.JSON = append(b, '\n')
 }
 
 // WithWorkers sets the number of goroutines scoring in parallel (default
@@ -162,6 +181,7 @@ func (rs *RuleSet) ScoreLines(ctx context.Context, r io.Reader, name string, at 
 				if le, ok := isLeadErr(rec.Err); ok && le.File == "" {
 					le.File, le.Line = name, j.line
 				}
+				rec.encode(&cfg)
 			}
 			return rec
 		},

@@ -133,6 +133,7 @@ func (rs *RuleSet) ScoreCSV(ctx context.Context, r io.Reader, name string, at ti
 				if rec.Err == nil && len(cols.ignored) > 0 {
 					rec.Result.Ignored = append(cols.ignored[:len(cols.ignored):len(cols.ignored)], rec.Result.Ignored...)
 				}
+				rec.encode(&cfg)
 				if le, ok := isLeadErr(rec.Err); ok && le.File == "" {
 					le.File, le.Line = name, j.line
 					le.Column = cols.column(le.ID)

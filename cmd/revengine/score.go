@@ -147,8 +147,9 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 			}
 			return nil
 		}
-		return enc.Encode(r.Result)
-	}, opts...)
+		_, err := out.Write(r.JSON) // encoded by the worker that scored it (WithJSON)
+		return err
+	}, append(opts, scoring.WithJSON())...)
 	out.Flush()
 	fmt.Fprintf(env.Stderr, "%d read, %d scored, %d rejected\n", st.Read, st.Scored, st.Rejected)
 	printIgnored(env, st.Ignored)
