@@ -231,6 +231,11 @@ func (rs *RuleSet) scoreJSON(ctx context.Context, data []byte, at time.Time, opt
 // callers that read leads themselves. Invalid JSON, or JSON that is not an
 // object, is an *Error matching ErrLead.
 func DecodeLead(data []byte) (map[string]any, error) {
+	if m, ok := decodeFast(data); ok {
+		return m, nil
+	}
+	// What the fast decoder does not take — and every invalid input — is
+	// encoding/json's, for the reference result and error message.
 	var m map[string]any
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, leadErr("", "invalid JSON: %v", err)
