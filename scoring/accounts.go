@@ -660,3 +660,134 @@ func (rs *RuleSet) AccountRules() *RuleSet {
 	}
 	return rs.accounts.rs
 }
+
+// ScoreAccountFiles scores accounts given as two JSON-lines inputs joined
+// by account id: accounts (objects as ScoreAccountLines reads them, without
+// "leads") and leads, each with an "account_id" key naming its account. The
+// accounts are read first (at most MaxRules × 100 of them, each bounded by
+// MaxLineBytes); the leads stream and must come grouped by account — all of
+// an account's leads together, as an export ordered or grouped by account
+// gives them — so that at most one account's leads (MaxAccountLeads) are
+// held at a time. Every account is emitted, in the order of the accounts
+// input, with its leads; a lead whose account is unknown (an orphan), a
+// lead without account_id, or an account's leads split in two groups is a
+// rejected record at the lead's line, and the batch goes on. Read counts
+// accounts and leads rejected on their own.
+func (rs *RuleSet) ScoreAccountFiles(ctx context.Context, accounts io.Reader, accountsName string, leads io.Reader, leadsName string, at time.Time, emit func(AccountRecord) error, opts ...BatchOption) (st BatchStats, err error) {
+	defer diag.Recover(&err, "scoring: score account files")
+	if rs.accounts == nil {
+		return st, fmt.Errorf("scoring: the rules file has no accounts section")
+	}
+	cfg := batchConfig{workers: runtime.GOMAXPROCS(0), maxLine: 1 << 20}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	maxAccounts := rs.opts.Rules * 100
+	type acctIn struct {
+		line  int
+		acct  Account
+		err   error
+		leads []any
+	}
+	var order []*acctIn
+	byID := map[string]*acctIn{}
+	reject := func(rec AccountRecord) error {
+		st.Read++
+		st.Rejected++
+		return emit(rec)
+	}
+	err = jsonlines.Read(ctx, accounts, accountsName, cfg.maxLine, func(it jsonlines.Item) error {
+		a := &acctIn{line: it.Line, err: it.Err}
+		if a.err == nil {
+			a.acct, a.err = decodeAccount(it.Data)
+			if a.err == nil && a.acct.ID == "" {
+				a.err = leadErr("id", "%s", "an account needs an id to join its leads")
+			}
+			if a.err == nil && byID[a.acct.ID] != nil {
+				a.err = leadErr("id", "duplicate account id %q (first at line %d)", clip(a.acct.ID, 64), byID[a.acct.ID].line)
+			}
+			if a.err == nil && a.acct.Leads != nil {
+				a.err = leadErr("leads", "%s", "with a leads input, accounts carry no leads of their own")
+			}
+		}
+		if le, ok := isLeadErr(a.err); ok && le.File == "" {
+			le.File, le.Line = accountsName, it.Line
+		}
+		if a.err == nil {
+			if len(byID) >= maxAccounts {
+				return limitErr("", "more than %d accounts", maxAccounts)
+			}
+			byID[a.acct.ID] = a
+		}
+		order = append(order, a)
+		return nil
+	})
+	if err != nil {
+		return st, err
+	}
+	// Stream the leads, one account's group at a time.
+	done := map[string]bool{}
+	var cur *acctIn
+	var curID string
+	err = jsonlines.Read(ctx, leads, leadsName, cfg.maxLine, func(it jsonlines.Item) error {
+		fail := func(e error) error {
+			if le, ok := isLeadErr(e); ok && le.File == "" {
+				le.File, le.Line = leadsName, it.Line
+			}
+			return reject(AccountRecord{Line: it.Line, Err: e})
+		}
+		if it.Err != nil {
+			return fail(it.Err)
+		}
+		m, err := DecodeLead(it.Data)
+		if err != nil {
+			return fail(err)
+		}
+		id, _ := m["account_id"].(string)
+		if id == "" {
+			return fail(leadErr("account_id", "%s", "missing: a lead of the leads input names its account"))
+		}
+		delete(m, "account_id")
+		if id != curID {
+			if done[id] {
+				return fail(leadErr("account_id", "account %q: its leads are not grouped together (an earlier group ended)", clip(id, 64)))
+			}
+			if curID != "" {
+				done[curID] = true
+			}
+			curID, cur = id, byID[id]
+		}
+		if cur == nil {
+			return fail(leadErr("account_id", "account %q is not in %s (an orphan lead)", clip(id, 64), accountsName))
+		}
+		if len(cur.leads) >= rs.opts.AccountLeads {
+			return fail(limitErr("account_id", "account %q has more than %d leads (MaxAccountLeads)", clip(id, 64), rs.opts.AccountLeads))
+		}
+		cur.leads = append(cur.leads, m)
+		return nil
+	})
+	if err != nil {
+		return st, err
+	}
+	for _, a := range order {
+		rec := AccountRecord{Line: a.line, Err: a.err}
+		if rec.Err == nil {
+			a.acct.Leads = a.leads
+			rec.Result, rec.Err = rs.ScoreAccount(ctx, a.acct, at, cfg.evalOpts...)
+			if le, ok := isLeadErr(rec.Err); ok && le.File == "" {
+				le.File, le.Line = accountsName, a.line
+			}
+		}
+		st.Read++
+		if rec.Err != nil {
+			st.Rejected++
+		} else {
+			st.Scored++
+		}
+		if err := emit(rec); err != nil {
+			return st, err
+		}
+		a.leads = nil
+	}
+	return st, nil
+}

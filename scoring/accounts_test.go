@@ -212,3 +212,47 @@ func BenchmarkScoreAccounts(b *testing.B) {
 		}
 	}
 }
+
+func TestScoreAccountFiles(t *testing.T) {
+	rs := mustRules(t, abmRules)
+	accounts := `{"id":"a1","industry":"fintech","employees":800}
+{"id":"a2","industry":"banking"}
+{"id":"a1","industry":"dup"}
+`
+	leads := `{"account_id":"a1","id":"x","seniority":"vp","department":"finance","clicks":5}
+{"account_id":"a1","id":"y","seniority":"director","clicks":1}
+{"account_id":"zz","id":"orphan"}
+{"id":"no-account"}
+{"account_id":"a2","id":"z","clicks":2}
+{"account_id":"a1","id":"late"}
+`
+	var got []string
+	st, err := rs.ScoreAccountFiles(context.Background(), strings.NewReader(accounts), "accounts.jsonl", strings.NewReader(leads), "leads.jsonl", at,
+		func(r AccountRecord) error {
+			if r.Err != nil {
+				got = append(got, r.Err.Error())
+			} else {
+				got = append(got, fmt.Sprintf("%s: %d leads", r.Result.Account.LeadID, len(r.Result.Leads)))
+			}
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Rejected on their own: the orphan, the lead without account, the late
+	// a1 lead; then the accounts in order: a1 (2 leads), a2 (1), the
+	// duplicate a1.
+	want := []string{
+		`leads.jsonl:3: lead field "account_id": account "zz" is not in accounts.jsonl (an orphan lead)`,
+		`leads.jsonl:4: lead field "account_id": missing: a lead of the leads input names its account`,
+		`leads.jsonl:6: lead field "account_id": account "a1": its leads are not grouped together (an earlier group ended)`,
+		`a1: 2 leads`, `a2: 1 leads`,
+		`accounts.jsonl:3: lead field "id": duplicate account id "a1" (first at line 1)`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if st.Read != 6 || st.Scored != 2 || st.Rejected != 4 {
+		t.Fatalf("stats %+v", st)
+	}
+}

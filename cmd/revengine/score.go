@@ -42,6 +42,7 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 	progress := fs.Int("progress", 0, "print the running counts to standard error every `N` leads (0: never)")
 	limits := limitFlags(fs)
 	strict := strictFlag(fs)
+	leadsFile := fs.String("leads", "", "with --accounts: the leads in a `FILE` of their own (JSON lines with account_id, grouped by account), joined to the accounts input by id")
 	accounts := fs.Bool("accounts", false, "score accounts (JSON lines of accounts with their \"leads\") with the rules' accounts section; writes one account result per line")
 	logPath := fs.String("log", "", "write one decision record per scored lead to `FILE` (JSON lines; pii fields masked), for revengine replay")
 	nextChange := fs.String("next-change", "", "report when each lead would next change with no new data, within this `horizon` (e.g. 90d): next_change_at and next_change in the JSON")
@@ -129,18 +130,27 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) int {
 			return usageError(fs, "--accounts reads JSON lines of accounts with their leads, not CSV")
 		}
 		score = func(ctx context.Context, r io.Reader, name string, at time.Time, emit func(scoring.Record) error, opts ...scoring.BatchOption) (scoring.BatchStats, error) {
-			return rs.ScoreAccountLines(ctx, r, name, at, func(ar scoring.AccountRecord) error {
+			each := func(ar scoring.AccountRecord) error {
 				if ar.Err != nil {
 					return emit(scoring.Record{Line: ar.Line, Err: ar.Err})
 				}
 				return enc.Encode(ar.Result)
-			}, opts...)
+			}
+			if *leadsFile != "" {
+				lf, err := os.Open(*leadsFile)
+				if err != nil {
+					return scoring.BatchStats{}, err
+				}
+				defer lf.Close()
+				return rs.ScoreAccountFiles(ctx, r, name, lf, *leadsFile, at, each, opts...)
+			}
+			return rs.ScoreAccountLines(ctx, r, name, at, each, opts...)
 		}
 	}
 	st, err := score(ctx, in, name, at, func(r scoring.Record) error {
 		if r.Err != nil {
 			var e *scoring.Error
-			if errors.As(r.Err, &e) && e.File == name && e.Line == r.Line && e.Column > 0 {
+			if errors.As(r.Err, &e) && ((e.File == name && e.Line == r.Line && e.Column > 0) || (e.File != "" && e.File != name && e.Line > 0)) {
 				fmt.Fprintln(env.Stderr, r.Err) // already name:line:col
 			} else {
 				fmt.Fprintf(env.Stderr, "%s:%d: %s\n", name, r.Line, recordMessage(r.Err, name, r.Line))
