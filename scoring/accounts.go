@@ -15,7 +15,6 @@ import (
 
 	"github.com/revengine/revengine/internal/diag"
 	"github.com/revengine/revengine/internal/jsonlines"
-	"github.com/revengine/revengine/internal/pool"
 )
 
 // Accounts and buying groups: account-based marketing in the same rules
@@ -545,25 +544,8 @@ func (rs *RuleSet) ScoreAccountLines(ctx context.Context, r io.Reader, name stri
 	if cfg.workers < 1 {
 		cfg.workers = 1
 	}
-	type job struct {
-		line int
-		data []byte
-		err  error
-	}
-	err = pool.Ordered(ctx, cfg.workers, cfg.workers*4,
-		func(yield func(job) bool) error {
-			err := jsonlines.Read(ctx, r, name, cfg.maxLine, func(it jsonlines.Item) error {
-				if !yield(job{line: it.Line, data: append([]byte(nil), it.Data...), err: it.Err}) {
-					return errStopped
-				}
-				return nil
-			})
-			if err == errStopped {
-				return nil
-			}
-			return err
-		},
-		func(ctx context.Context, j job) AccountRecord {
+	err = readOrdered(ctx, r, name, &cfg,
+		func(ctx context.Context, j lineJob) AccountRecord {
 			rec := AccountRecord{Line: j.line, Err: j.err}
 			if rec.Err != nil {
 				return rec

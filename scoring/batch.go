@@ -152,29 +152,8 @@ func (rs *RuleSet) ScoreLines(ctx context.Context, r io.Reader, name string, at 
 	if cfg.workers < 1 {
 		cfg.workers = 1
 	}
-	type job struct {
-		line int
-		data []byte
-		err  error
-	}
-	err = pool.Ordered(ctx, cfg.workers, cfg.workers*4,
-		func(yield func(job) bool) error {
-			err := jsonlines.Read(ctx, r, name, cfg.maxLine, func(it jsonlines.Item) error {
-				j := job{line: it.Line, err: it.Err}
-				if it.Err == nil {
-					j.data = bytes.Clone(it.Data) // Data aliases the reader's buffer
-				}
-				if !yield(j) {
-					return errStopped
-				}
-				return nil
-			})
-			if err == errStopped {
-				return nil
-			}
-			return err
-		},
-		func(ctx context.Context, j job) Record {
+	err = readOrdered(ctx, r, name, &cfg,
+		func(ctx context.Context, j lineJob) Record {
 			rec := Record{Line: j.line, Err: j.err}
 			if rec.Err == nil {
 				rec.Result, rec.Err = rs.scoreJSON(ctx, j.data, at, cfg.evalOpts)
@@ -195,6 +174,37 @@ func (rs *RuleSet) ScoreLines(ctx context.Context, r io.Reader, name string, at 
 		})
 	cfg.done(st)
 	return st, err
+}
+
+// lineJob is one item of a JSON-lines input, for the workers.
+type lineJob struct {
+	line int
+	data []byte
+	err  error
+}
+
+// readOrdered reads JSON lines (or one array) from r through the module's
+// reader and runs work on each item on cfg.workers goroutines, calling emit
+// with the results in input order: the one pipeline of ScoreLines,
+// ScoreSeq and ScoreAccountLines.
+func readOrdered[T any](ctx context.Context, r io.Reader, name string, cfg *batchConfig, work func(context.Context, lineJob) T, emit func(T) error) error {
+	return pool.Ordered(ctx, cfg.workers, cfg.workers*4,
+		func(yield func(lineJob) bool) error {
+			err := jsonlines.Read(ctx, r, name, cfg.maxLine, func(it jsonlines.Item) error {
+				j := lineJob{line: it.Line, err: it.Err}
+				if it.Err == nil {
+					j.data = bytes.Clone(it.Data) // Data aliases the reader's buffer
+				}
+				if !yield(j) {
+					return errStopped
+				}
+				return nil
+			})
+			if err == errStopped {
+				return nil
+			}
+			return err
+		}, work, emit)
 }
 
 // errStopped ends a read whose consumer has stopped.

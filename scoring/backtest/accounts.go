@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"runtime"
 	"time"
 
 	"github.com/revengine/revengine/internal/diag"
@@ -20,24 +19,15 @@ import (
 // need an accounts section.
 func RunAccounts(ctx context.Context, oldRules, newRules *scoring.RuleSet, r io.Reader, name string, at time.Time, opts ...Option) (rep *Report, err error) {
 	defer diag.Recover(&err, "backtest: run accounts")
-	cfg := config{bandWidth: 10, workers: runtime.GOMAXPROCS(0), maxBytes: 1 << 20}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	if oldRules == nil || newRules == nil {
-		return nil, fmt.Errorf("%w: nil rule set", ErrOption)
+	cfg, err := newConfig(opts, oldRules, newRules)
+	if err != nil {
+		return nil, err
 	}
 	oldA, newA := oldRules.AccountRules(), newRules.AccountRules()
 	if oldA == nil || newA == nil {
 		return nil, fmt.Errorf("%w: both rules files need an accounts section", ErrOption)
 	}
-	if !(cfg.bandWidth > 0) || cfg.maxBytes < 1 {
-		return nil, fmt.Errorf("%w: band width %v, MaxLineBytes %d", ErrOption, cfg.bandWidth, cfg.maxBytes)
-	}
 	cfg.outcomes = ""
-	if cfg.workers < 1 {
-		cfg.workers = 1
-	}
 	a, err := newAccumulator(oldA, newA, &cfg)
 	if err != nil {
 		return nil, err

@@ -123,21 +123,9 @@ type outcome struct {
 func run(ctx context.Context, oldRules, newRules *scoring.RuleSet, at time.Time, opts []Option,
 	source func(context.Context, *config, func(rawLead) error) error) (rep *Report, err error) {
 	defer diag.Recover(&err, "backtest: run")
-	cfg := config{bandWidth: 10, workers: runtime.GOMAXPROCS(0), maxBytes: 1 << 20}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	if oldRules == nil || newRules == nil {
-		return nil, fmt.Errorf("%w: nil rule set", ErrOption)
-	}
-	if !(cfg.bandWidth > 0) || math.IsInf(cfg.bandWidth, 0) {
-		return nil, fmt.Errorf("%w: band width %v is not a positive finite number", ErrOption, cfg.bandWidth)
-	}
-	if cfg.maxBytes < 1 {
-		return nil, fmt.Errorf("%w: MaxLineBytes %d is not positive", ErrOption, cfg.maxBytes)
-	}
-	if cfg.workers < 1 {
-		cfg.workers = 1
+	cfg, err := newConfig(opts, oldRules, newRules)
+	if err != nil {
+		return nil, err
 	}
 	a, err := newAccumulator(oldRules, newRules, &cfg)
 	if err != nil {
@@ -168,6 +156,30 @@ func run(ctx context.Context, oldRules, newRules *scoring.RuleSet, at time.Time,
 }
 
 var errStopped = errors.New("backtest: stopped")
+
+// newConfig applies the options and checks them and the rule sets, for
+// every entry point (Run, RunLeads, RunAccounts, Replay).
+func newConfig(opts []Option, rules ...*scoring.RuleSet) (config, error) {
+	cfg := config{bandWidth: 10, workers: runtime.GOMAXPROCS(0), maxBytes: 1 << 20}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	for _, rs := range rules {
+		if rs == nil {
+			return cfg, fmt.Errorf("%w: nil rule set", ErrOption)
+		}
+	}
+	if !(cfg.bandWidth > 0) || math.IsInf(cfg.bandWidth, 0) {
+		return cfg, fmt.Errorf("%w: band width %v is not a positive finite number", ErrOption, cfg.bandWidth)
+	}
+	if cfg.maxBytes < 1 {
+		return cfg, fmt.Errorf("%w: MaxLineBytes %d is not positive", ErrOption, cfg.maxBytes)
+	}
+	if cfg.workers < 1 {
+		cfg.workers = 1
+	}
+	return cfg, nil
+}
 
 // score decodes one lead and scores it with both rule sets.
 func score(ctx context.Context, oldRules, newRules *scoring.RuleSet, rl rawLead, at time.Time, field string) pair {
@@ -255,6 +267,24 @@ func place(err error, rl rawLead) {
 // maxRevenue bounds a revenue value so that sums of any realistic number of
 // leads stay finite and integers stay exact.
 const maxRevenue = 1 << 53
+
+// Outcome is what a lead's outcome field says: Known (won or lost, else
+// open) and Won, with Revenue when the field is a number.
+type Outcome struct {
+	Known, Won bool
+	Revenue    float64
+}
+
+// ReadOutcome reads the outcome field of lead data as WithOutcomes does —
+// "won" or "lost" (any case, surrounding space ignored), "open", "" or a
+// missing or null field (open), a boolean (true = won), or revenue, a number
+// within ±2^53 (won when > 0) — and is the one reader of outcomes for every
+// package that takes them (scoring/calibrate too). Anything else is an
+// *OutcomeError matching ErrOutcome.
+func ReadOutcome(m map[string]any, field string) (Outcome, error) {
+	o, err := readOutcome(m, field)
+	return Outcome{Known: o.known, Won: o.won, Revenue: o.revenue}, err
+}
 
 // readOutcome reads a lead's outcome; see OutcomeStats for the forms.
 func readOutcome(m map[string]any, field string) (outcome, error) {

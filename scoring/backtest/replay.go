@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"runtime"
 	"time"
 
 	"github.com/revengine/revengine/internal/diag"
@@ -28,20 +26,11 @@ import (
 // apply: logged inputs carry no outcome).
 func Replay(ctx context.Context, candidate *scoring.RuleSet, r io.Reader, name string, opts ...Option) (rep *Report, err error) {
 	defer diag.Recover(&err, "backtest: replay")
-	cfg := config{bandWidth: 10, workers: runtime.GOMAXPROCS(0), maxBytes: 1 << 20}
-	for _, o := range opts {
-		o(&cfg)
+	cfg, err := newConfig(opts, candidate)
+	if err != nil {
+		return nil, err
 	}
-	if candidate == nil {
-		return nil, fmt.Errorf("%w: nil rule set", ErrOption)
-	}
-	if !(cfg.bandWidth > 0) || cfg.maxBytes < 1 {
-		return nil, fmt.Errorf("%w: band width %v, MaxLineBytes %d", ErrOption, cfg.bandWidth, cfg.maxBytes)
-	}
-	cfg.outcomes = ""
-	if cfg.workers < 1 {
-		cfg.workers = 1
-	}
+	cfg.outcomes = "" // logged inputs carry no outcome
 	a, err := newAccumulator(candidate, candidate, &cfg)
 	if err != nil {
 		return nil, err
