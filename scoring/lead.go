@@ -171,14 +171,18 @@ func (s *evalState) loadMap(m map[string]any) error {
 			return err
 		}
 	}
-	for _, k := range leadKeys {
-		if _, ok := m[k]; ok {
-			known++
-		}
-	}
 	if known < len(m) {
-		if err := s.unknownKeys(m, "", rs.fieldIdx, leadKeys); err != nil {
-			return err
+		// Reserved keys are counted only when something besides the
+		// declared fields is there: the common lead pays no lookups.
+		for _, k := range leadKeys {
+			if _, ok := m[k]; ok {
+				known++
+			}
+		}
+		if known < len(m) {
+			if err := s.unknownKeys(m, "", rs.fieldIdx, leadKeys); err != nil {
+				return err
+			}
 		}
 	}
 	if x, ok := m["id"]; ok && x != nil {
@@ -351,10 +355,10 @@ func (s *evalState) loadEventMap(i int, em map[string]any) error {
 		}
 		ev.props[j] = v
 	}
-	for _, k := range eventKeys {
-		if _, ok := em[k]; ok {
-			known++
-		}
+	// type and time are always there (checked above); props maybe.
+	known += 2
+	if _, ok := em["props"]; ok {
+		known++
 	}
 	if known < len(em) {
 		if err := s.unknownKeys(em, fmt.Sprintf("events[%d].", i), s.rs.propIdx, eventKeys); err != nil {
