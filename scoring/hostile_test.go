@@ -379,3 +379,20 @@ func TestLimitsOptions(t *testing.T) {
 		t.Fatalf("MaxStringBytes(4) on 5 bytes: %v", err)
 	}
 }
+
+// Even an embedder's own limits cannot let a rules file overflow the
+// parser's stack: Depth is capped.
+func TestDepthLimitCapped(t *testing.T) {
+	src := oneRule(deepParens(5000), "1")
+	_, err := Parse("r.yaml", []byte(src), MaxDepth(1_000_000), MaxExprBytes(1<<20), MaxTokens(1<<20))
+	if err == nil || !strings.Contains(err.Error(), "most the parser's recursion can take") {
+		t.Fatalf("Depth 1e6: %v", err)
+	}
+	// At the cap, a 1000-deep expression is parsed, not crashed on.
+	_, err = Parse("r.yaml", []byte(oneRule(deepParens(990), "1")), MaxDepth(MaxDepthLimit), MaxExprBytes(1<<20), MaxTokens(1<<20), MaxNodes(1<<20))
+	if err != nil && errors.Is(err, ErrInternal) {
+		t.Fatalf("at the cap: %v", err)
+	}
+}
+
+func deepParens(n int) string { return strings.Repeat("(", n) + "true" + strings.Repeat(")", n) }

@@ -21,6 +21,7 @@ import (
 //	Fields       1000      fields, event fields and lists declared     load
 //	ExprBytes    4096      the source of one expression                load, before parsing
 //	Depth        32        nesting of (), [], {} and unary operators   load, before parsing
+//	                       (at most MaxDepthLimit, 1000, whatever is asked)
 //	Tokens       1024      tokens of one expression                    load, before parsing
 //	Nodes        256       syntax-tree nodes of one expression         load
 //	ListItems    10000     items of the constant lists together        load
@@ -120,8 +121,17 @@ func (l Limits) validate() error {
 	if l.Nodes > math.MaxUint32 {
 		return fmt.Errorf("limit Nodes %d is too large", l.Nodes)
 	}
+	// Expr's parser and the tree walkers recurse once per level: a depth
+	// beyond this would let a rules file exhaust the goroutine's stack,
+	// which no recover can catch, whatever the embedder asked for.
+	if l.Depth > MaxDepthLimit {
+		return fmt.Errorf("limit Depth %d is above %d, the most the parser's recursion can take safely", l.Depth, MaxDepthLimit)
+	}
 	return nil
 }
+
+// MaxDepthLimit is the largest Depth an Option may set.
+const MaxDepthLimit = 1000
 
 // evalCost is the most one evaluation of one expression may cost: between
 // two evaluations the context is checked.
