@@ -202,6 +202,36 @@
 // (MaxSourceBytes each, MaxListItems in all, MaxStringBytes per item) and
 // covered by the rule set's hash.
 //
+// # Accounts and buying groups
+//
+// An accounts section scores accounts with their leads in the same file:
+// account fields, buying-group roles (conditions on a lead), groups with
+// the roles a deal needs and their weights, roll-ups over the account's
+// leads (sum, max, min, mean, top_mean of a score; counts by stage, grade
+// or role), and account scores, grades, stages, segments and routing
+// written exactly like the leads', reading the account fields, the
+// roll-ups and each group's completeness, engagement, members and missing
+// roles as fields:
+//
+//	accounts:
+//	  fields: {industry: string, employees: int}
+//	  roles:
+//	    - {id: economic_buyer, when: 'seniority in ["vp", "c_level"] && department == "finance"'}
+//	  groups:
+//	    core: {required: [economic_buyer, champion], weights: {economic_buyer: 3}, engagement: engagement}
+//	  rollups:
+//	    engagement_total: {sum: engagement}
+//	  stages:
+//	    - id: target
+//	    - id: qualified
+//	      when: engagement_total >= 50 && core_completeness >= 0.5
+//
+// ScoreAccount scores one account and its leads in one call and explains
+// it (the leads behind each roll-up, each group's members by role and what
+// is missing); ScoreAccountLines reads JSON lines of accounts with their
+// leads, ScoreAccountFiles two inputs joined by account id. Leads no route
+// of their own routes follow the account's owner.
+//
 // # Results and explanations
 //
 // A Result holds every score with its contributions — the rule id (or, for
