@@ -78,11 +78,17 @@ func hbars(id, title, desc string, labels []string, values []float64, valueText 
 // groupedBars is a vertical bar chart of groups (x) by series (colour),
 // with a legend; values are non-negative magnitudes.
 func groupedBars(id, title, desc string, groups, series []string, values [][]float64, valueText [][]string) chart {
-	const top, bottom, left, legendH = 30.0, 40.0, 20.0, 0.0
+	const top, bottom, left = 30.0, 40.0, 20.0
 	barW := 22.0
 	gap := 18.0
 	groupW := barW*float64(len(series)) + gap
-	width := math.Max(left*2+groupW*float64(len(groups)), 320)
+	// The legend advances by each name's length (about 7 px a character
+	// at 11 px), so long model or rule-set names do not overlap.
+	legendW := 0.0
+	for _, name := range series {
+		legendW += 16 + 7*float64(len([]rune(name))) + 14
+	}
+	width := math.Max(math.Max(left*2+groupW*float64(len(groups)), left*2+legendW), 320)
 	height := 260.0
 	c := chart{ID: id, Title: title, Desc: desc, Width: int(width), Height: int(height)}
 	maxV := 0.0
@@ -94,10 +100,11 @@ func groupedBars(id, title, desc string, groups, series []string, values [][]flo
 	plotH := height - top - bottom
 	base := height - bottom
 	c.Lines = append(c.Lines, line{X1: num(left), Y1: num(base), X2: num(width - left), Y2: num(base), Stroke: colourMuted})
+	x := left
 	for s, name := range series {
-		x := left + float64(s)*110
 		c.Rects = append(c.Rects, rect{X: num(x), Y: "8", W: "12", H: "12", Fill: palette[s%len(palette)], Tip: name})
 		c.Texts = append(c.Texts, text{X: num(x + 16), Y: "18", Anchor: "start", Class: "small", Text: name})
+		x += 16 + 7*float64(len([]rune(name))) + 14
 	}
 	for g, name := range groups {
 		x0 := left + groupW*float64(g) + gap/2
