@@ -112,7 +112,11 @@ func TestBrowser(t *testing.T) {
 		switch e := ev.(type) {
 		case *runtime.EventConsoleAPICalled:
 			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
-				problems = append(problems, "console error")
+				msg := "console " + string(e.Type) + ":"
+				for _, a := range e.Args {
+					msg += " " + string(a.Value) + a.Description
+				}
+				problems = append(problems, msg)
 			}
 		case *runtime.EventExceptionThrown:
 			problems = append(problems, "exception: "+e.ExceptionDetails.Text)

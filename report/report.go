@@ -123,6 +123,7 @@ type attributionView struct {
 type attrRow struct {
 	Channel string
 	Cells   []attrCell
+	Cost    string // the channel's spend, the same under every model
 }
 
 type attrCell struct{ Value, ROI, Cost string }
@@ -417,6 +418,9 @@ func (d *doc) attribution(in Input, p engine.PeriodView) {
 				}
 			}
 			row.Cells = append(row.Cells, cell)
+			if row.Cost == "" || row.Cost == dash {
+				row.Cost = cell.Cost
+			}
 			values[i] = append(values[i], val)
 			texts[i] = append(texts[i], cell.Value)
 			desc += ch + " " + m.name + " " + cell.Value + "; "

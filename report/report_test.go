@@ -283,3 +283,17 @@ func TestPeriodSelection(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWrite renders the full sample report (7 sections, 12 charts).
+func BenchmarkWrite(b *testing.B) {
+	in := sample(b)
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := report.Write(&buf, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(buf.Len()))
+}

@@ -80,7 +80,7 @@ details{margin:4px 0 12px}summary{cursor:pointer;color:#0b5394}
 <tr>{{range .Models}}<th scope="col">Credited</th><th scope="col">ROI</th>{{end}}</tr></thead>
 <tbody>
 {{- range .Rows}}
-<tr><th scope="row">{{.Channel}}</th>{{range .Cells}}<td>{{.Value}}</td><td>{{.ROI}}</td>{{end}}<td>{{(index .Cells 0).Cost}}</td></tr>
+<tr><th scope="row">{{.Channel}}</th>{{range .Cells}}<td>{{.Value}}</td><td>{{.ROI}}</td>{{end}}<td>{{.Cost}}</td></tr>
 {{- end}}
 </tbody>
 </table>
