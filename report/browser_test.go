@@ -163,10 +163,18 @@ func TestBrowser(t *testing.T) {
 	if err := json.Unmarshal([]byte(boxesJSON), &boxes); err != nil {
 		t.Fatal(err)
 	}
-	// The charts the input implies: funnel, attribution, one waterfall per
+	// The charts the input implies: funnel, SLA compliance (when a stage
+	// is judged), attribution, one waterfall per
 	// bridge month, one distribution per score model, the outcome bands,
 	// one pacing bar per target, one eNPS trend per question.
-	want := []string{"chart-funnel", "chart-attribution"}
+	want := []string{"chart-funnel"}
+	for _, s := range in.View.Periods[len(in.View.Periods)-1].Speed {
+		if s.Owner == "" && s.Route == "" && s.WithinSLA != nil {
+			want = append(want, "chart-sla") // one chart of the judged stages
+			break
+		}
+	}
+	want = append(want, "chart-attribution")
 	for i := range in.Bridge.Months {
 		want = append(want, fmt.Sprintf("chart-mrr-%d", i))
 	}

@@ -103,6 +103,7 @@ type note struct {
 
 type funnelView struct {
 	Chart  chart
+	SLA    *chart // within-SLA share per judged stage; nil when none is judged
 	Rows   []funnelRow
 	Exits  string
 	Speed  []speedRow
@@ -346,6 +347,9 @@ func (d *doc) funnel(p engine.PeriodView) {
 	}
 	fv.Chart = hbars("chart-funnel", "Funnel, "+p.Period.String(), desc, labels, values, texts, colourTotal)
 	d.Charts++
+	var slaLabels, slaTexts []string
+	var slaValues []float64
+	slaDesc := "Share of the judged entries of each stage handled within its SLA, met / (met + breached), " + p.Period.String() + ": "
 	for _, s := range p.Speed {
 		if s.Owner != "" || s.Route != "" {
 			continue
@@ -353,10 +357,24 @@ func (d *doc) funnel(p engine.PeriodView) {
 		within := dash
 		if s.WithinSLA != nil {
 			within = pctf(*s.WithinSLA)
+			txt := fmt.Sprintf("%s (%d of %d judged)", within, s.Met, s.Met+s.Breached)
+			slaLabels, slaValues, slaTexts = append(slaLabels, s.Stage), append(slaValues, 100**s.WithinSLA), append(slaTexts, txt)
+			slaDesc += s.Stage + " " + txt + "; "
 		}
 		fv.Speed = append(fv.Speed, speedRow{Stage: s.Stage, Entered: strconv.FormatInt(s.Entered, 10), Responded: strconv.FormatInt(s.Responded, 10),
 			Median: hours(s.MedianHours), P90: hours(s.P90Hours), Met: strconv.FormatInt(s.Met, 10), Breached: strconv.FormatInt(s.Breached, 10),
 			Pending: strconv.FormatInt(s.Pending, 10), Within: within})
+	}
+	if len(slaLabels) > 0 {
+		// scaled to 100%, not to the best stage: a share is read against
+		// the whole
+		slaLabels, slaValues, slaTexts = append(slaLabels, ""), append(slaValues, 100), append(slaTexts, "")
+		c := hbars("chart-sla", "Within SLA per stage, "+p.Period.String(), slaDesc, slaLabels, slaValues, slaTexts, colourUp)
+		n := len(slaLabels) - 1
+		c.Texts, c.Rects = c.Texts[:2*n], c.Rects[:n] // drop the 100% scale row
+		c.Height -= 28
+		fv.SLA = &c
+		d.Charts++
 	}
 }
 

@@ -297,3 +297,30 @@ func BenchmarkWrite(b *testing.B) {
 	}
 	b.SetBytes(int64(buf.Len()))
 }
+
+// TestSLAChart: 3 met and 1 breached of the MQLs is 3 / (3 + 1) = 75.0%;
+// the bar is 75% of the 340 px plot (640 − 150 − 150), 255 px. A stage
+// with no judged entry (no SLA) has no bar; owner and route rows are only
+// in the view, not in this chart.
+func TestSLAChart(t *testing.T) {
+	v := funnelView(t)
+	three := 0.75
+	v.Periods[0].Speed = []engine.Speed{
+		{Stage: "mql", Entered: 5, Met: 3, Breached: 1, Pending: 1, WithinSLA: &three},
+		{Stage: "mql", Owner: "ana", Entered: 2, Met: 2, WithinSLA: new(float64)},
+		{Stage: "sql", Entered: 2},
+	}
+	html := render(t, report.Input{View: v})
+	for _, want := range []string{
+		`<rect x="150.0" y="14.0" width="255.0" height="20.0" fill="#009E73"><title>mql: 75.0% (3 of 4 judged)</title></rect>`,
+		`<tr><th scope="row">mql</th><td>5</td><td>0</td><td>–</td><td>–</td><td>3</td><td>1</td><td>1</td><td>75.0%</td></tr>`,
+		`<tr><th scope="row">sql</th><td>2</td><td>0</td><td>–</td><td>–</td><td>0</td><td>0</td><td>0</td><td>–</td></tr>`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %s", want)
+		}
+	}
+	if n := strings.Count(html, "(2 of 2 judged)"); n != 0 {
+		t.Errorf("an owner row is in the stage chart")
+	}
+}

@@ -56,6 +56,8 @@ details{margin:4px 0 12px}summary{cursor:pointer;color:#0b5394}
 </div>
 <p class="note">Exits: {{.Exits}}.</p>
 {{if .Speed}}
+<div class="pair">
+{{with .SLA}}{{template "chart" .}}{{end}}
 <table>
 <caption>Speed-to-lead and SLA compliance per stage</caption>
 <thead><tr><th scope="col">Stage</th><th scope="col">Entered</th><th scope="col">Responded</th><th scope="col">Median</th><th scope="col">P90</th><th scope="col">SLA met</th><th scope="col">Breached</th><th scope="col">Pending</th><th scope="col">Within SLA</th></tr></thead>
@@ -65,6 +67,7 @@ details{margin:4px 0 12px}summary{cursor:pointer;color:#0b5394}
 {{- end}}
 </tbody>
 </table>
+</div>
 <p class="note">Within SLA = met / (met + breached); P90 is the nearest-rank 90th percentile.</p>
 {{end}}
 </section>
