@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/revengine/revengine/engine"
 	"github.com/revengine/revengine/internal/diag"
@@ -521,20 +522,31 @@ func (d *doc) scores(bt *backtest.Report) {
 		return
 	}
 	series := []string{"old: " + bt.Old.Name + " " + bt.Old.Version, "new: " + bt.New.Name + " " + bt.New.Version}
+	// One rule set on both sides (no rules change to compare): one series.
+	single := bt.Old.Hash != "" && bt.Old.Hash == bt.New.Hash
+	if single {
+		series = []string{bt.New.Name + " " + bt.New.Version}
+	}
+	pick := func(old, new float64, ot, nt string) ([]float64, []string) {
+		if single {
+			return []float64{new}, []string{nt}
+		}
+		return []float64{old, new}, []string{ot, nt}
+	}
 	for i, s := range bt.Scores {
 		sv := scoreView{Model: s.Model, Series: series}
 		var groups []string
 		var values [][]float64
 		var texts [][]string
-		desc := "Leads per score band of model " + s.Model + " (old rules, new rules): "
+		desc := "Leads per score band of model " + s.Model + " (" + strings.Join(series, "; ") + "): "
 		for _, b := range s.Bands {
 			g := band(b.Lo, b.Hi)
 			groups = append(groups, g)
-			values = append(values, []float64{float64(b.Old), float64(b.New)})
-			t := []string{strconv.Itoa(b.Old), strconv.Itoa(b.New)}
+			vs, t := pick(float64(b.Old), float64(b.New), strconv.Itoa(b.Old), strconv.Itoa(b.New))
+			values = append(values, vs)
 			texts = append(texts, t)
 			sv.Rows = append(sv.Rows, scoreRow{Band: g, Cells: t})
-			desc += g + " " + t[0] + ", " + t[1] + "; "
+			desc += g + " " + strings.Join(t, ", ") + "; "
 		}
 		sv.Chart = groupedBars("chart-score-"+strconv.Itoa(i), "Score distribution, "+s.Model, desc, groups, series, values, texts)
 		d.Charts++
@@ -545,7 +557,7 @@ func (d *doc) scores(bt *backtest.Report) {
 		var groups []string
 		var values [][]float64
 		var texts [][]string
-		desc := "Won rate (won / leads with an outcome) per score band of model " + o.Model + " (old rules, new rules): "
+		desc := "Won rate (won / leads with an outcome) per score band of model " + o.Model + " (" + strings.Join(series, "; ") + "): "
 		rate := func(s backtest.OutcomeStats) (float64, string) {
 			if s.ConversionRate == nil {
 				return 0, dash
@@ -557,10 +569,11 @@ func (d *doc) scores(bt *backtest.Report) {
 			ov, ot := rate(b.Old)
 			nv, nt := rate(b.New)
 			groups = append(groups, g)
-			values = append(values, []float64{ov, nv})
-			texts = append(texts, []string{ot, nt})
-			sv.Rows = append(sv.Rows, scoreRow{Band: g, Cells: []string{ot, nt}})
-			desc += g + " " + ot + ", " + nt + "; "
+			vs, t := pick(ov, nv, ot, nt)
+			values = append(values, vs)
+			texts = append(texts, t)
+			sv.Rows = append(sv.Rows, scoreRow{Band: g, Cells: t})
+			desc += g + " " + strings.Join(t, ", ") + "; "
 		}
 		sv.Chart = groupedBars("chart-outcome", "Won rate per score band, "+o.Model, desc, groups, series, values, texts)
 		d.Charts++

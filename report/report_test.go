@@ -14,6 +14,7 @@ import (
 	"github.com/revengine/revengine/record"
 	"github.com/revengine/revengine/report"
 	"github.com/revengine/revengine/revenue"
+	"github.com/revengine/revengine/scoring/backtest"
 	"github.com/revengine/revengine/survey"
 )
 
@@ -322,5 +323,25 @@ func TestSLAChart(t *testing.T) {
 	}
 	if n := strings.Count(html, "(2 of 2 judged)"); n != 0 {
 		t.Errorf("an owner row is in the stage chart")
+	}
+}
+
+// TestBacktestOneRuleSet: with the same rules on both sides (the CLI's
+// --rules without --against) each band shows one count, not a duplicate.
+func TestBacktestOneRuleSet(t *testing.T) {
+	side := backtest.RuleSetInfo{Name: "quick", Version: "3", Hash: "sha256:ab"}
+	won := 0.5
+	bt := &backtest.Report{Old: side, New: side, BandWidth: 10, Scores: []backtest.ScoreDiff{{Model: "fit", Bands: []backtest.Band{{Lo: 0, Hi: 10, Old: 2, New: 2}}}},
+		Outcomes: &backtest.Outcomes{Field: "outcome", Model: "fit", Bands: []backtest.BandOutcome{{Lo: 0, Hi: 10,
+			// 1 won of 2 with an outcome: 1 / 2 = 50.0%
+			Old: backtest.OutcomeStats{Leads: 2, WithOutcome: 2, Won: 1, ConversionRate: &won}, New: backtest.OutcomeStats{Leads: 2, WithOutcome: 2, Won: 1, ConversionRate: &won}}}}}
+	html := render(t, report.Input{View: funnelView(t), Backtest: bt})
+	for _, want := range []string{
+		`<thead><tr><th scope="col">Band</th><th scope="col">quick 3</th></tr></thead><tbody><tr><th scope="row">[0, 10)</th><td>2</td></tr>`,
+		`<tr><th scope="row">[0, 10)</th><td>50.0% of 2</td></tr>`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %s", want)
+		}
 	}
 }
