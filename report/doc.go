@@ -32,14 +32,16 @@
 //
 // # Why hand-built SVG
 //
-// Three ways to draw the charts were weighed:
+// Three ways to draw the charts were weighed (from their documentation
+// and output formats; neither library was added to the module to measure):
 //
 //   - gonum.org/v1/plot with its vg/vgsvg back end draws good static
-//     charts, but it is a large dependency tree (gonum, fonts, image
-//     libraries), it embeds its fonts' glyph outlines or font faces
-//     (tens of kilobytes per chart), its output has no <title>/<desc> or
-//     ARIA roles, and the text is drawn as paths, invisible to a screen
-//     reader and to a test reading the DOM;
+//     charts, but it brings a large dependency tree (gonum, fonts, image
+//     libraries) for a handful of bar charts; its layout follows the
+//     metrics of its bundled fonts, which must be embedded in the SVG for
+//     the file to look the same everywhere (tens of kilobytes); and its
+//     SVG has no role, <title> or <desc>, so each chart would still need
+//     wrapping for screen readers;
 //   - github.com/go-echarts/go-echarts renders to a page that loads
 //     echarts.min.js (about 1 MB) from a CDN; made self-contained by
 //     inlining the script, every report carries that megabyte, draws only
