@@ -18,12 +18,20 @@
 //
 //     go run ./examples/engine
 //
+// With -html FILE it also writes the quarter as a self-contained HTML
+// report (package report): the summary, funnel, W-shaped attribution, the
+// monthly MRR bridge with its drill-down and pacing against a USD 150,000
+// bookings target; the text output is unchanged.
+//
+//	go run ./examples/engine -html out.html
+//
 // Everything is generated from a fixed seed and fixed dates, so the output
 // never changes.
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -36,11 +44,16 @@ import (
 	"github.com/revengine/revengine/engine"
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/record"
+	"github.com/revengine/revengine/report"
+	"github.com/revengine/revengine/revenue/goal"
+	"github.com/revengine/revengine/revenue/mrr"
 	"github.com/revengine/revengine/scoring"
 )
 
 func main() {
-	if err := run(context.Background(), os.Stdout); err != nil {
+	html := flag.String("html", "", "also write the quarter as a self-contained HTML report to `FILE`")
+	flag.Parse()
+	if err := runWith(context.Background(), os.Stdout, *html); err != nil {
 		fmt.Fprintln(os.Stderr, "engine:", err)
 		os.Exit(1)
 	}
@@ -84,7 +97,11 @@ func channelOf(e scoring.Event) (string, string) {
 	return "", ""
 }
 
-func run(ctx context.Context, out io.Writer) error {
+func run(ctx context.Context, out io.Writer) error { return runWith(ctx, out, "") }
+
+// runWith prints the view to out and, when htmlPath is not empty, writes
+// the HTML report there.
+func runWith(ctx context.Context, out io.Writer, htmlPath string) error {
 	rs, err := scoring.LoadFile(rulesPath())
 	if err != nil {
 		return err
@@ -253,5 +270,41 @@ func run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "Northwind Analytics, 2026-Q1: %d leads scored weekly with %s %s, %d opportunities\n\n", len(leads), rs.Name(), rs.Version(), len(deals))
-	return v.WriteText(out)
+	if err := v.WriteText(out); err != nil {
+		return err
+	}
+	if htmlPath == "" {
+		return nil
+	}
+	return writeHTML(ctx, htmlPath, v, append(base, subs...), deals)
+}
+
+// writeHTML writes the report of the quarter: the view, the monthly MRR
+// bridge of the subscription events (for the drill-down) and the won deals
+// paced against the quarter's bookings target as of the view's date.
+func writeHTML(ctx context.Context, path string, v *engine.View, events []record.SubscriptionEvent, deals []record.Deal) error {
+	bridge, err := mrr.NewBridge(ctx, events, mrr.MethodEvent, cur)
+	if err != nil {
+		return err
+	}
+	var actuals []goal.Actual
+	for _, d := range deals {
+		if d.Status == record.DealWon {
+			actuals = append(actuals, goal.Actual{Date: d.Closed, Amount: d.Amount})
+		}
+	}
+	q1 := goal.Target{Period: record.Period{Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}, Amount: money.New(15000000, cur)}
+	pace, err := q1.Pace(ctx, actuals, v.AsOf)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = report.Write(f, report.Input{Title: "Northwind Analytics, 2026-Q1", View: v, Bridge: bridge, Pacing: []goal.Pace{pace}})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
