@@ -334,7 +334,8 @@ func (s *evalState) loadEventMap(i int, em map[string]any) error {
 	if err := s.checkEventType(i, typ); err != nil {
 		return err
 	}
-	nested, _ := em["props"].(map[string]any)
+	propsVal, hasProps := em["props"]
+	nested, _ := propsVal.(map[string]any)
 	known := 0
 	for j := range s.rs.props {
 		p := &s.rs.props[j]
@@ -357,7 +358,7 @@ func (s *evalState) loadEventMap(i int, em map[string]any) error {
 	}
 	// type and time are always there (checked above); props maybe.
 	known += 2
-	if _, ok := em["props"]; ok {
+	if hasProps {
 		known++
 	}
 	if known < len(em) {
