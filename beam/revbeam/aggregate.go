@@ -80,6 +80,53 @@ func (a *PathAggregate) add(p JourneyPart) error {
 	return nil
 }
 
+// addNulls adds n journeys that did not convert, on the channel path chs.
+// Such a journey contributes only its path, so it is replayed with all its
+// touches at one instant; many of them are added by doubling with
+// Aggregate.Merge, in O(log n) merges of one-path aggregates.
+func (a *PathAggregate) addNulls(chs []string, n int64) error {
+	k := len(chs)
+	p := JourneyPart{Channels: chs, Times: make([]int64, k), Campaigns: make([]string, k),
+		Lead: make([]bool, k), Opp: make([]bool, k)}
+	if n <= 16 {
+		for range n {
+			if err := a.add(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	pow := attribution.NewAggregate(a.options()...)
+	if err := pow.Add(p.journey()); err != nil {
+		return err
+	}
+	sum := attribution.NewAggregate(a.options()...)
+	for m := n; m > 0; m >>= 1 {
+		if m&1 == 1 {
+			if err := sum.Merge(pow); err != nil {
+				return err
+			}
+		}
+		if m > 1 {
+			next := attribution.NewAggregate(a.options()...)
+			if err := next.Merge(pow); err != nil {
+				return err
+			}
+			if err := next.Merge(pow); err != nil {
+				return err
+			}
+			pow = next
+		}
+	}
+	if err := a.agg.Merge(sum); err != nil {
+		return err
+	}
+	if !nativeCodec {
+		a.nulls[pathKey(chs)] += n
+	}
+	return nil
+}
+
 func (a *PathAggregate) merge(b *PathAggregate) error {
 	if b == nil {
 		return nil
@@ -271,14 +318,8 @@ func (a *PathAggregate) UnmarshalBinary(data []byte) (err error) {
 		if n < 0 {
 			return ErrWireFormat
 		}
-		// A journey that did not convert contributes only its channel path:
-		// replay it with all its touches at one instant.
-		p := JourneyPart{Channels: chs, Times: make([]int64, len(chs)), Campaigns: make([]string, len(chs)),
-			Lead: make([]bool, len(chs)), Opp: make([]bool, len(chs))}
-		for range n {
-			if err := a.add(p); err != nil {
-				return err
-			}
+		if err := a.addNulls(chs, n); err != nil {
+			return err
 		}
 	}
 	for range r.count() {
