@@ -16,7 +16,9 @@ import (
 )
 
 func positionedLead(l ScoredLead) string { return fmt.Sprintf("%s\t%09d\t%s", l.File, l.Line, l.JSON) }
-func positionedReject(r Reject) string  { return fmt.Sprintf("%s\t%09d\t%s", r.File, r.Line, r.String()) }
+func positionedReject(r Reject) string {
+	return fmt.Sprintf("%s\t%09d\t%s", r.File, r.Line, r.String())
+}
 
 func init() {
 	register.Function1x1[ScoredLead, string](positionedLead)
