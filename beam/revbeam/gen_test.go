@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"testing"
 	"time"
 )
 
@@ -103,4 +104,29 @@ func writeShards(dir string, js []genJourney, n, split int) error {
 		}
 	}
 	return nil
+}
+
+// TestGenerateBenchData writes the benchmark input when REVBEAM_GENERATE
+// names a directory (REVBEAM_JOURNEYS journeys, default 1,000,000): whole.csv
+// for the single-process CLI and 8 shards, one journey in ten split over two
+// of them, for the pipeline. Skipped otherwise: the data is generated, never
+// committed.
+func TestGenerateBenchData(t *testing.T) {
+	dir := os.Getenv("REVBEAM_GENERATE")
+	if dir == "" {
+		t.Skip("set REVBEAM_GENERATE=DIR to write the benchmark data")
+	}
+	n := 1_000_000
+	if s := os.Getenv("REVBEAM_JOURNEYS"); s != "" {
+		if _, err := fmt.Sscan(s, &n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	js := generateJourneys(n, 1)
+	if err := os.WriteFile(filepath.Join(dir, "whole.csv"), wholeCSV(js), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeShards(dir, js, 8, 10); err != nil {
+		t.Fatal(err)
+	}
 }
