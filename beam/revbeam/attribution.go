@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -370,15 +372,16 @@ type ModelResult struct {
 	Error  string              `json:"error,omitempty"`
 }
 
-// runModelFn runs one model, by name, on the combined aggregate (a side
-// input), and emits its ModelResult as a JSON line.
-type runModelFn struct {
+// runModelsFn runs every model of the config on the combined aggregate (a
+// side input, decoded once), concurrently: a built aggregate may be read by
+// any number of goroutines. It emits each ModelResult as a JSON line keyed by
+// the model name.
+type runModelsFn struct {
 	AttributionConfig
 }
 
-func (f *runModelFn) ProcessElement(ctx context.Context, name string, aggs func(**PathAggregate) bool, emit func(string, string)) error {
-	var agg *PathAggregate
-	var a *PathAggregate
+func (f *runModelsFn) ProcessElement(ctx context.Context, _ []byte, aggs func(**PathAggregate) bool, emit func(string, string)) error {
+	var agg, a *PathAggregate
 	for aggs(&a) {
 		if agg == nil {
 			agg = a
@@ -386,15 +389,30 @@ func (f *runModelFn) ProcessElement(ctx context.Context, name string, aggs func(
 			return err
 		}
 	}
-	if agg == nil {
+	if agg == nil { // no journeys at all: every model says so
 		agg = newPathAggregate(f.HalfLife, f.Lookback, f.Currency)
 	}
-	out := RunModel(ctx, agg.Aggregate(), name, f.modelOptions()...)
-	b, err := json.Marshal(out)
-	if err != nil {
-		return err
+	names := f.models()
+	lines := make([]string, len(names))
+	errs := make([]error, len(names))
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			b, err := json.Marshal(RunModel(ctx, agg.Aggregate(), name, f.modelOptions()...))
+			lines[i], errs[i] = string(b), err
+		}()
 	}
-	emit(name, string(b))
+	wg.Wait()
+	for i, name := range names {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		emit(name, lines[i])
+	}
 	return nil
 }
 
@@ -441,8 +459,7 @@ func Attribution(s beam.Scope, cfg AttributionConfig, files beam.PCollection) At
 		rejects = beam.Flatten(s, readRejects, asmRejects)
 	}
 	agg := beam.Combine(s, &aggregateFn{AttributionConfig: cfg}, journeys)
-	names := beam.CreateList(s, cfg.models())
-	results := beam.ParDo(s, &runModelFn{AttributionConfig: cfg}, names, beam.SideInput{Input: agg})
+	results := beam.ParDo(s, &runModelsFn{AttributionConfig: cfg}, beam.Impulse(s), beam.SideInput{Input: agg})
 	return AttributionOutputs{Results: results, Aggregate: agg, Rejects: rejects}
 }
 
@@ -451,7 +468,7 @@ func init() {
 	register.DoFn5x0[context.Context, string, func(*JourneyPart) bool, func(JourneyPart), func(string)](&assembleFn{})
 	register.Function2x1[string, JourneyPart, JourneyPart](dropKeyFn)
 	register.Combiner3[*PathAggregate, JourneyPart, *PathAggregate](&aggregateFn{})
-	register.DoFn4x1[context.Context, string, func(**PathAggregate) bool, func(string, string), error](&runModelFn{})
+	register.DoFn4x1[context.Context, []byte, func(**PathAggregate) bool, func(string, string), error](&runModelsFn{})
 	register.Emitter1[string]()
 	register.Emitter1[JourneyPart]()
 	register.Emitter2[string, JourneyPart]()
