@@ -35,16 +35,31 @@ type Rules struct {
 	Name string
 	Src  []byte
 	Hash string
+	// Relaxed scores leads holding keys, event types or event properties
+	// the rules do not declare, listing them in Result.Ignored, as
+	// scoring.Strict(false) and `revengine score --strict=false` do. The
+	// default rejects such leads.
+	Relaxed bool
 }
 
 // NewRules compiles src once to check it (so a bad rules file fails before
 // a pipeline runs, with every problem and its position) and returns it with
 // its hash, ready to ship.
 func NewRules(name string, src []byte) (Rules, error) {
-	if _, err := scoring.Parse(name, src); err != nil {
+	r := Rules{Name: name, Src: src, Hash: hashOf(src)}
+	if _, err := scoring.Parse(name, src, r.options()...); err != nil {
 		return Rules{}, err
 	}
-	return Rules{Name: name, Src: src, Hash: hashOf(src)}, nil
+	return r, nil
+}
+
+func (r Rules) options() []scoring.Option { return []scoring.Option{scoring.Strict(!r.Relaxed)} }
+
+func (r Rules) cacheKey() string {
+	if r.Relaxed {
+		return r.Hash + " relaxed"
+	}
+	return r.Hash
 }
 
 func hashOf(src []byte) string {
@@ -54,20 +69,20 @@ func hashOf(src []byte) string {
 
 // ruleSets holds the compiled rule sets of this worker process by hash: every
 // DoFn instance of a worker shares one compilation.
-var ruleSets sync.Map // hash → *scoring.RuleSet
+var ruleSets sync.Map // hash (and mode) → *scoring.RuleSet
 
 func (r Rules) compile() (*scoring.RuleSet, error) {
 	if got := hashOf(r.Src); got != r.Hash {
 		return nil, fmt.Errorf("%w: rules %s: hash %s, shipped as %s", ErrInvalidInput, r.Name, got, r.Hash)
 	}
-	if rs, ok := ruleSets.Load(r.Hash); ok {
+	if rs, ok := ruleSets.Load(r.cacheKey()); ok {
 		return rs.(*scoring.RuleSet), nil
 	}
-	rs, err := scoring.Parse(r.Name, r.Src)
+	rs, err := scoring.Parse(r.Name, r.Src, r.options()...)
 	if err != nil {
 		return nil, err
 	}
-	v, _ := ruleSets.LoadOrStore(r.Hash, rs)
+	v, _ := ruleSets.LoadOrStore(r.cacheKey(), rs)
 	return v.(*scoring.RuleSet), nil
 }
 

@@ -44,12 +44,13 @@ const badLeads = `{"id":"X1","email":"ana@fintech-co.com","domain":"fintech-co.c
 
 // revengineScore runs the root module's CLI: `revengine score`, the
 // single-process reference, and returns its result lines and reject lines.
-func revengineScore(t *testing.T, rules, at, file string) (stdout, rejects []string, summary string) {
+func revengineScore(t *testing.T, rules, at, file string, flags ...string) (stdout, rejects []string, summary string) {
 	t.Helper()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skipf("SKIP: no go command to run the revengine CLI: %v", err)
 	}
-	cmd := exec.Command("go", "run", "./cmd/revengine", "score", "--rules", rules, "--at", at, file)
+	args := append([]string{"run", "./cmd/revengine", "score", "--rules", rules, "--at", at}, flags...)
+	cmd := exec.Command("go", append(args, file)...)
 	cmd.Dir = "../.."
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
@@ -245,5 +246,51 @@ func TestPeriodLabel(t *testing.T) {
 	}
 	if _, err := ParsePeriod("quarter"); err == nil {
 		t.Error("ParsePeriod(quarter): no error")
+	}
+}
+
+// Relaxed rules score a lead with an undeclared key and list it as ignored,
+// as `revengine score --strict=false` does; strict rules (the default)
+// reject it, as `revengine score` does.
+func TestScoreRelaxedEqualsCLI(t *testing.T) {
+	requirePrism(t)
+	dir := t.TempDir()
+	rulesPath, _ := filepath.Abs("../../examples/quickstart/rules.yaml")
+	src, err := os.ReadFile(rulesPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leads := filepath.Join(dir, "leads.jsonl")
+	if err := os.WriteFile(leads, []byte(`{"id":"R1","email":"ro@acme.io","employees":5000}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const at = "2026-11-23T09:00:00Z"
+	atT, _ := time.Parse(time.RFC3339, at)
+	for _, relaxed := range []bool{false, true} {
+		wantScored, wantRejects, _ := revengineScore(t, rulesPath, at, leads, fmt.Sprintf("--strict=%v", !relaxed))
+		if wantScored[0] == "" {
+			wantScored = nil
+		}
+		rules, err := NewRules(rulesPath, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules.Relaxed = relaxed
+		p, s := beam.NewPipelineWithRoot()
+		out := Score(s, rules, atT, ReadFiles(s, leads))
+		sp := write(s, t.TempDir(), "scored.txt", SortedText(s, ScoredLines(s, out.Scored)))
+		rp := write(s, t.TempDir(), "rejects.txt", SortedText(s, RejectLines(s, out.Rejects)))
+		run(t, p)
+		if got := readLines(t, sp); !slices.Equal(got, wantScored) {
+			t.Errorf("relaxed %v: scored %q, revengine score printed %q", relaxed, got, wantScored)
+		}
+		if got := readLines(t, rp); !slices.Equal(got, wantRejects) {
+			t.Errorf("relaxed %v: rejects %q, revengine score wrote %q", relaxed, got, wantRejects)
+		}
+		// One lead: strict rejects it, relaxed scores it.
+		if relaxed && (len(wantScored) != 1 || !strings.Contains(wantScored[0], `"ignored":["employees"]`)) ||
+			!relaxed && len(wantRejects) != 1 {
+			t.Errorf("relaxed %v: the CLI gave scored %q, rejects %q", relaxed, wantScored, wantRejects)
+		}
 	}
 }

@@ -7,7 +7,7 @@
 //	    [--order K] [--half-life 7d] [--lookback 90d] [--currency USD] [--grouped]
 //	revengine-beam --pipeline score --rules rules.yaml --input 'leads/*.jsonl' \
 //	    --output scored.jsonl --rejects rejects.txt [--at RFC3339]
-//	    [--funnel funnel.jsonl --period day|week|month]
+//	    [--strict=false] [--funnel funnel.jsonl --period day|week|month]
 //
 // The runner is chosen by Beam's --runner flag (default: prism, in process);
 // see the README section "When one machine is not enough" for Dataflow,
@@ -48,6 +48,7 @@ var (
 
 	rulesFile = flag.String("rules", "", "score: rules `file` (YAML), shipped to the workers")
 	atFlag    = flag.String("at", "", "score: evaluation `time`, RFC 3339 (default: now)")
+	strict    = flag.Bool("strict", true, "score: reject leads with keys, event types or event properties the rules do not declare (--strict=false: score them and list what was ignored)")
 	funnel    = flag.String("funnel", "", "score: also write funnel stage counts to this `file`")
 	period    = flag.String("period", "week", "score: funnel `period`: day, week or month")
 )
@@ -85,6 +86,7 @@ func runMain(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		rules.Relaxed = !*strict
 		at := time.Now().UTC() // the command line is the edge where the clock is read
 		if *atFlag != "" {
 			if at, err = time.Parse(time.RFC3339Nano, *atFlag); err != nil {
