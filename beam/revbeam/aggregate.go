@@ -205,16 +205,20 @@ func (a *PathAggregate) MarshalBinary() ([]byte, error) {
 		b = appendString(b, k)
 		b = binary.AppendVarint(b, a.nulls[k])
 	}
-	b = binary.AppendUvarint(b, uint64(len(a.conv)))
+	// Converting journeys in a canonical order (by their encoding), so the
+	// bytes, and the aggregate they decode to, do not depend on the order the
+	// runner merged accumulators in.
+	entries := make([][]byte, len(a.conv))
 	for i := range a.conv {
 		p := &a.conv[i]
-		b = binary.AppendVarint(b, p.ValueMinor)
-		b = appendString(b, p.Currency)
-		b = binary.AppendVarint(b, p.ConvTime)
-		b = binary.AppendUvarint(b, uint64(len(p.Channels)))
+		var e []byte
+		e = binary.AppendVarint(e, p.ValueMinor)
+		e = appendString(e, p.Currency)
+		e = binary.AppendVarint(e, p.ConvTime)
+		e = binary.AppendUvarint(e, uint64(len(p.Channels)))
 		for k := range p.Channels {
-			b = appendString(b, p.Channels[k])
-			b = binary.AppendVarint(b, p.Times[k])
+			e = appendString(e, p.Channels[k])
+			e = binary.AppendVarint(e, p.Times[k])
 			var fl byte
 			if p.Lead[k] {
 				fl |= 1
@@ -222,8 +226,14 @@ func (a *PathAggregate) MarshalBinary() ([]byte, error) {
 			if p.Opp[k] {
 				fl |= 2
 			}
-			b = append(b, fl)
+			e = append(e, fl)
 		}
+		entries[i] = e
+	}
+	slices.SortFunc(entries, bytes.Compare)
+	b = binary.AppendUvarint(b, uint64(len(entries)))
+	for _, e := range entries {
+		b = append(b, e...)
 	}
 	return b, nil
 }
@@ -346,6 +356,21 @@ func (a *PathAggregate) UnmarshalBinary(data []byte) (err error) {
 		return fmt.Errorf("%w: %d trailing bytes", ErrWireFormat, r.b.Len())
 	}
 	return r.err
+}
+
+// canonical returns the aggregate rebuilt from its wire form, in which paths
+// and journeys come in a fixed order: models run on it give the same bytes
+// whatever order the shards were merged in (floating-point sums, and so a
+// tie in the largest-remainder rounding of money, depend on that order).
+func (a *PathAggregate) canonical() (*PathAggregate, error) {
+	if nativeCodec {
+		return a, nil
+	}
+	b, err := a.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	return decodePathAggregate(b)
 }
 
 func encodePathAggregate(a *PathAggregate) ([]byte, error) { return a.MarshalBinary() }

@@ -76,6 +76,30 @@ func compareModels(t *testing.T, cfg AttributionConfig, want, got map[string][]b
 	}
 }
 
+// shardSample writes the sample journeys into k files in a new directory,
+// journeys dealt round robin, and returns the glob and the journey count.
+func shardSample(t *testing.T, whole []byte, k int) (string, int) {
+	t.Helper()
+	dir := t.TempDir()
+	lines := strings.Split(strings.TrimRight(string(whole), "\n"), "\n")
+	header, rows := lines[0], lines[1:]
+	shards := make([][]string, k)
+	n, last := -1, ""
+	for _, r := range rows {
+		id := r[:strings.IndexByte(r, ',')]
+		if id != last {
+			n, last = n+1, id
+		}
+		shards[n%k] = append(shards[n%k], r)
+	}
+	for i, sh := range shards {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("s%d.csv", i)), []byte(header+"\n"+strings.Join(sh, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, "*.csv"), n
+}
+
 // The sample data of examples/attribution, split into two shards by journey,
 // gives every model the single-process result.
 func TestAttributionSampleEqualsSingleProcess(t *testing.T) {
@@ -84,26 +108,9 @@ func TestAttributionSampleEqualsSingleProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	lines := strings.Split(strings.TrimRight(string(whole), "\n"), "\n")
-	header, rows := lines[0], lines[1:]
-	// Shard by journey id: journeys alternate between the two files.
-	var shards [2][]string
-	n, last := -1, ""
-	for _, r := range rows {
-		id := r[:strings.IndexByte(r, ',')]
-		if id != last {
-			n, last = n+1, id
-		}
-		shards[n%2] = append(shards[n%2], r)
-	}
-	for i, sh := range shards {
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("s%d.csv", i)), []byte(header+"\n"+strings.Join(sh, "\n")+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	glob, n := shardSample(t, whole, 2)
 	cfg := AttributionConfig{}
-	got, rejects, counters := runAttribution(t, cfg, filepath.Join(dir, "*.csv"))
+	got, rejects, counters := runAttribution(t, cfg, glob)
 	if len(rejects) != 0 {
 		t.Errorf("rejects: %q", rejects)
 	}
@@ -111,6 +118,31 @@ func TestAttributionSampleEqualsSingleProcess(t *testing.T) {
 	// Every journey of the sample is read once: it has n+1 distinct ids.
 	if c := counters[AttributionNamespace+"/"+CounterJourneys]; c != int64(n+1) {
 		t.Errorf("read %d journey parts, want %d (counters %v)", c, n+1, counters)
+	}
+}
+
+// The same journeys in 1, 2 or 3 shards give the same bytes: the models run
+// on a canonical aggregate, whatever order the runner merged shards in.
+func TestAttributionDeterministic(t *testing.T) {
+	requirePrism(t)
+	whole, err := os.ReadFile("../../examples/attribution/journeys.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first []string
+	for k := 1; k <= 3; k++ {
+		glob, _ := shardSample(t, whole, k)
+		dir := t.TempDir()
+		p, s := beam.NewPipelineWithRoot()
+		out := Attribution(s, AttributionConfig{}, ReadFiles(s, glob))
+		path := write(s, dir, "results.jsonl", SortedText(s, beam.DropKey(s, out.Results)))
+		run(t, p)
+		lines := readLines(t, path)
+		if k == 1 {
+			first = lines
+		} else if strings.Join(lines, "\n") != strings.Join(first, "\n") {
+			t.Errorf("%d shards give other bytes than 1 shard", k)
+		}
 	}
 }
 

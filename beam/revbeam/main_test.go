@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -88,7 +89,10 @@ func write(s beam.Scope, dir, name string, col beam.PCollection) string {
 
 // sameJSON reports where two JSON documents differ: numbers may differ by a
 // relative 1e-9 (floating-point sums taken in another order, when shards are
-// merged), everything else must be equal.
+// merged), and a channel's money amount by one minor unit (such a difference
+// can flip an exact tie in the largest-remainder rounding of the channels'
+// values: the attribution package's sums depend on the order journeys were
+// added). Totals, counts and everything else must be equal.
 func sameJSON(a, b []byte) error {
 	var x, y any
 	if err := json.Unmarshal(a, &x); err != nil {
@@ -131,6 +135,9 @@ func diffJSON(path string, x, y any) error {
 		return nil
 	case float64:
 		yv, ok := y.(float64)
+		if ok && strings.Contains(path, ".channels[") && strings.HasSuffix(path, ".amount_minor") && math.Abs(xv-yv) <= 1 {
+			return nil
+		}
 		if !ok || math.Abs(xv-yv) > 1e-9*math.Max(1, math.Max(math.Abs(xv), math.Abs(yv))) {
 			return fmt.Errorf("%s: %v != %v", path, x, y)
 		}
