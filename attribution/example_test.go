@@ -113,34 +113,6 @@ j1,2026-01-01T00:00:00Z,search,0,0,0,0,
 	// journeys.csv:3:2: timestamp: 2026-01-01T00:00:00Z is before the journey's previous touch (2026-01-02T00:00:00Z): rows must be in time order
 }
 
-func ExampleResult_Returns() {
-	paths := "path,total_conversions,total_conversion_value,total_null\nsearch,4,2000,6\nemail > search,1,1000,0\n"
-	agg, _ := attribution.ReadPaths(context.Background(), strings.NewReader(paths), "paths.csv")
-	res, _ := attribution.Run(context.Background(), agg, attribution.LastTouch())
-	rets, err := res.Returns(attribution.Spend{"search": money.New(1500, "USD"), "email": money.New(0, "USD")})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	for _, r := range rets {
-		fmt.Printf("%s cost %v", r.Channel, r.Cost)
-		if r.ROAS != nil {
-			fmt.Printf(" ROAS %.1f ROI %.1f", *r.ROAS, *r.ROI)
-		}
-		if r.CostPerConversion != nil {
-			fmt.Printf(" per conversion %.0f", *r.CostPerConversion)
-		}
-		fmt.Println()
-	}
-	// Spend in another currency is an error.
-	_, err = res.Returns(attribution.Spend{"search": money.New(1500, "EUR")})
-	fmt.Println(errors.Is(err, money.ErrCurrencyMismatch))
-	// Output:
-	// email cost USD 0.00
-	// search cost USD 15.00 ROAS 2.0 ROI 1.0 per conversion 300
-	// true
-}
-
 func ExampleAggregate_Merge() {
 	a1, _ := attribution.ReadPaths(context.Background(), strings.NewReader("path,total_conversions,total_conversion_value,total_null\na > b,1,10,2\n"), "shard1.csv")
 	a2, _ := attribution.ReadPaths(context.Background(), strings.NewReader("path,total_conversions,total_conversion_value,total_null\na > b,2,30,0\nb,0,0,5\n"), "shard2.csv")
@@ -234,16 +206,6 @@ func ExampleAggregate_Add() {
 	// journey "bad": touch 2 (2026-03-01T00:00:00Z) is before touch 1 (2026-03-02T00:00:00Z)
 	// sales 0.6667
 	// webinar 0.3333
-}
-
-func ExampleReadSpend() {
-	spend, err := attribution.ReadSpend(context.Background(), strings.NewReader("channel,cost_minor\nsearch,150000\nemail,1200\n"), "spend.csv")
-	fmt.Println(spend, err)
-	_, err = attribution.ReadSpend(context.Background(), strings.NewReader("channel,cost_minor\nsearch,150000\nemail,abc\n"), "spend.csv")
-	fmt.Println(err)
-	// Output:
-	// map[email:USD 12.00 search:USD 1500.00] <nil>
-	// spend.csv:3:2: cost_minor: "abc" is not a non-negative integer (minor units)
 }
 
 func ExampleModelByName() {

@@ -20,6 +20,7 @@ var (
 	ErrInconsistentInput = diag.ErrInconsistentInput
 	ErrEmptyInput        = diag.ErrEmptyInput
 	ErrOverflow          = diag.ErrOverflow
+	ErrNegativeAmount    = diag.ErrNegativeAmount
 )
 
 // StageChange turns one scoring result into the stage change it records,
