@@ -26,6 +26,7 @@ type config struct {
 	order    RowOrder
 	sortMem  int
 	tempDir  string
+	regroup  int // WithRegroupWindow
 }
 
 func newConfig(opts []Option) config {

@@ -187,7 +187,7 @@ func (t *table) checkCurrency(k int) *Error {
 type TouchReader struct {
 	t           *table
 	curCol      bool
-	seen        *idSet // journey ids with their first line
+	seen        *recentIDs // the latest journey ids with their first line
 	intern      map[string]string
 	out, pend   Journey // the journey returned, the journey being read
 	outLine     int     // first line of out
@@ -207,8 +207,10 @@ type TouchReader struct {
 // NewTouchReader reads the header of r; name is used in error messages.
 // A TouchReader streams, so it reads Grouped input only; ReadTouches
 // accepts rows in any order.
-// It takes WithCurrency and MaxRecordBytes (other options are ignored). ctx is
-// checked while reading.
+// It takes WithCurrency, MaxRecordBytes and WithRegroupWindow (other
+// options are ignored): a journey whose rows resume after fewer than
+// DefaultRegroupWindow other journeys is an error, in memory that does not
+// grow with the input. ctx is checked while reading.
 func NewTouchReader(ctx context.Context, r io.Reader, name string, opts ...Option) (tr *TouchReader, err error) {
 	defer diag.Recover(&err, "attribution: NewTouchReader")
 	return newTouchReader(ctx, r, name, newConfig(opts))
@@ -219,7 +221,7 @@ func newTouchReader(ctx context.Context, r io.Reader, name string, c config) (*T
 	if err != nil {
 		return nil, err
 	}
-	return &TouchReader{t: t, curCol: t.h.Has(colCurrency), seen: newIDSet(), intern: map[string]string{}}, nil
+	return &TouchReader{t: t, curCol: t.h.Has(colCurrency), seen: newRecentIDs(c.regroup), intern: map[string]string{}}, nil
 }
 
 // Next returns the next journey, or io.EOF after the last. The journey and

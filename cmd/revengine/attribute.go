@@ -51,7 +51,10 @@ Models (NAME):
 --format touches (default), one row per touchpoint, in any order (rows are
 sorted by journey and time in bounded memory, spilling to temporary files;
 touches at equal times are ordered by channel name); --grouped requires
-the rows of a journey contiguous and in time order and streams them;
+the rows of a journey contiguous and in time order and streams them in
+memory that does not grow with the journeys (a journey resuming after
+fewer than 65536 others is an error; one resuming further back is not
+detected, so such input wants the default);
 --sort-memory bounds the rows held while sorting (MiB, default 512):
   journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time
   timestamps RFC 3339; flags 0/1; value_minor integer minor units (0 when
