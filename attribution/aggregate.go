@@ -73,7 +73,7 @@ type Aggregate struct {
 	currencyOK bool           // currency has been validated
 	noTimes    bool           // some data came in as paths, without times or milestones
 
-	chanID  map[string]uint16
+	chanID map[string]uint16
 	// chanHot caches chanID by the string's memory: the touch reader
 	// interns channel names, so most lookups hit it without hashing.
 	chanHot [64]chanHit
