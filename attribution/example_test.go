@@ -11,6 +11,7 @@ import (
 
 	"github.com/revengine/revengine/attribution"
 	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/record"
 )
 
 // Two converting journeys: email → search → direct (value 900) and
@@ -261,4 +262,16 @@ search,1,1000,x
 	// Output:
 	// paths.csv:3:4: total_null: "x" is not a non-negative integer
 	// {10 3 EUR 45.00}
+}
+
+// FromRecord turns the module's record touches (what record.ReadTouches
+// and the engine produce) into the touchpoints a journey holds.
+func ExampleFromRecord() {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tp := attribution.FromRecord(record.Touch{At: at, Channel: "webinar", Campaign: "q1-launch", Kind: record.TouchMarketing, LeadCreated: true})
+	fmt.Println(tp.Channel, tp.Campaign, tp.Time.Format(time.RFC3339), tp.LeadCreated, tp.OppCreated)
+	fmt.Println(tp.Record(record.TouchMarketing).Kind)
+	// Output:
+	// webinar q1-launch 2026-03-02T09:00:00Z true false
+	// marketing
 }
