@@ -679,7 +679,6 @@ func (t *table) each(ctx context.Context, errs *errorList, row func() *Error) er
 	return errs.err()
 }
 
-
 // Columns of the path-aggregated CSV (currency is optional).
 var pathColumns = []csvio.Column{
 	{Name: "path", Required: true},
