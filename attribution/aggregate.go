@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/revengine/revengine/internal/diag"
 	"github.com/revengine/revengine/money"
@@ -72,7 +73,10 @@ type Aggregate struct {
 	currencyOK bool           // currency has been validated
 	noTimes    bool           // some data came in as paths, without times or milestones
 
-	chanID  map[string]uint16
+	chanID map[string]uint16
+	// chanHot caches chanID by the string's memory: the touch reader
+	// interns channel names, so most lookups hit it without hashing.
+	chanHot [64]chanHit
 	chans   []string
 	pathIdx map[string]int32 // encoded channel ids → index in paths
 	paths   []pathStat
@@ -231,8 +235,19 @@ func (a *Aggregate) channel(name string, n int64) (uint16, error) {
 
 // channelExact returns the id of the channel name, adding it if new.
 func (a *Aggregate) channelExact(name string) (uint16, error) {
+	var hit *chanHit
+	if len(name) > 0 {
+		p := unsafe.StringData(name)
+		hit = &a.chanHot[(uintptr(unsafe.Pointer(p))>>3)&63]
+		if hit.p == p && hit.n == len(name) {
+			return hit.id, nil // the same bytes: the same string
+		}
+	}
 	a.init()
 	if id, ok := a.chanID[name]; ok {
+		if hit != nil {
+			*hit = chanHit{unsafe.StringData(name), len(name), id}
+		}
 		return id, nil
 	}
 	if len(a.chans) >= math.MaxUint16 {
@@ -242,6 +257,15 @@ func (a *Aggregate) channelExact(name string) (uint16, error) {
 	a.chanID[name] = id
 	a.chans = append(a.chans, name)
 	return id, nil
+}
+
+// chanHit is one entry of Aggregate.chanHot: the string at p of n bytes
+// is channel id. Holding p keeps the string alive, so its memory is never
+// reused for other bytes while cached.
+type chanHit struct {
+	p  *byte
+	n  int
+	id uint16
 }
 
 func (a *Aggregate) addPathKey(key []byte, journeys, conversions, value int64) *pathStat {

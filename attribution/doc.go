@@ -86,12 +86,12 @@
 //     channels, and beyond that for sets of up to 12 channels, a seeded
 //     sampling estimate for larger sets (or on request, [WithSampling]).
 //
-// A [Spend] table (read by [ReadSpend]) turns a result into [Return]s
-// ([Result.Returns], or a [Report]): ROAS, ROI and cost per credited
-// conversion, nil where a denominator is zero or the cost unknown; spend
-// in another currency is an error. Spend on a channel no journey touches,
-// and journeys on a channel without spend, are warnings
-// ([Result.SpendWarnings], in the Report), never ROI −1 or cost 0.
+// The package computes credit, not returns: spend is record.Spend (read by
+// record.ReadSpend), and a result's returns on it (cost, ROI through the
+// module's one definition revenue.ROI, ROAS, cost per credited conversion)
+// are engine.Returns, with engine.SpendWarnings for the channels with spend
+// and no journeys or journeys and no spend (warning codes
+// [WarnSpendWithoutJourneys] and [WarnJourneysWithoutSpend]).
 // Credits never contain NaN or infinities; zero denominators are errors
 // ([ErrNoConversions]) or absent values.
 //

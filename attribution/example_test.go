@@ -11,6 +11,7 @@ import (
 
 	"github.com/revengine/revengine/attribution"
 	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/record"
 )
 
 // Two converting journeys: email → search → direct (value 900) and
@@ -113,34 +114,6 @@ j1,2026-01-01T00:00:00Z,search,0,0,0,0,
 	// journeys.csv:3:2: timestamp: 2026-01-01T00:00:00Z is before the journey's previous touch (2026-01-02T00:00:00Z): rows must be in time order
 }
 
-func ExampleResult_Returns() {
-	paths := "path,total_conversions,total_conversion_value,total_null\nsearch,4,2000,6\nemail > search,1,1000,0\n"
-	agg, _ := attribution.ReadPaths(context.Background(), strings.NewReader(paths), "paths.csv")
-	res, _ := attribution.Run(context.Background(), agg, attribution.LastTouch())
-	rets, err := res.Returns(attribution.Spend{"search": money.New(1500, "USD"), "email": money.New(0, "USD")})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	for _, r := range rets {
-		fmt.Printf("%s cost %v", r.Channel, r.Cost)
-		if r.ROAS != nil {
-			fmt.Printf(" ROAS %.1f ROI %.1f", *r.ROAS, *r.ROI)
-		}
-		if r.CostPerConversion != nil {
-			fmt.Printf(" per conversion %.0f", *r.CostPerConversion)
-		}
-		fmt.Println()
-	}
-	// Spend in another currency is an error.
-	_, err = res.Returns(attribution.Spend{"search": money.New(1500, "EUR")})
-	fmt.Println(errors.Is(err, money.ErrCurrencyMismatch))
-	// Output:
-	// email cost USD 0.00
-	// search cost USD 15.00 ROAS 2.0 ROI 1.0 per conversion 300
-	// true
-}
-
 func ExampleAggregate_Merge() {
 	a1, _ := attribution.ReadPaths(context.Background(), strings.NewReader("path,total_conversions,total_conversion_value,total_null\na > b,1,10,2\n"), "shard1.csv")
 	a2, _ := attribution.ReadPaths(context.Background(), strings.NewReader("path,total_conversions,total_conversion_value,total_null\na > b,2,30,0\nb,0,0,5\n"), "shard2.csv")
@@ -236,16 +209,6 @@ func ExampleAggregate_Add() {
 	// webinar 0.3333
 }
 
-func ExampleReadSpend() {
-	spend, err := attribution.ReadSpend(context.Background(), strings.NewReader("channel,cost_minor\nsearch,150000\nemail,1200\n"), "spend.csv")
-	fmt.Println(spend, err)
-	_, err = attribution.ReadSpend(context.Background(), strings.NewReader("channel,cost_minor\nsearch,150000\nemail,abc\n"), "spend.csv")
-	fmt.Println(err)
-	// Output:
-	// map[email:USD 12.00 search:USD 1500.00] <nil>
-	// spend.csv:3:2: cost_minor: "abc" is not a non-negative integer (minor units)
-}
-
 func ExampleModelByName() {
 	agg, err := attribution.ReadTouches(context.Background(), strings.NewReader(exampleCSV), "journeys.csv")
 	if err != nil {
@@ -299,4 +262,16 @@ search,1,1000,x
 	// Output:
 	// paths.csv:3:4: total_null: "x" is not a non-negative integer
 	// {10 3 EUR 45.00}
+}
+
+// FromRecord turns the module's record touches (what record.ReadTouches
+// and the engine produce) into the touchpoints a journey holds.
+func ExampleFromRecord() {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tp := attribution.FromRecord(record.Touch{At: at, Channel: "webinar", Campaign: "q1-launch", Kind: record.TouchMarketing, LeadCreated: true})
+	fmt.Println(tp.Channel, tp.Campaign, tp.Time.Format(time.RFC3339), tp.LeadCreated, tp.OppCreated)
+	fmt.Println(tp.Record(record.TouchMarketing).Kind)
+	// Output:
+	// webinar q1-launch 2026-03-02T09:00:00Z true false
+	// marketing
 }

@@ -46,7 +46,7 @@ var liftColumns = []csvio.Column{
 // after the end; numbers decimal, 0 ≤ lower ≤ incremental_conversions ≤
 // upper. A channel tested twice is an error (calibrate one period at a
 // time). With WithChannelMap the channel names are normalised. Every bad
-// line is reported, as by ReadSpend.
+// line is reported, as by ReadTouches.
 func ReadLiftTests(ctx context.Context, r io.Reader, name string, opts ...Option) (tests []LiftTest, err error) {
 	defer diag.Recover(&err, "attribution: ReadLiftTests")
 	c := newConfig(opts)

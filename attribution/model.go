@@ -101,8 +101,8 @@ const (
 	// WarnSimilarChannels: channel names that differ only in case or
 	// surrounding white space (see ChannelRules).
 	WarnSimilarChannels = "similar_channels"
-	// WarnSpendWithoutJourneys: the spend table names a channel no journey
-	// touches; its return is not computed.
+	// WarnSpendWithoutJourneys: the spend names a channel no journey
+	// touches (engine.SpendWarnings).
 	WarnSpendWithoutJourneys = "spend_without_journeys"
 	// WarnJourneysWithoutSpend: journeys touch a channel the spend table
 	// does not list; its cost is unknown, not zero.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/revengine/revengine/attribution"
+	"github.com/revengine/revengine/record"
 )
 
 // handCSV is the small data set every model below is worked out on by hand.
@@ -437,5 +438,21 @@ j3,2026-01-01T00:00:00Z,display,0,0,0,0,
 	checkResult(t, r, map[string]want{"social": {1, 100}, "display": {0, 0}})
 	if r.TotalConversions+r.Unattributed.Conversions != a.Totals().Conversions {
 		t.Errorf("credited %d + unattributed %d != %d in", r.TotalConversions, r.Unattributed.Conversions, a.Totals().Conversions)
+	}
+}
+
+// TestFromRecord: the one record → attribution touch conversion carries
+// channel, time, campaign and both milestone flags, and Record inverts it.
+func TestFromRecord(t *testing.T) {
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	rt := record.Touch{At: at, Channel: "webinar", Campaign: "w1", Kind: record.TouchSales, LeadCreated: true, OppCreated: true, LeadID: "l1", DealID: "d1", Line: 9}
+	tp := attribution.FromRecord(rt)
+	want := attribution.Touchpoint{Channel: "webinar", Time: at, Campaign: "w1", LeadCreated: true, OppCreated: true}
+	if tp != want {
+		t.Fatalf("FromRecord = %+v, want %+v", tp, want)
+	}
+	back := tp.Record(record.TouchSales)
+	if back != (record.Touch{At: at, Channel: "webinar", Campaign: "w1", Kind: record.TouchSales, LeadCreated: true, OppCreated: true}) {
+		t.Fatalf("Record = %+v", back)
 	}
 }

@@ -85,7 +85,7 @@ func (m *ChannelMap) Normalize(s string) string {
 }
 
 // WithChannelMap normalises every channel name read or added (the touch
-// and path readers, Aggregate.Add and AddPath, ReadSpend) through m. The
+// and path readers, Aggregate.Add and AddPath, ReadLiftTests) through m. The
 // aggregate keeps which raw names became which channel (Aggregate.Renamed,
 // and Result.Renamed). A nil m normalises nothing.
 func WithChannelMap(m *ChannelMap) Option { return func(c *config) { c.norm = m } }
@@ -186,7 +186,7 @@ var channelMapColumns = []csvio.Column{{Name: "from", Required: true}, {Name: "t
 // ReadChannelMap reads a channel table, CSV with the header "from,to"
 // (columns in any order), one row per raw name, for ChannelRules.Names. A
 // name listed twice or an empty field is an error at its line; every bad
-// line is reported, as by ReadSpend (MaxRecordBytes bounds a record).
+// line is reported, as by ReadTouches (MaxRecordBytes bounds a record).
 func ReadChannelMap(ctx context.Context, r io.Reader, name string, opts ...Option) (m map[string]string, err error) {
 	defer diag.Recover(&err, "attribution: ReadChannelMap")
 	c := newConfig(opts)

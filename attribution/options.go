@@ -12,7 +12,7 @@ import (
 const DefaultCurrency money.Currency = "USD"
 
 // An Option configures an aggregate (NewAggregate) or a reader
-// (ReadTouches, ReadPaths, NewTouchReader, ReadSpend). Each says what it
+// (ReadTouches, ReadPaths, NewTouchReader, ReadLiftTests). Each says what it
 // applies to; a reader that builds an aggregate passes the options on.
 type Option func(*config)
 
@@ -26,6 +26,7 @@ type config struct {
 	order    RowOrder
 	sortMem  int
 	tempDir  string
+	regroup  int // WithRegroupWindow
 }
 
 func newConfig(opts []Option) config {

@@ -46,7 +46,7 @@ func ReadTouchesParquet(ctx context.Context, r io.ReaderAt, size int64, name str
 		return nil, err
 	}
 	if c.order == Grouped {
-		tr := &TouchReader{t: t, curCol: t.h.Has(colCurrency), seen: newIDSet(), intern: map[string]string{}}
+		tr := &TouchReader{t: t, curCol: t.h.Has(colCurrency), seen: newRecentIDs(c.regroup), intern: map[string]string{}}
 		a, err = readGrouped(ctx, tr, name, c)
 	} else {
 		a, err = readUnsorted(ctx, t, name, c)

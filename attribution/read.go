@@ -140,18 +140,21 @@ func (t *table) errf(k int, sentinel error, format string, a ...any) *Error {
 }
 
 // lineErr places err, a problem of the whole record read last, at its line.
-func (t *table) lineErr(err error) *Error {
+func (t *table) lineErr(err error) *Error { return fileLineErr(t.name, t.rec.Line, err) }
+
+// fileLineErr is lineErr for a given file and line.
+func fileLineErr(name string, line int, err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		c := *e
-		c.File, c.Line = t.name, t.rec.Line
+		c.File, c.Line = name, line
 		return &c
 	}
 	code := diag.CodeInvalid
 	if errors.Is(err, ErrOverflow) || errors.Is(err, ErrTooManyChannels) {
 		code = diag.CodeLimit
 	}
-	return &Error{File: t.name, Line: t.rec.Line, Code: code, Err: err, Msg: err.Error()}
+	return &Error{File: name, Line: line, Code: code, Err: err, Msg: err.Error()}
 }
 
 // checkCurrency checks the currency column k of the record read last: empty,
@@ -187,7 +190,7 @@ func (t *table) checkCurrency(k int) *Error {
 type TouchReader struct {
 	t           *table
 	curCol      bool
-	seen        *idSet // journey ids with their first line
+	seen        *recentIDs // the latest journey ids with their first line
 	intern      map[string]string
 	out, pend   Journey // the journey returned, the journey being read
 	outLine     int     // first line of out
@@ -207,8 +210,10 @@ type TouchReader struct {
 // NewTouchReader reads the header of r; name is used in error messages.
 // A TouchReader streams, so it reads Grouped input only; ReadTouches
 // accepts rows in any order.
-// It takes WithCurrency and MaxRecordBytes (other options are ignored). ctx is
-// checked while reading.
+// It takes WithCurrency, MaxRecordBytes and WithRegroupWindow (other
+// options are ignored): a journey whose rows resume after fewer than
+// DefaultRegroupWindow other journeys is an error, in memory that does not
+// grow with the input. ctx is checked while reading.
 func NewTouchReader(ctx context.Context, r io.Reader, name string, opts ...Option) (tr *TouchReader, err error) {
 	defer diag.Recover(&err, "attribution: NewTouchReader")
 	return newTouchReader(ctx, r, name, newConfig(opts))
@@ -219,7 +224,7 @@ func newTouchReader(ctx context.Context, r io.Reader, name string, c config) (*T
 	if err != nil {
 		return nil, err
 	}
-	return &TouchReader{t: t, curCol: t.h.Has(colCurrency), seen: newIDSet(), intern: map[string]string{}}, nil
+	return &TouchReader{t: t, curCol: t.h.Has(colCurrency), seen: newRecentIDs(c.regroup), intern: map[string]string{}}, nil
 }
 
 // Next returns the next journey, or io.EOF after the last. The journey and
@@ -517,38 +522,129 @@ func ReadTouches(ctx context.Context, r io.Reader, name string, opts ...Option) 
 func readGrouped(ctx context.Context, tr *TouchReader, name string, c config) (*Aggregate, error) {
 	a := newAggregate(c)
 	errs := errorList{name: name}
-	for n := 0; ; n++ {
-		if n&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+	stop := make(chan struct{})
+	defer close(stop)
+	// Parsing runs on its own goroutine, a batch of journeys ahead of the
+	// aggregate, which takes them in input order: the result is the same
+	// as one loop's, on up to two cores.
+	for b := range parseAhead(ctx, tr, stop) {
+		for i := range b.items {
+			it := &b.items[i]
+			if it.err != nil {
+				var e *Error
+				if it.panic || !errors.As(it.err, &e) {
+					return nil, it.err // ctx, I/O, or a panic while parsing
+				}
+				errs.add(e)
+				continue
+			}
+			if !errs.empty() {
+				continue // only looking for more problems
+			}
+			j := it.j
+			j.Touches = b.touches[it.from:it.to]
+			if err := a.add(&j); err != nil {
+				errs.add(fileLineErr(tr.t.name, it.line, err)) // tr.t itself is the parser's
 			}
 		}
-		j, err := tr.next()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			var e *Error
-			if !errors.As(err, &e) {
-				return nil, err
-			}
-			errs.add(e)
-			if tr.err != nil {
-				break // a line with no end: nothing more to read
-			}
-			continue
-		}
-		if !errs.empty() {
-			continue // only looking for more problems
-		}
-		if err := a.add(j); err != nil {
-			errs.add(tr.t.lineErrAt(tr.Line(), err))
-		}
+		b.recycle()
 	}
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// A journeyBatch is up to batchJourneys journeys (or problems) of a
+// TouchReader in input order, their touches back to back in one slice.
+type journeyBatch struct {
+	items   []batchItem
+	touches []Touchpoint
+	free    chan *journeyBatch
+}
+
+type batchItem struct {
+	j        Journey // Touches: batch.touches[from:to]
+	from, to int
+	line     int
+	err      error
+	panic    bool // err is the ErrInternal of a panic while parsing
+}
+
+const batchJourneys = 512
+
+func (b *journeyBatch) recycle() {
+	b.items, b.touches = b.items[:0], b.touches[:0]
+	select {
+	case b.free <- b:
+	default:
+	}
+}
+
+// parseAhead reads tr on a goroutine and sends its journeys in batches,
+// in order; a fatal problem (ctx, I/O, a line with no end, a panic) is
+// the last item. It stops early when stop is closed. At most a few
+// batches are in flight, so memory stays bounded.
+func parseAhead(ctx context.Context, tr *TouchReader, stop <-chan struct{}) <-chan *journeyBatch {
+	out := make(chan *journeyBatch, 2)
+	free := make(chan *journeyBatch, 4)
+	go func() {
+		defer close(out)
+		b := &journeyBatch{free: free}
+		send := func() bool {
+			select {
+			case out <- b:
+			case <-stop:
+				return false
+			}
+			select {
+			case b = <-free:
+			default:
+				b = &journeyBatch{free: free}
+			}
+			return true
+		}
+		defer func() {
+			if r := recover(); r != nil {
+				b.items = append(b.items, batchItem{err: diag.Internal("attribution: ReadTouches", r), panic: true})
+				send()
+			}
+		}()
+		for n := 0; ; n++ {
+			if n&1023 == 0 {
+				if err := ctx.Err(); err != nil {
+					b.items = append(b.items, batchItem{err: err})
+					send()
+					return
+				}
+			}
+			j, err := tr.next()
+			if errors.Is(err, io.EOF) {
+				if len(b.items) > 0 {
+					send()
+				}
+				return
+			}
+			if err != nil {
+				b.items = append(b.items, batchItem{err: err})
+				var e *Error
+				if !errors.As(err, &e) || tr.err != nil {
+					send() // nothing more to read
+					return
+				}
+			} else {
+				from := len(b.touches)
+				b.touches = append(b.touches, j.Touches...)
+				it := batchItem{j: *j, from: from, to: len(b.touches), line: tr.Line()}
+				it.j.Touches = nil
+				b.items = append(b.items, it)
+			}
+			if len(b.items) == batchJourneys && !send() {
+				return
+			}
+		}
+	}()
+	return out
 }
 
 // each calls row for every record of the table, collecting the bad records
@@ -581,13 +677,6 @@ func (t *table) each(ctx context.Context, errs *errorList, row func() *Error) er
 		}
 	}
 	return errs.err()
-}
-
-// lineErrAt is lineErr for a journey that started on line.
-func (t *table) lineErrAt(line int, err error) *Error {
-	e := t.lineErr(err)
-	e.Line = line
-	return e
 }
 
 // Columns of the path-aggregated CSV (currency is optional).

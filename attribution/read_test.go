@@ -468,3 +468,27 @@ func TestZeroAggregate(t *testing.T) {
 	// Δt = 7 days (one half-life) and 0: weights 1/2 and 1 → 1/3, 2/3.
 	checkResult(t, r, map[string]want{"a": {1.0 / 3, 80.0 / 3}, "b": {2.0 / 3, 160.0 / 3}})
 }
+
+// TestRegroupWindow: with a window of 2, j1 resuming after one other
+// journey (j2) is an error; resuming after j2 and j3 (two, not fewer than
+// the window) is outside what the window promises. The default window
+// catches it.
+func TestRegroupWindow(t *testing.T) {
+	row := func(id, day string) string { return id + ",2026-01-" + day + "T00:00:00Z,email,0,0,0,0,\n" }
+	near := touchHeader + row("j1", "01") + row("j2", "01") + row("j1", "02")
+	_, err := attribution.ReadTouches(context.Background(), strings.NewReader(near), "t.csv",
+		attribution.WithRowOrder(attribution.Grouped), attribution.WithRegroupWindow(2))
+	if !errors.Is(err, attribution.ErrInvalidJourney) || !strings.Contains(err.Error(), `t.csv:4:1: journey_id: journey "j1" is not grouped: its rows started on line 2`) {
+		t.Errorf("near regroup: %v", err)
+	}
+	far := touchHeader + row("j1", "01") + row("j2", "01") + row("j3", "01") + row("j1", "02")
+	_, err = attribution.ReadTouches(context.Background(), strings.NewReader(far), "t.csv", attribution.WithRowOrder(attribution.Grouped))
+	if !errors.Is(err, attribution.ErrInvalidJourney) {
+		t.Errorf("default window: %v", err)
+	}
+	_, err = attribution.ReadTouches(context.Background(), strings.NewReader(far), "t.csv",
+		attribution.WithRowOrder(attribution.Grouped), attribution.WithRegroupWindow(-1))
+	if !errors.Is(err, attribution.ErrInvalidJourney) {
+		t.Errorf("exact set: %v", err)
+	}
+}

@@ -30,7 +30,9 @@ const (
 	AnyOrder RowOrder = iota
 	// Grouped is the strict, streaming mode: the rows of a journey must be
 	// contiguous and in time order, and a journey whose rows resume after
-	// another journey is an error (see TouchReader).
+	// another journey is an error (see TouchReader), detected within the
+	// latest journeys (WithRegroupWindow) so that memory does not grow
+	// with the input.
 	Grouped
 )
 

@@ -20,6 +20,7 @@ var (
 	ErrInconsistentInput = diag.ErrInconsistentInput
 	ErrEmptyInput        = diag.ErrEmptyInput
 	ErrOverflow          = diag.ErrOverflow
+	ErrNegativeAmount    = diag.ErrNegativeAmount
 )
 
 // StageChange turns one scoring result into the stage change it records,
@@ -120,8 +121,8 @@ func (b *Builder) prospects() []revenue.Prospect {
 	return out
 }
 
-// Journey converts a deal and its touches to an attribution journey, the
-// one record → attribution conversion: touches in time order (ties keep
+// Journey converts a deal and its touches to an attribution journey (each
+// touch through attribution.FromRecord, the one touch conversion): touches in time order (ties keep
 // their order; the attribution package wants them sorted), each with its
 // channel, campaign and milestone flags; touches after the close date are
 // left out, since they could not have earned the deal. A won deal converts
@@ -137,20 +138,9 @@ func Journey(d record.Deal) attribution.Journey {
 		if !d.Closed.IsZero() && t.At.After(d.Closed) {
 			continue
 		}
-		j.Touches = append(j.Touches, Touchpoint(t))
+		j.Touches = append(j.Touches, attribution.FromRecord(t))
 	}
 	return j
-}
-
-// Touchpoint converts a record touch to an attribution touchpoint.
-func Touchpoint(t record.Touch) attribution.Touchpoint {
-	return attribution.Touchpoint{Channel: t.Channel, Time: t.At, Campaign: t.Campaign, LeadCreated: t.LeadCreated, OppCreated: t.OppCreated}
-}
-
-// Touch converts an attribution touchpoint back to a record touch of the
-// given kind, the one attribution → record conversion.
-func Touch(t attribution.Touchpoint, kind record.TouchKind) record.Touch {
-	return record.Touch{At: t.Time, Channel: t.Channel, Campaign: t.Campaign, Kind: kind, LeadCreated: t.LeadCreated, OppCreated: t.OppCreated}
 }
 
 // EventTouches turns a lead's scoring events into marketing touches:

@@ -35,7 +35,7 @@ func TestJourney(t *testing.T) {
 		t.Errorf("milestones lost: %+v", j.Touches)
 	}
 	// Back: the touch keeps time, channel, campaign and milestones.
-	if back := Touch(j.Touches[0], record.TouchMarketing); back.Channel != "webinar" || back.Campaign != "w1" || !back.LeadCreated || !back.At.Equal(day(2026, 1, 2)) {
+	if back := j.Touches[0].Record(record.TouchMarketing); back.Channel != "webinar" || back.Campaign != "w1" || !back.LeadCreated || !back.At.Equal(day(2026, 1, 2)) {
 		t.Errorf("touch back %+v", back)
 	}
 	d.Status, d.Closed = record.DealLost, day(2026, 1, 21)

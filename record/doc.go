@@ -5,8 +5,11 @@
 //
 // Packages consume these types directly (revenue.Deal is record.Deal,
 // mrr.Event is record.SubscriptionEvent) or convert from them with one
-// documented function (engine.Journey turns a deal and its touches into an
-// attribution journey). There is no second touch or spend type.
+// documented function (attribution.FromRecord turns a touch into the
+// touchpoint the models credit; engine.Journey a deal and its touches into
+// an attribution journey through it). There is no second touch or spend
+// type: spend is record.Spend, and its returns are engine.Return, through
+// revenue.ROI.
 //
 // # Reading files
 //

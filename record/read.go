@@ -9,13 +9,13 @@ import (
 	"io"
 	"iter"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/revengine/revengine/internal/csvio"
 	"github.com/revengine/revengine/internal/diag"
 	"github.com/revengine/revengine/internal/jsonlines"
+	"github.com/revengine/revengine/internal/rows"
 	"github.com/revengine/revengine/money"
 )
 
@@ -46,11 +46,11 @@ const (
 
 // DefaultCurrency is the currency of amounts when neither the row nor
 // WithCurrency names one.
-const DefaultCurrency money.Currency = "USD"
+const DefaultCurrency money.Currency = rows.DefaultCurrency
 
 // DefaultMaxErrors is how many problems Read functions collect before they
 // stop.
-const DefaultMaxErrors = 1000
+const DefaultMaxErrors = rows.DefaultMaxErrors
 
 // Option tunes a read.
 type Option func(*config)
@@ -74,6 +74,11 @@ func MaxRecordBytes(n int) Option { return func(c *config) { c.maxRecord = n } }
 
 // MaxErrors bounds the problems a Read function collects (default 1000).
 func MaxErrors(n int) Option { return func(c *config) { c.maxErrors = n } }
+
+// rows is the shared table layer's view of the settings.
+func (c config) rows() rows.Config {
+	return rows.Config{Currency: c.cur, MaxRecord: c.maxRecord, MaxErrors: c.maxErrors}
+}
 
 func configure(name string, opts []Option) (config, error) {
 	c := config{cur: DefaultCurrency}
@@ -178,14 +183,13 @@ func (r *row) money(k, cur int, def money.Currency) money.Money {
 		}
 	}
 	s := r.get(k)
-	v, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64)
-	switch {
-	case s == "":
+	if s == "" {
 		r.errorf(k, "empty %s", r.cols[k].Name)
-	case err != nil || strings.HasPrefix(s, "+-") || strings.HasPrefix(s, "+ "):
-		r.errorf(k, "%q is not an integer number of minor units", s)
-	case v < 0:
-		r.errorf(k, "negative amount %d", v)
+		return money.Money{Currency: c}
+	}
+	v, err := rows.ParseMinor(s)
+	if err != nil {
+		r.errorf(k, "%v", err)
 	}
 	return money.Money{Amount: v, Currency: c}
 }
@@ -222,63 +226,20 @@ func scan[T any](ctx context.Context, src io.Reader, name string, cfg config, co
 		return scanJSON(ctx, src, name, cfg, cols, parse)
 	}
 	return func(yield func(T, error) bool) {
-		var zero T
-		cr := csvio.NewReader(ctx, src, name, csvio.Options{MaxRecord: cfg.maxRecord})
-		var h csvio.Header
-		header := false
 		r := &row{file: name, cols: cols, vals: make([]string, len(cols)), has: make([]bool, len(cols)), field: make([]int, len(cols))}
-		for n := 0; ; n++ {
-			if n&1023 == 0 {
-				if err := ctx.Err(); err != nil {
-					yield(zero, err)
-					return
-				}
-			}
-			rec, err := cr.Read()
-			if err == io.EOF {
-				return
-			}
+		for w, err := range rows.Rows(ctx, src, name, cfg.rows(), rows.Spec{Columns: cols, HeaderRequired: true}) {
 			if err != nil {
-				if !yield(zero, err) || cr.Stopped() {
-					return
-				}
-				continue
-			}
-			if !header {
-				header = true
-				if h, err = cr.MapHeader(rec, cols, csvio.HeaderOptions{FoldCase: true}); err != nil {
-					var l diag.List
-					if errors.As(err, &l) {
-						for _, e := range l {
-							if !yield(zero, e) {
-								return
-							}
-						}
-						return
-					}
-					yield(zero, err)
-					return
-				}
-				for k := range cols {
-					r.has[k] = h.Has(k)
-					if r.has[k] {
-						r.field[k] = h.Index[k] + 1
-					}
-				}
-				continue
-			}
-			if err := cr.CheckWidth(rec, h); err != nil {
+				var zero T
 				if !yield(zero, err) {
 					return
 				}
 				continue
 			}
-			r.line, r.errs = rec.Line, r.errs[:0]
+			r.line, r.errs = w.Line(), r.errs[:0]
 			for k := range cols {
-				r.vals[k] = string(h.Field(rec, k))
+				r.vals[k], r.has[k], r.field[k] = w.Get(k), w.Has(k), w.Col(k)
 			}
-			v := parse(r)
-			if !emit(yield, r, v) {
+			if !emit(yield, r, parse(r)) {
 				return
 			}
 		}
@@ -436,32 +397,9 @@ func colNames(cols []csvio.Column) string {
 }
 
 // collect reads every value of seq; problems come back together as a
-// sorted diag.List, another error alone.
+// sorted diag.List, another error alone (rows.Collect).
 func collect[T any](name string, cfg config, seq iter.Seq2[T, error]) ([]T, error) {
-	max := cfg.maxErrors
-	if max <= 0 {
-		max = DefaultMaxErrors
-	}
-	var out []T
-	var errs diag.List
-	for v, err := range seq {
-		if err == nil {
-			out = append(out, v)
-			continue
-		}
-		var e *diag.Error
-		if !errors.As(err, &e) {
-			return nil, err
-		}
-		if len(errs) == max {
-			errs = append(errs, &diag.Error{File: name, Code: diag.CodeLimit, Err: diag.ErrInvalidInput,
-				Msg: fmt.Sprintf("more than %d problems; giving up", max)})
-			break
-		}
-		errs = append(errs, e)
-	}
-	errs.Sort()
-	return out, errs.Err()
+	return rows.Collect(name, cfg.rows(), seq)
 }
 
 func errSeq[T any](err error) iter.Seq2[T, error] {

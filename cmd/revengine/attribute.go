@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/revengine/revengine/attribution"
+	"github.com/revengine/revengine/engine"
 	"github.com/revengine/revengine/internal/duration"
 	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/record"
 )
 
 func init() {
@@ -49,7 +51,10 @@ Models (NAME):
 --format touches (default), one row per touchpoint, in any order (rows are
 sorted by journey and time in bounded memory, spilling to temporary files;
 touches at equal times are ordered by channel name); --grouped requires
-the rows of a journey contiguous and in time order and streams them;
+the rows of a journey contiguous and in time order and streams them in
+memory that does not grow with the journeys (a journey resuming after
+fewer than 65536 others is an error; one resuming further back is not
+detected, so such input wants the default);
 --sort-memory bounds the rows held while sorting (MiB, default 512):
   journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time
   timestamps RFC 3339; flags 0/1; value_minor integer minor units (0 when
@@ -72,12 +77,17 @@ which applies to its names too). Both apply to the journeys and the spend;
 the renames are listed in the output ("renamed" in JSON). Channel names
 that differ only in case or white space are warned about on stderr.
 
---spend FILE, CSV "channel,cost_minor" with that header, cost in minor
-units of the same currency as the values; adds cost, ROAS (value/cost),
-ROI ((value-cost)/cost) and cost per credited conversion; "-" (or an
-absent JSON field) where the denominator is zero or the cost unknown. A
-channel with spend but no journeys, or with journeys but no spend, is a
-warning on stderr and in the JSON "warnings", and has no ratios.
+--spend FILE, the module's spend rows (as for revengine kpis: CSV
+"period,channel,category,amount" [,campaign,currency], or JSON lines),
+amounts in minor units of the same currency as the values; every row of a
+channel adds up (both categories, every period; with --period only the
+rows whose period lies inside it, the others counted on stderr, and a row
+straddling its bounds is an error). Adds each channel's cost, ROI
+((value-cost)/cost, revenue.ROI), ROAS (value/cost) and cost per credited
+conversion (engine.Returns), "-" (or null in JSON) where the cost is zero.
+A channel with journeys but no spend has cost "-" and no ratios; one with
+spend but no journeys earns nothing (ROI -1). Both are warnings on stderr
+and in the JSON "warnings".
 
 --bootstrap N adds to every channel a percentile confidence interval of its
 credited conversions, value and share (level --ci, default 0.95) from N
@@ -130,8 +140,9 @@ total_conversions and total_value (what the model credits), unattributed
 (the rest), and channels, each with conversions, value (money, allocated
 to the minor unit so the channels add up to total_value exactly),
 value_minor (the unrounded credit), share, and removal effects for markov;
-with --spend, returns (cost, roas, roi, cost_per_conversion_minor). Money
-is {"amount_minor":...,"currency":...}. With all, an array of results.`
+with --spend, returns (engine.Return: key, cost, conversions, value, and
+roi, roas as revenue metrics, cac). Money is
+{"amount_minor":...,"currency":...}. With all, an array of results.`
 
 // attributeModel builds the named model with the model settings.
 func attributeModel(name string, order int, mv attribution.MarkovValueRule, opts ...attribution.ModelOption) (attribution.Model, error) {
@@ -170,7 +181,7 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	order := fs.Int("order", 1, "Markov chain order `K` (≥ 1)")
 	halfLife := fs.String("half-life", "7d", "time-decay half-life `DURATION` (w d h m s, like 7d or 168h)")
 	format := fs.String("format", "touches", "input format: touches or paths")
-	spendPath := fs.String("spend", "", "spend `FILE` (CSV channel,cost_minor)")
+	spendPath := fs.String("spend", "", "spend `FILE` (CSV period,channel,category,amount)")
 	lookbackFlag := fs.String("lookback", "0", "count only touches within `DURATION` before the conversion (90d, or a number of days; 0: all)")
 	markovValue := fs.String("markov-value", "removal", "Markov value rule: removal (value removal effects) or share (conversion share x total value)")
 	currency := fs.String("currency", string(attribution.DefaultCurrency), "ISO 4217 currency `CODE` of the values and costs")
@@ -312,7 +323,7 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 		}
 	}
 
-	var spend attribution.Spend
+	var spend []record.Spend
 	if *spendPath != "" {
 		if *spendPath == "-" && pos[0] == "-" {
 			return usageError(fs, "--spend and the input cannot both be standard input")
@@ -322,11 +333,15 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 			errorf(env, "attribute", "%v", err)
 			return exitFindings
 		}
-		spend, err = attribution.ReadSpend(ctx, r, name, attribution.WithCurrency(cur), attribution.WithChannelMap(norm))
+		var outside int
+		spend, outside, err = readAttributeSpend(ctx, r, name, cur, norm, period)
 		r.Close()
 		if err != nil {
 			errorf(env, "attribute", "%v", err)
 			return exitFindings
+		}
+		if outside > 0 {
+			errorf(env, "attribute", "left out %d spend rows outside --period", outside)
 		}
 	}
 
@@ -487,9 +502,60 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	return exitOK
 }
 
-// writeAttributeJSON prints the library's encoding: the Result (a Report
-// with --spend), or with all an array of them.
-func writeAttributeJSON(w io.Writer, results []*attribution.Result, spend attribution.Spend, all bool) error {
+// attributeReport is a Result with its channels' returns on the spend
+// (engine.Returns), the shape --spend --json prints: the Result's fields
+// (its warnings followed by engine.SpendWarnings), then returns.
+type attributeReport struct {
+	*attribution.Result
+	Returns []engine.Return `json:"returns"`
+}
+
+// newAttributeReport is res with its returns on spend.
+func newAttributeReport(res *attribution.Result, spend []record.Spend) (*attributeReport, error) {
+	rets, err := engine.Returns(res, spend)
+	if err != nil {
+		return nil, err
+	}
+	cp := *res
+	cp.Warnings = append(append([]attribution.Warning(nil), res.Warnings...), engine.SpendWarnings(res, spend)...)
+	return &attributeReport{Result: &cp, Returns: rets}, nil
+}
+
+// readAttributeSpend reads --spend with record.ReadSpend and renames its
+// channels through the channel map. With a period it keeps the rows whose
+// period lies inside it and counts the others (outside); a row straddling
+// the period's bounds is an error, as its cost cannot be split exactly.
+// The result is never nil, so that an empty table still means "spend given".
+func readAttributeSpend(ctx context.Context, r io.Reader, name string, cur money.Currency, norm *attribution.ChannelMap, period attribution.Period) (spend []record.Spend, outside int, err error) {
+	all, err := record.ReadSpend(ctx, r, name, record.WithCurrency(cur))
+	if err != nil {
+		return nil, 0, err
+	}
+	spend = make([]record.Spend, 0, len(all))
+	for _, s := range all {
+		if norm != nil {
+			if s.Channel = norm.Normalize(s.Channel); s.Channel == "" {
+				return nil, 0, fmt.Errorf("%s:%d: channel: empty after normalisation", name, s.Line)
+			}
+		}
+		if !period.IsZero() {
+			switch {
+			case !s.Period.End.After(period.From) || !s.Period.Start.Before(period.To):
+				outside++
+				continue
+			case s.Period.Start.Before(period.From) || s.Period.End.After(period.To):
+				return nil, 0, fmt.Errorf("%s:%d: period: %v straddles --period %s..%s: split the row", name, s.Line, s.Period,
+					period.From.Format(time.DateOnly), period.To.AddDate(0, 0, -1).Format(time.DateOnly))
+			}
+		}
+		spend = append(spend, s)
+	}
+	return spend, outside, nil
+}
+
+// writeAttributeJSON prints the library's encoding: the Result (with
+// --spend an attributeReport), or with all an array of them.
+func writeAttributeJSON(w io.Writer, results []*attribution.Result, spend []record.Spend, all bool) error {
 	var docs []any
 	for _, r := range results {
 		if r == nil {
@@ -499,7 +565,7 @@ func writeAttributeJSON(w io.Writer, results []*attribution.Result, spend attrib
 			docs = append(docs, r)
 			continue
 		}
-		rep, err := r.Report(spend)
+		rep, err := newAttributeReport(r, spend)
 		if err != nil {
 			return err
 		}
@@ -548,12 +614,16 @@ func optFloat(p *float64, format string) string {
 	return fmt.Sprintf(format, *p)
 }
 
-func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attribution.Result, spend attribution.Spend) error {
-	var list []attribution.Return
+func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attribution.Result, spend []record.Spend) error {
+	var list []engine.Return
+	hasSpend := map[string]bool{}
 	if spend != nil {
 		var err error
-		if list, err = res.Returns(spend); err != nil {
+		if list, err = engine.Returns(res, spend); err != nil {
 			return err
+		}
+		for _, s := range spend {
+			hasSpend[s.Channel] = true
 		}
 	}
 	fmt.Fprintf(w, "model: %s\n", modelTitle(res))
@@ -570,16 +640,16 @@ func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attributi
 	if spend != nil {
 		head += "cost_minor\troas\troi\tcost_per_conversion\t"
 	}
-	var rets map[string]attribution.Return
+	var rets map[string]engine.Return
 	rows := res.Channels
 	if spend != nil {
-		rets = map[string]attribution.Return{}
+		rets = map[string]engine.Return{}
 		rows = nil
 		for _, ret := range list {
-			rets[ret.Channel] = ret
-			c, ok := res.Channel(ret.Channel)
+			rets[ret.Key] = ret
+			c, ok := res.Channel(ret.Key)
 			if !ok {
-				c = attribution.ChannelCredit{Channel: ret.Channel}
+				c = attribution.ChannelCredit{Channel: ret.Key}
 			}
 			rows = append(rows, c)
 		}
@@ -597,11 +667,20 @@ func writeAttributeTable(w io.Writer, agg *attribution.Aggregate, res *attributi
 		}
 		if spend != nil {
 			ret := rets[c.Channel]
-			cost := "-"
-			if ret.Cost != nil {
+			cost, roas, roi, cac := "-", "-", "-", "-"
+			if hasSpend[c.Channel] {
 				cost = strconv.FormatInt(ret.Cost.Amount, 10)
 			}
-			line += fmt.Sprintf("%s\t%s\t%s\t%s\t", cost, optFloat(ret.ROAS, "%.4f"), optFloat(ret.ROI, "%.4f"), optFloat(ret.CostPerConversion, "%.2f"))
+			if ret.ROAS != nil {
+				roas = fmt.Sprintf("%.4f", ret.ROAS.Value)
+			}
+			if ret.ROI != nil {
+				roi = fmt.Sprintf("%.4f", ret.ROI.Value)
+			}
+			if ret.CAC != nil {
+				cac = fmt.Sprintf("%.2f", ret.CAC.Exact)
+			}
+			line += fmt.Sprintf("%s\t%s\t%s\t%s\t", cost, roas, roi, cac)
 		}
 		fmt.Fprintln(tw, line)
 		conv += c.Conversions
@@ -753,7 +832,7 @@ func writeRenamed(w io.Writer, renamed []attribution.Rename) {
 
 // attributeWarnings is every warning of the results (and, with spend,
 // of their reports), each once, in order.
-func attributeWarnings(results []*attribution.Result, spend attribution.Spend) []attribution.Warning {
+func attributeWarnings(results []*attribution.Result, spend []record.Spend) []attribution.Warning {
 	var out []attribution.Warning
 	seen := map[attribution.Warning]bool{}
 	for _, r := range results {
@@ -762,7 +841,7 @@ func attributeWarnings(results []*attribution.Result, spend attribution.Spend) [
 		}
 		ws := r.Warnings
 		if spend != nil {
-			ws = append(append([]attribution.Warning(nil), ws...), r.SpendWarnings(spend)...)
+			ws = append(append([]attribution.Warning(nil), ws...), engine.SpendWarnings(r, spend)...)
 		}
 		for _, w := range ws {
 			if !seen[w] {

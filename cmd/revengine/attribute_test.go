@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/revengine/revengine/attribution"
 	"github.com/revengine/revengine/money"
+	"github.com/revengine/revengine/record"
 )
 
 var updateAttribute = flag.Bool("update-attribute", false, "rewrite testdata/attribute/*.golden")
@@ -73,6 +74,8 @@ func TestAttributeGolden(t *testing.T) {
 		{"lift_needs_model", "", []string{"--model", "all", "--lift", attributeFile("lift.csv"), paths}},
 		{"channel_fold_json", "", []string{"--model", "last_touch", "--channel-fold", "--json", attributeFile("mixed_case.csv")}},
 		{"bad_spend", "", []string{"--model", "linear", "--spend", attributeFile("bad_spend.csv"), journeys}},
+		{"spend_period", "", []string{"--model", "first_touch", "--period", "2026-01-01..2026-01-31", "--spend", attributeFile("spend_periods.csv"), journeys}},
+		{"spend_straddle", "", []string{"--model", "first_touch", "--period", "2026-01-01..2026-01-31", "--spend", attributeFile("spend_straddle.csv"), journeys}},
 		{"missing_file", "", []string{"--model", "linear", attributeFile("nope.csv")}},
 		{"unknown_model", "", []string{"--model", "magic", journeys}},
 		{"time_decay_on_paths", "", []string{"--model", "time_decay", "--format", "paths", paths}},
@@ -96,7 +99,7 @@ func TestAttributeExitCodes(t *testing.T) {
 			attributeFile("bad_row.csv") + `:3:7: value_minor: "12.5" is not an integer (minor units)`, ""},
 		{"bad flag", []string{"--model", "linear", "--format", "xml", attributeFile("journeys.csv")}, exitUsage, `--format "xml"`, ""},
 		{"unknown flag", []string{"--colour", attributeFile("journeys.csv")}, exitUsage, "flag provided but not defined", ""},
-		{"help", []string{"-h"}, exitOK, "channel,cost_minor", ""},
+		{"help", []string{"-h"}, exitOK, "period,channel,category,amount", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,17 +126,20 @@ func TestAttributeExitCodes(t *testing.T) {
 // a 400·0.46/1.38 = 133.33, b 266.67; in whole cents by largest remainder
 // a 133 and b 267 (b's remainder .67 takes the cent left over), 400 in all.
 //
-// spend.csv: a 200, b 0, tv 500. a: ROAS 133.33/200 = 2/3, ROI −1/3,
-// cost per conversion 200/(4·0.55/1.35) = 122.73. b: cost 0 → no ROAS or
-// ROI, cost per conversion 0. tv: no journey touches it → its cost, no
-// ratios (not ROI −1), and a spend_without_journeys warning.
+// spend.csv: a 150 (January, marketing) + 50 (February, sales) = 200, b 0,
+// tv 500. The returns are engine.Returns on the credited money (a 133, b 267
+// minor units): a ROI (133−200)/200 = −0.335 (revenue.ROI: (revenue − cost)
+// / cost, Farris et al.), ROAS 133/200 = 0.665, cost per credited conversion
+// 200/(4·0.55/1.35) = 122.727…; b: cost 0 → no ROI, ROAS or CAC; tv: no
+// journey touches it → value 0, ROI (0−500)/500 = −1, ROAS 0, and a
+// spend_without_journeys warning.
 func TestAttributeJSONValues(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "", "attribute", "--model", "markov", "--format", "paths", "--json",
 		"--spend", attributeFile("spend.csv"), attributeFile("paths.csv"))
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var got attribution.Report
+	var got attributeReport
 	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 		t.Fatal(err)
 	}
@@ -162,26 +168,31 @@ func TestAttributeJSONValues(t *testing.T) {
 		t.Errorf("money values %v, %v; want USD 1.33, USD 2.67", a.Value, b.Value)
 	}
 	ra, rb, rtv := got.Returns[0], got.Returns[1], got.Returns[2]
-	if ra.Channel != "a" || rb.Channel != "b" || rtv.Channel != "tv" {
-		t.Fatalf("returns %q %q %q", ra.Channel, rb.Channel, rtv.Channel)
+	if ra.Key != "a" || rb.Key != "b" || rtv.Key != "tv" {
+		t.Fatalf("returns %q %q %q", ra.Key, rb.Key, rtv.Key)
 	}
-	if ra.Cost == nil || rb.Cost == nil || rtv.Cost == nil || *ra.Cost != usd(200) || *rb.Cost != usd(0) || *rtv.Cost != usd(500) {
+	if ra.Cost != usd(200) || rb.Cost != usd(0) || rtv.Cost != usd(500) {
 		t.Errorf("costs %v %v %v", ra.Cost, rb.Cost, rtv.Cost)
 	}
-	near("a roas", ra.ROAS, (400*0.46/1.38)/200)
-	near("a roi", ra.ROI, (400*0.46/1.38-200)/200)
-	near("a cost per conversion", ra.CostPerConversion, 200/(4*0.55/1.35))
-	if rb.ROAS != nil || rb.ROI != nil {
-		t.Errorf("b has zero cost but ROAS %v ROI %v", rb.ROAS, rb.ROI)
+	if ra.ROI == nil || ra.ROAS == nil || ra.CAC == nil {
+		t.Fatalf("a returns %+v", ra)
 	}
-	near("b cost per conversion", rb.CostPerConversion, 0)
-	if !rtv.NoJourneys || rtv.ROAS != nil || rtv.ROI != nil || rtv.CostPerConversion != nil {
+	near("a roi", &ra.ROI.Value, (133.0-200)/200)
+	near("a roas", &ra.ROAS.Value, 133.0/200)
+	near("a cost per conversion", &ra.CAC.Exact, 200/(4*0.55/1.35))
+	if ra.CAC.Value != usd(123) {
+		t.Errorf("a CAC %v, want USD 1.23 (122.73 rounded)", ra.CAC.Value)
+	}
+	if rb.ROAS != nil || rb.ROI != nil || rb.CAC != nil {
+		t.Errorf("b has zero cost but %+v", rb)
+	}
+	if rtv.Value != usd(0) || rtv.ROI == nil || rtv.ROI.Value != -1 || rtv.ROAS == nil || rtv.ROAS.Value != 0 || rtv.CAC != nil {
 		t.Errorf("tv has no journeys but %+v", rtv)
 	}
 	if len(got.Warnings) != 1 || got.Warnings[0].Code != attribution.WarnSpendWithoutJourneys || got.Warnings[0].Channel != "tv" {
 		t.Errorf("warnings %+v", got.Warnings)
 	}
-	if want := "revengine attribute: warning: spend of USD 5.00 on channel \"tv\", which no journey touches: its return is not computed\n"; stderr != want {
+	if want := "revengine attribute: warning: spend of USD 5.00 on channel \"tv\", which no journey touches: it earns nothing (ROI -1)\n"; stderr != want {
 		t.Errorf("stderr %q, want %q", stderr, want)
 	}
 }
@@ -251,18 +262,18 @@ func TestAttributeJSONRoundTrip(t *testing.T) {
 		}
 	})
 	t.Run("spend", func(t *testing.T) {
-		var got attribution.Report
+		var got attributeReport
 		cli(t, &got, "--model", "markov", "--format", "paths", "--spend", attributeFile("spend.csv"), attributeFile("paths.csv"))
 		f, err := os.Open(attributeFile("spend.csv"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer f.Close()
-		spend, err := attribution.ReadSpend(ctx, f, "spend.csv")
+		spend, err := record.ReadSpend(ctx, f, "spend.csv")
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := run(t, paths, "markov").Report(spend)
+		want, err := newAttributeReport(run(t, paths, "markov"), spend)
 		if err != nil {
 			t.Fatal(err)
 		}
