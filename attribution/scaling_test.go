@@ -108,6 +108,12 @@ func TestGroupedMemoryScaling(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads 5M journeys")
 	}
+	if raceEnabled {
+		// The memory figure is the same under the race detector; the
+		// 5M journeys take two minutes there. `go test ./attribution`
+		// (no -race) runs it.
+		t.Skip("SKIP under -race: the scaling test runs without the race detector")
+	}
 	l1, o1, paths1 := peakGroupedHeap(t, 1_000_000)
 	l4, o4, paths4 := peakGroupedHeap(t, 4_000_000)
 	mib := func(v uint64) float64 { return float64(v) / (1 << 20) }
