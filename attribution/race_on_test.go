@@ -1,5 +1,5 @@
 //go:build race
 
-package attribution
+package attribution_test
 
 const raceEnabled = true
