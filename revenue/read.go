@@ -2,7 +2,7 @@ package revenue
 
 import (
 	"github.com/revengine/revengine/money"
-	"github.com/revengine/revengine/revenue/internal/rows"
+	"github.com/revengine/revengine/internal/rows"
 )
 
 // ReadOption is an optional setting of the CSV readers of revenue, mrr and

@@ -10,7 +10,7 @@ import (
 	"github.com/revengine/revengine/internal/diag"
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/revenue"
-	"github.com/revengine/revengine/revenue/internal/rows"
+	"github.com/revengine/revengine/internal/rows"
 )
 
 // Columns of the actuals file.

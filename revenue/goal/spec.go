@@ -17,7 +17,7 @@ import (
 	"github.com/revengine/revengine/internal/yamlx"
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/revenue"
-	"github.com/revengine/revengine/revenue/internal/rows"
+	"github.com/revengine/revengine/internal/rows"
 )
 
 // Spec is a parsed target file: a revenue target, how it is split into
