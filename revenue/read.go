@@ -1,8 +1,8 @@
 package revenue
 
 import (
-	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/internal/rows"
+	"github.com/revengine/revengine/money"
 )
 
 // ReadOption is an optional setting of the CSV readers of revenue, mrr and

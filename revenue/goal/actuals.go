@@ -8,9 +8,9 @@ import (
 
 	"github.com/revengine/revengine/internal/csvio"
 	"github.com/revengine/revengine/internal/diag"
+	"github.com/revengine/revengine/internal/rows"
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/revenue"
-	"github.com/revengine/revengine/internal/rows"
 )
 
 // Columns of the actuals file.

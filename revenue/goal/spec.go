@@ -14,10 +14,10 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/revengine/revengine/internal/diag"
+	"github.com/revengine/revengine/internal/rows"
 	"github.com/revengine/revengine/internal/yamlx"
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/revenue"
-	"github.com/revengine/revengine/internal/rows"
 )
 
 // Spec is a parsed target file: a revenue target, how it is split into
