@@ -290,15 +290,12 @@ func (f *assembleFn) validate(p JourneyPart) error {
 
 // assemble merges the parts of one journey, sorted by file and line so the
 // result does not depend on the order the runner delivers them in; touches
-// are put in time order, equal times keeping that file order. The journey
-// level columns must agree.
+// are put in time order, equal times ordered as attribution's reader orders
+// them. The journey level columns must agree.
 func assemble(parts []JourneyPart) (JourneyPart, error) {
 	slices.SortFunc(parts, func(a, b JourneyPart) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
 	})
-	if len(parts) == 1 {
-		return parts[0], nil
-	}
 	first := parts[0]
 	out := first
 	type touch struct {
@@ -317,7 +314,23 @@ func assemble(parts []JourneyPart) (JourneyPart, error) {
 			ts = append(ts, touch{p.Channels[i], p.Campaigns[i], p.Times[i], p.Lead[i], p.Opp[i]})
 		}
 	}
-	slices.SortStableFunc(ts, func(a, b touch) int { return cmp.Compare(a.t, b.t) })
+	// The order attribution's own reader gives equal-time touches (by
+	// channel name, campaign, then lead and opportunity flags, then input
+	// order), so that a journey's credits do not depend on the file order
+	// of simultaneous touches — and equal the single-process result.
+	flags := func(t touch) int {
+		f := 0
+		if t.lead {
+			f |= 1
+		}
+		if t.opp {
+			f |= 2
+		}
+		return f
+	}
+	slices.SortStableFunc(ts, func(a, b touch) int {
+		return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.ch, b.ch), cmp.Compare(a.camp, b.camp), cmp.Compare(flags(a), flags(b)))
+	})
 	n := len(ts)
 	out.Channels, out.Times, out.Campaigns = make([]string, n), make([]int64, n), make([]string, n)
 	out.Lead, out.Opp = make([]bool, n), make([]bool, n)
