@@ -10,11 +10,9 @@ import (
 	"github.com/revengine/revengine/attribution"
 	"github.com/revengine/revengine/engine"
 	"github.com/revengine/revengine/internal/diag"
-	"github.com/revengine/revengine/internal/duration"
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/record"
 	"github.com/revengine/revengine/report"
-	"github.com/revengine/revengine/revenue"
 	"github.com/revengine/revengine/revenue/goal"
 	"github.com/revengine/revengine/revenue/mrr"
 	"github.com/revengine/revengine/scoring"
@@ -54,18 +52,6 @@ func runReport(ctx context.Context, env *cmdEnv, args []string) int {
 	title := fs.String("title", "Revenue report", "title of the report")
 	forPeriod := fs.String("for", "", "`PERIOD` of the headline, funnel and attribution (2026-03, 2026-Q1; default the last)")
 	compare := fs.String("compare", "first_touch,last_touch,position_based", "attribution models shown beside --model, comma-separated (\"\" for none)")
-	period := fs.String("period", "month", "length of the view's periods: month or quarter")
-	model := fs.String("model", "linear", "attribution model of the view: first_touch, last_touch, linear, position_based, time_decay, w_shaped, …")
-	currency := fs.String("currency", "USD", "ISO 4217 currency of amounts without a currency column; all amounts must be in it")
-	rules := fs.String("rules", "", "scoring rules file: its stages are the funnel's, it reads --scored results and scores --leads")
-	stages := fs.String("stages", "", "funnel stages in order, comma-separated (default: from --rules, else lead,mql,sal,sql,opportunity,won)")
-	exits := fs.String("exits", "disqualified", "stages that leave the funnel, comma-separated")
-	sla := fs.String("sla", "", "SLA per stage for changes without a deadline, e.g. mql=24h,sal=3d")
-	asOf := fs.String("as-of", "", "RFC 3339 time the data was extracted, for pending SLAs (default: the latest stage change)")
-	roi := fs.String("roi", "revenue", "ROI variant: revenue or gross_profit")
-	margin := fs.Float64("margin", 1, "gross margin in (0, 1] for LTV, payback and --roi gross_profit")
-	cac := fs.String("cac", "fully_loaded", "CAC variant: fully_loaded or marketing_only")
-	maxErrors := fs.Int("max-errors", 100, "problems reported before giving up")
 	leads := fs.String("leads", "", "leads `FILE` (JSON lines) to score with --rules for the score views")
 	against := fs.String("against", "", "older rules `FILE` to compare with --rules on --leads (default: --rules on both sides)")
 	outcomes := fs.String("outcomes", "", "lead JSON key holding the outcome (won/lost, true/false, revenue): the won rate per score band")
@@ -74,62 +60,18 @@ func runReport(ctx context.Context, env *cmdEnv, args []string) int {
 	target := fs.String("target", "", "target `FILE` (YAML, as \"revengine pace\" reads it), with --actuals")
 	actuals := fs.String("actuals", "", "actuals `FILE` (CSV date,amount_minor[,currency]), with --target")
 	at := fs.String("at", "", "pacing `DATE` YYYY-MM-DD (default: the view's as-of date)")
-	var f engine.Files
-	fs.StringVar(&f.StageChanges, "stage-changes", "", "stage changes file")
-	fs.StringVar(&f.Scored, "scored", "", "scored results file (JSON lines)")
-	fs.StringVar(&f.Deals, "deals", "", "deals file")
-	fs.StringVar(&f.Touches, "touches", "", "touches file")
-	fs.StringVar(&f.Spend, "spend", "", "spend file")
-	fs.StringVar(&f.Subscriptions, "subscriptions", "", "subscription events file")
-	fs.StringVar(&f.Survey, "survey", "", "eNPS/pulse survey definition (YAML), with --responses")
-	fs.StringVar(&f.Responses, "responses", "", "survey responses CSV, with --survey")
+	ef := addEngineFlags(fs, "attribution model of the view: first_touch, last_touch, linear, position_based, time_decay, w_shaped, …",
+		"scoring rules file: its stages are the funnel's, it reads --scored results and scores --leads")
+	rules := ef.rules
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if fs.NArg() > 1 {
-		return usageError(fs, "want at most one DIR, got %d arguments", fs.NArg())
+	f, cfg, code, valid := ef.config(env, fs, "report")
+	if !valid {
+		return code
 	}
-	if fs.NArg() == 1 {
-		d, err := engine.DirFiles(fs.Arg(0))
-		if err != nil {
-			errorf(env, "report", "%v", err)
-			return exitFindings
-		}
-		for _, p := range []struct{ flag, dir *string }{{&f.StageChanges, &d.StageChanges}, {&f.Scored, &d.Scored}, {&f.Deals, &d.Deals},
-			{&f.Touches, &d.Touches}, {&f.Spend, &d.Spend}, {&f.Subscriptions, &d.Subscriptions}, {&f.Survey, &d.Survey}, {&f.Responses, &d.Responses}} {
-			if *p.flag == "" {
-				*p.flag = *p.dir
-			}
-		}
-	}
-	if f == (engine.Files{}) {
-		return usageError(fs, "no input: give a DIR or file flags")
-	}
-	cfg := engine.Config{Currency: money.Currency(*currency), Period: engine.Granularity(*period), CAC: revenue.CACVariant(*cac), GrossMargin: *margin}
-	if err := cfg.Currency.Validate(); err != nil {
-		return usageError(fs, "--currency %q: want an ISO 4217 code such as USD", *currency)
-	}
-	if cfg.Period != engine.ByMonth && cfg.Period != engine.ByQuarter {
-		return usageError(fs, "--period %q: want month or quarter", *period)
-	}
-	if cfg.CAC != revenue.CACFullyLoaded && cfg.CAC != revenue.CACMarketingOnly {
-		return usageError(fs, "--cac %q: want fully_loaded or marketing_only", *cac)
-	}
-	if !(*margin > 0 && *margin <= 1) {
-		return usageError(fs, "--margin %v: want a fraction in (0, 1]", *margin)
-	}
-	switch *roi {
-	case "revenue":
-	case "gross_profit":
-		cfg.ROI = []revenue.ROIOption{revenue.WithGrossMargin(*margin)}
-	default:
-		return usageError(fs, "--roi %q: want revenue or gross_profit", *roi)
-	}
-	m, err := attribution.ModelByName(*model)
-	if err != nil {
-		return usageError(fs, "--model %q: %v", *model, err)
-	}
-	cfg.Model = m
+	m := cfg.Model
+	var err error
 	var others []attribution.Model
 	for _, name := range strings.Split(*compare, ",") {
 		if name = strings.TrimSpace(name); name == "" || name == m.Name() {
@@ -140,35 +82,6 @@ func runReport(ctx context.Context, env *cmdEnv, args []string) int {
 			return usageError(fs, "--compare %q: %v", name, err)
 		}
 		others = append(others, o)
-	}
-	if *stages != "" {
-		for _, s := range strings.Split(*stages, ",") {
-			cfg.Stages = append(cfg.Stages, revenue.Stage(strings.TrimSpace(s)))
-		}
-	}
-	cfg.Exits = []revenue.Stage{}
-	for _, s := range strings.Split(*exits, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			cfg.Exits = append(cfg.Exits, revenue.Stage(s))
-		}
-	}
-	if *sla != "" {
-		cfg.SLA = map[string]time.Duration{}
-		for _, kv := range strings.Split(*sla, ",") {
-			k, v, ok := strings.Cut(kv, "=")
-			d, err := duration.Parse(strings.TrimSpace(v))
-			if !ok || err != nil {
-				return usageError(fs, "--sla %q: want stage=duration pairs such as mql=24h", kv)
-			}
-			cfg.SLA[strings.TrimSpace(k)] = d
-		}
-	}
-	if *asOf != "" {
-		t, err := time.Parse(time.RFC3339, *asOf)
-		if err != nil {
-			return usageError(fs, "--as-of %q: want an RFC 3339 time", *asOf)
-		}
-		cfg.AsOf = t
 	}
 	if (*target == "") != (*actuals == "") {
 		return usageError(fs, "--target and --actuals go together")
@@ -212,7 +125,7 @@ func runReport(ctx context.Context, env *cmdEnv, args []string) int {
 			errorf(env, "report", "%v", err)
 			return nil, false
 		}
-		if err := b.Read(ctx, f, *maxErrors); err != nil {
+		if err := b.Read(ctx, f, *ef.maxErrors); err != nil {
 			var l diag.List
 			if errors.As(err, &l) {
 				for _, e := range l {
