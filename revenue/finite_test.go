@@ -1,9 +1,6 @@
 package revenue
 
 import (
-	"maps"
-	"math/rand/v2"
-	"slices"
 	"testing"
 	"time"
 
@@ -12,25 +9,20 @@ import (
 )
 
 // propInputs draws extreme and random inputs for the property tests.
-type propInputs struct{ r *rand.Rand }
+type propInputs struct{ *finite.Gen }
 
 func (p propInputs) f() float64 {
-	if p.r.IntN(3) == 0 {
-		return p.r.Float64() * 2
+	if p.R.IntN(3) == 0 {
+		return p.R.Float64() * 2
 	}
-	return finite.Floats[p.r.IntN(len(finite.Floats))]
+	return finite.Floats[p.R.IntN(len(finite.Floats))]
 }
 
-func (p propInputs) i() int64 {
-	if p.r.IntN(3) == 0 {
-		return p.r.Int64N(1_000_000)
-	}
-	return finite.Ints[p.r.IntN(len(finite.Ints))]
-}
+func (p propInputs) i() int64 { return p.Int() }
 
 func (p propInputs) m() money.Money {
 	cur := money.Currency("USD")
-	if p.r.IntN(20) == 0 {
+	if p.R.IntN(20) == 0 {
 		cur = "EUR"
 	}
 	return money.New(p.i(), cur)
@@ -41,11 +33,11 @@ func (p propInputs) m() money.Money {
 // MinInt64) no calculator panics or returns NaN or ±Inf in any field — it
 // returns an error instead.
 func TestNoNonFinite(t *testing.T) {
-	p := propInputs{rand.New(rand.NewPCG(15, 15))}
+	p := propInputs{&finite.Gen{}}
 	calcs := map[string]func() (any, error){
 		"CostPerLead": func() (any, error) { return CostPerLead(p.m(), p.i()) },
 		"CAC": func() (any, error) {
-			if p.r.IntN(2) == 0 {
+			if p.R.IntN(2) == 0 {
 				return CAC(p.m(), p.m(), p.i(), CACMarketingOnly)
 			}
 			return CAC(p.m(), p.m(), p.i())
@@ -75,8 +67,8 @@ func TestNoNonFinite(t *testing.T) {
 		},
 		"deals": func() (any, error) {
 			var ds []Deal
-			for range p.r.IntN(4) {
-				st := []DealStatus{DealWon, DealLost, DealOpen}[p.r.IntN(3)]
+			for range p.R.IntN(4) {
+				st := []DealStatus{DealWon, DealLost, DealOpen}[p.R.IntN(3)]
 				ds = append(ds, Deal{ID: "d", Status: st, Amount: p.m(), Created: time.Unix(p.i()%1e11, 0), Closed: time.Unix(p.i()%1e11, 0),
 					Touches: []Touch{{Kind: TouchMarketing, At: time.Unix(p.i()%1e11, 0)}}})
 			}
@@ -87,30 +79,5 @@ func TestNoNonFinite(t *testing.T) {
 			return []any{b, c, d}, nil
 		},
 	}
-	for k, name := range slices.Sorted(maps.Keys(calcs)) {
-		f := calcs[name]
-		t.Run(name, func(t *testing.T) {
-			p.r = rand.New(rand.NewPCG(15, uint64(k))) // the same draws on every run
-
-			for i := 0; i < 5000; i++ {
-				func() {
-					defer func() {
-						if r := recover(); r != nil {
-							t.Fatalf("panic: %v", r)
-						}
-					}()
-					v, err := f()
-					if err != nil {
-						if d := finite.Doubled(err.Error()); d != "" {
-							t.Fatalf("doubled prefix %q: %v", d, err)
-						}
-						return
-					}
-					if path := finite.Check(v); path != "" {
-						t.Fatalf("%s: %v", name, path)
-					}
-				}()
-			}
-		})
-	}
+	finite.Run(t, p.Gen, 5000, calcs)
 }

@@ -2,9 +2,6 @@ package plan
 
 import (
 	"context"
-	"maps"
-	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/revengine/revengine/money"
@@ -15,22 +12,17 @@ import (
 // TestNoNonFinite: over random and extreme inputs no calculator of the
 // package panics or returns NaN or ±Inf; it returns an error instead.
 func TestNoNonFinite(t *testing.T) {
-	r := rand.New(rand.NewPCG(15, 2))
+	g := &finite.Gen{}
 	f := func() float64 {
-		if r.IntN(3) == 0 {
-			return r.Float64()*2 - 0.5
+		if g.R.IntN(3) == 0 {
+			return g.R.Float64()*2 - 0.5 // rates a little outside [0, 1] too
 		}
-		return finite.Floats[r.IntN(len(finite.Floats))]
+		return finite.Floats[g.R.IntN(len(finite.Floats))]
 	}
-	i := func() int64 {
-		if r.IntN(3) == 0 {
-			return r.Int64N(1_000_000)
-		}
-		return finite.Ints[r.IntN(len(finite.Ints))]
-	}
+	i := g.Int
 	m := func() money.Money { return money.New(i(), "USD") }
 	fs := func() []float64 {
-		out := make([]float64, r.IntN(12))
+		out := make([]float64, g.R.IntN(12))
 		for k := range out {
 			out[k] = f()
 		}
@@ -46,11 +38,11 @@ func TestNoNonFinite(t *testing.T) {
 			return b.BreakEven(f())
 		},
 		"BreakEvenVolumeChange": func() (any, error) { return BreakEvenVolumeChange(f(), f()) },
-		"CMGR":                  func() (any, error) { return CMGR(m(), m(), int(i()%1000), WithProjection(r.IntN(30))) },
+		"CMGR":                  func() (any, error) { return CMGR(m(), m(), int(i()%1000), WithProjection(g.R.IntN(30))) },
 		"FunnelRevenue":         func() (any, error) { return FunnelRevenue(f(), f(), f(), m()) },
 		"LinearTrend":           func() (any, error) { return LinearTrend(fs(), int(i()%50)) },
 		"HoltWinters": func() (any, error) {
-			return HoltWinters(context.Background(), fs(), 1+r.IntN(4), f(), f(), f(), int(i()%50))
+			return HoltWinters(context.Background(), fs(), 1+g.R.IntN(4), f(), f(), f(), int(i()%50))
 		},
 		"Profit": func() (any, error) {
 			return Profit(ProfitInput{RevenueGoal: m(), RevenuePerCustomer: m(), VisitToLead: f(), LeadToCustomer: f(),
@@ -62,34 +54,9 @@ func TestNoNonFinite(t *testing.T) {
 			return Diversify([]SourceRevenue{{Source: "a", Amount: m()}, {Source: "b", Amount: m(), Recurring: true}})
 		},
 		"Promotion": func() (any, error) {
-			p := Promotion{Name: "p", Start: revenue.Date(2024, 1, 1), Discount: f(), Months: 1 + r.IntN(3)}
+			p := Promotion{Name: "p", Start: revenue.Date(2024, 1, 1), Discount: f(), Months: 1 + g.R.IntN(3)}
 			return p.MRR(m(), i(), i(), 3)
 		},
 	}
-	for k, name := range slices.Sorted(maps.Keys(calcs)) {
-		calc := calcs[name]
-		t.Run(name, func(t *testing.T) {
-			r = rand.New(rand.NewPCG(15, uint64(k))) // the same draws on every run
-
-			for k := 0; k < 5000; k++ {
-				func() {
-					defer func() {
-						if e := recover(); e != nil {
-							t.Fatalf("panic: %v", e)
-						}
-					}()
-					v, err := calc()
-					if err != nil {
-						if d := finite.Doubled(err.Error()); d != "" {
-							t.Fatalf("doubled prefix %q: %v", d, err)
-						}
-						return
-					}
-					if path := finite.Check(v); path != "" {
-						t.Fatalf("%s", path)
-					}
-				}()
-			}
-		})
-	}
+	finite.Run(t, g, 5000, calcs)
 }

@@ -4,9 +4,13 @@ package finite
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
+	"testing"
 )
 
 // Check walks v (structs, pointers, slices, arrays, maps, interfaces) and
@@ -74,4 +78,57 @@ func Doubled(msg string) string {
 		}
 	}
 	return ""
+}
+
+// Gen draws the inputs of a property test: two times in three an extreme
+// value of Floats or Ints, else an ordinary random one.
+type Gen struct{ R *rand.Rand }
+
+// Float draws a float input.
+func (g *Gen) Float() float64 {
+	if g.R.IntN(3) == 0 {
+		return g.R.Float64()
+	}
+	return Floats[g.R.IntN(len(Floats))]
+}
+
+// Int draws an integer input.
+func (g *Gen) Int() int64 {
+	if g.R.IntN(3) == 0 {
+		return g.R.Int64N(1_000_000)
+	}
+	return Ints[g.R.IntN(len(Ints))]
+}
+
+// Run is the property test of calcs: each calculator, in name order, runs
+// n times with g reseeded by its position (the same draws on every run);
+// none may panic, return NaN or ±Inf in its result, or double a package
+// prefix in its error.
+func Run(t *testing.T, g *Gen, n int, calcs map[string]func() (any, error)) {
+	t.Helper()
+	for k, name := range slices.Sorted(maps.Keys(calcs)) {
+		calc := calcs[name]
+		t.Run(name, func(t *testing.T) {
+			g.R = rand.New(rand.NewPCG(15, uint64(k)))
+			for range n {
+				func() {
+					defer func() {
+						if e := recover(); e != nil {
+							t.Fatalf("panic: %v", e)
+						}
+					}()
+					v, err := calc()
+					if err != nil {
+						if d := Doubled(err.Error()); d != "" {
+							t.Fatalf("doubled prefix %q: %v", d, err)
+						}
+						return
+					}
+					if path := Check(v); path != "" {
+						t.Fatalf("%s", path)
+					}
+				}()
+			}
+		})
+	}
 }
