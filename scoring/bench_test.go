@@ -93,11 +93,13 @@ func BenchmarkScoreFit(b *testing.B) {
 	lead := benchLead(b)
 	ctx := context.Background()
 	b.ReportAllocs()
+	done := cpuPerOp(b)
 	for b.Loop() {
 		if _, err := rs.Score(ctx, lead, at); err != nil {
 			b.Fatal(err)
 		}
 	}
+	done()
 }
 
 // BenchmarkScoreFitExprOnly is the same on expr's VM alone, for comparison.
@@ -106,11 +108,13 @@ func BenchmarkScoreFitExprOnly(b *testing.B) {
 	lead := benchLead(b)
 	ctx := context.Background()
 	b.ReportAllocs()
+	done := cpuPerOp(b)
 	for b.Loop() {
 		if _, err := rs.Score(ctx, lead, at); err != nil {
 			b.Fatal(err)
 		}
 	}
+	done()
 }
 
 // handResult is what the hand-written version returns: the same
@@ -268,11 +272,13 @@ func handFit(m map[string]any) (*handResult, error) {
 func BenchmarkScoreFitHandWritten(b *testing.B) {
 	lead := benchLead(b)
 	b.ReportAllocs()
+	done := cpuPerOp(b)
 	for b.Loop() {
 		if _, err := handFit(lead); err != nil {
 			b.Fatal(err)
 		}
 	}
+	done()
 }
 
 // TestHandFitAgrees keeps the hand-written benchmark honest: it must compute
@@ -442,5 +448,20 @@ func BenchmarkScoreAggregates(b *testing.B) {
 		if _, err := rs.Score(ctx, lead, at); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// cpuPerOp starts counting the process's CPU time; the returned function,
+// called after the benchmark loop, reports it per iteration as cpu-ns/op.
+// Run with -cpu 1, the garbage collector shares the one P, so the metric
+// includes the GC work the benchmark causes but not the time it spent
+// waiting for a core on a loaded machine.
+func cpuPerOp(b *testing.B) func() {
+	t0 := cpuNanos()
+	return func() {
+		if t0 == 0 || b.N == 0 {
+			return
+		}
+		b.ReportMetric(float64(cpuNanos()-t0)/float64(b.N), "cpu-ns/op")
 	}
 }

@@ -48,9 +48,23 @@ type cfn struct {
 	t timeFn
 	l listFn
 	d durFn
-	// constant values, for folding `in` lists into sets.
+	// constant values, for folding `in` lists into sets and constant
+	// operands into the closure that uses them.
 	isConst bool
+	// slot is 1 + the lead field slot the closure reads when it is a bare
+	// field identifier (0 otherwise): comparisons with a constant read the
+	// field directly instead of calling a closure for it.
+	slot int
 }
+
+// constant folding: the value of a constant closure, computed once at load
+// time (constant closures never read the evaluation state).
+func (c cfn) constInt() int       { return c.i(nil) }
+func (c cfn) constFloat() float64 { return asFloat(c)(nil) }
+func (c cfn) constString() string { return c.s(nil) }
+func (c cfn) field() (int, bool)  { return c.slot - 1, c.slot > 0 }
+func constNumeric(c cfn) bool     { return c.isConst && numeric(c.k) }
+func constStr(c cfn) bool         { return c.isConst && c.k == KindString }
 
 // evalPanic carries a run-time error out of a closure; the evaluator
 // recovers it and reports the rule. Only integer modulo by zero raises it.
@@ -137,11 +151,11 @@ func (fb *fastBuilder) ident(name string) (cfn, bool) {
 	if slot, ok := fb.rs.fieldIdx[name]; ok {
 		switch fb.rs.fields[slot].kind {
 		case KindString:
-			return cfn{k: KindString, s: func(s *evalState) string { return s.vals[slot].str() }}, true
+			return cfn{k: KindString, s: func(s *evalState) string { return s.vals[slot].str() }, slot: slot + 1}, true
 		case KindInt:
-			return cfn{k: KindInt, i: func(s *evalState) int { return s.vals[slot].int() }}, true
+			return cfn{k: KindInt, i: func(s *evalState) int { return s.vals[slot].int() }, slot: slot + 1}, true
 		case KindFloat:
-			return cfn{k: KindFloat, f: func(s *evalState) float64 { return s.vals[slot].float() }}, true
+			return cfn{k: KindFloat, f: func(s *evalState) float64 { return s.vals[slot].float() }, slot: slot + 1}, true
 		case KindBool:
 			return cfn{k: KindBool, b: func(s *evalState) bool { return s.vals[slot].bool() }}, true
 		case KindTime:
@@ -299,7 +313,10 @@ func (fb *fastBuilder) binary(x *ast.BinaryNode) (cfn, bool) {
 			return cfn{k: KindBool, b: func(s *evalState) bool { return fa(s) || fb(s) }}, true
 		}
 	case "==", "!=":
-		eq, ok := equal(a, b)
+		eq, ok := fusedEqual(a, b)
+		if !ok {
+			eq, ok = equal(a, b)
+		}
 		if !ok {
 			return cfn{}, false
 		}
@@ -308,6 +325,9 @@ func (fb *fastBuilder) binary(x *ast.BinaryNode) (cfn, bool) {
 		}
 		return cfn{k: KindBool, b: eq}, true
 	case "<", "<=", ">", ">=":
+		if f, ok := fusedCompare(x.Operator, a, b); ok {
+			return cfn{k: KindBool, b: f}, true
+		}
 		return compare(x.Operator, a, b)
 	case "+", "-", "*":
 		return arith(x.Operator, a, b)
@@ -328,6 +348,9 @@ func (fb *fastBuilder) binary(x *ast.BinaryNode) (cfn, bool) {
 			}}, true
 		}
 	case "contains", "startsWith", "endsWith":
+		if f, ok := fusedStringOp(x.Operator, a, b); ok {
+			return cfn{k: KindBool, b: f}, true
+		}
 		if a.k == KindString && b.k == KindString {
 			fa, fb := a.s, b.s
 			var op func(string, string) bool
@@ -512,8 +535,7 @@ func (fb *fastBuilder) in(x *ast.BinaryNode) (cfn, bool) {
 			for _, s := range strs {
 				set[s] = struct{}{}
 			}
-			f := a.s
-			return cfn{k: KindBool, b: func(s *evalState) bool { _, ok := set[f(s)]; return ok }}, true
+			return cfn{k: KindBool, b: inStrings(a, strs, set)}, true
 		case numeric(a.k) && len(strs) == 0:
 			f := asFloat(a)
 			return cfn{k: KindBool, b: func(s *evalState) bool {
@@ -535,11 +557,14 @@ func (fb *fastBuilder) in(x *ast.BinaryNode) (cfn, bool) {
 	f := a.s
 	if m, isMember := x.Right.(*ast.MemberNode); isMember && b.isConst {
 		if base, ok := m.Node.(*ast.IdentifierNode); ok && base.Value == "lists" {
-			set := fb.rs.lists[fb.rs.listIdx[m.Property.(*ast.StringNode).Value]].set
-			return cfn{k: KindBool, b: func(s *evalState) bool { _, ok := set[f(s)]; return ok }}, true
+			li := &fb.rs.lists[fb.rs.listIdx[m.Property.(*ast.StringNode).Value]]
+			return cfn{k: KindBool, b: inStrings(a, li.items, li.set)}, true
 		}
 	}
 	l := b.l
+	if constStr(a) {
+		return cfn{k: KindBool, b: constInList(a.constString(), l)}, true
+	}
 	return cfn{k: KindBool, b: func(s *evalState) bool {
 		v := f(s)
 		list := l(s)
