@@ -171,21 +171,33 @@ func (s *evalState) loadMap(m map[string]any) error {
 			return err
 		}
 	}
-	if known < len(m) {
-		// Reserved keys are counted only when something besides the
-		// declared fields is there: the common lead pays no lookups.
-		for _, k := range leadKeys {
-			if _, ok := m[k]; ok {
-				known++
-			}
-		}
-		if known < len(m) {
-			if err := s.unknownKeys(m, "", rs.fieldIdx, leadKeys); err != nil {
-				return err
-			}
+	if known == len(m) {
+		// Only declared fields: no reserved key to read, no lookups.
+		return nil
+	}
+	// The reserved keys (leadKeys), each looked up once.
+	idX, hasID := m["id"]
+	stageX, hasStage := m["stage"]
+	stateX, hasState := m["state"]
+	enteredX, hasEntered := m["stage_entered_at"]
+	eventsX, hasEvents := m["events"]
+	for _, has := range [...]bool{hasID, hasStage, hasState, hasEntered, hasEvents} {
+		if has {
+			known++
 		}
 	}
-	if x, ok := m["id"]; ok && x != nil {
+	if known < len(m) {
+		if err := s.unknownKeys(m, "", rs.fieldIdx, leadKeys); err != nil {
+			return err
+		}
+	}
+	return s.loadReserved(idX, stageX, stateX, enteredX, eventsX)
+}
+
+// loadReserved reads the reserved keys of a lead map (nil when absent).
+func (s *evalState) loadReserved(idX, stageX, stateX, enteredX, eventsX any) error {
+	rs := s.rs
+	if x := idX; x != nil {
 		switch id := x.(type) {
 		case string:
 			s.id = id
@@ -195,7 +207,7 @@ func (s *evalState) loadMap(m map[string]any) error {
 			return leadErr("id", "%s", "want a string, got "+describe(x))
 		}
 	}
-	if x, ok := m["stage"]; ok && x != nil {
+	if x := stageX; x != nil {
 		st, isStr := x.(string)
 		if !isStr {
 			return leadErr("stage", "%s", "want a stage id, got "+describe(x))
@@ -204,7 +216,7 @@ func (s *evalState) loadMap(m map[string]any) error {
 			return err
 		}
 	}
-	if x, ok := m["state"]; ok && x != nil {
+	if x := stateX; x != nil {
 		st, isMap := x.(map[string]any)
 		if !isMap {
 			return leadErr("state", "%s", "want the state of a previous result ({\"stage\": …, \"entered_at\": …}), got "+describe(x))
@@ -229,14 +241,14 @@ func (s *evalState) loadMap(m map[string]any) error {
 			s.stageEntered = v.time()
 		}
 	}
-	if x, ok := m["stage_entered_at"]; ok && x != nil {
+	if x := enteredX; x != nil {
 		v, _, err := convert(KindTime, x)
 		if err != nil {
 			return leadErr("stage_entered_at", "%s", err.Error())
 		}
 		s.stageEntered = v.time()
 	}
-	if x, ok := m["events"]; ok && x != nil {
+	if x := eventsX; x != nil {
 		list, isList := x.([]any)
 		if !isList {
 			return leadErr("events", "%s", "want a list of events, got "+describe(x))
