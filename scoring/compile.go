@@ -165,6 +165,11 @@ func (s section) String() string {
 type expression struct {
 	src       string
 	line, col int
+	// id indexes RuleSet.exprs; owner is what errors name the expression
+	// by (rule r01, grade A, stage mql), set once the rule set is
+	// compiled (RuleSet.setOwners).
+	id    int32
+	owner string
 	prog      *vm.Program // expr's program: the reference and the fallback
 	fast      cfn         // native closure; fast.k == KindInvalid when not compiled
 	reads     []int32     // what it reads, in order of first use: indices into RuleSet.refs
@@ -236,7 +241,8 @@ func (c *compiler) compile(n *yaml.Node, what subject, want Kind, sec section) *
 	if !ok {
 		return nil
 	}
-	e := &expression{src: src, line: n.Line, col: n.Column}
+	e := &expression{src: src, line: n.Line, col: n.Column, id: int32(len(c.rs.exprs))}
+	c.rs.exprs = append(c.rs.exprs, e)
 	if strings.TrimSpace(src) == "" {
 		c.l.errorf(n, what, CodeMissing, "empty expression")
 		return nil

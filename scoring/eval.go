@@ -44,11 +44,14 @@ func (s *evalState) evaluate() (res *Result, err error) {
 				res, err = nil, cause
 				return
 			}
-			line, col := 0, 0
-			if s.cur != nil {
-				line, col = s.cur.line, s.cur.col
+			line, col, label := 0, 0, s.curRule
+			if e := s.rs.expr(s.cur); e != nil {
+				line, col = e.line, e.col
+				if e.owner != "" {
+					label = e.owner
+				}
 			}
-			res, err = nil, newEvalErr(s.rs.file, line, col, s.curRule, cause)
+			res, err = nil, newEvalErr(s.rs.file, line, col, label, cause)
 		}
 	}()
 	rs := s.rs
@@ -76,13 +79,12 @@ func (s *evalState) evaluate() (res *Result, err error) {
 			s.contribs = append(s.contribs, contribScratch{model: int32(mi), rule: -1, sumOf: int32(ref.idx), points: v})
 			total += v
 			if !finite(total) {
-				s.curRule = m.name
+				s.cur, s.curRule = noExpr, m.name
 				s.fail(fmt.Errorf("score %s overflows to %v: not a finite number", m.name, total))
 			}
 		}
 		for ri := range m.rules {
 			r := &m.rules[ri]
-			s.curRule = r.id
 			pts, n, ok := s.rule(r)
 			if !ok {
 				continue
@@ -109,9 +111,9 @@ func (s *evalState) evaluate() (res *Result, err error) {
 			}
 			total += pts
 			if !finite(total) {
-				s.cur = r.when
+				s.cur, s.curRule = r.when.idOf(), r.id
 				if r.pointsExpr != nil {
-					s.cur = r.pointsExpr
+					s.cur = r.pointsExpr.id
 				}
 				s.fail(fmt.Errorf("score %s overflows to %v with this rule's %v points: not a finite number", m.name, total, pts))
 			}
@@ -127,13 +129,12 @@ func (s *evalState) evaluate() (res *Result, err error) {
 		scores[mi] = Score{Name: m.name, Value: v, Raw: total}
 		spans[mi] = span{c0, len(s.contribs)}
 	}
-	s.cur, s.curRule = nil, ""
+	s.cur, s.curRule = noExpr, ""
 	if s.ctx.Err() != nil {
 		return nil, s.ctx.Err()
 	}
 	for gi := range rs.grades {
 		g := &rs.grades[gi]
-		s.curRule = g.label
 		if g.when == nil || s.cond(g.when) {
 			s.grade, s.gradeVal = g.grade, g.val
 			break
@@ -148,12 +149,11 @@ func (s *evalState) evaluate() (res *Result, err error) {
 	s.routeEval(res)
 	for i := range rs.roles {
 		r := &rs.roles[i]
-		s.curRule = r.label
 		if s.cond(r.when) {
 			res.Roles = append(res.Roles, r.id)
 		}
 	}
-	s.cur, s.curRule = nil, ""
+	s.cur, s.curRule = noExpr, ""
 
 	// Copy the scratch into exactly sized slices: one allocation for the
 	// contributions, one for the inputs they read.
@@ -244,6 +244,7 @@ func (s *evalState) rule(r *rule) (pts float64, n int, fired bool) {
 		}
 		total += p
 		if !finite(total) {
+			s.cur, s.curRule = r.when.idOf(), r.id
 			s.fail(fmt.Errorf("points over the lead's events overflow to %v: not a finite number", total))
 		}
 		n++
@@ -274,7 +275,7 @@ const ctxEvery = 20000
 // deadline into an error within milliseconds however many rules and events
 // a lead has.
 func (s *evalState) spend(e *expression) {
-	s.cur = e
+	s.cur = e.id
 	s.spent += e.cost + 1
 	if s.spent >= ctxEvery {
 		s.spent = 0
@@ -405,7 +406,6 @@ func (s *evalState) stageEval(res *Result) {
 	disqualified := false
 	for i := range rs.disqualify {
 		r := &rs.disqualify[i]
-		s.curRule = r.label
 		if s.cond(r.when) {
 			// A lead already disqualified whose rule still fires stays
 			// put: it must not be recycled on the next evaluation.
@@ -422,7 +422,6 @@ func (s *evalState) stageEval(res *Result) {
 			if !(prev == -1 || r.to < prev) {
 				continue
 			}
-			s.curRule = r.label
 			if s.cond(r.when) {
 				next, by, byExpr = r.to, r.id, r.when
 				break
@@ -432,14 +431,13 @@ func (s *evalState) stageEval(res *Result) {
 	if by == "" && prev >= 0 {
 		for i := len(rs.stages) - 1; i > prev; i-- {
 			st := &rs.stages[i]
-			s.curRule = st.label
 			if s.cond(st.when) {
 				next, by, byExpr = i, st.id, st.when
 				break
 			}
 		}
 	}
-	s.cur, s.curRule = nil, ""
+	s.cur, s.curRule = noExpr, ""
 	if next == -1 {
 		res.Stage = DisqualifiedStage
 	} else if next < len(rs.stages) {

@@ -78,8 +78,13 @@ type evalState struct {
 	ignored []string // relaxed mode: unknown keys, event types and properties of this lead
 	fired   []bool   // by rule number: the score rules that fired (when the rules use fired())
 
-	cur *expression // the expression being evaluated, for error reports
-	// curRule names what is being evaluated, for error reports.
+	// cur is the id of the expression being evaluated (RuleSet.exprs), or
+	// noExpr, for error reports: an index, not a pointer, so that the
+	// evaluator's hottest store needs no GC write barrier.
+	cur int32
+	// curRule names what is being evaluated, for error reports, where the
+	// expression alone does not say (its owner): set only on the paths
+	// that fail outside an expression, and by routing.
 	curRule string
 
 	env      reflect.Value // *struct for expr's VM, made on first use
@@ -141,7 +146,7 @@ func (s *evalState) reset(ctx context.Context, at time.Time) {
 	s.segBuf = s.segBuf[:0]
 	s.envLead = false
 	s.envEvent = nil
-	s.cur = nil
+	s.cur = noExpr
 	s.curRule = ""
 	s.spent = 0
 	s.ignored = s.ignored[:0]

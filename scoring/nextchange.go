@@ -168,7 +168,7 @@ func (s *evalState) rewind(t time.Time, st State) {
 	s.segVal, s.gradeVal = Value{kind: KindList}, emptyStrVal
 	s.contribs, s.inputs, s.segBuf = s.contribs[:0], s.inputs[:0], s.segBuf[:0]
 	s.envLead, s.envEvent = false, nil
-	s.cur, s.curRule = nil, ""
+	s.cur, s.curRule = noExpr, ""
 	clear(s.scores)
 	clear(s.fired)
 	s.ignored = s.ignored[:0]

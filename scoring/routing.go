@@ -291,12 +291,11 @@ func (s *evalState) segmentsEval() {
 	}
 	for i := range s.rs.segments {
 		sg := &s.rs.segments[i]
-		s.curRule = sg.label
 		if s.cond(sg.when) {
 			s.segBuf = append(s.segBuf, sg.id)
 		}
 	}
-	s.curRule, s.cur = "", nil
+	s.curRule, s.cur = "", noExpr
 	if len(s.segBuf) > 0 {
 		s.segments = append([]string(nil), s.segBuf...)
 	}

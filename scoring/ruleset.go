@@ -72,7 +72,9 @@ type RuleSet struct {
 	env                     envLayout
 	opts                    options
 	pool                    sync.Pool
-	plans                   sync.Map // reflect.Type → *structPlan
+	// exprs are every expression compiled, by id (expression.id).
+	exprs []*expression
+	plans sync.Map // reflect.Type → *structPlan
 }
 
 type field struct {
@@ -442,6 +444,7 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 	}
 	c.checkLiterals()
 	c.checkTotalCost()
+	rs.setOwners()
 }
 
 var fieldKeys = []string{"type", "required", "default", "description", "pii"}
