@@ -170,10 +170,10 @@ type expression struct {
 	// compiled (RuleSet.setOwners).
 	id    int32
 	owner string
-	prog      *vm.Program // expr's program: the reference and the fallback
-	fast      cfn         // native closure; fast.k == KindInvalid when not compiled
-	reads     []int32     // what it reads, in order of first use: indices into RuleSet.refs
-	cost      float64     // static bound of one evaluation, in steps (cost.go)
+	prog  *vm.Program // expr's program: the reference and the fallback
+	fast  cfn         // native closure; fast.k == KindInvalid when not compiled
+	reads []int32     // what it reads, in order of first use: indices into RuleSet.refs
+	cost  float64     // static bound of one evaluation, in steps (cost.go)
 	// usesEvents: the expression reads `events`, which the VM's
 	// environment then needs filled.
 	usesEvents bool
