@@ -126,7 +126,8 @@ func (s *evalState) evaluate() (res *Result, err error) {
 			v = m.max
 		}
 		s.scores[mi] = v
-		scores[mi] = Score{Name: m.name, Value: v, Raw: total}
+		sc := &scores[mi]
+		sc.Name, sc.Value, sc.Raw = m.name, v, total
 		spans[mi] = span{c0, len(s.contribs)}
 	}
 	s.cur, s.curRule = noExpr, ""
@@ -185,13 +186,16 @@ func (s *evalState) evaluate() (res *Result, err error) {
 		contribs := make([]Contribution, len(s.contribs))
 		for i, c := range s.contribs {
 			if c.rule < 0 {
-				contribs[i] = Contribution{Score: rs.models[c.sumOf].name, Points: c.points}
+				contribs[i].Score, contribs[i].Points = rs.models[c.sumOf].name, c.points
 				continue
 			}
+			// Field by field into the zeroed slice: a composite literal
+			// would be copied whole, with a bulk write barrier.
 			r := &rs.models[c.model].rules[c.rule]
-			contribs[i] = Contribution{Rule: r.id, Points: c.points, Capped: c.capped, Events: int(c.events), Decayed: r.halfLife > 0}
+			ct := &contribs[i]
+			ct.Rule, ct.Points, ct.Capped, ct.Events, ct.Decayed = r.id, c.points, c.capped, int(c.events), r.halfLife > 0
 			if c.in1 > c.in0 {
-				contribs[i].Inputs = inputs[c.in0:c.in1:c.in1]
+				ct.Inputs = inputs[c.in0:c.in1:c.in1]
 			}
 		}
 		for mi := range scores {
