@@ -3,6 +3,7 @@ package scoring
 import (
 	"context"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"sort"
@@ -282,6 +283,30 @@ func (s *evalState) setField(f *field, x any, present bool) error {
 		}
 		s.vals[f.slot] = f.def
 		return nil
+	}
+	// The common shapes of JSON values, inline; convert does the rest
+	// and words the errors.
+	switch f.kind {
+	case KindString:
+		if _, isStr := x.(string); isStr {
+			s.vals[f.slot] = Value{kind: KindString, x: x}
+			return nil
+		}
+	case KindBool:
+		if b, isBool := x.(bool); isBool {
+			s.vals[f.slot] = boolVal(b)
+			return nil
+		}
+	case KindFloat:
+		if n, isNum := x.(float64); isNum && !math.IsNaN(n) && !math.IsInf(n, 0) {
+			s.vals[f.slot] = floatVal(n)
+			return nil
+		}
+	case KindInt:
+		if n, isNum := x.(float64); isNum && n == math.Trunc(n) && n < 1<<63 && n >= -(1<<63) {
+			s.vals[f.slot] = intVal(int(n))
+			return nil
+		}
 	}
 	v, ok, err := convert(f.kind, x)
 	if err != nil {
