@@ -83,11 +83,28 @@ func (s *evalState) evaluate() (res *Result, err error) {
 				s.fail(fmt.Errorf("score %s overflows to %v: not a finite number", m.name, total))
 			}
 		}
+		if m.plainCost > 0 {
+			s.spendSteps(m.plainCost) // the plain rules' conditions, at once
+		}
 		for ri := range m.rules {
 			r := &m.rules[ri]
-			pts, n, ok := s.rule(r)
-			if !ok {
-				continue
+			var pts float64
+			var n int
+			if r.plain {
+				// An attribute rule with a fast condition and constant
+				// points: the condition's closure, called directly.
+				if w := r.when; w != nil {
+					s.cur = w.id
+					if !w.fast.b(s) {
+						continue
+					}
+				}
+				pts = r.points
+			} else {
+				var ok bool
+				if pts, n, ok = s.rule(r); !ok {
+					continue
+				}
 			}
 			capped := false
 			if r.cap > 0 {
@@ -280,7 +297,13 @@ const ctxEvery = 20000
 // a lead has.
 func (s *evalState) spend(e *expression) {
 	s.cur = e.id
-	s.spent += e.cost + 1
+	s.spendSteps(e.cost + 1)
+}
+
+// spendSteps counts estimated evaluation steps, checking the context
+// every ctxEvery of them.
+func (s *evalState) spendSteps(n float64) {
+	s.spent += n
 	if s.spent >= ctxEvery {
 		s.spent = 0
 		if s.ctx.Err() != nil {

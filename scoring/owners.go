@@ -51,3 +51,19 @@ func (rs *RuleSet) setOwners() {
 		own(rs.routing.routes[i].when, rs.routing.routes[i].label)
 	}
 }
+
+// markPlain marks the plain rules (rule.plain) and sums the steps of their
+// conditions per model (model.plainCost).
+func (rs *RuleSet) markPlain() {
+	for mi := range rs.models {
+		m := &rs.models[mi]
+		m.plainCost = 0
+		for ri := range m.rules {
+			r := &m.rules[ri]
+			r.plain = !r.event && r.pointsExpr == nil && (r.when == nil || r.when.fast.b != nil)
+			if r.plain && r.when != nil {
+				m.plainCost += r.when.cost + 1
+			}
+		}
+	}
+}

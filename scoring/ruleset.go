@@ -102,6 +102,9 @@ type model struct {
 	rules    []rule
 	sum      []modelRef // a combined model: the sum of these models
 	hasSum   bool
+	// plainCost is the steps (cost.go) of the conditions of the model's
+	// plain rules, which the evaluator counts once per model.
+	plainCost float64
 }
 
 // modelRef names another model, with the position of the reference.
@@ -122,6 +125,9 @@ type rule struct {
 	within     time.Duration
 	line, col  int
 	num        int // this rule's number among all score rules (RuleSet.ruleModel)
+	// plain: an attribute rule with constant points whose condition, if
+	// any, has a fast closure — the evaluator's shortest path.
+	plain bool
 }
 
 type grade struct {
@@ -445,6 +451,7 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 	c.checkLiterals()
 	c.checkTotalCost()
 	rs.setOwners()
+	rs.markPlain()
 }
 
 var fieldKeys = []string{"type", "required", "default", "description", "pii"}
