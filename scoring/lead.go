@@ -719,19 +719,19 @@ func (s *evalState) checkBounds() error {
 	maxStr, maxItems := rs.opts.StringBytes, rs.opts.LeadListItems
 	for _, i := range rs.boundFields {
 		f := &rs.fields[i]
-		v := s.vals[f.slot]
+		v := &s.vals[f.slot]
 		switch v.kind {
 		case KindString:
-			if len(v.str()) > maxStr {
-				return limitErr(f.name, "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(v.str()), maxStr)
+			if n := len(v.str()); n > maxStr {
+				return limitErr(f.name, "string of %d bytes, more than the limit of %d (MaxStringBytes)", n, maxStr)
 			}
 		case KindList:
-			items := v.strings()
-			if len(items) > maxItems {
-				return limitErr(f.name, "list of %d items, more than the limit of %d (MaxLeadListItems)", len(items), maxItems)
+			n := v.listLen()
+			if n > maxItems {
+				return limitErr(f.name, "list of %d items, more than the limit of %d (MaxLeadListItems)", n, maxItems)
 			}
-			for j, it := range items {
-				if len(it) > maxStr {
+			for j := 0; j < n; j++ { // in place: a []any list is not copied
+				if it := v.listAt(j); len(it) > maxStr {
 					return limitErr(fmt.Sprintf("%s[%d]", f.name, j), "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(it), maxStr)
 				}
 			}
