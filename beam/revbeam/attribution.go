@@ -405,10 +405,6 @@ func (f *runModelsFn) ProcessElement(ctx context.Context, _ []byte, aggs func(**
 	if agg == nil { // no journeys at all: every model says so
 		agg = newPathAggregate(f.HalfLife, f.Lookback, f.Currency)
 	}
-	agg, err := agg.canonical()
-	if err != nil {
-		return err
-	}
 	names := f.models()
 	lines := make([]string, len(names))
 	errs := make([]error, len(names))
