@@ -69,7 +69,7 @@ type periodData struct {
 	kindRevenue, kindPipe      *attribution.Aggregate
 	wonDeals, createdDeals     int64
 	lostDeals                  int64
-	wonCycleDays               float64 // Σ created → closed of the won deals, days of 24h
+	wonCycle                   cycleSum // Σ created → closed of the won deals, exact
 	wonAmount, pipeAmount      int64
 	spendChannel, spendCamp    map[string]int64
 	spendMarketing, spendSales int64
@@ -273,7 +273,9 @@ func (b *Builder) AddDeal(d record.Deal) error {
 	}
 	if won {
 		pd.wonDeals++
-		pd.wonCycleDays += d.Closed.Sub(d.Created).Hours() / 24
+		if err := pd.wonCycle.add(d.Closed.Sub(d.Created)); err != nil {
+			return fmt.Errorf("engine: deal %q: sales cycle: %w", d.ID, err)
+		}
 		if err := addTo(&pd.wonAmount, d.Amount.Amount); err != nil {
 			return fmt.Errorf("engine: deal %q: revenue: %w", d.ID, err)
 		}
