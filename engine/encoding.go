@@ -135,6 +135,7 @@ func (b *Builder) Merge(o *Builder) (err error) {
 	}
 	b.events = append(b.events, o.events...)
 	b.latest = max(b.latest, o.latest)
+	b.spends += o.spends
 	if b.survey == nil {
 		b.survey = o.survey
 	}
@@ -210,7 +211,8 @@ const (
 // fingerprint of its Config, the interned names, the compact stage
 // changes, per period the attribution aggregates (their own binary
 // encoding: distinct paths, no touches) and the counts and sums, the deal
-// ids, the subscription events and the latest change time. The same
+// ids, the subscription events, the latest change time and the count of
+// spend rows. The same
 // builder gives the same bytes. A builder with a survey report cannot be
 // encoded (ErrInvalidInput): set the survey on the merged builder.
 func (b *Builder) MarshalBinary() (data []byte, err error) {
@@ -271,6 +273,7 @@ func (b *Builder) MarshalBinary() (data []byte, err error) {
 		out = binary.AppendUvarint(out, uint64(e.Line))
 	}
 	out = binary.AppendVarint(out, b.latest)
+	out = binary.AppendUvarint(out, uint64(b.spends))
 	return out, nil
 }
 
@@ -432,6 +435,7 @@ func (b *Builder) UnmarshalBinary(data []byte) (err error) {
 		d.events[i] = e
 	}
 	d.latest = r.varint()
+	d.spends = r.int63()
 	if r.err != nil {
 		return r.err
 	}
@@ -439,6 +443,7 @@ func (b *Builder) UnmarshalBinary(data []byte) (err error) {
 		return fmt.Errorf("%w: %d trailing bytes", ErrEncoding, len(r.b))
 	}
 	b.names, b.index, b.changes, b.periods, b.dealIDs, b.events, b.latest, b.survey = d.names, d.index, d.changes, d.periods, d.dealIDs, d.events, d.latest, nil
+	b.spends = d.spends
 	return nil
 }
 

@@ -200,7 +200,20 @@ func TestMergeEqualsOneBuilder(t *testing.T) {
 			t.Fatal(err)
 		}
 		for cname, cfg := range cfgs {
-			want := view(t, readBuilder(t, cfg, whole))
+			wb := readBuilder(t, cfg, whole)
+			want := view(t, wb)
+			// Every data row is added (the data has no bad rows): count
+			// them in the files, touches riding with their deals.
+			rows := func(name string) int64 {
+				b, err := os.ReadFile(filepath.Join(data.dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return int64(bytes.Count(b, []byte("\n")) - 1)
+			}
+			if got, w := wb.Added(), (Added{rows("stage_changes.csv"), rows("deals.csv"), rows("spend.csv"), rows("subscriptions.csv")}); got != w {
+				t.Fatalf("%s: added %+v, the files have %+v rows", data.name, got, w)
+			}
 			wantJSON, _ := json.Marshal(want)
 			for _, n := range []int{1, 2, 3, 5} {
 				shards := splitDir(t, data.dir, n)
@@ -253,7 +266,11 @@ func TestMergeEqualsOneBuilder(t *testing.T) {
 					},
 				}
 				for oname, build := range orders {
-					got := view(t, build())
+					acc := build()
+					if acc.Added() != wb.Added() {
+						t.Errorf("%s, %d shards %s: added %+v, want %+v", data.name, n, oname, acc.Added(), wb.Added())
+					}
+					got := view(t, acc)
 					if d := cmp.Diff(want, got, allFields); d != "" {
 						t.Errorf("%s, %s, %d shards %s: view differs (-one builder +merged):\n%s", data.name, cname, n, oname, d)
 						continue
