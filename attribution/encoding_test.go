@@ -457,3 +457,32 @@ func FuzzAggregateUnmarshalBinary(f *testing.F) {
 		}
 	})
 }
+
+// TestMarshalConcurrent: a built aggregate may be encoded while models run
+// on it, from any number of goroutines (run with -race); every encoding is
+// the same bytes.
+func TestMarshalConcurrent(t *testing.T) {
+	a := synthAgg(t, 500, 3)
+	want := marshal(t, a)
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			if i%2 == 0 {
+				if _, err := attribution.Run(context.Background(), a, attribution.Markov(2)); err != nil {
+					errs <- err
+					return
+				}
+			}
+			b, err := a.MarshalBinary()
+			if err == nil && !bytes.Equal(b, want) {
+				err = errors.New("concurrent encodings differ")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
