@@ -443,7 +443,7 @@ func (a *Aggregate) Merge(o *Aggregate) (err error) {
 		return nil
 	}
 	a.init()
-	if a.HalfLife() != o.HalfLife() || a.lookback != o.lookback || a.Currency() != o.Currency() || a.period != o.period {
+	if a.HalfLife() != o.HalfLife() || a.lookback != o.lookback || a.Currency() != o.Currency() || !samePeriod(a.period, o.period) {
 		return fmt.Errorf("%w: half-life %v/%v, lookback %v/%v, currency %s/%s, period %v/%v", ErrIncompatible,
 			a.HalfLife(), o.HalfLife(), a.lookback, o.lookback, a.Currency(), o.Currency(), a.period, o.period)
 	}

@@ -24,4 +24,14 @@
 // number of touches; View then computes one PeriodView per month or
 // quarter. Time is never read from the clock: periods come from the data
 // and the SLA reference time from Config.AsOf or the data.
+//
+// Builders combine, for running on many machines (the beam module's KPIs
+// pipeline): Builder.Merge adds one builder's records to another's, so
+// that records split over N builders — each lead's, deal's and customer's
+// records in one of them — give, merged in any order, the view of one
+// builder that had them all; MarshalBinary and UnmarshalBinary carry a
+// builder between processes (its attribution aggregates in their own
+// compact encoding, no touches). Every sum a builder keeps is an integer
+// (the won deals' sales cycles in seconds and nanoseconds), so the order of
+// adds and merges changes no bit of the view.
 package engine

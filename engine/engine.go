@@ -69,7 +69,7 @@ type periodData struct {
 	kindRevenue, kindPipe      *attribution.Aggregate
 	wonDeals, createdDeals     int64
 	lostDeals                  int64
-	wonCycleDays               float64 // Σ created → closed of the won deals, days of 24h
+	wonCycle                   cycleSum // Σ created → closed of the won deals, exact
 	wonAmount, pipeAmount      int64
 	spendChannel, spendCamp    map[string]int64
 	spendMarketing, spendSales int64
@@ -97,7 +97,25 @@ type Builder struct {
 	dealIDs map[string]struct{}
 	events  []record.SubscriptionEvent
 	latest  int64
+	spends  int64 // spend rows added
 	survey  *survey.Report
+}
+
+// Added counts the records a Builder holds, by kind: what was accepted
+// (the rest was returned as errors). A deal's touches count with the deal.
+type Added struct {
+	StageChanges       int64 `json:"stage_changes"`
+	Deals              int64 `json:"deals"`
+	Spend              int64 `json:"spend"`
+	SubscriptionEvents int64 `json:"subscription_events"`
+}
+
+// Total is the sum of the counts.
+func (a Added) Total() int64 { return a.StageChanges + a.Deals + a.Spend + a.SubscriptionEvents }
+
+// Added reports the records the builder holds, its own and those merged in.
+func (b *Builder) Added() Added {
+	return Added{StageChanges: int64(len(b.changes)), Deals: int64(len(b.dealIDs)), Spend: b.spends, SubscriptionEvents: int64(len(b.events))}
 }
 
 // New returns a Builder. Errors: an invalid currency, granularity, SLA or
@@ -273,7 +291,9 @@ func (b *Builder) AddDeal(d record.Deal) error {
 	}
 	if won {
 		pd.wonDeals++
-		pd.wonCycleDays += d.Closed.Sub(d.Created).Hours() / 24
+		if err := pd.wonCycle.add(d.Closed.Sub(d.Created)); err != nil {
+			return fmt.Errorf("engine: deal %q: sales cycle: %w", d.ID, err)
+		}
 		if err := addTo(&pd.wonAmount, d.Amount.Amount); err != nil {
 			return fmt.Errorf("engine: deal %q: revenue: %w", d.ID, err)
 		}
@@ -331,6 +351,7 @@ func (b *Builder) AddSpend(s record.Spend) error {
 		return fmt.Errorf("engine: spend line %d: %w", s.Line, err)
 	}
 	pd.spendChannel[s.Channel], pd.spendCamp[campaignKey(s.Campaign)] = ch, camp
+	b.spends++
 	return nil
 }
 

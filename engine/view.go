@@ -243,7 +243,7 @@ func (b *Builder) View(ctx context.Context) (*View, error) {
 		} else {
 			win := float64(pd.wonDeals) / float64(pd.wonDeals+pd.lostDeals)
 			avg, _ := new(big.Rat).SetFrac64(pd.wonAmount, pd.wonDeals).Float64()
-			cycle := time.Duration(pd.wonCycleDays / float64(pd.wonDeals) * 24 * float64(time.Hour))
+			cycle := pd.wonCycle.mean(pd.wonDeals)
 			avgM := money.New(int64(math.Round(avg)), cur) // the average won deal to the minor unit
 			if vel, err := revenue.PipelineVelocity(pd.createdDeals, win, avgM, cycle, revenue.WithPeriod(time.Duration(p.Days())*24*time.Hour)); err == nil {
 				pv.Velocity = &vel

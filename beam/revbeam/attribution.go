@@ -341,8 +341,14 @@ func assemble(parts []JourneyPart) (JourneyPart, error) {
 }
 
 // dropKeyFn turns the keyed output of the read stage into journeys, when
-// journeys are known not to span files.
-func dropKeyFn(_ string, p JourneyPart) JourneyPart { return p }
+// journeys are known not to span files. It orders equal-time touches as the
+// grouping path does (assemble), which is how attribution's any-order reader
+// orders them: without it a Grouped run credited first and last touches of
+// simultaneous touches in file order, unlike the single-process run.
+func dropKeyFn(_ string, p JourneyPart) JourneyPart {
+	out, _ := assemble([]JourneyPart{p}) // one part: nothing to disagree with
+	return out
+}
 
 // aggregateFn is the CombineFn building the path aggregate: AddInput is
 // Aggregate.Add, MergeAccumulators is Aggregate.Merge.
@@ -404,10 +410,6 @@ func (f *runModelsFn) ProcessElement(ctx context.Context, _ []byte, aggs func(**
 	}
 	if agg == nil { // no journeys at all: every model says so
 		agg = newPathAggregate(f.HalfLife, f.Lookback, f.Currency)
-	}
-	agg, err := agg.canonical()
-	if err != nil {
-		return err
 	}
 	names := f.models()
 	lines := make([]string, len(names))

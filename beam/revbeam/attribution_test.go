@@ -239,3 +239,33 @@ func TestAttributionRejects(t *testing.T) {
 		t.Errorf("linear credits %v, want email 1, direct 0 (%s)", conv, got["linear"])
 	}
 }
+
+// Grouped runs order simultaneous touches as the single-process reader
+// does: j1's display and email touches share a time and come in reverse
+// name order in the file, so first touch credits display (the reader's
+// order by channel name), not email (the file's order).
+func TestAttributionGroupedTies(t *testing.T) {
+	requirePrism(t)
+	csv := "journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time\n" +
+		"j1,2026-01-01T00:00:00Z,email,0,0,1,500,2026-01-03T00:00:00Z\n" +
+		"j1,2026-01-01T00:00:00Z,display,0,0,1,500,2026-01-03T00:00:00Z\n" +
+		"j1,2026-01-02T00:00:00Z,webinar,0,0,1,500,2026-01-03T00:00:00Z\n" +
+		"j2,2026-01-05T00:00:00Z,email,0,0,0,0,\n"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := AttributionConfig{Grouped: true, Models: []string{"first_touch", "last_touch", "linear", "time_decay"}}
+	got, rejects, _ := runAttribution(t, cfg, filepath.Join(dir, "*.csv"))
+	if len(rejects) != 0 {
+		t.Errorf("rejects %q", rejects)
+	}
+	compareModels(t, cfg, reference(t, cfg, []byte(csv)), got)
+	var ft ModelResult
+	if err := json.Unmarshal(got["first_touch"], &ft); err != nil || ft.Result == nil {
+		t.Fatalf("first_touch: %s %v", got["first_touch"], err)
+	}
+	if c, _ := ft.Result.Channel("display"); c.Value.Amount != 500 {
+		t.Errorf("first touch credits display %+v, want all 500 (display sorts before email at the same instant)", c)
+	}
+}

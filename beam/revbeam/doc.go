@@ -1,5 +1,5 @@
-// Package revbeam runs revengine's attribution, batch scoring and funnel
-// counts as Apache Beam transforms, so the same pipeline runs on Beam's local
+// Package revbeam runs revengine's attribution, batch scoring, funnel
+// counts and the revenue-engine KPIs as Apache Beam transforms, so the same pipeline runs on Beam's local
 // prism runner in tests and on Dataflow, Flink or Spark in production.
 //
 // It lives in a module of its own (github.com/revengine/revengine/beam) so
@@ -15,13 +15,14 @@
 // of attribution.Run on all of the data in one process. Every bad line and
 // every invalid journey is dead-lettered with its position, never dropped.
 //
-// The accumulator crosses process boundaries in a compact wire form: the
-// journeys that did not convert as a count per channel path (all they
-// contribute to an aggregate), and the converting journeys in full (the
-// time-decay, W-shaped and full-path credits need their touch times); it is
-// decoded by replaying that into an Aggregate with Aggregate.Add. When the
-// attribution package's Aggregate implements encoding.BinaryMarshaler and
-// encoding.BinaryUnmarshaler, that form is used instead.
+// The accumulator crosses process boundaries in attribution.Aggregate's own
+// binary encoding (MarshalBinary): the distinct channel paths with their
+// counts and, for the time-decay, W-shaped and full-path models, the exact
+// per-channel sums of their journeys' credits — never the journeys — so it
+// is as large as the distinct paths. Those sums are integers (64.64 fixed
+// point) and every model runs on a canonical view of the aggregate, so the
+// results are the single-process ones to the bit, whatever order the runner
+// merged shards in.
 //
 // # Scoring
 //
@@ -36,4 +37,14 @@
 // FunnelCounts combines scored leads into stage counts per period (day, ISO
 // week or month of the evaluation time, UTC): the leads in each stage and the
 // leads that entered it in that evaluation.
+//
+// # KPIs
+//
+// KPIs reads shard directories, each holding the files `revengine kpis DIR`
+// reads, into one engine.Builder per shard (every problem dead-lettered with
+// its position), combines them with a CombineFn whose merge is
+// engine.Builder.Merge (the builder's binary encoding as its coder), and
+// writes the revenue-engine view as the JSON `revengine kpis --json` prints
+// on all the shards together. Counters revengine.kpis/added and rejected:
+// added + rejected = the rows read (touches counted with their deal).
 package revbeam

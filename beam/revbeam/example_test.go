@@ -79,3 +79,32 @@ func ExamplePeriod_Label() {
 	fmt.Println(revbeam.Day.Label(t), revbeam.Week.Label(t), revbeam.Month.Label(t))
 	// Output: 2026-11-23 2026-W48 2026-11
 }
+
+// The revenue-engine view over shard directories (each one what
+// `revengine kpis DIR` reads), written as `revengine kpis --json` prints it.
+// (Not run by go test: it needs a runner; the package's tests run the same
+// pipeline on prism.)
+func ExampleKPIs() {
+	cfg := revbeam.KPIConfig{Period: "quarter", Model: "w_shaped", SLA: map[string]time.Duration{"sal": 72 * time.Hour}}
+	if _, err := cfg.Engine(); err != nil {
+		log.Fatal(err) // an invalid setting, before the pipeline is built
+	}
+	p, s := beam.NewPipelineWithRoot()
+	dirs, err := revbeam.ShardDirs(s, "shards/*")
+	if err != nil {
+		log.Fatal(err)
+	}
+	out := revbeam.KPIs(s, cfg, dirs)
+	textio.Write(s, "view.json", out.View)
+	textio.Write(s, "rejects.txt", revbeam.SortedText(s, out.Rejects))
+	if err := beamx.Run(context.Background(), p); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// A KPI configuration the engine refuses is reported before any pipeline.
+func ExampleKPIConfig_Engine() {
+	_, err := revbeam.KPIConfig{Period: "week"}.Engine()
+	fmt.Println(err)
+	// Output: engine: invalid input: period "week" is not month or quarter
+}

@@ -8,6 +8,13 @@
 //	revengine-beam --pipeline score --rules rules.yaml --input 'leads/*.jsonl' \
 //	    --output scored.jsonl --rejects rejects.txt [--at RFC3339]
 //	    [--strict=false] [--funnel funnel.jsonl --period day|week|month]
+//	revengine-beam --pipeline kpis --input 'shards/*' --output view.json \
+//	    --rejects rejects.txt [--granularity month|quarter] [--model linear]
+//	    [--order K] [--currency USD] [--sla mql=24h,sal=3d] [--as-of RFC3339]
+//
+// For kpis, --input is a glob of local shard directories, each holding the
+// files "revengine kpis DIR" reads; the output is the view JSON that
+// "revengine kpis --json" prints on all of them together.
 //
 // The runner is chosen by Beam's --runner flag (default: prism, in process);
 // see the README section "When one machine is not enough" for Dataflow,
@@ -34,9 +41,9 @@ import (
 )
 
 var (
-	pipeline = flag.String("pipeline", "", "`attribute` or score")
-	input    = flag.String("input", "", "input `glob` (touch CSV for attribute, lead JSON lines or arrays for score)")
-	output   = flag.String("output", "", "output `file`: model results (attribute) or scored leads (score), JSON lines")
+	pipeline = flag.String("pipeline", "", "`attribute`, score or kpis")
+	input    = flag.String("input", "", "input `glob` (touch CSV for attribute, lead JSON lines or arrays for score, shard directories for kpis)")
+	output   = flag.String("output", "", "output `file`: model results (attribute) or scored leads (score), JSON lines; the view JSON (kpis)")
 	rejects  = flag.String("rejects", "", "dead-letter `file`: every rejected line, file or journey with its position")
 
 	models   = flag.String("models", "", "attribute: comma-separated model `names` (default: all)")
@@ -51,6 +58,11 @@ var (
 	strict    = flag.Bool("strict", true, "score: reject leads with keys, event types or event properties the rules do not declare (--strict=false: score them and list what was ignored)")
 	funnel    = flag.String("funnel", "", "score: also write funnel stage counts to this `file`")
 	period    = flag.String("period", "week", "score: funnel `period`: day, week or month")
+
+	granularity = flag.String("granularity", "month", "kpis: length of the view's periods: `month` or quarter")
+	model       = flag.String("model", "linear", "kpis: attribution `model` of the view")
+	sla         = flag.String("sla", "", "kpis: SLA per stage for changes without a deadline, e.g. `mql=24h,sal=3d`")
+	asOf        = flag.String("as-of", "", "kpis: RFC 3339 `time` the data was extracted (default: the latest stage change)")
 )
 
 func main() {
@@ -67,9 +79,21 @@ func runMain(ctx context.Context) error {
 		return errors.New("--input, --output and --rejects are required")
 	}
 	p, s := beam.NewPipelineWithRoot()
-	files := revbeam.ReadFiles(s, *input)
 	switch *pipeline {
+	case "kpis":
+		cfg, err := kpiConfig()
+		if err != nil {
+			return err
+		}
+		dirs, err := revbeam.ShardDirs(s, *input)
+		if err != nil {
+			return err
+		}
+		out := revbeam.KPIs(s, cfg, dirs)
+		textio.Write(s, *output, out.View)
+		textio.Write(s, *rejects, revbeam.SortedText(s, out.Rejects))
 	case "attribute":
+		files := revbeam.ReadFiles(s, *input)
 		cfg, err := attributionConfig()
 		if err != nil {
 			return err
@@ -93,7 +117,7 @@ func runMain(ctx context.Context) error {
 				return fmt.Errorf("--at: want RFC 3339 such as 2026-11-23T09:00:00Z, got %q", *atFlag)
 			}
 		}
-		out := revbeam.Score(s, rules, at, files)
+		out := revbeam.Score(s, rules, at, revbeam.ReadFiles(s, *input))
 		textio.Write(s, *output, revbeam.ScoredLines(s, out.Scored))
 		textio.Write(s, *rejects, revbeam.SortedText(s, revbeam.RejectLines(s, out.Rejects)))
 		if *funnel != "" {
@@ -104,7 +128,7 @@ func runMain(ctx context.Context) error {
 			textio.Write(s, *funnel, revbeam.SortedText(s, revbeam.FunnelLines(s, revbeam.FunnelCounts(s, per, out.Scored))))
 		}
 	default:
-		return fmt.Errorf("--pipeline: want attribute or score, got %q", *pipeline)
+		return fmt.Errorf("--pipeline: want attribute, score or kpis, got %q", *pipeline)
 	}
 	// A dead-letter file exists even when nothing was rejected (Beam writes
 	// no file for an empty output): create it empty first.
@@ -142,6 +166,30 @@ func touch(ctx context.Context, path string) error {
 		return err
 	}
 	return w.Close()
+}
+
+func kpiConfig() (revbeam.KPIConfig, error) {
+	cfg := revbeam.KPIConfig{Currency: *currency, Period: *granularity, Model: *model, MarkovOrder: *order}
+	if *sla != "" {
+		cfg.SLA = map[string]time.Duration{}
+		for _, kv := range strings.Split(*sla, ",") {
+			k, v, ok := strings.Cut(kv, "=")
+			d, err := parseDuration(v)
+			if !ok || k == "" || err != nil {
+				return cfg, fmt.Errorf("--sla: want stage=duration pairs such as mql=24h,sal=3d, got %q", kv)
+			}
+			cfg.SLA[k] = d
+		}
+	}
+	if *asOf != "" {
+		t, err := time.Parse(time.RFC3339Nano, *asOf)
+		if err != nil {
+			return cfg, fmt.Errorf("--as-of: want RFC 3339, got %q", *asOf)
+		}
+		cfg.AsOf = t
+	}
+	_, err := cfg.Engine()
+	return cfg, err
 }
 
 func attributionConfig() (revbeam.AttributionConfig, error) {

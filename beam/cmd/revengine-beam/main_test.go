@@ -87,3 +87,53 @@ func TestAttributeOnPrism(t *testing.T) {
 		t.Errorf("rejects file: %q, %v; want it empty", rej, err)
 	}
 }
+
+// The binary's kpis pipeline on prism: the sample directory as one shard
+// gives the view JSON of the whole sample (quarters of 2026 in the
+// granularity asked for), and an empty rejects file.
+func TestKPIsOnPrism(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Skipf("SKIP: prism needs the loopback interface (127.0.0.1): %v", err)
+	}
+	l.Close()
+	dir := t.TempDir()
+	for name, v := range map[string]string{
+		"pipeline":    "kpis",
+		"input":       "../../../examples/kpis/dat[a]",
+		"output":      filepath.Join(dir, "view.json"),
+		"rejects":     filepath.Join(dir, "rejects.txt"),
+		"granularity": "quarter",
+		"model":       "w_shaped",
+		"sla":         "sal=72h",
+	} {
+		if err := flag.Set(name, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	beam.Init()
+	if err := runMain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.ReadFile(filepath.Join(dir, "view.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Granularity string `json:"granularity"`
+		Model       string `json:"model"`
+		Periods     []struct {
+			Period string `json:"period"`
+		} `json:"periods"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("view %q: %v", out, err)
+	}
+	if v.Granularity != "quarter" || v.Model != "w_shaped" || len(v.Periods) == 0 {
+		t.Errorf("view %+v, want quarterly w_shaped periods", v)
+	}
+	rej, err := os.ReadFile(filepath.Join(dir, "rejects.txt"))
+	if err != nil || len(rej) != 0 {
+		t.Errorf("rejects file: %q, %v; want it empty", rej, err)
+	}
+}

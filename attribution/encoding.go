@@ -1,0 +1,465 @@
+package attribution
+
+import (
+	"cmp"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/revengine/revengine/internal/diag"
+	"github.com/revengine/revengine/money"
+)
+
+// ErrEncoding marks bytes that are not an aggregate's binary encoding (a
+// wrong magic or version, a truncated or inconsistent encoding). It wraps
+// ErrInvalidInput, so errors.Is(err, ErrInvalidInput) holds too.
+var ErrEncoding = fmt.Errorf("%w: not an attribution aggregate encoding", ErrInvalidInput)
+
+// aggMagic starts every encoding; the byte after it is the version.
+const (
+	aggMagic   = "RVAG"
+	aggVersion = 1
+)
+
+// MarshalBinary encodes the aggregate (encoding.BinaryMarshaler) in a
+// compact, versioned, deterministic form: the same journeys give the same
+// bytes whatever order they were added or merged in. The encoding holds
+// everything every model needs, and nothing per journey:
+//
+//   - the options: half-life, lookback window, period, currency;
+//   - the totals, the unattributed and the outside-period counts;
+//   - the channels, sorted by name;
+//   - every distinct path (sorted) with its journeys, conversions and value,
+//     and, for the journey-level models (time decay, W-shaped, full-path),
+//     the credits of its converting journeys summed per channel of the
+//     path in exact 64.64 fixed point — the sufficient statistic of those
+//     models, since a journey's credit depends on its touch times and
+//     milestones but the models only ever read the per-channel sums;
+//   - the raw channel names a channel map renamed, with their touches.
+//
+// Its size is therefore bounded by the distinct paths and their length,
+// not by the number of journeys or touches. Bootstrap intervals are drawn
+// from these same paths, so they survive the encoding too. The channel map
+// itself (WithChannelMap) is a function and is not encoded; see
+// UnmarshalBinary.
+func (a *Aggregate) MarshalBinary() (data []byte, err error) {
+	defer diag.Recover(&err, "attribution: Aggregate.MarshalBinary")
+	v := a.view()
+	b := make([]byte, 0, 64+16*len(v.chans)+32*len(v.paths))
+	b = append(b, aggMagic...)
+	b = append(b, aggVersion)
+	b = binary.AppendUvarint(b, uint64(v.HalfLife()))
+	b = binary.AppendUvarint(b, uint64(v.lookback))
+	b = appendTime(b, a.period.From)
+	b = appendTime(b, a.period.To)
+	b = appendString(b, string(v.Currency()))
+	var flags byte
+	if v.noTimes {
+		flags |= 1
+	}
+	b = append(b, flags)
+	for _, c := range []counts{v.total, v.unattributed, a.outside} {
+		b = binary.AppendUvarint(b, uint64(c.journeys))
+		b = binary.AppendUvarint(b, uint64(c.conversions))
+		b = binary.AppendUvarint(b, uint64(c.value))
+	}
+	b = binary.AppendUvarint(b, uint64(len(v.chans)))
+	for _, c := range v.chans {
+		b = appendString(b, c)
+	}
+	b = binary.AppendUvarint(b, uint64(len(v.paths)))
+	for _, p := range v.paths {
+		n := len(p.key) / 2
+		b = binary.AppendUvarint(b, uint64(n))
+		for i := range n {
+			b = binary.AppendUvarint(b, uint64(keyID(p.key, i)))
+		}
+		b = binary.AppendUvarint(b, uint64(p.journeys))
+		b = binary.AppendUvarint(b, uint64(p.conversions))
+		b = binary.AppendUvarint(b, uint64(p.value))
+		b = binary.AppendUvarint(b, uint64(len(p.jc)))
+		for _, c := range p.jc { // sorted by id in the view
+			b = binary.AppendUvarint(b, uint64(c.id))
+			for m := range c.c {
+				for k := range c.c[m] {
+					b = binary.AppendUvarint(b, c.c[m][k].hi)
+					b = binary.AppendUvarint(b, c.c[m][k].lo)
+				}
+			}
+		}
+	}
+	ren := canonicalRenames(a.renamed)
+	b = binary.AppendUvarint(b, uint64(len(ren)))
+	for _, r := range ren {
+		b = appendString(b, r.From)
+		b = appendString(b, r.To)
+		b = binary.AppendUvarint(b, uint64(r.Touches))
+	}
+	return b, nil
+}
+
+// canonicalRenames returns the renames sorted by raw then target name,
+// with repeated pairs (possible after merges) summed.
+func canonicalRenames(rs []Rename) []Rename {
+	out := slices.Clone(rs)
+	slices.SortFunc(out, func(x, y Rename) int { return cmp.Or(cmp.Compare(x.From, y.From), cmp.Compare(x.To, y.To)) })
+	k := 0
+	for _, r := range out {
+		if k > 0 && out[k-1].From == r.From && out[k-1].To == r.To {
+			out[k-1].Touches = satAdd(out[k-1].Touches, r.Touches)
+			continue
+		}
+		out[k] = r
+		k++
+	}
+	return out[:k]
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// appendTime writes 0 for the zero time, else 1, the Unix seconds and the
+// nanoseconds: an instant, decoded in UTC.
+func appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return append(b, 0)
+	}
+	b = append(b, 1)
+	b = binary.AppendVarint(b, t.Unix())
+	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
+}
+
+// UnmarshalBinary replaces the content of a by the aggregate data encodes
+// (encoding.BinaryUnmarshaler), as MarshalBinary wrote it. Models run on
+// the decoded aggregate give the same results, to the bit, as on the
+// encoded one, and it merges like it. The period is decoded in UTC. The
+// receiver's channel map, if it was built with one, is kept (a channel map
+// has no encoding): journeys added afterwards are normalised by it; a
+// receiver without one adds channel names as they are.
+//
+// Bytes that are not such an encoding — another magic or version,
+// truncated, trailing bytes, counts that do not add up, channels or paths
+// out of order or repeated — return an error matching ErrEncoding (and
+// ErrInvalidInput) and leave a unchanged. Decoding never allocates more
+// than a small multiple of len(data).
+func (a *Aggregate) UnmarshalBinary(data []byte) (err error) {
+	defer diag.Recover(&err, "attribution: Aggregate.UnmarshalBinary")
+	d, err := decodeAggregate(data)
+	if err != nil {
+		return err
+	}
+	norm := a.norm
+	a.halfLife, a.lookback, a.period, a.outside = d.halfLife, d.lookback, d.period, d.outside
+	a.currency, a.currencyOK, a.noTimes = d.currency, true, d.noTimes
+	a.chanID, a.chanHot, a.chans = d.chanID, [64]chanHit{}, d.chans
+	a.pathIdx, a.paths = d.pathIdx, d.paths
+	a.timeDecay, a.wShaped, a.fullPath = nil, nil, nil
+	a.total, a.unattributed = d.total, d.unattributed
+	a.norm, a.rawID, a.renamed = norm, d.rawID, d.renamed
+	a.keybuf, a.weights = nil, nil
+	a.isView, a.replicaOf = false, nil
+	a.viewMu.Lock()
+	a.templates, a.cache = nil, nil
+	a.viewMu.Unlock()
+	return nil
+}
+
+// decoder reads the encoding; the first problem sticks in err.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (r *decoder) fail(format string, args ...any) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%w: "+format, append([]any{ErrEncoding}, args...)...)
+	}
+}
+
+func (r *decoder) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.fail("truncated or overlong number")
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+// int63 reads a count that must fit int64.
+func (r *decoder) int63(what string) int64 {
+	v := r.uvarint()
+	if v > math.MaxInt64 {
+		r.fail("%s %d overflows int64", what, v)
+		return 0
+	}
+	return int64(v)
+}
+
+// count reads a number of elements that each take at least size bytes of
+// what is left, so that no allocation exceeds the input.
+func (r *decoder) count(what string, size int) int {
+	v := r.uvarint()
+	if r.err == nil && v > uint64(len(r.b)/size) {
+		r.fail("%d %s, more than the %d bytes left can hold", v, what, len(r.b))
+		return 0
+	}
+	return int(v)
+}
+
+func (r *decoder) str(what string) string {
+	n := r.count(what+" bytes", 1)
+	if r.err != nil {
+		return ""
+	}
+	s := string(r.b[:n])
+	r.b = r.b[n:]
+	return s
+}
+
+func (r *decoder) byte1() byte {
+	if r.err != nil {
+		return 0
+	}
+	if len(r.b) == 0 {
+		r.fail("truncated")
+		return 0
+	}
+	c := r.b[0]
+	r.b = r.b[1:]
+	return c
+}
+
+func (r *decoder) time(what string) time.Time {
+	switch r.byte1() {
+	case 0:
+		return time.Time{}
+	case 1:
+		sec, n := binary.Varint(r.b)
+		if r.err != nil {
+			return time.Time{}
+		}
+		if n <= 0 {
+			r.fail("truncated %s", what)
+			return time.Time{}
+		}
+		r.b = r.b[n:]
+		ns := r.uvarint()
+		if ns >= 1e9 {
+			r.fail("%s: %d nanoseconds", what, ns)
+			return time.Time{}
+		}
+		t := time.Unix(sec, int64(ns)).UTC()
+		if t.IsZero() {
+			r.fail("%s: the zero time written as an instant", what)
+		}
+		return t
+	default:
+		r.fail("%s: bad flag", what)
+		return time.Time{}
+	}
+}
+
+func (r *decoder) counts(what string) counts {
+	c := counts{journeys: r.int63(what), conversions: r.int63(what), value: r.int63(what)}
+	if r.err == nil && (c.conversions > c.journeys || (c.conversions == 0 && c.value != 0)) {
+		r.fail("%s: %d conversions of %d journeys with value %d", what, c.conversions, c.journeys, c.value)
+	}
+	return c
+}
+
+// decodeAggregate decodes and validates an encoding into a new aggregate.
+func decodeAggregate(data []byte) (*Aggregate, error) {
+	if len(data) < len(aggMagic)+1 || string(data[:len(aggMagic)]) != aggMagic {
+		return nil, fmt.Errorf("%w: no %q prefix", ErrEncoding, aggMagic)
+	}
+	if v := data[len(aggMagic)]; v != aggVersion {
+		return nil, fmt.Errorf("%w: version %d (this build reads version %d)", ErrEncoding, v, aggVersion)
+	}
+	r := &decoder{b: data[len(aggMagic)+1:]}
+	a := &Aggregate{}
+	hl, lb := r.uvarint(), r.uvarint()
+	if r.err == nil && (hl == 0 || hl > math.MaxInt64 || lb > math.MaxInt64) {
+		r.fail("half-life %d, lookback %d", hl, lb)
+	}
+	a.halfLife, a.lookback = time.Duration(hl), time.Duration(lb)
+	a.period = Period{From: r.time("period start"), To: r.time("period end")}
+	a.currency = money.Currency(r.str("currency"))
+	if r.err == nil {
+		if err := a.currency.Validate(); err != nil {
+			return nil, fmt.Errorf("%w: currency: %w", ErrEncoding, err)
+		}
+	}
+	switch r.byte1() {
+	case 0:
+	case 1:
+		a.noTimes = true
+	default:
+		r.fail("bad flags")
+	}
+	a.total, a.unattributed, a.outside = r.counts("totals"), r.counts("unattributed"), r.counts("outside the period")
+	if r.err == nil && (a.unattributed.journeys > a.total.journeys || a.unattributed.conversions > a.total.conversions || a.unattributed.value > a.total.value) {
+		r.fail("more unattributed than in total")
+	}
+	nch := r.count("channels", 1)
+	if nch > math.MaxUint16 {
+		r.fail("%d channels (max %d)", nch, math.MaxUint16)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	a.chans = make([]string, nch)
+	a.chanID = make(map[string]uint16, nch)
+	for i := range a.chans {
+		c := r.str("channel")
+		if r.err != nil {
+			return nil, r.err
+		}
+		if c == "" || (i > 0 && c <= a.chans[i-1]) {
+			return nil, fmt.Errorf("%w: channel %d %q is empty, repeated or out of order", ErrEncoding, i, c)
+		}
+		a.chans[i], a.chanID[c] = c, uint16(i)
+	}
+	// Every path takes at least 5 bytes: length, one id, three counts, credits.
+	np := r.count("paths", 6)
+	if r.err != nil {
+		return nil, r.err
+	}
+	a.paths = make([]pathStat, np)
+	a.pathIdx = make(map[string]int32, np)
+	// The path counts add up to the totals less the unattributed.
+	want := a.attributable()
+	var sum counts
+	var key []byte
+	for i := range a.paths {
+		n := r.count("touches", 1)
+		if r.err == nil && n == 0 {
+			r.fail("path %d has no touches", i)
+		}
+		key = key[:0]
+		for range n {
+			id := r.uvarint()
+			if r.err == nil && id >= uint64(nch) {
+				r.fail("path %d: channel %d of %d", i, id, nch)
+			}
+			key = binary.LittleEndian.AppendUint16(key, uint16(id))
+		}
+		p := pathStat{key: string(key)}
+		c := r.counts("path")
+		p.journeys, p.conversions, p.value = c.journeys, c.conversions, c.value
+		if r.err != nil {
+			return nil, r.err
+		}
+		switch {
+		case p.journeys == 0:
+			return nil, fmt.Errorf("%w: path %d has no journeys", ErrEncoding, i)
+		case i > 0 && p.key <= a.paths[i-1].key:
+			return nil, fmt.Errorf("%w: path %d repeated or out of order", ErrEncoding, i)
+		case !sum.fits(c):
+			return nil, fmt.Errorf("%w: path counts overflow", ErrEncoding)
+		}
+		sum.add(c)
+		njc := r.count("credits", 13)
+		if r.err == nil && njc > n {
+			r.fail("path %d: %d credited channels of %d touches", i, njc, n)
+		}
+		if r.err == nil && njc > 0 && p.conversions == 0 {
+			r.fail("path %d: credits without conversions", i)
+		}
+		if r.err == nil && njc == 0 && p.conversions > 0 && !a.noTimes {
+			r.fail("path %d: conversions without their credits", i)
+		}
+		if r.err != nil {
+			return nil, r.err
+		}
+		if njc > 0 {
+			p.jc = make([]jcredit, njc)
+		}
+		for k := range p.jc {
+			id := r.uvarint()
+			if r.err == nil && (id >= uint64(nch) || (k > 0 && uint16(id) <= p.jc[k-1].id) || !pathHas(p.key, uint16(id))) {
+				r.fail("path %d: credited channel %d out of order or not on the path", i, id)
+			}
+			jc := jcredit{id: uint16(id)}
+			for m := range jc.c {
+				for x := range jc.c[m] {
+					jc.c[m][x] = fixed{hi: r.uvarint(), lo: r.uvarint()}
+				}
+				// A channel's share of a journey is at most 1 and of its
+				// value at most the value, up to float rounding (a few
+				// units in the last place per touch): the bound is loose.
+				conv, val := jc.c[m][0], jc.c[m][1]
+				if r.err == nil && (conv.hi > uint64(p.conversions) || val.hi > uint64(p.value)+uint64(p.value)>>30+1) {
+					r.fail("path %d: credit above the path's conversions or value", i)
+				}
+			}
+			p.jc[k] = jc
+		}
+		if r.err != nil {
+			return nil, r.err
+		}
+		a.paths[i] = p
+		a.pathIdx[p.key] = int32(i)
+	}
+	if sum != want {
+		return nil, fmt.Errorf("%w: paths hold %+v, the totals less the unattributed %+v", ErrEncoding, sum, want)
+	}
+	nr := r.count("renames", 3)
+	if r.err != nil {
+		return nil, r.err
+	}
+	if nr > 0 {
+		a.renamed = make([]Rename, nr)
+		a.rawID = make(map[string]int32, nr)
+	}
+	for i := range a.renamed {
+		rn := Rename{From: r.str("raw channel"), To: r.str("channel"), Touches: r.int63("touches")}
+		if r.err != nil {
+			return nil, r.err
+		}
+		if _, ok := a.chanID[rn.To]; !ok {
+			return nil, fmt.Errorf("%w: rename %q → %q to an unknown channel", ErrEncoding, rn.From, rn.To)
+		}
+		if i > 0 {
+			prev := a.renamed[i-1]
+			if cmp.Or(cmp.Compare(prev.From, rn.From), cmp.Compare(prev.To, rn.To)) >= 0 {
+				return nil, fmt.Errorf("%w: rename %q → %q repeated or out of order", ErrEncoding, rn.From, rn.To)
+			}
+		}
+		a.renamed[i] = rn
+		if _, ok := a.rawID[rn.From]; !ok {
+			a.rawID[rn.From] = int32(i)
+		}
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	if len(r.b) != 0 {
+		return nil, fmt.Errorf("%w: %d trailing bytes", ErrEncoding, len(r.b))
+	}
+	a.currencyOK = true
+	return a, nil
+}
+
+// pathHas reports whether channel id is on the path key.
+func pathHas(key string, id uint16) bool {
+	var k [2]byte
+	binary.LittleEndian.PutUint16(k[:], id)
+	for i := 0; i+1 < len(key); i += 2 {
+		if key[i] == k[0] && key[i+1] == k[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// samePeriod reports whether two periods are the same instants (a decoded
+// period is in UTC, the encoded one perhaps not).
+func samePeriod(p, q Period) bool { return p.From.Equal(q.From) && p.To.Equal(q.To) }
