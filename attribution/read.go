@@ -547,6 +547,18 @@ func ReadTouches(ctx context.Context, r io.Reader, name string, opts ...Option) 
 	defer diag.Recover(&err, "attribution: ReadTouches")
 	c := newConfig(opts)
 	if c.order != Grouped {
+		if src, ok := splittable(r); ok {
+			t, err := openTable(ctx, src.section(src.start, src.end), name, c, touchColumns)
+			if err != nil {
+				return nil, err
+			}
+			if dataStart, ok := headerEnd(src); ok {
+				if a, err, ok := readUnsortedSplit(ctx, src, t, name, c, dataStart); ok {
+					return a, err
+				}
+			}
+			return readUnsorted(ctx, t, name, c)
+		}
 		t, err := openTable(ctx, r, name, c, touchColumns)
 		if err != nil {
 			return nil, err
