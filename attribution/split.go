@@ -54,8 +54,9 @@ import (
 // read by the single, streaming reader.
 
 // splitMinBytes is the smallest input read in two parts: below it the
-// second goroutine costs more than it saves. Tests lower it.
-var splitMinBytes int64 = 4 << 20
+// second goroutine, and the read buffers of the parts (1 MiB each), cost
+// more than they save. Tests lower it.
+var splitMinBytes int64 = 16 << 20
 
 // splitPoint, when set (by tests), picks the offset the split point is
 // searched from, given the input's start and end; by default the middle.
@@ -73,7 +74,7 @@ func trace(outcome string) {
 
 // maxSplitScan bounds how far past the chosen offset the split point is
 // looked for (the end of a line, the end of a journey).
-const maxSplitScan = 4 << 20
+const maxSplitScan = 1 << 20
 
 // readerEnd is what a TouchReader held when its input ended: the journey
 // in progress and the rejected journey whose rows it was skipping.
@@ -220,7 +221,7 @@ func fieldAt(line []byte, k int) ([]byte, bool) {
 
 // countLines returns the number of line feeds in bytes [from, to) of src.
 func countLines(ctx context.Context, src source, from, to int64) (int, error) {
-	buf := make([]byte, 1<<20)
+	buf := make([]byte, 256<<10)
 	n := 0
 	for off := from; off < to; {
 		if err := ctx.Err(); err != nil {
@@ -240,13 +241,12 @@ func countLines(ctx context.Context, src source, from, to int64) (int, error) {
 	return n, nil
 }
 
-// headerTable opens the table of src's header and returns it with the
-// offset of the first byte after the header line, found by reading the
-// header line again as bytes (so that it agrees with the CSV reader even
-// with a byte order mark or CRLF); ok is false when the header is quoted
-// or spans lines, which the offset search does not handle.
+// headerEnd returns the offset of the first byte after the header line of
+// src (blank lines before it are skipped, as the CSV reader does); ok is
+// false when the header has quotes (it could span lines) or is longer
+// than 64 KiB: such input is read by one reader.
 func headerEnd(src source) (int64, bool) {
-	buf := make([]byte, min(int64(csvio.DefaultMaxRecord)+4, src.end-src.start))
+	buf := make([]byte, min(64<<10, src.end-src.start))
 	m, err := src.ra.ReadAt(buf, src.start)
 	if err != nil && err != io.EOF {
 		return 0, false

@@ -118,26 +118,27 @@ func TestSplitMatchesOneReader(t *testing.T) {
 	}(splitMinBytes, splitPoint, splitTrace)
 	splitMinBytes = 0
 	ctx := context.Background()
-	for name, in := range splitInputs(t) {
-		for _, mode := range []struct {
-			name string
-			opts []Option
-			want string // the outcome some reads must have
-		}{
-			{"grouped", []Option{WithRowOrder(Grouped)}, "split"},
-			{"grouped window 2", []Option{WithRowOrder(Grouped), WithRegroupWindow(2)}, "split"},
-			{"grouped window 5", []Option{WithRowOrder(Grouped), WithRegroupWindow(5)}, "split"},
-			{"grouped period", []Option{WithRowOrder(Grouped), WithPeriod(dayUTC(2025, 1, 3), dayUTC(2025, 3, 1))}, "split"},
-			{"any", nil, "split"},
-			{"any period", []Option{WithPeriod(dayUTC(2025, 1, 3), dayUTC(2025, 3, 1))}, "split"},
-			// Past the sort memory the one reader spills to disk.
-			{"any spilling", []Option{WithSortMemory(2000)}, "sort memory"},
-		} {
-			t.Run(name+"/"+mode.name, func(t *testing.T) {
+	inputs := splitInputs(t)
+	for _, mode := range []struct {
+		name string
+		opts []Option
+		want string // the outcome some reads must have
+	}{
+		{"grouped", []Option{WithRowOrder(Grouped)}, "split"},
+		{"grouped window 2", []Option{WithRowOrder(Grouped), WithRegroupWindow(2)}, "split"},
+		{"grouped window 5", []Option{WithRowOrder(Grouped), WithRegroupWindow(5)}, "split"},
+		{"grouped period", []Option{WithRowOrder(Grouped), WithPeriod(dayUTC(2025, 1, 3), dayUTC(2025, 3, 1))}, "split"},
+		{"any", nil, "split"},
+		{"any period", []Option{WithPeriod(dayUTC(2025, 1, 3), dayUTC(2025, 3, 1))}, "split"},
+		// Past the sort memory the one reader spills to disk.
+		{"any spilling", []Option{WithSortMemory(2000)}, "sort memory"},
+	} {
+		outcomes := map[string]int{}
+		splitTrace = func(o string) { outcomes[o]++ }
+		for name, in := range inputs {
+			t.Run(mode.name+"/"+name, func(t *testing.T) {
 				a, err := ReadTouches(ctx, oneReader{strings.NewReader(in)}, "t.csv", mode.opts...)
 				want := outcome(t, a, err)
-				outcomes := map[string]int{}
-				splitTrace = func(o string) { outcomes[o]++ }
 				// findSplit moves on to the next line start: one offset per
 				// line is every split there is.
 				for off := 0; off <= len(in); off++ {
@@ -154,11 +155,11 @@ func TestSplitMatchesOneReader(t *testing.T) {
 						t.Fatalf("split from offset %d: reader left at %d of %d", off, pos, len(in))
 					}
 				}
-				t.Logf("%v", outcomes)
-				if outcomes[mode.want] == 0 {
-					t.Errorf("no read had outcome %q: %v", mode.want, outcomes)
-				}
 			})
+		}
+		t.Logf("%s: %v", mode.name, outcomes)
+		if outcomes[mode.want] == 0 {
+			t.Errorf("%s: no read had outcome %q: %v", mode.name, mode.want, outcomes)
 		}
 	}
 }
