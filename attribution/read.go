@@ -236,8 +236,8 @@ type TouchReader struct {
 	rowSeen     bool    // the row's journey id went into seen already
 	firstID     []byte  // the first row's journey id, nil until one is known (split.go)
 	end         readerEnd
-	badID       []byte  // a rejected journey whose further rows are skipped
-	skipping    bool    // badID is set
+	badID       []byte // a rejected journey whose further rows are skipped
+	skipping    bool   // badID is set
 	done        bool
 	err         error
 }

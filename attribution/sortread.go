@@ -659,6 +659,7 @@ func (s *sorter) groupSegments(ctx context.Context, g *grouper, segs []segment) 
 	table := make([]entry, 1024)
 	var first []uint32 // the first row of each journey
 	jid := make([]uint32, n)
+	var prev []byte // the id of the row before
 	for i := range n {
 		if i&4095 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -666,6 +667,13 @@ func (s *sorter) groupSegments(ctx context.Context, g *grouper, segs []segment) 
 			}
 		}
 		r, b := at(uint32(i))
+		if i > 0 && string(b) == string(prev) {
+			// The rows of a journey mostly come together, even in
+			// input that may be in any order: no lookup for those.
+			jid[i] = jid[i-1]
+			continue
+		}
+		prev = b
 		h := fnv64(b)
 		mask := uint64(len(table) - 1)
 		for p := h & mask; ; p = (p + 1) & mask {

@@ -51,6 +51,17 @@ func partOf(id []byte) int { return int(fnv64(id) >> 63) }
 // split.go); t is the table of the whole input, its header read. ok is
 // false when the input is to be read by one reader instead.
 func readUnsortedSplit(ctx context.Context, src source, t *table, name string, c config, dataStart int64) (a *Aggregate, err error, ok bool) {
+	budget := c.sortMem
+	if budget <= 0 {
+		budget = DefaultSortMemory
+	}
+	if 2*(src.end-src.start) > int64(budget) {
+		// A row held takes at least about twice its bytes in the file
+		// (104 bytes for a row of 40 to 50): this input will not fit, and
+		// the one reader spills it.
+		trace("sort memory")
+		return nil, nil, false
+	}
 	at := findSplit(src, t.h, dataStart, false)
 	if at < 0 {
 		trace("no split point")
@@ -59,10 +70,6 @@ func readUnsortedSplit(ctx context.Context, src source, t *table, name string, c
 	t1, err := openTable(ctx, src.section(src.start, at), name, c, touchColumns)
 	if err != nil {
 		return nil, nil, false // the header read once already: not expected
-	}
-	budget := c.sortMem
-	if budget <= 0 {
-		budget = DefaultSortMemory
 	}
 	names := &sharedNames{names: []string{""}, ids: map[string]uint32{"": 0}}
 	var held atomic.Int64 // bytes of rows held by both parts

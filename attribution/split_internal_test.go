@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -165,3 +166,48 @@ func TestSplitMatchesOneReader(t *testing.T) {
 }
 
 func dayUTC(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// FuzzSplit: any input, split from any offset, reads as one reader reads
+// it, in both row orders.
+func FuzzSplit(f *testing.F) {
+	for _, in := range splitInputs(&testing.T{}) {
+		f.Add(in, uint16(len(in)/2), false)
+	}
+	f.Add(touchHeaderForFuzz+"a,2026-01-01T00:00:00Z,x,0,0,0,0,\n\"a\nb\",1,2\nb,2026-01-01T00:00:00Z,x,0,0,0,0,\n", uint16(40), true)
+	f.Fuzz(func(t *testing.T, in string, off uint16, grouped bool) {
+		defer func(m int64, p func(int64, int64) int64) { splitMinBytes, splitPoint = m, p }(splitMinBytes, splitPoint)
+		splitMinBytes = 0
+		splitPoint = func(start, end int64) int64 { return min(int64(off), end) }
+		var opts []Option
+		if grouped {
+			opts = append(opts, WithRowOrder(Grouped), WithRegroupWindow(3))
+		}
+		ctx := context.Background()
+		a, err := ReadTouches(ctx, oneReader{strings.NewReader(in)}, "t.csv", opts...)
+		want := outcome(t, a, err)
+		a, err = ReadTouches(ctx, bytes.NewReader([]byte(in)), "t.csv", opts...)
+		if got := outcome(t, a, err); got != want {
+			t.Fatalf("split from %d: got\n%s\nwant\n%s", off, got, want)
+		}
+	})
+}
+
+const touchHeaderForFuzz = "journey_id,timestamp,channel,lead_created,opp_created,converted,value_minor,conversion_time\n"
+
+// TestSplitCancel: a split read honours its context.
+func TestSplitCancel(t *testing.T) {
+	defer func(m int64) { splitMinBytes = m }(splitMinBytes)
+	splitMinBytes = 0
+	var buf bytes.Buffer
+	if err := synth.WriteTouches(&buf, 20000, 3); err != nil {
+		t.Fatal(err)
+	}
+	for _, opts := range [][]Option{nil, {WithRowOrder(Grouped)}} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := ReadTouches(ctx, bytes.NewReader(buf.Bytes()), "t.csv", opts...)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%v: err = %v, want context.Canceled", opts, err)
+		}
+	}
+}
