@@ -104,10 +104,13 @@ const DefaultRegroupWindow = 1 << 16
 // WithRegroupWindow sets how many journeys back the Grouped reader (and
 // NewTouchReader) detects a regrouped journey: a journey whose rows resume
 // after other journeys is an error, exactly (ids compared byte for byte),
-// when fewer than n journeys started in between — the latest n to 2n
-// journeys are remembered, in two generations of n. Memory is then bounded
-// by the window, not the input: about 40 bytes plus the id length per
-// remembered journey (a few MiB by default), at any number of journeys.
+// when fewer than n journeys started in between, and never when n or more
+// did (so the answer depends only on the two rows' distance, not on where
+// in the file they are; the error names the line where the journey's
+// rows last started). Memory is then bounded
+// by the window, not the input: about 48 bytes plus the id length for
+// each of the latest n to 2n journeys (a few MiB by default), at any
+// number of journeys.
 // Detecting every regroup of an input exactly needs memory for every id
 // (no streaming check can do it in less); n < 0 asks for that, the
 // remembered set growing with the journeys. n = 0 keeps DefaultRegroupWindow.

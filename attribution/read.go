@@ -543,6 +543,18 @@ func (tr *TouchReader) Line() int { return tr.outLine }
 // then an *Error, or an Errors list sorted by line (the first MaxErrors
 // problems), and no aggregate is returned. A read error or ctx's error is
 // returned as it is.
+//
+// A file of 16 MiB or more (an *os.File, or any reader that is also an
+// io.ReaderAt and an io.Seeker, read from its current offset) is read on
+// two goroutines when GOMAXPROCS is 2 or more: the bytes before and after
+// a line near the middle are parsed at once, into two aggregates that are
+// merged exactly. The result is the one a single reader returns — the
+// same aggregate, the same errors with the same positions in the same
+// order — and where the split could change it (the line is inside a
+// quoted field, a journey or a regroup crosses it, an overflow, AnyOrder
+// input larger than half the sort memory) the file is read by one reader
+// instead. Standard input, pipes and other streams are read by one
+// streaming reader. The reader is left at its end in both cases.
 func ReadTouches(ctx context.Context, r io.Reader, name string, opts ...Option) (a *Aggregate, err error) {
 	defer diag.Recover(&err, "attribution: ReadTouches")
 	c := newConfig(opts)
