@@ -12,7 +12,10 @@ type idSet struct {
 	seed    maphash.Seed
 	arena   []byte // all ids, back to back
 	entries []idEntry
-	table   []uint32 // open addressing, linear probing: entry index + 1, 0 empty
+	// table is open addressing with linear probing: a slot holds the top
+	// 32 bits of the id's hash above its entry index + 1 (0: empty), so a
+	// probe that misses does not read the entry.
+	table []uint64
 }
 
 type idEntry struct {
@@ -23,67 +26,68 @@ type idEntry struct {
 }
 
 func newIDSet() *idSet {
-	return &idSet{seed: maphash.MakeSeed(), table: make([]uint32, 1024)}
+	return &idSet{seed: maphash.MakeSeed(), table: make([]uint64, 1024)}
 }
 
 // addOrGet adds id, first seen on line, and returns (line, true); if id was
 // already present it returns the line it was first seen on and false.
 func (s *idSet) addOrGet(id []byte, line int) (int, bool) {
 	h := maphash.Bytes(s.seed, id)
-	if e := s.find(h, id); e >= 0 {
+	e, p := s.find(h, id)
+	if e >= 0 {
 		return int(s.entries[e].line), false
 	}
-	s.insert(h, id, line, 0)
+	s.insertAt(p, h, id, line, 0)
 	return line, true
 }
 
-// find returns the index in entries of id, whose hash is h, or -1.
-func (s *idSet) find(h uint64, id []byte) int {
+// find returns the index in entries of id, whose hash is h, or -1 and
+// the empty slot where id would go (for insertAt).
+func (s *idSet) find(h uint64, id []byte) (int, uint64) {
 	mask := uint64(len(s.table) - 1)
+	tag := h >> 32
 	for p := h & mask; ; p = (p + 1) & mask {
 		e := s.table[p]
 		if e == 0 {
-			return -1
+			return -1, p
 		}
-		if en := &s.entries[e-1]; en.hash == h && string(s.arena[en.off:en.end]) == string(id) {
-			return int(e - 1)
+		if e>>32 != tag {
+			continue
+		}
+		if en := &s.entries[uint32(e)-1]; en.hash == h && string(s.arena[en.off:en.end]) == string(id) {
+			return int(uint32(e) - 1), p
 		}
 	}
 }
 
-// insert adds id, which is not present, with hash h.
-func (s *idSet) insert(h uint64, id []byte, line int, event int64) {
-	mask := uint64(len(s.table) - 1)
-	for p := h & mask; ; p = (p + 1) & mask {
-		e := s.table[p]
-		if e == 0 {
-			if len(s.arena)+len(id) > cap(s.arena) {
-				s.arena = append(make([]byte, 0, 2*cap(s.arena)+len(id)+4096), s.arena...)
-			}
-			if len(s.entries) == cap(s.entries) {
-				s.entries = append(make([]idEntry, 0, 2*cap(s.entries)+256), s.entries...)
-			}
-			off := uint32(len(s.arena))
-			s.arena = append(s.arena, id...)
-			s.entries = append(s.entries, idEntry{hash: h, off: off, end: uint32(len(s.arena)), line: int32(line), event: event})
-			s.table[p] = uint32(len(s.entries))
-			if 2*len(s.entries) > len(s.table) {
-				s.grow()
-			}
-			return
-		}
+// insertAt adds id, which is not present, with hash h, at the empty slot
+// p that find returned.
+func (s *idSet) insertAt(p, h uint64, id []byte, line int, event int64) {
+	if len(s.arena)+len(id) > cap(s.arena) {
+		s.arena = append(make([]byte, 0, 2*cap(s.arena)+len(id)+4096), s.arena...)
+	}
+	if len(s.entries) == cap(s.entries) {
+		s.entries = append(make([]idEntry, 0, 2*cap(s.entries)+256), s.entries...)
+	}
+	off := uint32(len(s.arena))
+	s.arena = append(s.arena, id...)
+	s.entries = append(s.entries, idEntry{hash: h, off: off, end: uint32(len(s.arena)), line: int32(line), event: event})
+	s.table[p] = h>>32<<32 | uint64(len(s.entries))
+	if 2*len(s.entries) > len(s.table) {
+		s.grow()
 	}
 }
 
 func (s *idSet) grow() {
-	s.table = make([]uint32, 2*len(s.table))
+	s.table = make([]uint64, 2*len(s.table))
 	mask := uint64(len(s.table) - 1)
 	for i := range s.entries {
-		p := s.entries[i].hash & mask
+		h := s.entries[i].hash
+		p := h & mask
 		for s.table[p] != 0 {
 			p = (p + 1) & mask
 		}
-		s.table[p] = uint32(i) + 1
+		s.table[p] = h>>32<<32 | uint64(i+1)
 	}
 }
 
@@ -160,12 +164,12 @@ func (r *recentIDs) addOrGet(id []byte, line int) (int, bool) {
 	k := r.events
 	r.events++
 	h := maphash.Bytes(r.cur.seed, id) // both generations share the seed
-	e := r.cur.find(h, id)
+	e, slot := r.cur.find(h, id)
 	var last *idEntry
 	if e >= 0 {
 		last = &r.cur.entries[e]
 	} else if r.prev != nil {
-		if p := r.prev.find(h, id); p >= 0 {
+		if p, _ := r.prev.find(h, id); p >= 0 {
 			last = &r.prev.entries[p]
 		}
 	}
@@ -181,12 +185,12 @@ func (r *recentIDs) addOrGet(id []byte, line int) (int, bool) {
 	if e >= 0 {
 		r.cur.entries[e].event, r.cur.entries[e].line = k, int32(line)
 	} else {
-		r.cur.insert(h, id, line, k)
+		r.cur.insertAt(slot, h, id, line, k)
 	}
 	if r.window > 0 {
 		if r.since++; r.since >= r.window {
 			if r.prev == nil {
-				r.prev = &idSet{seed: r.cur.seed, table: make([]uint32, 1024)}
+				r.prev = &idSet{seed: r.cur.seed, table: make([]uint64, 1024)}
 			}
 			r.prev.reset()
 			r.cur, r.prev = r.prev, r.cur
@@ -200,11 +204,11 @@ func (r *recentIDs) addOrGet(id []byte, line int) (int, bool) {
 // events the generations hold.
 func (r *recentIDs) lastEvent(id []byte) (int64, bool) {
 	h := maphash.Bytes(r.cur.seed, id)
-	if e := r.cur.find(h, id); e >= 0 {
+	if e, _ := r.cur.find(h, id); e >= 0 {
 		return r.cur.entries[e].event, true
 	}
 	if r.prev != nil {
-		if e := r.prev.find(h, id); e >= 0 {
+		if e, _ := r.prev.find(h, id); e >= 0 {
 			return r.prev.entries[e].event, true
 		}
 	}

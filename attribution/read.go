@@ -224,6 +224,7 @@ type TouchReader struct {
 	curCol      bool
 	seen        *recentIDs // the latest journey ids with their first line
 	intern      map[string]string
+	icache      [64]string // recent interned names, by a hash of their bytes
 	out, pend   Journey // the journey returned, the journey being read
 	outLine     int     // first line of out
 	pendLine    int     // first line of pend

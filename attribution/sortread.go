@@ -126,6 +126,9 @@ type sorter struct {
 	shared  *sharedNames
 	skipAdd bool
 	addErr  bool
+	ncache  [64]cachedName // recent names (see name)
+	// localStr: with shared, the names this sorter has looked up.
+	localStr map[uint32]string
 }
 
 // cmpRows orders rows by journey id (bytes), then time, then channel name,
@@ -175,12 +178,44 @@ func (s *sorter) name(b []byte) uint32 {
 	if len(b) == 0 {
 		return 0
 	}
+	k := nameSlot(b)
+	if c := &s.ncache[k]; c.id != 0 && c.name == string(b) {
+		return c.id
+	}
+	id := s.lookupName(b)
+	s.ncache[k] = cachedName{name: s.nameOf(id, b), id: id}
+	return id
+}
+
+// cachedName is an entry of the sorter's small cache of names.
+type cachedName struct {
+	name string
+	id   uint32
+}
+
+// nameOf returns the interned string of name id (b's bytes).
+func (s *sorter) nameOf(id uint32, b []byte) string {
+	if s.shared == nil {
+		return s.names[id]
+	}
+	if str, ok := s.localStr[id]; ok {
+		return str
+	}
+	return string(b)
+}
+
+func (s *sorter) lookupName(b []byte) uint32 {
 	if id, ok := s.nameID[string(b)]; ok {
 		return id
 	}
 	if s.shared != nil {
 		id := s.shared.id(b)
-		s.nameID[string(b)] = id
+		str := string(b)
+		s.nameID[str] = id
+		if s.localStr == nil {
+			s.localStr = map[uint32]string{}
+		}
+		s.localStr[id] = str
 		return id
 	}
 	id := uint32(len(s.names))
