@@ -225,17 +225,17 @@ type TouchReader struct {
 	seen        *recentIDs // the latest journey ids with their first line
 	intern      map[string]string
 	icache      [64]string // recent interned names, by a hash of their bytes
-	out, pend   Journey // the journey returned, the journey being read
-	outLine     int     // first line of out
-	pendLine    int     // first line of pend
-	pendEmpty   bool    // pend's row had an empty channel
-	pendBad     bool    // a row of pend was rejected: never return it
-	pendConvRaw []byte  // pend's conversion_time field, as read
-	has         bool    // pend holds a journey started by a row already read
-	ready       bool    // out holds a journey to return before reading on
-	rowID       []byte  // journey id of the row being parsed, if known
-	rowSeen     bool    // the row's journey id went into seen already
-	firstID     []byte  // the first row's journey id, nil until one is known (split.go)
+	out, pend   Journey    // the journey returned, the journey being read
+	outLine     int        // first line of out
+	pendLine    int        // first line of pend
+	pendEmpty   bool       // pend's row had an empty channel
+	pendBad     bool       // a row of pend was rejected: never return it
+	pendConvRaw []byte     // pend's conversion_time field, as read
+	has         bool       // pend holds a journey started by a row already read
+	ready       bool       // out holds a journey to return before reading on
+	rowID       []byte     // journey id of the row being parsed, if known
+	rowSeen     bool       // the row's journey id went into seen already
+	firstID     []byte     // the first row's journey id, nil until one is known (split.go)
 	end         readerEnd
 	badID       []byte // a rejected journey whose further rows are skipped
 	skipping    bool   // badID is set
