@@ -77,8 +77,15 @@ const msgOpenQuoteAtEnd = "quoted field not closed before the end of the input"
 // shiftLine returns err with lineOff added to its line when it is an
 // *Error; the error is copied, since a reader returns its fatal error again.
 func shiftLine(err error, lineOff int) error {
+	if err == nil {
+		return nil // before e, which escapes: no allocation per record
+	}
+	return shiftErr(err, lineOff)
+}
+
+func shiftErr(err error, lineOff int) error {
 	var e *Error
-	if err == nil || !errors.As(err, &e) || e.Line == 0 {
+	if !errors.As(err, &e) || e.Line == 0 {
 		return err
 	}
 	c := *e
