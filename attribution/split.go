@@ -50,6 +50,11 @@ import (
 //     start (through io.ReaderAt, so the caller's reader need not seek
 //     back).
 //
+// Memory: each part holds an aggregate of its own until they are merged,
+// so a Grouped split read holds up to two path aggregates (each as large
+// as the distinct paths its half of the file has) plus two regroup
+// windows; none of it grows with the journeys beyond the paths.
+//
 // Standard input and other streams that cannot be read at an offset are
 // read by the single, streaming reader.
 
