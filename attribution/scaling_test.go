@@ -64,7 +64,7 @@ func writeFixedPaths(w io.Writer, n int) error {
 func peakGroupedHeap(t *testing.T, n int) (live, objects uint64, paths int) {
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(writeFixedPaths(pw, n)) }()
-	return peakHeap(t, pr, n, false)
+	return peakHeap(t, pr, n, true)
 }
 
 // peakGroupedFileHeap is peakGroupedHeap for a file, which ReadTouches
