@@ -61,6 +61,36 @@ type table struct {
 	// src, when set, yields the records instead of cr (Parquet input):
 	// io.EOF at the end, any other error is fatal.
 	src func() (*csvio.Record, error)
+	// lineOff is added to every line number: the table reads a part of a
+	// file (a split, see split.go) that starts after lineOff lines.
+	lineOff int
+	// openAtEnd: the input ended inside a quoted field. For the first
+	// part of a split file it means the split point is not a record
+	// boundary.
+	openAtEnd bool
+}
+
+// msgOpenQuoteAtEnd is csvio's message for a quoted field still open at
+// the end of the input (TestSplitInsideQuotes keeps the two in step).
+const msgOpenQuoteAtEnd = "quoted field not closed before the end of the input"
+
+// shiftLine returns err with lineOff added to its line when it is an
+// *Error; the error is copied, since a reader returns its fatal error again.
+func shiftLine(err error, lineOff int) error {
+	if err == nil {
+		return nil // before e, which escapes: no allocation per record
+	}
+	return shiftErr(err, lineOff)
+}
+
+func shiftErr(err error, lineOff int) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Line == 0 {
+		return err
+	}
+	c := *e
+	c.Line += lineOff
+	return &c
 }
 
 // openTable reads the header of a CSV input with columns cols.
@@ -106,11 +136,20 @@ func (t *table) read() (rec *csvio.Record, fatal bool, err error) {
 		return rec, false, nil
 	}
 	rec, err = t.cr.Read()
+	if t.lineOff != 0 {
+		if rec != nil {
+			rec.Line += t.lineOff
+		}
+		err = shiftLine(err, t.lineOff)
+	}
 	t.rec = rec
 	if err != nil {
 		var e *Error
 		if !errors.As(err, &e) {
 			return nil, true, err // reading, or ctx
+		}
+		if e.Msg == msgOpenQuoteAtEnd {
+			t.openAtEnd = true
 		}
 		if t.cr.Stopped() {
 			// Either the input ended with this bad record (the next Read
@@ -192,17 +231,21 @@ type TouchReader struct {
 	curCol      bool
 	seen        *recentIDs // the latest journey ids with their first line
 	intern      map[string]string
-	out, pend   Journey // the journey returned, the journey being read
-	outLine     int     // first line of out
-	pendLine    int     // first line of pend
-	pendEmpty   bool    // pend's row had an empty channel
-	pendBad     bool    // a row of pend was rejected: never return it
-	pendConvRaw []byte  // pend's conversion_time field, as read
-	has         bool    // pend holds a journey started by a row already read
-	ready       bool    // out holds a journey to return before reading on
-	rowID       []byte  // journey id of the row being parsed, if known
-	badID       []byte  // a rejected journey whose further rows are skipped
-	skipping    bool    // badID is set
+	icache      [64]string // recent interned names, by a hash of their bytes
+	out, pend   Journey    // the journey returned, the journey being read
+	outLine     int        // first line of out
+	pendLine    int        // first line of pend
+	pendEmpty   bool       // pend's row had an empty channel
+	pendBad     bool       // a row of pend was rejected: never return it
+	pendConvRaw []byte     // pend's conversion_time field, as read
+	has         bool       // pend holds a journey started by a row already read
+	ready       bool       // out holds a journey to return before reading on
+	rowID       []byte     // journey id of the row being parsed, if known
+	rowSeen     bool       // the row's journey id went into seen already
+	firstID     []byte     // the first row's journey id, nil until one is known (split.go)
+	end         readerEnd
+	badID       []byte // a rejected journey whose further rows are skipped
+	skipping    bool   // badID is set
 	done        bool
 	err         error
 }
@@ -297,11 +340,12 @@ func (tr *TouchReader) readJourney() (*Journey, bool, error) {
 		_, fatal, err := tr.t.read()
 		if errors.Is(err, io.EOF) {
 			tr.done = true
+			tr.end = readerEnd{has: tr.has, id: tr.pend.ID, skipping: tr.skipping, badID: tr.badID}
 			continue
 		}
 		if err != nil {
 			if !fatal {
-				tr.rowID = nil
+				tr.rowID, tr.rowSeen = nil, false
 				tr.fail()
 			}
 			return nil, fatal, err
@@ -320,7 +364,7 @@ func (tr *TouchReader) readJourney() (*Journey, bool, error) {
 // When the row starts a new journey while one was in progress, the
 // finished one moves to tr.out and row reports done.
 func (tr *TouchReader) row() (done bool, err error) {
-	tr.rowID = nil
+	tr.rowID, tr.rowSeen = nil, false
 	done, err = tr.parseRow()
 	if err != nil {
 		tr.fail()
@@ -348,7 +392,9 @@ func (tr *TouchReader) fail() {
 			}
 			tr.has, tr.pendBad = false, false
 		}
-		tr.seen.addOrGet(id, tr.t.rec.Line)
+		if !tr.rowSeen {
+			tr.seen.addOrGet(id, tr.t.rec.Line)
+		}
 		tr.badID = append(tr.badID[:0], id...)
 		tr.skipping = true
 	}
@@ -359,6 +405,9 @@ func (tr *TouchReader) parseRow() (done bool, err error) {
 	rec := t.rec
 	if p := t.h.Index[colID]; p < len(rec.Fields) && len(rec.Fields[p]) > 0 {
 		tr.rowID = rec.Fields[p]
+		if tr.firstID == nil {
+			tr.firstID = append([]byte{}, tr.rowID...)
+		}
 		if tr.skipping {
 			if string(tr.rowID) == string(tr.badID) {
 				return false, nil // more rows of a journey already rejected
@@ -455,6 +504,7 @@ func (tr *TouchReader) parseRow() (done bool, err error) {
 		return false, nil
 	}
 	// A new journey.
+	tr.rowSeen = true
 	if first, isNew := tr.seen.addOrGet(id, rec.Line); !isNew {
 		return false, t.errf(colID, ErrInvalidJourney, "journey %q is not grouped: its rows started on line %d and resume here after another journey", id, first)
 	}
@@ -501,15 +551,54 @@ func (tr *TouchReader) Line() int { return tr.outLine }
 // then an *Error, or an Errors list sorted by line (the first MaxErrors
 // problems), and no aggregate is returned. A read error or ctx's error is
 // returned as it is.
+//
+// A file of 16 MiB or more (an *os.File, or any reader that is also an
+// io.ReaderAt and an io.Seeker, read from its current offset) is read on
+// two goroutines when GOMAXPROCS is 2 or more: the bytes before and after
+// a line near the middle are parsed at once, into two aggregates that are
+// merged exactly. The result is the one a single reader returns — the
+// same aggregate, the same errors with the same positions in the same
+// order — and where the split could change it (the line is inside a
+// quoted field, a journey or a regroup crosses it, an overflow, AnyOrder
+// input larger than half the sort memory) the file is read by one reader
+// instead. Standard input, pipes and other streams are read by one
+// streaming reader. The reader is left at its end in both cases.
 func ReadTouches(ctx context.Context, r io.Reader, name string, opts ...Option) (a *Aggregate, err error) {
 	defer diag.Recover(&err, "attribution: ReadTouches")
 	c := newConfig(opts)
 	if c.order != Grouped {
+		if src, ok := splittable(r); ok {
+			t, err := openTable(ctx, src.section(src.start, src.end), name, c, touchColumns)
+			if err != nil {
+				return nil, err
+			}
+			if dataStart, ok := headerEnd(src); ok {
+				if a, err, ok := readUnsortedSplit(ctx, src, t, name, c, dataStart); ok {
+					return a, err
+				}
+			}
+			return readUnsorted(ctx, t, name, c)
+		}
 		t, err := openTable(ctx, r, name, c, touchColumns)
 		if err != nil {
 			return nil, err
 		}
 		return readUnsorted(ctx, t, name, c)
+	}
+	if src, ok := splittable(r); ok {
+		// A file: its header is read once here; the split read, when it
+		// goes ahead, reads it again for its first part.
+		t, err := openTable(ctx, src.section(src.start, src.end), name, c, touchColumns)
+		if err != nil {
+			return nil, err
+		}
+		if dataStart, ok := headerEnd(src); ok {
+			if a, err, ok := readGroupedSplit(ctx, src, name, c, t.h, dataStart); ok {
+				return a, err
+			}
+		}
+		tr := &TouchReader{t: t, curCol: t.h.Has(colCurrency), seen: newRecentIDs(c.regroup), intern: map[string]string{}}
+		return readGrouped(ctx, tr, name, c)
 	}
 	tr, err := newTouchReader(ctx, r, name, c)
 	if err != nil {

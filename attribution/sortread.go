@@ -120,6 +120,15 @@ type sorter struct {
 	arena  []byte
 	runs   []*os.File
 	errs   lineErrors
+	// In a split read (split_any.go): the names table the parts share,
+	// whether adding is skipped (a part found a problem), and whether
+	// adding a journey failed.
+	shared  *sharedNames
+	skipAdd bool
+	addErr  bool
+	ncache  [64]cachedName // recent names (see name)
+	// localStr: with shared, the names this sorter has looked up.
+	localStr map[uint32]string
 }
 
 // cmpRows orders rows by journey id (bytes), then time, then channel name,
@@ -169,7 +178,44 @@ func (s *sorter) name(b []byte) uint32 {
 	if len(b) == 0 {
 		return 0
 	}
+	k := nameSlot(b)
+	if c := &s.ncache[k]; c.id != 0 && c.name == string(b) {
+		return c.id
+	}
+	id := s.lookupName(b)
+	s.ncache[k] = cachedName{name: s.nameOf(id, b), id: id}
+	return id
+}
+
+// cachedName is an entry of the sorter's small cache of names.
+type cachedName struct {
+	name string
+	id   uint32
+}
+
+// nameOf returns the interned string of name id (b's bytes).
+func (s *sorter) nameOf(id uint32, b []byte) string {
+	if s.shared == nil {
+		return s.names[id]
+	}
+	if str, ok := s.localStr[id]; ok {
+		return str
+	}
+	return string(b)
+}
+
+func (s *sorter) lookupName(b []byte) uint32 {
 	if id, ok := s.nameID[string(b)]; ok {
+		return id
+	}
+	if s.shared != nil {
+		id := s.shared.id(b)
+		str := string(b)
+		s.nameID[str] = id
+		if s.localStr == nil {
+			s.localStr = map[uint32]string{}
+		}
+		s.localStr[id] = str
 		return id
 	}
 	id := uint32(len(s.names))
@@ -604,12 +650,39 @@ func (s *sorter) merge(ctx context.Context, a *Aggregate) error {
 // is the same whatever order its journeys are added in. It takes 8 bytes
 // per row and 48 to 96 per journey on top of the rows.
 func (s *sorter) groupInMemory(ctx context.Context, g *grouper) error {
-	rows, ar := s.rows, s.arena
-	n := len(rows)
+	return s.groupSegments(ctx, g, []segment{{s.rows, s.arena}})
+}
+
+// A segment is rows with the arena their ids are in.
+type segment struct {
+	rows  []srow
+	arena []byte
+}
+
+// groupSegments is groupInMemory over the rows of several segments, in
+// order, as if they were one.
+func (s *sorter) groupSegments(ctx context.Context, g *grouper, segs []segment) error {
+	n := 0
+	for _, sg := range segs {
+		n += len(sg.rows)
+	}
 	if n == 0 {
 		return nil
 	}
-	id := func(i uint32) []byte { r := &rows[i]; return ar[r.idOff : r.idOff+r.idLen] }
+	// Row i of the whole is row i-base[k] of segment k.
+	base := make([]int, len(segs)+1)
+	for k, sg := range segs {
+		base[k+1] = base[k] + len(sg.rows)
+	}
+	at := func(i uint32) (*srow, []byte) {
+		k := 0
+		for int(i) >= base[k+1] {
+			k++
+		}
+		r := &segs[k].rows[int(i)-base[k]]
+		return r, segs[k].arena[r.idOff : r.idOff+r.idLen]
+	}
+	id := func(i uint32) []byte { _, b := at(i); return b }
 	// Open addressing on (prefix, length): an id of up to 8 bytes is
 	// told apart without reading it; longer ones are compared in full.
 	type entry struct {
@@ -621,14 +694,21 @@ func (s *sorter) groupInMemory(ctx context.Context, g *grouper) error {
 	table := make([]entry, 1024)
 	var first []uint32 // the first row of each journey
 	jid := make([]uint32, n)
-	for i := range rows {
+	var prev []byte // the id of the row before
+	for i := range n {
 		if i&4095 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		r := &rows[i]
-		b := ar[r.idOff : r.idOff+r.idLen]
+		r, b := at(uint32(i))
+		if i > 0 && string(b) == string(prev) {
+			// The rows of a journey mostly come together, even in
+			// input that may be in any order: no lookup for those.
+			jid[i] = jid[i-1]
+			continue
+		}
+		prev = b
 		h := fnv64(b)
 		mask := uint64(len(table) - 1)
 		for p := h & mask; ; p = (p + 1) & mask {
@@ -681,14 +761,15 @@ func (s *sorter) groupInMemory(ctx context.Context, g *grouper) error {
 			}
 		}
 		seg := order[start[j]:start[j+1]]
+		row := func(i uint32) *srow { r, _ := at(i); return r }
 		// Insertion sort: a journey has few rows, all with the same id.
 		for a := 1; a < len(seg); a++ {
-			for b := a; b > 0 && s.cmpSameJourney(&rows[seg[b]], &rows[seg[b-1]]) < 0; b-- {
+			for b := a; b > 0 && s.cmpSameJourney(row(seg[b]), row(seg[b-1])) < 0; b-- {
 				seg[b], seg[b-1] = seg[b-1], seg[b]
 			}
 		}
 		for _, i := range seg {
-			g.row(&rows[i], id(i))
+			g.row(at(i))
 		}
 		g.flush()
 	}
@@ -765,7 +846,7 @@ func (g *grouper) flush() {
 				utc(f.csec, f.cnsec).Format(time.RFC3339Nano), f.line, id)
 		}
 	}
-	if bad || !s.errs.empty() {
+	if bad || !s.errs.empty() || s.skipAdd {
 		return // only looking for more problems
 	}
 	j := &g.j
@@ -784,9 +865,8 @@ func (g *grouper) flush() {
 		}
 	}
 	if err := g.a.add(j); err != nil {
-		e := t.lineErr(err)
-		e.Line = int(f.line)
-		s.errs.add(e)
+		s.addErr = true
+		s.errs.add(fileLineErr(t.name, int(f.line), err))
 	}
 }
 
