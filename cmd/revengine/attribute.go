@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -399,13 +401,18 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 	var results []*attribution.Result
 	var skipped []string
 	var ran []attribution.Model // the models that gave a result
-	for _, n := range names {
+	models := make([]attribution.Model, len(names))
+	for i, n := range names {
 		m, err := attributeModel(n, *order, mv, mopts...)
 		if err != nil {
 			errorf(env, "attribute", "%v", err)
 			return exitFindings
 		}
-		res, err := attribution.Run(ctx, agg, m)
+		models[i] = m
+	}
+	runs, runErrs := runModels(ctx, agg, models)
+	for i, m := range models {
+		res, err := runs[i], runErrs[i]
 		if err != nil {
 			if len(names) > 1 && (errors.Is(err, attribution.ErrNeedsTimes) || errors.Is(err, attribution.ErrNoConversions)) {
 				skipped = append(skipped, err.Error())
@@ -958,4 +965,25 @@ func channelWidth(names []string) int {
 		w = max(w, len(n))
 	}
 	return w
+}
+
+// runModels runs the models on the built aggregate, up to GOMAXPROCS at
+// once (a built Aggregate is safe for concurrent reads), and returns their
+// results and errors by index, so that what is printed, and which error
+// wins, is the sequential run's whatever the scheduling.
+func runModels(ctx context.Context, agg *attribution.Aggregate, models []attribution.Model) ([]*attribution.Result, []error) {
+	results := make([]*attribution.Result, len(models))
+	errs := make([]error, len(models))
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for i, m := range models {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			results[i], errs[i] = attribution.Run(ctx, agg, m)
+		}()
+	}
+	wg.Wait()
+	return results, errs
 }
