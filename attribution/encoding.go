@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/revengine/revengine/internal/diag"
+	"github.com/revengine/revengine/internal/wire"
 	"github.com/revengine/revengine/money"
 )
 
@@ -52,9 +53,9 @@ func (a *Aggregate) MarshalBinary() (data []byte, err error) {
 	b = append(b, aggVersion)
 	b = binary.AppendUvarint(b, uint64(v.HalfLife()))
 	b = binary.AppendUvarint(b, uint64(v.lookback))
-	b = appendTime(b, a.period.From)
-	b = appendTime(b, a.period.To)
-	b = appendString(b, string(v.Currency()))
+	b = wire.AppendTime(b, a.period.From)
+	b = wire.AppendTime(b, a.period.To)
+	b = wire.AppendString(b, string(v.Currency()))
 	var flags byte
 	if v.noTimes {
 		flags |= 1
@@ -67,7 +68,7 @@ func (a *Aggregate) MarshalBinary() (data []byte, err error) {
 	}
 	b = binary.AppendUvarint(b, uint64(len(v.chans)))
 	for _, c := range v.chans {
-		b = appendString(b, c)
+		b = wire.AppendString(b, c)
 	}
 	b = binary.AppendUvarint(b, uint64(len(v.paths)))
 	for _, p := range v.paths {
@@ -93,8 +94,8 @@ func (a *Aggregate) MarshalBinary() (data []byte, err error) {
 	ren := canonicalRenames(a.renamed)
 	b = binary.AppendUvarint(b, uint64(len(ren)))
 	for _, r := range ren {
-		b = appendString(b, r.From)
-		b = appendString(b, r.To)
+		b = wire.AppendString(b, r.From)
+		b = wire.AppendString(b, r.To)
 		b = binary.AppendUvarint(b, uint64(r.Touches))
 	}
 	return b, nil
@@ -115,22 +116,6 @@ func canonicalRenames(rs []Rename) []Rename {
 		k++
 	}
 	return out[:k]
-}
-
-func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
-// appendTime writes 0 for the zero time, else 1, the Unix seconds and the
-// nanoseconds: an instant, decoded in UTC.
-func appendTime(b []byte, t time.Time) []byte {
-	if t.IsZero() {
-		return append(b, 0)
-	}
-	b = append(b, 1)
-	b = binary.AppendVarint(b, t.Unix())
-	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
 }
 
 // UnmarshalBinary replaces the content of a by the aggregate data encodes
@@ -168,109 +153,11 @@ func (a *Aggregate) UnmarshalBinary(data []byte) (err error) {
 	return nil
 }
 
-// decoder reads the encoding; the first problem sticks in err.
-type decoder struct {
-	b   []byte
-	err error
-}
-
-func (r *decoder) fail(format string, args ...any) {
-	if r.err == nil {
-		r.err = fmt.Errorf("%w: "+format, append([]any{ErrEncoding}, args...)...)
-	}
-}
-
-func (r *decoder) uvarint() uint64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail("truncated or overlong number")
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-// int63 reads a count that must fit int64.
-func (r *decoder) int63(what string) int64 {
-	v := r.uvarint()
-	if v > math.MaxInt64 {
-		r.fail("%s %d overflows int64", what, v)
-		return 0
-	}
-	return int64(v)
-}
-
-// count reads a number of elements that each take at least size bytes of
-// what is left, so that no allocation exceeds the input.
-func (r *decoder) count(what string, size int) int {
-	v := r.uvarint()
-	if r.err == nil && v > uint64(len(r.b)/size) {
-		r.fail("%d %s, more than the %d bytes left can hold", v, what, len(r.b))
-		return 0
-	}
-	return int(v)
-}
-
-func (r *decoder) str(what string) string {
-	n := r.count(what+" bytes", 1)
-	if r.err != nil {
-		return ""
-	}
-	s := string(r.b[:n])
-	r.b = r.b[n:]
-	return s
-}
-
-func (r *decoder) byte1() byte {
-	if r.err != nil {
-		return 0
-	}
-	if len(r.b) == 0 {
-		r.fail("truncated")
-		return 0
-	}
-	c := r.b[0]
-	r.b = r.b[1:]
-	return c
-}
-
-func (r *decoder) time(what string) time.Time {
-	switch r.byte1() {
-	case 0:
-		return time.Time{}
-	case 1:
-		sec, n := binary.Varint(r.b)
-		if r.err != nil {
-			return time.Time{}
-		}
-		if n <= 0 {
-			r.fail("truncated %s", what)
-			return time.Time{}
-		}
-		r.b = r.b[n:]
-		ns := r.uvarint()
-		if ns >= 1e9 {
-			r.fail("%s: %d nanoseconds", what, ns)
-			return time.Time{}
-		}
-		t := time.Unix(sec, int64(ns)).UTC()
-		if t.IsZero() {
-			r.fail("%s: the zero time written as an instant", what)
-		}
-		return t
-	default:
-		r.fail("%s: bad flag", what)
-		return time.Time{}
-	}
-}
-
-func (r *decoder) counts(what string) counts {
-	c := counts{journeys: r.int63(what), conversions: r.int63(what), value: r.int63(what)}
-	if r.err == nil && (c.conversions > c.journeys || (c.conversions == 0 && c.value != 0)) {
-		r.fail("%s: %d conversions of %d journeys with value %d", what, c.conversions, c.journeys, c.value)
+// readCounts reads a journeys/conversions/value triple and checks it adds up.
+func readCounts(r *wire.Decoder, what string) counts {
+	c := counts{journeys: r.Int63(what), conversions: r.Int63(what), value: r.Int63(what)}
+	if r.Err == nil && (c.conversions > c.journeys || (c.conversions == 0 && c.value != 0)) {
+		r.Fail("%s: %d conversions of %d journeys with value %d", what, c.conversions, c.journeys, c.value)
 	}
 	return c
 }
@@ -283,44 +170,44 @@ func decodeAggregate(data []byte) (*Aggregate, error) {
 	if v := data[len(aggMagic)]; v != aggVersion {
 		return nil, fmt.Errorf("%w: version %d (this build reads version %d)", ErrEncoding, v, aggVersion)
 	}
-	r := &decoder{b: data[len(aggMagic)+1:]}
+	r := wire.NewDecoder(data[len(aggMagic)+1:], ErrEncoding)
 	a := &Aggregate{}
-	hl, lb := r.uvarint(), r.uvarint()
-	if r.err == nil && (hl == 0 || hl > math.MaxInt64 || lb > math.MaxInt64) {
-		r.fail("half-life %d, lookback %d", hl, lb)
+	hl, lb := r.Uvarint(), r.Uvarint()
+	if r.Err == nil && (hl == 0 || hl > math.MaxInt64 || lb > math.MaxInt64) {
+		r.Fail("half-life %d, lookback %d", hl, lb)
 	}
 	a.halfLife, a.lookback = time.Duration(hl), time.Duration(lb)
-	a.period = Period{From: r.time("period start"), To: r.time("period end")}
-	a.currency = money.Currency(r.str("currency"))
-	if r.err == nil {
+	a.period = Period{From: r.Time("period start"), To: r.Time("period end")}
+	a.currency = money.Currency(r.Str("currency"))
+	if r.Err == nil {
 		if err := a.currency.Validate(); err != nil {
 			return nil, fmt.Errorf("%w: currency: %w", ErrEncoding, err)
 		}
 	}
-	switch r.byte1() {
+	switch r.Byte() {
 	case 0:
 	case 1:
 		a.noTimes = true
 	default:
-		r.fail("bad flags")
+		r.Fail("bad flags")
 	}
-	a.total, a.unattributed, a.outside = r.counts("totals"), r.counts("unattributed"), r.counts("outside the period")
-	if r.err == nil && (a.unattributed.journeys > a.total.journeys || a.unattributed.conversions > a.total.conversions || a.unattributed.value > a.total.value) {
-		r.fail("more unattributed than in total")
+	a.total, a.unattributed, a.outside = readCounts(r, "totals"), readCounts(r, "unattributed"), readCounts(r, "outside the period")
+	if r.Err == nil && (a.unattributed.journeys > a.total.journeys || a.unattributed.conversions > a.total.conversions || a.unattributed.value > a.total.value) {
+		r.Fail("more unattributed than in total")
 	}
-	nch := r.count("channels", 1)
+	nch := r.Count("channels", 1)
 	if nch > math.MaxUint16 {
-		r.fail("%d channels (max %d)", nch, math.MaxUint16)
+		r.Fail("%d channels (max %d)", nch, math.MaxUint16)
 	}
-	if r.err != nil {
-		return nil, r.err
+	if r.Err != nil {
+		return nil, r.Err
 	}
 	a.chans = make([]string, nch)
 	a.chanID = make(map[string]uint16, nch)
 	for i := range a.chans {
-		c := r.str("channel")
-		if r.err != nil {
-			return nil, r.err
+		c := r.Str("channel")
+		if r.Err != nil {
+			return nil, r.Err
 		}
 		if c == "" || (i > 0 && c <= a.chans[i-1]) {
 			return nil, fmt.Errorf("%w: channel %d %q is empty, repeated or out of order", ErrEncoding, i, c)
@@ -328,9 +215,9 @@ func decodeAggregate(data []byte) (*Aggregate, error) {
 		a.chans[i], a.chanID[c] = c, uint16(i)
 	}
 	// Every path takes at least 5 bytes: length, one id, three counts, credits.
-	np := r.count("paths", 6)
-	if r.err != nil {
-		return nil, r.err
+	np := r.Count("paths", 6)
+	if r.Err != nil {
+		return nil, r.Err
 	}
 	a.paths = make([]pathStat, np)
 	a.pathIdx = make(map[string]int32, np)
@@ -339,23 +226,23 @@ func decodeAggregate(data []byte) (*Aggregate, error) {
 	var sum counts
 	var key []byte
 	for i := range a.paths {
-		n := r.count("touches", 1)
-		if r.err == nil && n == 0 {
-			r.fail("path %d has no touches", i)
+		n := r.Count("touches", 1)
+		if r.Err == nil && n == 0 {
+			r.Fail("path %d has no touches", i)
 		}
 		key = key[:0]
 		for range n {
-			id := r.uvarint()
-			if r.err == nil && id >= uint64(nch) {
-				r.fail("path %d: channel %d of %d", i, id, nch)
+			id := r.Uvarint()
+			if r.Err == nil && id >= uint64(nch) {
+				r.Fail("path %d: channel %d of %d", i, id, nch)
 			}
 			key = binary.LittleEndian.AppendUint16(key, uint16(id))
 		}
 		p := pathStat{key: string(key)}
-		c := r.counts("path")
+		c := readCounts(r, "path")
 		p.journeys, p.conversions, p.value = c.journeys, c.conversions, c.value
-		if r.err != nil {
-			return nil, r.err
+		if r.Err != nil {
+			return nil, r.Err
 		}
 		switch {
 		case p.journeys == 0:
@@ -366,44 +253,44 @@ func decodeAggregate(data []byte) (*Aggregate, error) {
 			return nil, fmt.Errorf("%w: path counts overflow", ErrEncoding)
 		}
 		sum.add(c)
-		njc := r.count("credits", 13)
-		if r.err == nil && njc > n {
-			r.fail("path %d: %d credited channels of %d touches", i, njc, n)
+		njc := r.Count("credits", 13)
+		if r.Err == nil && njc > n {
+			r.Fail("path %d: %d credited channels of %d touches", i, njc, n)
 		}
-		if r.err == nil && njc > 0 && p.conversions == 0 {
-			r.fail("path %d: credits without conversions", i)
+		if r.Err == nil && njc > 0 && p.conversions == 0 {
+			r.Fail("path %d: credits without conversions", i)
 		}
-		if r.err == nil && njc == 0 && p.conversions > 0 && !a.noTimes {
-			r.fail("path %d: conversions without their credits", i)
+		if r.Err == nil && njc == 0 && p.conversions > 0 && !a.noTimes {
+			r.Fail("path %d: conversions without their credits", i)
 		}
-		if r.err != nil {
-			return nil, r.err
+		if r.Err != nil {
+			return nil, r.Err
 		}
 		if njc > 0 {
 			p.jc = make([]jcredit, njc)
 		}
 		for k := range p.jc {
-			id := r.uvarint()
-			if r.err == nil && (id >= uint64(nch) || (k > 0 && uint16(id) <= p.jc[k-1].id) || !pathHas(p.key, uint16(id))) {
-				r.fail("path %d: credited channel %d out of order or not on the path", i, id)
+			id := r.Uvarint()
+			if r.Err == nil && (id >= uint64(nch) || (k > 0 && uint16(id) <= p.jc[k-1].id) || !pathHas(p.key, uint16(id))) {
+				r.Fail("path %d: credited channel %d out of order or not on the path", i, id)
 			}
 			jc := jcredit{id: uint16(id)}
 			for m := range jc.c {
 				for x := range jc.c[m] {
-					jc.c[m][x] = fixed{hi: r.uvarint(), lo: r.uvarint()}
+					jc.c[m][x] = fixed{hi: r.Uvarint(), lo: r.Uvarint()}
 				}
 				// A channel's share of a journey is at most 1 and of its
 				// value at most the value, up to float rounding (a few
 				// units in the last place per touch): the bound is loose.
 				conv, val := jc.c[m][0], jc.c[m][1]
-				if r.err == nil && (conv.hi > uint64(p.conversions) || val.hi > uint64(p.value)+uint64(p.value)>>30+1) {
-					r.fail("path %d: credit above the path's conversions or value", i)
+				if r.Err == nil && (conv.hi > uint64(p.conversions) || val.hi > uint64(p.value)+uint64(p.value)>>30+1) {
+					r.Fail("path %d: credit above the path's conversions or value", i)
 				}
 			}
 			p.jc[k] = jc
 		}
-		if r.err != nil {
-			return nil, r.err
+		if r.Err != nil {
+			return nil, r.Err
 		}
 		a.paths[i] = p
 		a.pathIdx[p.key] = int32(i)
@@ -411,18 +298,18 @@ func decodeAggregate(data []byte) (*Aggregate, error) {
 	if sum != want {
 		return nil, fmt.Errorf("%w: paths hold %+v, the totals less the unattributed %+v", ErrEncoding, sum, want)
 	}
-	nr := r.count("renames", 3)
-	if r.err != nil {
-		return nil, r.err
+	nr := r.Count("renames", 3)
+	if r.Err != nil {
+		return nil, r.Err
 	}
 	if nr > 0 {
 		a.renamed = make([]Rename, nr)
 		a.rawID = make(map[string]int32, nr)
 	}
 	for i := range a.renamed {
-		rn := Rename{From: r.str("raw channel"), To: r.str("channel"), Touches: r.int63("touches")}
-		if r.err != nil {
-			return nil, r.err
+		rn := Rename{From: r.Str("raw channel"), To: r.Str("channel"), Touches: r.Int63("touches")}
+		if r.Err != nil {
+			return nil, r.Err
 		}
 		if _, ok := a.chanID[rn.To]; !ok {
 			return nil, fmt.Errorf("%w: rename %q → %q to an unknown channel", ErrEncoding, rn.From, rn.To)
@@ -438,11 +325,11 @@ func decodeAggregate(data []byte) (*Aggregate, error) {
 			a.rawID[rn.From] = int32(i)
 		}
 	}
-	if r.err != nil {
-		return nil, r.err
+	if r.Err != nil {
+		return nil, r.Err
 	}
-	if len(r.b) != 0 {
-		return nil, fmt.Errorf("%w: %d trailing bytes", ErrEncoding, len(r.b))
+	if len(r.B) != 0 {
+		return nil, fmt.Errorf("%w: %d trailing bytes", ErrEncoding, len(r.B))
 	}
 	a.currencyOK = true
 	return a, nil

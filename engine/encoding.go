@@ -12,6 +12,7 @@ import (
 
 	"github.com/revengine/revengine/attribution"
 	"github.com/revengine/revengine/internal/diag"
+	"github.com/revengine/revengine/internal/wire"
 	"github.com/revengine/revengine/money"
 	"github.com/revengine/revengine/record"
 )
@@ -222,10 +223,10 @@ func (b *Builder) MarshalBinary() (data []byte, err error) {
 	}
 	out := []byte(builderMagic)
 	out = append(out, builderVersion)
-	out = appendStr(out, b.cfg.fingerprint())
+	out = wire.AppendString(out, b.cfg.fingerprint())
 	out = binary.AppendUvarint(out, uint64(len(b.names)))
 	for _, s := range b.names {
-		out = appendStr(out, s)
+		out = wire.AppendString(out, s)
 	}
 	out = binary.AppendUvarint(out, uint64(len(b.changes)))
 	for _, c := range b.changes {
@@ -246,7 +247,7 @@ func (b *Builder) MarshalBinary() (data []byte, err error) {
 			if err != nil {
 				return nil, err
 			}
-			out = appendStr(out, string(ab))
+			out = wire.AppendString(out, string(ab))
 		}
 		for _, v := range []int64{pd.wonDeals, pd.createdDeals, pd.lostDeals, pd.wonCycle.sec, pd.wonCycle.ns,
 			pd.wonAmount, pd.pipeAmount, pd.spendMarketing, pd.spendSales} {
@@ -255,7 +256,7 @@ func (b *Builder) MarshalBinary() (data []byte, err error) {
 		for _, m := range []map[string]int64{pd.spendChannel, pd.spendCamp} {
 			out = binary.AppendUvarint(out, uint64(len(m)))
 			for _, k := range slices.Sorted(maps.Keys(m)) {
-				out = appendStr(out, k)
+				out = wire.AppendString(out, k)
 				out = binary.AppendUvarint(out, uint64(m[k]))
 			}
 		}
@@ -263,11 +264,11 @@ func (b *Builder) MarshalBinary() (data []byte, err error) {
 	ids := slices.Sorted(maps.Keys(b.dealIDs))
 	out = binary.AppendUvarint(out, uint64(len(ids)))
 	for _, id := range ids {
-		out = appendStr(out, id)
+		out = wire.AppendString(out, id)
 	}
 	out = binary.AppendUvarint(out, uint64(len(b.events)))
 	for _, e := range b.events {
-		out = appendStr(out, e.CustomerID)
+		out = wire.AppendString(out, e.CustomerID)
 		out = binary.AppendVarint(out, e.Date.UnixNano())
 		out = binary.AppendVarint(out, e.MRR.Amount)
 		out = binary.AppendUvarint(out, uint64(e.Line))
@@ -275,11 +276,6 @@ func (b *Builder) MarshalBinary() (data []byte, err error) {
 	out = binary.AppendVarint(out, b.latest)
 	out = binary.AppendUvarint(out, uint64(b.spends))
 	return out, nil
-}
-
-func appendStr(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
 }
 
 // UnmarshalBinary replaces the records of b by those data encodes
@@ -301,20 +297,20 @@ func (b *Builder) UnmarshalBinary(data []byte) (err error) {
 	if v := data[len(builderMagic)]; v != builderVersion {
 		return fmt.Errorf("%w: version %d (this build reads %d)", ErrEncoding, v, builderVersion)
 	}
-	r := &reader{b: data[len(builderMagic)+1:]}
-	if fp := r.str(); r.err == nil && fp != b.cfg.fingerprint() {
+	r := wire.NewDecoder(data[len(builderMagic)+1:], ErrEncoding)
+	if fp := r.Str("string"); r.Err == nil && fp != b.cfg.fingerprint() {
 		return fmt.Errorf("%w: encoded with another configuration: %s, this builder has %s", ErrEncoding, fp, b.cfg.fingerprint())
 	}
 	d := &Builder{cfg: b.cfg, rules: b.rules, index: map[string]int32{}, periods: map[record.Period]*periodData{}, dealIDs: map[string]struct{}{}}
-	nn := r.count(1)
-	if r.err != nil {
-		return r.err
+	nn := r.Count("elements", 1)
+	if r.Err != nil {
+		return r.Err
 	}
 	d.names = make([]string, 0, nn)
 	for range nn {
-		s := r.str()
-		if r.err != nil {
-			return r.err
+		s := r.Str("string")
+		if r.Err != nil {
+			return r.Err
 		}
 		if _, dup := d.index[s]; dup {
 			return fmt.Errorf("%w: name %q repeated", ErrEncoding, s)
@@ -325,24 +321,24 @@ func (b *Builder) UnmarshalBinary(data []byte) (err error) {
 	if len(d.names) == 0 || d.names[0] != "" {
 		return fmt.Errorf("%w: the names do not start with the empty name", ErrEncoding)
 	}
-	nc := r.count(9)
-	if r.err != nil {
-		return r.err
+	nc := r.Count("elements", 9)
+	if r.Err != nil {
+		return r.Err
 	}
 	d.changes = make([]change, nc)
 	for i := range d.changes {
 		var ids [6]int32
 		for k := range ids {
-			v := r.uvarint()
-			if r.err == nil && v >= uint64(len(d.names)) {
-				r.fail("stage change %d: name %d of %d", i, v, len(d.names))
+			v := r.Uvarint()
+			if r.Err == nil && v >= uint64(len(d.names)) {
+				r.Fail("stage change %d: name %d of %d", i, v, len(d.names))
 			}
 			ids[k] = int32(v)
 		}
-		c := change{lead: ids[0], from: ids[1], to: ids[2], owner: ids[3], route: ids[4], channel: ids[5], at: r.varint(), deadline: r.varint()}
-		line := r.uvarint()
-		if r.err != nil {
-			return r.err
+		c := change{lead: ids[0], from: ids[1], to: ids[2], owner: ids[3], route: ids[4], channel: ids[5], at: r.Varint(), deadline: r.Varint()}
+		line := r.Uvarint()
+		if r.Err != nil {
+			return r.Err
 		}
 		if line > math.MaxInt32 || c.lead == 0 || c.to == 0 || !d.isStage(d.names[c.to]) || (c.from != 0 && !d.isStage(d.names[c.from])) {
 			return fmt.Errorf("%w: stage change %d: no lead, not a stage, or line %d", ErrEncoding, i, line)
@@ -350,15 +346,15 @@ func (b *Builder) UnmarshalBinary(data []byte) (err error) {
 		c.line = int32(line)
 		d.changes[i] = c
 	}
-	np := r.count(100) // a period takes at least 120 bytes: four aggregates of 26 and more
-	if r.err != nil {
-		return r.err
+	np := r.Count("elements", 100) // a period takes at least 120 bytes: four aggregates of 26 and more
+	if r.Err != nil {
+		return r.Err
 	}
 	var prev time.Time
 	for i := range np {
-		start := time.Unix(0, r.varint()).UTC()
-		if r.err != nil {
-			return r.err
+		start := time.Unix(0, r.Varint()).UTC()
+		if r.Err != nil {
+			return r.Err
 		}
 		p := d.periodOf(start)
 		if !p.Start.Equal(start) || (i > 0 && !start.After(prev)) {
@@ -367,9 +363,9 @@ func (b *Builder) UnmarshalBinary(data []byte) (err error) {
 		prev = start
 		pd := d.period(p)
 		for _, a := range []*attribution.Aggregate{pd.byChannel, pd.byCampaign, pd.kindRevenue, pd.kindPipe} {
-			ab := r.str()
-			if r.err != nil {
-				return r.err
+			ab := r.Str("string")
+			if r.Err != nil {
+				return r.Err
 			}
 			if err := a.UnmarshalBinary([]byte(ab)); err != nil {
 				return fmt.Errorf("%w: period %s: %w", ErrEncoding, p, err)
@@ -380,136 +376,69 @@ func (b *Builder) UnmarshalBinary(data []byte) (err error) {
 		}
 		for _, v := range []*int64{&pd.wonDeals, &pd.createdDeals, &pd.lostDeals, &pd.wonCycle.sec, &pd.wonCycle.ns,
 			&pd.wonAmount, &pd.pipeAmount, &pd.spendMarketing, &pd.spendSales} {
-			*v = r.int63()
+			*v = r.Int63("number")
 		}
-		if r.err == nil && pd.wonCycle.ns >= 1e9 {
-			r.fail("period %s: cycle nanoseconds %d", p, pd.wonCycle.ns)
+		if r.Err == nil && pd.wonCycle.ns >= 1e9 {
+			r.Fail("period %s: cycle nanoseconds %d", p, pd.wonCycle.ns)
 		}
 		for _, m := range []map[string]int64{pd.spendChannel, pd.spendCamp} {
-			n := r.count(2)
+			n := r.Count("elements", 2)
 			var last string
 			for k := range n {
-				key, v := r.str(), r.int63()
-				if r.err == nil && k > 0 && key <= last {
-					r.fail("period %s: spend key %q repeated or out of order", p, key)
+				key, v := r.Str("string"), r.Int63("number")
+				if r.Err == nil && k > 0 && key <= last {
+					r.Fail("period %s: spend key %q repeated or out of order", p, key)
 				}
 				last = key
-				if r.err != nil {
-					return r.err
+				if r.Err != nil {
+					return r.Err
 				}
 				m[key] = v
 			}
 		}
-		if r.err != nil {
-			return r.err
+		if r.Err != nil {
+			return r.Err
 		}
 	}
-	nd := r.count(1)
+	nd := r.Count("elements", 1)
 	var last string
 	for k := range nd {
-		id := r.str()
-		if r.err == nil && (id == "" || (k > 0 && id <= last)) {
-			r.fail("deal id %q empty, repeated or out of order", id)
+		id := r.Str("string")
+		if r.Err == nil && (id == "" || (k > 0 && id <= last)) {
+			r.Fail("deal id %q empty, repeated or out of order", id)
 		}
-		if r.err != nil {
-			return r.err
+		if r.Err != nil {
+			return r.Err
 		}
 		last = id
 		d.dealIDs[id] = struct{}{}
 	}
-	ne := r.count(4)
-	if r.err != nil {
-		return r.err
+	ne := r.Count("elements", 4)
+	if r.Err != nil {
+		return r.Err
 	}
 	d.events = make([]record.SubscriptionEvent, ne)
 	for i := range d.events {
-		e := record.SubscriptionEvent{CustomerID: r.str(), Date: time.Unix(0, r.varint()).UTC(), MRR: money.New(r.varint(), d.cfg.Currency)}
-		line := r.uvarint()
-		if r.err == nil && line > math.MaxInt32 {
-			r.fail("event %d: line %d", i, line)
+		e := record.SubscriptionEvent{CustomerID: r.Str("string"), Date: time.Unix(0, r.Varint()).UTC(), MRR: money.New(r.Varint(), d.cfg.Currency)}
+		line := r.Uvarint()
+		if r.Err == nil && line > math.MaxInt32 {
+			r.Fail("event %d: line %d", i, line)
 		}
-		if r.err != nil {
-			return r.err
+		if r.Err != nil {
+			return r.Err
 		}
 		e.Line = int(line)
 		d.events[i] = e
 	}
-	d.latest = r.varint()
-	d.spends = r.int63()
-	if r.err != nil {
-		return r.err
+	d.latest = r.Varint()
+	d.spends = r.Int63("number")
+	if r.Err != nil {
+		return r.Err
 	}
-	if len(r.b) != 0 {
-		return fmt.Errorf("%w: %d trailing bytes", ErrEncoding, len(r.b))
+	if len(r.B) != 0 {
+		return fmt.Errorf("%w: %d trailing bytes", ErrEncoding, len(r.B))
 	}
 	b.names, b.index, b.changes, b.periods, b.dealIDs, b.events, b.latest, b.survey = d.names, d.index, d.changes, d.periods, d.dealIDs, d.events, d.latest, nil
 	b.spends = d.spends
 	return nil
-}
-
-// reader reads an encoding; the first problem sticks in err.
-type reader struct {
-	b   []byte
-	err error
-}
-
-func (r *reader) fail(format string, args ...any) {
-	if r.err == nil {
-		r.err = fmt.Errorf("%w: "+format, append([]any{ErrEncoding}, args...)...)
-	}
-}
-
-func (r *reader) uvarint() uint64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail("truncated or overlong number")
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *reader) varint() int64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.fail("truncated or overlong number")
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *reader) int63() int64 {
-	v := r.uvarint()
-	if v > math.MaxInt64 {
-		r.fail("%d overflows int64", v)
-		return 0
-	}
-	return int64(v)
-}
-
-// count reads a number of elements of at least size bytes each.
-func (r *reader) count(size int) int {
-	v := r.uvarint()
-	if r.err == nil && v > uint64(len(r.b)/size) {
-		r.fail("%d elements, more than the %d bytes left hold", v, len(r.b))
-		return 0
-	}
-	return int(v)
-}
-
-func (r *reader) str() string {
-	n := r.count(1)
-	if r.err != nil {
-		return ""
-	}
-	s := string(r.b[:n])
-	r.b = r.b[n:]
-	return s
 }
