@@ -181,8 +181,12 @@ func (s *evalState) loadMap(m map[string]any) error {
 		// Only declared fields: no reserved key to read, no lookups.
 		return nil
 	}
-	// The reserved keys (leadKeys), each looked up once.
+	// The reserved keys (leadKeys), each looked up once: the id first, the
+	// commonest, and the others only when keys are still unaccounted for.
 	idX, hasID := m["id"]
+	if hasID && known+1 == len(m) {
+		return s.loadReserved(idX, nil, nil, nil, nil)
+	}
 	stageX, hasStage := m["stage"]
 	stateX, hasState := m["state"]
 	enteredX, hasEntered := m["stage_entered_at"]
