@@ -384,13 +384,7 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 			errorf(env, "attribute", "%v", err)
 			return exitFindings
 		}
-		if *asJSON {
-			enc := json.NewEncoder(env.Stdout)
-			enc.SetIndent("", "  ")
-			err = enc.Encode(sel)
-		} else {
-			err = writeOrderSelection(env.Stdout, agg, sel)
-		}
+		err = writeJSONOr(env.Stdout, *asJSON, sel, func(w io.Writer) error { return writeOrderSelection(w, agg, sel) })
 		if err != nil {
 			errorf(env, "attribute", "%v", err)
 			return exitFindings
@@ -449,13 +443,7 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 			errorf(env, "attribute", "%v", err)
 			return exitFindings
 		}
-		if *asJSON {
-			enc := json.NewEncoder(env.Stdout)
-			enc.SetIndent("", "  ")
-			err = enc.Encode(d)
-		} else {
-			err = writeDisagreement(env.Stdout, d)
-		}
+		err = writeJSONOr(env.Stdout, *asJSON, d, func(w io.Writer) error { return writeDisagreement(w, d) })
 		if err != nil {
 			errorf(env, "attribute", "%v", err)
 			return exitFindings
@@ -482,13 +470,12 @@ func runAttribute(ctx context.Context, env *cmdEnv, args []string) int {
 					lt.Start.Format(time.DateOnly), lt.End.Format(time.DateOnly), what)
 			}
 		}
-		if *asJSON {
-			enc := json.NewEncoder(env.Stdout)
-			enc.SetIndent("", "  ")
-			err = enc.Encode(cal)
-		} else if err = writeAttributeTable(env.Stdout, agg, results[0], spend); err == nil {
-			err = writeCalibration(env.Stdout, cal)
-		}
+		err = writeJSONOr(env.Stdout, *asJSON, cal, func(w io.Writer) error {
+			if err := writeAttributeTable(w, agg, results[0], spend); err != nil {
+				return err
+			}
+			return writeCalibration(w, cal)
+		})
 		if err != nil {
 			errorf(env, "attribute", "%v", err)
 			return exitFindings
@@ -986,4 +973,14 @@ func runModels(ctx context.Context, agg *attribution.Aggregate, models []attribu
 	}
 	wg.Wait()
 	return results, errs
+}
+
+// writeJSONOr writes v as indented JSON when asJSON, else what text writes.
+func writeJSONOr(w io.Writer, asJSON bool, v any, text func(io.Writer) error) error {
+	if !asJSON {
+		return text(w)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
