@@ -91,7 +91,7 @@ func (a *Aggregate) view() *Aggregate {
 	for old, name := range a.chans {
 		remap[old] = v.chanID[name]
 	}
-	v.paths = make([]pathStat, len(a.paths))
+	paths := make([]pathStat, len(a.paths))
 	var key []byte
 	sums := make([][3][2]fixed, len(v.chans))
 	for i, p := range a.paths {
@@ -112,9 +112,23 @@ func (a *Aggregate) view() *Aggregate {
 			}
 			slices.SortFunc(np.jc, func(x, y jcredit) int { return int(x.id) - int(y.id) })
 		}
-		v.paths[i] = np
+		paths[i] = np
 	}
-	sort.Slice(v.paths, func(i, j int) bool { return v.paths[i].key < v.paths[j].key })
+	// Sort the keys with their index, then place the paths: sorting the
+	// 72-byte paths themselves moves ten times the bytes.
+	type keyAt struct {
+		key string
+		i   int
+	}
+	order := make([]keyAt, len(paths))
+	for i := range paths {
+		order[i] = keyAt{paths[i].key, i}
+	}
+	slices.SortFunc(order, func(x, y keyAt) int { return strings.Compare(x.key, y.key) })
+	v.paths = make([]pathStat, len(paths))
+	for k, o := range order {
+		v.paths[k] = paths[o.i]
+	}
 	v.timeDecay = make([]credit, len(v.chans))
 	v.wShaped = make([]credit, len(v.chans))
 	v.fullPath = make([]credit, len(v.chans))

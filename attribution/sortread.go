@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"os"
 	"slices"
 	"strings"
@@ -53,9 +54,10 @@ const DefaultSortMemory = 512 << 20
 
 // WithSortMemory sets the memory budget, in bytes, of the rows ReadTouches
 // holds while sorting AnyOrder input (default DefaultSortMemory; n ≤ 0
-// keeps it). A row takes 104 bytes (72 for its fields, 32 for its sort
-// key) plus its journey id: the default holds about 4.5 million rows of
-// short ids, and input that fits is grouped in memory (see the hash
+// keeps it). A row takes 72 bytes (40 for its fields, 32 for its sort
+// key) plus its journey id, and 20 bytes more when its journey converted
+// (the value and the conversion time): the default holds about 6.5
+// million rows of short ids, and input that fits is grouped in memory (see the hash
 // grouping below). When the budget is reached the rows held are sorted and
 // written to a temporary file (a "run", in WithTempDir), and the runs are
 // merged at the end, reading each through a 64 KiB buffer; at 64 runs they
@@ -77,17 +79,66 @@ func WithSortMemory(n int) Option {
 // (default os.TempDir()).
 func WithTempDir(dir string) Option { return func(c *config) { c.tempDir = dir } }
 
-// srow is one parsed touch row while sorting.
+// srow is one parsed touch row while sorting: 40 bytes. The fields of its
+// journey (value and conversion time) are not repeated on every row: a
+// row that did not convert has none (parse rejects a value or a
+// conversion time on one), and a converted row keeps them in the arena
+// after its id (convSize bytes, see appendRowData).
 type srow struct {
-	pfx         uint64 // the first 8 bytes of the journey id, big-endian, zero-padded
-	line        int64
-	sec, csec   int64 // touch time and conversion time, Unix seconds
-	value       int64
-	idOff       uint32 // the id is arena[idOff : idOff+idLen]
-	idLen       uint32
-	nsec, cnsec int32
-	ch, camp    uint32 // index in the names table; 0 for none
-	flags       uint8
+	line     int64
+	sec      int64  // touch time, Unix seconds
+	idOff    uint32 // the id is arena[idOff : idOff+idLen]
+	idLen    uint32
+	nsec     int32
+	ch, camp uint32 // index in the names table; 0 for none
+	flags    uint8
+}
+
+// trow is a row with its journey's fields, as the grouper and the run
+// files use it.
+type trow struct {
+	srow
+	csec  int64 // conversion time, Unix seconds
+	value int64
+	cnsec int32
+}
+
+// convSize is the bytes a converted row adds to the arena after its id:
+// the conversion time's seconds and nanoseconds and the value.
+const convSize = 20
+
+// appendRowData appends the row's id and, when it converted, its journey
+// fields to arena, and sets r.idOff.
+func appendRowData(arena []byte, r *trow, id []byte) []byte {
+	r.idOff = uint32(len(arena))
+	arena = append(arena, id...)
+	if r.flags&fConverted != 0 {
+		arena = binary.LittleEndian.AppendUint64(arena, uint64(r.csec))
+		arena = binary.LittleEndian.AppendUint32(arena, uint32(r.cnsec))
+		arena = binary.LittleEndian.AppendUint64(arena, uint64(r.value))
+	}
+	return arena
+}
+
+// rowDataSize is the arena bytes of a row whose id is n bytes.
+func rowDataSize(r *srow, n int) int {
+	if r.flags&fConverted != 0 {
+		return n + convSize
+	}
+	return n
+}
+
+// full returns r, whose data is in arena, with its journey's fields.
+func full(r *srow, arena []byte) trow {
+	t := trow{srow: *r}
+	if r.flags&fConverted != 0 {
+		b := arena[r.idOff+r.idLen:]
+		b = b[:convSize]
+		t.csec = int64(binary.LittleEndian.Uint64(b))
+		t.cnsec = int32(binary.LittleEndian.Uint32(b[8:]))
+		t.value = int64(binary.LittleEndian.Uint64(b[12:]))
+	}
+	return t
 }
 
 const (
@@ -135,9 +186,6 @@ type sorter struct {
 // campaign, flags and line: equal-time touches get an order that does not
 // depend on where their rows were in the input.
 func (s *sorter) cmpRows(a *srow, aid []byte, b *srow, bid []byte) int {
-	if a.pfx != b.pfx {
-		return cmp.Compare(a.pfx, b.pfx)
-	}
 	if c := bytes.Compare(aid, bid); c != 0 {
 		return c
 	}
@@ -226,11 +274,11 @@ func (s *sorter) lookupName(b []byte) uint32 {
 }
 
 // parse checks the row just read on its own and returns it as an srow.
-func (s *sorter) parse(curCol bool) (srow, *Error) {
+func (s *sorter) parse(curCol bool) (trow, *Error) {
 	t := s.t
 	rec := t.rec
 	if len(rec.Fields) != t.h.Width {
-		return srow{}, t.cr.CheckWidth(rec, t.h).(*Error)
+		return trow{}, t.cr.CheckWidth(rec, t.h).(*Error)
 	}
 	idx, fields := t.h.Index, rec.Fields
 	f := func(k int) []byte {
@@ -239,7 +287,7 @@ func (s *sorter) parse(curCol bool) (srow, *Error) {
 		}
 		return nil
 	}
-	var r srow
+	var r trow
 	id := f(colID)
 	if len(id) == 0 {
 		return r, t.errf(colID, ErrSyntax, "empty")
@@ -303,13 +351,12 @@ func (s *sorter) parse(curCol bool) (srow, *Error) {
 	} else {
 		r.flags |= fEmpty
 	}
-	if uint64(len(s.arena))+uint64(len(id)) > 1<<32-1 {
+	if uint64(len(s.arena))+uint64(len(id))+convSize > 1<<32-1 {
 		if err := s.spill(); err != nil {
 			return r, t.lineErr(err)
 		}
 	}
-	r.pfx, r.line, r.value = idPrefix(id), int64(rec.Line), value
-	r.idOff, r.idLen = uint32(len(s.arena)), uint32(len(id))
+	r.line, r.value, r.idLen = int64(rec.Line), value, uint32(len(id))
 	return r, nil
 }
 
@@ -352,14 +399,14 @@ func readUnsorted(ctx context.Context, t *table, name string, c config) (*Aggreg
 		// Grow by doubling: append grows large slices by only 1.25×,
 		// which would copy the rows several times over.
 		// Neither grows past what the budget can hold.
-		if len(s.arena)+len(id) > cap(s.arena) {
-			s.arena = append(make([]byte, 0, min(2*cap(s.arena)+4096, budget)+len(id)), s.arena...)
+		if n := rowDataSize(&r.srow, len(id)); len(s.arena)+n > cap(s.arena) {
+			s.arena = append(make([]byte, 0, min(2*cap(s.arena)+4096, budget)+n), s.arena...)
 		}
 		if len(s.rows) == cap(s.rows) {
 			s.rows = append(make([]srow, 0, min(2*cap(s.rows)+1024, budget/(srowSize+skeySize)+1)), s.rows...)
 		}
-		s.arena = append(s.arena, id...)
-		s.rows = append(s.rows, r)
+		s.arena = appendRowData(s.arena, &r, id)
+		s.rows = append(s.rows, r.srow)
 		if len(s.rows)*(srowSize+skeySize)+len(s.arena) >= budget || len(s.rows) >= 1<<31 {
 			if err := s.spill(); err != nil {
 				return nil, err
@@ -394,10 +441,10 @@ func (s *sorter) sortRows() {
 	}
 	for i := range s.rows {
 		r := &s.rows[i]
-		keys = append(keys, skey{pfx: r.pfx, sec: r.sec, nsec: r.nsec, idLen: r.idLen, n: uint32(i)})
+		keys = append(keys, skey{pfx: idPrefix(s.arena[r.idOff : r.idOff+r.idLen]), sec: r.sec, nsec: r.nsec, idLen: r.idLen, n: uint32(i)})
 	}
 	ar := s.arena
-	full := func(x, y *skey) int {
+	whole := func(x, y *skey) int {
 		a, b := &s.rows[x.n], &s.rows[y.n]
 		return s.cmpRows(a, ar[a.idOff:a.idOff+a.idLen], b, ar[b.idOff:b.idOff+b.idLen])
 	}
@@ -409,7 +456,7 @@ func (s *sorter) sortRows() {
 			return 1
 		}
 		if x.idLen != y.idLen || x.idLen > 8 {
-			return full(&x, &y) // ids that differ after 8 bytes or in length
+			return whole(&x, &y) // ids that differ after 8 bytes or in length
 		}
 		if x.sec != y.sec {
 			if x.sec < y.sec {
@@ -423,7 +470,7 @@ func (s *sorter) sortRows() {
 			}
 			return 1
 		}
-		return full(&x, &y)
+		return whole(&x, &y)
 	})
 	s.keys = keys
 }
@@ -443,7 +490,8 @@ func (s *sorter) spill() error {
 	var buf []byte
 	for _, k := range s.keys {
 		r := &s.rows[k.n]
-		buf = appendRow(buf[:0], r, s.arena[r.idOff:r.idOff+r.idLen])
+		fr := full(r, s.arena)
+		buf = appendRow(buf[:0], &fr, s.arena[r.idOff:r.idOff+r.idLen])
 		if _, err := w.Write(buf); err != nil {
 			return fmt.Errorf("attribution: sorting %s: %w", s.t.name, err)
 		}
@@ -466,7 +514,7 @@ func (s *sorter) spill() error {
 const maxRuns = 64
 
 // appendRow appends the run encoding of r, whose id is id.
-func appendRow(buf []byte, r *srow, id []byte) []byte {
+func appendRow(buf []byte, r *trow, id []byte) []byte {
 	buf = binary.AppendUvarint(buf, uint64(len(id)))
 	buf = append(buf, id...)
 	buf = binary.AppendVarint(buf, r.line)
@@ -488,7 +536,7 @@ func (s *sorter) compact() error {
 	}
 	w := bufio.NewWriterSize(f, 1<<16)
 	var buf []byte
-	err = s.eachMerged(func(r *srow, id []byte) error {
+	err = s.eachMerged(func(r *trow, id []byte) error {
 		buf = appendRow(buf[:0], r, id)
 		_, err := w.Write(buf)
 		return err
@@ -508,7 +556,7 @@ func (s *sorter) compact() error {
 }
 
 // eachMerged calls fn with the rows of all runs in order.
-func (s *sorter) eachMerged(fn func(r *srow, id []byte) error) error {
+func (s *sorter) eachMerged(fn func(r *trow, id []byte) error) error {
 	h := &cursorHeap{s: s}
 	for _, f := range s.runs {
 		c := &cursor{r: bufio.NewReaderSize(f, 1<<16)}
@@ -547,7 +595,8 @@ func (s *sorter) removeRuns() {
 // A run cursor: the current row of one sorted run.
 type cursor struct {
 	r   *bufio.Reader
-	row srow
+	row trow
+	pfx uint64 // idPrefix(id)
 	id  []byte
 	err error
 }
@@ -590,8 +639,9 @@ func (c *cursor) next() bool {
 		c.err = err
 		return false
 	}
-	c.row = srow{pfx: idPrefix(c.id), line: vals[0], sec: vals[1], nsec: int32(vals[2]), csec: vals[3], cnsec: int32(vals[4]),
-		value: vals[5], ch: uint32(vals[6]), camp: uint32(vals[7]), flags: fl, idLen: uint32(n)}
+	c.pfx = idPrefix(c.id)
+	c.row = trow{srow: srow{line: vals[0], sec: vals[1], nsec: int32(vals[2]), ch: uint32(vals[6]), camp: uint32(vals[7]), flags: fl, idLen: uint32(n)},
+		csec: vals[3], cnsec: int32(vals[4]), value: vals[5]}
 	return true
 }
 
@@ -603,7 +653,10 @@ type cursorHeap struct {
 func (h *cursorHeap) Len() int { return len(h.cs) }
 func (h *cursorHeap) Less(i, j int) bool {
 	a, b := h.cs[i], h.cs[j]
-	return h.s.cmpRows(&a.row, a.id, &b.row, b.id) < 0
+	if a.pfx != b.pfx {
+		return a.pfx < b.pfx
+	}
+	return h.s.cmpRows(&a.row.srow, a.id, &b.row.srow, b.id) < 0
 }
 func (h *cursorHeap) Swap(i, j int) { h.cs[i], h.cs[j] = h.cs[j], h.cs[i] }
 func (h *cursorHeap) Push(x any)    { h.cs = append(h.cs, x.(*cursor)) }
@@ -623,7 +676,7 @@ func (s *sorter) merge(ctx context.Context, a *Aggregate) error {
 		return err
 	}
 	n := 0
-	err := s.eachMerged(func(r *srow, id []byte) error {
+	err := s.eachMerged(func(r *trow, id []byte) error {
 		if n++; n&1023 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -674,72 +727,20 @@ func (s *sorter) groupSegments(ctx context.Context, g *grouper, segs []segment) 
 	for k, sg := range segs {
 		base[k+1] = base[k] + len(sg.rows)
 	}
-	at := func(i uint32) (*srow, []byte) {
+	// at returns row i, its id and the arena it is in.
+	at := func(i uint32) (*srow, []byte, []byte) {
 		k := 0
 		for int(i) >= base[k+1] {
 			k++
 		}
 		r := &segs[k].rows[int(i)-base[k]]
-		return r, segs[k].arena[r.idOff : r.idOff+r.idLen]
+		return r, segs[k].arena[r.idOff : r.idOff+r.idLen], segs[k].arena
 	}
-	id := func(i uint32) []byte { _, b := at(i); return b }
-	// Open addressing on (prefix, length): an id of up to 8 bytes is
-	// told apart without reading it; longer ones are compared in full.
-	type entry struct {
-		pfx  uint64
-		len  uint32
-		j1   uint32 // journey + 1; 0 empty
-		hash uint64
+	id := func(i uint32) []byte { _, b, _ := at(i); return b }
+	jid, first, err := journeysOf(ctx, n, id)
+	if err != nil {
+		return err
 	}
-	table := make([]entry, 1024)
-	var first []uint32 // the first row of each journey
-	jid := make([]uint32, n)
-	var prev []byte // the id of the row before
-	for i := range n {
-		if i&4095 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		r, b := at(uint32(i))
-		if i > 0 && string(b) == string(prev) {
-			// The rows of a journey mostly come together, even in
-			// input that may be in any order: no lookup for those.
-			jid[i] = jid[i-1]
-			continue
-		}
-		prev = b
-		h := fnv64(b)
-		mask := uint64(len(table) - 1)
-		for p := h & mask; ; p = (p + 1) & mask {
-			e := &table[p]
-			if e.j1 == 0 {
-				*e = entry{pfx: r.pfx, len: r.idLen, j1: uint32(len(first)) + 1, hash: h}
-				jid[i] = uint32(len(first))
-				first = append(first, uint32(i))
-				if 2*len(first) > len(table) {
-					old := table
-					table = make([]entry, 2*len(old))
-					m := uint64(len(table) - 1)
-					for _, o := range old {
-						if o.j1 != 0 {
-							q := o.hash & m
-							for table[q].j1 != 0 {
-								q = (q + 1) & m
-							}
-							table[q] = o
-						}
-					}
-				}
-				break
-			}
-			if e.hash == h && e.pfx == r.pfx && e.len == r.idLen && (r.idLen <= 8 || bytes.Equal(id(first[e.j1-1]), b)) {
-				jid[i] = e.j1 - 1
-				break
-			}
-		}
-	}
-	table = nil
 	start := make([]uint32, len(first)+1)
 	for _, j := range jid {
 		start[j+1]++
@@ -761,7 +762,7 @@ func (s *sorter) groupSegments(ctx context.Context, g *grouper, segs []segment) 
 			}
 		}
 		seg := order[start[j]:start[j+1]]
-		row := func(i uint32) *srow { r, _ := at(i); return r }
+		row := func(i uint32) *srow { r, _, _ := at(i); return r }
 		// Insertion sort: a journey has few rows, all with the same id.
 		for a := 1; a < len(seg); a++ {
 			for b := a; b > 0 && s.cmpSameJourney(row(seg[b]), row(seg[b-1])) < 0; b-- {
@@ -769,11 +770,132 @@ func (s *sorter) groupSegments(ctx context.Context, g *grouper, segs []segment) 
 			}
 		}
 		for _, i := range seg {
-			g.row(at(i))
+			r, id, arena := at(i)
+			fr := full(r, arena)
+			g.row(&fr, id)
 		}
 		g.flush()
 	}
 	return nil
+}
+
+// journeysOf numbers the journeys of n rows, row i having id(i): jid[i]
+// is row i's journey and first[j] a row of journey j.
+//
+// The rows of a journey mostly come together, even in input that may be
+// in any order, so it works on runs of rows with equal ids. Looking every
+// run up in one hash table of the ids would miss the cache on every run
+// (the table of a million journeys is tens of megabytes), so the runs are
+// first partitioned by the top bits of their hash, and each partition,
+// of about 4096 runs, is numbered with a table that stays in the cache
+// (a radix-partitioned hash join). A run is 16 bytes while it is
+// numbered: its key (an id of up to 8 bytes itself, a longer one its
+// hash, compared in full on a match), its length and its first row.
+// Journeys are numbered partition by partition, which does not matter: an
+// aggregate is the same whatever order its journeys are added in.
+func journeysOf(ctx context.Context, n int, id func(uint32) []byte) (jid, first []uint32, err error) {
+	type run struct {
+		key   uint64
+		len   uint32
+		start uint32 // the run's first row
+	}
+	keyOf := func(b []byte) uint64 {
+		if len(b) <= 8 {
+			return idPrefix(b)
+		}
+		return fnv64(b)
+	}
+	hashOf := func(key uint64, n uint32) uint64 { return mix(key^uint64(n)<<56, 0x9E3779B97F4A7C15) }
+	pbits := 0
+	for n>>pbits > 4096 {
+		pbits++
+	}
+	shift := uint(64 - pbits) // the partition is the hash's top pbits bits (h>>64 is 0)
+	count := make([]uint32, 1<<pbits+1)
+	runs := 0
+	var prev []byte
+	for i := range n {
+		if i&4095 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
+		}
+		if b := id(uint32(i)); i == 0 || string(b) != string(prev) {
+			prev = b
+			count[hashOf(keyOf(b), uint32(len(b)))>>shift+1]++
+			runs++
+		}
+	}
+	for p := 1; p < len(count); p++ {
+		count[p] += count[p-1]
+	}
+	// The runs by partition; fill[p] is where partition p's next goes.
+	parted := make([]run, runs)
+	fill := append([]uint32(nil), count[:len(count)-1]...)
+	runOf := make([]uint32, n) // a row's run, in parted; then its journey
+	r := uint32(0)
+	for i := range n {
+		if b := id(uint32(i)); i == 0 || string(b) != string(prev) {
+			prev = b
+			key, l := keyOf(b), uint32(len(b))
+			p := hashOf(key, l) >> shift
+			r = fill[p]
+			fill[p]++
+			parted[r] = run{key: key, len: l, start: uint32(i)}
+		}
+		runOf[i] = r
+	}
+	fill = nil
+	// Number each partition's runs with a table of twice its runs.
+	type entry struct {
+		key uint64
+		len uint32
+		j1  uint32 // journey + 1; 0 empty
+	}
+	var table []entry
+	runJ := make([]uint32, runs) // the journey of each run of parted
+	first = make([]uint32, 0, runs)
+	for p := range len(count) - 1 {
+		if p&255 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
+		}
+		part := parted[count[p]:count[p+1]]
+		size := 16
+		for size < 2*len(part) {
+			size *= 2
+		}
+		if cap(table) < size {
+			table = make([]entry, size)
+		}
+		table = table[:size]
+		clear(table)
+		mask := uint64(size - 1)
+		for k := range part {
+			ru := &part[k]
+			q := hashOf(ru.key, ru.len) & mask
+			for {
+				e := &table[q]
+				if e.j1 == 0 {
+					*e = entry{key: ru.key, len: ru.len, j1: uint32(len(first)) + 1}
+					runJ[int(count[p])+k] = uint32(len(first))
+					first = append(first, ru.start)
+					break
+				}
+				if e.key == ru.key && e.len == ru.len && (ru.len <= 8 || bytes.Equal(id(first[e.j1-1]), id(ru.start))) {
+					runJ[int(count[p])+k] = e.j1 - 1
+					break
+				}
+				q = (q + 1) & mask
+			}
+		}
+	}
+	parted, table = nil, nil
+	for i, r := range runOf {
+		runOf[i] = runJ[r]
+	}
+	return runOf, first, nil
 }
 
 // fnv64 is the 64-bit FNV-1a hash.
@@ -791,11 +913,11 @@ type grouper struct {
 	s    *sorter
 	a    *Aggregate
 	id   []byte
-	rows []srow
+	rows []trow
 	j    Journey
 }
 
-func (g *grouper) row(r *srow, id []byte) {
+func (g *grouper) row(r *trow, id []byte) {
 	if len(g.rows) > 0 && !bytes.Equal(id, g.id) {
 		g.flush()
 	}
@@ -911,4 +1033,10 @@ func (l *lineErrors) err() error {
 	l.sort()
 	el := errorList{name: l.name, total: l.total, list: l.list[:min(len(l.list), MaxErrors)]}
 	return el.err()
+}
+
+// mix folds two words into one (the wyhash mixing step).
+func mix(x, y uint64) uint64 {
+	hi, lo := bits.Mul64(x^0xA0761D6478BD642F, y^0xE7037ED1A0B428DB)
+	return hi ^ lo
 }

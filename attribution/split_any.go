@@ -58,7 +58,7 @@ func readUnsortedSplit(ctx context.Context, src source, t *table, name string, c
 	}
 	if 2*(src.end-src.start) > int64(budget) {
 		// A row held takes at least about twice its bytes in the file
-		// (104 bytes for a row of 40 to 50): this input will not fit, and
+		// (72 bytes and its id for a row of 40 to 50): this input will not fit, and
 		// the one reader spills it.
 		trace("sort memory")
 		return nil, nil, false
@@ -211,20 +211,20 @@ func (p *anyPart) parse(ctx context.Context, held *atomic.Int64, budget int64) {
 		}
 		id := t.field(colID)
 		b := &p.bins[partOf(id)]
-		if uint64(len(b.arena))+uint64(len(id)) > 1<<32-1 {
+		n := rowDataSize(&r.srow, len(id))
+		if uint64(len(b.arena))+uint64(n) > 1<<32-1 {
 			held.Store(-1 << 62)
 			return
 		}
-		if len(b.arena)+len(id) > cap(b.arena) {
-			b.arena = append(make([]byte, 0, min(2*cap(b.arena)+4096, int(budget))+len(id)), b.arena...)
+		if len(b.arena)+n > cap(b.arena) {
+			b.arena = append(make([]byte, 0, min(2*cap(b.arena)+4096, int(budget))+n), b.arena...)
 		}
 		if len(b.rows) == cap(b.rows) {
 			b.rows = append(make([]srow, 0, min(2*cap(b.rows)+1024, int(budget)/(srowSize+skeySize)+1)), b.rows...)
 		}
-		r.idOff = uint32(len(b.arena))
-		b.arena = append(b.arena, id...)
-		b.rows = append(b.rows, r)
-		mine += int64(srowSize+skeySize) + int64(len(id))
+		b.arena = appendRowData(b.arena, &r, id)
+		b.rows = append(b.rows, r.srow)
+		mine += int64(srowSize+skeySize) + int64(n)
 	}
 }
 
@@ -250,7 +250,12 @@ func (p *anyPart) presize(n, perRow int64, budget int) {
 	rows := n / perRow / nParts
 	rows += rows/20 + 1024
 	rows = min(rows, int64(budget/(srowSize+skeySize)/(2*nParts)))
+	// The ids (and a converted row's fields) take a third of a row's
+	// bytes at most in most files; the arena's pages that the ids do not
+	// reach are never touched.
+	arena := min(rows*max(perRow/3, 8), int64(budget/(2*nParts)))
 	for k := range p.bins {
 		p.bins[k].rows = make([]srow, 0, rows)
+		p.bins[k].arena = make([]byte, 0, arena)
 	}
 }
