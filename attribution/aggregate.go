@@ -78,7 +78,7 @@ type Aggregate struct {
 	// interns channel names, so most lookups hit it without hashing.
 	chanHot [64]chanHit
 	chans   []string
-	pathIdx map[string]int32 // encoded channel ids → index in paths
+	pathIdx pathTable // encoded channel ids → index in paths
 	paths   []pathStat
 
 	// per-channel credits of the journey-level models, indexed by channel
@@ -127,7 +127,6 @@ func newAggregate(c config) *Aggregate {
 		currency: c.currency,
 		norm:     c.norm,
 		chanID:   map[string]uint16{},
-		pathIdx:  map[string]int32{},
 	}
 }
 
@@ -151,7 +150,7 @@ func (a *Aggregate) HalfLife() time.Duration {
 func (a *Aggregate) init() {
 	if a.chanID == nil {
 		a.chanID = map[string]uint16{}
-		a.pathIdx = map[string]int32{}
+		a.pathIdx = pathTable{}
 	}
 }
 
@@ -270,7 +269,7 @@ type chanHit struct {
 
 func (a *Aggregate) addPathKey(key []byte, journeys, conversions, value int64) *pathStat {
 	a.init()
-	if i, ok := a.pathIdx[string(key)]; ok {
+	if i, ok := a.pathIdx.get(key, a.paths); ok {
 		p := &a.paths[i]
 		p.journeys += journeys
 		p.conversions += conversions
@@ -278,11 +277,11 @@ func (a *Aggregate) addPathKey(key []byte, journeys, conversions, value int64) *
 		return p
 	}
 	k := string(key)
-	a.pathIdx[k] = int32(len(a.paths))
 	if len(a.paths) == cap(a.paths) {
 		a.paths = append(make([]pathStat, 0, 2*cap(a.paths)+64), a.paths...) // double, not 1.25×
 	}
 	a.paths = append(a.paths, pathStat{key: k, journeys: journeys, conversions: conversions, value: value})
+	a.pathIdx.put(k, int32(len(a.paths)-1))
 	return &a.paths[len(a.paths)-1]
 }
 

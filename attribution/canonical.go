@@ -91,15 +91,66 @@ func (a *Aggregate) view() *Aggregate {
 	for old, name := range a.chans {
 		remap[old] = v.chanID[name]
 	}
-	paths := make([]pathStat, len(a.paths))
+	// Sort the renumbered keys with the index of their path, then build
+	// the paths in that order: sorting the 72-byte paths themselves moves
+	// ten times the bytes. A key's first 8 bytes, big-endian and
+	// zero-padded, order it as the string does, without reading it.
+	type keyAt struct {
+		pfx uint64
+		key string
+		i   int
+	}
+	order := make([]keyAt, len(a.paths))
 	var key []byte
-	sums := make([][3][2]fixed, len(v.chans))
 	for i, p := range a.paths {
 		key = key[:0]
 		for k := 0; k < len(p.key)/2; k++ {
 			key = binary.LittleEndian.AppendUint16(key, remap[keyID(p.key, k)])
 		}
-		np := pathStat{key: string(key), journeys: p.journeys, conversions: p.conversions, value: p.value}
+		order[i] = keyAt{idPrefix(key), string(key), i}
+	}
+	// A radix sort on the prefixes, skipping the bytes all keys share
+	// (the high bytes of channel ids below 256), then the keys of equal
+	// prefix by comparing them.
+	buf := make([]keyAt, len(order))
+	src, dst := order, buf
+	for shift := 0; shift < 64 && len(src) > 1; shift += 8 {
+		var pos [256]int
+		for _, o := range src {
+			pos[byte(o.pfx>>shift)]++
+		}
+		if pos[byte(src[0].pfx>>shift)] == len(src) {
+			continue
+		}
+		at := 0
+		for b, n := range pos {
+			pos[b] = at
+			at += n
+		}
+		for _, o := range src {
+			b := byte(o.pfx >> shift)
+			dst[pos[b]] = o
+			pos[b]++
+		}
+		src, dst = dst, src
+	}
+	order = src
+	for i := 0; i < len(order); {
+		j := i + 1
+		for j < len(order) && order[j].pfx == order[i].pfx {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(order[i:j], func(x, y keyAt) int { return strings.Compare(x.key, y.key) })
+		}
+		i = j
+	}
+	v.paths = make([]pathStat, len(order))
+	sums := make([][3][2]fixed, len(v.chans))
+	for k, o := range order {
+		p := &a.paths[o.i]
+		np := &v.paths[k]
+		np.key, np.journeys, np.conversions, np.value = o.key, p.journeys, p.conversions, p.value
 		if p.jc != nil {
 			np.jc = make([]jcredit, len(p.jc))
 			for j, c := range p.jc {
@@ -112,22 +163,6 @@ func (a *Aggregate) view() *Aggregate {
 			}
 			slices.SortFunc(np.jc, func(x, y jcredit) int { return int(x.id) - int(y.id) })
 		}
-		paths[i] = np
-	}
-	// Sort the keys with their index, then place the paths: sorting the
-	// 72-byte paths themselves moves ten times the bytes.
-	type keyAt struct {
-		key string
-		i   int
-	}
-	order := make([]keyAt, len(paths))
-	for i := range paths {
-		order[i] = keyAt{paths[i].key, i}
-	}
-	slices.SortFunc(order, func(x, y keyAt) int { return strings.Compare(x.key, y.key) })
-	v.paths = make([]pathStat, len(paths))
-	for k, o := range order {
-		v.paths[k] = paths[o.i]
 	}
 	v.timeDecay = make([]credit, len(v.chans))
 	v.wShaped = make([]credit, len(v.chans))

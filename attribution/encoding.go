@@ -220,7 +220,7 @@ func decodeAggregate(data []byte) (*Aggregate, error) {
 		return nil, r.Err
 	}
 	a.paths = make([]pathStat, np)
-	a.pathIdx = make(map[string]int32, np)
+	a.pathIdx = pathTable{}
 	// The path counts add up to the totals less the unattributed.
 	want := a.attributable()
 	var sum counts
@@ -293,7 +293,7 @@ func decodeAggregate(data []byte) (*Aggregate, error) {
 			return nil, r.Err
 		}
 		a.paths[i] = p
-		a.pathIdx[p.key] = int32(i)
+		a.pathIdx.put(p.key, int32(i))
 	}
 	if sum != want {
 		return nil, fmt.Errorf("%w: paths hold %+v, the totals less the unattributed %+v", ErrEncoding, sum, want)

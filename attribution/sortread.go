@@ -9,8 +9,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math/bits"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
@@ -27,7 +29,12 @@ const (
 	// AnyOrder (the default of ReadTouches) accepts rows in any order, as
 	// a warehouse query without ORDER BY returns them: the rows are sorted
 	// by journey and time with an external merge sort in bounded memory
-	// (see WithSortMemory) before the journeys are built.
+	// (see WithSortMemory) before the journeys are built. A file read on
+	// two cores (see ReadTouches) whose journeys' rows do come together
+	// is read without holding its rows: each run of rows of one id is
+	// added as a journey, and a check that no id has two runs, exact,
+	// confirms it; when the check fails the file is read again, holding
+	// the rows.
 	AnyOrder RowOrder = iota
 	// Grouped is the strict, streaming mode: the rows of a journey must be
 	// contiguous and in time order, and a journey whose rows resume after
@@ -178,8 +185,9 @@ type sorter struct {
 	skipAdd bool
 	addErr  bool
 	ncache  [64]cachedName // recent names (see name)
-	// localStr: with shared, the names this sorter has looked up.
-	localStr map[uint32]string
+	// byID: with shared, the names this sorter has looked up, by id
+	// ("" for the others).
+	byID []string
 }
 
 // cmpRows orders rows by journey id (bytes), then time, then channel name,
@@ -246,8 +254,8 @@ func (s *sorter) nameOf(id uint32, b []byte) string {
 	if s.shared == nil {
 		return s.names[id]
 	}
-	if str, ok := s.localStr[id]; ok {
-		return str
+	if int(id) < len(s.byID) && s.byID[id] != "" {
+		return s.byID[id]
 	}
 	return string(b)
 }
@@ -260,10 +268,10 @@ func (s *sorter) lookupName(b []byte) uint32 {
 		id := s.shared.id(b)
 		str := string(b)
 		s.nameID[str] = id
-		if s.localStr == nil {
-			s.localStr = map[uint32]string{}
+		for int(id) >= len(s.byID) {
+			s.byID = append(s.byID, "")
 		}
-		s.localStr[id] = str
+		s.byID[id] = str
 		return id
 	}
 	id := uint32(len(s.names))
@@ -712,6 +720,27 @@ type segment struct {
 	arena []byte
 }
 
+// segmentRows returns functions that give row i of segments segs, in
+// order, as if they were one: the row, its id and the arena it is in;
+// and its id.
+func segmentRows(segs []segment) (at func(i uint32) (*srow, []byte, []byte), id func(i uint32) []byte) {
+	// Row i of the whole is row i-base[k] of segment k.
+	base := make([]int, len(segs)+1)
+	for k, sg := range segs {
+		base[k+1] = base[k] + len(sg.rows)
+	}
+	at = func(i uint32) (*srow, []byte, []byte) {
+		k := 0
+		for int(i) >= base[k+1] {
+			k++
+		}
+		r := &segs[k].rows[int(i)-base[k]]
+		return r, segs[k].arena[r.idOff : r.idOff+r.idLen], segs[k].arena
+	}
+	id = func(i uint32) []byte { _, b, _ := at(i); return b }
+	return at, id
+}
+
 // groupSegments is groupInMemory over the rows of several segments, in
 // order, as if they were one.
 func (s *sorter) groupSegments(ctx context.Context, g *grouper, segs []segment) error {
@@ -722,21 +751,7 @@ func (s *sorter) groupSegments(ctx context.Context, g *grouper, segs []segment) 
 	if n == 0 {
 		return nil
 	}
-	// Row i of the whole is row i-base[k] of segment k.
-	base := make([]int, len(segs)+1)
-	for k, sg := range segs {
-		base[k+1] = base[k] + len(sg.rows)
-	}
-	// at returns row i, its id and the arena it is in.
-	at := func(i uint32) (*srow, []byte, []byte) {
-		k := 0
-		for int(i) >= base[k+1] {
-			k++
-		}
-		r := &segs[k].rows[int(i)-base[k]]
-		return r, segs[k].arena[r.idOff : r.idOff+r.idLen], segs[k].arena
-	}
-	id := func(i uint32) []byte { _, b, _ := at(i); return b }
+	at, id := segmentRows(segs)
 	jid, first, err := journeysOf(ctx, n, id)
 	if err != nil {
 		return err
@@ -786,26 +801,91 @@ func (s *sorter) groupSegments(ctx context.Context, g *grouper, segs []segment) 
 // in any order, so it works on runs of rows with equal ids. Looking every
 // run up in one hash table of the ids would miss the cache on every run
 // (the table of a million journeys is tens of megabytes), so the runs are
-// first partitioned by the top bits of their hash, and each partition,
-// of about 4096 runs, is numbered with a table that stays in the cache
-// (a radix-partitioned hash join). A run is 16 bytes while it is
-// numbered: its key (an id of up to 8 bytes itself, a longer one its
-// hash, compared in full on a match), its length and its first row.
-// Journeys are numbered partition by partition, which does not matter: an
-// aggregate is the same whatever order its journeys are added in.
+// first partitioned by the top bits of their hash (see partitionRuns), and
+// each partition, of about 4096 runs, is numbered with a table that stays
+// in the cache (a radix-partitioned hash join). Journeys are numbered
+// partition by partition, which does not matter: an aggregate is the same
+// whatever order its journeys are added in.
 func journeysOf(ctx context.Context, n int, id func(uint32) []byte) (jid, first []uint32, err error) {
-	type run struct {
-		key   uint64
-		len   uint32
-		start uint32 // the run's first row
+	runOf := make([]uint32, n) // a row's run, in parted; then its journey
+	pr, err := partitionRuns(ctx, n, id, runOf)
+	if err != nil {
+		return nil, nil, err
 	}
-	keyOf := func(b []byte) uint64 {
-		if len(b) <= 8 {
-			return idPrefix(b)
+	runJ := make([]uint32, len(pr.runs)) // the journey of each run of pr.runs
+	first = make([]uint32, 0, len(pr.runs))
+	err = pr.each(ctx, id, func(r int, dup uint32, ok bool) bool {
+		if ok {
+			runJ[r] = runJ[dup]
+		} else {
+			runJ[r] = uint32(len(first))
+			first = append(first, pr.runs[r].start)
 		}
-		return fnv64(b)
+		return true
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	hashOf := func(key uint64, n uint32) uint64 { return mix(key^uint64(n)<<56, 0x9E3779B97F4A7C15) }
+	for i, r := range runOf {
+		runOf[i] = runJ[r]
+	}
+	return runOf, first, nil
+}
+
+// repeatedRun reports whether two runs of equal ids among n rows, row i
+// having id(i), have the same id: whether a journey's rows are apart.
+func repeatedRun(ctx context.Context, n int, id func(uint32) []byte) (bool, error) {
+	pr, err := partitionRuns(ctx, n, id, nil)
+	if err != nil {
+		return false, err
+	}
+	repeated := false
+	err = pr.each(ctx, id, func(_ int, _ uint32, ok bool) bool {
+		repeated = ok
+		return !ok
+	})
+	return repeated, err
+}
+
+// A run is rows with equal ids, in a row; 16 bytes while journeys are
+// numbered: its key (an id of up to 8 bytes itself, a longer one's hash,
+// compared in full on a match), its length and its first row.
+type run struct {
+	key   uint64
+	len   uint32
+	start uint32
+}
+
+// partedRuns are runs in partitions: runs[count[p]:count[p+1]] is
+// partition p.
+type partedRuns struct {
+	runs  []run
+	count []uint32
+	seed  runSeed
+}
+
+// runSeed seeds the hashes of the runs' ids, at random per read, so that
+// no input can be made to collide on purpose; no result depends on them.
+type runSeed struct {
+	long maphash.Seed
+	mix  uint64
+}
+
+func newRunSeed() runSeed { return runSeed{maphash.MakeSeed(), rand.Uint64()} }
+
+func (s runSeed) key(b []byte) uint64 {
+	if len(b) <= 8 {
+		return idPrefix(b)
+	}
+	return maphash.Bytes(s.long, b)
+}
+
+func (s runSeed) hash(key uint64, n uint32) uint64 { return mix(key^uint64(n)<<56, s.mix) }
+
+// partitionRuns finds the runs of n rows and partitions them by the top
+// bits of their hash, about 4096 runs a partition. With runOf (n long) it
+// sets runOf[i] to the index in runs of row i's run.
+func partitionRuns(ctx context.Context, n int, id func(uint32) []byte, runOf []uint32) (partedRuns, error) {
 	pbits := 0
 	for n>>pbits > 4096 {
 		pbits++
@@ -814,56 +894,61 @@ func journeysOf(ctx context.Context, n int, id func(uint32) []byte) (jid, first 
 	count := make([]uint32, 1<<pbits+1)
 	runs := 0
 	var prev []byte
+	seed := newRunSeed()
 	for i := range n {
 		if i&4095 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, nil, err
+				return partedRuns{}, err
 			}
 		}
 		if b := id(uint32(i)); i == 0 || string(b) != string(prev) {
 			prev = b
-			count[hashOf(keyOf(b), uint32(len(b)))>>shift+1]++
+			count[seed.hash(seed.key(b), uint32(len(b)))>>shift+1]++
 			runs++
 		}
 	}
 	for p := 1; p < len(count); p++ {
 		count[p] += count[p-1]
 	}
-	// The runs by partition; fill[p] is where partition p's next goes.
 	parted := make([]run, runs)
-	fill := append([]uint32(nil), count[:len(count)-1]...)
-	runOf := make([]uint32, n) // a row's run, in parted; then its journey
+	fill := append([]uint32(nil), count[:len(count)-1]...) // where partition p's next run goes
 	r := uint32(0)
 	for i := range n {
 		if b := id(uint32(i)); i == 0 || string(b) != string(prev) {
 			prev = b
-			key, l := keyOf(b), uint32(len(b))
-			p := hashOf(key, l) >> shift
+			key, l := seed.key(b), uint32(len(b))
+			p := seed.hash(key, l) >> shift
 			r = fill[p]
 			fill[p]++
 			parted[r] = run{key: key, len: l, start: uint32(i)}
 		}
-		runOf[i] = r
+		if runOf != nil {
+			runOf[i] = r
+		}
 	}
-	fill = nil
-	// Number each partition's runs with a table of twice its runs.
+	return partedRuns{runs: parted, count: count, seed: seed}, nil
+}
+
+// each calls fn with each run r, partition by partition, with ok and the
+// earlier run dup of its partition that has the same id, if there is
+// one; it stops when fn returns false. With id nil, runs of equal keys
+// and lengths have the same id.
+func (pr partedRuns) each(ctx context.Context, id func(uint32) []byte, fn func(r int, dup uint32, ok bool) bool) error {
 	type entry struct {
 		key uint64
 		len uint32
-		j1  uint32 // journey + 1; 0 empty
+		r1  uint32 // run + 1; 0 empty
 	}
 	var table []entry
-	runJ := make([]uint32, runs) // the journey of each run of parted
-	first = make([]uint32, 0, runs)
-	for p := range len(count) - 1 {
+	for p := range len(pr.count) - 1 {
 		if p&255 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, nil, err
+				return err
 			}
 		}
-		part := parted[count[p]:count[p+1]]
+		lo, hi := int(pr.count[p]), int(pr.count[p+1])
 		size := 16
-		for size < 2*len(part) {
+		for size < 2*(hi-lo) {
 			size *= 2
 		}
 		if cap(table) < size {
@@ -872,30 +957,29 @@ func journeysOf(ctx context.Context, n int, id func(uint32) []byte) (jid, first 
 		table = table[:size]
 		clear(table)
 		mask := uint64(size - 1)
-		for k := range part {
-			ru := &part[k]
-			q := hashOf(ru.key, ru.len) & mask
+		for r := lo; r < hi; r++ {
+			ru := &pr.runs[r]
+			q := pr.seed.hash(ru.key, ru.len) & mask
 			for {
 				e := &table[q]
-				if e.j1 == 0 {
-					*e = entry{key: ru.key, len: ru.len, j1: uint32(len(first)) + 1}
-					runJ[int(count[p])+k] = uint32(len(first))
-					first = append(first, ru.start)
+				if e.r1 == 0 {
+					*e = entry{key: ru.key, len: ru.len, r1: uint32(r) + 1}
+					if !fn(r, 0, false) {
+						return nil
+					}
 					break
 				}
-				if e.key == ru.key && e.len == ru.len && (ru.len <= 8 || bytes.Equal(id(first[e.j1-1]), id(ru.start))) {
-					runJ[int(count[p])+k] = e.j1 - 1
+				if e.key == ru.key && e.len == ru.len && (ru.len <= 8 || id == nil || bytes.Equal(id(pr.runs[e.r1-1].start), id(ru.start))) {
+					if !fn(r, e.r1-1, true) {
+						return nil
+					}
 					break
 				}
 				q = (q + 1) & mask
 			}
 		}
 	}
-	parted, table = nil, nil
-	for i, r := range runOf {
-		runOf[i] = runJ[r]
-	}
-	return runOf, first, nil
+	return nil
 }
 
 // fnv64 is the 64-bit FNV-1a hash.

@@ -42,6 +42,7 @@ type anyPart struct {
 	part
 	s    *sorter // the part's parser (its table, its names cache)
 	bins [nParts]segment
+	spec *specPart // see split_spec.go: nil when the rows are held
 }
 
 // partOf returns the sorter of a journey id: the top bit of its hash
@@ -68,22 +69,41 @@ func readUnsortedSplit(ctx context.Context, src source, t *table, name string, c
 		trace("no split point")
 		return nil, nil, false
 	}
+	if a, err, ok, done := readSplitParts(ctx, src, t, name, c, at, budget, true); done {
+		return a, err, ok
+	}
+	a, err, ok, _ = readSplitParts(ctx, src, t, name, c, at, budget, false)
+	return a, err, ok
+}
+
+// readSplitParts is readUnsortedSplit from the split at on: speculating
+// (see split_spec.go), or holding the rows and grouping them. done is
+// false when the speculation did not hold.
+func readSplitParts(ctx context.Context, src source, t *table, name string, c config, at int64, budget int, speculate bool) (a *Aggregate, err error, ok, done bool) {
 	t1, err := openTable(ctx, src.section(src.start, at), name, c, touchColumns)
 	if err != nil {
-		return nil, nil, false // the header read once already: not expected
+		return nil, nil, false, true // the header read once already: not expected
 	}
-	perRow := bytesPerLine(src, at)
 	names := &sharedNames{names: []string{""}, ids: map[string]uint32{"": 0}}
 	var held atomic.Int64 // bytes of rows held by both parts
-	newPart := func(t *table) *anyPart {
-		return &anyPart{s: &sorter{t: t, c: c, names: []string{""}, nameID: map[string]uint32{}, shared: names, errs: lineErrors{name: name}}}
+	var off atomic.Bool   // the speculation is given up
+	seed := newRunSeed()
+	newPart := func(t *table, second bool) *anyPart {
+		p := &anyPart{s: &sorter{t: t, c: c, names: []string{""}, nameID: map[string]uint32{}, shared: names, errs: lineErrors{name: name}}}
+		if speculate {
+			p.spec = newSpecPart(c, names, name, seed, &off, second)
+		}
+		return p
 	}
-	p1, p2 := newPart(t1), newPart(nil)
-	p1.presize(at-src.start, perRow, budget)
-	p2.presize(src.end-at, perRow, budget)
-	done := make(chan struct{})
+	p1, p2 := newPart(t1, false), newPart(nil, true)
+	if !speculate {
+		perRow := bytesPerLine(src, at)
+		p1.presize(at-src.start, perRow, budget)
+		p2.presize(src.end-at, perRow, budget)
+	}
+	finished := make(chan struct{})
 	go func() {
-		defer close(done)
+		defer close(finished)
 		defer p2.guard()
 		off, err := countLines(ctx, src, src.start, at)
 		if err != nil {
@@ -97,24 +117,52 @@ func readUnsortedSplit(ctx context.Context, src source, t *table, name string, c
 		defer p1.guard()
 		p1.parse(ctx, &held, int64(budget))
 	}()
-	<-done
+	<-finished
 
+	if speculate && off.Load() {
+		trace("speculation given up")
+		return nil, nil, false, false // the rows are read again, held
+	}
 	switch {
 	case p1.fatal != nil:
 		trace("split")
-		return nil, p1.fatal, true
+		return nil, p1.fatal, true, true
 	case p1.stopped:
 		trace("stopped")
-		return nil, nil, false // the one reader groups only the rows before it
+		return nil, nil, false, true // the one reader groups only the rows before it
 	case t1.openAtEnd:
 		trace("inside quotes")
-		return nil, nil, false
+		return nil, nil, false, true
 	case p2.fatal != nil:
 		trace("split")
-		return nil, p2.fatal, true
+		return nil, p2.fatal, true, true
 	case held.Load() < 0:
+		if speculate {
+			return nil, nil, false, false
+		}
 		trace("sort memory")
-		return nil, nil, false // the one reader spills to disk
+		return nil, nil, false, true // the one reader spills to disk
+	}
+	if speculate {
+		a, ok, err := finishSpec(ctx, p1, p2, names.names)
+		switch {
+		case err != nil:
+			return nil, err, true, true
+		case !ok:
+			trace("speculation failed")
+			return nil, nil, false, false
+		}
+		var errs lineErrors
+		errs.name = name
+		for _, s := range []*sorter{p1.s, p2.s, p1.spec.s, p2.spec.s} {
+			errs.total += s.errs.total
+			errs.list = append(errs.list, s.errs.list...)
+		}
+		trace("speculation")
+		if !errs.empty() {
+			return nil, errs.err(), true, true
+		}
+		return a, nil, true, true
 	}
 	// Group each sorter's journeys, the first part's rows first, into an
 	// aggregate of its own.
@@ -146,24 +194,24 @@ func readUnsortedSplit(ctx context.Context, src source, t *table, name string, c
 	for k := range nParts {
 		if fatal[k] != nil {
 			trace("split")
-			return nil, fatal[k], true
+			return nil, fatal[k], true, true
 		}
 		if sorters[k].addErr && !skip {
 			trace("add error")
-			return nil, nil, false // an overflow may come on another journey in one pass
+			return nil, nil, false, true // an overflow may come on another journey in one pass
 		}
 	}
 	if !errs.empty() {
 		trace("split")
-		return nil, errs.err(), true
+		return nil, errs.err(), true, true
 	}
 	a = aggs[0]
 	if err := a.Merge(aggs[1]); err != nil {
 		trace("merge")
-		return nil, nil, false
+		return nil, nil, false, true
 	}
 	trace("split")
-	return a, nil, true
+	return a, nil, true, true
 }
 
 // parse reads the part's rows into its bins, as readUnsorted's loop does.
@@ -171,11 +219,18 @@ func readUnsortedSplit(ctx context.Context, src source, t *table, name string, c
 func (p *anyPart) parse(ctx context.Context, held *atomic.Int64, budget int64) {
 	s, t := p.s, p.s.t
 	curCol := t.h.Has(colCurrency)
+	sp := p.spec
+	if sp != nil {
+		sp.s.t = t
+	}
 	var mine int64 // bytes held, not yet counted in held
 	for n := 0; ; n++ {
 		if n&1023 == 0 {
 			if err := ctx.Err(); err != nil {
 				p.fatal = err
+				return
+			}
+			if sp != nil && sp.off.Load() {
 				return
 			}
 			if total := held.Add(mine); total < 0 || total >= budget {
@@ -188,6 +243,9 @@ func (p *anyPart) parse(ctx context.Context, held *atomic.Int64, budget int64) {
 		if errors.Is(err, io.EOF) {
 			if held.Add(mine) >= budget {
 				held.Store(-1 << 62)
+			}
+			if sp != nil {
+				sp.end(p)
 			}
 			return
 		}
@@ -210,7 +268,14 @@ func (p *anyPart) parse(ctx context.Context, held *atomic.Int64, budget int64) {
 			continue
 		}
 		id := t.field(colID)
-		b := &p.bins[partOf(id)]
+		k := partOf(id)
+		if sp != nil {
+			// A run's record (16 bytes) at most per row.
+			sp.row(p, k, id, &r)
+			mine += 16
+			continue
+		}
+		b := &p.bins[k]
 		n := rowDataSize(&r.srow, len(id))
 		if uint64(len(b.arena))+uint64(n) > 1<<32-1 {
 			held.Store(-1 << 62)

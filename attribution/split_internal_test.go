@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -96,6 +97,22 @@ func splitInputs(t *testing.T) map[string]string {
 		many.WriteString(row("long", fmt.Sprintf("%02d", 1+i%28), "email"))
 	}
 	many.WriteString(row("after", "01", "email"))
+	// The valid rows shuffled: most journeys' rows apart. And the same
+	// with equal touch times, whose order the sort decides.
+	data := lines[1 : len(lines)-1]
+	shuffled := []string{lines[0]}
+	for i := range data {
+		shuffled = append(shuffled, data[(i*37)%len(data)])
+	}
+	ties := valid[:strings.IndexByte(valid, '\n')+1]
+	for _, l := range data[:120] {
+		f := strings.Split(l, ",")
+		f[1] = "2025-01-01T00:00:00Z"
+		if f[5] == "1" {
+			f[7] = "2025-01-02T00:00:00Z\n"
+		}
+		ties += strings.Join(f, ",")
+	}
 	return map[string]string{
 		"valid":        valid,
 		"bad rows":     insert(20, "x1,yesterday,email,0,0,0,0,\n") + "short,row\n",
@@ -105,6 +122,8 @@ func splitInputs(t *testing.T) map[string]string {
 		"quoted":       quoted.String(),
 		"crlf blank":   crlf.String(),
 		"one journey":  many.String(),
+		"shuffled":     strings.Join(shuffled, ""),
+		"equal times":  ties,
 		"currency":     strings.Replace(hc, "campaign", "currency", 1) + rowc("a", "01", "email", "USD") + rowc("a", "02", "email", "EUR") + rowc("b", "01", "web", ""),
 	}
 }
@@ -124,15 +143,18 @@ func TestSplitMatchesOneReader(t *testing.T) {
 		name string
 		opts []Option
 		want string // the outcome some reads must have
+		also string // and another one
 	}{
-		{"grouped", []Option{WithRowOrder(Grouped)}, "split"},
-		{"grouped window 2", []Option{WithRowOrder(Grouped), WithRegroupWindow(2)}, "split"},
-		{"grouped window 5", []Option{WithRowOrder(Grouped), WithRegroupWindow(5)}, "split"},
-		{"grouped period", []Option{WithRowOrder(Grouped), WithPeriod(dayUTC(2025, 1, 3), dayUTC(2025, 3, 1))}, "split"},
-		{"any", nil, "split"},
-		{"any period", []Option{WithPeriod(dayUTC(2025, 1, 3), dayUTC(2025, 3, 1))}, "split"},
+		{"grouped", []Option{WithRowOrder(Grouped)}, "split", ""},
+		{"grouped window 2", []Option{WithRowOrder(Grouped), WithRegroupWindow(2)}, "split", ""},
+		{"grouped window 5", []Option{WithRowOrder(Grouped), WithRegroupWindow(5)}, "split", ""},
+		{"grouped period", []Option{WithRowOrder(Grouped), WithPeriod(dayUTC(2025, 1, 3), dayUTC(2025, 3, 1))}, "split", ""},
+		// Valid input whose journeys come together is added while it is
+		// parsed (split_spec.go); scattered journeys are grouped.
+		{"any", nil, "split", "speculation"},
+		{"any period", []Option{WithPeriod(dayUTC(2025, 1, 3), dayUTC(2025, 3, 1))}, "split", "speculation"},
 		// Past the sort memory the one reader spills to disk.
-		{"any spilling", []Option{WithSortMemory(2000)}, "sort memory"},
+		{"any spilling", []Option{WithSortMemory(2000)}, "sort memory", ""},
 	} {
 		outcomes := map[string]int{}
 		splitTrace = func(o string) { outcomes[o]++ }
@@ -159,8 +181,10 @@ func TestSplitMatchesOneReader(t *testing.T) {
 			})
 		}
 		t.Logf("%s: %v", mode.name, outcomes)
-		if outcomes[mode.want] == 0 {
-			t.Errorf("%s: no read had outcome %q: %v", mode.name, mode.want, outcomes)
+		for _, w := range []string{mode.want, mode.also} {
+			if w != "" && outcomes[w] == 0 {
+				t.Errorf("%s: no read had outcome %q: %v", mode.name, w, outcomes)
+			}
 		}
 	}
 }
@@ -209,5 +233,59 @@ func TestSplitCancel(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("%v: err = %v, want context.Canceled", opts, err)
 		}
+	}
+}
+
+// TestSpeculation: a split AnyOrder read of journeys whose rows come
+// together is done in one pass; one journey resumed at the very end makes
+// the check fail and the read start again; scattered journeys give up
+// the speculation early. Each gives what one reader gives.
+func TestSpeculation(t *testing.T) {
+	defer func(m int64, p func(int64, int64) int64, tr func(string)) {
+		splitMinBytes, splitPoint, splitTrace = m, p, tr
+	}(splitMinBytes, splitPoint, splitTrace)
+	splitMinBytes = 0
+	var buf bytes.Buffer
+	if err := synth.WriteTouches(&buf, 4000, 11); err != nil {
+		t.Fatal(err)
+	}
+	valid := buf.String()
+	lines := strings.SplitAfter(valid, "\n")
+	data := lines[1 : len(lines)-1]
+	// The last row of the first journey with several rows, moved to the end.
+	var k int
+	for k = 1; strings.Split(data[k], ",")[0] != strings.Split(data[k-1], ",")[0]; k++ {
+	}
+	late := lines[0] + strings.Join(data[:k], "") + strings.Join(data[k+1:], "") + data[k]
+	scattered := []string{lines[0]}
+	for i := range data {
+		scattered = append(scattered, data[(i*7919)%len(data)])
+	}
+	for _, tc := range []struct {
+		name, in string
+		want     []string // the outcomes traced, in order
+	}{
+		{"together", valid, []string{"speculation"}},
+		{"resumed at the end", late, []string{"speculation failed", "split"}},
+		{"scattered", strings.Join(scattered, ""), []string{"speculation given up", "split"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := ReadTouches(context.Background(), oneReader{strings.NewReader(tc.in)}, "t.csv")
+			want := outcome(t, a, err)
+			if strings.HasPrefix(want, "error") {
+				t.Fatalf("one reader: %s", want)
+			}
+			var got []string
+			splitTrace = func(o string) { got = append(got, o) }
+			splitPoint = func(start, end int64) int64 { return (start + end) / 2 }
+			a, err = ReadTouches(context.Background(), strings.NewReader(tc.in), "t.csv")
+			splitTrace = nil
+			if o := outcome(t, a, err); o != want {
+				t.Fatalf("split: got\n%s\nwant\n%s", o, want)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("outcomes %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
