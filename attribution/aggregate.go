@@ -281,7 +281,7 @@ func (a *Aggregate) addPathKey(key []byte, journeys, conversions, value int64) *
 		a.paths = append(make([]pathStat, 0, 2*cap(a.paths)+64), a.paths...) // double, not 1.25×
 	}
 	a.paths = append(a.paths, pathStat{key: k, journeys: journeys, conversions: conversions, value: value})
-	a.pathIdx.put(k, int32(len(a.paths)-1))
+	a.pathIdx.put(k, int32(len(a.paths)-1), a.paths)
 	return &a.paths[len(a.paths)-1]
 }
 

@@ -293,7 +293,7 @@ func decodeAggregate(data []byte) (*Aggregate, error) {
 			return nil, r.Err
 		}
 		a.paths[i] = p
-		a.pathIdx.put(p.key, int32(i))
+		a.pathIdx.put(p.key, int32(i), a.paths)
 	}
 	if sum != want {
 		return nil, fmt.Errorf("%w: paths hold %+v, the totals less the unattributed %+v", ErrEncoding, sum, want)

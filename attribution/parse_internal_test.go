@@ -19,13 +19,13 @@ func TestFastRFC3339(t *testing.T) {
 			for _, c := range clocks {
 				s := fmt.Sprintf("%04d-%02d-%02dT%s", y, d.Month(), d.Day(), c)
 				// RFC 3339 allows a lowercase t and z (section 5.6), which
-		// time.Parse does not.
-		u := []byte(s)
-		u[10] = 'T'
-		if u[len(u)-1] == 'z' {
-			u[len(u)-1] = 'Z'
-		}
-		want, err := time.Parse(time.RFC3339Nano, string(u))
+				// time.Parse does not.
+				u := []byte(s)
+				u[10] = 'T'
+				if u[len(u)-1] == 'z' {
+					u[len(u)-1] = 'Z'
+				}
+				want, err := time.Parse(time.RFC3339Nano, string(u))
 				if err != nil {
 					t.Fatal(err)
 				}
