@@ -158,15 +158,20 @@ func finishSpec(ctx context.Context, p1, p2 *anyPart, names []string) (a *Aggreg
 	if s1.s.addErr {
 		return nil, false, nil
 	}
-	// Merge while the bins are checked: the merge is lost work only when
-	// the speculation does not hold.
+	// Merge while the bins are checked, and build the canonical view the
+	// models run on (see view) while the other core checks: that work is
+	// lost only when the speculation does not hold.
 	var repeated [nParts]bool
 	var errs [nParts]error
 	var mergeErr error
 	problems := !s1.s.errs.empty() || !s2.s.errs.empty() || !p1.s.errs.empty() || !p2.s.errs.empty()
 	var wg sync.WaitGroup
 	if !problems {
-		wg.Go(func() { mergeErr = s1.a.Merge(s2.a) })
+		wg.Go(func() {
+			if mergeErr = s1.a.Merge(s2.a); mergeErr == nil {
+				s1.a.view()
+			}
+		})
 	}
 	for k := range nParts {
 		wg.Go(func() {
