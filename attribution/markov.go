@@ -171,6 +171,21 @@ func buildChain(ctx context.Context, a *Aggregate, k int) (*chain, error) {
 		c.value = append(c.value, 0)
 	}
 	grow()
+	// Order 1: a state is a channel, found by its id, and with few
+	// channels the edges are counted in a matrix, then moved to the map.
+	var idOf []int32 // the state of each channel; -1 before it appears
+	var dense []int64
+	var seen []bool
+	nsMax := len(a.chans) + 1
+	if k == 1 {
+		idOf = make([]int32, len(a.chans))
+		for i := range idOf {
+			idOf[i] = -1
+		}
+		if nsMax <= 256 {
+			dense, seen = make([]int64, nsMax*nsMax), make([]bool, nsMax*nsMax)
+		}
+	}
 	for pi := range a.paths {
 		if pi&4095 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -180,7 +195,32 @@ func buildChain(ctx context.Context, a *Aggregate, k int) (*chain, error) {
 		p := &a.paths[pi]
 		n := len(p.key) / 2
 		prev, prevWin := int32(0), ""
-		for i := 0; i < n; i++ {
+		if idOf != nil {
+			prevCh := -1
+			for i := 0; i < n; i++ {
+				ch := int(keyID(p.key, i))
+				if ch == prevCh {
+					continue
+				}
+				id := idOf[ch]
+				if id < 0 {
+					id = int32(len(c.win))
+					idOf[ch] = id
+					c.win = append(c.win, p.key[2*i:2*i+2])
+					grow()
+				}
+				if dense != nil {
+					e := int(prev)*nsMax + int(id)
+					dense[e] += p.journeys
+					seen[e] = true
+				} else {
+					c.edges[uint64(prev)<<32|uint64(id)] += p.journeys
+				}
+				c.out[prev] += p.journeys
+				prev, prevCh = id, ch
+			}
+		}
+		for i := 0; i < n && idOf == nil; i++ {
 			lo := max(0, i-k+1)
 			w := p.key[2*lo : 2*(i+1)]
 			if w == prevWin {
@@ -203,6 +243,11 @@ func buildChain(ctx context.Context, a *Aggregate, k int) (*chain, error) {
 		c.value[prev] += p.value
 	}
 	ns := len(c.win)
+	for e, ok := range seen {
+		if ok {
+			c.edges[uint64(e/nsMax)<<32|uint64(e%nsMax)] = dense[e]
+		}
+	}
 	c.chanSets = make([][]uint16, ns)
 	for s, w := range c.win {
 		var set []uint16

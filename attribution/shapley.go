@@ -3,6 +3,7 @@ package attribution
 import (
 	"context"
 	"encoding/binary"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"sort"
@@ -131,7 +132,31 @@ func (m localRate) run(ctx context.Context, a *Aggregate) (*Result, error) {
 	var sets []setStat
 	var ids []uint16
 	var kb []byte
+	// With 64 channels or fewer a set is its mask: found without sorting
+	// the path's ids or hashing a string.
+	small := len(a.chans) <= 64
+	byMask := map[uint64]int{}
 	for _, p := range a.paths {
+		if small {
+			var mask uint64
+			for i := 0; i < len(p.key)/2; i++ {
+				mask |= 1 << keyID(p.key, i)
+			}
+			i, ok := byMask[mask]
+			if !ok {
+				i = len(sets)
+				byMask[mask] = i
+				st := setStat{mask: mask}
+				for m := mask; m != 0; m &= m - 1 {
+					st.ids = append(st.ids, uint16(bits.TrailingZeros64(m)))
+				}
+				sets = append(sets, st)
+			}
+			sets[i].journeys += p.journeys
+			sets[i].conversions += p.conversions
+			sets[i].value += p.value
+			continue
+		}
 		ids = channelSet(ids[:0], p.key)
 		kb = kb[:0]
 		for _, id := range ids {
