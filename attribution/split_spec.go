@@ -92,12 +92,23 @@ func (sp *specPart) close(p *anyPart, k int) {
 		}
 		sp.sample[string(g.id)] = struct{}{}
 	}
-	sp.recs[k] = append(sp.recs[k], run{key: sp.seed.key(g.id), len: uint32(len(g.id))})
+	sp.record(k, g.id)
 	sp.s.names = p.s.byID
 	g.flushSorted()
 	if sp.s.addErr {
 		sp.off.Store(true)
 	}
+}
+
+// record keeps the record of a run of bin k with this id.
+func (sp *specPart) record(k int, id []byte) {
+	r := &sp.recs[k]
+	if len(*r) == cap(*r) {
+		// Double: append grows large slices by 1.25×, copying the
+		// records several times over.
+		*r = append(make([]run, 0, 2*cap(*r)+4096), *r...)
+	}
+	*r = append(*r, run{key: sp.seed.key(id), len: uint32(len(id))})
 }
 
 // hold keeps bin k's open run for the end.
@@ -135,7 +146,7 @@ func finishSpec(ctx context.Context, p1, p2 *anyPart, names []string) (a *Aggreg
 		h1, h2 := s1.held[k], s2.held[k]
 		g := &s1.open[k]
 		add := func(sp *specPart, h heldRun) {
-			sp.recs[k] = append(sp.recs[k], run{key: sp.seed.key(h.id), len: uint32(len(h.id))})
+			sp.record(k, h.id)
 			g.id = append(g.id[:0], h.id...)
 			g.rows = append(g.rows[:0], h.rows...)
 		}
@@ -175,9 +186,8 @@ func finishSpec(ctx context.Context, p1, p2 *anyPart, names []string) (a *Aggreg
 	}
 	for k := range nParts {
 		wg.Go(func() {
-			recs := append(s1.recs[k], s2.recs[k]...)
+			repeated[k], errs[k] = hasRepeatedKey(ctx, s1.seed, s1.recs[k], s2.recs[k])
 			s1.recs[k], s2.recs[k] = nil, nil
-			repeated[k], errs[k] = hasRepeatedKey(ctx, recs, s1.seed)
 		})
 	}
 	wg.Wait()
@@ -198,27 +208,35 @@ func finishSpec(ctx context.Context, p1, p2 *anyPart, names []string) (a *Aggreg
 	return s1.a, true, nil
 }
 
-// hasRepeatedKey reports whether two records of recs have the same key
-// and length, partitioning them as partitionRuns does.
-func hasRepeatedKey(ctx context.Context, recs []run, seed runSeed) (bool, error) {
+// hasRepeatedKey reports whether two records of the lists have the same
+// key and length, partitioning them as partitionRuns does.
+func hasRepeatedKey(ctx context.Context, seed runSeed, lists ...[]run) (bool, error) {
+	n := 0
+	for _, recs := range lists {
+		n += len(recs)
+	}
 	pbits := 0
-	for len(recs)>>pbits > 4096 {
+	for n>>pbits > 4096 {
 		pbits++
 	}
 	shift := uint(64 - pbits)
 	count := make([]uint32, 1<<pbits+1)
-	for i := range recs {
-		count[seed.hash(recs[i].key, recs[i].len)>>shift+1]++
+	for _, recs := range lists {
+		for i := range recs {
+			count[seed.hash(recs[i].key, recs[i].len)>>shift+1]++
+		}
 	}
 	for p := 1; p < len(count); p++ {
 		count[p] += count[p-1]
 	}
-	parted := make([]run, len(recs))
+	parted := make([]run, n)
 	fill := append([]uint32(nil), count[:len(count)-1]...)
-	for _, r := range recs {
-		p := seed.hash(r.key, r.len) >> shift
-		parted[fill[p]] = r
-		fill[p]++
+	for _, recs := range lists {
+		for _, r := range recs {
+			p := seed.hash(r.key, r.len) >> shift
+			parted[fill[p]] = r
+			fill[p]++
+		}
 	}
 	repeated := false
 	err := partedRuns{runs: parted, count: count, seed: seed}.each(ctx, nil, func(_ int, _ uint32, ok bool) bool {
