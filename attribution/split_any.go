@@ -270,9 +270,7 @@ func (p *anyPart) parse(ctx context.Context, held *atomic.Int64, budget int64) {
 		id := t.field(colID)
 		k := partOf(id)
 		if sp != nil {
-			// A run's record (16 bytes) at most per row.
-			sp.row(p, k, id, &r)
-			mine += 16
+			mine += sp.row(p, k, id, &r)
 			continue
 		}
 		b := &p.bins[k]

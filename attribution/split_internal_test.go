@@ -261,11 +261,22 @@ func TestSpeculation(t *testing.T) {
 	for i := range data {
 		scattered = append(scattered, data[(i*7919)%len(data)])
 	}
+	// One journey of 60,000 rows in reverse time order, then a short one:
+	// sorted by insertion, that journey alone would take 1.8·10⁹
+	// comparisons.
+	var long strings.Builder
+	long.WriteString(lines[0])
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 60000; i > 0; i-- {
+		fmt.Fprintf(&long, "big,%s,ch%d,0,0,0,0,\n", base.Add(time.Duration(i)*time.Minute).Format(time.RFC3339), i%7)
+	}
+	long.WriteString("small,2025-01-01T00:00:00Z,email,0,0,0,0,\n")
 	for _, tc := range []struct {
 		name, in string
 		want     []string // the outcomes traced, in order
 	}{
 		{"together", valid, []string{"speculation"}},
+		{"one long journey", long.String(), []string{"speculation"}},
 		{"resumed at the end", late, []string{"speculation failed", "split"}},
 		{"scattered", strings.Join(scattered, ""), []string{"speculation given up", "split"}},
 	} {

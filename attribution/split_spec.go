@@ -2,8 +2,10 @@ package attribution
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Speculation in a split AnyOrder read.
@@ -64,40 +66,51 @@ func newSpecPart(c config, names *sharedNames, name string, seed runSeed, off *a
 	return sp
 }
 
-// row takes the next row of bin k, whose id is id.
-func (sp *specPart) row(p *anyPart, k int, id []byte, r *trow) {
+// trowSize is the bytes a row of an open run takes.
+const trowSize = int64(unsafe.Sizeof(trow{}))
+
+// row takes the next row of bin k, whose id is id, and returns the change
+// in the bytes held: the rows of open and held runs, and 16 bytes for a
+// run's record.
+func (sp *specPart) row(p *anyPart, k int, id []byte, r *trow) (delta int64) {
 	g := &sp.open[k]
 	if len(g.rows) > 0 && string(g.id) != string(id) {
-		sp.close(p, k)
+		delta = sp.close(p, k)
 	}
 	if len(g.rows) == 0 {
 		g.id = append(g.id[:0], id...)
 	}
 	g.rows = append(g.rows, *r)
+	return delta + trowSize
 }
 
-// close ends bin k's open run.
-func (sp *specPart) close(p *anyPart, k int) {
+// close ends bin k's open run and returns the change in the bytes held.
+func (sp *specPart) close(p *anyPart, k int) int64 {
 	g := &sp.open[k]
 	if sp.second && !sp.seen[k] {
 		sp.seen[k] = true
 		sp.hold(k)
-		return
+		return 0
 	}
+	n := int64(len(g.rows))
 	if fnv64(g.id)&63 == 0 {
 		if _, ok := sp.sample[string(g.id)]; ok {
 			sp.off.Store(true)
 			g.rows = g.rows[:0]
-			return
+			return 0
 		}
 		sp.sample[string(g.id)] = struct{}{}
 	}
 	sp.record(k, g.id)
 	sp.s.names = p.s.byID
 	g.flushSorted()
+	if cap(g.rows) > 4096 {
+		g.rows = nil // the largest journey's rows are not kept
+	}
 	if sp.s.addErr {
 		sp.off.Store(true)
 	}
+	return 16 - n*trowSize
 }
 
 // record keeps the record of a run of bin k with this id.
@@ -115,7 +128,7 @@ func (sp *specPart) record(k int, id []byte) {
 func (sp *specPart) hold(k int) {
 	g := &sp.open[k]
 	sp.held[k] = heldRun{id: append([]byte(nil), g.id...), rows: append([]trow(nil), g.rows...)}
-	g.rows = g.rows[:0]
+	g.rows = nil
 }
 
 // end is called when p has read all its rows.
@@ -250,11 +263,15 @@ func hasRepeatedKey(ctx context.Context, seed runSeed, lists ...[]run) (bool, er
 // and flushes them.
 func (g *grouper) flushSorted() {
 	rows := g.rows
-	// Insertion sort: a journey has few rows.
-	for a := 1; a < len(rows); a++ {
-		for b := a; b > 0 && g.s.cmpSameJourney(&rows[b].srow, &rows[b-1].srow) < 0; b-- {
-			rows[b], rows[b-1] = rows[b-1], rows[b]
+	if len(rows) <= insertionMax {
+		// Insertion sort: a journey mostly has few rows.
+		for a := 1; a < len(rows); a++ {
+			for b := a; b > 0 && g.s.cmpSameJourney(&rows[b].srow, &rows[b-1].srow) < 0; b-- {
+				rows[b], rows[b-1] = rows[b-1], rows[b]
+			}
 		}
+	} else {
+		slices.SortFunc(rows, func(x, y trow) int { return g.s.cmpSameJourney(&x.srow, &y.srow) })
 	}
 	g.flush()
 }
