@@ -73,7 +73,10 @@ const DefaultSortMemory = 512 << 20
 // names, plus the rows of the largest journey, plus the aggregate itself —
 // not a set of every journey id. (The process can hold more: Go's garbage
 // collector lets the heap grow to about twice what is live, see GOGC.)
-// Temporary files are removed before ReadTouches returns.
+// Temporary files are removed before ReadTouches returns. A split read
+// that speculates (see AnyOrder) counts 16 bytes per journey and the rows
+// of the journeys being read against the same budget; past it, the file is
+// read again as above.
 func WithSortMemory(n int) Option {
 	return func(c *config) {
 		if n > 0 {
