@@ -113,7 +113,7 @@ func TestScoreAccount(t *testing.T) {
 	}
 	// The explanation reconciles: the contributions add up to the score.
 	sum := 0.0
-	for _, c := range res.Account.Scores[0].Contributions {
+	for _, c := range res.Account.Scores[0].Contributions() {
 		sum += c.Points
 	}
 	if sum != icp {

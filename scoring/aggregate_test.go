@@ -84,7 +84,7 @@ scores:
 		t.Fatal(err)
 	}
 	web := 12 * math.Exp2(-40.0/30)
-	if s := res.Scores[0]; s.Value != 0 || math.Abs(s.Raw-(web-10)) > 1e-12 || len(s.Contributions) != 2 {
+	if s := res.Scores[0]; s.Value != 0 || math.Abs(s.Raw-(web-10)) > 1e-12 || len(s.Contributions()) != 2 {
 		t.Fatalf("%+v; want raw %v, value 0", s, web-10)
 	}
 	// 20 days after the webinar: 12 × 2^(−20/30) = 7.5595 and active.

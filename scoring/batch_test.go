@@ -94,7 +94,7 @@ func TestConcurrentScoring(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want[i] = fmt.Sprintf("%v %s %s", r.Scores, r.Grade, r.Stage)
+		want[i] = string(r.AppendJSON(nil)) // every score, contribution and input
 	}
 	var wg sync.WaitGroup
 	errs := make(chan string, 100)
@@ -109,7 +109,7 @@ func TestConcurrentScoring(t *testing.T) {
 					errs <- err.Error()
 					return
 				}
-				if got := fmt.Sprintf("%v %s %s", r.Scores, r.Grade, r.Stage); got != want[k] {
+				if got := string(r.AppendJSON(nil)); got != want[k] {
 					errs <- got + " != " + want[k]
 					return
 				}

@@ -303,8 +303,8 @@ func TestHandFitAgrees(t *testing.T) {
 	if fit != 100 || hand.fit != 100 || res.Grade != "A" || hand.grade != "A" || res.Stage != "mql" || hand.stage != "mql" {
 		t.Errorf("rules: %v %s %s; hand: %v %s %s; want 100 A mql", fit, res.Grade, res.Stage, hand.fit, hand.grade, hand.stage)
 	}
-	if len(res.Scores[0].Contributions) != len(hand.contribs) {
-		t.Errorf("rules fired %d, hand %d", len(res.Scores[0].Contributions), len(hand.contribs))
+	if len(res.Scores[0].Contributions()) != len(hand.contribs) {
+		t.Errorf("rules fired %d, hand %d", len(res.Scores[0].Contributions()), len(hand.contribs))
 	}
 }
 
@@ -440,7 +440,7 @@ func BenchmarkScoreAggregates(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if len(res.Scores[0].Contributions) == 0 {
+	if len(res.Scores[0].Contributions()) == 0 {
 		b.Fatal("no aggregate rule fired: the benchmark measures nothing")
 	}
 	b.ReportAllocs()

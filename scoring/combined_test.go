@@ -69,8 +69,8 @@ func TestCombinedScores(t *testing.T) {
 			}
 			// Results list models in file order; the combined model's parts
 			// are its models' values.
-			if res.Scores[1].Name != "total" || res.Scores[1].Raw != tt.total0 || len(res.Scores[1].Contributions) != 2 ||
-				res.Scores[1].Contributions[0].Score != "fit" || res.Scores[1].Contributions[0].Points != tt.fit {
+			if res.Scores[1].Name != "total" || res.Scores[1].Raw != tt.total0 || len(res.Scores[1].Contributions()) != 2 ||
+				res.Scores[1].Contributions()[0].Score != "fit" || res.Scores[1].Contributions()[0].Points != tt.fit {
 				t.Errorf("total: %+v", res.Scores[1])
 			}
 		}

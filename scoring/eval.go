@@ -62,21 +62,13 @@ func (s *evalState) evaluate() (res *Result, err error) {
 	} else {
 		scores = make([]Score, len(rs.models))
 	}
-	type span struct{ c0, c1 int }
-	var spansBuf [8]span
-	var spans []span
-	if len(rs.models) <= len(spansBuf) {
-		spans = spansBuf[:len(rs.models)]
-	} else {
-		spans = make([]span, len(rs.models))
-	}
 	for _, mi := range rs.order {
 		m := &rs.models[mi]
 		c0 := len(s.contribs)
 		total := 0.0
 		for _, ref := range m.sum {
 			v := s.scores[ref.idx]
-			s.contribs = append(s.contribs, contribScratch{model: int32(mi), rule: -1, sumOf: int32(ref.idx), points: v})
+			s.contribs = append(s.contribs, contribScratch{model: int32(mi), rule: -1 - int32(ref.idx), points: v})
 			total += v
 			if !finite(total) {
 				s.cur, s.curRule = noExpr, m.name
@@ -145,16 +137,17 @@ func (s *evalState) evaluate() (res *Result, err error) {
 		s.scores[mi] = v
 		sc := &scores[mi]
 		sc.Name, sc.Value, sc.Raw = m.name, v, total
-		spans[mi] = span{c0, len(s.contribs)}
+		sc.tr, sc.c0, sc.c1 = &res.tr, int32(c0), int32(len(s.contribs))
 	}
 	s.cur, s.curRule = noExpr, ""
 	if s.ctx.Err() != nil {
 		return nil, s.ctx.Err()
 	}
+	grade := -1
 	for gi := range rs.grades {
 		g := &rs.grades[gi]
 		if g.when == nil || s.cond(g.when) {
-			s.grade, s.gradeVal = g.grade, g.val
+			s.grade, s.gradeVal, grade = g.grade, g.val, gi
 			break
 		}
 	}
@@ -173,57 +166,7 @@ func (s *evalState) evaluate() (res *Result, err error) {
 	}
 	s.cur, s.curRule = noExpr, ""
 
-	// Copy the scratch into exactly sized slices: one allocation for the
-	// contributions, one for the inputs they read.
-	var inputs []Input
-	if len(s.inputs) > 0 {
-		inputs = make([]Input, len(s.inputs))
-		for i, in := range s.inputs {
-			r := &rs.refs[in.ref]
-			inputs[i].Field = r.name
-			switch r.kind {
-			case refField:
-				inputs[i].Value = s.vals[r.idx]
-				if rs.fields[r.idx].pii {
-					inputs[i].Value = rs.mask(inputs[i].Value)
-				}
-			case refScore:
-				inputs[i].Value = floatVal(s.scores[r.idx])
-			case refGrade:
-				inputs[i].Value = s.gradeVal
-			case refStage:
-				inputs[i].Value = stageValue(rs, int(in.stage))
-			}
-		}
-	}
-	if stageIn1 > stageIn0 {
-		res.StageInputs = inputs[stageIn0:stageIn1:stageIn1]
-	}
-	if len(s.contribs) > 0 {
-		contribs := make([]Contribution, len(s.contribs))
-		for i, c := range s.contribs {
-			if c.rule < 0 {
-				contribs[i].Score, contribs[i].Points = rs.models[c.sumOf].name, c.points
-				continue
-			}
-			// Field by field into the zeroed slice: a composite literal
-			// would be copied whole, with a bulk write barrier.
-			r := &rs.models[c.model].rules[c.rule]
-			ct := &contribs[i]
-			ct.Rule, ct.Points, ct.Capped, ct.Events, ct.Decayed = r.id, c.points, c.capped, int(c.events), r.halfLife > 0
-			if c.in1 > c.in0 {
-				ct.Inputs = inputs[c.in0:c.in1:c.in1]
-			}
-		}
-		for mi := range scores {
-			scores[mi].Contributions = contribs[spans[mi].c0:spans[mi].c1:spans[mi].c1]
-		}
-	}
-	for mi := range scores {
-		if scores[mi].Contributions == nil {
-			scores[mi].Contributions = []Contribution{}
-		}
-	}
+	s.buildTrace(res, grade, stageIn0, stageIn1)
 	res.Scores = scores
 	if len(s.ignored) > 0 {
 		res.Ignored = slices.Clone(s.ignored)

@@ -57,7 +57,7 @@ func Example() {
 	}
 	for _, s := range res.Scores {
 		fmt.Printf("%s = %g\n", s.Name, s.Value)
-		for _, c := range s.Contributions {
+		for _, c := range s.Contributions() {
 			fmt.Printf("  %s %+g %v\n", c.Rule, c.Points, c.Inputs)
 		}
 	}

@@ -82,10 +82,11 @@ func (r *Result) writeExplain(w explainWriter) {
 			fmt.Fprintf(w, " (sum %s, clamped)", points1(s.Raw, false))
 		}
 		w.WriteString("\n")
-		if len(s.Contributions) == 0 {
+		contribs := s.Contributions()
+		if len(contribs) == 0 {
 			w.WriteString("    no rule fired\n")
 		}
-		for _, c := range s.Contributions {
+		for _, c := range contribs {
 			id := c.Rule
 			if id == "" {
 				id = "score " + c.Score // a part of a combined score
@@ -125,9 +126,9 @@ func (r *Result) writeExplain(w explainWriter) {
 		}
 		if r.StageRule != "" {
 			w.WriteString(", set by " + r.StageRule)
-			if len(r.StageInputs) > 0 {
+			if in := r.StageInputs(); len(in) > 0 {
 				w.WriteString(": ")
-				writeInputs(w, r.StageInputs)
+				writeInputs(w, in)
 			}
 		}
 		w.WriteString("\n")

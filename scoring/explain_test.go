@@ -124,8 +124,8 @@ func TestExplainGolden(t *testing.T) {
 // TestExplainEdges: a result with nothing but scores (no id, no stages,
 // no grade), a value that rounds to −0, and routes that were all skipped.
 func TestExplainEdges(t *testing.T) {
-	r := &Result{Version: "v1", At: at, Scores: []Score{{Name: "s", Value: -0.04, Raw: -0.04,
-		Contributions: []Contribution{{Rule: "tiny", Points: -0.04}}}},
+	r := &Result{Version: "v1", At: at, Scores: []Score{NewScore("s", -0.04, -0.04,
+		[]Contribution{{Rule: "tiny", Points: -0.04}})},
 		Route: Route{Reason: "every owner unavailable"}}
 	want := "why the lead scored (segments: none):\n" +
 		"  s 0.0\n" +

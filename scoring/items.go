@@ -59,13 +59,7 @@ func (it Item) Hit(res *Result) bool {
 	}
 	switch it.Kind {
 	case "rule":
-		for i := range res.Scores {
-			for _, c := range res.Scores[i].Contributions {
-				if c.Rule == it.ID {
-					return true
-				}
-			}
-		}
+		return res.contributed(it.ID)
 	case "grade":
 		return res.Grade == it.ID
 	case "stage":

@@ -52,28 +52,6 @@ func (r *Result) AppendJSON(b []byte) []byte {
 		key(k)
 		b = appendJSONStrings(b, v)
 	}
-	inputs := func(k string, in []Input, omitEmpty bool) {
-		if omitEmpty && len(in) == 0 {
-			return
-		}
-		key(k)
-		if in == nil {
-			b = append(b, "null"...)
-			return
-		}
-		b = append(b, '[')
-		for i, x := range in {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"field":`...)
-			b = appendJSONString(b, x.Field)
-			b = append(b, `,"value":`...)
-			b = x.Value.appendJSON(b)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
 	str("lead_id", r.LeadID, true)
 	str("rule_set", r.RuleSet, true)
 	str("version", r.Version, false)
@@ -96,67 +74,7 @@ func (r *Result) AppendJSON(b []byte) []byte {
 			b = append(b, `,"raw":`...)
 			b = appendJSONFloat(b, s.Raw)
 			b = append(b, `,"contributions":`...)
-			if s.Contributions == nil {
-				b = append(b, "null"...)
-			} else {
-				b = append(b, '[')
-				for j := range s.Contributions {
-					c := &s.Contributions[j]
-					if j > 0 {
-						b = append(b, ',')
-					}
-					b = append(b, '{')
-					sep := false
-					field := func(k string) {
-						if sep {
-							b = append(b, ',')
-						}
-						sep = true
-						b = append(b, '"')
-						b = append(b, k...)
-						b = append(b, '"', ':')
-					}
-					if c.Rule != "" {
-						field("rule")
-						b = appendJSONString(b, c.Rule)
-					}
-					if c.Score != "" {
-						field("score")
-						b = appendJSONString(b, c.Score)
-					}
-					field("points")
-					b = appendJSONFloat(b, c.Points)
-					if c.Capped {
-						field("capped")
-						b = append(b, "true"...)
-					}
-					if c.Decayed {
-						field("decayed")
-						b = append(b, "true"...)
-					}
-					if c.Events != 0 {
-						field("events")
-						b = strconv.AppendInt(b, int64(c.Events), 10)
-					}
-					if len(c.Inputs) > 0 {
-						field("inputs")
-						b = append(b, '[')
-						for k, x := range c.Inputs {
-							if k > 0 {
-								b = append(b, ',')
-							}
-							b = append(b, `{"field":`...)
-							b = appendJSONString(b, x.Field)
-							b = append(b, `,"value":`...)
-							b = x.Value.appendJSON(b)
-							b = append(b, '}')
-						}
-						b = append(b, ']')
-					}
-					b = append(b, '}')
-				}
-				b = append(b, ']')
-			}
+			b = s.appendContributions(b)
 			b = append(b, '}')
 		}
 		b = append(b, ']')
@@ -167,7 +85,20 @@ func (r *Result) AppendJSON(b []byte) []byte {
 	key("stage_changed")
 	b = strconv.AppendBool(b, r.StageChanged)
 	str("stage_rule", r.StageRule, true)
-	inputs("stage_inputs", r.StageInputs, true)
+	if r.tr.dec != nil && len(r.tr.dec.stage) > 0 {
+		key("stage_inputs")
+		b = appendInputs(b, r.tr.dec.stage)
+	} else if r.tr.dec == nil && r.tr.rs != nil && r.tr.stage1 > r.tr.stage0 {
+		key("stage_inputs")
+		b = append(b, '[')
+		for k := r.tr.stage0; k < r.tr.stage1; k++ {
+			if k > r.tr.stage0 {
+				b = append(b, ',')
+			}
+			b = r.tr.input(k).appendJSON(b)
+		}
+		b = append(b, ']')
+	}
 	if r.SLA != (SLA{}) {
 		key("sla")
 		b = append(b, `{"within":`...)
@@ -241,46 +172,144 @@ func (r *Result) AppendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
+// appendContributions appends the JSON array of the contributions of s
+// ("null" for a Score made by hand).
+func (s *Score) appendContributions(b []byte) []byte {
+	t := s.tr
+	if t == nil {
+		return append(b, "null"...)
+	}
+	if t.dec != nil || t.rs == nil {
+		var cs []Contribution
+		if t.dec != nil && int(s.c0) < len(t.dec.scores) {
+			cs = t.dec.scores[s.c0]
+		}
+		if cs == nil {
+			return append(b, "null"...)
+		}
+		b = append(b, '[')
+		for j := range cs {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = cs[j].appendHead(b)
+			if len(cs[j].Inputs) > 0 {
+				b = append(b, `,"inputs":`...)
+				b = appendInputs(b, cs[j].Inputs)
+			}
+			b = append(b, '}')
+		}
+		return append(b, ']')
+	}
+	b = append(b, '[')
+	for j := s.c0; j < s.c1; j++ {
+		if j > s.c0 {
+			b = append(b, ',')
+		}
+		c := &t.recs[j]
+		ct := t.contribution(c)
+		b = ct.appendHead(b)
+		if c.in1 > c.in0 {
+			b = append(b, `,"inputs":[`...)
+			for k := c.in0; k < c.in1; k++ {
+				if k > c.in0 {
+					b = append(b, ',')
+				}
+				b = t.input(k).appendJSON(b)
+			}
+			b = append(b, ']')
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+// appendHead appends the JSON object of c up to its inputs, without the
+// closing brace.
+func (c *Contribution) appendHead(b []byte) []byte {
+	b = append(b, '{')
+	if c.Rule != "" {
+		b = append(b, `"rule":`...)
+		b = appendJSONString(b, c.Rule)
+		b = append(b, ',')
+	}
+	if c.Score != "" {
+		b = append(b, `"score":`...)
+		b = appendJSONString(b, c.Score)
+		b = append(b, ',')
+	}
+	b = append(b, `"points":`...)
+	b = appendJSONFloat(b, c.Points)
+	if c.Capped {
+		b = append(b, `,"capped":true`...)
+	}
+	if c.Decayed {
+		b = append(b, `,"decayed":true`...)
+	}
+	if c.Events != 0 {
+		b = append(b, `,"events":`...)
+		b = strconv.AppendInt(b, int64(c.Events), 10)
+	}
+	return b
+}
+
+// appendInputs appends the JSON array of in ("null" when nil).
+func appendInputs(b []byte, in []Input) []byte {
+	if in == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i := range in {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = in[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+// appendJSON appends the JSON object of x.
+func (x Input) appendJSON(b []byte) []byte {
+	b = append(b, `{"field":`...)
+	b = appendJSONString(b, x.Field)
+	b = append(b, `,"value":`...)
+	b = x.Value.appendJSON(b)
+	return append(b, '}')
+}
+
 // encodable reports whether every time of r has a year json can encode
 // (0 to 9999) and every float is finite; otherwise AppendJSON falls back to
 // encoding/json, which reports the problem.
 func (r *Result) encodable() bool {
 	okT := func(t time.Time) bool { y := t.Year(); return y >= 0 && y <= 9999 }
 	okF := func(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
-	okV := func(v Value) bool {
-		switch v.kind {
-		case KindTime:
-			return okT(v.time())
-		case KindFloat:
-			return okF(v.float())
-		}
-		return true
-	}
 	if !okT(r.At) || !okT(r.SLA.EnteredAt) || !okT(r.SLA.Deadline) || !okT(r.StageEnteredAt) || !okT(r.State.EnteredAt) || !okT(r.NextChangeAt) {
 		return false
 	}
 	if r.Left != nil && (!okT(r.Left.EnteredAt) || !okT(r.Left.LeftAt) || !okT(r.Left.Deadline)) {
 		return false
 	}
-	for _, s := range r.Scores {
+	for i := range r.Scores {
+		s := &r.Scores[i]
 		if !okF(s.Value) || !okF(s.Raw) {
 			return false
 		}
-		for _, c := range s.Contributions {
-			if !okF(c.Points) {
-				return false
-			}
-			for _, in := range c.Inputs {
-				if !okV(in.Value) {
-					return false
-				}
-			}
+		if s.tr != nil && s.tr != &r.tr && !s.tr.encodable() {
+			return false // a score moved here from another result
 		}
 	}
-	for _, in := range r.StageInputs {
-		if !okV(in.Value) {
-			return false
-		}
+	return r.tr.encodable()
+}
+
+// encodable reports whether json can encode v: a time of year 0 to 9999, a
+// finite float.
+func (v *Value) encodable() bool {
+	switch v.kind {
+	case KindTime:
+		y := v.time().Year()
+		return y >= 0 && y <= 9999
+	case KindFloat:
+		return finite(v.float())
 	}
 	return true
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -42,12 +43,32 @@ func TestAppendJSONMatchesMarshal(t *testing.T) {
 				}
 				continue
 			}
-			want, err := json.Marshal(res)
+			// The reference: encoding/json on the result spelled out
+			// (resultJSON), not on Result, whose MarshalJSON is AppendJSON.
+			want, err := json.Marshal(res.toJSON())
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := res.AppendJSON(nil); !bytes.Equal(got, want) {
+			got := res.AppendJSON(nil)
+			if !bytes.Equal(got, want) {
 				t.Fatalf("AppendJSON differs:\n got %s\nwant %s", got, want)
+			}
+			if viaMarshal, err := json.Marshal(res); err != nil || !bytes.Equal(viaMarshal, want) {
+				t.Fatalf("json.Marshal(res) differs (%v):\n got %s\nwant %s", err, viaMarshal, want)
+			}
+			// Decoded, the result encodes to the same JSON (the same
+			// bytes but for invalid UTF-8, which decodes to U+FFFD).
+			var back Result
+			if err := json.Unmarshal(got, &back); err != nil {
+				t.Fatal(err)
+			}
+			again := back.AppendJSON(nil)
+			if ref, _ := json.Marshal(back.toJSON()); !bytes.Equal(again, ref) {
+				t.Fatalf("decoded result: AppendJSON differs:\n got %s\nwant %s", again, ref)
+			}
+			var g0, g1 any
+			if json.Unmarshal(got, &g0) != nil || json.Unmarshal(again, &g1) != nil || !reflect.DeepEqual(g0, g1) {
+				t.Fatalf("decoded result encodes differently:\n got %s\nwant %s", again, got)
 			}
 			n++
 		}
@@ -57,8 +78,8 @@ func TestAppendJSONMatchesMarshal(t *testing.T) {
 	}
 	// Floats at the edges of encoding/json's formats.
 	for _, f := range []float64{0, -0.0, 1e-7, 1e-6, 123456789, 1e20, 1e21, 1.5e300, -2.5e-9, math.SmallestNonzeroFloat64, 0.1 + 0.2} {
-		res := &Result{Scores: []Score{{Name: "x", Value: f, Raw: f, Contributions: []Contribution{{Rule: "r", Points: f}}}}}
-		want, _ := json.Marshal(res)
+		res := &Result{Scores: []Score{NewScore("x", f, f, []Contribution{{Rule: "r", Points: f}})}}
+		want, _ := json.Marshal(res.toJSON())
 		if got := res.AppendJSON(nil); !bytes.Equal(got, want) {
 			t.Errorf("float %v:\n got %s\nwant %s", f, got, want)
 		}

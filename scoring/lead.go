@@ -70,6 +70,7 @@ type evalState struct {
 
 	contribs []contribScratch
 	inputs   []inputScratch
+	slots    []int32 // by field: 1 + the field's index in the trace's values while the trace is built, else 0
 	segBuf   []string
 
 	cfg evalConfig
@@ -96,14 +97,15 @@ type evalState struct {
 }
 
 // The scratch records hold no pointers, so filling them costs no GC write
-// barriers; the result is built from them once, at the end.
+// barriers; the result's trace is a copy of them (trace.go).
 type contribScratch struct {
-	model, rule int32 // indices into rs.models and its rules; rule −1 for a part of a sum
-	sumOf       int32 // the model summed, for a part of a sum
-	events      int32
-	capped      bool
-	points      float64
-	in0, in1    int32 // the contribution's inputs in s.inputs
+	model  int32 // index into rs.models
+	rule   int32 // index into the model's rules, or −1−m for the part of a sum that is model m
+	events int32
+	in0    int32 // the contribution's inputs in s.inputs
+	in1    int32
+	capped bool
+	points float64
 }
 
 type inputScratch struct {
@@ -116,6 +118,7 @@ func (rs *RuleSet) newState() *evalState {
 		rs:     rs,
 		vals:   make([]Value, len(rs.fields)),
 		scores: make([]float64, len(rs.models)),
+		slots:  make([]int32, len(rs.fields)),
 	}
 	if rs.usesFired {
 		s.fired = make([]bool, rs.nRules)

@@ -48,11 +48,11 @@ func TestPIIMasked(t *testing.T) {
 			t.Fatalf("result JSON leaks the value: %s", b)
 		}
 		// The mask: *** without a key, a stable keyed hash with one.
-		in := res.Scores[0].Contributions[0].Inputs[0]
+		in := res.Scores[0].Contributions()[0].Inputs[0]
 		want := `"***"`
 		if key != nil {
 			res2, _ := rs.Score(context.Background(), map[string]any{"email": planted}, at)
-			if got := res2.Scores[0].Contributions[0].Inputs[0].Value.String(); got != in.Value.String() || !strings.HasPrefix(got, `"pii:`) {
+			if got := res2.Scores[0].Contributions()[0].Inputs[0].Value.String(); got != in.Value.String() || !strings.HasPrefix(got, `"pii:`) {
 				t.Fatalf("keyed mask not stable: %s vs %s", got, in.Value)
 			}
 			want = in.Value.String()

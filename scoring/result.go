@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"slices"
 	"time"
 )
 
@@ -18,12 +19,11 @@ type Result struct {
 	Scores []Score `json:"scores"`
 	Grade  string  `json:"grade,omitempty"`
 
-	Stage         string  `json:"stage,omitempty"`
-	PreviousStage string  `json:"previous_stage,omitempty"` // the lead's stage before this evaluation
-	StageChanged  bool    `json:"stage_changed"`
-	StageRule     string  `json:"stage_rule,omitempty"`   // the stage, disqualify or recycle rule that set Stage; empty when unchanged
-	StageInputs   []Input `json:"stage_inputs,omitempty"` // the field values that rule read
-	SLA           SLA     `json:"sla,omitzero"`           // the handoff SLA of Stage, when it has one and the entry time is known
+	Stage         string `json:"stage,omitempty"`
+	PreviousStage string `json:"previous_stage,omitempty"` // the lead's stage before this evaluation
+	StageChanged  bool   `json:"stage_changed"`
+	StageRule     string `json:"stage_rule,omitempty"` // the stage, disqualify or recycle rule that set Stage (its inputs: StageInputs); empty when unchanged
+	SLA           SLA    `json:"sla,omitzero"`         // the handoff SLA of Stage, when it has one and the entry time is known
 	// StageEnteredAt is when the lead entered Stage: the evaluation time
 	// when it entered now, else the stage_entered_at it came with (zero
 	// only when that is unknown).
@@ -53,7 +53,21 @@ type Result struct {
 	// pageview"). Strict mode rejects such a lead instead.
 	Ignored []string `json:"ignored,omitempty"`
 
+	tr       trace    // the contributions and inputs, compact (trace.go)
 	scoreBuf [2]Score // holds Scores for up to two models without another allocation
+}
+
+// StageInputs returns the lead values the rule that set Stage read (JSON
+// key "stage_inputs"), or nil when no rule set it or it read none. Each
+// call builds a new slice.
+func (r *Result) StageInputs() []Input {
+	if d := r.tr.dec; d != nil {
+		return slices.Clone(d.stage)
+	}
+	if r.tr.rs == nil {
+		return nil
+	}
+	return r.tr.inputs(r.tr.stage0, r.tr.stage1)
 }
 
 // Score returns the value of the named score model.
@@ -69,25 +83,49 @@ func (r *Result) Score(name string) (float64, bool) {
 // Fired reports whether the rule with the given id contributed points or
 // set the stage.
 func (r *Result) Fired(rule string) bool {
-	if r.StageRule == rule {
-		return true
-	}
-	for i := range r.Scores {
-		for _, c := range r.Scores[i].Contributions {
-			if c.Rule == rule {
-				return true
-			}
-		}
-	}
-	return false
+	return r.StageRule == rule || r.contributed(rule)
 }
 
-// Score is one score model's value and the rules that made it.
+// contributed reports whether the score rule with the given id gave points.
+func (r *Result) contributed(rule string) bool {
+	for i := range r.Scores {
+		if t := r.Scores[i].tr; t != nil && t != &r.tr && t.contributed(rule) {
+			return true // a score moved here from another result
+		}
+	}
+	return r.tr.contributed(rule)
+}
+
+// Score is one score model's value and the rules that made it
+// (Contributions). It encodes to JSON as {"name", "value", "raw",
+// "contributions"}.
 type Score struct {
-	Name          string         `json:"name"`
-	Value         float64        `json:"value"` // Raw clamped to the model's min and max
-	Raw           float64        `json:"raw"`   // the sum of the contributions
-	Contributions []Contribution `json:"contributions"`
+	Name  string  `json:"name"`
+	Value float64 `json:"value"` // Raw clamped to the model's min and max
+	Raw   float64 `json:"raw"`   // the sum of the contributions
+
+	tr     *trace // the trace of the result that holds the contributions; nil for a Score made by hand
+	c0, c1 int32  // the contributions in tr.recs; for a decoded trace, c0 is the score's index
+}
+
+// NewScore returns a score with the given contributions, for a result
+// built by hand (a test of code that reads results, a result from another
+// system). Scoring builds its scores itself.
+func NewScore(name string, value, raw float64, contributions []Contribution) Score {
+	return Score{Name: name, Value: value, Raw: raw, tr: &trace{dec: &decodedTrace{scores: [][]Contribution{contributions}}}}
+}
+
+// Contributions returns the rules that gave the score points (and, for a
+// combined model, the models it sums), in evaluation order, each with the
+// lead values it read. A scored lead's result keeps them compact; each call
+// builds a new slice for the caller to keep or modify. It is empty, not
+// nil, for a score no rule contributed to, and nil for a Score made by
+// hand.
+func (s Score) Contributions() []Contribution {
+	if s.tr == nil {
+		return nil
+	}
+	return s.tr.contributions(s.c0, s.c1)
 }
 
 // Contribution is one rule that fired and the points it gave.

@@ -195,7 +195,7 @@ func TestScores(t *testing.T) {
 			}
 			if tt.contribFit != nil {
 				got := map[string]float64{}
-				for _, c := range res.Scores[0].Contributions {
+				for _, c := range res.Scores[0].Contributions() {
 					got[c.Rule] = c.Points
 				}
 				if diff := cmp.Diff(tt.contribFit, got); diff != "" {
@@ -224,7 +224,7 @@ func TestDecay(t *testing.T) {
 		if math.Abs(got-want) > 1e-12 {
 			t.Errorf("age %v: engagement = %v, want 10 × 0.5^(%v/240) = %v", age, got, age.Hours(), want)
 		}
-		c := res.Scores[1].Contributions
+		c := res.Scores[1].Contributions()
 		if len(c) != 1 || c[0].Rule != "pricing" || c[0].Events != 1 {
 			t.Errorf("age %v: contributions = %+v", age, c)
 		}
@@ -243,10 +243,10 @@ func TestTrace(t *testing.T) {
 		// 1500/100 = 15, capped at 8.
 		{Rule: "per-hundred", Points: 8, Capped: true, Inputs: []Input{{"size", intVal(1500)}}},
 	}
-	if diff := cmp.Diff(want, res.Scores[0].Contributions, cmp.AllowUnexported(Value{})); diff != "" {
+	if diff := cmp.Diff(want, res.Scores[0].Contributions(), cmp.AllowUnexported(Value{})); diff != "" {
 		t.Errorf("trace (-want +got):\n%s", diff)
 	}
-	b, err := json.Marshal(res.Scores[0].Contributions[0])
+	b, err := json.Marshal(res.Scores[0].Contributions()[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,11 +309,11 @@ func TestStages(t *testing.T) {
 			}
 			if tt.wantInput != "" {
 				found := false
-				for _, in := range res.StageInputs {
+				for _, in := range res.StageInputs() {
 					found = found || in.Field == tt.wantInput
 				}
 				if !found {
-					t.Errorf("stage inputs %v lack %s", res.StageInputs, tt.wantInput)
+					t.Errorf("stage inputs %v lack %s", res.StageInputs(), tt.wantInput)
 				}
 			}
 		})
@@ -425,7 +425,8 @@ func TestStructAndLeadInput(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if diff := cmp.Diff(fromMap, got, cmp.AllowUnexported(Value{}, Result{})); diff != "" {
+		// Compared as JSON: every exported field, the trace spelled out.
+		if diff := cmp.Diff(string(fromMap.AppendJSON(nil)), string(got.AppendJSON(nil))); diff != "" {
 			t.Errorf("%s: differs from the map lead (-map +%s):\n%s", name, name, diff)
 		}
 	}

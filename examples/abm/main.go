@@ -65,7 +65,7 @@ func run(out io.Writer, args []string) error {
 		for _, ru := range r.Result.Rollups {
 			fmt.Fprintf(out, "  %-17s %6.1f  from %s\n", ru.Name, ru.Value, strings.Join(ru.Leads, ", "))
 		}
-		for _, c := range a.Scores[0].Contributions {
+		for _, c := range a.Scores[0].Contributions() {
 			fmt.Fprintf(out, "  icp %-14s %+5.0f\n", c.Rule, c.Points)
 		}
 		return nil

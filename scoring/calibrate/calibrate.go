@@ -367,7 +367,7 @@ func score(ctx context.Context, rs *scoring.RuleSet, models []string, rl rawLead
 	}
 	s.stage = res.Stage
 	for _, sc := range res.Scores {
-		for _, c := range sc.Contributions {
+		for _, c := range sc.Contributions() {
 			if c.Rule != "" {
 				s.fired = append(s.fired, firing{rule: c.Rule, model: sc.Name, points: c.Points})
 			}

@@ -580,7 +580,7 @@ func Trace(res *scoring.Result) string {
 	var b strings.Builder
 	for _, s := range res.Scores {
 		fmt.Fprintf(&b, "%s = %g\n", s.Name, s.Value)
-		for _, c := range s.Contributions {
+		for _, c := range s.Contributions() {
 			name := c.Rule
 			if name == "" {
 				name = "scores." + c.Score // a part of a combined score
@@ -601,7 +601,7 @@ func Trace(res *scoring.Result) string {
 	}
 	if res.StageRule != "" {
 		fmt.Fprintf(&b, " (set by %s", res.StageRule)
-		for _, in := range res.StageInputs {
+		for _, in := range res.StageInputs() {
 			fmt.Fprintf(&b, " %s=%s", in.Field, in.Value)
 		}
 		b.WriteByte(')')
