@@ -95,7 +95,7 @@ func (r *Result) AppendJSON(b []byte) []byte {
 			if k > r.tr.stage0 {
 				b = append(b, ',')
 			}
-			b = r.tr.input(k).appendJSON(b)
+			b = r.tr.appendInput(b, k)
 		}
 		b = append(b, ']')
 	}
@@ -207,21 +207,64 @@ func (s *Score) appendContributions(b []byte) []byte {
 			b = append(b, ',')
 		}
 		c := &t.recs[j]
-		ct := t.contribution(c)
-		b = ct.appendHead(b)
+		if c.rule < 0 {
+			b = append(b, `{"score":`...)
+			b = appendJSONString(b, t.rs.models[-1-c.rule].name)
+			b = append(b, `,"points":`...)
+			b = appendJSONFloat(b, c.points)
+		} else {
+			r := &t.rs.models[c.model].rules[c.rule]
+			b = append(b, `{"rule":`...)
+			b = appendJSONString(b, r.id)
+			b = append(b, `,"points":`...)
+			b = appendJSONFloat(b, c.points)
+			if c.capped {
+				b = append(b, `,"capped":true`...)
+			}
+			if r.halfLife > 0 {
+				b = append(b, `,"decayed":true`...)
+			}
+			if c.events != 0 {
+				b = append(b, `,"events":`...)
+				b = strconv.AppendInt(b, int64(c.events), 10)
+			}
+		}
 		if c.in1 > c.in0 {
 			b = append(b, `,"inputs":[`...)
 			for k := c.in0; k < c.in1; k++ {
 				if k > c.in0 {
 					b = append(b, ',')
 				}
-				b = t.input(k).appendJSON(b)
+				b = t.appendInput(b, k)
 			}
 			b = append(b, ']')
 		}
 		b = append(b, '}')
 	}
 	return append(b, ']')
+}
+
+// appendInput appends the JSON object of input k of the trace.
+func (t *trace) appendInput(b []byte, k int32) []byte {
+	in := t.ins[k]
+	ref := &t.rs.refs[in.ref]
+	b = append(b, `{"field":`...)
+	b = appendJSONString(b, ref.name)
+	b = append(b, `,"value":`...)
+	switch ref.kind {
+	case refField, refScore:
+		b = t.vals[in.slot].appendJSON(b)
+	case refGrade:
+		if t.grade >= 0 {
+			b = t.rs.grades[t.grade].val.appendJSON(b)
+		} else {
+			b = append(b, `""`...)
+		}
+	case refStage:
+		v := stageValue(t.rs, int(in.slot))
+		b = v.appendJSON(b)
+	}
+	return append(b, '}')
 }
 
 // appendHead appends the JSON object of c up to its inputs, without the
