@@ -55,6 +55,10 @@ type Result struct {
 
 	tr       trace    // the contributions and inputs, compact (trace.go)
 	scoreBuf [2]Score // holds Scores for up to two models without another allocation
+	// The trace of a lead that fired up to about a dozen rules fits in the
+	// result itself: one allocation per result, not three.
+	recBuf [48]uint64 // trace records (trace.go)
+	valBuf [12]Value  // values read
 }
 
 // StageInputs returns the lead values the rule that set Stage read (JSON

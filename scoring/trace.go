@@ -53,11 +53,18 @@ var (
 )
 
 // newTraceBuf returns zeroed record slices of nc contributions and ni
-// inputs, in one allocation.
-func newTraceBuf(nc, ni int) ([]contribScratch, []traceInput) {
-	buf := make([]uint64, nc*int(contribWords)+ni*int(inputWords))
-	if len(buf) == 0 {
+// inputs, in inline (a result's own buffer) when they fit, else in one
+// allocation.
+func newTraceBuf(inline []uint64, nc, ni int) ([]contribScratch, []traceInput) {
+	n := nc*int(contribWords) + ni*int(inputWords)
+	if n == 0 {
 		return nil, nil
+	}
+	var buf []uint64
+	if n <= len(inline) {
+		buf = inline[:n:n]
+	} else {
+		buf = make([]uint64, n)
 	}
 	var recs []contribScratch
 	var ins []traceInput
@@ -79,7 +86,7 @@ func (s *evalState) buildTrace(res *Result, grade, stage0, stage1 int) {
 	if len(s.contribs)+len(s.inputs) == 0 {
 		return
 	}
-	t.recs, t.ins = newTraceBuf(len(s.contribs), len(s.inputs))
+	t.recs, t.ins = newTraceBuf(res.recBuf[:], len(s.contribs), len(s.inputs))
 	copy(t.recs, s.contribs)
 	nv := int32(0) // the values to keep: each field read once, each score read
 	for i, in := range s.inputs {
@@ -100,7 +107,11 @@ func (s *evalState) buildTrace(res *Result, grade, stage0, stage1 int) {
 	if nv == 0 {
 		return
 	}
-	t.vals = make([]Value, nv)
+	if int(nv) <= len(res.valBuf) {
+		t.vals = res.valBuf[:nv:nv]
+	} else {
+		t.vals = make([]Value, nv)
+	}
 	for i, in := range s.inputs {
 		r := &rs.refs[in.ref]
 		switch {
