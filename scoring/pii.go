@@ -10,7 +10,7 @@ import (
 // Protected personal data. A field declared `pii: true` (an email, a name,
 // a phone number) is read by rules like any other, but its value never
 // leaves the package: explanations and traces (Contribution.Inputs,
-// StageInputs), error messages about it, and everything built from them —
+// Result.StageInputs, and the result's trace itself, which keeps the mask), error messages about it, and everything built from them —
 // the CLI's output, rule-test failures, decision logs — show a mask
 // instead:
 //
