@@ -67,15 +67,7 @@ func (r *Result) AppendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = append(b, `{"name":`...)
-			b = appendJSONString(b, s.Name)
-			b = append(b, `,"value":`...)
-			b = appendJSONFloat(b, s.Value)
-			b = append(b, `,"raw":`...)
-			b = appendJSONFloat(b, s.Raw)
-			b = append(b, `,"contributions":`...)
-			b = s.appendContributions(b)
-			b = append(b, '}')
+			b = s.appendJSON(b)
 		}
 		b = append(b, ']')
 	}
@@ -169,6 +161,19 @@ func (r *Result) AppendJSON(b []byte) []byte {
 	}
 	strs("roles", r.Roles, true)
 	strs("ignored", r.Ignored, true)
+	return append(b, '}')
+}
+
+// appendJSON appends the JSON object of s.
+func (s *Score) appendJSON(b []byte) []byte {
+	b = append(b, `{"name":`...)
+	b = appendJSONString(b, s.Name)
+	b = append(b, `,"value":`...)
+	b = appendJSONFloat(b, s.Value)
+	b = append(b, `,"raw":`...)
+	b = appendJSONFloat(b, s.Raw)
+	b = append(b, `,"contributions":`...)
+	b = s.appendContributions(b)
 	return append(b, '}')
 }
 

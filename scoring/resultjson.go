@@ -105,16 +105,7 @@ func (s Score) MarshalJSON() ([]byte, error) {
 	if !finite(s.Value) || !finite(s.Raw) || (s.tr != nil && !s.tr.encodable()) {
 		return json.Marshal(s.toJSON())
 	}
-	b := make([]byte, 0, 256)
-	b = append(b, `{"name":`...)
-	b = appendJSONString(b, s.Name)
-	b = append(b, `,"value":`...)
-	b = appendJSONFloat(b, s.Value)
-	b = append(b, `,"raw":`...)
-	b = appendJSONFloat(b, s.Raw)
-	b = append(b, `,"contributions":`...)
-	b = s.appendContributions(b)
-	return append(b, '}'), nil
+	return s.appendJSON(make([]byte, 0, 256)), nil
 }
 
 // UnmarshalJSON decodes a score encoded by MarshalJSON.

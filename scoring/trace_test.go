@@ -9,6 +9,20 @@ import (
 	"testing"
 )
 
+// scoreBenchLead scores the benchmark's lead with its rules.
+func scoreBenchLead(t testing.TB) *Result {
+	t.Helper()
+	var lead map[string]any
+	if err := json.Unmarshal([]byte(benchLeadJSON), &lead); err != nil {
+		t.Fatal(err)
+	}
+	res, err := mustRules(t, benchFitRules).Score(context.Background(), lead, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // resultJSON spells out every exported field of Result, in order, under
 // the same JSON tag, plus the stage inputs: a field added to Result and
 // forgotten here would vanish from decoded results.
@@ -39,15 +53,7 @@ func TestResultJSONMirrorsResult(t *testing.T) {
 // capped at 10; r12 salesforce → 4; r15 banking → 5; r16 "VP Marketing"
 // startsWith VP → 4: 103, clamped to 100).
 func TestTraceReadBack(t *testing.T) {
-	rs := mustRules(t, benchFitRules)
-	var lead map[string]any
-	if err := json.Unmarshal([]byte(benchLeadJSON), &lead); err != nil {
-		t.Fatal(err)
-	}
-	res, err := rs.Score(context.Background(), lead, at)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scoreBenchLead(t)
 	s := res.Scores[0]
 	if s.Value != 100 || s.Raw != 103 {
 		t.Fatalf("fit %v raw %v, want 100 and 103", s.Value, s.Raw)
@@ -83,15 +89,7 @@ func TestTraceReadBack(t *testing.T) {
 // A result decoded from JSON keeps its trace as decoded: the accessors,
 // Fired and the encoding read it.
 func TestDecodedResult(t *testing.T) {
-	rs := mustRules(t, benchFitRules)
-	var lead map[string]any
-	if err := json.Unmarshal([]byte(benchLeadJSON), &lead); err != nil {
-		t.Fatal(err)
-	}
-	res, err := rs.Score(context.Background(), lead, at)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scoreBenchLead(t)
 	b := res.AppendJSON(nil)
 	var back Result
 	if err := json.Unmarshal(b, &back); err != nil {
@@ -144,15 +142,7 @@ func TestHandMadeScores(t *testing.T) {
 // FuzzResultJSON: any bytes that decode as a Result encode to JSON that
 // decodes to the same result.
 func FuzzResultJSON(f *testing.F) {
-	rs := mustRules(f, benchFitRules)
-	var lead map[string]any
-	if err := json.Unmarshal([]byte(benchLeadJSON), &lead); err != nil {
-		f.Fatal(err)
-	}
-	res, err := rs.Score(context.Background(), lead, at)
-	if err != nil {
-		f.Fatal(err)
-	}
+	res := scoreBenchLead(f)
 	f.Add(res.AppendJSON(nil))
 	f.Add([]byte(`{"scores":[{"name":"a","contributions":[{"rule":"r","points":1e308,"inputs":[{"field":"f","value":[1,"x"]}]}]}],"stage_inputs":[]}`))
 	f.Add([]byte(`{"at":"0001-01-01T00:00:00Z","scores":null,"left":{"stage":"x","left_at":"2026-01-01T00:00:00Z"}}`))
