@@ -22,6 +22,7 @@ func (s *evalState) fail(err error) {
 func (s *evalState) evaluate() (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			clear(s.slots) // buildTrace may have stopped half way; the state is reused
 			var cause error
 			switch x := r.(type) {
 			case evalErr:
