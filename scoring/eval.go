@@ -63,13 +63,17 @@ func (s *evalState) evaluate() (res *Result, err error) {
 	} else {
 		scores = make([]Score, len(rs.models))
 	}
+	// The contributions and inputs are appended to local slices, stored
+	// back once: a store of s.contribs per rule would be a pointer write,
+	// with its write barrier, each time.
+	contribs, inputs, stage := s.contribs, s.inputs, int32(s.curStage)
 	for _, mi := range rs.order {
 		m := &rs.models[mi]
-		c0 := len(s.contribs)
+		c0 := len(contribs)
 		total := 0.0
 		for _, ref := range m.sum {
 			v := s.scores[ref.idx]
-			s.contribs = append(s.contribs, contribScratch{model: int32(mi), rule: -1 - int32(ref.idx), points: v})
+			contribs = append(contribs, contribScratch{model: int32(mi), rule: -1 - int32(ref.idx), points: v})
 			total += v
 			if !finite(total) {
 				s.cur, s.curRule = noExpr, m.name
@@ -107,15 +111,15 @@ func (s *evalState) evaluate() (res *Result, err error) {
 					pts, capped = -r.cap, true
 				}
 			}
-			in0 := len(s.inputs)
+			in0 := len(inputs)
 			if r.when != nil {
-				s.record(r.when, in0)
+				inputs = recordReads(inputs, r.when, in0, stage)
 			}
 			if r.pointsExpr != nil {
-				s.record(r.pointsExpr, in0)
+				inputs = recordReads(inputs, r.pointsExpr, in0, stage)
 			}
-			s.contribs = append(s.contribs, contribScratch{model: int32(mi), rule: int32(ri), points: pts, capped: capped,
-				events: int32(n), in0: int32(in0), in1: int32(len(s.inputs))})
+			contribs = append(contribs, contribScratch{model: int32(mi), rule: int32(ri), points: pts, capped: capped,
+				events: int32(n), in0: int32(in0), in1: int32(len(inputs))})
 			if len(s.fired) > 0 {
 				s.fired[r.num] = true
 			}
@@ -138,8 +142,9 @@ func (s *evalState) evaluate() (res *Result, err error) {
 		s.scores[mi] = v
 		sc := &scores[mi]
 		sc.Name, sc.Value, sc.Raw = m.name, v, total
-		sc.tr, sc.c0, sc.c1 = &res.tr, int32(c0), int32(len(s.contribs))
+		sc.tr, sc.c0, sc.c1 = &res.tr, int32(c0), int32(len(contribs))
 	}
+	s.contribs, s.inputs = contribs, inputs
 	s.cur, s.curRule = noExpr, ""
 	if s.ctx.Err() != nil {
 		return nil, s.ctx.Err()
@@ -346,18 +351,24 @@ func (s *evalState) runVM(e *expression) any {
 // record notes the values e read, once each per rule; their values are
 // read when the result is built.
 func (s *evalState) record(e *expression, from int) {
+	s.inputs = recordReads(s.inputs, e, from, int32(s.curStage))
+}
+
+// recordReads appends to in the values e reads that in[from:] lacks.
+func recordReads(in []inputScratch, e *expression, from int, stage int32) []inputScratch {
 	for _, id := range e.reads {
 		dup := false
-		for i := from; i < len(s.inputs); i++ {
-			if s.inputs[i].ref == id {
+		for i := from; i < len(in); i++ {
+			if in[i].ref == id {
 				dup = true
 				break
 			}
 		}
 		if !dup {
-			s.inputs = append(s.inputs, inputScratch{ref: id, stage: int32(s.curStage)})
+			in = append(in, inputScratch{ref: id, stage: stage})
 		}
 	}
+	return in
 }
 
 // stageEval moves the lead through the lifecycle: disqualify rules first,
