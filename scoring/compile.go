@@ -173,6 +173,7 @@ type expression struct {
 	prog  *vm.Program // expr's program: the reference and the fallback
 	fast  cfn         // native closure; fast.k == KindInvalid when not compiled
 	reads []int32     // what it reads, in order of first use: indices into RuleSet.refs
+	rd    []traceRead // reads, resolved (RuleSet.markPlain)
 	cost  float64     // static bound of one evaluation, in steps (cost.go)
 	// usesEvents: the expression reads `events`, which the VM's
 	// environment then needs filled.

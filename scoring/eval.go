@@ -22,7 +22,6 @@ func (s *evalState) fail(err error) {
 func (s *evalState) evaluate() (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			clear(s.slots) // buildTrace may have stopped half way; the state is reused
 			var cause error
 			switch x := r.(type) {
 			case evalErr:
@@ -66,7 +65,7 @@ func (s *evalState) evaluate() (res *Result, err error) {
 	// The contributions and inputs are appended to local slices, stored
 	// back once: a store of s.contribs per rule would be a pointer write,
 	// with its write barrier, each time.
-	contribs, inputs, stage := s.contribs, s.inputs, int32(s.curStage)
+	contribs, stage := s.contribs, s.curStage
 	for _, mi := range rs.order {
 		m := &rs.models[mi]
 		c0 := len(contribs)
@@ -83,14 +82,23 @@ func (s *evalState) evaluate() (res *Result, err error) {
 		if m.plainCost > 0 {
 			s.spendSteps(m.plainCost) // the plain rules' conditions, at once
 		}
-		for ri := range m.rules {
+		// The plain rules' conditions first (candidates), then the rules
+		// they picked: Go keeps no register across a call, and a loop
+		// that carries the trace would spill and reload a dozen around
+		// each condition.
+		cand, picked := m.all, m.conds != nil
+		if picked {
+			cand = s.candidates(m.conds)
+		}
+		for _, ri := range cand {
 			r := &m.rules[ri]
 			var pts float64
 			var n int
 			if r.plain {
 				// An attribute rule with a fast condition and constant
-				// points: the condition's closure, called directly.
-				if w := r.when; w != nil {
+				// points: the condition's closure, called directly,
+				// unless the first pass did.
+				if w := r.when; w != nil && !picked {
 					s.cur = w.id
 					if !w.fast.b(s) {
 						continue
@@ -111,15 +119,13 @@ func (s *evalState) evaluate() (res *Result, err error) {
 					pts, capped = -r.cap, true
 				}
 			}
-			in0 := len(inputs)
-			if r.when != nil {
-				inputs = recordReads(inputs, r.when, in0, stage)
-			}
-			if r.pointsExpr != nil {
-				inputs = recordReads(inputs, r.pointsExpr, in0, stage)
-			}
-			contribs = append(contribs, contribScratch{model: int32(mi), rule: int32(ri), points: pts, capped: capped,
-				events: int32(n), in0: int32(in0), in1: int32(len(inputs))})
+			// Filled field by field in place: a composite literal is built
+			// on the stack and copied in 16-byte moves that cannot be
+			// forwarded from its narrower stores, a stall per rule.
+			contribs = slices.Grow(contribs, 1)[:len(contribs)+1]
+			c := &contribs[len(contribs)-1]
+			c.model, c.rule, c.events = int32(mi), ri, int32(n)
+			c.capped, c.points = capped, pts
 			if len(s.fired) > 0 {
 				s.fired[r.num] = true
 			}
@@ -144,7 +150,7 @@ func (s *evalState) evaluate() (res *Result, err error) {
 		sc.Name, sc.Value, sc.Raw = m.name, v, total
 		sc.tr, sc.c0, sc.c1 = &res.tr, int32(c0), int32(len(contribs))
 	}
-	s.contribs, s.inputs = contribs, inputs
+	s.contribs = contribs
 	s.cur, s.curRule = noExpr, ""
 	if s.ctx.Err() != nil {
 		return nil, s.ctx.Err()
@@ -160,9 +166,7 @@ func (s *evalState) evaluate() (res *Result, err error) {
 	res.Grade = s.grade
 	s.segmentsEval()
 	res.Segments = s.segments
-	stageIn0 := len(s.inputs)
 	s.stageEval(res)
-	stageIn1 := len(s.inputs)
 	s.routeEval(res)
 	for i := range rs.roles {
 		r := &rs.roles[i]
@@ -172,7 +176,7 @@ func (s *evalState) evaluate() (res *Result, err error) {
 	}
 	s.cur, s.curRule = noExpr, ""
 
-	s.buildTrace(res, grade, stageIn0, stageIn1)
+	s.buildTrace(res, grade, stage, s.stageBy)
 	res.Scores = scores
 	if len(s.ignored) > 0 {
 		res.Ignored = slices.Clone(s.ignored)
@@ -181,6 +185,24 @@ func (s *evalState) evaluate() (res *Result, err error) {
 }
 
 var errCanceled = errors.New("scoring: evaluation canceled")
+
+// candidates runs the plain rules' conditions of a model (model.conds) and
+// returns, in order, the rules whose condition held and the rules that are
+// not plain, which evaluate then checks one by one.
+func (s *evalState) candidates(conds []plainCond) []int32 {
+	cand := s.cand[:0]
+	for i := range conds {
+		c := &conds[i]
+		if c.b != nil {
+			s.cur = c.id
+			if !c.b(s) {
+				continue
+			}
+		}
+		cand = append(cand, c.rule)
+	}
+	return cand
+}
 
 // rule evaluates one score rule: its points, the events that matched, and
 // whether it fired.
@@ -348,29 +370,6 @@ func (s *evalState) runVM(e *expression) any {
 	return out
 }
 
-// record notes the values e read, once each per rule; their values are
-// read when the result is built.
-func (s *evalState) record(e *expression, from int) {
-	s.inputs = recordReads(s.inputs, e, from, int32(s.curStage))
-}
-
-// recordReads appends to in the values e reads that in[from:] lacks.
-func recordReads(in []inputScratch, e *expression, from int, stage int32) []inputScratch {
-	for _, id := range e.reads {
-		dup := false
-		for i := from; i < len(in); i++ {
-			if in[i].ref == id {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			in = append(in, inputScratch{ref: id, stage: stage})
-		}
-	}
-	return in
-}
-
 // stageEval moves the lead through the lifecycle: disqualify rules first,
 // then recycle rules (backwards only), then forward to the highest stage
 // whose condition holds. A stage never moves backwards except by recycle.
@@ -429,7 +428,7 @@ func (s *evalState) stageEval(res *Result) {
 	res.StageChanged = changed
 	if next != prev {
 		res.StageRule = by
-		s.record(byExpr, len(s.inputs))
+		s.stageBy = byExpr
 	}
 	// The stage left: its visit, judged against its SLA at the real
 	// handoff time.

@@ -80,16 +80,9 @@ func (r *Result) AppendJSON(b []byte) []byte {
 	if r.tr.dec != nil && len(r.tr.dec.stage) > 0 {
 		key("stage_inputs")
 		b = appendInputs(b, r.tr.dec.stage)
-	} else if r.tr.dec == nil && r.tr.rs != nil && r.tr.stage1 > r.tr.stage0 {
+	} else if reads := r.tr.stageReadsOf(); len(reads) > 0 {
 		key("stage_inputs")
-		b = append(b, '[')
-		for k := r.tr.stage0; k < r.tr.stage1; k++ {
-			if k > r.tr.stage0 {
-				b = append(b, ',')
-			}
-			b = r.tr.appendInput(b, k)
-		}
-		b = append(b, ']')
+		b = r.tr.appendReads(b, reads)
 	}
 	if r.SLA != (SLA{}) {
 		key("sla")
@@ -234,42 +227,30 @@ func (s *Score) appendContributions(b []byte) []byte {
 				b = strconv.AppendInt(b, int64(c.events), 10)
 			}
 		}
-		if c.in1 > c.in0 {
-			b = append(b, `,"inputs":[`...)
-			for k := c.in0; k < c.in1; k++ {
-				if k > c.in0 {
-					b = append(b, ',')
-				}
-				b = t.appendInput(b, k)
-			}
-			b = append(b, ']')
+		if reads := t.reads(c); len(reads) > 0 {
+			b = append(b, `,"inputs":`...)
+			b = t.appendReads(b, reads)
 		}
 		b = append(b, '}')
 	}
 	return append(b, ']')
 }
 
-// appendInput appends the JSON object of input k of the trace.
-func (t *trace) appendInput(b []byte, k int32) []byte {
-	in := t.ins[k]
-	ref := &t.rs.refs[in.ref]
-	b = append(b, `{"field":`...)
-	b = appendJSONString(b, ref.name)
-	b = append(b, `,"value":`...)
-	switch ref.kind {
-	case refField, refScore:
-		b = t.vals[in.slot].appendJSON(b)
-	case refGrade:
-		if t.grade >= 0 {
-			b = t.rs.grades[t.grade].val.appendJSON(b)
-		} else {
-			b = append(b, `""`...)
+// appendReads appends the JSON array of the inputs reads saw.
+func (t *trace) appendReads(b []byte, reads []traceRead) []byte {
+	b = append(b, '[')
+	for k := range reads {
+		if k > 0 {
+			b = append(b, ',')
 		}
-	case refStage:
-		v := stageValue(t.rs, int(in.slot))
+		b = append(b, `{"field":`...)
+		b = appendJSONString(b, t.rs.refs[reads[k].ref].name)
+		b = append(b, `,"value":`...)
+		v := t.value(&reads[k])
 		b = v.appendJSON(b)
+		b = append(b, '}')
 	}
-	return append(b, '}')
+	return append(b, ']')
 }
 
 // appendHead appends the JSON object of c up to its inputs, without the

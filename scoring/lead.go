@@ -69,8 +69,7 @@ type evalState struct {
 	stageEntered time.Time
 
 	contribs []contribScratch
-	inputs   []inputScratch
-	slots    []int32 // by field: 1 + the field's index in the trace's values while the trace is built, else 0
+	stageBy  *expression // the expression of the rule that set the stage, or nil
 	segBuf   []string
 
 	cfg evalConfig
@@ -79,6 +78,7 @@ type evalState struct {
 
 	ignored []string // relaxed mode: unknown keys, event types and properties of this lead
 	fired   []bool   // by rule number: the score rules that fired (when the rules use fired())
+	cand    []int32  // the rules of the model being scored that its first pass picked (candidates)
 
 	// cur is the id of the expression being evaluated (RuleSet.exprs), or
 	// noExpr, for error reports: an index, not a pointer, so that the
@@ -102,15 +102,8 @@ type contribScratch struct {
 	model  int32 // index into rs.models
 	rule   int32 // index into the model's rules, or −1−m for the part of a sum that is model m
 	events int32
-	in0    int32 // the contribution's inputs in s.inputs
-	in1    int32
 	capped bool
 	points float64
-}
-
-type inputScratch struct {
-	ref   int32 // index into rs.refs
-	stage int32 // for a stage ref: the stage index when it was read
 }
 
 func (rs *RuleSet) newState() *evalState {
@@ -118,7 +111,7 @@ func (rs *RuleSet) newState() *evalState {
 		rs:     rs,
 		vals:   make([]Value, len(rs.fields)),
 		scores: make([]float64, len(rs.models)),
-		slots:  make([]int32, len(rs.fields)),
+		cand:   make([]int32, rs.maxRules),
 	}
 	if rs.usesFired {
 		s.fired = make([]bool, rs.nRules)
@@ -146,7 +139,7 @@ func (s *evalState) reset(ctx context.Context, at time.Time) {
 	s.givenStage = false
 	s.stageEntered = time.Time{}
 	s.contribs = s.contribs[:0]
-	s.inputs = s.inputs[:0]
+	s.stageBy = nil
 	s.segBuf = s.segBuf[:0]
 	s.envLead = false
 	s.envEvent = nil

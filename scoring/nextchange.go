@@ -166,7 +166,7 @@ func (s *evalState) rewind(t time.Time, st State) {
 	s.past, s.pastOK, s.envPast = s.past[:0], false, false
 	s.grade, s.segments = "", nil
 	s.segVal, s.gradeVal = Value{kind: KindList}, emptyStrVal
-	s.contribs, s.inputs, s.segBuf = s.contribs[:0], s.inputs[:0], s.segBuf[:0]
+	s.contribs, s.segBuf, s.stageBy = s.contribs[:0], s.segBuf[:0], nil
 	s.envLead, s.envEvent = false, nil
 	s.cur, s.curRule = noExpr, ""
 	clear(s.scores)

@@ -1,5 +1,7 @@
 package scoring
 
+import "slices"
+
 // noExpr is evalState.cur when no expression is being evaluated.
 const noExpr int32 = -1
 
@@ -52,18 +54,122 @@ func (rs *RuleSet) setOwners() {
 	}
 }
 
-// markPlain marks the plain rules (rule.plain) and sums the steps of their
-// conditions per model (model.plainCost).
+// markPlain marks the plain rules (rule.plain), sums the steps of their
+// conditions per model (model.plainCost), lists the conditions
+// (model.conds), and resolves what each expression and rule reads for the
+// trace (expression.rd, rule.reads, RuleSet.traceFields).
 func (rs *RuleSet) markPlain() {
+	for _, e := range rs.exprs {
+		e.rd = nil
+		for _, id := range e.reads {
+			r := &rs.refs[id]
+			e.rd = append(e.rd, traceRead{ref: id, idx: int32(r.idx), kind: r.kind, val: -1})
+		}
+	}
 	for mi := range rs.models {
 		m := &rs.models[mi]
-		m.plainCost = 0
+		m.plainCost, m.conds, m.all = 0, nil, nil
+		testsFired := false
 		for ri := range m.rules {
 			r := &m.rules[ri]
 			r.plain = !r.event && r.pointsExpr == nil && (r.when == nil || r.when.fast.b != nil)
+			c := plainCond{id: noExpr, rule: int32(ri)}
 			if r.plain && r.when != nil {
 				m.plainCost += r.when.cost + 1
+				c.b, c.id = r.when.fast.b, r.when.id
+				for _, d := range r.when.deps {
+					testsFired = testsFired || d.rule != ""
+				}
 			}
+			m.conds = append(m.conds, c)
+			m.all = append(m.all, int32(ri))
+			r.reads = nil
+			if r.when != nil {
+				r.reads = append(r.reads, r.when.rd...)
+			}
+			if p := r.pointsExpr; p != nil {
+				for _, rd := range p.rd {
+					if !slices.ContainsFunc(r.reads, func(x traceRead) bool { return x.ref == rd.ref }) {
+						r.reads = append(r.reads, rd)
+					}
+				}
+			}
+		}
+		rs.maxRules = max(rs.maxRules, len(m.rules))
+		if testsFired {
+			m.conds = nil
+		}
+	}
+	rs.traceValues()
+}
+
+// traceValues lists the values a trace keeps (RuleSet.traceFields,
+// traceScores, tracePII): what the score rules and the rules that can set
+// the stage read, each once, in the order of the rules file; and points
+// each of their reads at its place (traceRead.val).
+func (rs *RuleSet) traceValues() {
+	rs.traceFields, rs.traceScores, rs.tracePII = nil, nil, nil
+	field := make(map[int32]int32) // field slot → place
+	score := make(map[int32]int32) // model → place among the scores
+	note := func(reads []traceRead) {
+		for _, rd := range reads {
+			switch rd.kind {
+			case refField:
+				if _, ok := field[rd.idx]; !ok {
+					field[rd.idx] = int32(len(rs.traceFields))
+					if rs.fields[rd.idx].pii {
+						rs.tracePII = append(rs.tracePII, int32(len(rs.traceFields)))
+					}
+					rs.traceFields = append(rs.traceFields, rd.idx)
+				}
+			case refScore:
+				if _, ok := score[rd.idx]; !ok {
+					score[rd.idx] = int32(len(rs.traceScores))
+					rs.traceScores = append(rs.traceScores, rd.idx)
+				}
+			}
+		}
+	}
+	var stageExprs []*expression
+	for i := range rs.stages {
+		stageExprs = append(stageExprs, rs.stages[i].when)
+	}
+	for _, rules := range [][]stageRule{rs.disqualify, rs.recycle} {
+		for i := range rules {
+			stageExprs = append(stageExprs, rules[i].when)
+		}
+	}
+	for mi := range rs.models {
+		for ri := range rs.models[mi].rules {
+			note(rs.models[mi].rules[ri].reads)
+		}
+	}
+	for _, e := range stageExprs {
+		if e != nil {
+			note(e.rd)
+		}
+	}
+	place := func(reads []traceRead) {
+		for i := range reads {
+			rd := &reads[i]
+			switch rd.kind {
+			case refField:
+				if k, ok := field[rd.idx]; ok {
+					rd.val = k
+				}
+			case refScore:
+				if k, ok := score[rd.idx]; ok {
+					rd.val = int32(len(rs.traceFields)) + k
+				}
+			}
+		}
+	}
+	for _, e := range rs.exprs {
+		place(e.rd)
+	}
+	for mi := range rs.models {
+		for ri := range rs.models[mi].rules {
+			place(rs.models[mi].rules[ri].reads)
 		}
 	}
 }

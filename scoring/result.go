@@ -57,8 +57,8 @@ type Result struct {
 	scoreBuf [2]Score // holds Scores for up to two models without another allocation
 	// The trace of a lead that fired up to about a dozen rules fits in the
 	// result itself: one allocation per result, not three.
-	recBuf [48]uint64 // trace records (trace.go)
-	valBuf [12]Value  // values read
+	recBuf [12]contribScratch // contributions
+	valBuf [13]Value          // values the rules read
 }
 
 // StageInputs returns the lead values the rule that set Stage read (JSON
@@ -68,10 +68,7 @@ func (r *Result) StageInputs() []Input {
 	if d := r.tr.dec; d != nil {
 		return slices.Clone(d.stage)
 	}
-	if r.tr.rs == nil {
-		return nil
-	}
-	return r.tr.inputs(r.tr.stage0, r.tr.stage1)
+	return r.tr.inputs(r.tr.stageReadsOf())
 }
 
 // Score returns the value of the named score model.

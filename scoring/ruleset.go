@@ -69,6 +69,11 @@ type RuleSet struct {
 	// boundFields and boundProps index the string and list fields and
 	// event properties, the values Score measures against Limits.
 	boundFields, boundProps []int
+	maxRules                int // the most rules of any model (evalState.cand)
+	// traceFields are the slots of the fields whose values a trace keeps,
+	// tracePII their places that are pii, and traceScores the models whose
+	// scores it keeps (trace.vals, RuleSet.traceValues).
+	traceFields, tracePII, traceScores []int32
 	env                     envLayout
 	opts                    options
 	pool                    sync.Pool
@@ -105,6 +110,22 @@ type model struct {
 	// plainCost is the steps (cost.go) of the conditions of the model's
 	// plain rules, which the evaluator counts once per model.
 	plainCost float64
+	// conds are the model's rules for the evaluator's first pass
+	// (evalState.candidates), in rule order: the conditions of the plain
+	// rules, run in one tight loop, pick the rules the second pass visits.
+	// nil when a plain condition tests fired(), which must see the rules
+	// before it in the model fire first; all indexes every rule.
+	conds []plainCond
+	all   []int32
+}
+
+// plainCond is one rule for the first pass: the closure of a plain rule's
+// condition (nil for a rule without one, or not plain: always visited),
+// the expression's id (for errors) and the rule's index in the model.
+type plainCond struct {
+	b    func(*evalState) bool
+	id   int32
+	rule int32
 }
 
 // modelRef names another model, with the position of the reference.
@@ -128,6 +149,18 @@ type rule struct {
 	// plain: an attribute rule with constant points whose condition, if
 	// any, has a fast closure — the evaluator's shortest path.
 	plain bool
+	// reads are what the rule's condition and points read, each once: the
+	// inputs of its contribution.
+	reads []traceRead
+}
+
+// traceRead is one value an expression reads, resolved for the trace:
+// its ref (index into RuleSet.refs), kind, and field slot or model index.
+type traceRead struct {
+	ref  int32
+	idx  int32
+	val  int32 // the value's place in trace.vals, for a field or a score
+	kind refKind
 }
 
 type grade struct {

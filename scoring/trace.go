@@ -1,32 +1,28 @@
 package scoring
 
-import (
-	"slices"
-	"unsafe"
-)
+import "slices"
 
-// trace is a result's compact record of what made it: the contributions
-// and the inputs they read, as indices into the rule set, and the values of
-// the lead fields read. Scoring fills it with two copies of the evaluator's
-// scratch — one pointer-free allocation for the records, one for the
-// values — and Score.Contributions and Result.StageInputs build the
-// readable form from it only when asked; AppendJSON and Explain read it in
-// place. A trace belongs to one Result and is never modified after scoring.
+// trace is a result's compact record of what made it: the contributions,
+// as indices into the rule set, and a snapshot of the values the score and
+// stage rules can read. The inputs of a contribution are what its rule
+// reads (rule.reads, fixed at load), so scoring records none: it copies the
+// contributions and the values, and Score.Contributions and
+// Result.StageInputs build the readable form only when asked; AppendJSON and
+// Explain read it in place. A trace belongs to one Result and is never
+// modified after scoring.
 type trace struct {
 	rs   *RuleSet         // nil for a result that was not scored here (decoded, or built by hand)
 	recs []contribScratch // the contributions, by model in evaluation order, each model's in file order
-	ins  []traceInput     // the inputs, in the order read; recs[i].in0:in1 and stage0:stage1 index it
-	vals []Value          // the values read: each lead field once (masked when pii), each score as it was read
-	// stage0:stage1 are the inputs of the stage rule (Result.StageInputs).
-	stage0, stage1 int32
-	grade          int32         // index into rs.grades of the grade, or −1
-	dec            *decodedTrace // for a decoded result: the trace as decoded
-}
-
-// traceInput is one value an expression read.
-type traceInput struct {
-	ref  int32 // index into rs.refs
-	slot int32 // for a field or a score: index into trace.vals; for the stage: the stage index when it was read
+	// vals are the values of the fields the score and stage rules read
+	// (RuleSet.traceFields, masked when pii), then the scores they read
+	// (RuleSet.traceScores); traceRead.val indexes it.
+	vals []Value
+	// stageBy is the id of the expression of the rule that set the stage
+	// (its reads are Result.StageInputs), or noExpr.
+	stageBy int32
+	stage   int32         // the lead's stage when the rules read it: the stage it came with
+	grade   int32         // index into rs.grades of the grade, or −1
+	dec     *decodedTrace // for a decoded result: the trace as decoded
 }
 
 // decodedTrace is the trace of a Result decoded from JSON, which names
@@ -36,95 +32,82 @@ type decodedTrace struct {
 	stage  []Input
 }
 
-// The record buffer is one []uint64 holding the contributions then the
-// inputs: both types are pointer-free and sized in whole words, so the
-// allocation is not scanned by the collector and filling it needs no write
-// barriers.
-const (
-	contribWords = unsafe.Sizeof(contribScratch{}) / 8
-	inputWords   = unsafe.Sizeof(traceInput{}) / 8
-)
-
-// Compile-time checks of the layout the buffer relies on.
-var (
-	_ = [1]struct{}{}[unsafe.Sizeof(contribScratch{})-contribWords*8]
-	_ = [1]struct{}{}[unsafe.Sizeof(traceInput{})-inputWords*8]
-	_ = [1]struct{}{}[unsafe.Alignof(contribScratch{})-8]
-)
-
-// newTraceBuf returns zeroed record slices of nc contributions and ni
-// inputs, in inline (a result's own buffer) when they fit, else in one
-// allocation.
-func newTraceBuf(inline []uint64, nc, ni int) ([]contribScratch, []traceInput) {
-	n := nc*int(contribWords) + ni*int(inputWords)
-	if n == 0 {
-		return nil, nil
-	}
-	var buf []uint64
-	if n <= len(inline) {
-		buf = inline[:n:n]
-	} else {
-		buf = make([]uint64, n)
-	}
-	var recs []contribScratch
-	var ins []traceInput
-	if nc > 0 {
-		recs = unsafe.Slice((*contribScratch)(unsafe.Pointer(&buf[0])), nc)
-	}
-	if ni > 0 {
-		ins = unsafe.Slice((*traceInput)(unsafe.Pointer(&buf[nc*int(contribWords)])), ni)
-	}
-	return recs, ins
-}
-
-// buildTrace copies the evaluator's scratch into res's trace; grade is the
-// index of the grade (−1 for none), stage0:stage1 the stage rule's inputs.
-func (s *evalState) buildTrace(res *Result, grade, stage0, stage1 int) {
+// buildTrace copies the evaluator's contributions and the values its rules
+// can read into res's trace; grade is the index of the grade (−1 for none),
+// stage the lead's stage when the rules read it, stageBy the expression
+// that set the stage or nil.
+func (s *evalState) buildTrace(res *Result, grade, stage int, stageBy *expression) {
 	rs := s.rs
 	t := &res.tr
-	t.rs, t.grade, t.stage0, t.stage1 = rs, int32(grade), int32(stage0), int32(stage1)
-	if len(s.contribs)+len(s.inputs) == 0 {
-		return
-	}
-	t.recs, t.ins = newTraceBuf(res.recBuf[:], len(s.contribs), len(s.inputs))
-	copy(t.recs, s.contribs)
-	nv := int32(0) // the values to keep: each field read once, each score read
-	for i, in := range s.inputs {
-		slot := in.stage
-		switch r := &rs.refs[in.ref]; r.kind {
-		case refField:
-			if s.slots[r.idx] == 0 {
-				nv++
-				s.slots[r.idx] = nv
-			}
-			slot = s.slots[r.idx] - 1
-		case refScore:
-			slot = nv
-			nv++
+	t.rs, t.grade, t.stage, t.stageBy = rs, int32(grade), int32(stage), stageBy.idOf()
+	if n := len(s.contribs); n > 0 {
+		if n <= len(res.recBuf) {
+			t.recs = res.recBuf[:n:n]
+		} else {
+			t.recs = make([]contribScratch, n)
 		}
-		t.ins[i] = traceInput{ref: in.ref, slot: slot}
+		copy(t.recs, s.contribs)
 	}
+	if len(s.contribs) == 0 && t.stageBy == noExpr {
+		return // no inputs to show
+	}
+	nf, nv := len(rs.traceFields), len(rs.traceFields)+len(rs.traceScores)
 	if nv == 0 {
 		return
 	}
-	if int(nv) <= len(res.valBuf) {
+	if nv <= len(res.valBuf) {
 		t.vals = res.valBuf[:nv:nv]
 	} else {
 		t.vals = make([]Value, nv)
 	}
-	for i, in := range s.inputs {
-		r := &rs.refs[in.ref]
-		switch {
-		case r.kind == refScore:
-			t.vals[t.ins[i].slot] = floatVal(s.scores[r.idx])
-		case r.kind == refField && s.slots[r.idx] != 0:
-			v := &t.vals[s.slots[r.idx]-1]
-			*v = s.vals[r.idx]
-			if rs.fields[r.idx].pii {
-				*v = rs.mask(*v)
-			}
-			s.slots[r.idx] = 0
+	for k, slot := range rs.traceFields {
+		t.vals[k] = s.vals[slot]
+	}
+	for _, k := range rs.tracePII {
+		t.vals[k] = rs.mask(t.vals[k])
+	}
+	for k, m := range rs.traceScores {
+		t.vals[nf+k] = floatVal(s.scores[m])
+	}
+}
+
+// reads returns what the contribution c read: its rule's reads, none for
+// the part of a sum.
+func (t *trace) reads(c *contribScratch) []traceRead {
+	if c.rule < 0 {
+		return nil
+	}
+	return t.rs.models[c.model].rules[c.rule].reads
+}
+
+// stageReads returns what the rule that set the stage read.
+func (t *trace) stageReads() []traceRead {
+	if e := t.rs.expr(t.stageBy); e != nil {
+		return e.rd
+	}
+	return nil
+}
+
+// stageReadsOf is stageReads for a trace that may not come from a rule set.
+func (t *trace) stageReadsOf() []traceRead {
+	if t.dec != nil || t.rs == nil {
+		return nil
+	}
+	return t.stageReads()
+}
+
+// value returns the value a read saw.
+func (t *trace) value(rd *traceRead) Value {
+	switch rd.kind {
+	case refField, refScore:
+		return t.vals[rd.val]
+	case refGrade:
+		if t.grade >= 0 {
+			return t.rs.grades[t.grade].val
 		}
+		return emptyStrVal
+	default: // refStage
+		return stageValue(t.rs, int(t.stage))
 	}
 }
 
@@ -137,33 +120,14 @@ func (t *trace) contribution(c *contribScratch) Contribution {
 	return Contribution{Rule: r.id, Points: c.points, Capped: c.capped, Decayed: r.halfLife > 0, Events: int(c.events)}
 }
 
-// input returns input k of the trace.
-func (t *trace) input(k int32) Input {
-	in := t.ins[k]
-	ref := &t.rs.refs[in.ref]
-	out := Input{Field: ref.name}
-	switch ref.kind {
-	case refField, refScore:
-		out.Value = t.vals[in.slot]
-	case refGrade:
-		out.Value = emptyStrVal
-		if t.grade >= 0 {
-			out.Value = t.rs.grades[t.grade].val
-		}
-	case refStage:
-		out.Value = stageValue(t.rs, int(in.slot))
-	}
-	return out
-}
-
-// inputs returns inputs k0:k1 of the trace, or nil when there are none.
-func (t *trace) inputs(k0, k1 int32) []Input {
-	if k1 <= k0 {
+// inputs returns what reads saw, or nil when there are none.
+func (t *trace) inputs(reads []traceRead) []Input {
+	if len(reads) == 0 {
 		return nil
 	}
-	out := make([]Input, k1-k0)
-	for k := k0; k < k1; k++ {
-		out[k-k0] = t.input(k)
+	out := make([]Input, len(reads))
+	for k := range reads {
+		out[k] = Input{Field: t.rs.refs[reads[k].ref].name, Value: t.value(&reads[k])}
 	}
 	return out
 }
@@ -182,9 +146,9 @@ func (t *trace) contributions(c0, c1 int32) []Contribution {
 	}
 	recs := t.recs[c0:c1]
 	out := make([]Contribution, len(recs))
-	n := int32(0)
+	n := 0
 	for i := range recs {
-		n += recs[i].in1 - recs[i].in0
+		n += len(t.reads(&recs[i]))
 	}
 	var all []Input
 	if n > 0 {
@@ -193,10 +157,10 @@ func (t *trace) contributions(c0, c1 int32) []Contribution {
 	for i := range recs {
 		c := &recs[i]
 		out[i] = t.contribution(c)
-		if c.in1 > c.in0 {
+		if reads := t.reads(c); len(reads) > 0 {
 			j := len(all)
-			for k := c.in0; k < c.in1; k++ {
-				all = append(all, t.input(k))
+			for k := range reads {
+				all = append(all, Input{Field: t.rs.refs[reads[k].ref].name, Value: t.value(&reads[k])})
 			}
 			out[i].Inputs = all[j:len(all):len(all)]
 		}
@@ -238,13 +202,23 @@ func (t *trace) encodable() bool {
 		}
 		return inputsEncodable(d.stage)
 	}
+	if t.rs == nil {
+		return true
+	}
 	for i := range t.recs {
-		if !finite(t.recs[i].points) {
+		c := &t.recs[i]
+		if !finite(c.points) || !t.readsEncodable(t.reads(c)) {
 			return false
 		}
 	}
-	for i := range t.vals {
-		if !t.vals[i].encodable() {
+	return t.readsEncodable(t.stageReads())
+}
+
+// readsEncodable reports whether the values reads saw can be encoded as
+// JSON (only the values shown count: the snapshot holds more).
+func (t *trace) readsEncodable(reads []traceRead) bool {
+	for k := range reads {
+		if v := t.value(&reads[k]); !v.encodable() {
 			return false
 		}
 	}
