@@ -74,9 +74,9 @@ type RuleSet struct {
 	// tracePII their places that are pii, and traceScores the models whose
 	// scores it keeps (trace.vals, RuleSet.traceValues).
 	traceFields, tracePII, traceScores []int32
-	env                     envLayout
-	opts                    options
-	pool                    sync.Pool
+	env                                envLayout
+	opts                               options
+	pool                               sync.Pool
 	// exprs are every expression compiled, by id (expression.id).
 	exprs []*expression
 	plans sync.Map // reflect.Type → *structPlan
