@@ -278,9 +278,6 @@ func (fb *fastBuilder) aggMember(prop string) (cfn, bool) {
 func (s *evalState) tick() {
 	s.spent += loopStep
 	if s.spent >= ctxEvery {
-		s.spent = 0
-		if s.ctx.Err() != nil {
-			s.fail(errCanceled)
-		}
+		s.checkContext()
 	}
 }

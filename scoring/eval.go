@@ -190,7 +190,8 @@ var errCanceled = errors.New("scoring: evaluation canceled")
 // returns, in order, the rules whose condition held and the rules that are
 // not plain, which evaluate then checks one by one.
 func (s *evalState) candidates(conds []plainCond) []int32 {
-	cand := s.cand[:0]
+	cand := s.cand[:len(conds)] // one per rule of the model: RuleSet.maxRules
+	n := 0
 	for i := range conds {
 		c := &conds[i]
 		if c.b != nil {
@@ -199,9 +200,10 @@ func (s *evalState) candidates(conds []plainCond) []int32 {
 				continue
 			}
 		}
-		cand = append(cand, c.rule)
+		cand[n] = c.rule
+		n++
 	}
-	return cand
+	return cand[:n]
 }
 
 // rule evaluates one score rule: its points, the events that matched, and
@@ -276,10 +278,18 @@ func (s *evalState) spend(e *expression) {
 func (s *evalState) spendSteps(n float64) {
 	s.spent += n
 	if s.spent >= ctxEvery {
-		s.spent = 0
-		if s.ctx.Err() != nil {
-			s.fail(errCanceled)
-		}
+		s.checkContext()
+	}
+}
+
+// checkContext is the slow half of spendSteps and tick, out of line so that
+// they inline.
+//
+//go:noinline
+func (s *evalState) checkContext() {
+	s.spent = 0
+	if s.ctx.Err() != nil {
+		s.fail(errCanceled)
 	}
 }
 

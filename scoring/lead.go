@@ -159,18 +159,54 @@ func (s *evalState) reset(ctx context.Context, at time.Time) {
 	s.stageVal = stageValue(s.rs, 0)
 }
 
-// loadMap normalises a lead decoded from JSON.
+// loadMap normalises a lead decoded from JSON, and measures its strings
+// against Limits.StringBytes (checkBounds measures the lists).
 func (s *evalState) loadMap(m map[string]any) error {
 	rs := s.rs
 	known := 0
+	maxStr := rs.opts.StringBytes
 	for i := range rs.fields {
 		f := &rs.fields[i]
 		x, present := m[f.name]
-		if present {
-			known++
+		if !present {
+			if err := s.setField(f, x, false); err != nil {
+				return err
+			}
+			continue
 		}
-		if err := s.setField(f, x, present); err != nil {
+		known++
+		// The commonest shapes of JSON values inline, without a call per
+		// field; setField does the rest and words the errors.
+		switch f.kind {
+		case KindString:
+			if str, isStr := x.(string); isStr {
+				if len(str) > maxStr {
+					return limitErr(f.name, "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(str), maxStr)
+				}
+				s.vals[f.slot] = Value{kind: KindString, x: x}
+				continue
+			}
+		case KindFloat:
+			if n, isNum := x.(float64); isNum && !math.IsNaN(n) && !math.IsInf(n, 0) {
+				s.vals[f.slot] = floatVal(n)
+				continue
+			}
+		case KindInt:
+			if n, isNum := x.(float64); isNum && n == math.Trunc(n) && n < 1<<63 && n >= -(1<<63) {
+				s.vals[f.slot] = intVal(int(n))
+				continue
+			}
+		case KindBool:
+			if b, isBool := x.(bool); isBool {
+				s.vals[f.slot] = boolVal(b)
+				continue
+			}
+		}
+		if err := s.setField(f, x, true); err != nil {
 			return err
+		}
+		if v := &s.vals[f.slot]; v.kind == KindString && len(v.str()) > maxStr {
+			return limitErr(f.name, "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(v.str()), maxStr)
 		}
 	}
 	if known == len(m) {
@@ -714,10 +750,10 @@ func stageValue(rs *RuleSet, i int) Value {
 // checkBounds enforces the limits on lead data the cost estimator assumed
 // (Limits.StringBytes, Limits.ListItems): a lead whose strings or lists are
 // larger than the rules were checked for is rejected, never evaluated.
-func (s *evalState) checkBounds() error {
+func (s *evalState) checkBounds(fields []int) error {
 	rs := s.rs
 	maxStr, maxItems := rs.opts.StringBytes, rs.opts.LeadListItems
-	for _, i := range rs.boundFields {
+	for _, i := range fields {
 		f := &rs.fields[i]
 		v := &s.vals[f.slot]
 		switch v.kind {

@@ -67,9 +67,10 @@ type RuleSet struct {
 
 	cost float64 // static bound of one lead's evaluation (cost.go)
 	// boundFields and boundProps index the string and list fields and
-	// event properties, the values Score measures against Limits.
-	boundFields, boundProps []int
-	maxRules                int // the most rules of any model (evalState.cand)
+	// event properties, the values Score measures against Limits;
+	// boundLists the list fields alone (loadMap measures the strings).
+	boundFields, boundProps, boundLists []int
+	maxRules                            int // the most rules of any model (evalState.cand)
 	// traceFields are the slots of the fields whose values a trace keeps,
 	// tracePII their places that are pii, and traceScores the models whose
 	// scores it keeps (trace.vals, RuleSet.traceValues).
@@ -449,6 +450,9 @@ func (l *loader) ruleSet(rs *RuleSet, root *yaml.Node) {
 		if f.kind == KindString || f.kind == KindList {
 			rs.boundFields = append(rs.boundFields, i)
 		}
+		if f.kind == KindList {
+			rs.boundLists = append(rs.boundLists, i)
+		}
 	}
 	for i, f := range rs.props {
 		if f.kind == KindString || f.kind == KindList {
@@ -641,9 +645,10 @@ func (rs *RuleSet) Score(ctx context.Context, lead any, at time.Time, opts ...Ev
 	for _, o := range opts {
 		o(&s.cfg)
 	}
+	bound := rs.boundFields // the fields checkBounds measures
 	switch x := lead.(type) {
 	case map[string]any:
-		err = s.loadMap(x)
+		err, bound = s.loadMap(x), rs.boundLists
 	case *Lead:
 		err = s.loadLead(x)
 	case Lead:
@@ -652,7 +657,7 @@ func (rs *RuleSet) Score(ctx context.Context, lead any, at time.Time, opts ...Ev
 		err = s.loadStruct(reflect.ValueOf(lead))
 	}
 	if err == nil {
-		err = s.checkBounds()
+		err = s.checkBounds(bound)
 	}
 	if err != nil {
 		return nil, err
