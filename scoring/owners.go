@@ -104,11 +104,11 @@ func (rs *RuleSet) markPlain() {
 }
 
 // traceValues lists the values a trace keeps (RuleSet.traceFields,
-// traceScores, tracePII): what the score rules and the rules that can set
-// the stage read, each once, in the order of the rules file; and points
-// each of their reads at its place (traceRead.val).
+// traceRuns, tracePII, traceScores): what the score rules and the rules
+// that can set the stage read, each once; and points each of their reads
+// at its place (traceRead.val).
 func (rs *RuleSet) traceValues() {
-	rs.traceFields, rs.traceScores, rs.tracePII = nil, nil, nil
+	rs.traceFields, rs.traceScores = nil, nil
 	field := make(map[int32]int32) // field slot → place
 	score := make(map[int32]int32) // model → place among the scores
 	note := func(reads []traceRead) {
@@ -116,10 +116,7 @@ func (rs *RuleSet) traceValues() {
 			switch rd.kind {
 			case refField:
 				if _, ok := field[rd.idx]; !ok {
-					field[rd.idx] = int32(len(rs.traceFields))
-					if rs.fields[rd.idx].pii {
-						rs.tracePII = append(rs.tracePII, int32(len(rs.traceFields)))
-					}
+					field[rd.idx] = -1 // placed below
 					rs.traceFields = append(rs.traceFields, rd.idx)
 				}
 			case refScore:
@@ -147,6 +144,21 @@ func (rs *RuleSet) traceValues() {
 	for _, e := range stageExprs {
 		if e != nil {
 			note(e.rd)
+		}
+	}
+	// The fields in slot order, so that buildTrace copies runs of
+	// neighbours at once (traceRuns); pii places follow.
+	slices.Sort(rs.traceFields)
+	rs.tracePII, rs.traceRuns = nil, nil
+	for k, slot := range rs.traceFields {
+		field[slot] = int32(k)
+		if rs.fields[slot].pii {
+			rs.tracePII = append(rs.tracePII, int32(k))
+		}
+		if n := len(rs.traceRuns); n > 0 && rs.traceRuns[n-1].from+rs.traceRuns[n-1].n == slot {
+			rs.traceRuns[n-1].n++
+		} else {
+			rs.traceRuns = append(rs.traceRuns, traceRun{from: slot, to: int32(k), n: 1})
 		}
 	}
 	place := func(reads []traceRead) {

@@ -75,6 +75,7 @@ type RuleSet struct {
 	// tracePII their places that are pii, and traceScores the models whose
 	// scores it keeps (trace.vals, RuleSet.traceValues).
 	traceFields, tracePII, traceScores []int32
+	traceRuns                          []traceRun
 	env                                envLayout
 	opts                               options
 	pool                               sync.Pool
@@ -154,6 +155,10 @@ type rule struct {
 	// inputs of its contribution.
 	reads []traceRead
 }
+
+// traceRun is a run of n neighbouring lead fields, from slot from, kept at
+// place to of a trace's values.
+type traceRun struct{ from, to, n int32 }
 
 // traceRead is one value an expression reads, resolved for the trace:
 // its ref (index into RuleSet.refs), kind, and field slot or model index.

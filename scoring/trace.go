@@ -60,8 +60,8 @@ func (s *evalState) buildTrace(res *Result, grade, stage int, stageBy *expressio
 	} else {
 		t.vals = make([]Value, nv)
 	}
-	for k, slot := range rs.traceFields {
-		t.vals[k] = s.vals[slot]
+	for _, run := range rs.traceRuns {
+		copy(t.vals[run.to:run.to+run.n], s.vals[run.from:run.from+run.n])
 	}
 	for _, k := range rs.tracePII {
 		t.vals[k] = rs.mask(t.vals[k])
