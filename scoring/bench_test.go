@@ -172,7 +172,7 @@ func handFit(m map[string]any) (*handResult, error) {
 		ni++
 		res.fit += pts
 	}
-	sv := func(k string) Value { return Value{kind: KindString, x: m[k]} } // the map's own interface: no boxing
+	sv := func(k string) Value { s, _ := m[k].(string); return strVal(s) } // the map's own string: no copy
 	iv := intVal(size)
 	switch {
 	case size >= 1000:
@@ -211,10 +211,10 @@ func handFit(m map[string]any) (*handResult, error) {
 		add("r11", min(revenue/10000000, 10), "annual_revenue", floatVal(revenue))
 	}
 	if has(stack, "salesforce") {
-		add("r12", 4, "tech_stack", Value{kind: KindList, x: m["tech_stack"]})
+		add("r12", 4, "tech_stack", anyListVal(m["tech_stack"].([]any)))
 	}
 	if has(stack, "hubspot") {
-		add("r13", 3, "tech_stack", Value{kind: KindList, x: m["tech_stack"]})
+		add("r13", 3, "tech_stack", anyListVal(m["tech_stack"].([]any)))
 	}
 	if country == "US" && size > 500 {
 		add("r14", 5, "country", sv("country"))

@@ -195,18 +195,17 @@ func constInList(c string, l listFn) boolFn {
 
 // listHas reports whether the list value holds v.
 func (s *evalState) listHas(list *Value, v string) bool {
-	switch l := list.x.(type) {
-	case []any:
-		for _, x := range l {
+	if list.anys {
+		for _, x := range list.anyList() {
 			if str, _ := x.(string); str == v {
 				return true
 			}
 		}
-	case []string:
-		for _, x := range l {
-			if x == v {
-				return true
-			}
+		return false
+	}
+	for _, x := range list.strList() {
+		if x == v {
+			return true
 		}
 	}
 	return false

@@ -183,7 +183,7 @@ func (s *evalState) loadMap(m map[string]any) error {
 				if len(str) > maxStr {
 					return limitErr(f.name, "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(str), maxStr)
 				}
-				s.vals[f.slot] = Value{kind: KindString, x: x}
+				s.vals[f.slot] = strVal(str)
 				continue
 			}
 		case KindFloat:
@@ -324,8 +324,8 @@ func (s *evalState) setField(f *field, x any, present bool) error {
 	// and words the errors.
 	switch f.kind {
 	case KindString:
-		if _, isStr := x.(string); isStr {
-			s.vals[f.slot] = Value{kind: KindString, x: x}
+		if str, isStr := x.(string); isStr {
+			s.vals[f.slot] = strVal(str)
 			return nil
 		}
 	case KindBool:

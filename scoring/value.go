@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"time"
+	"unsafe"
 )
 
 // Kind is the type of a declared lead field.
@@ -100,24 +101,36 @@ func kindOf(t reflect.Type) Kind {
 // explanations and encodes to JSON as the plain value (a string, number,
 // boolean, RFC 3339 time or list of strings).
 //
-// It is a compact union (32 bytes): numbers, booleans and the seconds of a
-// time in n, strings and lists in x — as the very interface value lead data
-// held, so normalising a lead decoded from JSON copies no string or list —
-// and a time's location in x.
+// It is a compact union (24 bytes, one pointer): numbers, booleans and the
+// seconds of a time in n; a string or list as its data pointer and length
+// — pointing into the very string or slice lead data held, so normalising
+// a lead decoded from JSON copies no string or list — and a time's
+// location as the pointer.
 type Value struct {
 	kind Kind
-	nsec int32  // time: nanoseconds within the second
-	n    uint64 // int (two's complement), float64 bits, bool (0, 1), or time: Unix seconds
-	x    any    // string; list: []string, or []any of strings as decoded from JSON; time: *time.Location
+	anys bool           // list: p is the data of a []any of strings (as decoded from JSON), not of a []string
+	nsec int32          // time: nanoseconds within the second
+	n    uint64         // int (two's complement), float64 bits, bool (0, 1), time: Unix seconds; string, list: length
+	p    unsafe.Pointer // string: its bytes; list: its elements; time: *time.Location
 }
 
-func strVal(s string) Value    { return Value{kind: KindString, x: s} }
+func strVal(s string) Value {
+	return Value{kind: KindString, n: uint64(len(s)), p: unsafe.Pointer(unsafe.StringData(s))}
+}
 func intVal(i int) Value       { return Value{kind: KindInt, n: uint64(int64(i))} }
 func floatVal(f float64) Value { return Value{kind: KindFloat, n: math.Float64bits(f)} }
 func timeVal(t time.Time) Value {
-	return Value{kind: KindTime, n: uint64(t.Unix()), nsec: int32(t.Nanosecond()), x: t.Location()}
+	return Value{kind: KindTime, n: uint64(t.Unix()), nsec: int32(t.Nanosecond()), p: unsafe.Pointer(t.Location())}
 }
-func listVal(l []string) Value { return Value{kind: KindList, x: l} }
+func listVal(l []string) Value {
+	return Value{kind: KindList, n: uint64(len(l)), p: unsafe.Pointer(unsafe.SliceData(l))}
+}
+
+// anyListVal is a list held as JSON decodes it; every element must be a
+// string (convert checks).
+func anyListVal(l []any) Value {
+	return Value{kind: KindList, anys: true, n: uint64(len(l)), p: unsafe.Pointer(unsafe.SliceData(l))}
+}
 func boolVal(b bool) Value {
 	v := Value{kind: KindBool}
 	if b {
@@ -126,53 +139,69 @@ func boolVal(b bool) Value {
 	return v
 }
 
-func (v *Value) str() string    { s, _ := v.x.(string); return s }
+// str returns a string value; "" for a Value that holds none.
+func (v *Value) str() string {
+	if v.kind != KindString {
+		return ""
+	}
+	return unsafe.String((*byte)(v.p), int(v.n))
+}
 func (v *Value) int() int       { return int(int64(v.n)) }
 func (v *Value) float() float64 { return math.Float64frombits(v.n) }
 func (v *Value) bool() bool     { return v.n != 0 }
 
 // time returns a time value; the zero time for a Value that holds none.
 func (v *Value) time() time.Time {
-	loc, ok := v.x.(*time.Location)
-	if !ok {
+	if v.kind != KindTime || v.p == nil {
 		return time.Time{}
 	}
-	return time.Unix(int64(v.n), int64(v.nsec)).In(loc)
+	return time.Unix(int64(v.n), int64(v.nsec)).In((*time.Location)(v.p))
+}
+
+// anyList and strList return the elements of a list value as it holds
+// them (nil for the other form, and for a Value that holds no list).
+func (v *Value) anyList() []any {
+	if v.kind != KindList || !v.anys {
+		return nil
+	}
+	return unsafe.Slice((*any)(v.p), int(v.n))
+}
+
+func (v *Value) strList() []string {
+	if v.kind != KindList || v.anys {
+		return nil
+	}
+	return unsafe.Slice((*string)(v.p), int(v.n))
 }
 
 func (v *Value) listLen() int {
-	switch l := v.x.(type) {
-	case []any:
-		return len(l)
-	case []string:
-		return len(l)
+	if v.kind != KindList {
+		return 0
 	}
-	return 0
+	return int(v.n)
 }
 
 func (v *Value) listAt(i int) string {
-	switch l := v.x.(type) {
-	case []any:
-		return l[i].(string)
-	case []string:
-		return l[i]
+	if v.anys {
+		return v.anyList()[i].(string)
 	}
-	return ""
+	return v.strList()[i]
 }
 
 // strings returns a list value as []string.
 func (v Value) strings() []string {
-	switch l := v.x.(type) {
-	case []string:
-		return l
-	case []any:
-		out := make([]string, len(l))
-		for i, x := range l {
-			out[i] = x.(string)
-		}
-		return out
+	if v.kind != KindList {
+		return nil
 	}
-	return nil
+	if !v.anys {
+		return v.strList()
+	}
+	l := v.anyList()
+	out := make([]string, len(l))
+	for i, x := range l {
+		out[i] = x.(string)
+	}
+	return out
 }
 
 // Equal reports whether v and o are the same value (times compared with
@@ -301,9 +330,8 @@ func convert(k Kind, x any) (v Value, ok bool, err error) {
 	v.kind = k
 	switch k {
 	case KindString:
-		if _, isStr := x.(string); isStr {
-			v.x = x // the caller's interface value: no copy, no allocation
-			return v, true, nil
+		if str, isStr := x.(string); isStr {
+			return strVal(str), true, nil // the caller's string: no copy, no allocation
 		}
 	case KindBool:
 		if b, isBool := x.(bool); isBool {
@@ -361,16 +389,14 @@ func convert(k Kind, x any) (v Value, ok bool, err error) {
 	case KindList:
 		switch l := x.(type) {
 		case []string:
-			v.x = x
-			return v, true, nil
+			return listVal(l), true, nil
 		case []any:
 			for i, e := range l {
 				if _, isStr := e.(string); !isStr {
 					return v, false, fmt.Errorf("want a list of strings, element %d is %s", i, describe(e))
 				}
 			}
-			v.x = x // checked, not copied
-			return v, true, nil
+			return anyListVal(l), true, nil // checked, not copied
 		}
 	}
 	return v, false, fmt.Errorf("want %s, got %s", k, describe(x))
