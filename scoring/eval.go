@@ -159,7 +159,8 @@ func (s *evalState) evaluate() (res *Result, err error) {
 	for gi := range rs.grades {
 		g := &rs.grades[gi]
 		if g.when == nil || s.cond(g.when) {
-			s.grade, s.gradeVal, grade = g.grade, g.val, gi
+			s.grade, grade = g.grade, gi
+			s.gradeVal.set(g.val)
 			break
 		}
 	}
@@ -464,13 +465,13 @@ func (s *evalState) stageEval(res *Result) {
 	}
 	s.curStage = next
 	s.stage = res.Stage
-	s.stageVal = stageValue(rs, next)
+	s.stageVal.set(stageValue(rs, next))
 	entered := s.stageEntered
 	if changed {
 		entered = s.at
 	}
 	res.StageEnteredAt = entered
-	res.State = State{Stage: res.Stage, EnteredAt: entered}
+	res.State.Stage, res.State.EnteredAt = res.Stage, entered
 	if next >= 0 && next < len(rs.stages) && rs.stages[next].sla > 0 {
 		if !entered.IsZero() {
 			d := rs.stages[next].sla

@@ -72,7 +72,8 @@ type evalState struct {
 	stageBy  *expression // the expression of the rule that set the stage, or nil
 	segBuf   []string
 
-	cfg evalConfig
+	cfg    evalConfig
+	cfgSet bool // an EvalOption wrote cfg: reset clears it
 
 	spent float64 // estimated steps since the context was last checked
 
@@ -123,7 +124,9 @@ func (rs *RuleSet) newState() *evalState {
 func (s *evalState) reset(ctx context.Context, at time.Time) {
 	s.ctx = ctx
 	s.at = at
-	s.cfg = evalConfig{}
+	if s.cfgSet { // most evaluations take no options: no store, no barrier
+		s.cfg, s.cfgSet = evalConfig{}, false
+	}
 	s.id = ""
 	s.events = s.events[:0]
 	s.ev = nil
@@ -133,8 +136,8 @@ func (s *evalState) reset(ctx context.Context, at time.Time) {
 	s.envPast = false
 	s.grade = ""
 	s.segments = nil
-	s.segVal = Value{kind: KindList}
-	s.gradeVal = emptyStrVal
+	s.segVal.set(Value{kind: KindList})
+	s.gradeVal.set(emptyStrVal)
 	s.curStage = 0
 	s.givenStage = false
 	s.stageEntered = time.Time{}
@@ -156,7 +159,7 @@ func (s *evalState) reset(ctx context.Context, at time.Time) {
 	} else {
 		s.stage = ""
 	}
-	s.stageVal = stageValue(s.rs, 0)
+	s.stageVal.set(stageValue(s.rs, 0))
 }
 
 // loadMap normalises a lead decoded from JSON, and measures its strings
@@ -183,22 +186,22 @@ func (s *evalState) loadMap(m map[string]any) error {
 				if len(str) > maxStr {
 					return limitErr(f.name, "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(str), maxStr)
 				}
-				s.vals[f.slot] = strVal(str)
+				s.vals[f.slot].set(strVal(str))
 				continue
 			}
 		case KindFloat:
 			if n, isNum := x.(float64); isNum && !math.IsNaN(n) && !math.IsInf(n, 0) {
-				s.vals[f.slot] = floatVal(n)
+				s.vals[f.slot].set(floatVal(n))
 				continue
 			}
 		case KindInt:
-			if n, isNum := x.(float64); isNum && n == math.Trunc(n) && n < 1<<63 && n >= -(1<<63) {
-				s.vals[f.slot] = intVal(int(n))
+			if n, isNum := x.(float64); isNum && n < 1<<63 && n >= -(1<<63) && float64(int64(n)) == n {
+				s.vals[f.slot].set(intVal(int(n)))
 				continue
 			}
 		case KindBool:
 			if b, isBool := x.(bool); isBool {
-				s.vals[f.slot] = boolVal(b)
+				s.vals[f.slot].set(boolVal(b))
 				continue
 			}
 		}
@@ -317,7 +320,7 @@ func (s *evalState) setField(f *field, x any, present bool) error {
 		if f.required {
 			return leadErr(f.name, "%s", "required field is missing")
 		}
-		s.vals[f.slot] = f.def
+		s.vals[f.slot].set(f.def)
 		return nil
 	}
 	// The common shapes of JSON values, inline; convert does the rest
@@ -325,22 +328,22 @@ func (s *evalState) setField(f *field, x any, present bool) error {
 	switch f.kind {
 	case KindString:
 		if str, isStr := x.(string); isStr {
-			s.vals[f.slot] = strVal(str)
+			s.vals[f.slot].set(strVal(str))
 			return nil
 		}
 	case KindBool:
 		if b, isBool := x.(bool); isBool {
-			s.vals[f.slot] = boolVal(b)
+			s.vals[f.slot].set(boolVal(b))
 			return nil
 		}
 	case KindFloat:
 		if n, isNum := x.(float64); isNum && !math.IsNaN(n) && !math.IsInf(n, 0) {
-			s.vals[f.slot] = floatVal(n)
+			s.vals[f.slot].set(floatVal(n))
 			return nil
 		}
 	case KindInt:
-		if n, isNum := x.(float64); isNum && n == math.Trunc(n) && n < 1<<63 && n >= -(1<<63) {
-			s.vals[f.slot] = intVal(int(n))
+		if n, isNum := x.(float64); isNum && n < 1<<63 && n >= -(1<<63) && float64(int64(n)) == n {
+			s.vals[f.slot].set(intVal(int(n)))
 			return nil
 		}
 	}
@@ -355,7 +358,7 @@ func (s *evalState) setField(f *field, x any, present bool) error {
 	if !ok {
 		v = f.def
 	}
-	s.vals[f.slot] = v
+	s.vals[f.slot].set(v)
 	return nil
 }
 
@@ -371,7 +374,7 @@ func (s *evalState) setStage(st string) error {
 		return leadErr("stage", "%s", fmt.Sprintf("unknown stage %q (declared: %s)", st, strings.Join(s.rs.Stages(), ", ")))
 	}
 	s.stage = st
-	s.stageVal = stageValue(s.rs, s.curStage)
+	s.stageVal.set(stageValue(s.rs, s.curStage))
 	s.givenStage = true
 	return nil
 }
@@ -425,14 +428,14 @@ func (s *evalState) loadEventMap(i int, em map[string]any) error {
 			x, present = nested[p.name]
 		}
 		if !present || x == nil {
-			ev.props[j] = p.def
+			ev.props[j].set(p.def)
 			continue
 		}
 		v, _, err := convert(p.kind, x)
 		if err != nil {
 			return leadErr(name(p.name), "%s", err.Error())
 		}
-		ev.props[j] = v
+		ev.props[j].set(v)
 	}
 	// type and time are always there (checked above); props maybe.
 	known += 2
@@ -585,14 +588,14 @@ func (s *evalState) loadEvents(evs []Event) error {
 			p := &s.rs.props[j]
 			x, present := e.Props[p.name]
 			if !present || x == nil {
-				ev.props[j] = p.def
+				ev.props[j].set(p.def)
 				continue
 			}
 			v, _, err := convert(p.kind, x)
 			if err != nil {
 				return leadErr(fmt.Sprintf("events[%d].%s", i, p.name), "%s", err.Error())
 			}
-			ev.props[j] = v
+			ev.props[j].set(v)
 		}
 	}
 	return nil

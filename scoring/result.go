@@ -56,8 +56,10 @@ type Result struct {
 	tr       trace    // the contributions and inputs, compact (trace.go)
 	scoreBuf [2]Score // holds Scores for up to two models without another allocation
 	// The trace of a lead that fired up to about a dozen rules fits in the
-	// result itself: one allocation per result, not three.
-	recBuf [12]contribScratch // contributions
+	// result itself: one allocation per result, not three. The sizes keep
+	// Result within the 1280-byte size class with the allocator's 8-byte
+	// header (a test checks).
+	recBuf [11]contribScratch // contributions
 	valBuf [13]Value          // values the rules read
 }
 

@@ -299,7 +299,7 @@ func (s *evalState) segmentsEval() {
 	if len(s.segBuf) > 0 {
 		s.segments = append([]string(nil), s.segBuf...)
 	}
-	s.segVal = listVal(s.segments) // s.segments is the one allocation, only for leads with segments
+	s.segVal.set(listVal(s.segments)) // s.segments is the one allocation, only for leads with segments
 }
 
 // fnv1a hashes the route id and lead id (64-bit FNV-1a).

@@ -649,6 +649,7 @@ func (rs *RuleSet) Score(ctx context.Context, lead any, at time.Time, opts ...Ev
 	s.reset(ctx, at.UTC()) // times use UTC, whatever zone the caller's clock is in
 	for _, o := range opts {
 		o(&s.cfg)
+		s.cfgSet = true
 	}
 	bound := rs.boundFields // the fields checkBounds measures
 	switch x := lead.(type) {

@@ -67,7 +67,7 @@ func (s *evalState) buildTrace(res *Result, grade, stage int, stageBy *expressio
 		t.vals[k] = rs.mask(t.vals[k])
 	}
 	for k, m := range rs.traceScores {
-		t.vals[nf+k] = floatVal(s.scores[m])
+		t.vals[nf+k].set(floatVal(s.scores[m]))
 	}
 }
 

@@ -139,6 +139,17 @@ func boolVal(b bool) Value {
 	return v
 }
 
+// set stores o in v field by field. A whole-Value store, while the GC
+// marks, goes through the runtime (zero the old value, then copy, each
+// with a bulk barrier); this is one inline barrier for the pointer, and
+// none when neither value holds one.
+func (v *Value) set(o Value) {
+	v.kind, v.anys, v.nsec, v.n = o.kind, o.anys, o.nsec, o.n
+	if o.p != nil || v.p != nil {
+		v.p = o.p
+	}
+}
+
 // str returns a string value; "" for a Value that holds none.
 func (v *Value) str() string {
 	if v.kind != KindString {
