@@ -9,6 +9,11 @@ import (
 // that made it, the grade, the lifecycle stage and the rule that set it,
 // and the rule set's version and content hash for audit. It encodes to JSON
 // with stable snake_case field names.
+//
+// A Result shares, rather than copies, the strings and lists of the lead
+// data it was scored from (the values its explanation shows): change a
+// list of a lead map after scoring, and the explanation of its result
+// shows the change.
 type Result struct {
 	LeadID  string    `json:"lead_id,omitempty"`
 	RuleSet string    `json:"rule_set,omitempty"` // the rules file's name

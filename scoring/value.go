@@ -194,7 +194,8 @@ func (v *Value) listLen() int {
 
 func (v *Value) listAt(i int) string {
 	if v.anys {
-		return v.anyList()[i].(string)
+		str, _ := v.anyList()[i].(string) // checked when loaded; the caller may have changed it since
+		return str
 	}
 	return v.strList()[i]
 }
@@ -210,7 +211,7 @@ func (v Value) strings() []string {
 	l := v.anyList()
 	out := make([]string, len(l))
 	for i, x := range l {
-		out[i] = x.(string)
+		out[i], _ = x.(string)
 	}
 	return out
 }
