@@ -357,11 +357,14 @@ func (v Value) appendJSON(b []byte) []byte {
 	case KindTime:
 		return appendJSONTime(b, v.time())
 	case KindList:
-		items := v.strings()
-		if len(items) == 0 {
-			return append(b, "[]"...)
+		b = append(b, '[')
+		for i := range v.listLen() { // in place: no []string built for a list as JSON decodes it
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, v.listAt(i))
 		}
-		return appendJSONStrings(b, items)
+		return append(b, ']')
 	}
 	return append(b, "null"...)
 }

@@ -788,12 +788,12 @@ func (s *evalState) checkBounds(fields []int) error {
 					return limitErr(fmt.Sprintf("events[%d].%s", i, rs.props[j].name), "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(v.str()), maxStr)
 				}
 			case KindList:
-				items := v.strings()
-				if len(items) > maxItems {
-					return limitErr(fmt.Sprintf("events[%d].%s", i, rs.props[j].name), "list of %d items, more than the limit of %d (MaxLeadListItems)", len(items), maxItems)
+				n := v.listLen()
+				if n > maxItems {
+					return limitErr(fmt.Sprintf("events[%d].%s", i, rs.props[j].name), "list of %d items, more than the limit of %d (MaxLeadListItems)", n, maxItems)
 				}
-				for k, it := range items {
-					if len(it) > maxStr {
+				for k := 0; k < n; k++ { // in place, as for fields
+					if it := v.listAt(k); len(it) > maxStr {
 						return limitErr(fmt.Sprintf("events[%d].%s[%d]", i, rs.props[j].name, k), "string of %d bytes, more than the limit of %d (MaxStringBytes)", len(it), maxStr)
 					}
 				}
