@@ -1,6 +1,8 @@
 package scoring
 
 import (
+	"context"
+	"encoding/json"
 	"testing"
 	"unsafe"
 )
@@ -16,5 +18,33 @@ func TestResultSizeClass(t *testing.T) {
 	}
 	if n := unsafe.Sizeof(Value{}); n != 24 {
 		t.Errorf("Value is %d bytes, want 24", n)
+	}
+}
+
+// TestAllocations guards the allocation counts the benchmarks report:
+// scoring a lead decoded from JSON allocates only its Result, and encoding
+// a result into a reused buffer allocates nothing.
+func TestAllocations(t *testing.T) {
+	if raceEnabled || testing.CoverMode() != "" {
+		t.Skip("the race detector and coverage change allocation counts")
+	}
+	rs := mustRules(t, benchFitRules)
+	var lead map[string]any
+	if err := json.Unmarshal([]byte(benchLeadJSON), &lead); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var res *Result
+	if n := testing.AllocsPerRun(100, func() {
+		var err error
+		if res, err = rs.Score(ctx, lead, at); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 1 {
+		t.Errorf("Score: %v allocations, want 1", n)
+	}
+	buf := res.AppendJSON(nil)
+	if n := testing.AllocsPerRun(100, func() { buf = res.AppendJSON(buf[:0]) }); n != 0 {
+		t.Errorf("AppendJSON: %v allocations, want 0", n)
 	}
 }
