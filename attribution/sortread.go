@@ -418,7 +418,7 @@ func readUnsorted(ctx context.Context, t *table, name string, c config) (*Aggreg
 		}
 		s.arena = appendRowData(s.arena, &r, id)
 		s.rows = append(s.rows, r.srow)
-		if len(s.rows)*(srowSize+skeySize)+len(s.arena) >= budget || len(s.rows) >= 1<<31 {
+		if len(s.rows)*(srowSize+skeySize)+len(s.arena) >= budget || int64(len(s.rows)) >= 1<<31 {
 			if err := s.spill(); err != nil {
 				return nil, err
 			}

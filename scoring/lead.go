@@ -136,7 +136,7 @@ func (s *evalState) reset(ctx context.Context, at time.Time) {
 	s.envPast = false
 	s.grade = ""
 	s.segments = nil
-	s.segVal.set(Value{kind: KindList})
+	s.segVal.set(kindVal(KindList))
 	s.gradeVal.set(emptyStrVal)
 	s.curStage = 0
 	s.givenStage = false

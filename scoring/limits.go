@@ -118,7 +118,7 @@ func (l Limits) validate() error {
 			return fmt.Errorf("limit %s must be at least 1, got %d", c.name, c.v)
 		}
 	}
-	if l.Nodes > math.MaxUint32 {
+	if int64(l.Nodes) > math.MaxUint32 {
 		return fmt.Errorf("limit Nodes %d is too large", l.Nodes)
 	}
 	// Expr's parser and the tree walkers recurse once per level: a depth

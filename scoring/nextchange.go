@@ -165,7 +165,7 @@ func (s *evalState) rewind(t time.Time, st State) {
 	s.ev, s.agg = nil, nil
 	s.past, s.pastOK, s.envPast = s.past[:0], false, false
 	s.grade, s.segments = "", nil
-	s.segVal.set(Value{kind: KindList})
+	s.segVal.set(kindVal(KindList))
 	s.gradeVal.set(emptyStrVal)
 	s.contribs, s.segBuf, s.stageBy = s.contribs[:0], s.segBuf[:0], nil
 	s.envLead, s.envEvent = false, nil

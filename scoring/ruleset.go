@@ -544,7 +544,7 @@ func (l *loader) fields(n *yaml.Node, what string, idx map[string]int) []field {
 			l.errorf(typeNode, subject{}, CodeInvalid, "%s %s: unknown type %q (string, int, float, bool, time, list)", what, name, ts)
 			continue
 		}
-		f.def = Value{kind: f.kind}
+		f.def = kindVal(f.kind)
 		if defNode != nil {
 			if f.required {
 				l.errorf(defNode, subject{}, CodeInvalid, "%s %s: a required field has no default", what, name)

@@ -107,32 +107,46 @@ func kindOf(t reflect.Type) Kind {
 // a lead decoded from JSON copies no string or list — and a time's
 // location as the pointer.
 type Value struct {
-	kind Kind
-	anys bool           // list: p is the data of a []any of strings (as decoded from JSON), not of a []string
-	nsec int32          // time: nanoseconds within the second
-	n    uint64         // int (two's complement), float64 bits, bool (0, 1), time: Unix seconds; string, list: length
-	p    unsafe.Pointer // string: its bytes; list: its elements; time: *time.Location
+	// p and n, in this order, are a string header on 64-bit platforms
+	// (str reads them as one).
+	p       unsafe.Pointer // string: its bytes; list: its elements; time: *time.Location
+	valBits                // the rest, which holds no pointer: set copies it in one move
 }
 
-func strVal(s string) Value {
-	return Value{kind: KindString, n: uint64(len(s)), p: unsafe.Pointer(unsafe.StringData(s))}
+type valBits struct {
+	n    uint64 // int (two's complement), float64 bits, bool (0, 1), time: Unix seconds; string, list: length
+	kind Kind
+	anys bool  // list: p is the data of a []any of strings (as decoded from JSON), not of a []string
+	nsec int32 // time: nanoseconds within the second
 }
-func intVal(i int) Value       { return Value{kind: KindInt, n: uint64(int64(i))} }
-func floatVal(f float64) Value { return Value{kind: KindFloat, n: math.Float64bits(f)} }
+
+// kindVal is a Value of kind k with no data: a missing field's default.
+func kindVal(k Kind) Value { return Value{valBits: valBits{kind: k}} }
+
+// wordIs64 is whether a string header is two 64-bit words, as p and n.
+const wordIs64 = unsafe.Sizeof(uintptr(0)) == 8 && unsafe.Sizeof("") == 16
+
+func strVal(s string) Value {
+	return Value{p: unsafe.Pointer(unsafe.StringData(s)), valBits: valBits{kind: KindString, n: uint64(len(s))}}
+}
+func intVal(i int) Value { return Value{valBits: valBits{kind: KindInt, n: uint64(int64(i))}} }
+func floatVal(f float64) Value {
+	return Value{valBits: valBits{kind: KindFloat, n: math.Float64bits(f)}}
+}
 func timeVal(t time.Time) Value {
-	return Value{kind: KindTime, n: uint64(t.Unix()), nsec: int32(t.Nanosecond()), p: unsafe.Pointer(t.Location())}
+	return Value{p: unsafe.Pointer(t.Location()), valBits: valBits{kind: KindTime, n: uint64(t.Unix()), nsec: int32(t.Nanosecond())}}
 }
 func listVal(l []string) Value {
-	return Value{kind: KindList, n: uint64(len(l)), p: unsafe.Pointer(unsafe.SliceData(l))}
+	return Value{p: unsafe.Pointer(unsafe.SliceData(l)), valBits: valBits{kind: KindList, n: uint64(len(l))}}
 }
 
 // anyListVal is a list held as JSON decodes it; every element must be a
 // string (convert checks).
 func anyListVal(l []any) Value {
-	return Value{kind: KindList, anys: true, n: uint64(len(l)), p: unsafe.Pointer(unsafe.SliceData(l))}
+	return Value{p: unsafe.Pointer(unsafe.SliceData(l)), valBits: valBits{kind: KindList, anys: true, n: uint64(len(l))}}
 }
 func boolVal(b bool) Value {
-	v := Value{kind: KindBool}
+	v := kindVal(KindBool)
 	if b {
 		v.n = 1
 	}
@@ -144,7 +158,7 @@ func boolVal(b bool) Value {
 // with a bulk barrier); this is one inline barrier for the pointer, and
 // none when neither value holds one.
 func (v *Value) set(o Value) {
-	v.kind, v.anys, v.nsec, v.n = o.kind, o.anys, o.nsec, o.n
+	v.valBits = o.valBits
 	if o.p != nil || v.p != nil {
 		v.p = o.p
 	}
@@ -154,6 +168,9 @@ func (v *Value) set(o Value) {
 func (v *Value) str() string {
 	if v.kind != KindString {
 		return ""
+	}
+	if wordIs64 {
+		return *(*string)(unsafe.Pointer(v)) // p and n: the header strVal took apart
 	}
 	return unsafe.String((*byte)(v.p), int(v.n))
 }
