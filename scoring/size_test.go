@@ -19,6 +19,10 @@ func TestResultSizeClass(t *testing.T) {
 	if n := unsafe.Sizeof(Value{}); n != 24 {
 		t.Errorf("Value is %d bytes, want 24", n)
 	}
+	// str reads p and n as one string header on 64-bit platforms.
+	if v := (Value{}); wordIs64 && (unsafe.Offsetof(v.p) != 0 || unsafe.Offsetof(v.n) != 8) {
+		t.Errorf("Value lays out p at %d and n at %d, want 0 and 8 (a string header)", unsafe.Offsetof(v.p), unsafe.Offsetof(v.n))
+	}
 }
 
 // TestAllocations guards the allocation counts the benchmarks report:

@@ -153,10 +153,10 @@ func boolVal(b bool) Value {
 	return v
 }
 
-// set stores o in v field by field. A whole-Value store, while the GC
-// marks, goes through the runtime (zero the old value, then copy, each
-// with a bulk barrier); this is one inline barrier for the pointer, and
-// none when neither value holds one.
+// set stores o in v: the pointer-free part in one move, then the pointer.
+// A whole-Value store, while the GC marks, goes through the runtime (zero
+// the old value, then copy, each with a bulk barrier); this is one inline
+// barrier for the pointer, and none when neither value holds one.
 func (v *Value) set(o Value) {
 	v.valBits = o.valBits
 	if o.p != nil || v.p != nil {
